@@ -1,0 +1,1 @@
+namespace Sluice.Build; internal static class Placeholder {}

@@ -1,0 +1,1 @@
+namespace Sluice.Postgres; internal static class Placeholder {}
