@@ -1,1 +1,0 @@
-namespace Sluice.Build; internal static class Placeholder {}

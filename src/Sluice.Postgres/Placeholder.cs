@@ -1,1 +1,0 @@
-namespace Sluice.Postgres; internal static class Placeholder {}
