@@ -1,0 +1,54 @@
+using Npgsql;
+
+namespace Sluice.Postgres.Databases;
+
+/// <summary>
+/// A database that exists for one test or one rehearsal. Disposing it drops it with <c>WITH (FORCE)</c>, ending any
+/// session still open, whether the work succeeded, failed or was cancelled.
+/// </summary>
+public sealed class EphemeralDatabase : IAsyncDisposable
+{
+    private readonly string _adminConnectionString;
+    private int _disposed;
+
+    internal EphemeralDatabase(string name, string adminConnectionString)
+    {
+        Name = name;
+        _adminConnectionString = adminConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The connection string of this database (same server and credentials as the admin one).</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Opens a connection to this database.</summary>
+    public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Drops the database now; later calls and disposal do nothing.</summary>
+    public async Task DropAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await DropAsync(_adminConnectionString, ConnectionString, Name, cancellationToken);
+    }
+
+    // Disposal must not be cancellable: a cancelled test still has to drop what it made.
+    public async ValueTask DisposeAsync() => await DropAsync(CancellationToken.None);
+
+    internal static async Task DropAsync(string adminConnectionString, string? databaseConnectionString, string name, CancellationToken cancellationToken)
+    {
+        // Pooled idle connections of our own would only be terminated by FORCE; clear them so the pool forgets them.
+        if (databaseConnectionString is not null)
+            using (var pooled = new NpgsqlConnection(databaseConnectionString)) NpgsqlConnection.ClearPool(pooled);
+        await using var admin = new NpgsqlConnection(adminConnectionString);
+        await admin.OpenAsync(cancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Sql.Identifier(name)} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sluice.Environments;
+
+/// <summary>
+/// The <c>environment</c> object of <c>.nuke/parameters.&lt;env&gt;.json</c>. Keys are snake_case and unknown keys
+/// are rejected, so a typo fails loudly instead of silently falling back to a default.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record EnvironmentSpec
+{
+    /// <summary>The embedded default used when an environment has no definition: a local cluster.</summary>
+    public static EnvironmentSpec LocalDefault { get; } = new() { Provider = EnvironmentProviderKind.Local };
+
+    [JsonPropertyName("provider")]
+    public EnvironmentProviderKind Provider { get; init; } = EnvironmentProviderKind.Local;
+
+    /// <summary>For <c>connection</c>: the name of the environment variable holding the Npgsql connection string.
+    /// The secret <c>--database</c> parameter overrides it.</summary>
+    [JsonPropertyName("connection_string_variable")]
+    public string? ConnectionStringVariable { get; init; }
+
+    /// <summary>For <c>local</c>: the cluster's data folder, relative to the repository root; default <c>.sluice/local/data</c>.</summary>
+    [JsonPropertyName("data_dir")]
+    public string? DataDir { get; init; }
+
+    /// <summary>For <c>local</c>: a fixed port on 127.0.0.1; default a free port chosen once and remembered.</summary>
+    [JsonPropertyName("port")]
+    public int? Port { get; init; }
+
+    /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service name, else <c>sluice</c>.</summary>
+    [JsonPropertyName("database")]
+    public string? Database { get; init; }
+
+    /// <summary>Position in the promotion order (local 0, staging 1, production 2, ...).</summary>
+    [JsonPropertyName("order")]
+    public int? Order { get; init; }
+
+    /// <summary>A protected environment needs approvals and a verified snapshot before anything changes it.</summary>
+    [JsonPropertyName("protected")]
+    public bool Protected { get; init; }
+
+    /// <summary>Gate configuration; its shape belongs to the gates issue, kept raw until then.</summary>
+    [JsonPropertyName("gates")]
+    public JsonElement? Gates { get; init; }
+
+    /// <summary>Canary configuration; its shape belongs to the canary issue, kept raw until then.</summary>
+    [JsonPropertyName("canary")]
+    public JsonElement? Canary { get; init; }
+
+    /// <summary>Change windows and freezes; its shape belongs to the gates issue, kept raw until then.</summary>
+    [JsonPropertyName("calendar")]
+    public JsonElement? Calendar { get; init; }
+}
