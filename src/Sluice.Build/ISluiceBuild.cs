@@ -1,0 +1,28 @@
+using System.Runtime.CompilerServices;
+
+namespace Sluice.Build;
+
+/// <summary>What component interfaces can see of the build they are part of.</summary>
+public interface ISluiceBuild
+{
+    /// <summary>The repository root: the folder that holds <c>.nuke/</c>.</summary>
+    AbsolutePath Root { get; }
+
+    /// <summary>The selected environment (<c>--env</c>).</summary>
+    string Env { get; }
+
+    IBuildHost Host { get; }
+
+    /// <summary>Every parameter that received a value, by member name.</summary>
+    IReadOnlyDictionary<string, object?> ParameterValues { get; }
+}
+
+public static class SluiceBuildExtensions
+{
+    /// <summary>
+    /// The value of the calling component property's parameter:
+    /// <c>[Parameter("...")] TimeSpan? TimeBudget => this.Parameter&lt;TimeSpan?&gt;();</c>
+    /// </summary>
+    public static T? Parameter<T>(this ISluiceBuild build, [CallerMemberName] string member = "") =>
+        build.ParameterValues.TryGetValue(member, out var value) && value is T typed ? typed : default;
+}

@@ -1,0 +1,46 @@
+using System.Linq.Expressions;
+
+namespace Sluice.Build;
+
+/// <summary>
+/// The base of a build class. Declare targets as properties, parameters as attributed members, implement
+/// component interfaces to bring their targets, and start it from <c>Main</c>:
+/// <code>public static int Main() => Execute&lt;Build&gt;(x => x.Compile);</code>
+/// </summary>
+public abstract class SluiceBuild : ISluiceBuild
+{
+    private IBuildHost? _host;
+
+    [Parameter("The environment to act on; also loads .nuke/parameters.<env>.json")]
+    public string Env { get; internal set; } = "local";
+
+    [Parameter("The repository root (default: the nearest folder above the working directory that holds .nuke/)")]
+    public AbsolutePath Root { get; internal set; }
+
+    [Parameter("Targets to skip; alone, every target that was not invoked")]
+    public string[]? Skip { get; internal set; }
+
+    [Parameter("Print the execution plan instead of running: text, or html (a page under .nuke/temp/)", ImplicitValue = "text")]
+    public PlanFormat? Plan { get; internal set; }
+
+    [Parameter("Show targets, parameters and environments")]
+    public bool Help { get; internal set; }
+
+    [Parameter("How much to print: quiet, minimal, normal, verbose")]
+    public Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
+
+    public IBuildHost Host
+    {
+        get => _host ?? throw new InvalidOperationException("The host is available once the build runs.");
+        internal set => _host = value;
+    }
+
+    public IReadOnlyDictionary<string, object?> ParameterValues { get; internal set; } = new Dictionary<string, object?>();
+
+    /// <summary>True on a CI server (GitHub Actions, Azure Pipelines, or CI=true).</summary>
+    public bool IsServerBuild => Host.Name != "console";
+
+    /// <summary>Runs the build with the process's arguments and console; returns the exit code for <c>Main</c>.</summary>
+    protected static int Execute<T>(params Expression<Func<T, Target>>[] defaultTargets) where T : SluiceBuild, new() =>
+        ConsoleEntryPoint.Run<T>(System.Environment.GetCommandLineArgs().Skip(1).ToArray(), defaultTargets);
+}
