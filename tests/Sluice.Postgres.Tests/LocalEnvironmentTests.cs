@@ -1,0 +1,103 @@
+using Npgsql;
+using Sluice.Environments;
+using Sluice.Postgres.Environments;
+
+namespace Sluice.Postgres.Tests;
+
+public sealed class LocalEnvironmentTests
+{
+    [Fact]
+    public async Task The_local_cluster_is_created_once_then_reused_restarted_and_removed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repository = new TempFolder("sluice-repo");
+        var toolchain = await Machine.ToolchainAsync(ct);
+        var options = new LocalEnvironmentOptions(repository.Path) { DatabaseName = "orders" };
+        var first = new LocalEnvironment(options, toolchain);
+        try
+        {
+            var connectionString = await first.GetConnectionStringAsync(ct);
+            Assert.Equal("orders", await CurrentDatabaseAsync(connectionString, ct));
+            Assert.True(File.Exists(Path.Combine(repository.Path, ".sluice", "local", "data", "PG_VERSION")));
+            var state = await LocalClusterState.LoadAsync(options.StateFile, ct);
+            var port = new NpgsqlConnectionStringBuilder(connectionString).Port;
+            Assert.Equal(port, state!.Port);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.StateFile));
+
+            // A later run (a new process) finds it running and reuses it.
+            var second = new LocalEnvironment(options, toolchain);
+            await second.ProvisionAsync(ct);
+            Assert.Equal(connectionString, await second.GetConnectionStringAsync(ct));
+
+            // Stopped (a reboot, a teardown): the next use starts it again on the recorded port.
+            await second.TeardownAsync(TeardownScope.Stop, ct);
+            Assert.False(File.Exists(Path.Combine(options.ResolvedDataDirectory, "postmaster.pid")));
+            var third = new LocalEnvironment(options, toolchain);
+            Assert.Equal(connectionString, await third.GetConnectionStringAsync(ct));
+            Assert.Equal("orders", await CurrentDatabaseAsync(connectionString, ct));
+        }
+        finally
+        {
+            await new LocalEnvironment(options, toolchain).TeardownAsync(TeardownScope.Remove, CancellationToken.None);
+        }
+        Assert.False(Directory.Exists(options.ResolvedDataDirectory));
+        Assert.False(File.Exists(options.StateFile));
+    }
+
+    [Fact]
+    public async Task The_resolver_gives_the_embedded_local_default_and_connection_environments()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repository = new TempFolder("sluice-repo");
+        var resolver = PostgresEnvironments.CreateResolver(toolchain: await Machine.ToolchainAsync(ct));
+
+        var local = Assert.IsType<LocalEnvironment>(resolver.Resolve("local", null, repository.Path, serviceName: "billing"));
+        Assert.Equal("billing", local.Options.DatabaseName);
+        Assert.Equal(Path.Combine(repository.Path, ".sluice", "local", "data"), local.Options.ResolvedDataDirectory);
+
+        var custom = Assert.IsType<LocalEnvironment>(resolver.Resolve("dev",
+            EnvironmentSpecReader.Read("""{ "provider": "local", "data_dir": "db/dev", "port": 6500, "database": "app" }"""), repository.Path));
+        Assert.Equal(Path.Combine(repository.Path, "db", "dev"), custom.Options.ResolvedDataDirectory);
+        Assert.Equal(6500, custom.Options.Port);
+        Assert.Equal("app", custom.Options.DatabaseName);
+
+        var staging = EnvironmentSpecReader.Read("""{ "provider": "connection", "connection_string_variable": "STAGING_DB" }""");
+        var variables = new Dictionary<string, string> { ["STAGING_DB"] = "Host=db.internal;Database=app;Username=u;Password=p" };
+        var connection = resolver.Resolve("staging", staging, repository.Path, variables: variables);
+        Assert.Equal(variables["STAGING_DB"], await connection.GetConnectionStringAsync(ct));
+
+        // --database wins over any definition, the local default included.
+        const string overridden = "Host=elsewhere;Database=x;Username=u;Password=secret";
+        Assert.Equal(overridden, await resolver.Resolve("staging", staging, repository.Path, overridden, variables).GetConnectionStringAsync(ct));
+        Assert.IsType<ConnectionEnvironment>(resolver.Resolve("local", null, repository.Path, overridden));
+        Assert.DoesNotContain("secret", resolver.Resolve("local", null, repository.Path, overridden).ToString());
+    }
+
+    [Fact]
+    public void Missing_or_malformed_connection_strings_and_unregistered_providers_are_usage_errors()
+    {
+        using var repository = new TempFolder("sluice-repo");
+        var resolver = PostgresEnvironments.CreateResolver();
+        var staging = EnvironmentSpecReader.Read("""{ "provider": "connection", "connection_string_variable": "STAGING_DB" }""");
+
+        var unset = Assert.Throws<Sluice.Errors.SluiceException>(() => resolver.Resolve("staging", staging, repository.Path, variables: new Dictionary<string, string>()));
+        Assert.Equal(Sluice.Errors.ErrorKind.Usage, unset.Kind);
+        Assert.Contains("STAGING_DB", unset.Message);
+
+        var malformed = Assert.Throws<Sluice.Errors.SluiceException>(() => resolver.Resolve("staging", staging, repository.Path, "Hostt=x;Passwor=hunter2"));
+        Assert.Equal(Sluice.Errors.ErrorKind.Usage, malformed.Kind);
+        Assert.DoesNotContain("hunter2", malformed.ToString());
+
+        var container = Assert.Throws<Sluice.Errors.SluiceException>(() => resolver.Resolve("ci", EnvironmentSpecReader.Read("""{ "provider": "testcontainers" }"""), repository.Path));
+        Assert.Equal("SLU012", container.Code);
+        Assert.Contains("Sluice.Testcontainers", container.Remedy);
+    }
+
+    private static async Task<string?> CurrentDatabaseAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_database()", connection);
+        return (string?)await command.ExecuteScalarAsync(ct);
+    }
+}
