@@ -96,7 +96,8 @@ public sealed class ClusterLifecycleTests
     public async Task A_stale_postmaster_pid_from_a_killed_server_does_not_stop_the_next_start()
     {
         var ct = TestContext.Current.CancellationToken;
-        var toolchain = await Machine.ToolchainAsync(ct);
+        var logger = new ListLogger();
+        var toolchain = await Machine.ToolchainAsync(ct, logger);
         await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, ct);
         var killed = cluster.PostmasterPid!.Value;
         NpgsqlConnection.ClearAllPools();
@@ -107,6 +108,7 @@ public sealed class ClusterLifecycleTests
 
         await cluster.StartAsync(ct);
 
+        Assert.Contains(logger.Messages, m => m.Contains($"stale postmaster.pid of process {killed}", StringComparison.Ordinal));
         Assert.NotEqual(killed, cluster.PostmasterPid);
         Assert.Equal("1", await ScalarAsync(cluster, "SELECT 1::text", ct));
     }
