@@ -53,7 +53,7 @@ public static partial class ParameterValueConverter
         catch (JsonException e)
         {
             var line = raw.Line is { } start && e.LineNumber is { } offset ? start + (int)offset : raw.Line;
-            throw new UsageException("SLU002", $"parameter {parameter.OptionName}: {e.Message}", Remedy(parameter), raw.File ?? raw.Source, line, e);
+            throw new UsageException("SLU002", $"parameter --{parameter.OptionName}: {e.Message}", Remedy(parameter), raw.File ?? raw.Source, line, e);
         }
         catch (FormatException e)
         {
