@@ -14,21 +14,21 @@ public sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = n
     protected override TimeSpan ProgressInterval => TimeSpan.FromSeconds(2);
 
     public override void ReportError(string message, string? file = null, int? line = null) =>
-        WriteLine($"##vso[task.logissue type=error;{Properties(file, line)}]{AzureData(message)}");
+        WriteLine($"##vso[task.logissue type=error;{Properties(file, line)}]{AzureData(Redacted(message))}");
 
     public override void ReportWarning(string message, string? file = null, int? line = null) =>
-        WriteLine($"##vso[task.logissue type=warning;{Properties(file, line)}]{AzureData(message)}");
+        WriteLine($"##vso[task.logissue type=warning;{Properties(file, line)}]{AzureData(Redacted(message))}");
 
     public override IDisposable Group(string title)
     {
-        WriteLine($"##[group]{AzureData(title)}");
+        WriteLine($"##[group]{AzureData(Redacted(title))}");
         return new Disposable(() => WriteLine("##[endgroup]"));
     }
 
     public override void Report(ProgressReport value)
     {
         if (value.Fraction is { } fraction)
-            WriteLine($"##vso[task.setprogress value={(int)(fraction * 100)};]{AzureData(value.Activity)}");
+            WriteLine($"##vso[task.setprogress value={(int)(fraction * 100)};]{AzureData(Redacted(value.Activity))}");
         base.Report(value);
     }
 
@@ -41,9 +41,9 @@ public sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = n
     }
 
     public override void SetOutput(string name, string value) =>
-        WriteLine($"##vso[task.setvariable variable={AzureProperty(name)};isOutput=true]{AzureData(value)}");
+        WriteLine($"##vso[task.setvariable variable={AzureProperty(Redacted(name))};isOutput=true]{AzureData(Redacted(value))}");
 
-    public override void TargetStarted(string target) => WriteLine($"##[group]{AzureData(target)}");
+    public override void TargetStarted(string target) => WriteLine($"##[group]{AzureData(Redacted(target))}");
 
     public override void TargetFinished(TargetResult result)
     {
@@ -60,7 +60,7 @@ public sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = n
             ExitCode.Incomplete => "SucceededWithIssues",
             _ => "Failed",
         };
-        WriteLine($"##vso[task.complete result={result};]{AzureData($"Sluice {Verdict(outcome)}")}");
+        WriteLine($"##vso[task.complete result={result};]{AzureData(Redacted($"Sluice {Verdict(outcome)}"))}");
     }
 
     protected override void MaskSecret(string secret)
@@ -69,6 +69,6 @@ public sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = n
         Output.Raw.Flush();
     }
 
-    private static string Properties(string? file, int? line) =>
-        file is null ? "" : line is null ? $"sourcepath={AzureProperty(file)};" : $"sourcepath={AzureProperty(file)};linenumber={line};";
+    private string Properties(string? file, int? line) =>
+        file is null ? "" : line is null ? $"sourcepath={AzureProperty(Redacted(file))};" : $"sourcepath={AzureProperty(Redacted(file))};linenumber={line};";
 }

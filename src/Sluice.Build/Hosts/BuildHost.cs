@@ -146,6 +146,9 @@ public abstract class BuildHost : IBuildHost
 
     protected void WriteLine(string text) => Out.WriteLine(text);
 
+    /// <summary>Redacts before a CI host escapes text: escaping would otherwise change a secret past recognition.</summary>
+    protected string Redacted(string text) => Output.Secrets.Redact(text);
+
     protected static string Where(string? file, int? line) => file is null ? "" : line is null ? $" ({file})" : $" ({file}:{line})";
 
     public static string ErrorText(Exception error) => error switch

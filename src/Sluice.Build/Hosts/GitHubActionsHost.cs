@@ -15,14 +15,14 @@ public sealed class GitHubActionsHost(HostOutput output, TimeProvider? time = nu
     public override string Name => "github-actions";
 
     public override void ReportError(string message, string? file = null, int? line = null) =>
-        WriteLine($"::error{Properties(file, line)}::{GitHubData(message)}");
+        WriteLine($"::error{Properties(file, line)}::{GitHubData(Redacted(message))}");
 
     public override void ReportWarning(string message, string? file = null, int? line = null) =>
-        WriteLine($"::warning{Properties(file, line)}::{GitHubData(message)}");
+        WriteLine($"::warning{Properties(file, line)}::{GitHubData(Redacted(message))}");
 
     public override IDisposable Group(string title)
     {
-        WriteLine($"::group::{GitHubData(title)}");
+        WriteLine($"::group::{GitHubData(Redacted(title))}");
         return new Disposable(() => WriteLine("::endgroup::"));
     }
 
@@ -47,7 +47,7 @@ public sealed class GitHubActionsHost(HostOutput output, TimeProvider? time = nu
         Output.AppendToFile(path, $"{name}<<{delimiter}\n{value}\n{delimiter}\n");
     }
 
-    public override void TargetStarted(string target) => WriteLine($"::group::{GitHubData(target)}");
+    public override void TargetStarted(string target) => WriteLine($"::group::{GitHubData(Redacted(target))}");
 
     public override void TargetFinished(TargetResult result)
     {
@@ -63,9 +63,9 @@ public sealed class GitHubActionsHost(HostOutput output, TimeProvider? time = nu
         Output.Raw.Flush();
     }
 
-    private static string Properties(string? file, int? line)
+    private string Properties(string? file, int? line)
     {
         if (file is null) return "";
-        return line is null ? $" file={GitHubProperty(file)}" : $" file={GitHubProperty(file)},line={line}";
+        return line is null ? $" file={GitHubProperty(Redacted(file))}" : $" file={GitHubProperty(Redacted(file))},line={line}";
     }
 }

@@ -16,10 +16,11 @@ public sealed record ProgressReport(string Activity, long Done, long? Total = nu
 
     public string Describe()
     {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
         var parts = new List<string> { Activity };
-        parts.Add(Total is { } total ? $"{Done:N0}/{total:N0} {Unit}".TrimEnd() : $"{Done:N0} {Unit}".TrimEnd());
-        if (Fraction is { } f) parts.Add($"{f:P0}");
-        if (Rate is { } r) parts.Add($"{r:N0} {Unit}/s".Replace(" /s", "/s"));
+        parts.Add((Total is { } total ? string.Create(c, $"{Done:N0}/{total:N0} {Unit}") : string.Create(c, $"{Done:N0} {Unit}")).TrimEnd());
+        if (Fraction is { } f) parts.Add(string.Create(c, $"{f * 100:0}%"));
+        if (Rate is { } r) parts.Add(string.Create(c, $"{r:N0} {Unit}/s").Replace(" /s", "/s"));
         if (Eta is { } eta) parts.Add($"ETA {Durations.Format(eta)}");
         return string.Join(" · ", parts);
     }
