@@ -1,4 +1,6 @@
 using Npgsql;
+using Sluice.Errors;
+using Sluice.Postgres.Binaries;
 using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Databases;
 using Xunit;
@@ -18,7 +20,16 @@ public class PostgresFixture : IAsyncLifetime
     /// <summary>The template every <see cref="CreateDatabaseAsync"/> clones.</summary>
     public const string TemplateName = "sluice_template";
 
+    private readonly PostgresBinaryFinder? _finder;
     private LocalCluster? _cluster;
+
+    /// <summary>Finds PostgreSQL the usual way (<c>SLUICE_PG_BIN</c>, <c>pg_config</c>, Debian's layout, <c>PATH</c>).</summary>
+    public PostgresFixture()
+    {
+    }
+
+    /// <summary>Finds PostgreSQL with <paramref name="finder"/>, for subclasses that pin the binaries.</summary>
+    protected PostgresFixture(PostgresBinaryFinder finder) => _finder = finder;
     private EphemeralDatabases? _databases;
 
     /// <summary>The run's cluster (started).</summary>
@@ -33,7 +44,16 @@ public class PostgresFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var toolchain = await PostgresToolchain.DetectAsync(timeout.Token);
+        PostgresToolchain toolchain;
+        try
+        {
+            toolchain = await PostgresToolchain.DetectAsync(timeout.Token, finder: _finder);
+        }
+        catch (SluiceException e)
+        {
+            // Test runners print only the message: put the install command in it, and fail rather than skip.
+            throw new InvalidOperationException($"the PostgreSQL test fixture cannot run: {e}", e);
+        }
         _cluster = await LocalCluster.StartEphemeralAsync(toolchain, timeout.Token);
         _databases = new EphemeralDatabases(_cluster.ConnectionString());
         await CreateTemplateAsync(timeout.Token);
