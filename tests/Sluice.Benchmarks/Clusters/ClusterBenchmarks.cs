@@ -55,6 +55,7 @@ public sealed class ClusterBenchmarks : IBenchmarkSuite
     {
         await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken);
         await ExecuteAsync(cluster.ConnectionString(), "CREATE DATABASE bench_source", cancellationToken);
+        await MeasureSmallClonesAsync(cluster, output, cancellationToken);
         var environment = Credentials(cluster);
         var init = await toolchain.RunClientProgramAsync("pgbench",
             ["-i", "-s", scale.ToString(CultureInfo.InvariantCulture), "-q", "-h", "127.0.0.1", "-p", Port(cluster), "-U", cluster.Superuser, "bench_source"],
@@ -72,6 +73,20 @@ public sealed class ClusterBenchmarks : IBenchmarkSuite
         Row(output, "CREATE DATABASE ... STRATEGY FILE_COPY", fileCopy, dumpRestore, "dump/restore");
         Row(output, "CREATE DATABASE ... STRATEGY WAL_LOG", walLog, dumpRestore, "dump/restore");
         Row(output, "pg_dump -Fc | pg_restore", dumpRestore, dumpRestore, "dump/restore");
+    }
+
+    /// <summary>The test fixture's case: a small template (one table, 1000 rows) cloned per test.</summary>
+    private static async Task MeasureSmallClonesAsync(LocalCluster cluster, TextWriter output, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(cluster.ConnectionString(), "CREATE DATABASE bench_small", cancellationToken);
+        var unpooled = new NpgsqlConnectionStringBuilder(cluster.ConnectionString("bench_small")) { Pooling = false }.ConnectionString;
+        await ExecuteAsync(unpooled, "CREATE TABLE items (id int PRIMARY KEY, name text); INSERT INTO items SELECT i, 'item ' || i FROM generate_series(1, 1000) i", cancellationToken);
+        var fileCopy = await RepeatAsync(name => ExecuteAsync(cluster.ConnectionString(), $"CREATE DATABASE {name} TEMPLATE bench_small STRATEGY FILE_COPY", cancellationToken), cluster, cancellationToken);
+        var walLog = await RepeatAsync(name => ExecuteAsync(cluster.ConnectionString(), $"CREATE DATABASE {name} TEMPLATE bench_small STRATEGY WAL_LOG", cancellationToken), cluster, cancellationToken);
+        output.WriteLine();
+        output.WriteLine($"cloning a small template (one table, 1000 rows), median of {Repeats}:");
+        Row(output, "CREATE DATABASE ... STRATEGY FILE_COPY", fileCopy, fileCopy, "FILE_COPY");
+        Row(output, "CREATE DATABASE ... STRATEGY WAL_LOG", walLog, fileCopy, "FILE_COPY");
     }
 
     /// <summary>Times <paramref name="clone"/> into fresh databases, dropping each after, and returns the median.</summary>
