@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Sluice.Errors;
 using Sluice.Postgres.Binaries;
 using Sluice.Postgres.Processes;
 
@@ -19,8 +20,16 @@ public sealed class PostgresToolchain(PostgresBinaries binaries, ServerAccount a
     /// <summary>Finds the binaries on this machine (throws <c>SLU010</c> with the install command when missing) and
     /// switches to the <c>postgres</c> user when the process is root.</summary>
     public static async Task<PostgresToolchain> DetectAsync(CancellationToken cancellationToken, ILogger? logger = null,
-        PostgresBinaryFinder? finder = null) =>
-        new(await (finder ?? new PostgresBinaryFinder()).FindAsync(cancellationToken), ServerAccount.Current(), logger);
+        PostgresBinaryFinder? finder = null)
+    {
+        var binaries = await (finder ?? new PostgresBinaryFinder()).FindAsync(cancellationToken);
+        var account = ServerAccount.Current();
+        if (account.RunAs is { } user && !(await ProcessRunner.RunAsync("id", ["-u", user], cancellationToken)).Succeeded)
+            throw SluiceException.Usage("SLU010",
+                $"running as root, PostgreSQL's server programs must run as the '{user}' user, which does not exist",
+                $"create it (useradd --system --home-dir /var/lib/postgresql {user}) or run as a user other than root");
+        return new PostgresToolchain(binaries, account, logger);
+    }
 
     /// <summary>Runs a server program (<c>initdb</c>, <c>pg_ctl</c>) as <see cref="Account"/>.</summary>
     public Task<ProcessResult> RunServerProgramAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
