@@ -100,9 +100,13 @@ public static class ExecutionPlanner
     {
         var target = catalog.Find(name);
         if (target is not null) return target;
-        var closest = ParameterNames.Closest(name, catalog.Targets.Where(t => !t.IsUnlisted).Select(t => t.Name));
+        var listed = catalog.Targets.Where(t => !t.IsUnlisted).Select(t => t.Name).ToList();
+        var closest = ParameterNames.Closest(name, listed);
+        var nearest = listed.OrderBy(t => ParameterNames.Distance(name, t)).ThenBy(t => t, StringComparer.Ordinal).FirstOrDefault();
         throw new UsageException("SLU001", $"unknown target '{name}'",
-            closest.Count > 0 ? $"did you mean {string.Join(", ", closest)}?" : "run ./build.sh --help for the targets");
+            closest.Count > 0 ? $"did you mean {string.Join(", ", closest)}?"
+            : nearest is not null ? $"the closest target is {nearest}; ./build.sh --help lists them all"
+            : "the build declares no targets");
     }
 
     /// <summary>Depth-first over predecessors (dependencies, After, triggerers), so a target runs as soon as what it needs has run (P8).</summary>

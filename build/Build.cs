@@ -1,0 +1,78 @@
+using System.Xml.Linq;
+using Sluice.Build;
+
+namespace Sluice.Repository;
+
+/// <summary>This repository's own build: restore, compile, test, pack, benchmark, and the generated files.</summary>
+public sealed class Build : SluiceBuild
+{
+    public static int Main() => Execute<Build>(x => x.Compile);
+
+    [Parameter("Build configuration: Debug or Release")]
+    public string Configuration { get; set; } = "Debug";
+
+    [Parameter("Benchmark suites to run (default: all)")]
+    public string[] Suites { get; set; } = [];
+
+    [Parameter("Run the large benchmark variants (for example 10M rows)")]
+    public bool Large { get; set; }
+
+    [Parameter("Only the test projects whose name contains one of these")]
+    public string[] TestProjects { get; set; } = [];
+
+    private string Solution => Root / "Pipeline.sln";
+    private AbsolutePath Artifacts => Root / "artifacts";
+
+    public Target Prerequisites => _ => _
+        .Description("Installs what the tests need when it is missing: PostgreSQL 15 from the OS packages")
+        .Executes(async ct => await new Prerequisites(Host, Root).EnsureAsync(ct));
+
+    public Target Restore => _ => _
+        .Description("Restores NuGet packages")
+        .Executes(async ct => await DotNet(ct, "restore", Solution, "--nologo", "-v", "quiet"));
+
+    public Target Compile => _ => _
+        .Description("Builds every project")
+        .DependsOn(Restore)
+        .Executes(async ct => await DotNet(ct, "build", Solution, "--no-restore", "--nologo", "-c", Configuration, "-v", "quiet", "-clp:NoSummary"));
+
+    public Target Test => _ => _
+        .Description("Runs every test project; prints a closing 'N passed, N failed' line")
+        .DependsOn(Compile, Prerequisites)
+        .Executes(async ct => await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct));
+
+    public Target Pack => _ => _
+        .Description("Packs the libraries into artifacts/packages")
+        .DependsOn(Compile)
+        .Executes(async ct =>
+        {
+            foreach (var project in Directory.GetFiles(Root / "src", "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                await DotNet(ct, "pack", project, "--nologo", "-c", "Release", "-o", Artifacts / "packages", "-v", "quiet");
+        });
+
+    public Target Benchmark => _ => _
+        .Description("Runs tests/Sluice.Benchmarks and prints times and ratios against baselines")
+        .DependsOn(Prerequisites)
+        .Executes(async ct =>
+        {
+            var arguments = new List<string> { "run", "-c", "Release", "--project", Root / "tests" / "Sluice.Benchmarks", "--", "--root", Root };
+            if (Large) arguments.Add("--large");
+            arguments.AddRange(Suites);
+            await DotNet(ct, [.. arguments]);
+        });
+
+    public Target GenerateSchema => _ => _
+        .Description("Writes .nuke/build.schema.json from the build's parameters")
+        .Executes(() =>
+        {
+            var path = Root / BuildSchema.RelativePath;
+            File.WriteAllText(path, BuildSchema.Generate(GetType(), TargetCatalog.Discover(this)));
+            Host.Info($"wrote {BuildSchema.RelativePath}");
+        });
+
+    private async Task DotNet(CancellationToken ct, params string[] arguments)
+    {
+        var result = await ProcessTool.RunAsync(Host, "dotnet", arguments, ct, Root);
+        result.EnsureSuccess($"dotnet {arguments[0]}");
+    }
+}

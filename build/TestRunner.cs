@@ -1,0 +1,65 @@
+using System.Xml.Linq;
+using Sluice.Build;
+
+namespace Sluice.Repository;
+
+/// <summary>
+/// Runs each test project with a TRX logger, one after the other (two cores), and adds up the counters so the
+/// run ends with one line CI can read: <c>N passed, N failed</c>.
+/// </summary>
+internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string configuration)
+{
+    public async Task RunAsync(IReadOnlyList<string> filter, CancellationToken ct)
+    {
+        var results = root / "artifacts" / "test-results";
+        if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
+        var projects = Directory.GetFiles(root / "tests", "*.csproj", SearchOption.AllDirectories)
+            .Where(IsTestProject)
+            .Where(p => filter.Count == 0 || filter.Any(f => Path.GetFileNameWithoutExtension(p).Contains(f, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (projects.Count == 0) throw new UsageException("SLU002", "no test project matches --test-projects", "check the names under tests/");
+
+        int passed = 0, failed = 0, skipped = 0;
+        var broken = new List<string>();
+        foreach (var project in projects)
+        {
+            var name = Path.GetFileNameWithoutExtension(project);
+            using var group = host.Group($"test {name}");
+            var run = await ProcessTool.RunAsync(host, "dotnet",
+                ["test", project, "--no-build", "--nologo", "-c", configuration,
+                 "--logger", $"trx;LogFileName={name}.trx", "--results-directory", results],
+                ct, root);
+            var counters = ReadCounters(Path.Combine(results, $"{name}.trx"));
+            if (counters is null)
+            {
+                broken.Add($"{name} (exit code {run.ExitCode}, no results)");
+                failed++;
+                continue;
+            }
+            passed += counters.Value.Passed;
+            failed += counters.Value.Failed;
+            skipped += counters.Value.Skipped;
+            if (run.ExitCode != 0 && counters.Value.Failed == 0) broken.Add($"{name} (exit code {run.ExitCode})");
+            host.Info($"{name}: {counters.Value.Passed} passed, {counters.Value.Failed} failed, {counters.Value.Skipped} skipped");
+        }
+
+        host.AppendSummary($"### Tests\n\n{passed} passed, {failed} failed, {skipped} skipped\n");
+        // The closing line CI reads; printed whatever the outcome.
+        host.Info(skipped > 0 ? $"{passed} passed, {failed} failed, {skipped} skipped" : $"{passed} passed, {failed} failed");
+        if (broken.Count > 0) throw new InvalidOperationException($"test projects failed to run: {string.Join(", ", broken)}");
+        if (failed > 0) throw new InvalidOperationException($"{failed} test(s) failed");
+    }
+
+    private static bool IsTestProject(string path) =>
+        XDocument.Load(path).Descendants("IsTestProject").Any(e => e.Value.Trim().Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    private static (int Passed, int Failed, int Skipped)? ReadCounters(string trx)
+    {
+        if (!File.Exists(trx)) return null;
+        var counters = XDocument.Load(trx).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters is null) return null;
+        int Read(string attribute) => int.TryParse(counters.Attribute(attribute)?.Value, out var n) ? n : 0;
+        return (Read("passed"), Read("failed") + Read("error") + Read("timeout") + Read("aborted"), Read("notExecuted"));
+    }
+}
