@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS customers_last_name_idx;

@@ -1,0 +1,137 @@
+using Npgsql;
+using Sluice.Errors;
+using Sluice.Migrations.Leases;
+
+namespace Sluice.Postgres.Migrations;
+
+/// <summary>
+/// The <c>sluice</c> schema in the target database, created and upgraded by ordered steps recorded in
+/// <c>sluice.schema_version</c>. Steps are append-only: a released step never changes, a new need is a new step.
+/// </summary>
+internal static class JournalSchema
+{
+    /// <summary>Serialises upgrades between runners starting at the same moment (any constant unlikely to collide).</summary>
+    private const long UpgradeLockKey = 0x51_75_69_63_65_4A_4E_4C; // "SluiceJNL"
+
+    public static readonly IReadOnlyList<string> Steps =
+    [
+        // 1: plans, phases, backfill checkpoints, events, leases.
+        """
+        CREATE TABLE sluice.plans (
+            plan_id       text PRIMARY KEY,
+            hash          text NOT NULL,
+            status        text NOT NULL CHECK (status IN ('pending', 'started', 'done', 'failed')),
+            first_seen_at timestamptz NOT NULL DEFAULT now(),
+            updated_at    timestamptz NOT NULL DEFAULT now(),
+            run_by_user   text NOT NULL,
+            run_by_host   text NOT NULL,
+            ci_run_url    text
+        );
+        CREATE TABLE sluice.phases (
+            plan_id     text NOT NULL REFERENCES sluice.plans (plan_id),
+            phase       text NOT NULL,
+            ordinal     int  NOT NULL,
+            kind        text NOT NULL,
+            status      text NOT NULL CHECK (status IN ('pending', 'started', 'done', 'failed')),
+            attempts    int  NOT NULL DEFAULT 0,
+            started_at  timestamptz,
+            finished_at timestamptz,
+            run_by_user text,
+            run_by_host text,
+            ci_run_url  text,
+            last_error  text,
+            PRIMARY KEY (plan_id, phase)
+        );
+        CREATE TABLE sluice.backfill_checkpoints (
+            plan_id    text NOT NULL,
+            phase      text NOT NULL,
+            last_key   bigint,
+            rows_done  bigint NOT NULL DEFAULT 0,
+            batches    bigint NOT NULL DEFAULT 0,
+            completed  boolean NOT NULL DEFAULT false,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (plan_id, phase),
+            FOREIGN KEY (plan_id, phase) REFERENCES sluice.phases (plan_id, phase)
+        );
+        CREATE TABLE sluice.events (
+            id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+            kind        text NOT NULL,
+            plan_id     text,
+            phase       text,
+            attempt     int,
+            message     text NOT NULL,
+            run_by_user text NOT NULL,
+            run_by_host text NOT NULL,
+            ci_run_url  text
+        );
+        CREATE INDEX events_plan_id_idx ON sluice.events (plan_id, id);
+        CREATE TABLE sluice.leases (
+            environment  text PRIMARY KEY,
+            token        uuid NOT NULL,
+            holder_user  text NOT NULL,
+            holder_host  text NOT NULL,
+            ci_run_url   text,
+            acquired_at  timestamptz NOT NULL,
+            heartbeat_at timestamptz NOT NULL,
+            expires_at   timestamptz NOT NULL
+        );
+        """,
+        // 2: feature flags flipped by switch phases, read by the service (Microsoft.FeatureManagement).
+        """
+        CREATE TABLE sluice.feature_flags (
+            name       text PRIMARY KEY,
+            enabled    boolean NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            plan_id    text,
+            phase      text
+        );
+        """,
+    ];
+
+    public static int CurrentVersion => Steps.Count;
+
+    /// <summary>Brings the schema to <see cref="CurrentVersion"/>; refuses a journal written by a newer Sluice.</summary>
+    public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // Fast path without locks: most runs find the journal current.
+        if (await ReadVersionAsync(connection, cancellationToken) == CurrentVersion) return;
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await Execute(connection, $"SELECT pg_advisory_xact_lock({UpgradeLockKey})", cancellationToken);
+        await Execute(connection, """
+            CREATE SCHEMA IF NOT EXISTS sluice;
+            CREATE TABLE IF NOT EXISTS sluice.schema_version (
+                version    int PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            """, cancellationToken);
+        var version = await ReadVersionAsync(connection, cancellationToken) ?? 0;
+        if (version > CurrentVersion)
+            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.JournalTooNew,
+                $"the journal (schema sluice) is at version {version}, newer than this Sluice knows ({CurrentVersion})",
+                "run a Sluice at least as new as the one that last ran here");
+        for (var step = version + 1; step <= CurrentVersion; step++)
+        {
+            await Execute(connection, Steps[step - 1], cancellationToken);
+            await Execute(connection, $"INSERT INTO sluice.schema_version (version) VALUES ({step})", cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<int?> ReadVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT CASE WHEN to_regclass('sluice.schema_version') IS NULL THEN NULL ELSE 0 END", connection);
+        if (await command.ExecuteScalarAsync(cancellationToken) is DBNull or null) return null;
+        await using var max = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM sluice.schema_version", connection);
+        return (int)(await max.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Postgres.Migrations;
+
+/// <summary>Keyset batches over the key, each committed with its checkpoint; see <see cref="IBackfillExecutor"/>.</summary>
+public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBackfillExecutor
+{
+    public async Task<BackfillCheckpoint?> ReadCheckpointAsync(string planId, string phase, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT plan_id, phase, last_key, rows_done, batches, completed, updated_at FROM sluice.backfill_checkpoints WHERE plan_id = $1 AND phase = $2");
+        command.Parameters.Add(new() { Value = planId });
+        command.Parameters.Add(new() { Value = phase });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? PostgresMigrationJournal.ReadCheckpoint(reader) : null;
+    }
+
+    public async Task<long> CountRemainingAsync(BackfillSpec spec, long? afterKey, CancellationToken cancellationToken)
+    {
+        var (table, key) = Names(spec);
+        await using var command = dataSource.CreateCommand(afterKey is null
+            ? $"SELECT count(*) FROM {table}"
+            : $"SELECT count(*) FROM {table} WHERE {key} > $1");
+        if (afterKey is { } after) command.Parameters.Add(new() { Value = after });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, MigrationPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
+        CancellationToken cancellationToken)
+    {
+        var spec = phase.Backfill!;
+        var (table, key) = Names(spec);
+        var clock = Stopwatch.StartNew();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var timeouts = new NpgsqlCommand(
+                         $"SET LOCAL lock_timeout = '{JournalText.Milliseconds(phase.LockTimeout)}'; SET LOCAL statement_timeout = '{JournalText.Milliseconds(phase.StatementTimeout)}'",
+                         connection, transaction))
+            await timeouts.ExecuteNonQueryAsync(cancellationToken);
+
+        // The batch's key range: the next batchSize keys after the checkpoint, read from the key's index.
+        long? lower = null, upper = null;
+        var keys = 0;
+        await using (var range = new NpgsqlCommand(afterKey is null
+                         ? $"SELECT min({key}), max({key}), count(*) FROM (SELECT {key} FROM {table} ORDER BY {key} LIMIT $1) b"
+                         : $"SELECT min({key}), max({key}), count(*) FROM (SELECT {key} FROM {table} WHERE {key} > $2 ORDER BY {key} LIMIT $1) b",
+                         connection, transaction))
+        {
+            range.Parameters.Add(new() { Value = batchSize });
+            if (afterKey is { } after) range.Parameters.Add(new() { Value = after });
+            await using var reader = await range.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (!reader.IsDBNull(0))
+            {
+                lower = afterKey ?? Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) - 1;
+                upper = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+                keys = (int)reader.GetInt64(2);
+            }
+        }
+
+        long rows = 0;
+        if (upper is not null)
+        {
+            try
+            {
+                await using var batch = new NpgsqlCommand(spec.Batch.Sql, connection, transaction);
+                batch.Parameters.AddWithValue("lower", lower!.Value);
+                batch.Parameters.AddWithValue("upper", upper.Value);
+                rows = Math.Max(0, await batch.ExecuteNonQueryAsync(cancellationToken));
+            }
+            catch (PostgresException e)
+            {
+                throw PhaseErrors.Translate(e, plan, phase, spec.Batch);
+            }
+        }
+
+        var finished = upper is null;
+        BackfillCheckpoint checkpoint;
+        await using (var save = new NpgsqlCommand("""
+                         INSERT INTO sluice.backfill_checkpoints AS c (plan_id, phase, last_key, rows_done, batches, completed, updated_at)
+                         VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())
+                         ON CONFLICT (plan_id, phase) DO UPDATE
+                         SET last_key = coalesce(excluded.last_key, c.last_key), rows_done = c.rows_done + excluded.rows_done,
+                             batches = c.batches + excluded.batches, completed = excluded.completed, updated_at = excluded.updated_at
+                         RETURNING plan_id, phase, last_key, rows_done, batches, completed, updated_at
+                         """, connection, transaction))
+        {
+            save.Parameters.Add(new() { Value = plan.Id });
+            save.Parameters.Add(new() { Value = phase.Name });
+            save.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = upper ?? afterKey, DataTypeName = "bigint" });
+            save.Parameters.Add(new() { Value = rows });
+            save.Parameters.Add(new() { Value = finished ? 0L : 1L });
+            save.Parameters.Add(new() { Value = finished });
+            await using var reader = await save.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            checkpoint = PostgresMigrationJournal.ReadCheckpoint(reader);
+        }
+        await PostgresPhaseExecutor.MarkAsync(connection, transaction, plan, phase, 1, by, finished ? "done" : "started", cancellationToken,
+            keepStart: true);
+        await transaction.CommitAsync(cancellationToken);
+        return new BackfillBatchResult(upper, rows, keys, clock.Elapsed, finished, checkpoint);
+    }
+
+    private static (string Table, string Key) Names(BackfillSpec spec) =>
+        (string.Join('.', spec.Table.Split('.').Select(QuoteIdentifier)), QuoteIdentifier(spec.Key));
+
+    private static string QuoteIdentifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

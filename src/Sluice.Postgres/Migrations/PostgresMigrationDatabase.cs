@@ -1,0 +1,38 @@
+using Npgsql;
+using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Postgres.Migrations;
+
+/// <summary>
+/// The PostgreSQL providers of a migration run for one target database (journal, lease, phases, backfills, pressure),
+/// sharing one connection pool. Dispose it to close the pool.
+/// </summary>
+public sealed class PostgresMigrationDatabase : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <param name="connectionString">The target database (a secret).</param>
+    /// <param name="lease">Lease time to live and heartbeat; defaults 60 s and 20 s.</param>
+    /// <param name="pressure">Where backfills read lag and lock waits; default the database's own statistics views.</param>
+    public PostgresMigrationDatabase(string connectionString, LeaseOptions? lease = null, IBackfillPressureSource? pressure = null)
+    {
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice" }.ConnectionString);
+        Providers = new MigrationProviders(
+            new PostgresMigrationJournal(_dataSource),
+            new PostgresLeaseProvider(_dataSource, lease),
+            new PostgresPhaseExecutor(_dataSource),
+            new PostgresBackfillExecutor(_dataSource),
+            pressure ?? new PostgresBackfillPressure(_dataSource));
+    }
+
+    public MigrationProviders Providers { get; }
+
+    /// <summary>The plain API of the Migrate and Status targets over this database.</summary>
+    public MigrationService Service(TimeProvider? timeProvider = null) => new(Providers, timeProvider);
+
+    /// <summary>The default pressure source of a connection string, for wrapping (a test adds simulated lag to it).</summary>
+    public IBackfillPressureSource DatabasePressure => new PostgresBackfillPressure(_dataSource);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

@@ -1,0 +1,135 @@
+using Npgsql;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Postgres.Migrations;
+
+/// <summary>Applies expand, switch and contract phases; see <see cref="IPhaseExecutor"/>.</summary>
+public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseExecutor
+{
+    public Task ApplyAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken) =>
+        phase.Transactional
+            ? ApplyInTransactionAsync(plan, phase, attempt, by, cancellationToken)
+            : ApplyStatementByStatementAsync(plan, phase, attempt, by, cancellationToken);
+
+    /// <summary>DDL, flag and journal row commit together: the journal can never say done for DDL that rolled back.</summary>
+    private async Task ApplyInTransactionAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
+        await MarkAsync(connection, transaction, plan, phase, attempt, by, "started", cancellationToken);
+        try
+        {
+            await using var up = new NpgsqlCommand(phase.Up!.Sql, connection, transaction);
+            await up.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw PhaseErrors.Translate(e, plan, phase, phase.Up);
+        }
+        if (phase.Flag is not null) await SetFlagAsync(connection, transaction, plan, phase, enabled: true, cancellationToken);
+        await MarkAsync(connection, transaction, plan, phase, attempt, by, "done", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// For statements PostgreSQL refuses inside a transaction block: "started" commits first, each statement runs on
+    /// its own, "done" commits last. A crash in between leaves "started", and the next run repeats the phase, which is
+    /// why such phases must be written to be re-runnable.
+    /// </summary>
+    private async Task ApplyStatementByStatementAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await MarkAsync(connection, null, plan, phase, attempt, by, "started", cancellationToken);
+        await SetTimeoutsAsync(connection, null, phase, local: false, cancellationToken);
+        var sql = phase.Up!.Sql;
+        var searchFrom = 0;
+        foreach (var statement in SqlStatements.Split(sql))
+        {
+            var offset = sql.IndexOf(statement, searchFrom, StringComparison.Ordinal);
+            searchFrom = Math.Max(searchFrom, offset);
+            try
+            {
+                await using var command = new NpgsqlCommand(statement, connection);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                throw PhaseErrors.Translate(e, plan, phase, phase.Up, Math.Max(offset, 0));
+            }
+        }
+        await using (var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection))
+            await reset.ExecuteNonQueryAsync(cancellationToken);
+        await MarkAsync(connection, null, plan, phase, attempt, by, "done", cancellationToken);
+    }
+
+    public async Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        var script = phase.Verify ?? throw new ArgumentException($"phase '{phase.Name}' has no verify", nameof(phase));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
+        try
+        {
+            await using var verify = new NpgsqlCommand(script.Sql, connection, transaction);
+            var value = await verify.ExecuteScalarAsync(cancellationToken);
+            return value switch
+            {
+                true => new VerifyResult(true, $"{script.FileName} returned true"),
+                false => new VerifyResult(false, $"{script.FileName} returned false"),
+                null or DBNull => new VerifyResult(false, $"{script.FileName} returned no value"),
+                _ => new VerifyResult(false, $"{script.FileName} returned '{value}', not a boolean"),
+            };
+        }
+        catch (PostgresException e)
+        {
+            return new VerifyResult(false, $"{script.FileName} raised {e.SqlState}: {e.MessageText}");
+        }
+    }
+
+    private static async Task SetTimeoutsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPhase phase, bool local, CancellationToken cancellationToken)
+    {
+        var scope = local ? "LOCAL " : "";
+        await using var command = new NpgsqlCommand(
+            $"SET {scope}lock_timeout = '{JournalText.Milliseconds(phase.LockTimeout)}'; SET {scope}statement_timeout = '{JournalText.Milliseconds(phase.StatementTimeout)}'",
+            connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    internal static async Task MarkAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
+        int attempt, RunnerIdentity by, string status, CancellationToken cancellationToken, bool keepStart = false)
+    {
+        await using var command = new NpgsqlCommand("""
+            UPDATE sluice.phases
+            SET status = $3, attempts = greatest(attempts, $4), last_error = NULL,
+                started_at = CASE WHEN ($3 = 'started' AND NOT $8) OR started_at IS NULL THEN clock_timestamp() ELSE started_at END,
+                finished_at = CASE WHEN $3 = 'done' THEN clock_timestamp() END,
+                run_by_user = $5, run_by_host = $6, ci_run_url = $7
+            WHERE plan_id = $1 AND phase = $2
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = plan.Id });
+        command.Parameters.Add(new() { Value = phase.Name });
+        command.Parameters.Add(new() { Value = status });
+        command.Parameters.Add(new() { Value = attempt });
+        PostgresMigrationJournal.AddIdentity(command, by);
+        // A backfill marks itself started with every batch; its start time is the first batch's.
+        command.Parameters.Add(new() { Value = keepStart });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task SetFlagAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MigrationPlan plan, MigrationPhase phase,
+        bool enabled, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO sluice.feature_flags (name, enabled, plan_id, phase) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = now(), plan_id = excluded.plan_id, phase = excluded.phase
+            """, connection, transaction);
+        command.Parameters.Add(new() { Value = phase.Flag! });
+        command.Parameters.Add(new() { Value = enabled });
+        command.Parameters.Add(new() { Value = plan.Id });
+        command.Parameters.Add(new() { Value = phase.Name });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

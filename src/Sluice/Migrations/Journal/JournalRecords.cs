@@ -1,0 +1,71 @@
+using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Migrations.Journal;
+
+/// <summary>Where a plan or a phase stands in the journal.</summary>
+public enum JournalStatus
+{
+    Pending,
+    /// <summary>Started and not finished: a running phase, a non-transactional phase interrupted, or a backfill part way.</summary>
+    Started,
+    Done,
+    Failed,
+}
+
+/// <summary>A plan as the journal recorded it.</summary>
+public sealed record PlanRecord(string PlanId, string Hash, JournalStatus Status, DateTimeOffset FirstSeenAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A phase as the journal recorded it.</summary>
+public sealed record PhaseRecord(
+    string PlanId,
+    string Phase,
+    PhaseKind Kind,
+    JournalStatus Status,
+    int Attempts,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    RunnerIdentity? RunBy,
+    string? LastError)
+{
+    public TimeSpan? Duration => StartedAt is { } s && FinishedAt is { } f ? f - s : null;
+}
+
+/// <summary>The kinds of journal events.</summary>
+public enum JournalEventKind
+{
+    PlanRecorded,
+    PhaseStarted,
+    Attempt,
+    Retry,
+    PhaseDone,
+    PhaseSkipped,
+    PhaseFailed,
+    Verified,
+    VerifyFailed,
+    FlagChanged,
+    BackfillThrottled,
+    BackfillPaused,
+    BackfillDone,
+    LeaseAcquired,
+    LeaseTakenOver,
+    LeaseReleased,
+    LeaseLost,
+}
+
+/// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>
+public sealed record JournalEvent(
+    JournalEventKind Kind,
+    string? PlanId,
+    string? Phase,
+    string Message,
+    RunnerIdentity By,
+    int? Attempt = null,
+    DateTimeOffset? At = null,
+    long? Id = null);
+
+/// <summary>A journal event as read back (with its time and id).</summary>
+public sealed record RecordedEvent(long Id, DateTimeOffset At, JournalEventKind Kind, string? PlanId, string? Phase, int? Attempt, string Message, RunnerIdentity By);
+
+/// <summary>What the journal knows about one plan: its row, its phases, checkpoints and latest events.</summary>
+public sealed record PlanJournal(PlanRecord Plan, IReadOnlyList<PhaseRecord> Phases, IReadOnlyList<BackfillCheckpoint> Checkpoints, IReadOnlyList<RecordedEvent> LastEvents);

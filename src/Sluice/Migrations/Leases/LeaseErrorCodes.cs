@@ -1,0 +1,13 @@
+namespace Sluice.Migrations.Leases;
+
+/// <summary>The SLU040-SLU049 codes of the lease, the journal and running phases; ErrorCodes.md describes each.</summary>
+public static class LeaseErrorCodes
+{
+    public const string Busy = "SLU040";
+    public const string LockTimeoutExhausted = "SLU041";
+    public const string VerifyFailed = "SLU042";
+    public const string Incomplete = "SLU043";
+    public const string JournalTooNew = "SLU044";
+    public const string PhaseFailed = "SLU045";
+    public const string LeaseLost = "SLU046";
+}

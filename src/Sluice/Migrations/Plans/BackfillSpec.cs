@@ -1,0 +1,39 @@
+namespace Sluice.Migrations.Plans;
+
+/// <summary>
+/// The <c>backfill:</c> block of a backfill phase. The runner walks <see cref="Table"/> in keyset batches over the
+/// integer key <see cref="Key"/>; for each batch it runs <see cref="Batch"/> with <c>@lower</c> (exclusive) and
+/// <c>@upper</c> (inclusive) bound to the batch's key range, and commits the checkpoint in the same transaction.
+/// </summary>
+/// <param name="Table">The table to walk, optionally schema-qualified.</param>
+/// <param name="Key">Its integer primary key column (bigint-compatible).</param>
+/// <param name="Batch">The SQL of one batch, using <c>@lower</c> and <c>@upper</c>.</param>
+/// <param name="TargetBatchTime">The batch size adapts so a batch takes about this long (default 200 ms).</param>
+/// <param name="InitialBatchSize">Rows in the first batch (default 1000).</param>
+/// <param name="MinBatchSize">The size never drops below this (default 100).</param>
+/// <param name="MaxBatchSize">The size never grows beyond this (default 50000).</param>
+/// <param name="MaxReplicationLag">Batches wait while a replica's replay lag exceeds this (default 10 s).</param>
+/// <param name="MaxLockWaiters">Batches wait while more sessions than this wait on locks (default 5).</param>
+/// <param name="ThrottlePause">How long to wait before looking at lag and lock waits again (default 1 s).</param>
+/// <param name="PauseBetweenBatches">A breather after every batch for the rest of the workload (default none).</param>
+public sealed record BackfillSpec(
+    string Table,
+    string Key,
+    PlanScript Batch,
+    TimeSpan TargetBatchTime,
+    int InitialBatchSize,
+    int MinBatchSize,
+    int MaxBatchSize,
+    TimeSpan MaxReplicationLag,
+    int MaxLockWaiters,
+    TimeSpan ThrottlePause,
+    TimeSpan PauseBetweenBatches)
+{
+    public static readonly TimeSpan DefaultTargetBatchTime = TimeSpan.FromMilliseconds(200);
+    public const int DefaultInitialBatchSize = 1000;
+    public const int DefaultMinBatchSize = 100;
+    public const int DefaultMaxBatchSize = 50_000;
+    public static readonly TimeSpan DefaultMaxReplicationLag = TimeSpan.FromSeconds(10);
+    public const int DefaultMaxLockWaiters = 5;
+    public static readonly TimeSpan DefaultThrottlePause = TimeSpan.FromSeconds(1);
+}

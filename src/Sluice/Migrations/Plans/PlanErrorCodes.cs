@@ -1,0 +1,22 @@
+namespace Sluice.Migrations.Plans;
+
+/// <summary>The SLU020-SLU039 codes of migration plans; ErrorCodes.md describes each.</summary>
+public static class PlanErrorCodes
+{
+    public const string NotYaml = "SLU020";
+    public const string UnknownKey = "SLU021";
+    public const string MissingKey = "SLU022";
+    public const string BadValue = "SLU023";
+    public const string BadDuration = "SLU024";
+    public const string MissingFile = "SLU025";
+    public const string NoWayBack = "SLU026";
+    public const string DuplicatePhase = "SLU027";
+    public const string DuplicatePlan = "SLU028";
+    public const string ContractBeforeExpand = "SLU029";
+    public const string BadBackfill = "SLU030";
+    public const string BadFlag = "SLU031";
+    public const string PlanChanged = "SLU032";
+    public const string NoService = "SLU033";
+    public const string AmbiguousService = "SLU034";
+    public const string UnknownMigration = "SLU035";
+}

@@ -1,0 +1,66 @@
+using Sluice.Errors;
+
+namespace Sluice.Migrations.Plans;
+
+/// <summary>Every plan of one service, in folder-name order, as loaded from <c>pipelines/&lt;service&gt;/migrations/</c>.</summary>
+public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnlyList<MigrationPlan> Plans)
+{
+    /// <summary>Finds the service (the only one when <paramref name="service"/> is null) and loads all its plans.</summary>
+    public static ServicePlans Load(string pipelinesFolder, string? service)
+    {
+        var folder = Path.GetFullPath(pipelinesFolder);
+        if (!Directory.Exists(folder))
+            throw SluiceException.Usage(PlanErrorCodes.NoService, $"the pipelines folder '{folder}' does not exist",
+                "create pipelines/<service>/migrations/, or pass --pipelines DIR", folder);
+        var services = Directory.EnumerateDirectories(folder)
+            .Where(d => Directory.Exists(Path.Combine(d, "migrations")))
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        string chosen;
+        if (service is null)
+        {
+            chosen = services.Count switch
+            {
+                0 => throw SluiceException.Usage(PlanErrorCodes.NoService, $"no service under '{folder}' has a migrations folder",
+                    "create pipelines/<service>/migrations/<id>/plan.yaml", folder),
+                1 => services[0],
+                _ => throw SluiceException.Usage(PlanErrorCodes.AmbiguousService,
+                    $"there are {services.Count} services under '{folder}': {string.Join(", ", services)}",
+                    $"pass --service {services[0]} (or one of the others)", folder),
+            };
+        }
+        else if (services.Contains(service, StringComparer.Ordinal))
+            chosen = service;
+        else
+            throw SluiceException.Usage(PlanErrorCodes.NoService, $"service '{service}' has no migrations folder under '{folder}'",
+                services.Count == 0 ? "create pipelines/<service>/migrations/" : $"known services: {string.Join(", ", services)}", folder);
+
+        var serviceFolder = Path.Combine(folder, chosen);
+        return new ServicePlans(chosen, serviceFolder, LoadMigrations(Path.Combine(serviceFolder, "migrations")));
+    }
+
+    /// <summary>Loads every plan folder under a migrations folder, rejecting duplicate ids.</summary>
+    public static IReadOnlyList<MigrationPlan> LoadMigrations(string migrationsFolder)
+    {
+        var plans = new List<MigrationPlan>();
+        foreach (var planFolder in Directory.EnumerateDirectories(migrationsFolder).Order(StringComparer.Ordinal))
+        {
+            var plan = PlanLoader.Load(planFolder);
+            if (plans.FirstOrDefault(p => p.Id == plan.Id) is { } first)
+                throw SluiceException.Usage(PlanErrorCodes.DuplicatePlan, $"plan id '{plan.Id}' is also the id of {first.PlanFile}",
+                    "give each plan its own id (by convention its folder name)", plan.PlanFile, 1);
+            plans.Add(plan);
+        }
+        return plans;
+    }
+
+    /// <summary>The plans to run: all of them, or only <paramref name="migrationId"/>.</summary>
+    public IReadOnlyList<MigrationPlan> Select(string? migrationId)
+    {
+        if (migrationId is null) return Plans;
+        return Plans.FirstOrDefault(p => p.Id == migrationId) is { } plan
+            ? [plan]
+            : throw SluiceException.Usage(PlanErrorCodes.UnknownMigration, $"service '{Service}' has no plan '{migrationId}'",
+                Plans.Count == 0 ? "add a plan under migrations/" : $"known plans: {string.Join(", ", Plans.Select(p => p.Id))}",
+                Path.Combine(ServiceFolder, "migrations"));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Sluice.Errors;
+using YamlDotNet.RepresentationModel;
+
+namespace Sluice.Migrations.Plans;
+
+/// <summary>
+/// One YAML mapping read key by key with its line numbers; whatever was not read is an unknown key. Every scalar is
+/// taken as text and converted here, so YAML 1.1's <c>yes</c>/<c>on</c>/<c>0123</c> surprises cannot happen.
+/// </summary>
+internal sealed class YamlMap
+{
+    private readonly YamlMappingNode _node;
+    private readonly string _file;
+    private readonly string _what;
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
+    public YamlMap(YamlNode node, string file, string what)
+    {
+        _file = file;
+        _what = what;
+        _node = node as YamlMappingNode ?? throw Error(PlanErrorCodes.NotYaml, node, $"{what} must be a mapping of keys to values",
+            "write it as 'key: value' lines");
+    }
+
+    public int Line => LineOf(_node);
+
+    public string File => _file;
+
+    public YamlNode? Node(string key)
+    {
+        _read.Add(key);
+        return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+    }
+
+    public string? OptionalText(string key)
+    {
+        var node = Node(key);
+        if (node is null) return null;
+        if (node is not YamlScalarNode scalar)
+            throw Error(PlanErrorCodes.BadValue, node, $"'{key}' of {_what} must be a single value", $"write '{key}: <value>'");
+        return scalar.Value;
+    }
+
+    public string RequiredText(string key, string remedy)
+    {
+        var value = OptionalText(key);
+        if (string.IsNullOrWhiteSpace(value))
+            throw Error(PlanErrorCodes.MissingKey, _node, $"{_what} has no '{key}'", remedy);
+        return value;
+    }
+
+    public TEnum? OptionalEnum<TEnum>(string key) where TEnum : struct, Enum
+    {
+        var text = OptionalText(key);
+        if (text is null) return null;
+        if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && !int.TryParse(text, CultureInfo.InvariantCulture, out _))
+            return value;
+        var allowed = string.Join("|", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()));
+        throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"use one of {allowed}");
+    }
+
+    public bool? OptionalBool(string key)
+    {
+        var text = OptionalText(key);
+        return text switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            _ => throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}', not a boolean", "write true or false"),
+        };
+    }
+
+    public int? OptionalInt(string key, int min)
+    {
+        var text = OptionalText(key);
+        if (text is null) return null;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min) return value;
+        throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"write a whole number of at least {min}");
+    }
+
+    public TimeSpan? OptionalDuration(string key)
+    {
+        var text = OptionalText(key);
+        if (text is null) return null;
+        if (Durations.TryParse(text, out var duration)) return duration;
+        throw Error(PlanErrorCodes.BadDuration, Node(key)!, $"'{key}' of {_what} is '{text}', not a duration",
+            "write a number and a unit: 200ms, 30s, 5m, 2h, 1d (or combined: 1h30m)");
+    }
+
+    /// <summary>Throws SLU021 for the first key that no reader asked for.</summary>
+    public void RejectUnknownKeys(IEnumerable<string> known)
+    {
+        foreach (var (key, _) in _node.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? key.ToString();
+            if (!_read.Contains(name))
+                throw Error(PlanErrorCodes.UnknownKey, key, $"unknown key '{name}' in {_what}", $"the keys are: {string.Join(", ", known)}");
+        }
+    }
+
+    public SluiceException Error(string code, YamlNode at, string message, string remedy) =>
+        SluiceException.Usage(code, message, remedy, _file, LineOf(at));
+
+    public static int LineOf(YamlNode node) => (int)node.Start.Line;
+}

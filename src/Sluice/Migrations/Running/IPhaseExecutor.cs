@@ -1,0 +1,22 @@
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Migrations.Running;
+
+/// <summary>Applies one non-backfill phase and checks it.</summary>
+public interface IPhaseExecutor
+{
+    /// <summary>
+    /// Runs the phase's <c>up</c> under its lock and statement timeouts. A transactional phase commits its DDL, its
+    /// journal row (and a switch phase's flag) in one transaction; a non-transactional one is journaled "started"
+    /// before and "done" after. Throws <see cref="LockTimeoutException"/> on a lock timeout, a Failure
+    /// <see cref="Errors.SluiceException"/> on any other database error.
+    /// </summary>
+    Task ApplyAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken);
+
+    /// <summary>Runs the phase's <c>verify</c> SQL; true when it returned true. Raising is a false with its message.</summary>
+    Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of a verify query.</summary>
+public sealed record VerifyResult(bool Passed, string Detail);

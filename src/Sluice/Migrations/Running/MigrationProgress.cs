@@ -1,0 +1,25 @@
+using Sluice.Migrations.Backfill;
+
+namespace Sluice.Migrations.Running;
+
+/// <summary>What the runner is doing, reported through <see cref="IProgress{T}"/>.</summary>
+public enum MigrationStep
+{
+    LeaseAcquired,
+    PlanStarted,
+    PhaseStarted,
+    PhaseSkipped,
+    Retry,
+    PhaseDone,
+    Verified,
+    Backfill,
+    Throttled,
+    PlanDone,
+    BudgetExhausted,
+}
+
+/// <summary>One report from the runner; <see cref="Backfill"/> is set for backfill batches and throttling.</summary>
+public sealed record MigrationProgress(MigrationStep Step, string? PlanId, string? Phase, string Message, BackfillProgress? Backfill = null, int? Attempt = null)
+{
+    public override string ToString() => PlanId is null ? Message : Phase is null ? $"{PlanId}: {Message}" : $"{PlanId}/{Phase}: {Message}";
+}

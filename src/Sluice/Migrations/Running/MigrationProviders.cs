@@ -1,0 +1,13 @@
+using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Leases;
+
+namespace Sluice.Migrations.Running;
+
+/// <summary>The database side of a run, one provider per concern; Sluice.Postgres builds them for a connection string.</summary>
+public sealed record MigrationProviders(
+    IMigrationJournal Journal,
+    ILeaseProvider Leases,
+    IPhaseExecutor Phases,
+    IBackfillExecutor Backfills,
+    IBackfillPressureSource Pressure);

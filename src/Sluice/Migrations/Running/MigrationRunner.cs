@@ -1,0 +1,274 @@
+using Sluice.Errors;
+using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Leases;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Migrations.Running;
+
+/// <summary>
+/// Runs plans phase by phase on one environment while holding its lease: skips (and re-verifies) what is done,
+/// retries lock timeouts with jittered backoff, walks backfills batch by batch, and stops with a checkpoint when the
+/// time budget runs out.
+/// </summary>
+public sealed class MigrationRunner
+{
+    private readonly MigrationProviders _providers;
+    private readonly MigrationRunnerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly RetryPolicy _retry;
+
+    public MigrationRunner(MigrationProviders providers, MigrationRunnerOptions options, TimeProvider? timeProvider = null)
+    {
+        _providers = providers;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _retry = new RetryPolicy(options.EffectiveInitialBackoff, options.EffectiveMaxBackoff,
+            options.Seed is { } seed ? new Random(seed) : new Random());
+    }
+
+    private IMigrationJournal Journal => _providers.Journal;
+
+    /// <summary>Runs <paramref name="plans"/> in order. Throws Busy when another runner holds the environment, Usage
+    /// when a plan changed after it ran, Failure when a phase fails; returns Incomplete when the budget ran out.</summary>
+    public async Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var run = new RunState(_time, _options.TimeBudget, progress);
+        await Journal.EnsureAsync(cancellationToken);
+        await using var lease = await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken);
+        run.Report(new MigrationProgress(MigrationStep.LeaseAcquired, null, null, $"holding the lease of '{_options.Environment}' as {by}"));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+        try
+        {
+            foreach (var plan in plans) await RefuseChangedPlanAsync(plan, linked.Token);
+            foreach (var plan in plans)
+                if (!await RunPlanAsync(plan, by, run, linked.Token))
+                    return run.Result(MigrationOutcome.Incomplete,
+                        $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
+        }
+        catch (OperationCanceledException e) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.LeaseLost,
+                $"the lease of '{_options.Environment}' was lost while running; work stopped at the last commit",
+                "check the database connection; run again to continue", inner: e);
+        }
+        return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
+    }
+
+    private async Task RefuseChangedPlanAsync(MigrationPlan plan, CancellationToken cancellationToken)
+    {
+        if (await Journal.FindPlanAsync(plan.Id, cancellationToken) is { } recorded && recorded.Hash != plan.Hash)
+            throw SluiceException.Usage(PlanErrorCodes.PlanChanged,
+                $"plan '{plan.Id}' changed after it was applied here: recorded hash {recorded.Hash}, now {plan.Hash}",
+                "never edit an applied plan: revert the change and write a new plan for the new change", plan.PlanFile);
+    }
+
+    /// <returns>False when the time budget ran out.</returns>
+    private async Task<bool> RunPlanAsync(MigrationPlan plan, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    {
+        await Journal.RecordPlanAsync(plan, by, cancellationToken);
+        var recorded = (await Journal.ReadPhasesAsync(plan.Id, cancellationToken)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
+        run.Report(new MigrationProgress(MigrationStep.PlanStarted, plan.Id, null, $"{plan.Phases.Count} phases, risk {plan.Risk.ToString().ToLowerInvariant()}"));
+        foreach (var phase in plan.Phases)
+        {
+            if (recorded.TryGetValue(phase.Name, out var record) && record.Status == JournalStatus.Done)
+            {
+                await VerifyAsync(plan, phase, by, run, cancellationToken);
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), cancellationToken);
+                run.Report(new MigrationProgress(MigrationStep.PhaseSkipped, plan.Id, phase.Name, "already done"));
+                run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.AlreadyDone, 0, TimeSpan.Zero));
+                continue;
+            }
+            if (run.BudgetExhausted)
+            {
+                await PauseAsync(plan, phase, by, run, cancellationToken);
+                return false;
+            }
+            await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Started, cancellationToken);
+            var started = _time.GetTimestamp();
+            var resumed = record?.Status == JournalStatus.Started ? " (resuming an interrupted run)" : "";
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()} phase started{resumed}", by), cancellationToken);
+            run.Report(new MigrationProgress(MigrationStep.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()}{resumed}"));
+
+            int attempts;
+            if (phase.Kind == PhaseKind.Backfill)
+            {
+                var finished = await BackfillAsync(plan, phase, by, run, cancellationToken);
+                if (!finished)
+                {
+                    run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
+                    return false;
+                }
+                attempts = 1;
+            }
+            else
+            {
+                attempts = await WithLockRetriesAsync(plan, phase, by, run,
+                    attempt => _providers.Phases.ApplyAsync(plan, phase, attempt, by, cancellationToken), cancellationToken);
+            }
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
+                phase.Flag is null ? "done" : $"done; flag '{phase.Flag}' is on", by, attempts), cancellationToken);
+            await VerifyAsync(plan, phase, by, run, cancellationToken);
+            run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
+            run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
+        }
+        await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Done, cancellationToken);
+        run.Report(new MigrationProgress(MigrationStep.PlanDone, plan.Id, null, "every phase done"));
+        return true;
+    }
+
+    private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    {
+        var message = $"time budget of {Durations.Format(_options.TimeBudget!.Value)} used; stopping before '{phase.Name}' (checkpointed)";
+        await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillPaused, plan.Id, phase.Name, message, by), cancellationToken);
+        run.Report(new MigrationProgress(MigrationStep.BudgetExhausted, plan.Id, phase.Name, message));
+    }
+
+    private async Task VerifyAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    {
+        if (phase.Verify is null) return;
+        var result = await _providers.Phases.VerifyAsync(plan, phase, cancellationToken);
+        if (result.Passed)
+        {
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Verified, plan.Id, phase.Name, result.Detail, by), cancellationToken);
+            run.Report(new MigrationProgress(MigrationStep.Verified, plan.Id, phase.Name, result.Detail));
+            return;
+        }
+        var message = $"verify of phase '{phase.Name}' of plan '{plan.Id}' failed: {result.Detail}";
+        await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.VerifyFailed, plan.Id, phase.Name, result.Detail, by), cancellationToken);
+        await Journal.MarkPhaseFailedAsync(plan, phase, 1, message, by, cancellationToken);
+        throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.VerifyFailed, message,
+            $"inspect the database against {phase.Verify.FileName}; roll the phase back with its down, fix the plan in a new plan, and run again",
+            phase.Verify.Path);
+    }
+
+    /// <summary>Runs <paramref name="work"/>, retrying lock timeouts with backoff up to the phase's <c>retries</c>.</summary>
+    /// <returns>The attempts it took.</returns>
+    private async Task<int> WithLockRetriesAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run,
+        Func<int, Task> work, CancellationToken cancellationToken, bool journalFirstAttempt = true)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (attempt > 1 || journalFirstAttempt)
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Attempt, plan.Id, phase.Name,
+                $"attempt {attempt} of {phase.Retries} (lock_timeout {Durations.Format(phase.LockTimeout)})", by, attempt), cancellationToken);
+            try
+            {
+                await work(attempt);
+                return attempt;
+            }
+            catch (LockTimeoutException e) when (attempt < phase.Retries)
+            {
+                var delay = _retry.Delay(attempt);
+                var message = $"lock timeout on attempt {attempt} of {phase.Retries} ({e.Message}); retrying in {delay.TotalMilliseconds:F0} ms";
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, message, by, attempt), cancellationToken);
+                run.Report(new MigrationProgress(MigrationStep.Retry, plan.Id, phase.Name, message, Attempt: attempt));
+                await Task.Delay(delay, _time, cancellationToken);
+            }
+            catch (LockTimeoutException e)
+            {
+                var message = $"phase '{phase.Name}' of plan '{plan.Id}' could not take its locks in {attempt} attempts " +
+                              $"(lock_timeout {Durations.Format(phase.LockTimeout)} each): {e.Message}";
+                await FailAsync(plan, phase, attempt, message, by, cancellationToken);
+                throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.LockTimeoutExhausted, message,
+                    "find the blocking sessions (SELECT pid, query, xact_start FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<pid>))), "
+                    + "end long transactions, or raise 'retries'/'lock_timeout' in the plan and run again", plan.PlanFile, phase.Line, e);
+            }
+            catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+            {
+                await FailAsync(plan, phase, attempt, e.Message, by, cancellationToken);
+                throw;
+            }
+        }
+    }
+
+    private async Task FailAsync(MigrationPlan plan, MigrationPhase phase, int attempts, string message, RunnerIdentity by, CancellationToken cancellationToken)
+    {
+        // The failure is journaled even when the run is being cancelled: it is what the next reader needs.
+        await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseFailed, plan.Id, phase.Name, message, by, attempts), CancellationToken.None);
+        await Journal.MarkPhaseFailedAsync(plan, phase, attempts, message, by, CancellationToken.None);
+        await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Failed, CancellationToken.None);
+    }
+
+    /// <returns>False when the time budget ran out (the checkpoint is committed).</returns>
+    private async Task<bool> BackfillAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    {
+        var spec = phase.Backfill!;
+        var backfills = _providers.Backfills;
+        var checkpoint = await backfills.ReadCheckpointAsync(plan.Id, phase.Name, cancellationToken);
+        var afterKey = checkpoint?.LastKey;
+        var rowsAtStart = checkpoint?.RowsDone ?? 0;
+        var rowsLeft = await backfills.CountRemainingAsync(spec, afterKey, cancellationToken);
+        var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize);
+        var started = _time.GetTimestamp();
+        var rowsDone = rowsAtStart;
+        var batches = checkpoint?.Batches ?? 0;
+        string? throttledBy = null;
+
+        BackfillProgress Progress(string? throttled) => BackfillProgress.Estimate(rowsDone, rowsAtStart, rowsLeft, batches, sizer.Current, afterKey, _time.GetElapsedTime(started), throttled);
+
+        while (true)
+        {
+            if (run.BudgetExhausted)
+            {
+                await PauseAsync(plan, phase, by, run, cancellationToken);
+                return false;
+            }
+            var reason = ThrottleReason(await _providers.Pressure.ReadAsync(cancellationToken), spec);
+            if (reason is not null)
+            {
+                if (throttledBy is null)
+                    await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, reason, by), cancellationToken);
+                throttledBy = reason;
+                run.Report(new MigrationProgress(MigrationStep.Throttled, plan.Id, phase.Name, reason, Progress(reason)));
+                await Task.Delay(spec.ThrottlePause, _time, cancellationToken);
+                continue;
+            }
+            throttledBy = null;
+
+            var size = sizer.Current;
+            BackfillBatchResult? batch = null;
+            // Batches journal only their retries: thousands of first attempts would flood the journal.
+            await WithLockRetriesAsync(plan, phase, by, run, async _ =>
+                batch = await backfills.RunBatchAsync(plan, phase, afterKey, size, by, cancellationToken), cancellationToken, journalFirstAttempt: false);
+            afterKey = batch!.LastKey ?? afterKey;
+            rowsDone = batch.Checkpoint.RowsDone;
+            batches = batch.Checkpoint.Batches;
+            if (batch.Finished)
+            {
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
+                    $"backfill done: {rowsDone} rows in {batches} batches", by), cancellationToken);
+                run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, "backfill done", Progress(null)));
+                return true;
+            }
+            sizer.Next(batch.Keys, batch.Duration);
+            run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, Progress(null).ToString(), Progress(null)));
+            if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
+        }
+    }
+
+    private static string? ThrottleReason(BackfillPressure pressure, BackfillSpec spec)
+    {
+        if (pressure.ReplicationLag is { } lag && lag > spec.MaxReplicationLag)
+            return $"replication lag {lag.TotalMilliseconds:F0} ms exceeds {Durations.Format(spec.MaxReplicationLag)}";
+        if (pressure.LockWaiters > spec.MaxLockWaiters)
+            return $"{pressure.LockWaiters} sessions wait on locks (max {spec.MaxLockWaiters})";
+        return null;
+    }
+
+    /// <summary>The mutable bookkeeping of one run, kept out of the runner so the runner holds no per-run state.</summary>
+    private sealed class RunState(TimeProvider time, TimeSpan? budget, IProgress<MigrationProgress>? progress)
+    {
+        private readonly long _started = time.GetTimestamp();
+        private readonly List<PhaseRunResult> _phases = [];
+
+        public bool BudgetExhausted => budget is { } b && time.GetElapsedTime(_started) >= b;
+
+        public void Report(MigrationProgress report) => progress?.Report(report);
+
+        public void Add(PhaseRunResult result) => _phases.Add(result);
+
+        public MigrationRunResult Result(MigrationOutcome outcome, string summary) => new(outcome, [.. _phases], summary);
+    }
+}

@@ -1,0 +1,32 @@
+using Sluice.Environments;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Status;
+
+namespace Sluice.Migrations.Running;
+
+/// <summary>
+/// The plain async API behind the Migrate and Status targets: loads and validates every plan first (usage errors
+/// leave the database untouched), then acts through <paramref name="providers"/>.
+/// </summary>
+public sealed class MigrationService(MigrationProviders providers, TimeProvider? timeProvider = null)
+{
+    /// <summary>Runs the pending phases. Returns Incomplete (see <see cref="MigrationRunResult.ThrowIfIncomplete"/>)
+    /// when the time budget ran out; throws <see cref="Errors.SluiceException"/> for usage, busy and failure.</summary>
+    public Task<MigrationRunResult> MigrateAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
+        MigrationRunnerOptions? options = null)
+    {
+        var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
+        var runner = new MigrationRunner(providers,
+            (options ?? new MigrationRunnerOptions(request.Environment)) with { Environment = request.Environment, TimeBudget = request.TimeBudget },
+            timeProvider);
+        return runner.RunAsync(plans, request.By ?? RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()), progress, cancellationToken);
+    }
+
+    /// <summary>Where every plan of the service stands on the environment, and who holds its lease.</summary>
+    public Task<MigrationStatusReport> StatusAsync(MigrationRequest request, CancellationToken cancellationToken)
+    {
+        var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
+        return new MigrationStatusReader(providers).ReadAsync(request.Environment, plans, cancellationToken);
+    }
+}
