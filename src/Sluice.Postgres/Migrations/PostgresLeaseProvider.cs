@@ -11,7 +11,10 @@ namespace Sluice.Postgres.Migrations;
 /// names the holder, and a holder whose session dropped but who may still be acting keeps the environment until its
 /// lease expires). A lease is taken over only when both are gone: no advisory lock and an expired heartbeat.
 /// </summary>
-public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, LeaseOptions? options = null) : ILeaseProvider
+/// <param name="dataSource">The pooled connections for the lease row and events.</param>
+/// <param name="sessionSource">Unpooled connections: a lease's session holds its advisory lock, and closing it must end the session.</param>
+/// <param name="options">Time to live and heartbeat.</param>
+public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDataSource sessionSource, LeaseOptions? options = null) : ILeaseProvider
 {
     private readonly LeaseOptions _options = options ?? new LeaseOptions();
 
@@ -19,8 +22,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, LeaseOpti
     {
         await JournalSchema.EnsureAsync(dataSource, cancellationToken);
         // Its own unpooled session: the advisory lock lives exactly as long as this connection.
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString) { Pooling = false, ApplicationName = "sluice-lease" };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        var connection = sessionSource.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);

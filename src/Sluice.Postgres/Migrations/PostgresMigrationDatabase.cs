@@ -11,6 +11,7 @@ namespace Sluice.Postgres.Migrations;
 public sealed class PostgresMigrationDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _leaseSessions;
 
     /// <param name="connectionString">The target database (a secret).</param>
     /// <param name="lease">Lease time to live and heartbeat; defaults 60 s and 20 s.</param>
@@ -18,9 +19,10 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     public PostgresMigrationDatabase(string connectionString, LeaseOptions? lease = null, IBackfillPressureSource? pressure = null)
     {
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice" }.ConnectionString);
+        _leaseSessions = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-lease", Pooling = false }.ConnectionString);
         Providers = new MigrationProviders(
             new PostgresMigrationJournal(_dataSource),
-            new PostgresLeaseProvider(_dataSource, lease),
+            new PostgresLeaseProvider(_dataSource, _leaseSessions, lease),
             new PostgresPhaseExecutor(_dataSource),
             new PostgresBackfillExecutor(_dataSource),
             pressure ?? new PostgresBackfillPressure(_dataSource));
@@ -34,5 +36,9 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     /// <summary>The default pressure source of a connection string, for wrapping (a test adds simulated lag to it).</summary>
     public IBackfillPressureSource DatabasePressure => new PostgresBackfillPressure(_dataSource);
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _leaseSessions.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 }

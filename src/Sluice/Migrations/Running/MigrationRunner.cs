@@ -70,11 +70,15 @@ public sealed class MigrationRunner
         await Journal.RecordPlanAsync(plan, by, cancellationToken);
         var recorded = (await Journal.ReadPhasesAsync(plan.Id, cancellationToken)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
         run.Report(new MigrationProgress(MigrationStep.PlanStarted, plan.Id, null, $"{plan.Phases.Count} phases, risk {plan.Risk.ToString().ToLowerInvariant()}"));
-        foreach (var phase in plan.Phases)
+        // Only the latest done phase is re-verified: earlier ones were superseded by later ones (a contract removes
+        // what an expand's verify looks for), so their checks no longer describe the database.
+        var latestDone = plan.Phases.Select((p, i) => (p, i))
+            .LastOrDefault(x => recorded.TryGetValue(x.p.Name, out var r) && r.Status == JournalStatus.Done, (null!, -1)).i;
+        foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
         {
             if (recorded.TryGetValue(phase.Name, out var record) && record.Status == JournalStatus.Done)
             {
-                await VerifyAsync(plan, phase, by, run, cancellationToken);
+                if (index == latestDone) await VerifyAsync(plan, phase, by, run, cancellationToken);
                 await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), cancellationToken);
                 run.Report(new MigrationProgress(MigrationStep.PhaseSkipped, plan.Id, phase.Name, "already done"));
                 run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.AlreadyDone, 0, TimeSpan.Zero));

@@ -1,0 +1,41 @@
+using Sluice.Errors;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
+
+// Usage: Sluice.Migrations.CrashHost --connection CONN --pipelines DIR --env NAME [--service S] [--lease-ttl 1s]
+// Prints one line per progress report (flushed, so a test can kill it at a chosen point) and exits with DESIGN §1's codes.
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
+
+string Required(string name) => options.TryGetValue(name, out var value) ? value
+    : throw new ArgumentException($"--{name} is required");
+TimeSpan? Duration(string name) => options.TryGetValue(name, out var text) && Durations.TryParse(text, out var value) ? value : null;
+
+try
+{
+    var ttl = Duration("lease-ttl") ?? TimeSpan.FromSeconds(1);
+    await using var database = new PostgresMigrationDatabase(Required("connection"), new LeaseOptions(ttl, ttl / 4));
+    var request = new MigrationRequest(Required("pipelines"), options.GetValueOrDefault("service"), Required("env"),
+        TimeBudget: Duration("time-budget"), By: new RunnerIdentity("crash-host", Environment.MachineName, $"pid:{Environment.ProcessId}"));
+    var progress = new SynchronousProgress(report => Console.Out.WriteLine($"{report.Step} {report}"));
+    var result = await database.Service().MigrateAsync(request, progress, CancellationToken.None);
+    Console.Out.WriteLine($"result {result.Outcome}: {result.Summary}");
+    return result.Outcome == MigrationOutcome.Completed ? 0 : 4;
+}
+catch (SluiceException e)
+{
+    Console.Out.WriteLine(e.ToString());
+    return e.Kind switch { ErrorKind.Usage => 2, ErrorKind.Busy => 3, ErrorKind.Incomplete => 4, _ => 1 };
+}
+
+/// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+internal sealed class SynchronousProgress(Action<MigrationProgress> report) : IProgress<MigrationProgress>
+{
+    public void Report(MigrationProgress value)
+    {
+        report(value);
+        Console.Out.Flush();
+    }
+}
