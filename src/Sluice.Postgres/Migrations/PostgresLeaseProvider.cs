@@ -26,12 +26,6 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection))
-            {
-                tryLock.Parameters.Add(new() { Value = LockName(environment) });
-                if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
-                    throw Busy(environment, await ReadHolderAsync(environment, cancellationToken), sessionAlive: true);
-            }
             var (lease, previous) = await ClaimRowAsync(connection, environment, holder, cancellationToken);
             var message = previous is null
                 ? $"lease of '{environment}' acquired by {holder}"
@@ -61,6 +55,21 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Claims queue on a transaction-level lock, so a runner that finds the session lock taken also finds the
+        // winner's row committed and can name it. The session-level lock outlives this transaction.
+        await using (var claim = new NpgsqlCommand(
+                         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), pg_try_advisory_lock(hashtextextended($2, 0))", connection, transaction))
+        {
+            claim.Parameters.Add(new() { Value = $"sluice.lease-claim:{environment}" });
+            claim.Parameters.Add(new() { Value = LockName(environment) });
+            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (!reader.GetBoolean(1))
+            {
+                await reader.DisposeAsync();
+                throw Busy(environment, await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken), sessionAlive: true);
+            }
+        }
         var existing = await ReadRowAsync(connection, transaction, environment, forUpdate: true, cancellationToken);
         if (existing is not null && !await IsExpiredAsync(connection, transaction, existing, cancellationToken))
             throw Busy(environment, existing, sessionAlive: false);

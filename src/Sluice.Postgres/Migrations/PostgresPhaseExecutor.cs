@@ -20,15 +20,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
         await MarkAsync(connection, transaction, plan, phase, attempt, by, "started", cancellationToken);
-        try
-        {
-            await using var up = new NpgsqlCommand(phase.Up!.Sql, connection, transaction);
-            await up.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e)
-        {
-            throw PhaseErrors.Translate(e, plan, phase, phase.Up);
-        }
+        await RunScriptAsync(connection, transaction, plan, phase, phase.Up!, cancellationToken);
         if (phase.Flag is not null) await SetFlagAsync(connection, transaction, plan, phase, enabled: true, cancellationToken);
         await MarkAsync(connection, transaction, plan, phase, attempt, by, "done", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -44,25 +36,32 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await MarkAsync(connection, null, plan, phase, attempt, by, "started", cancellationToken);
         await SetTimeoutsAsync(connection, null, phase, local: false, cancellationToken);
-        var sql = phase.Up!.Sql;
+        await RunScriptAsync(connection, null, plan, phase, phase.Up!, cancellationToken);
+        await using (var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection))
+            await reset.ExecuteNonQueryAsync(cancellationToken);
+        await MarkAsync(connection, null, plan, phase, attempt, by, "done", cancellationToken);
+    }
+
+    /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
+    /// statements that refuse transaction blocks are each sent alone).</summary>
+    private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
+        PlanScript script, CancellationToken cancellationToken)
+    {
         var searchFrom = 0;
-        foreach (var statement in SqlStatements.Split(sql))
+        foreach (var statement in SqlStatements.Split(script.Sql))
         {
-            var offset = sql.IndexOf(statement, searchFrom, StringComparison.Ordinal);
+            var offset = script.Sql.IndexOf(statement, searchFrom, StringComparison.Ordinal);
             searchFrom = Math.Max(searchFrom, offset);
             try
             {
-                await using var command = new NpgsqlCommand(statement, connection);
+                await using var command = new NpgsqlCommand(statement, connection, transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (PostgresException e)
             {
-                throw PhaseErrors.Translate(e, plan, phase, phase.Up, Math.Max(offset, 0));
+                throw PhaseErrors.Translate(e, plan, phase, script, Math.Max(offset, 0));
             }
         }
-        await using (var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection))
-            await reset.ExecuteNonQueryAsync(cancellationToken);
-        await MarkAsync(connection, null, plan, phase, attempt, by, "done", cancellationToken);
     }
 
     public async Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
