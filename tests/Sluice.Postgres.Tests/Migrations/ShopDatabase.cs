@@ -16,9 +16,9 @@ internal static class ShopDatabase
         await ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Pipelines, "shop", "schema", "0000_base.sql"), cancellationToken), cancellationToken);
         if (extraCustomers > 0)
             await ExecuteAsync(database.ConnectionString, $"""
-                INSERT INTO customers (full_name, email)
+                INSERT INTO customers (full_name, email, created_at)
                 SELECT (ARRAY['Ada', 'Alan', 'Grace', 'Ken'])[1 + g % 4] || ' ' || (ARRAY['Lovelace', 'de Turing', 'Hopper'])[1 + g % 3] || ' ' || g,
-                       'extra' || g || '@example.com'
+                       'extra' || g || '@example.com', timestamptz '2025-01-01 00:00:00+00' + make_interval(secs => g)
                 FROM generate_series(1, {extraCustomers}) AS g;
                 ANALYZE customers;
                 """, cancellationToken);
