@@ -6,7 +6,9 @@ namespace Sluice.Migrations.Backfill;
 /// <param name="RowsPerSecond">This run's rate.</param>
 /// <param name="Eta">Time left at that rate, or null before the first batch.</param>
 /// <param name="Throttled">Why the backfill is waiting, or null while it runs.</param>
-public sealed record BackfillProgress(long RowsDone, long RowsTotal, long Batches, int BatchSize, long? LastKey, double RowsPerSecond, TimeSpan? Eta, string? Throttled)
+/// <param name="LastBatchTime">How long the last batch's transaction took: the longest any of its row locks was held.</param>
+public sealed record BackfillProgress(long RowsDone, long RowsTotal, long Batches, int BatchSize, long? LastKey, double RowsPerSecond, TimeSpan? Eta, string? Throttled,
+    TimeSpan? LastBatchTime = null)
 {
     public double Fraction => RowsTotal <= 0 ? 1.0 : Math.Min(1.0, (double)RowsDone / RowsTotal);
 

@@ -246,8 +246,9 @@ public sealed class MigrationRunner
                 run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, "backfill done", Progress(null)));
                 return true;
             }
+            var report = Progress(null) with { LastBatchTime = batch.Duration };
             sizer.Next(batch.Keys, batch.Duration);
-            run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, Progress(null).ToString(), Progress(null)));
+            run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, report.ToString(), report));
             if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
         }
     }

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Clusters;
+using Sluice.Postgres.Migrations;
+
+namespace Sluice.Benchmarks.Backfill;
+
+/// <summary>
+/// Issue 4's figures: the sample plan's backfill over 1M customers, batched by the runner against one single UPDATE:
+/// throughput, the longest time any row lock was held, and the p99 latency of concurrent application writes.
+/// </summary>
+public sealed class BackfillBenchmarks : IBenchmarkSuite
+{
+    private const int Writers = 4;
+    private static readonly TimeSpan BaselineWindow = TimeSpan.FromSeconds(10);
+
+    public string Name => "backfill";
+
+    public string Description => "sample backfill of 1M rows: batched runner vs one UPDATE; longest lock hold; p99 of concurrent writers";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var rows = context.Large ? 10_000_000 : 1_000_000;
+        var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
+        // Durable settings (an ephemeral cluster turns them off): a batched backfill pays one commit per batch.
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, new Dictionary<string, string>
+        {
+            ["fsync"] = "on", ["synchronous_commit"] = "on", ["full_page_writes"] = "on", ["max_wal_size"] = "4GB", ["shared_buffers"] = "512MB",
+        });
+        var pipelines = SamplePipelines(context.RepositoryRoot);
+        try
+        {
+            await CreateTemplateAsync(cluster, context.RepositoryRoot, rows, cancellationToken);
+            output.WriteLine($"{rows:N0} customers; {Writers} writers each updating one random customer's full_name in a loop (the sync trigger fires)");
+
+            var idle = await MeasureAsync(cluster, "bench_idle", rows, (_, ct) => Task.Delay(BaselineWindow, ct), cancellationToken);
+            var single = await MeasureAsync(cluster, "bench_single", rows, SingleUpdateAsync, cancellationToken);
+            BackfillStats? batchedStats = null;
+            var batched = await MeasureAsync(cluster, "bench_batched", rows, async (connection, ct) =>
+                batchedStats = await BatchedAsync(connection, pipelines, ct), cancellationToken);
+
+            output.WriteLine();
+            output.WriteLine("| what | time | rows/s | longest lock hold | writes | writer p50 | writer p99 | writer max |");
+            output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            Row(output, "no backfill (writers alone)", idle, null, null);
+            Row(output, "one UPDATE of every row", single, rows / single.Elapsed.TotalSeconds, single.Elapsed);
+            // The batched row's time is the backfill phase alone (the run also re-checks the expand and runs the verify).
+            Row(output, $"batched runner ({batchedStats!.Batches} batches, target 200ms)", batched with { Elapsed = batchedStats.Elapsed },
+                rows / batchedStats.Elapsed.TotalSeconds, batchedStats.LongestBatch);
+            output.WriteLine();
+            output.WriteLine($"throughput, batched / single UPDATE: {single.Elapsed / batchedStats.Elapsed:F2}x");
+            output.WriteLine($"longest lock hold, single UPDATE / batched: {single.Elapsed / batchedStats.LongestBatch:F0}x");
+            output.WriteLine($"writer p99, during the batched backfill / no backfill: {batched.P99 / idle.P99:F2}x; during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
+            output.WriteLine($"batch sizes: first {batchedStats.FirstSize}, last {batchedStats.LastSize}, largest {batchedStats.LargestSize}");
+        }
+        finally
+        {
+            Directory.Delete(pipelines, recursive: true);
+        }
+    }
+
+    private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max);
+
+    private sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed);
+
+    private static void Row(TextWriter output, string what, Measurement m, double? rate, TimeSpan? lockHold) =>
+        output.WriteLine($"| {what} | {m.Elapsed.TotalSeconds:F1} s | {(rate is { } r ? $"{r:N0}" : "-")} | {(lockHold is { } l ? $"{l.TotalMilliseconds:N0} ms" : "-")} | {m.Writes:N0} | {Ms(m.P50)} | {Ms(m.P99)} | {Ms(m.Max)} |");
+
+    private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F1} ms";
+
+    /// <summary>Clones the template, runs <paramref name="work"/> while writers hammer the table, and times both.</summary>
+    private static async Task<Measurement> MeasureAsync(LocalCluster cluster, string database, int rows,
+        Func<string, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(cluster.ConnectionString(), $"CREATE DATABASE {database} TEMPLATE bench_template STRATEGY FILE_COPY", cancellationToken);
+        var connection = cluster.ConnectionString(database);
+        using var stop = new CancellationTokenSource();
+        var latencies = new List<TimeSpan>[Writers];
+        var writers = Enumerable.Range(0, Writers).Select(w =>
+        {
+            latencies[w] = [];
+            return Task.Run(() => WriteAsync(connection, rows, new Random(w), latencies[w], stop.Token), CancellationToken.None);
+        }).ToArray();
+        await Task.Delay(500, cancellationToken); // writers warm up
+        foreach (var list in latencies) lock (list) list.Clear();
+        var clock = Stopwatch.StartNew();
+        await work(connection, cancellationToken);
+        var elapsed = clock.Elapsed;
+        await stop.CancelAsync();
+        await Task.WhenAll(writers);
+        var all = latencies.SelectMany(l => l).Order().ToList();
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync(cluster.ConnectionString(), $"DROP DATABASE {database} WITH (FORCE)", cancellationToken);
+        return new Measurement(elapsed, all.Count, Percentile(all, 0.50), Percentile(all, 0.99), all[^1]);
+    }
+
+    private static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static async Task WriteAsync(string connectionString, int rows, Random random, List<TimeSpan> latencies, CancellationToken stop)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(CancellationToken.None);
+        await using var update = new NpgsqlCommand("UPDATE customers SET full_name = $1 WHERE id = $2", connection);
+        update.Parameters.Add(new NpgsqlParameter<string>());
+        update.Parameters.Add(new NpgsqlParameter<long>());
+        await update.PrepareAsync(CancellationToken.None);
+        var clock = new Stopwatch();
+        for (var i = 0; !stop.IsCancellationRequested; i++)
+        {
+            ((NpgsqlParameter<string>)update.Parameters[0]).TypedValue = $"Writer {i} Name{i % 97}";
+            ((NpgsqlParameter<long>)update.Parameters[1]).TypedValue = 1 + random.Next(rows);
+            clock.Restart();
+            await update.ExecuteNonQueryAsync(CancellationToken.None);
+            lock (latencies) latencies.Add(clock.Elapsed);
+        }
+    }
+
+    private static Task SingleUpdateAsync(string connectionString, CancellationToken cancellationToken) =>
+        ExecuteAsync(connectionString, "UPDATE customers SET first_name = shop_first_name(full_name), last_name = shop_last_name(full_name)", cancellationToken);
+
+    private static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken)
+    {
+        // The template already holds the expand phase, which re-runs as a no-op; the backfill is timed on its own.
+        await using var target = new PostgresMigrationDatabase(connectionString);
+        long batches = 0;
+        var longest = TimeSpan.Zero;
+        int first = 0, last = 0, largest = 0;
+        var clock = new Stopwatch();
+        var backfillTime = TimeSpan.Zero;
+        var progress = new Progress(report =>
+        {
+            if (report is { Step: MigrationStep.PhaseStarted, Phase: "backfill_split_name" }) clock.Start();
+            if (report.Step == MigrationStep.Backfill) backfillTime = clock.Elapsed;
+            if (report is not { Step: MigrationStep.Backfill, Backfill: { LastBatchTime: { } time } b }) return;
+            batches = b.Batches;
+            if (time > longest) longest = time;
+            if (first == 0) first = b.BatchSize;
+            last = b.BatchSize;
+            largest = Math.Max(largest, b.BatchSize);
+        });
+        var result = await target.Service().MigrateAsync(new MigrationRequest(pipelines, null, "bench", By: new RunnerIdentity("bench", Environment.MachineName, null)),
+            progress, cancellationToken);
+        if (result.Outcome != MigrationOutcome.Completed) throw new InvalidOperationException(result.Summary);
+        return new BackfillStats(batches, longest, first, last, largest, backfillTime);
+    }
+
+    /// <summary>Reports synchronously, so the figures are complete when the run returns.</summary>
+    private sealed class Progress(Action<MigrationProgress> report) : IProgress<MigrationProgress>
+    {
+        public void Report(MigrationProgress value) => report(value);
+    }
+
+    private static async Task CreateTemplateAsync(LocalCluster cluster, string root, int rows, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(cluster.ConnectionString(), "CREATE DATABASE bench_template", cancellationToken);
+        var template = cluster.ConnectionString("bench_template");
+        await ExecuteAsync(template, await File.ReadAllTextAsync(Path.Combine(root, "pipelines", "shop", "schema", "0000_base.sql"), cancellationToken), cancellationToken);
+        await ExecuteAsync(template, $"""
+            INSERT INTO customers (full_name, email, created_at)
+            SELECT (ARRAY['Ada', 'Alan', 'Grace', 'Ken'])[1 + g % 4] || ' ' || (ARRAY['Lovelace', 'de Turing', 'Hopper'])[1 + g % 3],
+                   'bench' || g || '@example.com', timestamptz '2025-01-01 00:00:00+00' + make_interval(secs => g)
+            FROM generate_series(1, {rows - 2000}) AS g;
+            """, cancellationToken);
+        // The expand phase (columns, split functions, sync trigger), so both contenders start from the same state.
+        await ExecuteAsync(template, await File.ReadAllTextAsync(Path.Combine(SampleFolder(root), "01_add_split_columns.up.sql"), cancellationToken), cancellationToken);
+        await ExecuteAsync(template, "VACUUM ANALYZE customers; CHECKPOINT", cancellationToken);
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    /// <summary>A pipelines folder holding the sample plan cut down to its expand (re-runnable: IF NOT EXISTS) and backfill.</summary>
+    private static string SamplePipelines(string root)
+    {
+        var pipelines = Path.Combine(Path.GetTempPath(), $"sluice-bench-{Guid.NewGuid():N}");
+        var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(SampleFolder(root))) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var plan = Path.Combine(folder, "plan.yaml");
+        var yaml = File.ReadAllText(plan);
+        File.WriteAllText(plan, yaml[..yaml.IndexOf("  - name: index_last_name", StringComparison.Ordinal)]);
+        return pipelines;
+    }
+
+    private static string SampleFolder(string root) => Path.Combine(root, "pipelines", "shop", "migrations", "0001_split_customer_name");
+
+    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
