@@ -1,10 +1,12 @@
 using System.Xml.Linq;
 using Sluice.Build;
+using Sluice.Targets;
 
 namespace Sluice.Repository;
 
-/// <summary>This repository's own build: restore, compile, test, pack, benchmark, and the generated files.</summary>
-public sealed class Build : SluiceBuild
+/// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
+/// service's release flow composed from Sluice's components.</summary>
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 

@@ -15,6 +15,9 @@ public interface ISluiceBuild
 
     /// <summary>Every parameter that received a value, by member name.</summary>
     IReadOnlyDictionary<string, object?> ParameterValues { get; }
+
+    /// <summary>Registers a value found at run time (a generated password, a token) as secret: redacted everywhere from now on.</summary>
+    void AddSecret(string value);
 }
 
 public static class SluiceBuildExtensions

@@ -37,6 +37,11 @@ public abstract class SluiceBuild : ISluiceBuild
 
     public IReadOnlyDictionary<string, object?> ParameterValues { get; internal set; } = new Dictionary<string, object?>();
 
+    internal SecretRegistry? Secrets { get; set; }
+
+    public void AddSecret(string value) =>
+        (Secrets ?? throw new InvalidOperationException("Secrets can be added once the build runs.")).Add(value);
+
     /// <summary>True on a CI server (GitHub Actions, Azure Pipelines, or CI=true).</summary>
     public bool IsServerBuild => Host.Name != "console";
 

@@ -18,6 +18,7 @@ public static class BuildRunner
         var output = new HostOutput(settings.Out, settings.Secrets, settings.EnvironmentVariables, settings.Interactive);
         var host = HostDetector.Create(output, settings.Time);
         build.Host = host;
+        build.Secrets = settings.Secrets;
         ExecutionPlan? plan = null;
         try
         {
@@ -52,8 +53,10 @@ public static class BuildRunner
             }
 
             RequirementChecker.Check(plan, parameters, build.ParameterValues);
+            var translator = build as IExceptionTranslator;
+            await Preflight.RunAsync(plan, translator, cancellationToken);
             using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var executor = new TargetExecutor(host, settings.Time);
+            var executor = new TargetExecutor(host, settings.Time, translator);
             var outcome = await executor.RunAsync(plan, lifetime.Token, build as IEnvironmentLeaseProvider, env);
             host.RunFinished(outcome);
             return new RunResult(outcome.ExitCode, outcome, plan);

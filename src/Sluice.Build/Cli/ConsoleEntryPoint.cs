@@ -19,18 +19,22 @@ public static class ConsoleEntryPoint
         Console.SetError(stderr);
 
         using var cancellation = new CancellationTokenSource();
+        void Cancel(string signal)
+        {
+            stderr.WriteLine($"cancelling ({signal}): the running target stops at its next checkpoint; assured targets still run");
+            cancellation.Cancel();
+        }
         void OnCancel(object? sender, ConsoleCancelEventArgs e)
         {
             if (cancellation.IsCancellationRequested) return; // the second Ctrl-C ends the process
             e.Cancel = true;
-            stderr.WriteLine("cancelling: the running target stops at its next checkpoint (Ctrl-C again to kill)");
-            cancellation.Cancel();
+            Cancel("Ctrl-C; press again to kill");
         }
         Console.CancelKeyPress += OnCancel;
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
-            cancellation.Cancel();
+            if (!cancellation.IsCancellationRequested) Cancel("SIGTERM");
         });
 
         try

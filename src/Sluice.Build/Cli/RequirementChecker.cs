@@ -27,7 +27,7 @@ public static class RequirementChecker
         return parameter is null
             ? new UsageException("SLU005", $"{by} requires {what}", "make the requirement hold, or skip the target with --skip")
             : new UsageException("SLU005", $"{by} requires parameter --{parameter.OptionName}",
-                $"pass --{parameter.OptionName}, set {ParameterNames.EnvironmentVariable(parameter.MemberName)}, or add \"{parameter.MemberName}\" to .nuke/parameters.<env>.json"
+                $"pass --{parameter.OptionName}, set {ParameterNames.EnvironmentVariable(parameter.Name)}, or add \"{parameter.Name}\" to .nuke/parameters.<env>.json"
                 + (parameter.IsSecret ? " (it is secret: prefer the variable)" : ""));
     }
 }

@@ -54,6 +54,10 @@ public interface ITargetDefinition
     /// <summary>Hidden from <c>--help</c>; still runnable.</summary>
     ITargetDefinition Unlisted();
 
+    /// <summary>A check run for every target that will run, before any target starts (validating input files, for example).
+    /// A failing check stops the run as a usage error (exit 2) with nothing touched.</summary>
+    ITargetDefinition Validates(Func<CancellationToken, Task> check);
+
     ITargetDefinition Executes(Action action);
     ITargetDefinition Executes(Action<CancellationToken> action);
     ITargetDefinition Executes(Func<Task> action);

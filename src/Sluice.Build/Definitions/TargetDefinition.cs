@@ -17,6 +17,7 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<Condition> DynamicConditions { get; } = [];
     public List<Requirement> Requirements { get; } = [];
     public List<Func<CancellationToken, Task>> Actions { get; } = [];
+    public List<Func<CancellationToken, Task>> Checks { get; } = [];
     public bool IsProceedAfterFailure { get; private set; }
     public bool IsAssuredAfterFailure { get; private set; }
     public bool IsUnlisted { get; private set; }
@@ -64,6 +65,8 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition ProceedAfterFailure() { IsProceedAfterFailure = true; return this; }
     public ITargetDefinition AssuredAfterFailure() { IsAssuredAfterFailure = true; return this; }
     public ITargetDefinition Unlisted() { IsUnlisted = true; return this; }
+
+    public ITargetDefinition Validates(Func<CancellationToken, Task> check) { Checks.Add(check); return this; }
 
     public ITargetDefinition Executes(Action action) => Executes(_ => { action(); return Task.CompletedTask; });
     public ITargetDefinition Executes(Action<CancellationToken> action) => Executes(ct => { action(ct); return Task.CompletedTask; });

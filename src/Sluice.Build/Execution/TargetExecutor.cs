@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Sluice.Build;
 
 /// <summary>Runs a plan: rows E1 to E11 of <see cref="ExecutionPlanner"/>.</summary>
-public sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null)
+public sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null, IExceptionTranslator? translator = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -144,9 +144,9 @@ public sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null)
             }
             return (TargetStatus.Succeeded, null, null);
         }
-        catch (IncompleteException e)
+        catch (Exception e) when (Translate(e) is IncompleteException incomplete)
         {
-            return (TargetStatus.Incomplete, e, e.Message);
+            return (TargetStatus.Incomplete, incomplete, incomplete.Message);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException && timeoutCts.IsCancellationRequested && !runToken.IsCancellationRequested)
         {
@@ -158,9 +158,15 @@ public sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null)
         }
         catch (Exception e)
         {
-            var error = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+            var error = Translate(e);
             return (TargetStatus.Failed, error, FirstLine(BuildHost.ErrorText(error)));
         }
+    }
+
+    private Exception Translate(Exception e)
+    {
+        var error = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e;
+        return error is BuildException ? error : translator?.Translate(error) ?? error;
     }
 
     private async Task WaitHonouringCancellationAsync(Task task, CancellationToken token)

@@ -121,7 +121,7 @@ public sealed class ConsoleHost : BuildHost
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("Target").AddColumn("Status").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Note");
         foreach (var r in outcome.Results)
-            table.AddRow(Markup.Escape(r.Target), StatusMarkup(r.Status), Durations.Format(r.Duration), Markup.Escape(r.Note ?? ""));
+            table.AddRow(Markup.Escape(r.Target), StatusMarkup(r.Status), Durations.Format(r.Duration), Markup.Escape(Redacted(r.Note ?? "")));
         table.AddEmptyRow();
         table.AddRow("[bold]Total[/]", $"[bold]{Verdict(outcome)}[/]", Durations.Format(outcome.Duration), $"exit code {(int)outcome.ExitCode}");
         lock (_gate)

@@ -3,8 +3,11 @@ using System.Reflection;
 namespace Sluice.Build;
 
 /// <summary>A parameter as the build declares it: where it lives, how it is spelled, whether it is secret or required.</summary>
+/// <param name="MemberName">The member's own name; values are recorded under it (<c>this.Parameter&lt;T&gt;()</c> reads it).</param>
+/// <param name="Name">The parameter's name in files and variables: the attribute's <c>Name</c>, else the member name.</param>
 public sealed record ParameterDescriptor(
     string MemberName,
+    string Name,
     string OptionName,
     string? Description,
     Type ValueType,
@@ -58,7 +61,7 @@ public sealed record ParameterDescriptor(
             var name = attribute.Name ?? member.Name;
             if (!names.Add(name)) return; // a derived class or an implementation re-declares the same parameter
             result.Add(new ParameterDescriptor(
-                name, ParameterNames.Kebab(name), attribute.Description, valueType,
+                member.Name, name, ParameterNames.Kebab(name), attribute.Description, valueType,
                 member.GetCustomAttribute<SecretAttribute>() is not null,
                 member.GetCustomAttribute<RequiredAttribute>() is not null,
                 declaredBy, member, attribute.ImplicitValue));

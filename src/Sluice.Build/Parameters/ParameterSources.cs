@@ -17,7 +17,7 @@ public sealed class ParameterSources(
     {
         if (CommandLine.Options.TryGetValue(parameter.OptionName, out var fromCommandLine)) return fromCommandLine;
 
-        foreach (var variable in new[] { parameter.MemberName, ParameterNames.EnvironmentVariable(parameter.MemberName) })
+        foreach (var variable in new[] { parameter.Name, ParameterNames.EnvironmentVariable(parameter.Name) })
         {
             if (environmentVariables.TryGetValue(variable, out var text) && text.Length > 0)
             {
@@ -36,7 +36,7 @@ public sealed class ParameterSources(
 
     /// <summary>A file key names a parameter by member name or kebab case, case-insensitively.</summary>
     public static bool Matches(string key, ParameterDescriptor parameter) =>
-        key.Equals(parameter.MemberName, StringComparison.OrdinalIgnoreCase) ||
+        key.Equals(parameter.Name, StringComparison.OrdinalIgnoreCase) ||
         key.Equals(parameter.OptionName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Keys in the parameters files that name no parameter are errors: a typo must not pass silently.</summary>
@@ -46,7 +46,7 @@ public sealed class ParameterSources(
         foreach (var entry in file.Entries)
         {
             if (entry.Key == "$schema" || parameters.Any(p => Matches(entry.Key, p))) continue;
-            var suggestions = ParameterNames.Closest(entry.Key, parameters.Select(p => p.MemberName));
+            var suggestions = ParameterNames.Closest(entry.Key, parameters.Select(p => p.Name));
             throw new UsageException("SLU006", $"unknown key '{entry.Key}'",
                 suggestions.Count > 0 ? $"did you mean {string.Join(", ", suggestions)}?" : "keys are parameter names; see ./build.sh --help",
                 file.DisplayPath, entry.Line);

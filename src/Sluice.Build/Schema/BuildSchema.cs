@@ -34,9 +34,9 @@ public static class BuildSchema
             json.WriteStartObject("$schema");
             json.WriteString("type", "string");
             json.WriteEndObject();
-            foreach (var parameter in parameters.OrderBy(p => p.MemberName, StringComparer.Ordinal))
+            foreach (var parameter in parameters.OrderBy(p => p.Name, StringComparer.Ordinal))
             {
-                json.WriteStartObject(parameter.MemberName);
+                json.WriteStartObject(parameter.Name);
                 if (parameter.Description is not null) json.WriteString("description", parameter.Description + (parameter.IsSecret ? " (secret: prefer an environment variable)" : ""));
                 WriteType(json, parameter.UnderlyingType, parameter.MemberName == nameof(SluiceBuild.Skip));
                 json.WriteEndObject();

@@ -1,0 +1,41 @@
+using Sluice.Build;
+using Sluice.Environments;
+using Sluice.Postgres.Environments;
+
+namespace Sluice.Targets;
+
+/// <summary>Resolves the selected environment (<c>--env</c>, its definition, <c>--database</c>) to a database.</summary>
+public static class EnvironmentAccess
+{
+    /// <summary>The environment's database; its connection string is registered as a secret as soon as it is known.</summary>
+    public static IDatabaseEnvironment Resolve(ISluiceComponent build)
+    {
+        var definition = build.EnvironmentDefinition;
+        if (definition is not null) EnvironmentSpecReader.Validate(definition, $".nuke/parameters.{build.Env}.json");
+        var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
+        return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: build.Service);
+    }
+
+    /// <summary>The connection string, provisioning the environment when needed, registered as a secret.</summary>
+    public static async Task<string> ConnectionStringAsync(ISluiceComponent build, CancellationToken cancellationToken)
+    {
+        var connectionString = await Resolve(build).GetConnectionStringAsync(cancellationToken);
+        RegisterSecrets(build, connectionString);
+        return connectionString;
+    }
+
+    /// <summary>The whole connection string and its password are secret; the rest of it is useful in logs only through the builder.</summary>
+    public static void RegisterSecrets(ISluiceBuild build, string connectionString)
+    {
+        build.AddSecret(connectionString);
+        var password = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password;
+        if (!string.IsNullOrEmpty(password)) build.AddSecret(password);
+    }
+
+    /// <summary>Where the connection goes, without credentials: <c>127.0.0.1:5433/shop</c>.</summary>
+    public static string Describe(string connectionString)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"{b.Host}:{b.Port}/{b.Database}";
+    }
+}

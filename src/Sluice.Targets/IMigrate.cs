@@ -1,0 +1,56 @@
+using Sluice.Build;
+using Sluice.Environments;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Migrate</c> runs the pending phases of every plan (or of <c>--migration ID</c>) on <c>--env</c>, holding the
+/// environment's lease in its database. With <c>--time-budget</c> a long backfill checkpoints and the run ends with
+/// exit code 4; running it again continues where it stopped.
+/// </summary>
+public interface IMigrate : ISluiceComponent
+{
+    [Parameter("Migrate: one plan id; without it every pending plan in order")]
+    string? Migration => this.Parameter<string>();
+
+    [Parameter("Migrate: long work checkpoints and stops after this (e.g. 50m); run again to continue (exit 4)")]
+    TimeSpan? TimeBudget => this.Parameter<TimeSpan?>();
+
+    Target Migrate => _ => _
+        .Description("Runs the pending migration phases on the environment (--migration ID, --time-budget SPAN)")
+        .Environment()
+        .Resumable()
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresMigrationDatabase(connectionString);
+            var request = new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env, Migration, TimeBudget,
+                RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()));
+            var result = await database.Service().MigrateAsync(request, new MigrationProgressToHost(Host), ct);
+            Host.Info(result.Summary);
+            result.ThrowIfIncomplete();
+        });
+}
+
+/// <summary>Shows a run's progress on the build host: backfills as progress bars, retries and throttling as warnings.</summary>
+public sealed class MigrationProgressToHost(IBuildHost host) : IProgress<MigrationProgress>
+{
+    public void Report(MigrationProgress value)
+    {
+        switch (value.Step)
+        {
+            case MigrationStep.Backfill when value.Backfill is { } b:
+                host.Report(new ProgressReport($"backfill {value.PlanId}/{value.Phase}", b.RowsDone, b.RowsTotal, "rows", b.RowsPerSecond, b.Eta));
+                break;
+            case MigrationStep.Retry or MigrationStep.Throttled or MigrationStep.BudgetExhausted:
+                host.Warning(value.ToString());
+                break;
+            default:
+                host.Info(value.ToString());
+                break;
+        }
+    }
+}

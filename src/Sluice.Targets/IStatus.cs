@@ -1,0 +1,22 @@
+using Sluice.Build;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
+
+namespace Sluice.Targets;
+
+/// <summary><c>Status</c> prints where every plan stands on <c>--env</c>: phases, timings, backfill checkpoints, the
+/// last events and who holds the lease. It reads only; it takes no lease.</summary>
+public interface IStatus : ISluiceComponent
+{
+    Target Status => _ => _
+        .Description("Prints where every migration plan stands on the environment: phases, checkpoints, events, lease")
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresMigrationDatabase(connectionString);
+            var report = await database.Service().StatusAsync(new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env), ct);
+            var text = report.Render();
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line.TrimEnd('\r'));
+            Host.AppendSummary($"### Migrations on {Env}\n\n```\n{text}```\n");
+        });
+}
