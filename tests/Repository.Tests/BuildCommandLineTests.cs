@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace Repository.Tests;
+
+/// <summary>
+/// The repository's real build assembly, run as a process against a throwaway root: the environment targets as a
+/// user runs them (<c>./build.sh Provision --env local</c>), and their input errors.
+/// </summary>
+public sealed class BuildCommandLineTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sluice-repo-test-").FullName;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public BuildCommandLineTests()
+    {
+        // Temp folders are created 0700; the cluster's 'postgres' user must traverse the root, as it must a checkout.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
+    }
+
+    public void Dispose()
+    {
+        // Whatever a test left running is stopped before its folder goes.
+        if (Directory.Exists(Path.Combine(_root, ".sluice"))) _ = RunAsync("Teardown", CancellationToken.None).GetAwaiter().GetResult();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
+        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
+        foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [Fact]
+    public async Task Provision_creates_the_local_cluster_a_second_run_reuses_it_and_Teardown_removes_it()
+    {
+        var first = await RunAsync("Provision --env local", Ct);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("created the local cluster", first.Output);
+        var port = System.Text.RegularExpressions.Regex.Match(first.Output, @"ready at 127\.0\.0\.1:(\d+)/").Groups[1].Value;
+        Assert.NotEmpty(port);
+        Assert.True(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+
+        var second = await RunAsync("Provision", Ct);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.DoesNotContain("created the local cluster", second.Output);
+        Assert.Contains($"ready at 127.0.0.1:{port}/", second.Output);
+
+        var teardown = await RunAsync("Teardown --env local", Ct);
+        Assert.True(teardown.ExitCode == 0, teardown.Output);
+        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+    }
+
+    [Fact]
+    public async Task A_typo_in_an_environment_file_exits_2_naming_the_file_and_line()
+    {
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.staging.json"),
+            "{\n  \"environment\": {\n    \"provider\": \"connection\",\n    \"conection_string_variable\": \"STAGING_DB\"\n  }\n}\n");
+        var run = await RunAsync("Provision --env staging", Ct);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("conection_string_variable", run.Output);
+        Assert.Contains("(.nuke/parameters.staging.json:4)", run.Output);
+        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice")));
+    }
+
+    [Fact]
+    public async Task Missing_PostgreSQL_binaries_exit_2_with_the_install_command()
+    {
+        var run = await RunAsync("Provision", Ct, new() { ["SLUICE_PG_BIN"] = Path.Combine(_root, "no-such-bin") });
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error SLU010", run.Output);
+        Assert.Contains("apt-get install -y postgresql-15", run.Output);
+        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+    }
+
+    [Fact]
+    public async Task A_data_folder_that_cannot_be_written_exits_2_naming_it()
+    {
+        var blocked = Path.Combine(_root, "blocked");
+        File.WriteAllText(blocked, "a file where a folder should be");
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.ro.json"), "{ \"environment\": { \"provider\": \"local\", \"data_dir\": \"blocked/data\" } }");
+        var run = await RunAsync("Provision --env ro", Ct);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error SLU011", run.Output);
+        Assert.Contains("blocked", run.Output);
+    }
+
+    [Fact]
+    public async Task Help_lists_the_environment_targets_and_the_contract_parameters()
+    {
+        var run = await RunAsync("--help", Ct);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Provision", run.Output);
+        Assert.Contains("Teardown", run.Output);
+        Assert.Contains("--database VALUE", run.Output);
+        Assert.Contains("--environment JSON", run.Output);
+        Assert.Contains("--pipelines VALUE", run.Output);
+    }
+}
