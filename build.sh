@@ -23,7 +23,9 @@ wanted_sdk() {
 
 find_dotnet() {
     if [[ -n "${DOTNET_EXE:-}" && -x "${DOTNET_EXE}" ]]; then return; fi
-    if command -v dotnet >/dev/null 2>&1 && (cd "$SCRIPT_DIR" && dotnet --version >/dev/null 2>&1); then
+    # A dotnet on PATH is taken as it is: asking it for its version costs a process start on every warm run.
+    # If it cannot satisfy global.json, the build step below says so.
+    if command -v dotnet >/dev/null 2>&1; then
         DOTNET_EXE=$(command -v dotnet)
         return
     fi
