@@ -52,10 +52,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         await target.Providers.Journal.EnsureAsync(ct);
         // A holder that died an hour ago: its session (and advisory lock) is gone and its heartbeat long expired.
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, """
-            INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
-            VALUES ('staging', gen_random_uuid(), 'ghost', 'gone-host', NULL, now() - interval '2 hours', now() - interval '1 hour', now() - interval '59 minutes')
-            """, ct);
+        await InsertLeaseAsync(database.ConnectionString, "ghost", "gone-host", acquired: "-2 hours", heartbeat: "-1 hour", expires: "-59 minutes", ct);
 
         await using (var lease = await target.Providers.Leases.AcquireAsync("staging", RunnerA, ct))
         {
@@ -75,18 +72,23 @@ public sealed class LeaseTests(PostgresFixture postgres)
         await using var database = await postgres.CreateDatabaseAsync(ct);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         await target.Providers.Journal.EnsureAsync(ct);
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, """
-            INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
-            VALUES ('staging', gen_random_uuid(), 'partitioned', 'far-host', NULL, now() - interval '1 minute', now(), now() + interval '1 minute')
-            """, ct);
+        await InsertLeaseAsync(database.ConnectionString, "partitioned", "far-host", acquired: "-1 minute", heartbeat: "0 seconds", expires: "1 minute", ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => target.Providers.Leases.AcquireAsync("staging", RunnerA, ct));
 
         Assert.Equal(ErrorKind.Busy, error.Kind);
         Assert.Contains("held by partitioned@far-host since", error.Message);
         Assert.Contains("run again after that", error.Remedy);
-        // The refused runner let go of the advisory lock it took while looking.
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", ct));
+        // The refused runner let go of the advisory lock it took while looking (its session closes asynchronously, so
+        // look again for a while before concluding it did not).
+        const string held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        var advisoryLocks = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, held, ct);
+        for (var look = 0; advisoryLocks > 0 && look < 100; look++)
+        {
+            await Task.Delay(50, ct);
+            advisoryLocks = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, held, ct);
+        }
+        Assert.Equal(0L, advisoryLocks);
     }
 
     [Fact]
@@ -111,4 +113,13 @@ public sealed class LeaseTests(PostgresFixture postgres)
         Assert.True(lease.Lost.IsCancellationRequested);
         Assert.Contains(await target.Providers.Journal.ReadEventsAsync(null, ct), e => e.Kind == JournalEventKind.LeaseLost);
     }
+
+    /// <summary>A lease row of the 'staging' environment written by a holder whose session is gone (no advisory lock).</summary>
+    private static Task InsertLeaseAsync(string connectionString, string user, string host, string acquired, string heartbeat, string expires,
+        CancellationToken cancellationToken) =>
+        ShopDatabase.ExecuteAsync(connectionString, $"""
+            INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
+            VALUES ('staging', gen_random_uuid(), '{user}', '{host}', NULL,
+                    now() + interval '{acquired}', now() + interval '{heartbeat}', now() + interval '{expires}')
+            """, cancellationToken);
 }

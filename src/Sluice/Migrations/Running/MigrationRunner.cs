@@ -31,13 +31,17 @@ public sealed class MigrationRunner
 
     /// <summary>Runs <paramref name="plans"/> in order. Throws Busy when another runner holds the environment, Usage
     /// when a plan changed after it ran, Failure when a phase fails; returns Incomplete when the budget ran out.</summary>
+    /// <param name="heldLease">The environment's lease when the caller already holds it (an engine that leases the
+    /// environment for a whole run); null to acquire it here and release it at the end.</param>
     public async Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null)
     {
         var run = new RunState(_time, _options.TimeBudget, progress);
         await Journal.EnsureAsync(cancellationToken);
-        await using var lease = await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken);
-        run.Report(new MigrationProgress(MigrationStep.LeaseAcquired, null, null, $"holding the lease of '{_options.Environment}' as {by}"));
+        var ownLease = heldLease is null ? await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken) : null;
+        await using var release = ownLease; // a held lease stays with its owner
+        var lease = heldLease ?? ownLease!;
+        run.Report(new MigrationProgress(MigrationStep.LeaseAcquired, null, null, $"holding the lease of '{_options.Environment}' as {lease.Holder.Holder}"));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {

@@ -13,14 +13,15 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
 {
     /// <summary>Runs the pending phases. Returns Incomplete (see <see cref="MigrationRunResult.ThrowIfIncomplete"/>)
     /// when the time budget ran out; throws <see cref="Errors.SluiceException"/> for usage, busy and failure.</summary>
+    /// <param name="heldLease">The environment's lease when the caller already holds it; null to take it for the run.</param>
     public Task<MigrationRunResult> MigrateAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        MigrationRunnerOptions? options = null)
+        MigrationRunnerOptions? options = null, Leases.IEnvironmentLease? heldLease = null)
     {
         var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
         var runner = new MigrationRunner(providers,
             (options ?? new MigrationRunnerOptions(request.Environment)) with { Environment = request.Environment, TimeBudget = request.TimeBudget },
             timeProvider);
-        return runner.RunAsync(plans, request.By ?? RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()), progress, cancellationToken);
+        return runner.RunAsync(plans, request.By ?? RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()), progress, cancellationToken, heldLease);
     }
 
     /// <summary>Where every plan of the service stands on the environment, and who holds its lease.</summary>
