@@ -87,6 +87,13 @@ internal static class JournalSchema
             phase      text
         );
         """,
+        // 3: rollbacks leave plans and phases 'reverted'.
+        """
+        ALTER TABLE sluice.plans DROP CONSTRAINT plans_status_check,
+            ADD CONSTRAINT plans_status_check CHECK (status IN ('pending', 'started', 'done', 'failed', 'reverted'));
+        ALTER TABLE sluice.phases DROP CONSTRAINT phases_status_check,
+            ADD CONSTRAINT phases_status_check CHECK (status IN ('pending', 'started', 'done', 'failed', 'reverted'));
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

@@ -42,6 +42,36 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
         await MarkAsync(connection, null, plan, phase, attempt, by, "done", cancellationToken);
     }
 
+    public async Task RevertAsync(MigrationPlan plan, MigrationPhase phase, bool runDown, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (runDown && phase.Down is not null && !phase.Transactional)
+        {
+            // Like its up, a non-transactional down runs statement by statement and must be re-runnable: a crash
+            // before the journal says reverted leaves the phase as it was, and the next rollback repeats the down.
+            await SetTimeoutsAsync(connection, null, phase, local: false, cancellationToken);
+            await RunScriptAsync(connection, null, plan, phase, phase.Down, cancellationToken);
+            await using (var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection))
+                await reset.ExecuteNonQueryAsync(cancellationToken);
+            await MarkAsync(connection, null, plan, phase, attempt, by, "reverted", cancellationToken);
+            return;
+        }
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
+        if (runDown && phase.Down is not null) await RunScriptAsync(connection, transaction, plan, phase, phase.Down, cancellationToken);
+        if (runDown && phase.Flag is not null) await SetFlagAsync(connection, transaction, plan, phase, enabled: false, cancellationToken);
+        if (phase.Kind == PhaseKind.Backfill)
+        {
+            // The next Migrate walks the table again from the start.
+            await using var reset = new NpgsqlCommand("DELETE FROM sluice.backfill_checkpoints WHERE plan_id = $1 AND phase = $2", connection, transaction);
+            reset.Parameters.Add(new() { Value = plan.Id });
+            reset.Parameters.Add(new() { Value = phase.Name });
+            await reset.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await MarkAsync(connection, transaction, plan, phase, attempt, by, "reverted", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
     /// statements that refuse transaction blocks are each sent alone).</summary>
     private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
@@ -104,7 +134,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
             UPDATE sluice.phases
             SET status = $3, attempts = greatest(attempts, $4), last_error = NULL,
                 started_at = CASE WHEN ($3 = 'started' AND NOT $8) OR started_at IS NULL THEN clock_timestamp() ELSE started_at END,
-                finished_at = CASE WHEN $3 = 'done' THEN clock_timestamp() END,
+                finished_at = CASE WHEN $3 IN ('done', 'reverted') THEN clock_timestamp() END,
                 run_by_user = $5, run_by_host = $6, ci_run_url = $7
             WHERE plan_id = $1 AND phase = $2
             """, connection, transaction);

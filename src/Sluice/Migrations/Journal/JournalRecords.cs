@@ -11,6 +11,8 @@ public enum JournalStatus
     Started,
     Done,
     Failed,
+    /// <summary>Undone by its <c>down</c> (or, for a backfill, its checkpoint reset); the next Migrate applies it again.</summary>
+    Reverted,
 }
 
 /// <summary>A plan as the journal recorded it.</summary>
@@ -47,6 +49,8 @@ public enum JournalEventKind
     BackfillThrottled,
     BackfillPaused,
     BackfillDone,
+    PhaseReverted,
+    PlanReverted,
     LeaseAcquired,
     LeaseTakenOver,
     LeaseReleased,

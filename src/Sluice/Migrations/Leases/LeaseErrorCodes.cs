@@ -10,4 +10,5 @@ public static class LeaseErrorCodes
     public const string JournalTooNew = "SLU044";
     public const string PhaseFailed = "SLU045";
     public const string LeaseLost = "SLU046";
+    public const string Irreversible = "SLU047";
 }

@@ -14,6 +14,14 @@ public interface IPhaseExecutor
     /// </summary>
     Task ApplyAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Undoes the phase: runs its <c>down</c> under its timeouts (a switch phase's flag turns off in the same
+    /// transaction; a backfill's checkpoint is reset instead) and journals it reverted in the same transaction where
+    /// PostgreSQL allows it. <paramref name="runDown"/> is false when <c>up</c> never committed (a failed transactional
+    /// phase), so only the journal changes. Throws <see cref="LockTimeoutException"/> on a lock timeout.
+    /// </summary>
+    Task RevertAsync(MigrationPlan plan, MigrationPhase phase, bool runDown, int attempt, RunnerIdentity by, CancellationToken cancellationToken);
+
     /// <summary>Runs the phase's <c>verify</c> SQL; true when it returned true. Raising is a false with its message.</summary>
     Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken);
 }

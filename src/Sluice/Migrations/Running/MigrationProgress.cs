@@ -16,6 +16,8 @@ public enum MigrationStep
     Throttled,
     PlanDone,
     BudgetExhausted,
+    PhaseReverted,
+    PlanReverted,
 }
 
 /// <summary>One report from the runner; <see cref="Backfill"/> is set for backfill batches and throttling.</summary>

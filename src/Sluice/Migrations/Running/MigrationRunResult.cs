@@ -16,6 +16,7 @@ public enum PhaseOutcome
     Applied,
     AlreadyDone,
     Incomplete,
+    Reverted,
 }
 
 public sealed record PhaseRunResult(string PlanId, string Phase, PhaseOutcome Outcome, int Attempts, TimeSpan Duration);

@@ -33,8 +33,62 @@ public sealed class MigrationRunner
     /// when a plan changed after it ran, Failure when a phase fails; returns Incomplete when the budget ran out.</summary>
     /// <param name="heldLease">The environment's lease when the caller already holds it (an engine that leases the
     /// environment for a whole run); null to acquire it here and release it at the end.</param>
-    public async Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null)
+    public Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
+        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        {
+            foreach (var plan in plans) await RefuseChangedPlanAsync(plan, token);
+            foreach (var plan in plans)
+                if (!await RunPlanAsync(plan, by, run, token))
+                    return run.Result(MigrationOutcome.Incomplete,
+                        $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
+            return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
+        });
+
+    /// <summary>
+    /// Reverts <paramref name="plan"/>: every phase that is done, started or failed, latest first, each by its
+    /// <c>down</c> with the same lock retries as going forward. Refuses before touching anything when one of them is
+    /// irreversible (only a snapshot brings that back) or when the plan changed since it was applied.
+    /// </summary>
+    public Task<MigrationRunResult> RollbackAsync(MigrationPlan plan, RunnerIdentity by,
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
+        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        {
+            await RefuseChangedPlanAsync(plan, token);
+            var recorded = (await Journal.ReadPhasesAsync(plan.Id, token)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
+            var touched = plan.Phases.Reverse()
+                .Select(phase => (phase, status: recorded.TryGetValue(phase.Name, out var r) ? r.Status : JournalStatus.Pending))
+                .Where(x => x.status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)
+                .ToList();
+            if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
+            if (touched.FirstOrDefault(x => x.phase.Irreversible) is { phase: { } irreversible })
+                throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.Irreversible,
+                    $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
+                    "restore the verified snapshot taken before the plan ran", plan.PlanFile, irreversible.Line);
+            foreach (var (phase, status) in touched)
+            {
+                // A transactional phase that did not finish never committed anything: only its journal row changes.
+                var runDown = phase.Kind == PhaseKind.Backfill || status == JournalStatus.Done || !phase.Transactional;
+                var started = _time.GetTimestamp();
+                var attempts = await WithLockRetriesAsync(plan, phase, by, run,
+                    attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
+                var message = !runDown ? $"reverted ({Word(status)}; its up never committed)"
+                    : phase.Kind == PhaseKind.Backfill ? "reverted (checkpoint reset; the expand's down removes its data)"
+                    : $"reverted by {phase.Down!.FileName}{(phase.Flag is null ? "" : $"; flag '{phase.Flag}' is off")}";
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseReverted, plan.Id, phase.Name, message, by, attempts), token);
+                run.Report(new MigrationProgress(MigrationStep.PhaseReverted, plan.Id, phase.Name, message, Attempt: attempts));
+                run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, attempts, _time.GetElapsedTime(started)));
+            }
+            await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), token);
+            run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted"));
+            return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s))");
+        });
+
+    /// <summary>Runs <paramref name="work"/> holding the environment's lease (the caller's, or one taken here), and
+    /// turns a lost lease into a clear failure.</summary>
+    private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IEnvironmentLease? heldLease, IProgress<MigrationProgress>? progress,
+        CancellationToken cancellationToken, Func<RunState, CancellationToken, Task<MigrationRunResult>> work)
     {
         var run = new RunState(_time, _options.TimeBudget, progress);
         await Journal.EnsureAsync(cancellationToken);
@@ -45,11 +99,7 @@ public sealed class MigrationRunner
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
         {
-            foreach (var plan in plans) await RefuseChangedPlanAsync(plan, linked.Token);
-            foreach (var plan in plans)
-                if (!await RunPlanAsync(plan, by, run, linked.Token))
-                    return run.Result(MigrationOutcome.Incomplete,
-                        $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
+            return await work(run, linked.Token);
         }
         catch (OperationCanceledException e) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -57,8 +107,9 @@ public sealed class MigrationRunner
                 $"the lease of '{_options.Environment}' was lost while running; work stopped at the last commit",
                 "check the database connection; run again to continue", inner: e);
         }
-        return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
     }
+
+    private static string Word(JournalStatus status) => status.ToString().ToLowerInvariant();
 
     private async Task RefuseChangedPlanAsync(MigrationPlan plan, CancellationToken cancellationToken)
     {

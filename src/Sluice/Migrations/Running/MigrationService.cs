@@ -24,6 +24,26 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
         return runner.RunAsync(plans, request.By ?? RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()), progress, cancellationToken, heldLease);
     }
 
+    /// <summary>
+    /// Rolls back one plan: <c>--migration ID</c>, or else the latest plan with anything applied (the last partial or
+    /// failed transition, or the last completed one). Its applied phases are reverted latest first.
+    /// </summary>
+    public async Task<MigrationRunResult> RollbackAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
+        MigrationRunnerOptions? options = null, Leases.IEnvironmentLease? heldLease = null)
+    {
+        var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
+        await providers.Journal.EnsureAsync(cancellationToken);
+        MigrationPlan? target = null;
+        foreach (var plan in plans.Reverse())
+        {
+            var phases = await providers.Journal.ReadPhasesAsync(plan.Id, cancellationToken);
+            if (phases.Any(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)) { target = plan; break; }
+        }
+        if (target is null) return new MigrationRunResult(MigrationOutcome.Completed, [], "nothing to roll back: no plan has an applied phase");
+        var runner = new MigrationRunner(providers, (options ?? new MigrationRunnerOptions(request.Environment)) with { Environment = request.Environment }, timeProvider);
+        return await runner.RollbackAsync(target, request.By ?? RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()), progress, cancellationToken, heldLease);
+    }
+
     /// <summary>Where every plan of the service stands on the environment, and who holds its lease.</summary>
     public Task<MigrationStatusReport> StatusAsync(MigrationRequest request, CancellationToken cancellationToken)
     {

@@ -1,0 +1,100 @@
+using Sluice.Errors;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
+using Sluice.Testing.Postgres;
+
+namespace Sluice.Postgres.Tests.Migrations;
+
+public sealed class RollbackTests(PostgresFixture postgres)
+{
+    private const string PlanId = "0001_split_customer_name";
+    private static readonly RunnerIdentity Runner = new("runner", "host", null);
+
+    /// <summary>The public schema's shape, order-free (a column added back lands at the end of its table).</summary>
+    private const string PublicSchema = """
+        SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+            SELECT format('column %s.%s %s %s', table_name, column_name, data_type, is_nullable) AS x FROM information_schema.columns WHERE table_schema = 'public'
+            UNION ALL SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public'
+            UNION ALL SELECT format('trigger %s on %s', tgname, tgrelid::regclass) FROM pg_trigger WHERE NOT tgisinternal
+            UNION ALL SELECT format('function %s', p.oid::regprocedure) FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+            UNION ALL SELECT format('view %s', viewname) FROM pg_views WHERE schemaname = 'public'
+            UNION ALL SELECT format('constraint %s %s', conname, pg_get_constraintdef(oid)) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+        ) shape
+        """;
+
+    private const string OriginalRows = "SELECT md5(string_agg(format('%s|%s|%s|%s', id, full_name, email, created_at), E'\\n' ORDER BY id)) FROM customers";
+
+    [Fact]
+    public async Task Rolling_back_the_whole_sample_restores_the_schema_and_the_rows_and_migrate_applies_it_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Sample();
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        var schemaBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
+        var rowsBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct);
+        await target.Service().MigrateAsync(request, null, ct);
+        Assert.NotEqual(schemaBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+
+        var rollback = await target.Service().RollbackAsync(request, null, ct);
+
+        Assert.Equal(["drop_full_name", "read_split_name", "index_last_name", "backfill_split_name", "add_split_columns"], rollback.Phases.Select(p => p.Phase));
+        Assert.All(rollback.Phases, p => Assert.Equal(PhaseOutcome.Reverted, p.Outcome));
+        Assert.Equal(schemaBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+        Assert.Equal(rowsBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct));
+        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, "SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'", ct));
+        Assert.Null(await target.Providers.Backfills.ReadCheckpointAsync(PlanId, "backfill_split_name", ct));
+        Assert.All(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct), p => Assert.Equal(JournalStatus.Reverted, p.Status));
+        Assert.Equal(JournalStatus.Reverted, (await target.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
+        var events = await target.Providers.Journal.ReadEventsAsync(PlanId, ct);
+        Assert.Equal(5, events.Count(e => e.Kind == JournalEventKind.PhaseReverted));
+        Assert.Single(events, e => e.Kind == JournalEventKind.PlanReverted);
+
+        var again = await target.Service().MigrateAsync(request, null, ct);
+        Assert.All(again.Phases, p => Assert.Equal(PhaseOutcome.Applied, p.Outcome));
+        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
+        Assert.Equal(5, (await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct)).Phases.Count);
+        Assert.Equal("nothing to roll back: no plan has an applied phase", (await target.Service().RollbackAsync(request, null, ct)).Summary);
+    }
+
+    [Fact]
+    public async Task A_plan_with_an_applied_irreversible_phase_is_not_rolled_back_at_all()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Empty();
+        plans.Write("0009_purge", "plan.yaml", """
+            id: 0009_purge
+            owner: team-shop
+            risk: high
+            description: add an archive flag, then purge cancelled orders for good
+            max_partial_state: 1h
+            phases:
+              - name: add_archived
+                kind: expand
+                up: add.sql
+                down: drop.sql
+              - name: purge_cancelled
+                kind: contract
+                up: purge.sql
+                irreversible: true
+            """);
+        plans.Write("0009_purge", "add.sql", "ALTER TABLE orders ADD COLUMN archived boolean NOT NULL DEFAULT false;");
+        plans.Write("0009_purge", "drop.sql", "ALTER TABLE orders DROP COLUMN archived;");
+        plans.Write("0009_purge", "purge.sql", "DELETE FROM orders WHERE status = 'cancelled';");
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        await target.Service().MigrateAsync(request, null, ct);
+        var schemaAfterMigrate = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
+
+        var error = await Assert.ThrowsAsync<SluiceException>(() => target.Service().RollbackAsync(request, null, ct));
+
+        Assert.Equal(("SLU047", ErrorKind.Failure), (error.Code, error.Kind));
+        Assert.Contains("'purge_cancelled' is irreversible", error.Message);
+        Assert.Contains("snapshot", error.Remedy);
+        Assert.Equal(schemaAfterMigrate, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+        Assert.All(await target.Providers.Journal.ReadPhasesAsync("0009_purge", ct), p => Assert.Equal(JournalStatus.Done, p.Status));
+    }
+}
