@@ -10,14 +10,16 @@ internal sealed class PostgresEnvironmentLease : IEnvironmentLease
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnection _session;
+    private readonly Guid _token;
     private readonly string _lockName;
     private readonly LeaseOptions _options;
     private readonly CancellationTokenSource _lost = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _heartbeat;
 
-    public PostgresEnvironmentLease(NpgsqlDataSource dataSource, NpgsqlConnection session, LeaseHolder holder, string lockName, LeaseOptions options)
+    public PostgresEnvironmentLease(NpgsqlDataSource dataSource, NpgsqlConnection session, LeaseHolder holder, Guid token, string lockName, LeaseOptions options)
     {
+        _token = token;
         _dataSource = dataSource;
         _session = session;
         _lockName = lockName;
@@ -39,13 +41,12 @@ internal sealed class PostgresEnvironmentLease : IEnvironmentLease
             {
                 await using var renew = new NpgsqlCommand("""
                     UPDATE sluice.leases SET heartbeat_at = now(), expires_at = now() + $3
-                    WHERE environment = $1 AND holder_user = $2 AND acquired_at = $4
+                    WHERE environment = $1 AND token = $2
                     RETURNING heartbeat_at, expires_at
                     """, _session);
                 renew.Parameters.Add(new() { Value = Holder.Environment });
-                renew.Parameters.Add(new() { Value = Holder.Holder.User });
+                renew.Parameters.Add(new() { Value = _token });
                 renew.Parameters.Add(new() { Value = _options.EffectiveTimeToLive });
-                renew.Parameters.Add(new() { Value = Holder.AcquiredAt });
                 await using var reader = await renew.ExecuteReaderAsync(stop);
                 if (!await reader.ReadAsync(stop))
                 {
@@ -87,10 +88,10 @@ internal sealed class PostgresEnvironmentLease : IEnvironmentLease
         {
             try
             {
-                await using (var delete = new NpgsqlCommand("DELETE FROM sluice.leases WHERE environment = $1 AND acquired_at = $2", _session))
+                await using (var delete = new NpgsqlCommand("DELETE FROM sluice.leases WHERE environment = $1 AND token = $2", _session))
                 {
                     delete.Parameters.Add(new() { Value = Holder.Environment });
-                    delete.Parameters.Add(new() { Value = Holder.AcquiredAt });
+                    delete.Parameters.Add(new() { Value = _token });
                     await delete.ExecuteNonQueryAsync(CancellationToken.None);
                 }
                 await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", _session))

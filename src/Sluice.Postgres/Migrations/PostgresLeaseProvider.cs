@@ -26,7 +26,8 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         try
         {
             await connection.OpenAsync(cancellationToken);
-            var (lease, previous) = await ClaimRowAsync(connection, environment, holder, cancellationToken);
+            var token = Guid.NewGuid();
+            var (lease, previous) = await ClaimRowAsync(connection, environment, holder, token, cancellationToken);
             var message = previous is null
                 ? $"lease of '{environment}' acquired by {holder}"
                 : $"lease of '{environment}' taken over by {holder} from {previous.Holder} (silent since {previous.HeartbeatAt:u}, expired {previous.ExpiresAt:u})";
@@ -34,7 +35,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
                 await PostgresMigrationJournal.InsertEventAsync(events, null,
                     new JournalEvent(previous is null ? JournalEventKind.LeaseAcquired : JournalEventKind.LeaseTakenOver, null, null, message, holder),
                     cancellationToken);
-            return new PostgresEnvironmentLease(dataSource, connection, lease, LockName(environment), _options);
+            return new PostgresEnvironmentLease(dataSource, connection, lease, token, LockName(environment), _options);
         }
         catch
         {
@@ -50,9 +51,10 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         return await ReadRowAsync(connection, null, environment, forUpdate: false, cancellationToken);
     }
 
+    /// <param name="token">Marks the row as this holder's: heartbeats and the release touch only a row with it.</param>
     /// <returns>The new lease, and the expired one it replaced (null when the environment had none).</returns>
     private async Task<(LeaseHolder Lease, LeaseHolder? Previous)> ClaimRowAsync(NpgsqlConnection connection, string environment, RunnerIdentity holder,
-        CancellationToken cancellationToken)
+        Guid token, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Claims queue on a transaction-level lock, so a runner that finds the session lock taken also finds the
@@ -75,7 +77,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
             throw Busy(environment, existing, sessionAlive: false);
         await using var upsert = new NpgsqlCommand("""
             INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
-            VALUES ($1, gen_random_uuid(), $2, $3, $4, now(), now(), now() + $5)
+            VALUES ($1, $6, $2, $3, $4, now(), now(), now() + $5)
             ON CONFLICT (environment) DO UPDATE
             SET token = excluded.token, holder_user = excluded.holder_user, holder_host = excluded.holder_host, ci_run_url = excluded.ci_run_url,
                 acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
@@ -85,6 +87,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         upsert.Parameters.Add(new() { Value = holder.Host });
         upsert.Parameters.Add(new() { Value = (object?)holder.CiRunUrl ?? DBNull.Value });
         upsert.Parameters.Add(new() { Value = _options.EffectiveTimeToLive });
+        upsert.Parameters.Add(new() { Value = token });
         await upsert.ExecuteNonQueryAsync(cancellationToken);
         var lease = (await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
