@@ -22,11 +22,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         var options = new MigrationRunnerOptions("local", InitialBackoff: TimeSpan.FromMilliseconds(5), MaxBackoff: TimeSpan.FromMilliseconds(20), Seed: 1);
         var progress = new RecordingProgress();
 
-        // A long transaction reading customers: ALTER TABLE needs ACCESS EXCLUSIVE and cannot get it.
-        await using var blocker = new NpgsqlConnection(database.ConnectionString);
-        await blocker.OpenAsync(ct);
-        await using var blocking = await blocker.BeginTransactionAsync(ct);
-        await using (var read = new NpgsqlCommand("SELECT count(*) FROM customers", blocker, blocking)) await read.ExecuteScalarAsync(ct);
+        await using var blocker = await BlockerAsync(database.ConnectionString, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, ct, options));
@@ -47,7 +43,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'nickname')", ct));
 
         // Once the blocker commits, the same command succeeds.
-        await blocking.CommitAsync(ct);
+        await blocker.Transaction.CommitAsync(ct);
         var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), null, ct, options);
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.Equal(JournalStatus.Done, (await target.Providers.Journal.ReadPhasesAsync(PlanId, ct)).Single().Status);
@@ -61,21 +57,36 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         using var plans = NicknamePlan(retries: 50);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         var options = new MigrationRunnerOptions("local", InitialBackoff: TimeSpan.FromMilliseconds(5), MaxBackoff: TimeSpan.FromMilliseconds(20), Seed: 2);
-        await using var blocker = new NpgsqlConnection(database.ConnectionString);
-        await blocker.OpenAsync(ct);
-        var blocking = await blocker.BeginTransactionAsync(ct);
-        await using (var read = new NpgsqlCommand("SELECT count(*) FROM customers", blocker, blocking)) await read.ExecuteScalarAsync(ct);
+        await using var blocker = await BlockerAsync(database.ConnectionString, ct);
         // The blocker lets go after the first retry is reported.
         var progress = new RecordingProgress(r =>
         {
-            if (r.Step == MigrationStep.Retry && r.Attempt == 1) blocking.Commit();
+            if (r.Step == MigrationStep.Retry && r.Attempt == 1) blocker.Transaction.Commit();
         });
 
         var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, ct, options);
 
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.True(result.Phases.Single().Attempts >= 2);
-        await blocking.DisposeAsync();
+    }
+
+    /// <summary>A long transaction that has read customers: ALTER TABLE needs ACCESS EXCLUSIVE and cannot get it.</summary>
+    private static async Task<Blocker> BlockerAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM customers", connection, transaction)) await read.ExecuteScalarAsync(cancellationToken);
+        return new Blocker(connection, transaction);
+    }
+
+    private sealed record Blocker(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
     }
 
     private static PlanCopy NicknamePlan(int retries)
