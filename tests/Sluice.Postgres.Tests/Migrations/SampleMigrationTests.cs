@@ -112,6 +112,44 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_non_transactional_phase_interrupted_mid_index_build_is_run_again_and_drops_the_invalid_leftover()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Sample();
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        // Stop right after the backfill: the budget runs out when the backfill reports done.
+        var clock = new ManualClock();
+        var progress = new RecordingProgress(r =>
+        {
+            if (r is { Step: MigrationStep.PhaseDone, Phase: "backfill_split_name" }) clock.Advance(TimeSpan.FromHours(1));
+        });
+        var request = new MigrationRequest(plans.Pipelines, null, "local", TimeBudget: TimeSpan.FromMinutes(1), By: Alice);
+        Assert.Equal(MigrationOutcome.Incomplete, (await target.Service(clock).MigrateAsync(request, progress, ct)).Outcome);
+
+        // What a runner killed during CREATE INDEX CONCURRENTLY leaves: the phase journaled started and an INVALID
+        // index under the phase's name (a concurrent unique build over duplicate last names fails the same way).
+        await Assert.ThrowsAsync<PostgresException>(() => ShopDatabase.ExecuteAsync(database.ConnectionString,
+            "CREATE UNIQUE INDEX CONCURRENTLY customers_last_name_idx ON customers (last_name)", ct));
+        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+            "UPDATE sluice.phases SET status = 'started', started_at = now() WHERE phase = 'index_last_name'", ct);
+        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
+
+        var result = await target.Service().MigrateAsync(request with { TimeBudget = null }, null, ct);
+
+        Assert.Equal(MigrationOutcome.Completed, result.Outcome);
+        Assert.True(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
+        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+            "SELECT indisunique FROM pg_index WHERE indexrelid = 'customers_last_name_idx'::regclass", ct));
+        var events = await target.Providers.Journal.ReadEventsAsync("0001_split_customer_name", ct);
+        Assert.Contains(events, e => e is { Kind: JournalEventKind.PhaseStarted, Phase: "index_last_name" } && e.Message.Contains("resuming an interrupted run"));
+        Assert.Contains(events, e => e is { Kind: JournalEventKind.Verified, Phase: "index_last_name" });
+    }
+
+    private const string IndexIsValid =
+        "SELECT coalesce((SELECT indisvalid FROM pg_index WHERE indexrelid = to_regclass('customers_last_name_idx')), false)";
+
+    [Fact]
     public async Task A_lagging_replica_throttles_the_backfill_and_the_throttle_is_journaled()
     {
         var ct = TestContext.Current.CancellationToken;
