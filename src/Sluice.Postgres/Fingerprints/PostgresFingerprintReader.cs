@@ -1,0 +1,284 @@
+using System.Globalization;
+using System.Numerics;
+using Npgsql;
+using Sluice.Errors;
+using Sluice.Fingerprints;
+
+namespace Sluice.Postgres.Fingerprints;
+
+/// <summary>
+/// Reads one <see cref="FingerprintSource"/> through a <see cref="ReadSession"/>: hashes are computed by the server
+/// (count and sum of 64-bit row hashes per chunk), chunk queries spread over the session's connections.
+/// </summary>
+public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSource source) : IFingerprintReader
+{
+    private static readonly BigInteger TwoTo64 = BigInteger.One << 64;
+    private static readonly HashSet<string> IntegerTypes = ["smallint", "integer", "bigint"];
+    private SourceShape? _shape;
+    private SourceSql? _sql;
+    private string? _relation;
+
+    public FingerprintSource Source { get; } = source;
+
+    public async Task<SourceShape> DescribeAsync(CancellationToken cancellationToken)
+    {
+        if (_shape is not null) return _shape;
+        var (shape, sql, relation) = await session.RunAsync(c => DescribeAsync(c, cancellationToken), cancellationToken);
+        (_sql, _relation) = (sql, relation);
+        return _shape = shape;
+    }
+
+    public async Task<IReadOnlyList<RowKey>> SplitPointsAsync(KeyRange range, int parts, CancellationToken cancellationToken)
+    {
+        var shape = await DescribeAsync(cancellationToken);
+        var sql = _sql!;
+        if (!shape.Locatable || parts < 2) return [];
+        if (range == KeyRange.All && sql.Key.Count == 1 && _relation is not null)
+        {
+            var histogram = await HistogramAsync(sql.Key[0], parts, cancellationToken);
+            if (histogram.Count > 0) return histogram;
+        }
+        if (sql.Key.Count == 1 && IntegerTypes.Contains(sql.Key[0].Type)) return await InterpolateAsync(sql, range, parts, cancellationToken);
+        // Without statistics a whole table is one chunk; bisection cuts it by counting keys when it must.
+        if (range == KeyRange.All) return [];
+        return await QuantilesAsync(sql, range, parts, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ChunkHash>> HashChunksAsync(HashPlan plan, IReadOnlyList<KeyRange> ranges, CancellationToken cancellationToken)
+    {
+        await DescribeAsync(cancellationToken);
+        if (ranges.Count == 0) return [];
+        // Contiguous groups of chunks, one query (one scan) per connection.
+        var groups = Math.Min(session.Degree, ranges.Count);
+        var size = (ranges.Count + groups - 1) / groups;
+        var work = ranges.Chunk(size).Select(group => HashGroupAsync(plan, group, cancellationToken));
+        return [.. (await Task.WhenAll(work)).SelectMany(g => g)];
+    }
+
+    public async Task<IReadOnlyList<RowHash>> RowHashesAsync(HashPlan plan, KeyRange range, CancellationToken cancellationToken)
+    {
+        var shape = await DescribeAsync(cancellationToken);
+        if (!shape.Locatable) throw new InvalidOperationException($"{Source.Name} has no key; its rows cannot be located");
+        var sql = _sql!;
+        var text = $"SELECT {sql.KeyText}, {SourceSql.RowHash(plan)} FROM {sql.From}{sql.Where(range)}";
+        return await session.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(text, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<RowHash>();
+            var keyColumns = sql.Key.Count;
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new string[keyColumns];
+                for (var i = 0; i < keyColumns; i++) key[i] = reader.IsDBNull(i) ? "NULL" : reader.GetString(i);
+                rows.Add(new RowHash(new RowKey(key), unchecked((ulong)reader.GetInt64(keyColumns))));
+            }
+            return rows;
+        }, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async Task<IReadOnlyList<ChunkHash>> HashGroupAsync(HashPlan plan, KeyRange[] group, CancellationToken cancellationToken)
+    {
+        var sql = _sql!;
+        var whole = new KeyRange(group[0].From, group[^1].To);
+        var bounds = group.Skip(1).Select(r => sql.Literal(r.From!)).ToList();
+        var bucket = bounds.Count == 0 ? "0" : $"width_bucket(k, ARRAY[{string.Join(", ", bounds)}])";
+        var key = _shape!.Locatable ? sql.KeyExpression : "NULL";
+        var text = $"""
+            SELECT {bucket} AS b, count(*), (coalesce(sum(h), 0) % 18446744073709551616)::text
+            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan)} AS h FROM {sql.From}{(_shape.Locatable ? sql.Where(whole) : "")}) AS rows
+            GROUP BY 1
+            """;
+        var found = await session.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(text, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var byBucket = new Dictionary<int, (long Rows, ulong Hash)>();
+            while (await reader.ReadAsync(cancellationToken))
+                byBucket[reader.GetInt32(0)] = (reader.GetInt64(1), Modulo(reader.GetString(2)));
+            return byBucket;
+        }, cancellationToken);
+        return [.. group.Select((range, i) => found.TryGetValue(i, out var c) ? new ChunkHash(range, c.Rows, c.Hash) : new ChunkHash(range, 0, 0))];
+    }
+
+    // The server's sum is exact (numeric) and reduced into (-2^64, 2^64); bring it into [0, 2^64).
+    private static ulong Modulo(string sum)
+    {
+        var value = BigInteger.Parse(sum, CultureInfo.InvariantCulture);
+        if (value.Sign < 0) value += TwoTo64;
+        return (ulong)value;
+    }
+
+    private async Task<IReadOnlyList<RowKey>> HistogramAsync(ColumnInfo key, int parts, CancellationToken cancellationToken)
+    {
+        var all = await session.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand($"""
+                SELECT b::text FROM unnest((
+                    SELECT s.histogram_bounds::text FROM pg_stats s
+                    JOIN pg_class c ON c.relname = s.tablename JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname
+                    WHERE c.oid = $1::regclass AND s.attname = $2 AND NOT s.inherited)::{key.Type}[]) AS b
+                """, connection) { Parameters = { new() { Value = _relation }, new() { Value = key.Name } } };
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var bounds = new List<string>();
+            while (await reader.ReadAsync(cancellationToken)) bounds.Add(reader.GetString(0));
+            return bounds;
+        }, cancellationToken);
+        // The first bound is the smallest value sampled; the inner bounds cut the rows into about equal parts.
+        if (all.Count < 3) return [];
+        var inner = all.Skip(1).Take(all.Count - 2).ToList();
+        var wanted = Math.Min(parts - 1, inner.Count);
+        return [.. Enumerable.Range(1, wanted).Select(i => inner[(int)((long)i * inner.Count / (wanted + 1))]).Distinct().Select(v => RowKey.Of(v))];
+    }
+
+    private async Task<IReadOnlyList<RowKey>> InterpolateAsync(SourceSql sql, KeyRange range, int parts, CancellationToken cancellationToken)
+    {
+        var key = sql.KeyExpression;
+        var (min, max) = await session.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {sql.From}{sql.Where(range)}", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            return reader.IsDBNull(0) ? ((long?)null, (long?)null) : (reader.GetInt64(0), reader.GetInt64(1));
+        }, cancellationToken);
+        if (min is not { } low || max is not { } high || high <= low) return [];
+        var span = (BigInteger)high - low;
+        var points = new SortedSet<long>();
+        for (var i = 1; i < parts; i++)
+        {
+            var point = (long)(low + span * i / parts);
+            if (point > low) points.Add(point);
+        }
+        return [.. points.Select(p => RowKey.Of(p.ToString(CultureInfo.InvariantCulture)))];
+    }
+
+    private async Task<IReadOnlyList<RowKey>> QuantilesAsync(SourceSql sql, KeyRange range, int parts, CancellationToken cancellationToken)
+    {
+        var keyColumns = sql.Key.Count;
+        var text = $"""
+            SELECT {string.Join(", ", Enumerable.Range(0, keyColumns).Select(i => $"k{i}"))} FROM (
+                SELECT {string.Join(", ", sql.Key.Select((k, i) => $"{SourceSql.Column(k.Name)}::text AS k{i}"))},
+                       row_number() OVER (ORDER BY {sql.OrderBy}) AS rn, count(*) OVER () AS n
+                FROM {sql.From}{sql.Where(range)}) AS ranked
+            WHERE rn > 1 AND (rn - 1) % greatest(ceil(n::numeric / {parts})::bigint, 1) = 0
+            ORDER BY rn
+            """;
+        return await session.RunAsync(async connection =>
+        {
+            await using var command = new NpgsqlCommand(text, connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var keys = new List<RowKey>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new string[keyColumns];
+                for (var i = 0; i < keyColumns; i++) key[i] = reader.GetString(i);
+                keys.Add(new RowKey(key));
+            }
+            return keys;
+        }, cancellationToken);
+    }
+
+    private async Task<(SourceShape, SourceSql, string?)> DescribeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        string? relation = null;
+        List<(string Name, string Type)> columns;
+        IReadOnlyList<string> key;
+        if (Source.Relation is { } name)
+        {
+            await using (var resolve = new NpgsqlCommand("SELECT to_regclass($1)::text", connection) { Parameters = { new() { Value = name } } })
+                relation = await resolve.ExecuteScalarAsync(cancellationToken) as string
+                    ?? throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"table '{name}' does not exist in {connection.Database}",
+                        "name an existing table (schema.table)");
+            columns = await ColumnsAsync(connection, relation, cancellationToken);
+            key = Source.Key.Count > 0 ? Source.Key : await PrimaryKeyAsync(connection, relation, cancellationToken);
+        }
+        else
+        {
+            columns = await QueryColumnsAsync(connection, Source.Query!, cancellationToken);
+            key = Source.Key;
+        }
+        var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (var k in key)
+            if (!byName.ContainsKey(k))
+                throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"key column '{k}' is not a column of {Source.Name}",
+                    $"its columns are {string.Join(", ", columns.Select(c => c.Name))}");
+        var hashable = await HashableTypesAsync(connection, columns.Select(c => c.Type).Distinct(), cancellationToken);
+        var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashable.Contains(c.Type))).ToList();
+        var from = relation is not null ? $"{relation} AS src" : $"({Source.Query}) AS src";
+        var sql = new SourceSql(from, [.. key.Select(k => infos.First(c => c.Name == k))]);
+        return (new SourceShape(infos, key), sql, relation);
+    }
+
+    private static async Task<List<(string, string)>> ColumnsAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            """, connection) { Parameters = { new() { Value = relation } } };
+        return await ReadPairsAsync(command, cancellationToken);
+    }
+
+    private static async Task<List<(string, string)>> QueryColumnsAsync(NpgsqlConnection connection, string query, CancellationToken cancellationToken)
+    {
+        var oids = new List<(string Name, uint Oid)>();
+        await using (var command = new NpgsqlCommand($"SELECT * FROM ({query}) AS src LIMIT 0", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            for (var i = 0; i < reader.FieldCount; i++)
+                oids.Add((reader.GetName(i), reader.GetDataTypeOID(i)));
+        var columns = new List<(string, string)>();
+        foreach (var (name, oid) in oids)
+        {
+            await using var type = new NpgsqlCommand("SELECT format_type($1::bigint::oid, NULL)", connection) { Parameters = { new() { Value = (long)oid } } };
+            columns.Add((name, (string)(await type.ExecuteScalarAsync(cancellationToken))!));
+        }
+        return columns;
+    }
+
+    private static async Task<IReadOnlyList<string>> PrimaryKeyAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT a.attname FROM pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY k.ord
+            """, connection) { Parameters = { new() { Value = relation } } };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var key = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) key.Add(reader.GetString(0));
+        return key;
+    }
+
+    /// <summary>Which types <c>hash_record_extended</c> can hash: probed with a NULL of each type (the lookup happens even
+    /// for NULL), inside a savepoint so a refusal does not end the snapshot's transaction.</summary>
+    private static async Task<HashSet<string>> HashableTypesAsync(NpgsqlConnection connection, IEnumerable<string> types, CancellationToken cancellationToken)
+    {
+        var hashable = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            await using var probe = new NpgsqlCommand($"SAVEPOINT sluice_probe; SELECT hash_record_extended(ROW(NULL::{type}), 0)", connection);
+            try
+            {
+                await probe.ExecuteNonQueryAsync(cancellationToken);
+                hashable.Add(type);
+                await using var release = new NpgsqlCommand("RELEASE SAVEPOINT sluice_probe", connection);
+                await release.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT sluice_probe", connection);
+                await rollback.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        return hashable;
+    }
+
+    private static async Task<List<(string, string)>> ReadPairsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var pairs = new List<(string, string)>();
+        while (await reader.ReadAsync(cancellationToken)) pairs.Add((reader.GetString(0), reader.GetString(1)));
+        return pairs;
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Sluice.Errors;
+using Sluice.Fingerprints;
+
+namespace Sluice.Snapshots;
+
+/// <summary>Reads and writes <c>manifest.json</c> (snake_case); written to a temporary file and renamed, so a reader
+/// never sees half a manifest.</summary>
+public static class ManifestFile
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    public static async Task WriteAsync(string folder, SnapshotManifest manifest, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, SnapshotManifest.FileName);
+        var temporary = path + ".tmp";
+        await using (var stream = File.Create(temporary))
+            await JsonSerializer.SerializeAsync(stream, manifest, Options, cancellationToken);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static async Task<SnapshotManifest> ReadAsync(string folder, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, SnapshotManifest.FileName);
+        if (!File.Exists(path))
+            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
+                "the snapshot has no manifest", "the snapshot was not completed or was damaged; take a new one", path);
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            return await JsonSerializer.DeserializeAsync<SnapshotManifest>(stream, Options, cancellationToken)
+                ?? throw new JsonException("the manifest is null");
+        }
+        catch (JsonException e)
+        {
+            int? line = e.LineNumber is { } zeroBased ? (int)zeroBased + 1 : null;
+            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
+                $"the snapshot's manifest is not valid: {e.Message}", "the manifest was damaged; take a new snapshot", path, line, e);
+        }
+    }
+}
