@@ -42,6 +42,9 @@ public abstract class SluiceBuild : ISluiceBuild
     public void AddSecret(string value) =>
         (Secrets ?? throw new InvalidOperationException("Secrets can be added once the build runs.")).Add(value);
 
+    /// <summary>The CI pipelines <c>./build.sh GenerateCi</c> writes for this build (GitHub Actions and Azure Pipelines).</summary>
+    public virtual IEnumerable<Ci.CiPipeline> CiPipelines => [];
+
     /// <summary>True on a CI server (GitHub Actions, Azure Pipelines, or CI=true).</summary>
     public bool IsServerBuild => Host.Name != "console";
 

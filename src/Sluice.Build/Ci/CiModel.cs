@@ -1,0 +1,75 @@
+using System.Linq.Expressions;
+
+namespace Sluice.Build.Ci;
+
+/// <summary>
+/// One CI pipeline, written as a GitHub Actions workflow (<c>.github/workflows/NAME.yml</c>) and an Azure Pipelines file
+/// (<c>azure-pipelines.yml</c> for the first pipeline, <c>azure-pipelines.NAME.yml</c> for others). A build declares its
+/// pipelines by overriding <see cref="SluiceBuild.CiPipelines"/>; <c>./build.sh GenerateCi</c> writes them.
+/// </summary>
+/// <param name="Name">File name stem and workflow id: <c>ci</c>, <c>release</c>.</param>
+public sealed record CiPipeline(string Name)
+{
+    public string? DisplayName { get; init; }
+    public IReadOnlyList<CiTrigger> Triggers { get; init; } = [];
+    public IReadOnlyList<CiJob> Jobs { get; init; } = [];
+
+    /// <summary>GitHub runner label and Azure VM image.</summary>
+    public string RunsOn { get; init; } = "ubuntu-latest";
+    public string AzureVmImage { get; init; } = "ubuntu-latest";
+}
+
+public abstract record CiTrigger
+{
+    public static CiTrigger Push(params string[] branches) => new PushTrigger(branches);
+    public static CiTrigger PullRequest(params string[] branches) => new PullRequestTrigger(branches);
+
+    /// <summary>A cron schedule (UTC); a scheduled run of a migrate job continues a plan still in progress.</summary>
+    public static CiTrigger Schedule(string cron, params string[] branches) => new ScheduleTrigger(cron, branches.Length == 0 ? ["main"] : branches);
+
+    /// <summary>A manual run with an <c>env</c> choice built from <c>.nuke/parameters.*.json</c>.</summary>
+    public static CiTrigger Dispatch(string defaultEnvironment = EnvironmentProfiles.DefaultEnvironment) => new DispatchTrigger(defaultEnvironment);
+}
+
+public sealed record PushTrigger(IReadOnlyList<string> Branches) : CiTrigger;
+public sealed record PullRequestTrigger(IReadOnlyList<string> Branches) : CiTrigger;
+public sealed record ScheduleTrigger(string Cron, IReadOnlyList<string> Branches) : CiTrigger;
+public sealed record DispatchTrigger(string DefaultEnvironment) : CiTrigger;
+
+/// <summary>
+/// A job that runs one target (<c>./build.sh TARGET --skip ...</c>, skipping what earlier jobs ran). Its dependencies
+/// among the pipeline's jobs become <c>needs</c>/<c>dependsOn</c>; everything else comes from the target: timeouts,
+/// environment, evidence, secrets.
+/// </summary>
+/// <param name="Target">The target this job runs.</param>
+public sealed record CiJob(string Target)
+{
+    public static CiJob Of<TBuild>(Expression<Func<TBuild, Target>> target) => new(BuildRunner.TargetName(target));
+
+    /// <summary>The environment the job acts on: a name, or <see cref="FromDispatch"/> for the manual run's choice.
+    /// Null for jobs that act on no environment.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>The environment chosen when the pipeline was dispatched by hand (the <c>env</c> input).</summary>
+    public const string FromDispatch = "$dispatch";
+
+    /// <summary>Job id; default the target in kebab case, plus the environment when it is fixed.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Jobs (by id) to wait for beyond those implied by target dependencies and evidence.</summary>
+    public IReadOnlyList<string> Needs { get; init; } = [];
+
+    /// <summary>Starts a PostgreSQL 15 service container and points <c>--database</c> at it (rehearsals, tests).</summary>
+    public bool Postgres { get; init; }
+
+    /// <summary>Long work stops after this (<c>--time-budget</c>) with exit code 4, and the pipeline continues it in a
+    /// follow-up run (GitHub: the workflow dispatches itself; Azure: the next scheduled run).</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Makes this a rollback job: it runs only when the job with this id failed (GitHub <c>if: failure()</c>;
+    /// Azure: the <c>on: failure</c> hook of that deployment job).</summary>
+    public string? RunsWhenFailed { get; init; }
+
+    /// <summary>Extra arguments for <c>./build.sh</c>.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}

@@ -1,0 +1,208 @@
+using Sluice.Build.Ci;
+
+namespace Sluice.Build.Tests.Ci;
+
+/// <summary>
+/// Golden files for the build shapes Sluice users write, each also checked by actionlint, GitHub's workflow parser and
+/// Microsoft's Azure Pipelines schema. Set SLUICE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change.
+/// </summary>
+public sealed class CiShapesTests(CiValidators validators) : IDisposable
+{
+    private readonly TestRoot _root = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => _root.Dispose();
+
+    private sealed class OneJob : SluiceBuild
+    {
+        public Target Compile => _ => _.Executes(() => { });
+        public Target Test => _ => _.DependsOn(Compile).Timeout(TimeSpan.FromMinutes(20)).Executes(() => { });
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("ci") { DisplayName = "CI", Triggers = [CiTrigger.Push("main"), CiTrigger.PullRequest("main")], Jobs = [CiJob.Of<OneJob>(x => x.Test)] },
+        ];
+    }
+
+    private sealed class PerEnvironment : SluiceBuild
+    {
+        [Parameter("Connection string"), Secret] public string? Database { get; set; }
+        [Parameter("Approver token"), Secret] public string? ApprovalToken { get; set; }
+
+        public Target Rehearse => _ => _.Timeout(TimeSpan.FromMinutes(45)).Produces("rehearsal-report", ".sluice/reports/rehearsal.json").Executes(() => { });
+        public Target Gate => _ => _.Environment().Consumes("rehearsal-report").Executes(() => { });
+        public Target Promote => _ => _.Environment().DependsOn(Gate).Timeout(TimeSpan.FromHours(2)).Executes(() => { });
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("release")
+            {
+                Triggers = [CiTrigger.Push("main")],
+                Jobs =
+                [
+                    new CiJob("Rehearse") { Postgres = true },
+                    new CiJob("Promote") { Environment = "staging" },
+                    new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"] },
+                ],
+            },
+        ];
+    }
+
+    private sealed class LongMigration : SluiceBuild
+    {
+        [Parameter("Connection string"), Secret] public string? Database { get; set; }
+
+        public Target Migrate => _ => _.Environment().Resumable().Executes(() => { });
+        public Target Verify => _ => _.Environment().DependsOn(Migrate).Timeout(TimeSpan.FromMinutes(10)).Executes(() => { });
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("migrate")
+            {
+                Triggers = [CiTrigger.Dispatch("staging"), CiTrigger.Schedule("*/30 * * * *")],
+                Jobs =
+                [
+                    new CiJob("Migrate") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromMinutes(300) },
+                    new CiJob("Verify") { Environment = CiJob.FromDispatch },
+                ],
+            },
+        ];
+    }
+
+    private sealed class RollbackOnFailure : SluiceBuild
+    {
+        public Target Promote => _ => _.Environment().Executes(() => { });
+        public Target Rollback => _ => _.Environment().Executes(() => { });
+        public Target Smoke => _ => _.Executes(() => { });
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("deploy")
+            {
+                Triggers = [CiTrigger.Push("main")],
+                Jobs =
+                [
+                    new CiJob("Promote") { Environment = "staging" },
+                    new CiJob("Smoke") { Needs = ["promote-staging"] },
+                    new CiJob("Rollback") { Environment = "staging", RunsWhenFailed = "promote-staging" },
+                    new CiJob("Rollback") { Id = "rollback-after-smoke", Environment = "staging", RunsWhenFailed = "smoke" },
+                ],
+            },
+        ];
+    }
+
+    public static TheoryData<string> Shapes => ["one-job", "per-environment", "long-migration", "rollback-on-failure"];
+
+    private SluiceBuild Build(string shape) => shape switch
+    {
+        "one-job" => new OneJob(),
+        "per-environment" => new PerEnvironment(),
+        "long-migration" => new LongMigration(),
+        "rollback-on-failure" => new RollbackOnFailure(),
+        _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+    };
+
+    private IReadOnlyList<(string Path, string Content)> Generate(string shape)
+    {
+        _root.WithFile(".nuke/parameters.staging.json", "{}").WithFile(".nuke/parameters.production.json", "{}");
+        return CiGenerator.Generate(Build(shape), new AbsolutePath(_root.Path));
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Generated_files_match_the_golden_files(string shape)
+    {
+        foreach (var (path, content) in Generate(shape))
+        {
+            var golden = Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", $"{shape}.{Path.GetFileName(path)}");
+            if (Environment.GetEnvironmentVariable("SLUICE_UPDATE_GOLDEN") == "1") File.WriteAllText(golden, content);
+            Assert.True(File.Exists(golden), $"no golden file {golden}; run with SLUICE_UPDATE_GOLDEN=1 once and review it");
+            Assert.Equal(File.ReadAllText(golden), content);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task GitHub_workflows_pass_actionlint_and_GitHubs_own_parser(string shape)
+    {
+        foreach (var (path, content) in Generate(shape).Where(f => f.Path.StartsWith(".github/", StringComparison.Ordinal)))
+        {
+            var file = Path.Combine(_root.Path, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, content, Ct);
+            var lint = await validators.ActionlintAsync(file, Ct);
+            Assert.True(lint.ExitCode == 0, $"actionlint found problems in {shape}:\n{lint.Output}\n{content}");
+            var parsed = await validators.WorkflowParserAsync(file, Ct);
+            Assert.True(parsed.ExitCode == 0, $"GitHub's workflow parser rejected {shape}:\n{parsed.Output}\n{content}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Azure_pipelines_validate_against_Microsofts_schema(string shape)
+    {
+        foreach (var (_, content) in Generate(shape).Where(f => f.Path.StartsWith("azure-pipelines", StringComparison.Ordinal)))
+        {
+            var errors = validators.AzureSchemaErrors(content);
+            Assert.True(errors.Count == 0, $"{shape}:\n{string.Join("\n", errors)}\n{content}");
+        }
+    }
+
+    [Fact]
+    public async Task A_broken_workflow_is_rejected_by_the_validators_so_a_pass_means_something()
+    {
+        var file = Path.Combine(_root.Path, "broken.yml");
+        await File.WriteAllTextAsync(file, "name: broken\n\"on\": push\njobs:\n  a:\n    runz-on: ubuntu-latest\n    steps:\n      - run: echo\n", Ct);
+        Assert.NotEqual(0, (await validators.ActionlintAsync(file, Ct)).ExitCode);
+        Assert.NotEqual(0, (await validators.WorkflowParserAsync(file, Ct)).ExitCode);
+        Assert.NotEmpty(validators.AzureSchemaErrors("jobs:\n  - job: a\n    stepz: []\n"));
+    }
+
+    [Fact]
+    public void Deployment_semantics_are_expressed_in_both_dialects()
+    {
+        var files = Generate("rollback-on-failure").ToDictionary(f => f.Path, f => f.Content);
+        var github = files[".github/workflows/deploy.yml"];
+        Assert.Contains("environment: staging", github);
+        Assert.Contains("cancel-in-progress: false", github);
+        Assert.Contains("if: failure() && needs.promote-staging.result == 'failure'", github);
+        var azure = files["azure-pipelines.yml"];
+        Assert.Contains("- deployment: promote_staging", azure);
+        Assert.Contains("on:", azure);
+        Assert.Contains("failure:", azure);
+        Assert.Contains("condition: failed('smoke')", azure);
+
+        var migrate = Generate("long-migration").ToDictionary(f => f.Path, f => f.Content);
+        Assert.Contains("--time-budget 300m", migrate[".github/workflows/migrate.yml"]);
+        Assert.Contains("gh workflow run migrate.yml", migrate[".github/workflows/migrate.yml"]);
+        Assert.Contains("actions: write", migrate[".github/workflows/migrate.yml"]);
+        Assert.Contains("outputs['migrate.run.exitCode']", migrate["azure-pipelines.yml"]);
+
+        var release = Generate("per-environment").ToDictionary(f => f.Path, f => f.Content);
+        Assert.Contains("SLUICE_APPROVAL_TOKEN: ${{ secrets.APPROVAL_TOKEN }}", release[".github/workflows/release.yml"]);
+        Assert.Contains("SLUICE_APPROVAL_TOKEN: $(APPROVAL_TOKEN)", release["azure-pipelines.yml"]);
+        Assert.Contains("uses: actions/upload-artifact@v4", release[".github/workflows/release.yml"]);
+        Assert.Contains("uses: actions/download-artifact@v4", release[".github/workflows/release.yml"]);
+    }
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("yes")]
+    [InlineData("no")]
+    [InlineData("0123")]
+    [InlineData("1.5")]
+    [InlineData("null")]
+    [InlineData("*/30 * * * *")]
+    [InlineData("2026-11-26")]
+    public void Strings_a_YAML_1_1_reader_would_misread_are_quoted(string value)
+    {
+        var yaml = new YMap { { value, value } }.ToYaml();
+        Assert.Equal($"\"{value}\": \"{value}\"\n", yaml);
+    }
+
+    [Fact]
+    public void Plain_strings_stay_plain()
+    {
+        Assert.Equal("name: ubuntu-latest\nrun: ./build.sh Test --skip\n", new YMap { { "name", "ubuntu-latest" }, { "run", "./build.sh Test --skip" } }.ToYaml());
+    }
+}
