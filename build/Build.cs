@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using Sluice.Build;
+using Sluice.Build.Ci;
 using Sluice.Targets;
 
 namespace Sluice.Repository;
@@ -41,6 +42,7 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus
     public Target Test => _ => _
         .Description("Runs every test project; prints a closing 'N passed, N failed' line")
         .DependsOn(Compile, Prerequisites)
+        .Timeout(TimeSpan.FromMinutes(30))
         .Executes(async ct => await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct));
 
     public Target Pack => _ => _
@@ -71,6 +73,39 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus
             File.WriteAllText(path, BuildSchema.Generate(GetType(), TargetCatalog.Discover(this)));
             Host.Info($"wrote {BuildSchema.RelativePath}");
         });
+
+    public Target GenerateCi => _ => _
+        .Description("Writes .github/workflows/*.yml and azure-pipelines*.yml from CiPipelines (and the schema)")
+        .DependsOn(GenerateSchema)
+        .Executes(() =>
+        {
+            var changed = CiGenerator.Write(this, Root);
+            Host.Info(changed.Count == 0 ? "CI files are current" : $"wrote {string.Join(", ", changed)}");
+        });
+
+    /// <summary>
+    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> migrates the sample
+    /// service on the environment chosen by hand, within a 5-hour budget per run, continued by follow-up runs.
+    /// </summary>
+    public override IEnumerable<CiPipeline> CiPipelines =>
+    [
+        new CiPipeline("ci")
+        {
+            DisplayName = "CI",
+            Triggers = [CiTrigger.Push("main"), CiTrigger.PullRequest("main")],
+            Jobs = [CiJob.Of<Build>(x => x.Test)],
+        },
+        new CiPipeline("release")
+        {
+            DisplayName = "Release (sample service)",
+            Triggers = [CiTrigger.Dispatch(EnvironmentProfiles.DefaultEnvironment), CiTrigger.Schedule("*/30 * * * *")],
+            Jobs =
+            [
+                new CiJob("Migrate") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5) },
+                new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["migrate"] },
+            ],
+        },
+    ];
 
     private async Task DotNet(CancellationToken ct, params string[] arguments)
     {

@@ -17,13 +17,22 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
             host.Debug("PostgreSQL binaries found under /usr/lib/postgresql");
             return;
         }
-        if (!File.Exists("/usr/bin/apt-get") || Environment.UserName != "root")
-            throw new UsageException("SLU010", "PostgreSQL 15 binaries are missing",
-                $"install them: sudo apt-get install -y {PostgresPackage} (Debian/Ubuntu) or brew install postgresql@15 (macOS)");
+        var hint = $"install them: sudo apt-get install -y {PostgresPackage} (Debian/Ubuntu) or brew install postgresql@15 (macOS)";
+        if (!File.Exists("/usr/bin/apt-get")) throw new UsageException("SLU010", "PostgreSQL 15 binaries are missing", hint);
+        // As root apt-get runs directly; elsewhere (a CI runner's user) through passwordless sudo when there is one.
+        var asRoot = Environment.UserName == "root";
+        if (!asRoot && (await ProcessTool.RunAsync(host, "sudo", ["-n", "true"], ct, root, echoOutput: false)).ExitCode != 0)
+            throw new UsageException("SLU010", "PostgreSQL 15 binaries are missing and this user cannot install them", hint);
 
         host.Info($"installing {PostgresPackage} (the tests run real PostgreSQL clusters)");
         var env = new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" };
-        (await ProcessTool.RunAsync(host, "apt-get", ["update", "-qq"], ct, root, env)).EnsureSuccess("apt-get update");
-        (await ProcessTool.RunAsync(host, "apt-get", ["install", "-y", "-qq", "--no-install-recommends", PostgresPackage], ct, root, env)).EnsureSuccess("apt-get install");
+        await AptGetAsync(asRoot, ["update", "-qq"], env, ct);
+        await AptGetAsync(asRoot, ["install", "-y", "-qq", "--no-install-recommends", PostgresPackage], env, ct);
+    }
+
+    private async Task AptGetAsync(bool asRoot, string[] arguments, Dictionary<string, string?> env, CancellationToken ct)
+    {
+        var (file, args) = asRoot ? ("apt-get", arguments) : ("sudo", ["-n", "-E", "apt-get", .. arguments]);
+        (await ProcessTool.RunAsync(host, file, args, ct, root, env)).EnsureSuccess($"apt-get {arguments[0]}");
     }
 }

