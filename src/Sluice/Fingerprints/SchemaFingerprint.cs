@@ -12,7 +12,7 @@ public sealed record SchemaObject(string Kind, string Name, string Definition);
 /// <summary>The normalised catalog of the user schemas, ordered by kind and name, with a stable SHA-256 of it.</summary>
 public sealed record SchemaFingerprint
 {
-    public SchemaFingerprint(IEnumerable<SchemaObject> objects)
+    public SchemaFingerprint(IReadOnlyList<SchemaObject> objects)
     {
         Objects = [.. objects.OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal)];
         Hash = Compute(Objects);

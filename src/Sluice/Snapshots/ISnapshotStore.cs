@@ -1,3 +1,5 @@
+using Sluice.Fingerprints;
+
 namespace Sluice.Snapshots;
 
 /// <summary>
@@ -16,6 +18,10 @@ public interface ISnapshotStore
 
     /// <summary>Replaces the contents of <paramref name="targetConnectionString"/>'s database with the snapshot.</summary>
     Task RestoreAsync(string id, string targetConnectionString, CancellationToken cancellationToken);
+
+    /// <summary>Restores the snapshot into a throwaway database and diffs <paramref name="connectionString"/>'s database
+    /// against it, down to the keys: what changed since the snapshot (or whether a rollback got back to it).</summary>
+    Task<DiffReport> CompareAsync(string id, string connectionString, CancellationToken cancellationToken, DiffOptions? options = null);
 
     /// <summary>Every snapshot, newest first.</summary>
     Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken);

@@ -23,6 +23,9 @@ public sealed record SnapshotManifest
     /// <summary>The PostgreSQL server version of the source (<c>server_version</c>).</summary>
     public string? ServerVersion { get; init; }
 
+    /// <summary>For <see cref="SnapshotFormat.Template"/>: the database on the source's server that holds the copy.</summary>
+    public string? Database { get; init; }
+
     public IReadOnlyList<SnapshotFile> Files { get; init; } = [];
     public long TotalBytes => Files.Sum(f => f.Bytes);
 

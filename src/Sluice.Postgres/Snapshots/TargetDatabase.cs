@@ -1,0 +1,24 @@
+using Npgsql;
+
+namespace Sluice.Postgres.Snapshots;
+
+/// <summary>Empties a database for a restore by dropping and recreating it (ending its sessions), so nothing made
+/// after the snapshot survives the restore.</summary>
+internal static class TargetDatabase
+{
+    public static async Task RecreateAsync(string connectionString, string? template, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var name = target.Database ?? throw new ArgumentException("the connection string names no database", nameof(connectionString));
+        using (var pooled = new NpgsqlConnection(connectionString)) NpgsqlConnection.ClearPool(pooled);
+        var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using var connection = new NpgsqlConnection(admin);
+        await connection.OpenAsync(cancellationToken);
+        var quoted = $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", connection))
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        var from = template is null ? " TEMPLATE template0" : $" TEMPLATE \"{template.Replace("\"", "\"\"", StringComparison.Ordinal)}\" STRATEGY FILE_COPY";
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}{from}", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

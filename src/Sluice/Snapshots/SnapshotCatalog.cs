@@ -1,0 +1,77 @@
+using Sluice.Errors;
+using Sluice.Fingerprints;
+
+namespace Sluice.Snapshots;
+
+/// <summary>
+/// An environment's snapshot folder (<c>&lt;root&gt;/.sluice/snapshots/&lt;env&gt;/&lt;id&gt;/</c>): finding, listing and
+/// pruning snapshots, whatever holds their data. A snapshot being written lives in <c>.&lt;id&gt;.partial</c> and is
+/// renamed when complete, so it is never listed half-made.
+/// </summary>
+public sealed class SnapshotCatalog(string folder)
+{
+    public string Folder { get; } = folder;
+
+    public string PathOf(string id) => Path.Combine(Folder, id);
+
+    /// <summary>A fresh folder to write a snapshot into before <see cref="Complete"/> publishes it.</summary>
+    public string StartPartial(string id)
+    {
+        var partial = Path.Combine(Folder, $".{id}.partial");
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        return partial;
+    }
+
+    public string Complete(string partial, string id)
+    {
+        var final = PathOf(id);
+        Directory.Move(partial, final);
+        return final;
+    }
+
+    /// <summary>The folder of snapshot <paramref name="id"/>; <c>SLU050</c> when there is none.</summary>
+    public string Find(string id)
+    {
+        var path = PathOf(id);
+        if (!SnapshotIds.IsValid(id) || !Directory.Exists(path))
+            throw SluiceException.Usage(FingerprintErrorCodes.SnapshotNotFound, $"no snapshot '{id}' in {Folder}",
+                "list them with the Snapshots target, or take one with Snapshot", path);
+        return path;
+    }
+
+    /// <summary>Every complete snapshot, newest first.</summary>
+    public async Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Folder)) return [];
+        var manifests = new List<SnapshotManifest>();
+        foreach (var path in Directory.EnumerateDirectories(Folder))
+        {
+            if (Path.GetFileName(path).StartsWith('.') || !File.Exists(Path.Combine(path, SnapshotManifest.FileName))) continue;
+            manifests.Add(await ManifestFile.ReadAsync(path, cancellationToken));
+        }
+        return [.. manifests.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The newest snapshot's id; <c>SLU050</c> when there is none.</summary>
+    public async Task<string> LatestAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(cancellationToken)).FirstOrDefault()?.Id
+        ?? throw SluiceException.Usage(FingerprintErrorCodes.SnapshotNotFound, $"no snapshots in {Folder}", "take one with the Snapshot target");
+
+    /// <summary>Keeps the newest <paramref name="keep"/> snapshots and the newest verified one; deletes the rest
+    /// (through <paramref name="delete"/>, which also frees what a snapshot holds elsewhere).</summary>
+    public async Task<IReadOnlyList<string>> PruneAsync(int keep, Func<SnapshotManifest, CancellationToken, Task> delete, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keep);
+        var all = await ListAsync(cancellationToken);
+        var newestVerified = all.FirstOrDefault(m => m.Verified)?.Id;
+        var deleted = new List<string>();
+        foreach (var manifest in all.Skip(keep).Where(m => m.Id != newestVerified))
+        {
+            await delete(manifest, cancellationToken);
+            Directory.Delete(PathOf(manifest.Id), recursive: true);
+            deleted.Add(manifest.Id);
+        }
+        return deleted;
+    }
+}
