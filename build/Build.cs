@@ -74,6 +74,12 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus
             Host.Info($"wrote {BuildSchema.RelativePath}");
         });
 
+    public Target SeedSample => _ => _
+        .Description("Loads the sample shop service's base schema and seed rows into the local environment when it has none")
+        .DependentFor<IMigrate>(x => x.Migrate)
+        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment)
+        .Executes(async ct => await SampleService.SeedAsync(this, ct));
+
     public Target GenerateCi => _ => _
         .Description("Writes .github/workflows/*.yml and azure-pipelines*.yml from CiPipelines (and the schema)")
         .DependsOn(GenerateSchema)
