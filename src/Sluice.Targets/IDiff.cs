@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Sluice.Build;
+using Sluice.Environments;
+using Sluice.Errors;
+using Sluice.Fingerprints;
+using Sluice.Postgres.Environments;
+using Sluice.Postgres.Fingerprints;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Diff</c> compares two databases (<c>--source</c>/<c>--target</c> connection strings, or <c>--source-env</c>/<c>--target-env</c>
+/// environment names): schema changes and, per table, the missing, extra and changed keys. It fails (exit 1) when
+/// they differ.
+/// </summary>
+public interface IDiff : ISluiceComponent
+{
+    [Parameter("Diff: the reference database's connection string"), Secret]
+    string? Source => this.Parameter<string>();
+
+    [Parameter("Diff: the compared database's connection string"), Secret]
+    string? Target => this.Parameter<string>();
+
+    [Parameter("Diff: the reference environment's name (instead of --source)")]
+    string? SourceEnv => this.Parameter<string>();
+
+    [Parameter("Diff: the compared environment's name (instead of --target)")]
+    string? TargetEnv => this.Parameter<string>();
+
+    [Parameter("Diff: connections per database that hash chunks at once (default 2)")]
+    int? DiffDegree => this.Parameter<int?>();
+
+    Target Diff => _ => _
+        .Description("Compares two databases (--source/--target or --source-env/--target-env) down to the differing keys; fails when they differ")
+        .Executes(async ct =>
+        {
+            var source = await DiffAccess.ConnectionStringAsync(this, Source, SourceEnv, "source", ct);
+            var target = await DiffAccess.ConnectionStringAsync(this, Target, TargetEnv, "target", ct);
+            var report = await new PostgresFingerprints().DiffAsync(source, target, ct, DiffOptions.Default with { Degree = DiffDegree ?? 2 });
+            var text = report.Render();
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
+            Host.AppendSummary($"### Diff {EnvironmentAccess.Describe(source)} -> {EnvironmentAccess.Describe(target)}\n\n```\n{text}```\n");
+            if (!report.AreEqual)
+                throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.DatabasesDiffer,
+                    $"{EnvironmentAccess.Describe(source)} and {EnvironmentAccess.Describe(target)} differ: {report.SchemaChanges.Count} schema change(s), "
+                    + $"{report.Tables.Count(t => !t.AreEqual)} table(s) with differing rows",
+                    "the lines above name each difference");
+        });
+}
+
+/// <summary>Finds the two sides of a diff: a connection string, or an environment by name.</summary>
+public static class DiffAccess
+{
+    public static async Task<string> ConnectionStringAsync(IDiff build, string? connectionString, string? environment, string side, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(connectionString))
+        {
+            EnvironmentAccess.RegisterSecrets(build, connectionString);
+            return connectionString;
+        }
+        if (string.IsNullOrEmpty(environment))
+            throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
+        var resolved = PostgresEnvironments.CreateResolver(new HostLogger(build.Host))
+            .Resolve(environment, Definition(build.Root, environment), build.Root, serviceName: build.Service);
+        var value = await resolved.GetConnectionStringAsync(cancellationToken);
+        EnvironmentAccess.RegisterSecrets(build, value);
+        return value;
+    }
+
+    /// <summary>The <c>environment</c> object of <c>.nuke/parameters.&lt;name&gt;.json</c>; null for <c>local</c> without one.</summary>
+    private static EnvironmentSpec? Definition(string root, string name)
+    {
+        var file = $".nuke/parameters.{name}.json";
+        var path = Path.Combine(root, file);
+        if (!File.Exists(path))
+            return name == EnvironmentProfiles.DefaultEnvironment ? null
+                : throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"unknown environment '{name}'", $"declare it in {file}");
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        foreach (var property in document.RootElement.EnumerateObject())
+            if (string.Equals(property.Name, "environment", StringComparison.OrdinalIgnoreCase))
+                return EnvironmentSpecReader.Read(property.Value, file);
+        return null;
+    }
+}
