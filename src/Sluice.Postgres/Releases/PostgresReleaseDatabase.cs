@@ -1,0 +1,42 @@
+using Npgsql;
+using Sluice.Gates;
+using Sluice.Postgres.Migrations;
+using Sluice.Releases;
+
+namespace Sluice.Postgres.Releases;
+
+/// <summary>
+/// The PostgreSQL providers of Gate, Approve, Promote and Rollback for one target database: the migration providers
+/// plus the release journal and replication lag. Dispose it to close its pools.
+/// </summary>
+public sealed class PostgresReleaseDatabase : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresReleaseDatabase(string connectionString, LeaseOptions? lease = null)
+    {
+        Migrations = new PostgresMigrationDatabase(connectionString, lease);
+        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-release" }.ConnectionString);
+        Journal = new PostgresReleaseJournal(_dataSource);
+        Replication = new PostgresReplicationLag(_dataSource);
+    }
+
+    public PostgresMigrationDatabase Migrations { get; }
+
+    public IReleaseJournal Journal { get; }
+
+    public IReplicationLagSource Replication { get; }
+
+    public ReleaseService Service(TimeProvider? timeProvider = null) => new(Migrations.Providers, Journal, timeProvider);
+
+    /// <summary>What gates read here; snapshot and rehearsal evidence come from their own components (none by default).</summary>
+    public GateSources Sources(IPromotionHistory history, IVerifiedSnapshotSource? snapshots = null, IRehearsalEvidenceSource? rehearsals = null,
+        IReplicationLagSource? replication = null) =>
+        new(Migrations.Providers.Journal, Journal, replication ?? Replication, history, snapshots ?? new NoSnapshotSource(), rehearsals ?? new NoRehearsalSource());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await Migrations.DisposeAsync();
+    }
+}

@@ -1,0 +1,115 @@
+using Npgsql;
+using Sluice.Gates;
+using Sluice.Releases;
+
+namespace Sluice.Postgres.Releases;
+
+/// <summary>Rollbacks, gate decisions and approvals in schema <c>sluice</c> of the target database.</summary>
+public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource) : IReleaseJournal
+{
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ReleaseTables.CreateLockKey})", connection, transaction))
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        await using (var create = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS sluice;\n" + ReleaseTables.Create, connection, transaction))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task RecordRollbackAsync(RollbackRecord rollback, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sluice.rollbacks (at, environment, plan_id, trigger, outcome, phases_reverted, duration_ms, detail, run_by)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """);
+        Add(command, rollback.At, rollback.Environment, (object?)rollback.PlanId ?? DBNull.Value, Snake(rollback.Trigger), Snake(rollback.Outcome),
+            rollback.PhasesReverted, (long)rollback.Duration.TotalMilliseconds, rollback.Detail, rollback.By);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<RollbackRecord>> ReadRollbacksAsync(int last, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT environment, plan_id, trigger, outcome, phases_reverted, detail, run_by, at, duration_ms
+            FROM (SELECT * FROM sluice.rollbacks ORDER BY id DESC LIMIT $1) r ORDER BY id
+            """);
+        Add(command, last);
+        var rows = new List<RollbackRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new RollbackRecord(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                Parse<RollbackTrigger>(reader.GetString(2)), Parse<RollbackOutcome>(reader.GetString(3)), reader.GetInt32(4),
+                reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), TimeSpan.FromMilliseconds(reader.GetInt64(8))));
+        return rows;
+    }
+
+    public async Task RecordGateReportAsync(GateReport report, string by, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        foreach (var result in report.Results)
+        {
+            var command = new NpgsqlBatchCommand("""
+                INSERT INTO sluice.gate_decisions (environment, gate, verdict, evidence, remedy, run_by) VALUES ($1, $2, $3, $4, $5, $6)
+                """);
+            foreach (var value in new object[] { report.Environment, result.Gate, Snake(result.Verdict), result.Evidence, (object?)result.Remedy ?? DBNull.Value, by })
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            batch.BatchCommands.Add(command);
+        }
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<GateDecision>> ReadGateDecisionsAsync(int last, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT environment, gate, verdict, evidence, remedy, run_by, at
+            FROM (SELECT * FROM sluice.gate_decisions ORDER BY id DESC LIMIT $1) g ORDER BY id
+            """);
+        Add(command, last);
+        var rows = new List<GateDecision>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new GateDecision(reader.GetString(0), reader.GetString(1), Parse<GateVerdict>(reader.GetString(2)), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        return rows;
+    }
+
+    public async Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sluice.approvals (environment, plan_id, plan_hash, approved_by, at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (environment, plan_id, plan_hash, approved_by) DO UPDATE SET at = excluded.at
+            """);
+        Add(command, approval.Environment, approval.PlanId, approval.PlanHash, approval.By, approval.At);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Approval>> ReadApprovalsAsync(string environment, string planId, string planHash, CancellationToken cancellationToken) =>
+        ReadApprovalsWhereAsync("WHERE environment = $1 AND plan_id = $2 AND plan_hash = $3", [environment, planId, planHash], cancellationToken);
+
+    public Task<IReadOnlyList<Approval>> ReadAllApprovalsAsync(CancellationToken cancellationToken) =>
+        ReadApprovalsWhereAsync("", [], cancellationToken);
+
+    private async Task<IReadOnlyList<Approval>> ReadApprovalsWhereAsync(string where, object[] values, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT environment, plan_id, plan_hash, approved_by, at FROM sluice.approvals {where} ORDER BY at, approved_by");
+        Add(command, values);
+        var rows = new List<Approval>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new Approval(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        return rows;
+    }
+
+    private static void Add(NpgsqlCommand command, params object[] values)
+    {
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+    }
+
+    /// <summary>An enum value as stored: <c>NeedsSnapshotRestore</c> is <c>needs_snapshot_restore</c>.</summary>
+    internal static string Snake<T>(T value) where T : struct, Enum =>
+        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) ? (i == 0 ? "" : "_") + char.ToLowerInvariant(c) : c.ToString()));
+
+    private static T Parse<T>(string text) where T : struct, Enum => Enum.Parse<T>(text.Replace("_", ""), ignoreCase: true);
+}

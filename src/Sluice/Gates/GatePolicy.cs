@@ -1,0 +1,51 @@
+using Sluice.Environments;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Gates;
+
+/// <summary>
+/// Which gates apply to a release. The cheap ones (partial state, promotion order, calendar, replication lag) always
+/// run. Snapshot, rehearsal and approvals run on every environment after the first in the order, and block only on a
+/// protected environment or for a high-risk plan; the local environment (order 0, unprotected) skips them, so a
+/// Promote there is not blocked by default.
+/// </summary>
+public static class GatePolicy
+{
+    public static IReadOnlyList<IReleaseGate> For(string environment, EnvironmentSpec spec, MigrationRisk risk,
+        IReadOnlyList<EarlierEnvironment> earlier, GateSources sources, string? file = null)
+    {
+        var settings = GateSettings.Read(spec.Gates, file);
+        var gates = new List<IReleaseGate>
+        {
+            new PartialStateGate(sources.Journal),
+            new PromotionOrderGate(earlier, sources.History),
+            new CalendarGate(ChangeCalendar.Read(spec.Calendar, file)),
+            new ReplicationLagGate(sources.Replication, settings.MaxReplicationLag),
+        };
+        var first = !spec.Protected && (spec.Order ?? 0) == 0;
+        if (first) return gates;
+        var blocking = spec.Protected || risk == MigrationRisk.High;
+        gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking));
+        gates.Add(new RehearsalGate(sources.Rehearsals, settings.RehearsalMaxAge, blocking));
+        gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking));
+        return gates;
+    }
+
+    /// <summary>Runs every gate; a gate that cannot decide (its source failed) fails with the reason as evidence.</summary>
+    public static async Task<GateReport> EvaluateAsync(IReadOnlyList<IReleaseGate> gates, GateContext context, CancellationToken cancellationToken)
+    {
+        var results = new List<GateResult>();
+        foreach (var gate in gates)
+        {
+            try
+            {
+                results.Add(await gate.EvaluateAsync(context, cancellationToken));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                results.Add(GateResult.Fail(gate.Name, $"could not decide: {e.Message}", "fix what the gate reads and run again"));
+            }
+        }
+        return new GateReport(context.Environment, results);
+    }
+}

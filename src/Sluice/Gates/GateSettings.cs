@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Sluice.Errors;
+using Sluice.Migrations.Plans;
+
+namespace Sluice.Gates;
+
+/// <summary>
+/// The <c>gates</c> of an environment: <c>{ "snapshot_max_age": "24h", "rehearsal_max_age": "7d",
+/// "max_replication_lag": "10s", "approvals": 1 }</c>. Absent keys take these defaults.
+/// </summary>
+public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMaxAge, TimeSpan MaxReplicationLag, int Approvals)
+{
+    public static GateSettings Default { get; } = new(TimeSpan.FromHours(24), TimeSpan.FromDays(7), TimeSpan.FromSeconds(10), 1);
+
+    public static GateSettings Read(JsonElement? json, string? file = null)
+    {
+        if (json is not { ValueKind: JsonValueKind.Object } root) return Default;
+        TimeSpan Span(string key, TimeSpan fallback)
+        {
+            if (!root.TryGetProperty(key, out var value)) return fallback;
+            if (value.ValueKind == JsonValueKind.String && Durations.TryParse(value.GetString(), out var span)) return span;
+            throw SluiceException.Usage(GateErrorCodes.BadGateSettings, $"gates.{key} is not a duration: {value.GetRawText()}",
+                "write a duration such as \"30s\", \"24h\" or \"7d\"", file);
+        }
+        var approvals = Default.Approvals;
+        if (root.TryGetProperty("approvals", out var a) && !(a.ValueKind == JsonValueKind.Number && a.TryGetInt32(out approvals) && approvals >= 0))
+            throw SluiceException.Usage(GateErrorCodes.BadGateSettings, $"gates.approvals is not a count: {a.GetRawText()}", "write a whole number such as 1", file);
+        return new GateSettings(Span("snapshot_max_age", Default.SnapshotMaxAge), Span("rehearsal_max_age", Default.RehearsalMaxAge),
+            Span("max_replication_lag", Default.MaxReplicationLag), approvals);
+    }
+}

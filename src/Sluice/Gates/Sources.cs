@@ -1,0 +1,56 @@
+using Sluice.Migrations.Journal;
+
+namespace Sluice.Gates;
+
+/// <summary>A sign-off of one plan (at one hash) for one environment.</summary>
+public sealed record Approval(string Environment, string PlanId, string PlanHash, string By, DateTimeOffset At);
+
+/// <summary>Where approvals come from: the journal (<c>./build.sh Approve</c>), or a code-review system.</summary>
+public interface IApprovalSource
+{
+    Task<IReadOnlyList<Approval>> ReadApprovalsAsync(string environment, string planId, string planHash, CancellationToken cancellationToken);
+}
+
+/// <summary>When the environment's latest verified snapshot was verified; null when none is.</summary>
+/// <remarks>The snapshot components (ISnapshot/VerifySnapshot) are built separately; until they record verifications
+/// where a gate can read them, <see cref="NoSnapshotSource"/> says that no verified snapshot exists.</remarks>
+public interface IVerifiedSnapshotSource
+{
+    Task<DateTimeOffset?> LatestVerifiedAsync(string environment, CancellationToken cancellationToken);
+}
+
+/// <summary>When this exact plan hash was last rehearsed successfully; null when it never was.</summary>
+/// <remarks>Rehearsal is built separately; until it records evidence, <see cref="NoRehearsalSource"/> says none exists.</remarks>
+public interface IRehearsalEvidenceSource
+{
+    Task<DateTimeOffset?> LatestRehearsalAsync(string environment, string planHash, CancellationToken cancellationToken);
+}
+
+/// <summary>The snapshot source of a build without the snapshot components.</summary>
+public sealed class NoSnapshotSource : IVerifiedSnapshotSource
+{
+    public Task<DateTimeOffset?> LatestVerifiedAsync(string environment, CancellationToken cancellationToken) => Task.FromResult<DateTimeOffset?>(null);
+}
+
+/// <summary>The rehearsal source of a build without the rehearsal component.</summary>
+public sealed class NoRehearsalSource : IRehearsalEvidenceSource
+{
+    public Task<DateTimeOffset?> LatestRehearsalAsync(string environment, string planHash, CancellationToken cancellationToken) => Task.FromResult<DateTimeOffset?>(null);
+}
+
+/// <summary>Streaming replicas of the environment's primary and the largest replay lag among them.</summary>
+public sealed record ReplicationState(int Replicas, TimeSpan? MaxLag);
+
+public interface IReplicationLagSource
+{
+    Task<ReplicationState> ReadAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What another environment's journal says about plans: null when it cannot be reached.</summary>
+public interface IPromotionHistory
+{
+    Task<IReadOnlyList<PlanRecord>?> ReadPlansAsync(string environment, CancellationToken cancellationToken);
+}
+
+/// <summary>An environment earlier in the promotion order than the one being promoted to.</summary>
+public sealed record EarlierEnvironment(string Name, int Order);

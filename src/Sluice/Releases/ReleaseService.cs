@@ -1,0 +1,135 @@
+using Sluice.Errors;
+using Sluice.Gates;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Leases;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Releases;
+
+/// <summary>
+/// The plain async API behind Gate, Approve, Promote and Rollback. Promote evaluates the gates (a blocked release
+/// touches nothing), migrates under the environment's lease and, when a phase fails, rolls back exactly the plans this
+/// run touched under the same lease, and reports both. Every rollback is recorded with its outcome.
+/// </summary>
+public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal releases, TimeProvider? timeProvider = null)
+{
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private MigrationService Migrations => new(providers, _time);
+
+    /// <summary>The plans of the request not yet done on its environment, in order.</summary>
+    public async Task<IReadOnlyList<MigrationPlan>> PendingAsync(MigrationRequest request, CancellationToken cancellationToken)
+    {
+        var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
+        await providers.Journal.EnsureAsync(cancellationToken);
+        var pending = new List<MigrationPlan>();
+        foreach (var plan in plans)
+            if ((await providers.Journal.FindPlanAsync(plan.Id, cancellationToken))?.Status != JournalStatus.Done) pending.Add(plan);
+        return pending;
+    }
+
+    /// <summary>Evaluates the environment's gates for the pending plans and records the decisions.</summary>
+    public async Task<GateReport> GateAsync(PromoteRequest request, CancellationToken cancellationToken)
+    {
+        var pending = await PendingAsync(request.Migration, cancellationToken);
+        return await EvaluateAsync(request, pending, cancellationToken);
+    }
+
+    /// <summary>Records <paramref name="approver"/>'s sign-off of every pending plan for the environment; an owner cannot approve their own plan.</summary>
+    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(approver))
+            throw SluiceException.Usage(GateErrorCodes.MissingApprover, "an approval needs the approver's name", "pass --by NAME");
+        var pending = await PendingAsync(request, cancellationToken);
+        if (pending.FirstOrDefault(p => string.Equals(p.Owner, approver, StringComparison.OrdinalIgnoreCase)) is { } own)
+            throw SluiceException.Usage(GateErrorCodes.SelfApproval, $"'{approver}' owns plan '{own.Id}' and cannot approve it",
+                "ask someone other than the plan's owner to approve it", own.PlanFile);
+        await releases.EnsureAsync(cancellationToken);
+        var approvals = pending.Select(p => new Approval(request.Environment, p.Id, p.Hash, approver, _time.GetUtcNow())).ToList();
+        foreach (var approval in approvals) await releases.RecordApprovalAsync(approval, cancellationToken);
+        return approvals;
+    }
+
+    /// <summary>
+    /// Reverts the last partial or failed transition (or <c>--migration ID</c>) and records the outcome. An
+    /// irreversible applied phase is recorded as needing a snapshot restore and rethrown (SLU047).
+    /// </summary>
+    public async Task<RollbackResult> RollbackAsync(MigrationRequest request, RollbackTrigger trigger, IProgress<MigrationProgress>? progress,
+        CancellationToken cancellationToken, IEnvironmentLease? heldLease = null)
+    {
+        await releases.EnsureAsync(cancellationToken);
+        var by = (request.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables())).ToString();
+        var started = _time.GetTimestamp();
+        RollbackRecord Record(string? planId, RollbackOutcome outcome, int phases, string detail) =>
+            new(request.Environment, planId, trigger, outcome, phases, detail, by, _time.GetUtcNow(), _time.GetElapsedTime(started));
+        try
+        {
+            var run = await Migrations.RollbackAsync(request, progress, cancellationToken, heldLease: heldLease);
+            var record = Record(run.Phases.FirstOrDefault()?.PlanId ?? request.MigrationId,
+                run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
+            await releases.RecordRollbackAsync(record, CancellationToken.None);
+            return new RollbackResult(record, run);
+        }
+        catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+        {
+            var outcome = e.Code == LeaseErrorCodes.Irreversible ? RollbackOutcome.NeedsSnapshotRestore : RollbackOutcome.Failed;
+            // Recorded even when cancelled: the next reader needs to know a rollback was attempted.
+            await releases.RecordRollbackAsync(Record(request.MigrationId, outcome, 0, e.Message), CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Gate, then migrate the pending plans under the lease; on a failure roll back the plans this run touched,
+    /// latest first, and throw SLU074 naming the failure and the rollback (SLU075 when the rollback failed too).
+    /// </summary>
+    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var migration = request.Migration with { By = request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables()) };
+        var pending = await PendingAsync(migration, cancellationToken);
+        if (pending.Count == 0)
+            return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
+        var gates = await EvaluateAsync(request, pending, cancellationToken);
+        if (gates.Blocked) throw new GatesBlockedException(gates);
+
+        await using var lease = await providers.Leases.AcquireAsync(migration.Environment, migration.By!, cancellationToken);
+        try
+        {
+            var run = await Migrations.MigrateAsync(migration, progress, cancellationToken, heldLease: lease);
+            return run.Outcome == MigrationOutcome.Incomplete
+                ? new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary)
+                : new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}");
+        }
+        catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure && failure.Code != LeaseErrorCodes.LeaseLost)
+        {
+            var reverted = new List<string>();
+            try
+            {
+                foreach (var plan in pending.Reverse())
+                {
+                    var result = await RollbackAsync(migration with { MigrationId = plan.Id }, RollbackTrigger.Automatic, progress, cancellationToken, lease);
+                    if (result.Record.Outcome == RollbackOutcome.Succeeded) reverted.Add($"{plan.Id} ({result.Record.PhasesReverted} phase(s))");
+                }
+            }
+            catch (SluiceException rollbackFailure)
+            {
+                throw new SluiceException(ErrorKind.Failure, GateErrorCodes.RollbackFailed,
+                    $"promote to '{migration.Environment}' failed: {failure.Message}; the automatic rollback failed too: {rollbackFailure.Message}",
+                    rollbackFailure.Remedy, rollbackFailure.File, rollbackFailure.Line, failure);
+            }
+            throw new SluiceException(ErrorKind.Failure, GateErrorCodes.PromoteFailed,
+                $"promote to '{migration.Environment}' failed: {failure.Message}; rolled back automatically: {(reverted.Count == 0 ? "nothing had been applied" : string.Join(", ", reverted))}",
+                failure.Remedy, failure.File, failure.Line, failure);
+        }
+    }
+
+    private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, CancellationToken cancellationToken)
+    {
+        var context = new GateContext(request.Migration.Environment, request.Spec, pending, _time.GetUtcNow());
+        var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile);
+        var report = await GatePolicy.EvaluateAsync(gates, context, cancellationToken);
+        await releases.EnsureAsync(cancellationToken);
+        await releases.RecordGateReportAsync(report, (request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables())).ToString(), cancellationToken);
+        return report;
+    }
+}
