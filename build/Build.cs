@@ -7,7 +7,7 @@ namespace Sluice.Repository;
 
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
-public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
@@ -76,7 +76,7 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
 
     public Target SeedSample => _ => _
         .Description("Loads the sample shop service's base schema and seed rows into the local environment when it has none")
-        .DependentFor<IMigrate>(x => x.Migrate)
+        .DependentFor<IMigrate>(x => x.Migrate).DependentFor<IPromote>(x => x.Promote)
         .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment)
         .Executes(async ct => await SampleService.SeedAsync(this, ct));
 

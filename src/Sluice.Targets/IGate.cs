@@ -1,0 +1,46 @@
+using Sluice.Build;
+using Sluice.Gates;
+using Sluice.Postgres.Releases;
+using Sluice.Releases;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Gate</c> evaluates the environment's gates for its pending plans and prints <c>gate | verdict | evidence |
+/// remedy</c>; it fails (exit 1, SLU070) when any gate fails. It reads only and records its decisions in the journal.
+/// </summary>
+public interface IGate : IMigrate
+{
+    Target Gate => _ => _
+        .Description("Evaluates the environment's release gates for the pending plans; exit 1 when blocked")
+        .Environment()
+        .Validates(_ =>
+        {
+            ServicePlansCheck();
+            return Task.CompletedTask;
+        })
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresReleaseDatabase(connectionString);
+            var report = await database.Service().GateAsync(ReleaseAccess.Request(this, database, ReleaseAccess.Migration(this, Migration)), ct);
+            PrintGates(report);
+            if (report.Blocked) throw new GatesBlockedException(report);
+        });
+
+    /// <summary>Plans and gate settings are read before anything runs: a bad one is a usage error (exit 2).</summary>
+    void ServicePlansCheck()
+    {
+        Migrations.Plans.ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
+        var spec = ReleaseAccess.Spec(this);
+        GateSettings.Read(spec.Gates, ReleaseAccess.SpecFile(this));
+        ChangeCalendar.Read(spec.Calendar, ReleaseAccess.SpecFile(this));
+    }
+
+    void PrintGates(GateReport report)
+    {
+        var table = report.Render();
+        foreach (var line in table.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
+        Host.AppendSummary($"### Gates on {Env}: {GateReport.Word(report.Verdict)}\n\n```\n{table}```\n");
+    }
+}

@@ -1,0 +1,43 @@
+using Sluice.Build;
+using Sluice.Postgres.Releases;
+using Sluice.Releases;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Promote</c> releases the pending plans to <c>--env</c>: gates first (a blocked release touches nothing, exit 1),
+/// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
+/// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
+/// is a no-op that says so.
+/// </summary>
+public interface IPromote : IGate, IRollback
+{
+    Target Promote => _ => _
+        .Description("Gates, then migrates the pending plans on the environment; rolls back automatically on failure")
+        .Environment()
+        .Resumable()
+        .Validates(_ =>
+        {
+            ServicePlansCheck();
+            return Task.CompletedTask;
+        })
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresReleaseDatabase(connectionString);
+            var request = ReleaseAccess.Request(this, database, ReleaseAccess.Migration(this, Migration, TimeBudget));
+            PromoteResult result;
+            try
+            {
+                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct);
+            }
+            catch (GatesBlockedException blocked)
+            {
+                PrintGates(blocked.Report);
+                throw;
+            }
+            if (result.Gates is { } gates) PrintGates(gates);
+            Host.Info(result.Summary);
+            result.Run?.ThrowIfIncomplete();
+        });
+}

@@ -1,0 +1,23 @@
+using Sluice.Build;
+using Sluice.Postgres.Releases;
+using Sluice.Releases;
+
+namespace Sluice.Targets;
+
+/// <summary>Adds rollbacks (with their success rate), gate decisions and approvals to <c>Status</c>: it runs right
+/// after it. It reads only.</summary>
+public interface IReleaseStatus : IStatus
+{
+    Target ReleaseStatus => _ => _
+        .Description("Prints the environment's recent rollbacks and their success rate, gate decisions and approvals (runs after Status)")
+        .TriggeredBy<IStatus>(x => x.Status)
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresReleaseDatabase(connectionString);
+            var report = await ReleaseStatusReport.ReadAsync(database.Journal, 20, ct);
+            var text = report.Render();
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
+            Host.AppendSummary($"### Releases on {Env}\n\n```\n{text}```\n");
+        });
+}

@@ -1,0 +1,31 @@
+using Sluice.Build;
+using Sluice.Postgres.Releases;
+using Sluice.Releases;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Rollback</c> reverts the last partial or failed transition on <c>--env</c> (or the plan <c>--migration ID</c>):
+/// the applied phases' <c>down</c> scripts, latest first, under the environment's lease. An applied irreversible phase
+/// stops it before anything changes (restore a snapshot instead). Every rollback is recorded in
+/// <c>sluice.rollbacks</c> with its outcome.
+/// </summary>
+public interface IRollback : IMigrate
+{
+    Target Rollback => _ => _
+        .Description("Reverts the last partial or failed migration transition on the environment (--migration ID for one plan)")
+        .Environment()
+        .Validates(_ =>
+        {
+            Migrations.Plans.ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
+            return Task.CompletedTask;
+        })
+        .Executes(async ct =>
+        {
+            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
+            await using var database = new PostgresReleaseDatabase(connectionString);
+            var result = await database.Service().RollbackAsync(ReleaseAccess.Migration(this, Migration), RollbackTrigger.Manual,
+                new MigrationProgressToHost(Host), ct);
+            Host.Info(result.Record.Detail);
+        });
+}
