@@ -40,8 +40,8 @@ public static class SchemaDiff
     public static IReadOnlyList<SchemaChange> Compare(SchemaFingerprint before, SchemaFingerprint after)
     {
         if (before.Hash == after.Hash) return [];
-        var old = before.Objects.ToDictionary(o => (o.Kind, o.Name));
-        var @new = after.Objects.ToDictionary(o => (o.Kind, o.Name));
+        var old = ById(before);
+        var @new = ById(after);
         var changes = new List<SchemaChange>();
         foreach (var (id, o) in old)
         {
@@ -52,4 +52,9 @@ public static class SchemaDiff
             if (!old.ContainsKey(id)) changes.Add(new(n.Kind, n.Name, SchemaChangeKind.Added, null, n.Definition));
         return [.. changes.OrderBy(c => c.Kind, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal)];
     }
+
+    // A catalog should not hold two objects of one kind and name, but a diff must not fail if one does: they compare as one.
+    private static Dictionary<(string Kind, string Name), SchemaObject> ById(SchemaFingerprint fingerprint) =>
+        fingerprint.Objects.GroupBy(o => (o.Kind, o.Name))
+            .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.First() : g.First() with { Definition = string.Join("\n", g.Select(o => o.Definition)) });
 }
