@@ -26,6 +26,9 @@ public abstract class SluiceBuild : ISluiceBuild
     [Parameter("Show targets, parameters and environments")]
     public bool Help { get; internal set; }
 
+    [Parameter("Skip the targets that succeeded in the last run of the same command, and start where it failed")]
+    public bool Continue { get; internal set; }
+
     [Parameter("How much to print: quiet, minimal, normal, verbose")]
     public Verbosity Verbosity { get; internal set; } = Verbosity.Normal;
 

@@ -100,6 +100,23 @@ public sealed class BuildCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_with_a_broken_plan_exits_2_naming_file_and_line_before_touching_any_database()
+    {
+        var plan = Path.Combine(_root, "pipelines", "shop", "migrations", "0001_broken");
+        Directory.CreateDirectory(plan);
+        File.WriteAllText(Path.Combine(plan, "plan.yaml"),
+            "id: 0001_broken\nowner: ana\nrisk: low\ndescription: a plan with a typo\nmax_partial_state: 1h\nphases:\n  - name: add\n    kind: expand\n    up: add.up.sql\n    downn: add.down.sql\n");
+        File.WriteAllText(Path.Combine(plan, "add.up.sql"), "ALTER TABLE t ADD COLUMN c int;");
+        File.WriteAllText(Path.Combine(plan, "add.down.sql"), "ALTER TABLE t DROP COLUMN c;");
+
+        var run = await RunAsync("Migrate --env local", Ct);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("downn", run.Output);
+        Assert.Contains("plan.yaml:10", run.Output);
+        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice")), "a bad plan must not provision or touch a database");
+    }
+
+    [Fact]
     public async Task Help_lists_the_environment_targets_and_the_contract_parameters()
     {
         var run = await RunAsync("--help", Ct);

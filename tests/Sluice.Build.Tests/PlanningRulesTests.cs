@@ -442,6 +442,32 @@ public sealed class PlanningRulesTests : IDisposable
         Assert.Equal("dependency Backfill is incomplete", run.Result("Contract").Note);
     }
 
+    private sealed class FailsOnce : RecordingBuild
+    {
+        public bool Broken { get; set; } = true;
+        public Target Snapshot => _ => Record(_, "Snapshot");
+        public Target Migrate => _ => Record(_, "Migrate").DependsOn(Snapshot).Executes(() => { if (Broken) throw new IOException("network"); });
+        public Target Verify => _ => Record(_, "Verify").DependsOn(Migrate);
+    }
+
+    [Fact]
+    public async Task Continue_skips_what_succeeded_in_the_last_run_of_the_same_command()
+    {
+        var first = await _root.RunAsync<FailsOnce>("Verify", cancellationToken: Ct);
+        Assert.Equal(ExitCode.TargetFailed, first.ExitCode);
+
+        var again = new FailsOnce { Broken = false };
+        var continued = await _root.RunAsync(again, "Verify --continue", cancellationToken: Ct);
+        Assert.Equal(ExitCode.Success, continued.ExitCode);
+        Assert.Equal(["Migrate", "Verify"], again.Ran);
+        Assert.Equal("succeeded in the previous run (--continue)", continued.Result("Snapshot").Note);
+
+        var other = new FailsOnce { Broken = false };
+        var differentCommand = await _root.RunAsync(other, "Migrate --continue", cancellationToken: Ct);
+        Assert.Equal(["Snapshot", "Migrate"], other.Ran);
+        Assert.Contains("no previous run of this command", differentCommand.Output);
+    }
+
     private sealed class Busy : RecordingBuild
     {
         public Target Migrate => _ => _.Executes(() => throw new EnvironmentBusyException("SLU040", "staging is held by ci@runner-7 since 10:02 UTC"));

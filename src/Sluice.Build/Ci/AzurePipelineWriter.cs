@@ -119,17 +119,12 @@ public static class AzurePipelineWriter
             });
         }
 
-        var env = new YMap();
-        foreach (var secret in context.Secrets)
-        {
-            if (plan.Job.Postgres && secret.Name == "Database") continue;
-            env.Add(ParameterNames.EnvironmentVariable(secret.Name), $"$({CiContext.SecretName(secret)})");
-        }
-        if (plan.Job.Postgres) env.Add("SLUICE_DATABASE", CiContext.ServiceDatabase);
+        var env = context.StepEnvironment(plan, name => $"$({name})");
         var command = plan.Command(environment);
         var script = plan.Job.TimeBudget is null
             ? command
-            : $"set +e\n{command}\ncode=$?\necho \"##vso[task.setvariable variable=exitCode;isOutput=true]$code\"\nif [ \"$code\" -eq 4 ]; then echo \"##vso[task.logissue type=warning]Time budget used: the next scheduled run continues {plan.Target.Name}.\"; exit 0; fi\nexit $code";
+            : CiContext.BudgetedScript(command, "echo \"##vso[task.setvariable variable=exitCode;isOutput=true]$code\"",
+                $"echo \"##vso[task.logissue type=warning]Time budget used: the next scheduled run continues {plan.Target.Name}.\"");
         steps.Add(new YMap
         {
             { "bash", script },

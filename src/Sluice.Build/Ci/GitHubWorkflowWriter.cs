@@ -110,17 +110,11 @@ public static class GitHubWorkflowWriter
 
     private static Y RunStep(CiJobPlan plan, string? environment, CiContext context)
     {
-        var env = new YMap();
-        foreach (var secret in context.Secrets)
-        {
-            if (plan.Job.Postgres && secret.Name == "Database") continue;
-            env.Add(ParameterNames.EnvironmentVariable(secret.Name), $"${{{{ secrets.{CiContext.SecretName(secret)} }}}}");
-        }
-        if (plan.Job.Postgres) env.Add("SLUICE_DATABASE", CiContext.ServiceDatabase);
+        var env = context.StepEnvironment(plan, name => $"${{{{ secrets.{name} }}}}");
         var command = plan.Command(environment);
         var run = plan.Job.TimeBudget is null
             ? command
-            : $"set +e\n{command}\ncode=$?\necho \"exit-code=$code\" >> \"$GITHUB_OUTPUT\"\nif [ \"$code\" -eq 4 ]; then exit 0; fi\nexit $code";
+            : CiContext.BudgetedScript(command, "echo \"exit-code=$code\" >> \"$GITHUB_OUTPUT\"");
         return new YMap
         {
             { "name", plan.Target.Name },

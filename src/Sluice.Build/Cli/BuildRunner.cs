@@ -52,6 +52,8 @@ public static class BuildRunner
                 return new RunResult(ExitCode.Success, null, plan);
             }
 
+            var invocation = RunMemory.Invocation(settings.Args);
+            if (build.Continue) plan = RunMemory.Apply(root, invocation, plan, host);
             RequirementChecker.Check(plan, parameters, build.ParameterValues);
             var translator = build as IExceptionTranslator;
             await Preflight.RunAsync(plan, translator, cancellationToken);
@@ -59,6 +61,7 @@ public static class BuildRunner
             var executor = new TargetExecutor(host, settings.Time, translator);
             var outcome = await executor.RunAsync(plan, lifetime.Token, build as IEnvironmentLeaseProvider, env);
             host.RunFinished(outcome);
+            RunMemory.Save(root, invocation, outcome);
             return new RunResult(outcome.ExitCode, outcome, plan);
         }
         catch (BuildException e)

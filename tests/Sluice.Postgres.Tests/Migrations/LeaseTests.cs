@@ -111,7 +111,14 @@ public sealed class LeaseTests(PostgresFixture postgres)
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-lease' AND datname = current_database()", ct);
         await Task.Delay(Timeout.Infinite, lease.Lost).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ct);
         Assert.True(lease.Lost.IsCancellationRequested);
-        Assert.Contains(await target.Providers.Journal.ReadEventsAsync(null, ct), e => e.Kind == JournalEventKind.LeaseLost);
+        // The holder is told first and journals the loss right after, on its own connection: look for a while.
+        var events = await target.Providers.Journal.ReadEventsAsync(null, ct);
+        for (var look = 0; !events.Any(e => e.Kind == JournalEventKind.LeaseLost) && look < 100; look++)
+        {
+            await Task.Delay(50, ct);
+            events = await target.Providers.Journal.ReadEventsAsync(null, ct);
+        }
+        Assert.Contains(events, e => e.Kind == JournalEventKind.LeaseLost);
     }
 
     /// <summary>A lease row of the 'staging' environment written by a holder whose session is gone (no advisory lock).</summary>
