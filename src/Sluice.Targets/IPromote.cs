@@ -29,14 +29,13 @@ public interface IPromote : IGate, IRollback
             PromoteResult result;
             try
             {
-                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct);
+                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct, PrintGates);
             }
             catch (GatesBlockedException blocked)
             {
                 PrintGates(blocked.Report);
                 throw;
             }
-            if (result.Gates is { } gates) PrintGates(gates);
             Host.Info(result.Summary);
             result.Run?.ThrowIfIncomplete();
         });

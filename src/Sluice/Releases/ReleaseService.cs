@@ -83,7 +83,9 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// Gate, then migrate the pending plans under the lease; on a failure roll back the plans this run touched,
     /// latest first, and throw SLU074 naming the failure and the rollback (SLU075 when the rollback failed too).
     /// </summary>
-    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="onGates">Shown the gate decisions before anything changes (a blocked release throws instead).</param>
+    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
+        Action<GateReport>? onGates = null)
     {
         var migration = request.Migration with { By = request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables()) };
         var pending = await PendingAsync(migration, cancellationToken);
@@ -91,6 +93,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
         var gates = await EvaluateAsync(request, pending, cancellationToken);
         if (gates.Blocked) throw new GatesBlockedException(gates);
+        onGates?.Invoke(gates);
 
         await using var lease = await providers.Leases.AcquireAsync(migration.Environment, migration.By!, cancellationToken);
         try
