@@ -1,0 +1,7 @@
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>A table's generated columns, kept so its children can pick their foreign keys from them.</summary>
+internal sealed record GeneratedTable(int Rows, IReadOnlyList<ISyntheticColumn> Columns)
+{
+    public ISyntheticColumn Column(string name) => Columns.First(c => c.Name == name);
+}
