@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Repository.Tests;
+
+/// <summary>
+/// The sample service's release flow through the real build, as a user runs it from a fresh clone: a temp root holding
+/// a copy of pipelines/, <c>Promote --env local</c> (seeds the sample, gates, migrates), again as a no-op, then
+/// Status, Rollback and Approve.
+/// </summary>
+public sealed class PromoteCommandLineTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sluice-promote-test-").FullName;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public PromoteCommandLineTests()
+    {
+        // The cluster's 'postgres' user must traverse the root, as it must a checkout.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
+        Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
+        Copy(Path.Combine(RepositoryPath(), "pipelines"), Path.Combine(_root, "pipelines"));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Path.Combine(_root, ".sluice"))) _ = RunAsync("Teardown", CancellationToken.None).GetAwaiter().GetResult();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Promote_on_local_from_a_fresh_root_completes_and_a_second_run_is_a_no_op()
+    {
+        var first = await RunAsync("Promote --env local", Ct);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains("loaded pipelines/shop/schema/0000_base.sql", first.Output);
+        Assert.Contains("gate            | verdict | evidence", first.Output);
+        Assert.Contains("promoted 1 plan(s) to 'local'", first.Output);
+        // The gates are shown before the first phase runs.
+        Assert.True(first.Output.IndexOf("partial_state", StringComparison.Ordinal) < first.Output.IndexOf("add_split_columns: expand", StringComparison.Ordinal), first.Output);
+
+        var second = await RunAsync("Promote --env local", Ct);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("nothing to promote: every plan is already done on 'local'", second.Output);
+        Assert.DoesNotContain("add_split_columns", second.Output);
+
+        var rollback = await RunAsync("Rollback --env local", Ct);
+        Assert.True(rollback.ExitCode == 0, rollback.Output);
+        Assert.Contains("plan '0001_split_customer_name' rolled back (5 phase(s))", rollback.Output);
+
+        var status = await RunAsync("Status --env local", Ct);
+        Assert.True(status.ExitCode == 0, status.Output);
+        Assert.Contains("plan 0001_split_customer_name: reverted", status.Output);
+        Assert.Contains("rollbacks: 1 of 1 succeeded", status.Output);
+        Assert.Contains("local calendar pass", status.Output);
+
+        var ownApproval = await RunAsync("Approve --env local --by team-shop", Ct);
+        Assert.Equal(2, ownApproval.ExitCode);
+        Assert.Contains("error SLU072", ownApproval.Output);
+
+        var again = await RunAsync("Promote --env local", Ct);
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("promoted 1 plan(s) to 'local'", again.Output);
+    }
+
+    [Fact]
+    public async Task Gate_prints_the_table_and_exits_1_outside_the_change_window()
+    {
+        // A calendar whose only window is an empty minute: every moment is outside it.
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.local.json"), """
+            { "environment": { "provider": "local", "calendar": { "time_zone": "Europe/Berlin", "windows": [{ "days": ["mon"], "from": "00:00", "to": "00:00" }] } } }
+            """);
+        var gate = await RunAsync("Gate --env local", Ct);
+        Assert.Equal(1, gate.ExitCode);
+        Assert.Contains("error SLU070", gate.Output);
+        Assert.Matches(@"calendar\s+\| fail\s+\| .* is outside every change window", gate.Output);
+
+        var promote = await RunAsync("Promote --env local", Ct);
+        Assert.Equal(1, promote.ExitCode);
+        Assert.Contains("nothing was changed", promote.Output);
+        Assert.DoesNotContain("add_split_columns: expand", promote.Output);
+    }
+
+    private static string RepositoryPath()
+    {
+        var recorded = typeof(PromoteCommandLineTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        return recorded is not null && Directory.Exists(Path.Combine(recorded, "pipelines")) ? recorded : RepositoryRoot.Path;
+    }
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _root,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
+        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
+        foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
