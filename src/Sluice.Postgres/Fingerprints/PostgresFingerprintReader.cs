@@ -128,9 +128,26 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         }, cancellationToken);
         // The first bound is the smallest value sampled; the inner bounds cut the rows into about equal parts.
         if (all.Count < 3) return [];
+        if (parts - 1 > all.Count - 2 && IntegerTypes.Contains(key.Type)) return Subdivide(all, parts);
         var inner = all.Skip(1).Take(all.Count - 2).ToList();
         var wanted = Math.Min(parts - 1, inner.Count);
         return [.. Enumerable.Range(1, wanted).Select(i => inner[(int)((long)i * inner.Count / (wanted + 1))]).Distinct().Select(v => RowKey.Of(v))];
+    }
+
+    /// <summary>More chunks than the histogram has buckets (100 by default): each bucket holds about equal rows, so
+    /// integer keys are cut evenly inside each bucket too. Smaller chunks make a difference cheaper to locate.</summary>
+    private static IReadOnlyList<RowKey> Subdivide(List<string> histogram, int parts)
+    {
+        var bounds = histogram.Select(b => long.Parse(b, CultureInfo.InvariantCulture)).ToList();
+        var perBucket = (parts + bounds.Count - 2) / (bounds.Count - 1);
+        var points = new SortedSet<long>();
+        for (var b = 0; b + 1 < bounds.Count; b++)
+        {
+            var span = (BigInteger)bounds[b + 1] - bounds[b];
+            for (var i = b == 0 ? 1 : 0; i < perBucket; i++) points.Add((long)(bounds[b] + span * i / perBucket));
+        }
+        points.Remove(bounds[0]);
+        return [.. points.Select(p => RowKey.Of(p.ToString(CultureInfo.InvariantCulture)))];
     }
 
     private async Task<IReadOnlyList<RowKey>> InterpolateAsync(SourceSql sql, KeyRange range, int parts, CancellationToken cancellationToken)

@@ -36,7 +36,11 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
             string version;
             await using (var session = await ReadSession.OpenAsync(connectionString, options.Fingerprint.Degree, cancellationToken))
             {
-                version = await session.RunAsync(async c => (string)(await new NpgsqlCommand("SHOW server_version", c).ExecuteScalarAsync(cancellationToken))!, cancellationToken);
+                version = await session.RunAsync(async c =>
+                {
+                    await using var show = new NpgsqlCommand("SHOW server_version", c);
+                    return (string)(await show.ExecuteScalarAsync(cancellationToken))!;
+                }, cancellationToken);
                 // The session's transaction stays open until both finish: pg_dump reads the snapshot it exported.
                 var dump = DumpAsync(connectionString, session.SnapshotId, Path.Combine(partial, ArchiveName), cancellationToken);
                 var take = _fingerprints.TakeAsync(session, cancellationToken);
@@ -63,9 +67,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
     public async Task<SnapshotVerification> VerifyAsync(string id, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var folder = _catalog.Find(id);
-        var manifest = await ManifestFile.ReadAsync(folder, cancellationToken);
-        await SnapshotFiles.CheckAsync(folder, manifest, cancellationToken);
+        var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         await ScratchServer.WithEmptyDatabaseAsync(options.VerifyServer, toolchain, async scratch =>
         {
             await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);
@@ -73,19 +75,12 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
             EnsureEqual(manifest, restored, Path.Combine(folder, ArchiveName));
             return true;
         }, cancellationToken);
-        var verification = new SnapshotVerification(id, _clock.GetUtcNow(), manifest.Files.Count, manifest.Fingerprint.Data.Tables.Count,
-            manifest.Fingerprint.Data.Tables.Sum(t => t.Rows), clock.Elapsed);
-        var verified = manifest with { VerifiedAt = verification.VerifiedAt };
-        await ManifestFile.WriteAsync(folder, verified, cancellationToken);
-        if (listener is not null) await listener.SnapshotVerifiedAsync(verified, verification, cancellationToken);
-        return verification;
+        return await _catalog.MarkVerifiedAsync(manifest, _clock.GetUtcNow(), clock.Elapsed, listener, cancellationToken);
     }
 
     public async Task RestoreAsync(string id, string targetConnectionString, CancellationToken cancellationToken)
     {
-        var folder = _catalog.Find(id);
-        var manifest = await ManifestFile.ReadAsync(folder, cancellationToken);
-        await SnapshotFiles.CheckAsync(folder, manifest, cancellationToken);
+        var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         await TargetDatabase.RecreateAsync(targetConnectionString, template: null, cancellationToken);
         await RestoreArchiveAsync(folder, targetConnectionString, cancellationToken);
         // A restore is done when it compares equal, not when pg_restore exits 0.
@@ -94,9 +89,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
 
     public async Task<DiffReport> CompareAsync(string id, string connectionString, CancellationToken cancellationToken, DiffOptions? diffOptions = null)
     {
-        var folder = _catalog.Find(id);
-        var manifest = await ManifestFile.ReadAsync(folder, cancellationToken);
-        await SnapshotFiles.CheckAsync(folder, manifest, cancellationToken);
+        var (folder, _) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         return await ScratchServer.WithEmptyDatabaseAsync(options.VerifyServer, toolchain, async scratch =>
         {
             await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);

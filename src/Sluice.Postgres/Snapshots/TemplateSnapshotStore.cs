@@ -71,12 +71,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
         await using (var clone = await CloneAsync(manifest, cancellationToken))
             PgDumpSnapshotStore.EnsureEqual(manifest, await _fingerprints.TakeAsync(clone.ConnectionString, cancellationToken, like: manifest.Fingerprint),
                 Path.Combine(folder, SnapshotManifest.FileName));
-        var verification = new SnapshotVerification(id, _clock.GetUtcNow(), 0, manifest.Fingerprint.Data.Tables.Count,
-            manifest.Fingerprint.Data.Tables.Sum(t => t.Rows), clock.Elapsed);
-        var verified = manifest with { VerifiedAt = verification.VerifiedAt };
-        await ManifestFile.WriteAsync(folder, verified, cancellationToken);
-        if (listener is not null) await listener.SnapshotVerifiedAsync(verified, verification, cancellationToken);
-        return verification;
+        return await _catalog.MarkVerifiedAsync(manifest, _clock.GetUtcNow(), clock.Elapsed, listener, cancellationToken);
     }
 
     public async Task RestoreAsync(string id, string targetConnectionString, CancellationToken cancellationToken)
@@ -101,8 +96,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
 
     private async Task<(string Folder, SnapshotManifest Manifest)> LoadAsync(string id, CancellationToken cancellationToken)
     {
-        var folder = _catalog.Find(id);
-        var manifest = await ManifestFile.ReadAsync(folder, cancellationToken);
+        var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         if (manifest.Database is null || !await ExistsAsync(manifest.Database, cancellationToken))
             throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.FileMissingOrResized,
                 $"snapshot {id}: its database '{manifest.Database}' no longer exists on {PgConnectionEnvironment.Describe(options.Server)}",

@@ -40,6 +40,27 @@ public sealed class SnapshotCatalog(string folder)
         return path;
     }
 
+    /// <summary>Reads a snapshot's manifest and checks its files against it (<c>SLU050-SLU053</c>).</summary>
+    public async Task<(string Folder, SnapshotManifest Manifest)> LoadCheckedAsync(string id, CancellationToken cancellationToken)
+    {
+        var folder = Find(id);
+        var manifest = await ManifestFile.ReadAsync(folder, cancellationToken);
+        await SnapshotFiles.CheckAsync(folder, manifest, cancellationToken);
+        return (folder, manifest);
+    }
+
+    /// <summary>Records a passed verification in the manifest and tells <paramref name="listener"/>.</summary>
+    public async Task<SnapshotVerification> MarkVerifiedAsync(SnapshotManifest manifest, DateTimeOffset verifiedAt, TimeSpan elapsed,
+        ISnapshotListener? listener, CancellationToken cancellationToken)
+    {
+        var verification = new SnapshotVerification(manifest.Id, verifiedAt, manifest.Files.Count, manifest.Fingerprint.Data.Tables.Count,
+            manifest.Fingerprint.Data.Tables.Sum(t => t.Rows), elapsed);
+        var verified = manifest with { VerifiedAt = verifiedAt };
+        await ManifestFile.WriteAsync(PathOf(manifest.Id), verified, cancellationToken);
+        if (listener is not null) await listener.SnapshotVerifiedAsync(verified, verification, cancellationToken);
+        return verification;
+    }
+
     /// <summary>Every complete snapshot, newest first.</summary>
     public async Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken)
     {

@@ -103,5 +103,22 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
         Assert.Equal(first.Schema.Hash, other.Schema.Hash);
     }
 
+    [Fact]
+    public async Task More_chunks_than_histogram_buckets_cut_integer_keys_inside_each_bucket()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await FingerprintShop.CreateAsync(postgres, 3000, analyze: true, ct);
+
+        var fingerprint = await new PostgresFingerprints(FingerprintOptions.Default with { Chunks = 400 }).TakeAsync(database.ConnectionString, ct);
+
+        var customers = fingerprint.Data.Find("customers")!;
+        Assert.InRange(customers.Chunks.Count, 300, 401);
+        Assert.Equal(3000, customers.Rows);
+        Assert.True(customers.Chunks.Max(c => c.Rows) <= 20, $"largest chunk {customers.Chunks.Max(c => c.Rows)} rows");
+        var bounds = customers.Bounds.Select(b => long.Parse(b.Values[0], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(bounds.Order(), bounds);
+        Assert.Equal(bounds.Distinct().Count(), bounds.Count);
+    }
+
     private static string[] Sorted(IEnumerable<RowKey> keys) => [.. keys.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
 }
