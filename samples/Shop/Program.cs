@@ -1,0 +1,13 @@
+using Shop;
+
+// The sample service: ConnectionStrings:Shop names the database, Shop:Version (1 or 2) which handlers run.
+var builder = WebApplication.CreateBuilder(args);
+var connectionString = builder.Configuration.GetConnectionString("Shop")
+    ?? throw new InvalidOperationException("set ConnectionStrings__Shop to the shop database's Npgsql connection string");
+builder.Services.AddShop(connectionString, builder.Configuration.GetValue("Shop:Version", 2));
+var app = builder.Build();
+app.MapShop();
+app.Run();
+
+/// <summary>Visible to tests that host the app.</summary>
+public partial class Program;

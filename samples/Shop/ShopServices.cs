@@ -1,0 +1,38 @@
+using Microsoft.FeatureManagement;
+using Npgsql;
+using Shop.Customers;
+using Shop.Flags;
+
+namespace Shop;
+
+/// <summary>Registers the shop's services for one version (1 or 2) against one database.</summary>
+public static class ShopServices
+{
+    public static IServiceCollection AddShop(this IServiceCollection services, string connectionString, int version)
+    {
+        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // Registered before AddFeatureManagement, which only adds its configuration provider when none is there.
+        services.AddSingleton<IFeatureDefinitionProvider, DatabaseFeatureDefinitions>();
+        services.AddFeatureManagement();
+        if (version == 1) services.AddSingleton<ICustomerHandlers, V1CustomerHandlers>();
+        else if (version == 2) services.AddSingleton<ICustomerHandlers, V2CustomerHandlers>();
+        else throw new ArgumentOutOfRangeException(nameof(version), version, "the shop has versions 1 and 2");
+        return services;
+    }
+
+    /// <summary>The HTTP surface: the same routes in both versions.</summary>
+    public static WebApplication MapShop(this WebApplication app)
+    {
+        app.MapGet("/customers/{id:long}", async (long id, ICustomerHandlers handlers, CancellationToken ct) =>
+            await handlers.GetCustomerAsync(id, ct) is { } customer ? Results.Ok(customer) : Results.NotFound());
+        app.MapPost("/customers", async (NewCustomer customer, ICustomerHandlers handlers, CancellationToken ct) =>
+        {
+            var created = await handlers.CreateCustomerAsync(customer, ct);
+            return Results.Created($"/customers/{created.Id}", created);
+        });
+        app.MapGet("/customers/{id:long}/orders", async (long id, ICustomerHandlers handlers, CancellationToken ct) =>
+            Results.Ok(await handlers.ListOrdersAsync(id, ct)));
+        app.MapGet("/version", (ICustomerHandlers handlers) => Results.Ok(new { version = handlers.Version }));
+        return app;
+    }
+}
