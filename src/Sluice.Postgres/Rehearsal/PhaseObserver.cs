@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Rehearsal.Runs;
+
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>
+/// Watches a phase from beside it: one connection samples <c>pg_locks</c> and <c>pg_stat_activity</c> every few
+/// milliseconds (the phase's table locks and whether the workload waits on a lock), another plays a small workload
+/// that reads and rewrites one row of each table in turn. Dispose it to stop both and read what was seen.
+/// </summary>
+internal sealed class PhaseObserver : IAsyncDisposable
+{
+    private const string WorkloadName = "sluice-rehearsal-workload";
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5);
+
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _sampler;
+    private readonly Task _workload;
+    private readonly Dictionary<(string Table, string Mode), (TimeSpan First, TimeSpan Last)> _locks = [];
+    private TimeSpan _blocked;
+    private int _disposed;
+
+    private PhaseObserver(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _sampler = Task.Run(() => SampleAsync(connectionString, _stop.Token));
+        _workload = Task.Run(() => WorkAsync(connectionString, tables, _stop.Token));
+    }
+
+    public static PhaseObserver Start(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken) =>
+        new(connectionString, tables, cancellationToken);
+
+    public IReadOnlyList<LockHeld> Locks => [.. _locks.Select(p => new LockHeld(p.Key.Table, p.Key.Mode, p.Value.Last - p.Value.First))];
+
+    public TimeSpan WorkloadBlocked => _blocked;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _stop.CancelAsync();
+        await Quietly(_sampler);
+        await Quietly(_workload);
+        _stop.Dispose();
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try { await task; }
+        catch (OperationCanceledException) { }
+        catch (NpgsqlException) { } // cancelled mid-command
+    }
+
+    private async Task SampleAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            SELECT n.nspname || '.' || c.relname, l.mode, false
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE a.application_name = '{ScriptRunner.ApplicationName}' AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
+            UNION ALL
+            SELECT '', '', true FROM pg_stat_activity WHERE application_name = '{WorkloadName}' AND wait_event_type = 'Lock'
+            """, connection);
+        var clock = Stopwatch.StartNew();
+        var previous = clock.Elapsed;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = clock.Elapsed;
+            var blocked = false;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    if (reader.GetBoolean(2)) { blocked = true; continue; }
+                    var key = (reader.GetString(0), reader.GetString(1));
+                    _locks[key] = _locks.TryGetValue(key, out var seen) ? (seen.First, now) : (now, now);
+                }
+            if (blocked) _blocked += now - previous;
+            previous = now;
+            await Task.Delay(Interval, cancellationToken);
+        }
+    }
+
+    private static async Task WorkAsync(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken)
+    {
+        if (tables.Count == 0) return;
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = WorkloadName, Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
+        {
+            var (table, column) = tables[i % tables.Count];
+            // A read and a write that changes no value: enough to queue behind any lock that blocks readers or writers.
+            await using var command = new NpgsqlCommand($"""
+                SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10) r;
+                UPDATE {table} SET {column} = {column} WHERE ctid = (SELECT ctid FROM {table} LIMIT 1);
+                """, connection);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException)
+            {
+                // The phase may drop or change the column under the workload: try the next table.
+            }
+            await Task.Delay(Interval, cancellationToken);
+        }
+    }
+}

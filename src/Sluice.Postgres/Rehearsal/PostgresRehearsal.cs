@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
+using Sluice.Postgres.Migrations;
+using Sluice.Rehearsal.Runs;
+
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>
+/// Rehearses plans in a database that already holds the schema at the current version and synthetic data: every
+/// phase forward under observation, its verify, a second application (idempotence), every phase back in reverse
+/// (reversibility, compared with the state before each phase), and forward again.
+/// </summary>
+public sealed class PostgresRehearsal(string connectionString, double scale)
+{
+    private static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
+    private readonly List<RehearsalFinding> _findings = [];
+
+    public async Task<(IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> RunAsync(
+        IReadOnlyList<MigrationPlan> plans, CancellationToken cancellationToken)
+    {
+        await using var database = new PostgresMigrationDatabase(connectionString);
+        await database.Providers.Journal.EnsureAsync(cancellationToken);
+        foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
+
+        var results = new List<PhaseRehearsal>();
+        var before = new List<(MigrationPlan Plan, MigrationPhase Phase, StateChecksum State)>();
+        var forward = true;
+        foreach (var plan in plans)
+        {
+            foreach (var phase in plan.Phases)
+            {
+                var state = await ChecksumAsync(cancellationToken);
+                before.Add((plan, phase, state));
+                var result = await ForwardAsync(database, plan, phase, cancellationToken);
+                results.Add(result);
+                if (result.Verified == false || result.Idempotent is null) { forward = false; break; }
+            }
+            if (!forward) break;
+        }
+        if (!forward) return (results, _findings);
+
+        // Back, latest first: each down must restore exactly the state before its up.
+        var reversible = new Dictionary<(string, string), bool?>();
+        for (var i = before.Count - 1; i >= 0; i--)
+        {
+            var (plan, phase, state) = before[i];
+            if (phase.Irreversible)
+            {
+                Add(FindingSeverity.Info, "irreversible", $"phase {phase.Name} is irreversible: rollback was rehearsed up to it", plan, phase);
+                break;
+            }
+            if (phase.Down is null) continue; // a backfill: its columns go with its expand's down
+            if (!await TryRunAsync(plan, phase, phase.Down, "down", cancellationToken)) { reversible[(plan.Id, phase.Name)] = false; break; }
+            var differences = state.Differences(await ChecksumAsync(cancellationToken));
+            reversible[(plan.Id, phase.Name)] = differences.Count == 0;
+            if (differences.Count > 0)
+                Add(FindingSeverity.Error, "not-reversible",
+                    $"{phase.Down.FileName} does not restore the state before {phase.Up?.FileName ?? phase.Name}: {string.Join("; ", differences.Take(5))}",
+                    plan, phase, phase.Down.FileName, remedy: "make the down put back every column, row value, index, constraint and function its up changed (and only those)");
+        }
+
+        // Forward again: a rolled-back release must be able to ship later.
+        foreach (var (plan, phase, _) in before)
+        {
+            if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
+            else if (!await TryRunAsync(plan, phase, phase.Up!, "forward again", cancellationToken)) break;
+        }
+
+        return ([.. results.Select(r => r with { Reversible = reversible.GetValueOrDefault((r.Plan, r.Phase)) })], _findings);
+    }
+
+    private async Task<PhaseRehearsal> ForwardAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<StatementRun> statements = [];
+        IReadOnlyList<LockHeld> sampled;
+        TimeSpan blocked;
+        Dictionary<string, uint> storageBefore, storageAfter;
+        await using (var connection = await OpenAsync(cancellationToken))
+            storageBefore = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+        var failed = false;
+        await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken), cancellationToken))
+        {
+            try
+            {
+                if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
+                else statements = await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
+            }
+            catch (StatementFailedException e)
+            {
+                failed = true;
+                Add(FindingSeverity.Error, "up-failed", $"{e.Script.FileName} failed: {e.InnerException!.Message}", plan, phase, e.Script.FileName, e.Line, e.Statement);
+            }
+            await observer.DisposeAsync();
+            sampled = observer.Locks;
+            blocked = observer.WorkloadBlocked;
+        }
+        var duration = clock.Elapsed;
+        await using (var connection = await OpenAsync(cancellationToken))
+            storageAfter = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+        var rewritten = storageAfter.Where(p => storageBefore.TryGetValue(p.Key, out var b) && b != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+
+        // Exact locks of a transactional phase are held to its commit: the whole phase's time.
+        var locks = statements.SelectMany(s => s.Locks).Distinct().Select(l => new LockHeld(l.Table, l.Mode, duration))
+            .Concat(sampled.Where(s => !statements.SelectMany(t => t.Locks).Contains((s.Table, s.Mode))))
+            .OrderBy(l => l.Table, StringComparer.Ordinal).ThenBy(l => l.Mode, StringComparer.Ordinal).ToList();
+        JudgeStatements(plan, phase, statements);
+        if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, null, null, null);
+
+        var verified = await VerifyAsync(plan, phase, cancellationToken);
+        var idempotent = await ReapplyAsync(database, plan, phase, cancellationToken);
+        return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, verified, idempotent, null);
+    }
+
+    private void JudgeStatements(MigrationPlan plan, MigrationPhase phase, IReadOnlyList<StatementRun> statements)
+    {
+        var file = phase.Up?.FileName;
+        foreach (var statement in statements)
+        {
+            var firstLine = statement.Text.Trim().Split('\n')[0];
+            foreach (var table in statement.Rewritten)
+            {
+                var mode = statement.Locks.FirstOrDefault(l => l.Table == table).Mode ?? "AccessExclusiveLock";
+                Add(FindingSeverity.Error, "table-rewrite",
+                    $"rewrites {table} under {mode} (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size), blocking readers and writers throughout",
+                    plan, phase, file, statement.Line, firstLine,
+                    "add a new column of the new type, backfill it in batches, switch reads, then drop the old one (expand/backfill/switch/contract)");
+            }
+            foreach (var (table, _) in statement.Locks.Where(l => l.Mode == "ShareLock"))
+                Add(FindingSeverity.Error, "blocks-writers",
+                    $"holds ShareLock on {table} while it builds (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size): every INSERT, UPDATE and DELETE waits",
+                    plan, phase, file, statement.Line, firstLine,
+                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS in a phase with transactional: false");
+        }
+    }
+
+    private async Task<bool?> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        if (phase.Verify is null) return null;
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(phase.Verify.Sql, connection);
+            if (await command.ExecuteScalarAsync(cancellationToken) is true) return true;
+            Add(FindingSeverity.Error, "verify-failed", $"{phase.Verify.FileName} returned false after {phase.Name} ran", plan, phase, phase.Verify.FileName, 1);
+        }
+        catch (PostgresException e)
+        {
+            Add(FindingSeverity.Error, "verify-failed", $"{phase.Verify.FileName} raised: {e.MessageText}", plan, phase, phase.Verify.FileName, 1);
+        }
+        return false;
+    }
+
+    private async Task<bool?> ReapplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        var first = await ChecksumAsync(cancellationToken);
+        if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
+        else
+        {
+            try
+            {
+                await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
+            }
+            catch (StatementFailedException e)
+            {
+                Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up!.FileName} a second time fails: {e.InnerException!.Message}",
+                    plan, phase, e.Script.FileName, e.Line, e.Statement.Trim().Split('\n')[0],
+                    "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
+                return false;
+            }
+        }
+        var differences = first.Differences(await ChecksumAsync(cancellationToken));
+        if (differences.Count == 0) return true;
+        Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up?.FileName ?? phase.Name} a second time changed {string.Join("; ", differences.Take(5))}",
+            plan, phase, phase.Up?.FileName, remedy: "write the phase so a repeat changes nothing (updates that compute from the old shape, not increments)");
+        return false;
+    }
+
+    private async Task<bool> TryRunAsync(MigrationPlan plan, MigrationPhase phase, PlanScript script, string step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ScriptRunner.RunAsync(connectionString, phase, script, cancellationToken);
+            return true;
+        }
+        catch (StatementFailedException e)
+        {
+            Add(FindingSeverity.Error, step == "down" ? "down-failed" : "reapply-failed", $"{script.FileName} failed ({step}): {e.InnerException!.Message}",
+                plan, phase, script.FileName, e.Line, e.Statement.Trim().Split('\n')[0]);
+            return false;
+        }
+    }
+
+    private static async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        long? after = null;
+        while (true)
+        {
+            var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill!.MaxBatchSize, Rehearser, cancellationToken);
+            if (batch.Finished) return;
+            after = batch.LastKey;
+        }
+    }
+
+    private TimeSpan Predict(TimeSpan measured) => scale <= 0 ? measured : TimeSpan.FromTicks((long)(measured.Ticks / scale));
+
+    private async Task<StateChecksum> ChecksumAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await StateChecksum.TakeAsync(connection, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<(string Table, string Column)>> WorkloadTablesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            SELECT format('%I.%I', n.nspname, c.relname),
+                   quote_ident(coalesce((SELECT a.attname FROM pg_constraint p JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = p.conkey[1] WHERE p.conrelid = c.oid AND p.contype = 'p'),
+                                        (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum LIMIT 1)))
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
+            ORDER BY 1
+            """, connection);
+        var result = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetString(0), reader.GetString(1)));
+        return result;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private void Add(FindingSeverity severity, string rule, string message, MigrationPlan plan, MigrationPhase phase,
+        string? file = null, int? line = null, string? statement = null, string? remedy = null) =>
+        _findings.Add(new RehearsalFinding(severity, rule, message, remedy, plan.Id, phase.Name,
+            file is null ? null : Path.Combine(Path.GetFileName(plan.Folder), file), line, statement));
+}

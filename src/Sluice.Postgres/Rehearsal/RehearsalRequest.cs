@@ -1,0 +1,15 @@
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>What to rehearse and on what data.</summary>
+/// <param name="ServiceFolder"><c>pipelines/&lt;service&gt;</c>: its schema/ folder builds the database, its migrations/ are rehearsed.</param>
+/// <param name="Environment">The environment whose pending plans are rehearsed (named in the report and evidence).</param>
+/// <param name="Profile">The data profile to follow.</param>
+/// <param name="AppliedPlans">Plans the environment has already applied: built into the schema, not rehearsed.</param>
+/// <param name="MigrationId">Only this plan, or every pending plan when null.</param>
+public sealed record RehearsalRequest(
+    string ServiceFolder,
+    string Environment,
+    Sluice.Rehearsal.Profiles.DataProfile Profile,
+    IReadOnlySet<string> AppliedPlans,
+    string? MigrationId = null,
+    SyntheticOptions? Synthetic = null);

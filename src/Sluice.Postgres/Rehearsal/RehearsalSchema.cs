@@ -1,0 +1,47 @@
+using Npgsql;
+using Sluice.Errors;
+using Sluice.Migrations.Plans;
+using Sluice.Rehearsal.Profiles;
+
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>Builds the schema at the environment's version in an empty database: base schema files, then the applied plans' ups.</summary>
+internal static class RehearsalSchema
+{
+    public static async Task BuildAsync(string connectionString, string serviceFolder, IEnumerable<MigrationPlan> applied, CancellationToken cancellationToken)
+    {
+        var schemaFolder = Path.Combine(serviceFolder, "schema");
+        if (!Directory.Exists(schemaFolder))
+            throw SluiceException.Usage(RehearsalErrorCodes.BadProfile, $"the service has no schema folder '{schemaFolder}'",
+                "put the base schema (CREATE TABLE ...) in pipelines/<service>/schema/*.sql", schemaFolder);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            foreach (var file in Directory.EnumerateFiles(schemaFolder, "*.sql").Order(StringComparer.Ordinal))
+            {
+                await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(file, cancellationToken), connection);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        foreach (var plan in applied)
+            foreach (var phase in plan.Phases.Where(p => p.Up is not null))
+                await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
+
+        // Base schemas may seed rows; synthetic data replaces them.
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("""
+                DO $$
+                DECLARE tables text;
+                BEGIN
+                  SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ') INTO tables
+                  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                  WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%';
+                  IF tables IS NOT NULL THEN EXECUTE 'TRUNCATE ' || tables || ' CASCADE'; END IF;
+                END $$;
+                """, connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

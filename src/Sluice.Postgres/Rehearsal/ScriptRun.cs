@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Postgres.Rehearsal;
+
+/// <summary>What one statement of a phase did: its time, the table locks its transaction held after it, the tables it rewrote.</summary>
+internal sealed record StatementRun(string Text, int Line, TimeSpan Duration, IReadOnlyList<(string Table, string Mode)> Locks, IReadOnlyList<string> Rewritten);
+
+/// <summary>A statement that failed, with its place in the file.</summary>
+internal sealed class StatementFailedException(PlanScript script, string statement, int line, Exception inner)
+    : Exception($"{script.FileName}:{line}: {inner.Message}", inner)
+{
+    public PlanScript Script { get; } = script;
+    public string Statement { get; } = statement;
+    public int Line { get; } = line;
+}
+
+/// <summary>
+/// Runs a phase's script statement by statement. In a transaction, every lock a statement takes is held to the
+/// commit, so the locks and storage changes read after each statement are exact (no sampling) and belong to it.
+/// </summary>
+internal static class ScriptRunner
+{
+    public const string ApplicationName = "sluice-rehearsal-phase";
+
+    public static async Task<IReadOnlyList<StatementRun>> RunAsync(string connectionString, MigrationPhase phase, PlanScript script, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationName, Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = phase.Transactional ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var runs = new List<StatementRun>();
+        var storage = await StorageAsync(connection, transaction, cancellationToken);
+        foreach (var statement in SqlStatements.Split(script.Sql))
+        {
+            var line = LineOf(script.Sql, statement);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                await using var command = new NpgsqlCommand(statement, connection, transaction);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e)
+            {
+                throw new StatementFailedException(script, statement, line, e);
+            }
+            var duration = clock.Elapsed;
+            IReadOnlyList<(string, string)> locks = transaction is null ? [] : await LocksAsync(connection, transaction, cancellationToken);
+            var after = await StorageAsync(connection, transaction, cancellationToken);
+            var rewritten = after.Where(p => storage.TryGetValue(p.Key, out var before) && before != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            storage = after;
+            runs.Add(new StatementRun(statement, line, duration, locks, rewritten));
+        }
+        if (transaction is not null) await transaction.CommitAsync(cancellationToken);
+        return runs;
+    }
+
+    /// <summary>The 1-based line where a statement starts in its file.</summary>
+    public static int LineOf(string sql, string statement)
+    {
+        var trimmed = statement.Trim();
+        var head = trimmed.Length > 40 ? trimmed[..40] : trimmed;
+        var at = sql.IndexOf(head, StringComparison.Ordinal);
+        return at < 0 ? 1 : 1 + sql.AsSpan(0, at).Count('\n');
+    }
+
+    private static async Task<List<(string, string)>> LocksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT n.nspname || '.' || c.relname, l.mode
+            FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
+            ORDER BY 1, 2
+            """, connection, transaction);
+        var result = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetString(0), reader.GetString(1)));
+        return result;
+    }
+
+    internal static async Task<Dictionary<string, uint>> StorageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT n.nspname || '.' || c.relname, c.relfilenode
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
+            """, connection, transaction);
+        var result = new Dictionary<string, uint>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetFieldValue<uint>(1);
+        return result;
+    }
+}

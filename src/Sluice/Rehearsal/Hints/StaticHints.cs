@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+using Sluice.Rehearsal.Runs;
+
+namespace Sluice.Rehearsal.Hints;
+
+/// <summary>
+/// Reads a plan's SQL without running it and points at statements that are known to lock or rewrite in production,
+/// each with the safe recipe. Hints are warnings: the rehearsal's measurements decide pass or fail.
+/// </summary>
+public static partial class StaticHints
+{
+    private sealed record Rule(string Name, Regex Pattern, string Message, string Remedy, Func<MigrationPhase, string, bool>? Applies = null);
+
+    private static readonly Rule[] Rules =
+    [
+        new("index-not-concurrent", IndexWithoutConcurrently(), "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds",
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a phase with transactional: false (drop an INVALID leftover before retrying)"),
+        new("volatile-default", VolatileDefault(), "a column added with a volatile default rewrites the whole table under an exclusive lock",
+            "add the column without a default (or with a constant one), backfill it in batches, then SET DEFAULT"),
+        new("set-not-null", SetNotNull(), "SET NOT NULL scans the whole table under an exclusive lock unless a validated CHECK (col IS NOT NULL) exists",
+            "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; then SET NOT NULL (instant) and drop the check",
+            (_, sql) => !sql.Contains("VALIDATE CONSTRAINT", StringComparison.OrdinalIgnoreCase)),
+        new("constraint-not-valid", ConstraintWithoutNotValid(), "adding a foreign key or check without NOT VALID scans the table while it holds a lock that blocks writes",
+            "ADD CONSTRAINT ... NOT VALID in one phase, ALTER TABLE ... VALIDATE CONSTRAINT in a later one (it takes a weaker lock)"),
+        new("type-change", TypeChange(), "ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an exclusive lock for most type changes",
+            "add a column of the new type, backfill it, switch reads, drop the old column in a contract phase"),
+        new("rename", Rename(), "a rename breaks every running client that uses the old name",
+            "add the new name beside the old (a new column kept in step, or a view), switch clients, remove the old in a contract phase"),
+        new("drop-outside-contract", Drop(), "dropping a column or table outside a contract phase breaks clients that still read it",
+            "move the DROP into a contract phase after the switch",
+            (phase, _) => phase.Kind != PhaseKind.Contract),
+    ];
+
+    public static IReadOnlyList<RehearsalFinding> Check(MigrationPlan plan)
+    {
+        var findings = new List<RehearsalFinding>();
+        var planYaml = File.Exists(plan.PlanFile) ? File.ReadAllLines(plan.PlanFile) : [];
+        var folder = Path.GetFileName(plan.Folder);
+        foreach (var phase in plan.Phases)
+        {
+            if (phase.Up is not { } up) continue;
+            var ddl = false;
+            foreach (var statement in SqlStatements.Split(up.Sql))
+            {
+                var code = Comments().Replace(statement, " ");
+                ddl |= Ddl().IsMatch(code);
+                foreach (var rule in Rules.Where(r => r.Pattern.IsMatch(code) && (r.Applies?.Invoke(phase, up.Sql) ?? true)))
+                    findings.Add(new RehearsalFinding(FindingSeverity.Warning, rule.Name, rule.Message, rule.Remedy, plan.Id, phase.Name,
+                        Path.Combine(folder, up.FileName), LineOf(up.Sql, statement), FirstLine(statement)));
+            }
+            if (ddl && !PhaseSetsLockTimeout(planYaml, plan, phase))
+                findings.Add(new RehearsalFinding(FindingSeverity.Info, "missing-lock-timeout",
+                    $"phase {phase.Name} changes the schema and relies on the default lock_timeout ({MigrationPhase.DefaultLockTimeout.TotalSeconds:F0}s)",
+                    "set lock_timeout (and retries) on the phase so a long-running query makes it wait briefly and retry instead of queueing every other session behind it",
+                    plan.Id, phase.Name, Path.Combine(folder, "plan.yaml"), phase.Line));
+        }
+        return findings;
+    }
+
+    // The phase's block in plan.yaml runs from its line to the next phase's.
+    private static bool PhaseSetsLockTimeout(string[] planYaml, MigrationPlan plan, MigrationPhase phase)
+    {
+        var next = plan.Phases.SkipWhile(p => p != phase).Skip(1).FirstOrDefault()?.Line ?? planYaml.Length + 1;
+        return planYaml.Skip(phase.Line - 1).Take(next - phase.Line).Any(l => l.TrimStart().StartsWith("lock_timeout:", StringComparison.Ordinal));
+    }
+
+    private static int LineOf(string sql, string statement)
+    {
+        var trimmed = statement.Trim();
+        var head = trimmed.Length > 40 ? trimmed[..40] : trimmed;
+        var at = sql.IndexOf(head, StringComparison.Ordinal);
+        return at < 0 ? 1 : 1 + sql.AsSpan(0, at).Count('\n');
+    }
+
+    private static string FirstLine(string statement) => statement.Trim().Split('\n')[0].Trim();
+
+    [GeneratedRegex(@"--[^\n]*")]
+    private static partial Regex Comments();
+
+    [GeneratedRegex(@"^\s*(ALTER|CREATE|DROP)\s", RegexOptions.IgnoreCase)]
+    private static partial Regex Ddl();
+
+    [GeneratedRegex(@"\bCREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)", RegexOptions.IgnoreCase)]
+    private static partial Regex IndexWithoutConcurrently();
+
+    [GeneratedRegex(@"\bADD\s+(COLUMN\s+)?[^;]*\bDEFAULT\s+[^;,]*\b(random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v\d|nextval)\s*\(", RegexOptions.IgnoreCase)]
+    private static partial Regex VolatileDefault();
+
+    [GeneratedRegex(@"\bALTER\s+COLUMN\s+\S+\s+SET\s+NOT\s+NULL", RegexOptions.IgnoreCase)]
+    private static partial Regex SetNotNull();
+
+    [GeneratedRegex(@"\bADD\s+(CONSTRAINT\s+\S+\s+)?(FOREIGN\s+KEY|CHECK)\b(?![^;]*\bNOT\s+VALID\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex ConstraintWithoutNotValid();
+
+    [GeneratedRegex(@"\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TypeChange();
+
+    [GeneratedRegex(@"\bRENAME\s+(COLUMN\s+\S+\s+)?TO\b|\bRENAME\s+\S+\s+TO\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Rename();
+
+    [GeneratedRegex(@"\bDROP\s+(COLUMN|TABLE)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Drop();
+}

@@ -1,0 +1,30 @@
+namespace Sluice.Rehearsal.Runs;
+
+public enum FindingSeverity
+{
+    Info,
+    Warning,
+    /// <summary>Fails the rehearsal (exit 1).</summary>
+    Error,
+}
+
+/// <summary>Something a rehearsal or the static checks found, with where it is and the safe way to write it.</summary>
+/// <param name="Rule">A short stable name: <c>not-idempotent</c>, <c>table-rewrite</c>, <c>blocks-writers</c>, ...</param>
+/// <param name="Plan">The plan id, when it concerns one.</param>
+/// <param name="Phase">The phase name, when it concerns one.</param>
+/// <param name="File">The SQL file.</param>
+/// <param name="Line">The line of the statement in that file.</param>
+/// <param name="Statement">The statement's first line.</param>
+public sealed record RehearsalFinding(
+    FindingSeverity Severity,
+    string Rule,
+    string Message,
+    string? Remedy = null,
+    string? Plan = null,
+    string? Phase = null,
+    string? File = null,
+    int? Line = null,
+    string? Statement = null)
+{
+    public string Where => File is null ? "" : Line is null ? File : $"{File}:{Line}";
+}

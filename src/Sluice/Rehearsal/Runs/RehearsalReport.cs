@@ -1,0 +1,53 @@
+namespace Sluice.Rehearsal.Runs;
+
+/// <summary>A lock a phase held on a table, and for how long.</summary>
+/// <param name="Mode">PostgreSQL's lock mode (<c>AccessExclusiveLock</c>, <c>ShareLock</c>, ...).</param>
+/// <param name="Held">How long it was held (to the commit for a transactional phase).</param>
+public sealed record LockHeld(string Table, string Mode, TimeSpan Held)
+{
+    /// <summary>Modes that make INSERT, UPDATE and DELETE wait.</summary>
+    public static readonly IReadOnlySet<string> BlockingWriters = new HashSet<string>(StringComparer.Ordinal)
+        { "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock" };
+
+    public bool BlocksWriters => BlockingWriters.Contains(Mode);
+}
+
+/// <summary>What one phase did on the synthetic data.</summary>
+/// <param name="Duration">The forward run on synthetic data.</param>
+/// <param name="PredictedDuration">Extrapolated to the profile's size (linear in rows).</param>
+/// <param name="RewrittenTables">Tables whose storage (<c>relfilenode</c>) changed: rewritten in full.</param>
+/// <param name="WorkloadBlocked">How long the synthetic workload waited on a lock during the phase (sampled).</param>
+/// <param name="Verified">The verify's outcome, or null without one.</param>
+/// <param name="Idempotent">Re-applying changed nothing.</param>
+/// <param name="Reversible">Its down restored the state before its up (null for a backfill, which has no down, or when not reached).</param>
+public sealed record PhaseRehearsal(
+    string Plan,
+    string Phase,
+    string Kind,
+    TimeSpan Duration,
+    TimeSpan PredictedDuration,
+    IReadOnlyList<LockHeld> Locks,
+    IReadOnlyList<string> RewrittenTables,
+    TimeSpan WorkloadBlocked,
+    bool? Verified,
+    bool? Idempotent,
+    bool? Reversible);
+
+/// <summary>A whole rehearsal: the evidence a gate reads and the report a person reads.</summary>
+/// <param name="Plans">Plan id and hash of each rehearsed plan.</param>
+/// <param name="Scale">Synthetic rows relative to the profile (durations are divided by it).</param>
+public sealed record RehearsalReport(
+    string Service,
+    string Environment,
+    IReadOnlyList<PlanHash> Plans,
+    DateTimeOffset StartedAt,
+    TimeSpan Elapsed,
+    long SyntheticRows,
+    double Scale,
+    IReadOnlyList<PhaseRehearsal> Phases,
+    IReadOnlyList<RehearsalFinding> Findings)
+{
+    public bool Passed => Findings.All(f => f.Severity != FindingSeverity.Error);
+}
+
+public sealed record PlanHash(string Id, string Hash);

@@ -1,0 +1,2 @@
+-- Nothing to undo (wrong: the old names are lost).
+SELECT 1;

@@ -1,0 +1,1 @@
+UPDATE items SET name = upper(name) WHERE name <> upper(name);

@@ -1,0 +1,2 @@
+SET LOCAL statement_timeout = '5min';
+ALTER TABLE items ALTER COLUMN qty TYPE bigint;

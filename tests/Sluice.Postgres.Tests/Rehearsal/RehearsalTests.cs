@@ -1,0 +1,79 @@
+using Sluice.Postgres.Rehearsal;
+using Sluice.Rehearsal.Profiles;
+using Sluice.Rehearsal.Runs;
+using Sluice.Tests;
+using Sluice.Testing.Postgres;
+
+namespace Sluice.Postgres.Tests.Rehearsal;
+
+public sealed class RehearsalTests(PostgresFixture postgres)
+{
+    private static string Fixtures => Path.Combine(RepositoryFiles.Root, "tests", "Fixtures", "rehearsal");
+
+    [Fact]
+    public async Task The_sample_plan_rehearses_clean_and_its_report_reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var serviceFolder = Path.Combine(RepositoryFiles.Pipelines, "shop");
+        var report = await RehearseAsync(serviceFolder, ct);
+
+        Assert.True(report.Passed, RehearsalReportFiles.ToMarkdown(report));
+        Assert.Equal(5, report.Phases.Count);
+        Assert.All(report.Phases, p => Assert.NotEqual(false, p.Idempotent));
+        Assert.All(report.Phases.Where(p => p.Kind != "Backfill"), p => Assert.True(p.Reversible, $"{p.Phase} was not shown reversible"));
+        Assert.Contains(report.Phases.Single(p => p.Phase == "add_split_columns").Locks, l => l.Table == "public.customers" && l.Mode == "AccessExclusiveLock");
+        Assert.All(report.Phases, p => Assert.Empty(p.RewrittenTables));
+
+        var markdown = RehearsalReportFiles.ToMarkdown(report);
+        Assert.StartsWith("# Rehearsal of shop for staging: passed", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 0001_split_customer_name | index_last_name | Expand |", markdown, StringComparison.Ordinal);
+        using var folder = new TempFolder();
+        var paths = await RehearsalReportFiles.WriteAsync(report, folder.Path, ct);
+        Assert.All(paths, p => Assert.True(new FileInfo(p).Length > 0));
+    }
+
+    [Theory]
+    [InlineData("non-idempotent", "not-idempotent", "0001_add_note/up.sql", 1, "ALTER TABLE items ADD COLUMN note text")]
+    [InlineData("down-loses-data", "not-reversible", "0001_upper_names/down.sql", null, null)]
+    [InlineData("type-rewrite", "table-rewrite", "0001_widen_qty/up.sql", 2, "ALTER TABLE items ALTER COLUMN qty TYPE bigint")]
+    [InlineData("index-blocking", "blocks-writers", "0001_index_name/up.sql", 1, "CREATE INDEX IF NOT EXISTS items_name_idx ON items (name)")]
+    [InlineData("failing-verify", "verify-failed", "0001_add_note/verify.sql", 1, null)]
+    public async Task A_bad_plan_fails_its_rehearsal_with_the_statement_named(string fixture, string rule, string file, int? line, string? statement)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var report = await RehearseAsync(Path.Combine(Fixtures, fixture), ct);
+
+        Assert.False(report.Passed);
+        var finding = Assert.Single(report.Findings, f => f.Severity == FindingSeverity.Error && f.Rule == rule);
+        Assert.Equal(file, finding.File);
+        Assert.Equal(line, finding.Line);
+        Assert.Equal(statement, finding.Statement);
+        Assert.Contains(rule, RehearsalReportFiles.ToMarkdown(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evidence_is_recorded_in_the_environment_journal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var report = await RehearseAsync(Path.Combine(Fixtures, "index-blocking"), ct);
+        await using var environment = await postgres.CreateDatabaseAsync(ct);
+        var json = RehearsalReportFiles.ToJson(report);
+
+        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, report, json, ct);
+        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, report, json, ct);
+
+        Assert.Equal("0001_index_name:false:2", await ColumnFidelity.ScalarAsync<string>(environment.ConnectionString,
+            "SELECT min(plan_id) || ':' || bool_or(passed) || ':' || count(*) FROM sluice.rehearsal_evidence", ct));
+    }
+
+    private async Task<RehearsalReport> RehearseAsync(string serviceFolder, CancellationToken ct)
+    {
+        // The profile comes from the base schema's own seed rows, loaded in a scratch database.
+        await using var source = await postgres.CreateDatabaseAsync(ct);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(serviceFolder, "schema"), "*.sql").Order(StringComparer.Ordinal))
+            await RehearsalDatabases.ExecuteAsync(source.ConnectionString, await File.ReadAllTextAsync(file, ct), ct);
+        var profile = await PostgresProfiler.ReadAsync(source.ConnectionString, new ProfileOptions("staging"), ct);
+        var service = new PostgresRehearsalService(postgres.Databases);
+        return await service.RehearseAsync(new RehearsalRequest(serviceFolder, "staging", profile, new HashSet<string>()), ct);
+    }
+}
