@@ -6,6 +6,7 @@ namespace Sluice.Targets;
 
 /// <summary>
 /// <c>Promote</c> releases the pending plans to <c>--env</c>: gates first (a blocked release touches nothing, exit 1),
+/// then, where the snapshot gate applies and the build has <see cref="ISnapshot"/>, a snapshot taken and verified,
 /// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
 /// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so.
@@ -26,10 +27,12 @@ public interface IPromote : IGate, IRollback
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             await using var database = new PostgresReleaseDatabase(connectionString);
             var request = ReleaseAccess.Request(this, database, ReleaseAccess.Migration(this, Migration, TimeBudget));
+            if (this is ISnapshot snapshots)
+                request = request with { Snapshot = new BuildReleaseSnapshot(snapshots, connectionString) };
             PromoteResult result;
             try
             {
-                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct, PrintGates);
+                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct, PrintGates, Host.Info);
             }
             catch (GatesBlockedException blocked)
             {
@@ -39,4 +42,11 @@ public interface IPromote : IGate, IRollback
             Host.Info(result.Summary);
             result.Run?.ThrowIfIncomplete();
         });
+}
+
+/// <summary>The build's snapshot store (see <see cref="SnapshotAccess"/>), opened only when Promote needs a snapshot.</summary>
+public sealed class BuildReleaseSnapshot(ISnapshot build, string connectionString) : IReleaseSnapshot
+{
+    public async Task<string> TakeVerifiedAsync(CancellationToken cancellationToken) =>
+        await new StoreReleaseSnapshot(await SnapshotAccess.StoreAsync(build, connectionString, cancellationToken), connectionString).TakeVerifiedAsync(cancellationToken);
 }

@@ -6,8 +6,10 @@ namespace Sluice.Releases;
 
 /// <summary>What Gate and Promote act on: the migration request, the environment's definition, the environments that
 /// come before it in the promotion order, and where gates read their evidence.</summary>
+/// <param name="Snapshot">Takes and verifies a snapshot before migrating, where the snapshot gate applies; null when
+/// the build has no snapshot component (the gate then says that no verified snapshot exists).</param>
 public sealed record PromoteRequest(MigrationRequest Migration, EnvironmentSpec Spec, IReadOnlyList<EarlierEnvironment> Earlier, GateSources Sources,
-    string? SpecFile = null);
+    string? SpecFile = null, IReleaseSnapshot? Snapshot = null);
 
 /// <summary>How a Promote ended.</summary>
 public enum PromoteOutcome

@@ -84,14 +84,23 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// latest first, and throw SLU074 naming the failure and the rollback (SLU075 when the rollback failed too).
     /// </summary>
     /// <param name="onGates">Shown the gate decisions before anything changes (a blocked release throws instead).</param>
+    /// <param name="onSnapshot">Told what snapshot was taken and verified before migrating.</param>
     public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        Action<GateReport>? onGates = null)
+        Action<GateReport>? onGates = null, Action<string>? onSnapshot = null)
     {
         var migration = request.Migration with { By = request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables()) };
         var pending = await PendingAsync(migration, cancellationToken);
         if (pending.Count == 0)
             return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
         var gates = await EvaluateAsync(request, pending, cancellationToken);
+        // The snapshot is taken only when nothing else blocks, and the gates are asked again with it in place.
+        if (request.Snapshot is { } snapshot && gates.Results.Any(r => r.Gate == SnapshotGateName)
+            && gates.Results.All(r => r.Verdict != GateVerdict.Fail || r.Gate == SnapshotGateName))
+        {
+            var taken = await snapshot.TakeVerifiedAsync(cancellationToken);
+            onSnapshot?.Invoke(taken);
+            gates = await EvaluateAsync(request, pending, cancellationToken);
+        }
         if (gates.Blocked) throw new GatesBlockedException(gates);
         onGates?.Invoke(gates);
 
@@ -125,6 +134,8 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
                 failure.Remedy, failure.File, failure.Line, failure);
         }
     }
+
+    private const string SnapshotGateName = "snapshot";
 
     private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, CancellationToken cancellationToken)
     {
