@@ -17,8 +17,10 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
     {
         Migrations = new PostgresMigrationDatabase(connectionString, lease);
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-release" }.ConnectionString);
-        Journal = new PostgresReleaseJournal(_dataSource);
+        var journal = new PostgresReleaseJournal(_dataSource);
+        Journal = journal;
         Replication = new PostgresReplicationLag(_dataSource);
+        Expectations = new PostgresSchemaExpectations(_dataSource, connectionString, journal);
     }
 
     public PostgresMigrationDatabase Migrations { get; }
@@ -27,12 +29,14 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
 
     public IReplicationLagSource Replication { get; }
 
-    public ReleaseService Service(TimeProvider? timeProvider = null) => new(Migrations.Providers, Journal, timeProvider);
+    public ISchemaExpectations Expectations { get; }
+
+    public ReleaseService Service(TimeProvider? timeProvider = null) => new(Migrations.Providers, Journal, timeProvider, Expectations);
 
     /// <summary>What gates read here; snapshot and rehearsal evidence come from their own components (none by default).</summary>
     public GateSources Sources(IPromotionHistory history, IVerifiedSnapshotSource? snapshots = null, IRehearsalEvidenceSource? rehearsals = null,
         IReplicationLagSource? replication = null) =>
-        new(Migrations.Providers.Journal, Journal, replication ?? Replication, history, snapshots ?? new NoSnapshotSource(), rehearsals ?? new NoRehearsalSource());
+        new(Migrations.Providers.Journal, Journal, replication ?? Replication, history, snapshots ?? new NoSnapshotSource(), rehearsals ?? new NoRehearsalSource(), Expectations);
 
     public async ValueTask DisposeAsync()
     {

@@ -41,5 +41,14 @@ internal static class ReleaseTables
             at          timestamptz NOT NULL,
             PRIMARY KEY (environment, plan_id, plan_hash, approved_by)
         );
+        CREATE TABLE IF NOT EXISTS sluice.schema_expectations (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at            timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment   text NOT NULL,
+            schema_hash   text NOT NULL,
+            objects       jsonb NOT NULL,
+            last_event_id bigint NOT NULL,
+            reason        text NOT NULL
+        );
         """;
 }

@@ -9,4 +9,5 @@ public sealed record GateSources(
     IReplicationLagSource Replication,
     IPromotionHistory History,
     IVerifiedSnapshotSource Snapshots,
-    IRehearsalEvidenceSource Rehearsals);
+    IRehearsalEvidenceSource Rehearsals,
+    ISchemaExpectations Drift);

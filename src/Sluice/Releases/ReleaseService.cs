@@ -12,7 +12,9 @@ namespace Sluice.Releases;
 /// touches nothing), migrates under the environment's lease and, when a phase fails, rolls back exactly the plans this
 /// run touched under the same lease, and reports both. Every rollback is recorded with its outcome.
 /// </summary>
-public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal releases, TimeProvider? timeProvider = null)
+/// <param name="expectations">Where the schema each successful transition leaves is recorded for the drift gate; null records nothing.</param>
+public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal releases, TimeProvider? timeProvider = null,
+    ISchemaExpectations? expectations = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private MigrationService Migrations => new(providers, _time);
@@ -68,6 +70,8 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             var record = Record(run.Phases.FirstOrDefault()?.PlanId ?? request.MigrationId,
                 run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
             await releases.RecordRollbackAsync(record, CancellationToken.None);
+            if (record.Outcome == RollbackOutcome.Succeeded && expectations is not null)
+                await expectations.RecordAsync(request.Environment, $"rollback of {record.PlanId}", CancellationToken.None);
             return new RollbackResult(record, run);
         }
         catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
@@ -108,6 +112,8 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         try
         {
             var run = await Migrations.MigrateAsync(migration, progress, cancellationToken, heldLease: lease);
+            if (expectations is not null)
+                await expectations.RecordAsync(migration.Environment, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
             return run.Outcome == MigrationOutcome.Incomplete
                 ? new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary)
                 : new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}");

@@ -145,9 +145,9 @@ public sealed class GateTests(PostgresFixture postgres)
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         var sources = release.Sources(new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null)));
-        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag"],
+        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift"],
             GatePolicy.For("local", EnvironmentSpec.LocalDefault, MigrationRisk.High, [], sources).Select(g => g.Name));
-        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "snapshot", "rehearsal", "approvals"],
+        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift", "snapshot", "rehearsal", "approvals"],
             GatePolicy.For("production", new EnvironmentSpec { Order = 2, Protected = true }, MigrationRisk.Low, [], sources).Select(g => g.Name));
     }
 
@@ -170,7 +170,7 @@ public sealed class GateTests(PostgresFixture postgres)
         Assert.Equal(state, await ReleaseFixtures.StateAsync(database.ConnectionString, Ct));
         Assert.Equal(counts, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct));
         Assert.Null(await release.Migrations.Providers.Journal.FindPlanAsync("0001_split_customer_name", Ct));
-        Assert.Equal(7, (await release.Journal.ReadGateDecisionsAsync(50, Ct)).Count(d => d.Environment == "production"));
+        Assert.Equal(8, (await release.Journal.ReadGateDecisionsAsync(50, Ct)).Count(d => d.Environment == "production"));
     }
 
     [Fact]
@@ -189,5 +189,37 @@ public sealed class GateTests(PostgresFixture postgres)
         var second = await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
         Assert.Equal((PromoteOutcome.NothingPending, "nothing to promote: every plan is already done on 'local'"), (second.Outcome, second.Summary));
         Assert.Equal(state, await ReleaseFixtures.StateAsync(database.ConnectionString, Ct));
+    }
+
+    [Fact]
+    public async Task Schema_drift_blocks_a_change_by_hand_and_warns_after_a_migrate_outside_promote()
+    {
+        await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
+        using var plans = PlanCopy.Sample();
+        await using var release = new PostgresReleaseDatabase(database.ConnectionString);
+        await release.Migrations.Providers.Journal.EnsureAsync(Ct);
+        var gate = new DriftGate(release.Expectations);
+        Assert.Contains("no expectation recorded yet", (await gate.EvaluateAsync(Context(plans, environment: "local"), Ct)).Evidence);
+
+        await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
+        var current = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
+        Assert.Equal(GateVerdict.Pass, current.Verdict);
+
+        await ShopDatabase.ExecuteAsync(database.ConnectionString, "CREATE INDEX orders_total_idx ON orders (total); ALTER TABLE customers ADD COLUMN nickname text;", Ct);
+        var drifted = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
+        Assert.Equal(GateVerdict.Fail, drifted.Verdict);
+        Assert.Contains("orders_total_idx", drifted.Evidence);
+        Assert.Contains("with no migration since", drifted.Evidence);
+
+        // A rollback through the release service records the schema it leaves: the gate passes again.
+        await ShopDatabase.ExecuteAsync(database.ConnectionString, "DROP INDEX orders_total_idx; ALTER TABLE customers DROP COLUMN nickname;", Ct);
+        await release.Service().RollbackAsync(ReleaseFixtures.Request(plans), RollbackTrigger.Manual, null, Ct);
+        Assert.Equal(GateVerdict.Pass, (await gate.EvaluateAsync(Context(plans, environment: "local"), Ct)).Verdict);
+
+        // Phases run by a plain Migrate (no expectation recorded): the expectation is stale, so it warns.
+        await release.Migrations.Service().MigrateAsync(ReleaseFixtures.Request(plans), null, Ct);
+        var stale = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
+        Assert.Equal(GateVerdict.Warn, stale.Verdict);
+        Assert.Contains("outside Promote", stale.Evidence);
     }
 }
