@@ -26,11 +26,11 @@ public static class BuildRunner
             var defaults = ParameterDefaults.Read(build, parameters);
             var commandLine = CommandLine.Parse(settings.Args, parameters);
             var root = RootLocator.Find(commandLine, settings);
-            build.Root = root;
             var environments = EnvironmentProfiles.Discover(root);
             var env = EnvironmentProfiles.Select(commandLine, settings.EnvironmentVariables, environments);
             var sources = new ParameterSources(commandLine, settings.EnvironmentVariables, environments.FilesFor(env));
             build.ParameterValues = ParameterBinder.Bind(build, parameters, sources, root, settings.Secrets);
+            // After binding, which assigns --root and --env as given: the located, normalised values win.
             build.Env = env;
             build.Root = root;
             host.Verbosity = build.Verbosity;
