@@ -3,6 +3,7 @@ using Npgsql;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Postgres.Migrations;
+using Sluice.Rehearsal.Hints;
 using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -91,7 +92,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
             catch (StatementFailedException e)
             {
                 failed = true;
-                Add(FindingSeverity.Error, "up-failed", $"{e.Script.FileName} failed: {e.InnerException!.Message}", plan, phase, e.Script.FileName, e.Line, e.Statement);
+                Add(FindingSeverity.Error, "up-failed", $"{e.Script.FileName} failed: {e.InnerException!.Message}", plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement));
             }
             await observer.DisposeAsync();
             sampled = observer.Locks;
@@ -119,7 +120,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         var file = phase.Up?.FileName;
         foreach (var statement in statements)
         {
-            var firstLine = statement.Text.Trim().Split('\n')[0];
+            var firstLine = StatementText.FirstLine(statement.Text);
             foreach (var table in statement.Rewritten)
             {
                 var mode = statement.Locks.FirstOrDefault(l => l.Table == table).Mode ?? "AccessExclusiveLock";
@@ -166,7 +167,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
             catch (StatementFailedException e)
             {
                 Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up!.FileName} a second time fails: {e.InnerException!.Message}",
-                    plan, phase, e.Script.FileName, e.Line, e.Statement.Trim().Split('\n')[0],
+                    plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement),
                     "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
                 return false;
             }
@@ -188,7 +189,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         catch (StatementFailedException e)
         {
             Add(FindingSeverity.Error, step == "down" ? "down-failed" : "reapply-failed", $"{script.FileName} failed ({step}): {e.InnerException!.Message}",
-                plan, phase, script.FileName, e.Line, e.Statement.Trim().Split('\n')[0]);
+                plan, phase, script.FileName, e.Line, StatementText.FirstLine(e.Statement));
             return false;
         }
     }

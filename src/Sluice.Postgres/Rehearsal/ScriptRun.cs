@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
+using Sluice.Rehearsal.Hints;
 
 namespace Sluice.Postgres.Rehearsal;
 
@@ -35,7 +36,7 @@ internal static class ScriptRunner
         var storage = await StorageAsync(connection, transaction, cancellationToken);
         foreach (var statement in SqlStatements.Split(script.Sql))
         {
-            var line = LineOf(script.Sql, statement);
+            var line = StatementText.LineOf(script.Sql, statement);
             var clock = Stopwatch.StartNew();
             try
             {
@@ -55,15 +56,6 @@ internal static class ScriptRunner
         }
         if (transaction is not null) await transaction.CommitAsync(cancellationToken);
         return runs;
-    }
-
-    /// <summary>The 1-based line where a statement starts in its file.</summary>
-    public static int LineOf(string sql, string statement)
-    {
-        var trimmed = statement.Trim();
-        var head = trimmed.Length > 40 ? trimmed[..40] : trimmed;
-        var at = sql.IndexOf(head, StringComparison.Ordinal);
-        return at < 0 ? 1 : 1 + sql.AsSpan(0, at).Count('\n');
     }
 
     private static async Task<List<(string, string)>> LocksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -48,7 +48,7 @@ public static partial class StaticHints
                 ddl |= Ddl().IsMatch(code);
                 foreach (var rule in Rules.Where(r => r.Pattern.IsMatch(code) && (r.Applies?.Invoke(phase, up.Sql) ?? true)))
                     findings.Add(new RehearsalFinding(FindingSeverity.Warning, rule.Name, rule.Message, rule.Remedy, plan.Id, phase.Name,
-                        Path.Combine(folder, up.FileName), LineOf(up.Sql, statement), FirstLine(statement)));
+                        Path.Combine(folder, up.FileName), StatementText.LineOf(up.Sql, statement), StatementText.FirstLine(statement)));
             }
             if (ddl && !PhaseSetsLockTimeout(planYaml, plan, phase))
                 findings.Add(new RehearsalFinding(FindingSeverity.Info, "missing-lock-timeout",
@@ -65,16 +65,6 @@ public static partial class StaticHints
         var next = plan.Phases.SkipWhile(p => p != phase).Skip(1).FirstOrDefault()?.Line ?? planYaml.Length + 1;
         return planYaml.Skip(phase.Line - 1).Take(next - phase.Line).Any(l => l.TrimStart().StartsWith("lock_timeout:", StringComparison.Ordinal));
     }
-
-    private static int LineOf(string sql, string statement)
-    {
-        var trimmed = statement.Trim();
-        var head = trimmed.Length > 40 ? trimmed[..40] : trimmed;
-        var at = sql.IndexOf(head, StringComparison.Ordinal);
-        return at < 0 ? 1 : 1 + sql.AsSpan(0, at).Count('\n');
-    }
-
-    private static string FirstLine(string statement) => statement.Trim().Split('\n')[0].Trim();
 
     [GeneratedRegex(@"--[^\n]*")]
     private static partial Regex Comments();
