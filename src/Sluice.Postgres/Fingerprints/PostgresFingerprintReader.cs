@@ -48,11 +48,49 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
     {
         await DescribeAsync(cancellationToken);
         if (ranges.Count == 0) return [];
-        // Contiguous groups of chunks, one query (one scan) per connection.
+        if (_relation is not null && session.Degree > 1 && ranges[0].From is null && ranges[^1].To is null)
+            return await HashByBlocksAsync(plan, ranges, cancellationToken);
+        // Contiguous groups of chunks, one query (one index range scan) per connection.
         var groups = Math.Min(session.Degree, ranges.Count);
         var size = (ranges.Count + groups - 1) / groups;
-        var work = ranges.Chunk(size).Select(group => HashGroupAsync(plan, group, cancellationToken));
+        var work = ranges.Chunk(size).Select(group => HashGroupAsync(plan, group, null, cancellationToken));
         return [.. (await Task.WhenAll(work)).SelectMany(g => g)];
+    }
+
+    /// <summary>
+    /// A whole table is shared out by heap blocks (TID range scans, PostgreSQL 14+), not by keys: cut by keys, every
+    /// connection would read the whole heap and throw half of it away. Each connection hashes its blocks into all the
+    /// chunks, and the partial counts and sums (modulo 2^64) add up per chunk.
+    /// </summary>
+    private async Task<IReadOnlyList<ChunkHash>> HashByBlocksAsync(HashPlan plan, IReadOnlyList<KeyRange> ranges, CancellationToken cancellationToken)
+    {
+        var blocks = await session.RunAsync(async connection =>
+        {
+            await using var size = new NpgsqlCommand("SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint", connection)
+            {
+                Parameters = { new() { Value = _relation } },
+            };
+            return (long)(await size.ExecuteScalarAsync(cancellationToken))!;
+        }, cancellationToken);
+        var parts = (int)Math.Clamp(blocks, 1, session.Degree);
+        // The last part has no upper bound: the table may have grown past the size read, and the snapshot decides what counts.
+        var filters = Enumerable.Range(0, parts).Select(i => string.Join(" AND ", new[]
+        {
+            i > 0 ? $"src.ctid >= '({blocks * i / parts},0)'::tid" : null,
+            i < parts - 1 ? $"src.ctid < '({blocks * (i + 1) / parts},0)'::tid" : null,
+        }.OfType<string>()));
+        var partials = await Task.WhenAll(filters.Select(filter => HashGroupAsync(plan, [.. ranges], filter, cancellationToken)));
+        return [.. ranges.Select((range, i) =>
+        {
+            long rows = 0;
+            ulong hash = 0;
+            foreach (var partial in partials)
+            {
+                rows += partial[i].Rows;
+                unchecked { hash += partial[i].Hash; }
+            }
+            return new ChunkHash(range, rows, hash);
+        })];
     }
 
     public async Task<IReadOnlyList<RowHash>> RowHashesAsync(HashPlan plan, KeyRange range, CancellationToken cancellationToken)
@@ -79,16 +117,18 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<IReadOnlyList<ChunkHash>> HashGroupAsync(HashPlan plan, KeyRange[] group, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkHash>> HashGroupAsync(HashPlan plan, KeyRange[] group, string? blockFilter, CancellationToken cancellationToken)
     {
         var sql = _sql!;
         var whole = new KeyRange(group[0].From, group[^1].To);
         var bounds = group.Skip(1).Select(r => sql.Literal(r.From!)).ToList();
         var bucket = bounds.Count == 0 ? "0" : $"width_bucket(k, ARRAY[{string.Join(", ", bounds)}])";
         var key = _shape!.Locatable ? sql.KeyExpression : "NULL";
+        var where = _shape.Locatable ? sql.Where(whole) : "";
+        if (!string.IsNullOrEmpty(blockFilter)) where = where.Length == 0 ? $" WHERE {blockFilter}" : $"{where} AND {blockFilter}";
         var text = $"""
             SELECT {bucket} AS b, count(*), (coalesce(sum(h), 0) % 18446744073709551616)::text
-            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan)} AS h FROM {sql.From}{(_shape.Locatable ? sql.Where(whole) : "")}) AS rows
+            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan)} AS h FROM {sql.From}{where}) AS rows
             GROUP BY 1
             """;
         var found = await session.RunAsync(async connection =>

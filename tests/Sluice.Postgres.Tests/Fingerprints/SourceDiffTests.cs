@@ -120,5 +120,18 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
         Assert.Equal(bounds.Distinct().Count(), bounds.Count);
     }
 
+    [Fact]
+    public async Task A_table_shared_out_by_heap_blocks_over_several_connections_hashes_as_one_connection_does()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await FingerprintShop.CreateAsync(postgres, 5000, analyze: true, ct);
+
+        var one = await new PostgresFingerprints(FingerprintOptions.Default with { Degree = 1 }).TakeAsync(database.ConnectionString, ct);
+        var three = await new PostgresFingerprints(FingerprintOptions.Default with { Degree = 3 }).TakeAsync(database.ConnectionString, ct, like: one);
+
+        Assert.True(FingerprintComparison.Compare(one, three).AreEqual);
+        Assert.Equal(one.Data.Tables.SelectMany(t => t.Chunks), three.Data.Tables.SelectMany(t => t.Chunks));
+    }
+
     private static string[] Sorted(IEnumerable<RowKey> keys) => [.. keys.Select(k => k.ToString()).Order(StringComparer.Ordinal)];
 }
