@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace Repository.Tests;
 
@@ -18,7 +17,7 @@ public sealed class PromoteCommandLineTests : IDisposable
         // The cluster's 'postgres' user must traverse the root, as it must a checkout.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
-        Copy(Path.Combine(RepositoryPath(), "pipelines"), Path.Combine(_root, "pipelines"));
+        Copy(Path.Combine(RepositoryRoot.Path, "pipelines"), Path.Combine(_root, "pipelines"));
     }
 
     public void Dispose()
@@ -78,12 +77,6 @@ public sealed class PromoteCommandLineTests : IDisposable
         Assert.Equal(1, promote.ExitCode);
         Assert.Contains("nothing was changed", promote.Output);
         Assert.DoesNotContain("add_split_columns: expand", promote.Output);
-    }
-
-    private static string RepositoryPath()
-    {
-        var recorded = typeof(PromoteCommandLineTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
-        return recorded is not null && Directory.Exists(Path.Combine(recorded, "pipelines")) ? recorded : RepositoryRoot.Path;
     }
 
     private static void Copy(string from, string to)
