@@ -4,7 +4,7 @@ using Sluice.Migrations.Plans;
 namespace Sluice.Gates;
 
 /// <summary>
-/// Which gates apply to a release. The cheap ones (partial state, promotion order, calendar, replication lag, schema drift) always
+/// Which gates apply to a release. The cheap ones (partial state, promotion order, calendar, replication lag, schema drift, lint) always
 /// run. Snapshot, rehearsal and approvals run on every environment after the first in the order, and block only on a
 /// protected environment or for a high-risk plan; the local environment (order 0, unprotected) skips them, so a
 /// Promote there is not blocked by default.
@@ -22,6 +22,7 @@ public static class GatePolicy
             new CalendarGate(ChangeCalendar.Read(spec.Calendar, file)),
             new ReplicationLagGate(sources.Replication, settings.MaxReplicationLag),
             new DriftGate(sources.Drift),
+            new LintGate(sources.Hints ?? new BuiltInPlanHints()),
         };
         var first = !spec.Protected && (spec.Order ?? 0) == 0;
         if (first) return gates;

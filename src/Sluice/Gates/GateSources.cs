@@ -10,4 +10,5 @@ public sealed record GateSources(
     IPromotionHistory History,
     IVerifiedSnapshotSource Snapshots,
     IRehearsalEvidenceSource Rehearsals,
-    ISchemaExpectations Drift);
+    ISchemaExpectations Drift,
+    IPlanHintSource? Hints = null);

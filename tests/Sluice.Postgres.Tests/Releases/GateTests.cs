@@ -145,9 +145,9 @@ public sealed class GateTests(PostgresFixture postgres)
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         var sources = release.Sources(new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null)));
-        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift"],
+        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift", "lint"],
             GatePolicy.For("local", EnvironmentSpec.LocalDefault, MigrationRisk.High, [], sources).Select(g => g.Name));
-        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift", "snapshot", "rehearsal", "approvals"],
+        Assert.Equal(["partial_state", "promotion_order", "calendar", "replication_lag", "schema_drift", "lint", "snapshot", "rehearsal", "approvals"],
             GatePolicy.For("production", new EnvironmentSpec { Order = 2, Protected = true }, MigrationRisk.Low, [], sources).Select(g => g.Name));
     }
 
@@ -170,7 +170,7 @@ public sealed class GateTests(PostgresFixture postgres)
         Assert.Equal(state, await ReleaseFixtures.StateAsync(database.ConnectionString, Ct));
         Assert.Equal(counts, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct));
         Assert.Null(await release.Migrations.Providers.Journal.FindPlanAsync("0001_split_customer_name", Ct));
-        Assert.Equal(8, (await release.Journal.ReadGateDecisionsAsync(50, Ct)).Count(d => d.Environment == "production"));
+        Assert.Equal(9, (await release.Journal.ReadGateDecisionsAsync(50, Ct)).Count(d => d.Environment == "production"));
     }
 
     [Fact]
@@ -221,5 +221,40 @@ public sealed class GateTests(PostgresFixture postgres)
         var stale = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
         Assert.Equal(GateVerdict.Warn, stale.Verdict);
         Assert.Contains("outside Promote", stale.Evidence);
+    }
+
+    [Fact]
+    public async Task Lint_blocks_a_removal_in_an_expand_phase_warns_on_a_blocking_index_and_passes_the_sample()
+    {
+        using var sample = PlanCopy.Sample();
+        var gate = new LintGate(new BuiltInPlanHints());
+        var clean = await gate.EvaluateAsync(Context(sample), Ct);
+        Assert.Equal((GateVerdict.Pass, "no findings in 1 plan(s)"), (clean.Verdict, clean.Evidence));
+
+        using var risky = PlanCopy.Empty();
+        risky.Write("0002_risky", "plan.yaml", """
+            id: 0002_risky
+            owner: team-shop
+            risk: low
+            description: an index built the blocking way
+            max_partial_state: 1h
+            phases:
+              - name: index_total
+                kind: expand
+                up: up.sql
+                down: down.sql
+            """);
+        risky.Write("0002_risky", "up.sql", "-- DROP TABLE orders; (a comment, not a statement)\nCREATE INDEX orders_total_idx ON orders (total);");
+        risky.Write("0002_risky", "down.sql", "DROP INDEX orders_total_idx;");
+        var context = new GateContext("staging", EnvironmentSpec.LocalDefault, ServicePlans.Load(risky.Pipelines, null).Plans, Now);
+        var warned = await gate.EvaluateAsync(context, Ct);
+        Assert.Equal(GateVerdict.Warn, warned.Verdict);
+        Assert.Contains("0002_risky/index_total up.sql: 'CREATE INDEX orders_total_idx ON orders (total)' blocks writes", warned.Evidence);
+
+        risky.Write("0002_risky", "up.sql", "ALTER TABLE customers DROP COLUMN email;");
+        context = context with { Plans = ServicePlans.Load(risky.Pipelines, null).Plans };
+        var blocked = await gate.EvaluateAsync(context, Ct);
+        Assert.Equal(GateVerdict.Fail, blocked.Verdict);
+        Assert.Contains("'ALTER TABLE customers DROP COLUMN email' in an expand phase", blocked.Evidence);
     }
 }
