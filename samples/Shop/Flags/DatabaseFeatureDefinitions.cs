@@ -15,6 +15,7 @@ public sealed class DatabaseFeatureDefinitions(NpgsqlDataSource database) : IFea
         SELECT name, enabled FROM sluice.feature_flags WHERE $1::text IS NULL OR name = $1
         """;
 
+    // IFeatureDefinitionProvider passes no cancellation token; a flag read is one short query.
     public async Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName)
     {
         await foreach (var definition in ReadAsync(featureName, CancellationToken.None)) return definition;
