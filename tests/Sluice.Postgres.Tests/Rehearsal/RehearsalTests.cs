@@ -64,6 +64,23 @@ public sealed class RehearsalTests(PostgresFixture postgres)
 
         Assert.Equal("0001_index_name:false:2", await ColumnFidelity.ScalarAsync<string>(environment.ConnectionString,
             "SELECT min(plan_id) || ':' || bool_or(passed) || ':' || count(*) FROM sluice.rehearsal_evidence", ct));
+        // The rehearsal gate reads only passing rehearsals of the exact hash.
+        var gateSource = new PostgresRehearsalEvidenceSource(environment.ConnectionString);
+        Assert.Null(await gateSource.LatestRehearsalAsync("staging", report.Plans[0].Hash, ct));
+
+        var passing = report with { Findings = [] };
+        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, passing, RehearsalReportFiles.ToJson(passing), ct);
+        var at = await gateSource.LatestRehearsalAsync("staging", report.Plans[0].Hash, ct);
+        Assert.Equal(report.StartedAt.ToUnixTimeMilliseconds(), at!.Value.ToUnixTimeMilliseconds());
+        Assert.Null(await gateSource.LatestRehearsalAsync("production", report.Plans[0].Hash, ct));
+    }
+
+    [Fact]
+    public async Task The_gate_source_finds_nothing_where_no_rehearsal_was_recorded()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var environment = await postgres.CreateDatabaseAsync(ct);
+        Assert.Null(await new PostgresRehearsalEvidenceSource(environment.ConnectionString).LatestRehearsalAsync("local", "abc", ct));
     }
 
     private async Task<RehearsalReport> RehearseAsync(string serviceFolder, CancellationToken ct)
