@@ -19,7 +19,7 @@ public static class SyntheticDataGenerator
     {
         var started = Stopwatch.StartNew();
         var target = await PostgresProfiler.ReadAsync(connectionString, new ProfileOptions("target", Analyze: false), cancellationToken);
-        var levels = TableOrder.Levels(target.Tables);
+        var order = TableOrder.Plan(target.Tables);
         var plans = target.Tables.Select(t => TablePlan.For(t, profile.Table(t.Schema, t.Name))).ToList();
         var unsupported = plans.SelectMany(p => p.Unsupported).ToList();
         if (unsupported.Count > 0)
@@ -32,7 +32,8 @@ public static class SyntheticDataGenerator
         var byName = plans.ToDictionary(p => p.Table.QualifiedName, StringComparer.Ordinal);
         var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
         var loads = new List<SyntheticTableLoad>();
-        foreach (var level in levels)
+        var deferred = order.Deferred.Select(d => (d.Table.QualifiedName, d.Key.Name)).ToHashSet();
+        foreach (var level in order.Levels)
         {
             var parents = new Dictionary<string, GeneratedTable>(generated, StringComparer.Ordinal);
             var results = await Task.WhenAll(level.Select(table => Task.Run(async () =>
@@ -40,10 +41,10 @@ public static class SyntheticDataGenerator
                 var plan = byName[table.QualifiedName];
                 var rows = (int)Math.Round((plan.Source?.RowCount ?? 0) * scale);
                 var clock = Stopwatch.StartNew();
-                var data = TableGenerator.Generate(plan, rows, parents, new Random(StableSeed(options.Seed, table.QualifiedName)));
+                var data = TableGenerator.Generate(plan, rows, parents, deferred, new Random(StableSeed(options.Seed, table.QualifiedName)));
                 var generate = clock.Elapsed;
                 clock.Restart();
-                await CopyAsync(connectionString, table, data, cancellationToken);
+                await CopyAsync(connectionString, PostgresProfiler.Qualified(table.Schema, table.Name), data, cancellationToken);
                 return (data, load: new SyntheticTableLoad(table.QualifiedName, rows, plan.Source?.RowCount ?? 0, generate, clock.Elapsed));
             }, cancellationToken)));
             foreach (var (data, load) in results)
@@ -52,6 +53,8 @@ public static class SyntheticDataGenerator
                 loads.Add(load);
             }
         }
+        foreach (var key in order.Deferred)
+            await SetDeferredAsync(connectionString, byName[key.Table.QualifiedName], key.Key, generated, options.Seed, cancellationToken);
         await FinishAsync(connectionString, cancellationToken);
         return new SyntheticResult(scale, loads, started.Elapsed);
     }
@@ -64,14 +67,46 @@ public static class SyntheticDataGenerator
         return (int)(hash & 0x7fffffff);
     }
 
-    private static async Task CopyAsync(string connectionString, TableProfile table, GeneratedTable data, CancellationToken cancellationToken)
+    // A foreign key that closed a cycle was loaded as NULL; now that its parent exists, set it through a temporary
+    // table keyed by the child's primary key (one COPY and one UPDATE, not a statement per row).
+    private static async Task SetDeferredAsync(string connectionString, TablePlan plan, Sluice.Rehearsal.Profiles.ForeignKeyProfile key,
+        IReadOnlyDictionary<string, GeneratedTable> generated, int seed, CancellationToken cancellationToken)
+    {
+        var table = plan.Table;
+        var child = generated[table.QualifiedName];
+        var parent = generated[$"{key.ReferencedSchema}.{key.ReferencedTable}"];
+        if (child.Rows == 0 || parent.Rows == 0) return;
+        if (table.PrimaryKey.Count == 0)
+            throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
+                $"foreign key {key.Name} closes a cycle and {table.QualifiedName} has no primary key to set it by", "give the table a primary key");
+        var rows = TableGenerator.PickParents(plan, key, child.Rows, parent.Rows, new Random(StableSeed(seed, table.QualifiedName + "/" + key.Name)));
+        var values = key.Columns.Select((c, i) => parent.Column(key.ReferencedColumns[i]).Pick(c, rows));
+        var fix = new GeneratedTable(child.Rows, [.. table.PrimaryKey.Select(child.Column), .. values]);
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        var columns = string.Join(", ", fix.Columns.Select(c => Sql.Identifier(c.Name)));
+        var qualified = PostgresProfiler.Qualified(table.Schema, table.Name);
+        await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE sluice_deferred_key AS SELECT {columns} FROM {qualified} WITH NO DATA", connection))
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        await CopyAsync(connection, "sluice_deferred_key", fix, cancellationToken);
+        var set = string.Join(", ", key.Columns.Select(c => $"{Sql.Identifier(c)} = f.{Sql.Identifier(c)}"));
+        var match = string.Join(" AND ", table.PrimaryKey.Select(c => $"t.{Sql.Identifier(c)} = f.{Sql.Identifier(c)}"));
+        await using var update = new NpgsqlCommand($"UPDATE {qualified} t SET {set} FROM sluice_deferred_key f WHERE {match}; DROP TABLE sluice_deferred_key", connection);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task CopyAsync(string connectionString, string table, GeneratedTable data, CancellationToken cancellationToken)
     {
         if (data.Rows == 0 || data.Columns.Count == 0) return;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+        await CopyAsync(connection, table, data, cancellationToken);
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, GeneratedTable data, CancellationToken cancellationToken)
+    {
         var columns = string.Join(", ", data.Columns.Select(c => Sql.Identifier(c.Name)));
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {PostgresProfiler.Qualified(table.Schema, table.Name)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
         for (var row = 0; row < data.Rows; row++)
         {
             if (row % 16384 == 0) cancellationToken.ThrowIfCancellationRequested();

@@ -6,7 +6,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// <summary>Generates one table's columns in memory: its own columns first, then foreign keys picked from parents.</summary>
 internal static class TableGenerator
 {
-    public static GeneratedTable Generate(TablePlan plan, int rows, IReadOnlyDictionary<string, GeneratedTable> parents, Random random)
+    /// <param name="deferred">Foreign keys (table, key name) left NULL now and set after every table is loaded.</param>
+    public static GeneratedTable Generate(TablePlan plan, int rows, IReadOnlyDictionary<string, GeneratedTable> parents,
+        IReadOnlySet<(string Table, string Key)> deferred, Random random)
     {
         var table = plan.Table;
         var foreignKeyColumns = table.ForeignKeys.SelectMany(f => f.Columns).ToHashSet(StringComparer.Ordinal);
@@ -22,6 +24,14 @@ internal static class TableGenerator
         foreach (var fk in table.ForeignKeys)
         {
             if (fk.Columns.Any(columns.ContainsKey)) continue; // a column shared with an earlier foreign key keeps that one's value
+            if (deferred.Contains((table.QualifiedName, fk.Name)))
+            {
+                var none = new int[rows];
+                Array.Fill(none, -1);
+                // Any column of the right type serves as the source of NULLs; the values come later.
+                foreach (var column in fk.Columns) columns[column] = plan.Factories[column].Generate(new ColumnSpec(column, null, 0, false, false, false), random).Pick(column, none);
+                continue;
+            }
             var parentName = $"{fk.ReferencedSchema}.{fk.ReferencedTable}";
             var parent = parentName == table.QualifiedName ? self : parents.GetValueOrDefault(parentName);
             var rowsOfParent = PickParents(plan, fk, rows, parent?.Rows ?? 0, random);
@@ -32,7 +42,7 @@ internal static class TableGenerator
     }
 
     // Row i of the child points at parent row result[i], or at nothing (-1) for a NULL key.
-    private static int[] PickParents(TablePlan plan, ForeignKeyProfile fk, int rows, int parentRows, Random random)
+    internal static int[] PickParents(TablePlan plan, ForeignKeyProfile fk, int rows, int parentRows, Random random)
     {
         var first = plan.Table.Column(fk.Columns[0]);
         var stats = plan.Source?.Columns.FirstOrDefault(c => c.Name == fk.Columns[0]);

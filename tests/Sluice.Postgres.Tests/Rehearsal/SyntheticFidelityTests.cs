@@ -81,6 +81,33 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
         Assert.Equal(hashes[0], hashes[1]);
     }
 
+    [Fact]
+    public async Task A_cycle_of_foreign_keys_is_broken_at_its_nullable_key_and_set_afterwards()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const string schema = """
+            CREATE TABLE departments (id bigint PRIMARY KEY, name text NOT NULL, manager_id bigint);
+            CREATE TABLE employees (id bigint PRIMARY KEY, department_id bigint NOT NULL REFERENCES departments (id), salary integer NOT NULL);
+            ALTER TABLE departments ADD CONSTRAINT departments_manager_fk FOREIGN KEY (manager_id) REFERENCES employees (id);
+            """;
+        await using var original = await postgres.CreateDatabaseAsync(ct);
+        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, schema + """
+            INSERT INTO departments SELECT g, 'dept ' || g, NULL FROM generate_series(1, 200) g;
+            INSERT INTO employees SELECT g, 1 + g % 200, 30000 + (g * 7919) % 90000 FROM generate_series(1, 5000) g;
+            UPDATE departments SET manager_id = id * 20 WHERE id % 4 <> 0;
+            """, ct);
+        var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
+
+        await using var synthetic = await postgres.CreateDatabaseAsync(ct);
+        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, schema, ct);
+        await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Seed: 11), ct);
+
+        Assert.Equal("200:150:5000", await ColumnFidelity.ScalarAsync<string>(synthetic.ConnectionString,
+            "SELECT count(*) || ':' || count(manager_id) || ':' || (SELECT count(*) FROM employees) FROM departments", ct));
+        Assert.Equal(0L, await ColumnFidelity.ScalarAsync<long>(synthetic.ConnectionString,
+            "SELECT count(*) FROM departments d WHERE manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM employees e WHERE e.id = d.manager_id)", ct));
+    }
+
     private static double ShapeDistance(IReadOnlyList<ChildCount> a, IReadOnlyList<ChildCount> b)
     {
         double totalA = a.Sum(c => c.Parents), totalB = b.Sum(c => c.Parents);
