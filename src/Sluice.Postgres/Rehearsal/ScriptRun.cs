@@ -26,12 +26,33 @@ internal static class ScriptRunner
 {
     public const string ApplicationName = "sluice-rehearsal-phase";
 
+    /// <summary>Runs the script under the phase's lock and statement timeouts; a lock timeout runs it again, up to the phase's retries.</summary>
     public static async Task<IReadOnlyList<StatementRun>> RunAsync(string connectionString, MigrationPhase phase, PlanScript script, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RunOnceAsync(connectionString, phase, script, cancellationToken);
+            }
+            catch (StatementFailedException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } && attempt < Math.Max(1, phase.Retries))
+            {
+                // As the runner does: wait briefly and try again rather than queue every other session behind us.
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<StatementRun>> RunOnceAsync(string connectionString, MigrationPhase phase, PlanScript script, CancellationToken cancellationToken)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationName, Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = phase.Transactional ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        var timeouts = $"SET {(transaction is null ? "" : "LOCAL ")}lock_timeout = '{(long)phase.LockTimeout.TotalMilliseconds}ms'"
+            + (phase.StatementTimeout is { } limit ? $"; SET {(transaction is null ? "" : "LOCAL ")}statement_timeout = '{(long)limit.TotalMilliseconds}ms'" : "");
+        await using (var set = new NpgsqlCommand(timeouts, connection, transaction))
+            await set.ExecuteNonQueryAsync(cancellationToken);
         var runs = new List<StatementRun>();
         var storage = await StorageAsync(connection, transaction, cancellationToken);
         foreach (var statement in SqlStatements.Split(script.Sql))
