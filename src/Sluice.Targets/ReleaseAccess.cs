@@ -28,6 +28,11 @@ public static class ReleaseAccess
         var spec = Spec(build);
         var order = OrderOf(build.Env, spec);
         var others = ConfiguredEnvironments(build.Root).Where(e => e.Name != build.Env).ToDictionary(e => e.Name, e => e.Spec);
+        // The local environment is order 0 wherever it exists, defined or not: a release reaches it first. A machine
+        // that never provisioned it (a CI runner promoting staging) is not held to it.
+        var local = EnvironmentProfiles.DefaultEnvironment;
+        if (build.Env != local && !others.ContainsKey(local) && Directory.Exists(Path.Combine(build.Root, ".sluice", local)))
+            others[local] = EnvironmentSpec.LocalDefault;
         var earlier = others.Select(e => new EarlierEnvironment(e.Key, OrderOf(e.Key, e.Value)))
             .Where(e => e.Order < order).ToList();
         var history = new PostgresPromotionHistory(async (name, ct) =>
@@ -44,7 +49,8 @@ public static class ReleaseAccess
         return new PromoteRequest(migration, spec, earlier, database.Sources(history, snapshots), SpecFile(build));
     }
 
-    /// <summary>An environment's place in the promotion order; local is 0 unless its definition says otherwise.</summary>
+    /// <summary>An environment's place in the promotion order; local is 0 unless its definition says otherwise, any
+    /// other environment without an <c>order</c> comes last.</summary>
     public static int OrderOf(string name, EnvironmentSpec spec) => spec.Order ?? (name == EnvironmentProfiles.DefaultEnvironment ? 0 : int.MaxValue);
 
     /// <summary>Every environment defined by a <c>.nuke/parameters.&lt;env&gt;.json</c> with an <c>environment</c> object.</summary>

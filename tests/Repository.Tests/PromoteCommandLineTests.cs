@@ -79,6 +79,38 @@ public sealed class PromoteCommandLineTests : IDisposable
         Assert.DoesNotContain("add_split_columns: expand", promote.Output);
     }
 
+    [Fact]
+    public async Task A_later_environment_waits_for_local_and_a_failing_promote_there_rolls_back_what_it_did()
+    {
+        // qa: a second local cluster, second in the order, never seeded: its migration fails on the missing table.
+        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.qa.json"), """{ "environment": { "provider": "local", "order": 1, "database": "shop_qa" } }""");
+        var provision = await RunAsync("Provision --env local", Ct);
+        Assert.True(provision.ExitCode == 0, provision.Output);
+
+        var early = await RunAsync("Promote --env qa", Ct);
+        Assert.Equal(1, early.ExitCode);
+        Assert.Matches(@"promotion_order\s+\| fail\s+\| 'local' has not completed 0001_split_customer_name", early.Output);
+        Assert.Contains("error SLU070", early.Output);
+        Assert.DoesNotContain("add_split_columns: expand", early.Output);
+
+        var local = await RunAsync("Promote --env local", Ct);
+        Assert.True(local.ExitCode == 0, local.Output);
+
+        var qa = await RunAsync("Promote --env qa", Ct);
+        Assert.Equal(1, qa.ExitCode);
+        Assert.Matches(@"promotion_order\s+\| pass\s+\| done at this hash on local", qa.Output);
+        Assert.Contains("taken and verified", qa.Output);
+        Assert.Contains("error SLU074", qa.Output);
+        // The console wraps long error lines at a space: join them back before reading the sentence.
+        Assert.Contains("relation \"customers\" does not exist; rolled back automatically: 0001_split_customer_name (1 phase(s))", qa.Output.Replace("\n", ""));
+
+        var status = await RunAsync("Status --env qa", Ct);
+        Assert.True(status.ExitCode == 0, status.Output);
+        Assert.Contains("rollbacks: 1 of 1 succeeded", status.Output);
+        Assert.Contains("automatic succeeded", status.Output);
+        _ = await RunAsync("Teardown --env qa", Ct);
+    }
+
     private static void Copy(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
