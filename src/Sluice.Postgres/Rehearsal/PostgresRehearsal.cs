@@ -16,6 +16,7 @@ namespace Sluice.Postgres.Rehearsal;
 public sealed class PostgresRehearsal(string connectionString, double scale)
 {
     private static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
+    private static readonly TimeSpan WorkloadBlockedWarning = TimeSpan.FromSeconds(1);
     private readonly List<RehearsalFinding> _findings = [];
 
     public async Task<(IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> RunAsync(
@@ -108,6 +109,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
             .Concat(sampled.Where(s => !statements.SelectMany(t => t.Locks).Contains((s.Table, s.Mode))))
             .OrderBy(l => l.Table, StringComparer.Ordinal).ThenBy(l => l.Mode, StringComparer.Ordinal).ToList();
         JudgeStatements(plan, phase, statements);
+        // Sampled, so a warning rather than an error: the exact readings above decide pass or fail.
+        if (Predict(blocked) > WorkloadBlockedWarning)
+            Add(FindingSeverity.Warning, "workload-blocked",
+                $"the synthetic workload waited on locks for {blocked.TotalMilliseconds:F0} ms during {phase.Name} (about {Predict(blocked).TotalSeconds:F1} s at production size)",
+                plan, phase, phase.Up?.FileName, remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
         if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, null, null, null);
 
         var verified = await VerifyAsync(plan, phase, cancellationToken);
