@@ -46,6 +46,9 @@ public interface IRehearse : IProfile
                     new ProfileOptions(Env, await SensitiveColumns.LoadAsync(plans.ServiceFolder, ct)), ct);
             }
 
+            if (profile.TotalRows == 0)
+                Host.Warning($"the profile of {profile.Source} holds no rows: this rehearsal checks the phases on empty tables only (locks, idempotence, reversibility), not their durations");
+
             await using var journal = new PostgresMigrationDatabase(connectionString);
             await journal.Providers.Journal.EnsureAsync(ct);
             var applied = (await journal.Providers.Journal.ReadAllAsync(0, ct))
