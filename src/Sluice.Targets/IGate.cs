@@ -23,7 +23,7 @@ public interface IGate : IMigrate
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             await using var database = new PostgresReleaseDatabase(connectionString);
-            var report = await database.Service().GateAsync(ReleaseAccess.Request(this, database, ReleaseAccess.Migration(this, Migration)), ct);
+            var report = await database.Service().GateAsync(ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration)), ct);
             PrintGates(report);
             if (report.Blocked) throw new GatesBlockedException(report);
         });

@@ -26,7 +26,7 @@ public interface IPromote : IGate, IRollback
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             await using var database = new PostgresReleaseDatabase(connectionString);
-            var request = ReleaseAccess.Request(this, database, ReleaseAccess.Migration(this, Migration, TimeBudget));
+            var request = ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration, TimeBudget));
             if (this is ISnapshot snapshots)
                 request = request with { Snapshot = new BuildReleaseSnapshot(snapshots, connectionString) };
             PromoteResult result;

@@ -5,6 +5,7 @@ using Sluice.Gates;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Environments;
+using Sluice.Postgres.Rehearsal;
 using Sluice.Postgres.Releases;
 using Sluice.Releases;
 using Sluice.Snapshots;
@@ -23,7 +24,8 @@ public static class ReleaseAccess
 
     public static string SpecFile(ISluiceComponent build) => $".nuke/parameters.{build.Env}.json";
 
-    public static PromoteRequest Request(ISluiceComponent build, PostgresReleaseDatabase database, MigrationRequest migration)
+    /// <param name="connectionString">The environment's database, where rehearsals record their evidence.</param>
+    public static PromoteRequest Request(ISluiceComponent build, PostgresReleaseDatabase database, string connectionString, MigrationRequest migration)
     {
         var spec = Spec(build);
         var order = OrderOf(build.Env, spec);
@@ -46,7 +48,7 @@ public static class ReleaseAccess
         IVerifiedSnapshotSource snapshots = build is ISnapshot
             ? new SnapshotCatalogSource(new SnapshotCatalog(SnapshotIds.DefaultFolder(build.Root, build.Env)))
             : new NoSnapshotSource();
-        return new PromoteRequest(migration, spec, earlier, database.Sources(history, snapshots), SpecFile(build));
+        return new PromoteRequest(migration, spec, earlier, database.Sources(history, snapshots, new PostgresRehearsalEvidenceSource(connectionString)), SpecFile(build));
     }
 
     /// <summary>An environment's place in the promotion order; local is 0 unless its definition says otherwise, any
