@@ -90,8 +90,9 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         });
 
     /// <summary>
-    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> migrates the sample
-    /// service on the environment chosen by hand, within a 5-hour budget per run, continued by follow-up runs.
+    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> promotes the sample
+    /// service on the environment chosen by hand (gates, snapshot, phased migration within a 5-hour budget per run,
+    /// continued by follow-up runs), rolls back when Promote fails, and shows the status.
     /// </summary>
     public override IEnumerable<CiPipeline> CiPipelines =>
     [
@@ -107,8 +108,9 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
             Triggers = [CiTrigger.Dispatch(EnvironmentProfiles.DefaultEnvironment), CiTrigger.Schedule("*/30 * * * *")],
             Jobs =
             [
-                new CiJob("Migrate") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5) },
-                new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["migrate"] },
+                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5) },
+                new CiJob("Rollback") { Environment = CiJob.FromDispatch, RunsWhenFailed = "promote" },
+                new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["promote"] },
             ],
         },
     ];
