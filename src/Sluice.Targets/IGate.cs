@@ -14,11 +14,7 @@ public interface IGate : IMigrate
     Target Gate => _ => _
         .Description("Evaluates the environment's release gates for the pending plans; exit 1 when blocked")
         .Environment()
-        .Validates(_ =>
-        {
-            ServicePlansCheck();
-            return Task.CompletedTask;
-        })
+        .Validates(CheckReleaseInputsAsync)
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
@@ -29,12 +25,13 @@ public interface IGate : IMigrate
         });
 
     /// <summary>Plans and gate settings are read before anything runs: a bad one is a usage error (exit 2).</summary>
-    void ServicePlansCheck()
+    Task CheckReleaseInputsAsync(CancellationToken cancellationToken)
     {
         Migrations.Plans.ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
         var spec = ReleaseAccess.Spec(this);
         GateSettings.Read(spec.Gates, ReleaseAccess.SpecFile(this));
         ChangeCalendar.Read(spec.Calendar, ReleaseAccess.SpecFile(this));
+        return Task.CompletedTask;
     }
 
     void PrintGates(GateReport report)

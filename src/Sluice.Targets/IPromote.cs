@@ -17,11 +17,7 @@ public interface IPromote : IGate, IRollback
         .Description("Gates, then migrates the pending plans on the environment; rolls back automatically on failure")
         .Environment()
         .Resumable()
-        .Validates(_ =>
-        {
-            ServicePlansCheck();
-            return Task.CompletedTask;
-        })
+        .Validates(CheckReleaseInputsAsync)
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
