@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Repository.Tests;
 
 /// <summary>
@@ -8,42 +6,15 @@ namespace Repository.Tests;
 /// </summary>
 public sealed class BuildCommandLineTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sluice-repo-test-").FullName;
+    private readonly ThrowawayRoot _throwaway = new("sluice-repo-test-", withPipelines: false);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public BuildCommandLineTests()
-    {
-        // Temp folders are created 0700; the cluster's 'postgres' user must traverse the root, as it must a checkout.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
-        Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
-    }
+    private string Root => _throwaway.Path;
 
-    public void Dispose()
-    {
-        // Whatever a test left running is stopped before its folder goes.
-        if (Directory.Exists(Path.Combine(_root, ".sluice"))) _ = RunAsync("Teardown", CancellationToken.None).GetAwaiter().GetResult();
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => _throwaway.Dispose();
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
-        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
-        foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
-        foreach (var (key, value) in environment ?? []) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null) =>
+        _throwaway.BuildAsync(arguments, ct, environment);
 
     [Fact]
     public async Task Provision_creates_the_local_cluster_a_second_run_reuses_it_and_Teardown_removes_it()
@@ -53,7 +24,7 @@ public sealed class BuildCommandLineTests : IDisposable
         Assert.Contains("created the local cluster", first.Output);
         var port = System.Text.RegularExpressions.Regex.Match(first.Output, @"ready at 127\.0\.0\.1:(\d+)/").Groups[1].Value;
         Assert.NotEmpty(port);
-        Assert.True(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+        Assert.True(Directory.Exists(Path.Combine(Root, ".sluice", "local", "data")));
 
         var second = await RunAsync("Provision", Ct);
         Assert.True(second.ExitCode == 0, second.Output);
@@ -62,37 +33,37 @@ public sealed class BuildCommandLineTests : IDisposable
 
         var teardown = await RunAsync("Teardown --env local", Ct);
         Assert.True(teardown.ExitCode == 0, teardown.Output);
-        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+        Assert.False(Directory.Exists(Path.Combine(Root, ".sluice", "local", "data")));
     }
 
     [Fact]
     public async Task A_typo_in_an_environment_file_exits_2_naming_the_file_and_line()
     {
-        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.staging.json"),
+        File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.staging.json"),
             "{\n  \"environment\": {\n    \"provider\": \"connection\",\n    \"conection_string_variable\": \"STAGING_DB\"\n  }\n}\n");
         var run = await RunAsync("Provision --env staging", Ct);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("conection_string_variable", run.Output);
         Assert.Contains("(.nuke/parameters.staging.json:4)", run.Output);
-        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice")));
+        Assert.False(Directory.Exists(Path.Combine(Root, ".sluice")));
     }
 
     [Fact]
     public async Task Missing_PostgreSQL_binaries_exit_2_with_the_install_command()
     {
-        var run = await RunAsync("Provision", Ct, new() { ["SLUICE_PG_BIN"] = Path.Combine(_root, "no-such-bin") });
+        var run = await RunAsync("Provision", Ct, new() { ["SLUICE_PG_BIN"] = Path.Combine(Root, "no-such-bin") });
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error SLU010", run.Output);
         Assert.Contains("apt-get install -y postgresql-15", run.Output);
-        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice", "local", "data")));
+        Assert.False(Directory.Exists(Path.Combine(Root, ".sluice", "local", "data")));
     }
 
     [Fact]
     public async Task A_data_folder_that_cannot_be_written_exits_2_naming_it()
     {
-        var blocked = Path.Combine(_root, "blocked");
+        var blocked = Path.Combine(Root, "blocked");
         File.WriteAllText(blocked, "a file where a folder should be");
-        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.ro.json"), "{ \"environment\": { \"provider\": \"local\", \"data_dir\": \"blocked/data\" } }");
+        File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.ro.json"), "{ \"environment\": { \"provider\": \"local\", \"data_dir\": \"blocked/data\" } }");
         var run = await RunAsync("Provision --env ro", Ct);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error SLU011", run.Output);
@@ -102,7 +73,7 @@ public sealed class BuildCommandLineTests : IDisposable
     [Fact]
     public async Task Migrate_with_a_broken_plan_exits_2_naming_file_and_line_before_touching_any_database()
     {
-        var plan = Path.Combine(_root, "pipelines", "shop", "migrations", "0001_broken");
+        var plan = Path.Combine(Root, "pipelines", "shop", "migrations", "0001_broken");
         Directory.CreateDirectory(plan);
         File.WriteAllText(Path.Combine(plan, "plan.yaml"),
             "id: 0001_broken\nowner: ana\nrisk: low\ndescription: a plan with a typo\nmax_partial_state: 1h\nphases:\n  - name: add\n    kind: expand\n    up: add.up.sql\n    downn: add.down.sql\n");
@@ -113,7 +84,7 @@ public sealed class BuildCommandLineTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("downn", run.Output);
         Assert.Contains("plan.yaml:10", run.Output);
-        Assert.False(Directory.Exists(Path.Combine(_root, ".sluice")), "a bad plan must not provision or touch a database");
+        Assert.False(Directory.Exists(Path.Combine(Root, ".sluice")), "a bad plan must not provision or touch a database");
     }
 
     [Fact]

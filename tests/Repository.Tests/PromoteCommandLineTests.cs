@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Repository.Tests;
 
 /// <summary>
@@ -9,25 +7,15 @@ namespace Repository.Tests;
 /// </summary>
 public sealed class PromoteCommandLineTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("sluice-promote-test-").FullName;
+    private readonly ThrowawayRoot _throwaway = new("sluice-promote-test-", withPipelines: true);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public PromoteCommandLineTests()
-    {
-        // The cluster's 'postgres' user must traverse the root, as it must a checkout.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
-        Directory.CreateDirectory(Path.Combine(_root, ".nuke"));
-        Copy(Path.Combine(RepositoryRoot.Path, "pipelines"), Path.Combine(_root, "pipelines"));
-    }
+    private string Root => _throwaway.Path;
 
-    public void Dispose()
-    {
-        // Whatever cluster a test left running is stopped before its folder goes.
-        foreach (var environment in new[] { "local", "qa" })
-            if (Directory.Exists(Path.Combine(_root, ".sluice", environment)))
-                _ = RunAsync($"Teardown --env {environment}", CancellationToken.None).GetAwaiter().GetResult();
-        Directory.Delete(_root, recursive: true);
-    }
+    public void Dispose() => _throwaway.Dispose();
+
+    private Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null) =>
+        _throwaway.BuildAsync(arguments, ct, environment);
 
     [Fact]
     public async Task Promote_on_local_from_a_fresh_root_completes_and_a_second_run_is_a_no_op()
@@ -68,7 +56,7 @@ public sealed class PromoteCommandLineTests : IDisposable
     public async Task Gate_prints_the_table_and_exits_1_outside_the_change_window()
     {
         // A calendar whose only window is an empty minute: every moment is outside it.
-        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.local.json"), """
+        File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.local.json"), """
             { "environment": { "provider": "local", "calendar": { "time_zone": "Europe/Berlin", "windows": [{ "days": ["mon"], "from": "00:00", "to": "00:00" }] } } }
             """);
         var gate = await RunAsync("Gate --env local", Ct);
@@ -86,7 +74,7 @@ public sealed class PromoteCommandLineTests : IDisposable
     public async Task A_later_environment_waits_for_local_and_a_failing_promote_there_rolls_back_what_it_did()
     {
         // qa: a second local cluster, second in the order, never seeded: its migration fails on the missing table.
-        File.WriteAllText(Path.Combine(_root, ".nuke", "parameters.qa.json"), """{ "environment": { "provider": "local", "order": 1, "database": "shop_qa" } }""");
+        File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.qa.json"), """{ "environment": { "provider": "local", "order": 1, "database": "shop_qa" } }""");
         var provision = await RunAsync("Provision --env local", Ct);
         Assert.True(provision.ExitCode == 0, provision.Output);
 
@@ -111,34 +99,5 @@ public sealed class PromoteCommandLineTests : IDisposable
         Assert.True(status.ExitCode == 0, status.Output);
         Assert.Contains("rollbacks: 1 of 1 succeeded", status.Output);
         Assert.Contains("automatic succeeded", status.Output);
-    }
-
-    private static void Copy(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
-
-    private async Task<(int ExitCode, string Output)> RunAsync(string arguments, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
-        foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
-        foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
