@@ -245,10 +245,7 @@ public sealed class LocalCluster : IAsyncDisposable
             if (Directory.Exists(DataDirectory) && Directory.EnumerateFileSystemEntries(DataDirectory).Any())
                 throw SluiceException.Usage("SLU011", $"the cluster data folder '{DataDirectory}' is not empty and holds no PostgreSQL cluster",
                     "empty or delete it, or choose another data_dir");
-            Directory.CreateDirectory(DataDirectory);
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            await _toolchain.Account.GiveAsync(DataDirectory, cancellationToken);
+            await CreateServerFolderAsync(DataDirectory, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -270,10 +267,16 @@ public sealed class LocalCluster : IAsyncDisposable
         if (Encoding.UTF8.GetByteCount(SocketDirectory) + ".s.PGSQL.65535.lock".Length + 1 > 107)
             throw SluiceException.Usage("SLU011", $"the socket folder '{SocketDirectory}' is too long for a unix socket path (107 bytes)",
                 "choose a shorter socket folder under /tmp");
-        Directory.CreateDirectory(SocketDirectory);
+        await CreateServerFolderAsync(SocketDirectory, cancellationToken);
+    }
+
+    /// <summary>A folder only the server's account may use (PostgreSQL refuses a data folder others can read).</summary>
+    private async Task CreateServerFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        await _toolchain.Account.GiveAsync(SocketDirectory, cancellationToken);
+            File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await _toolchain.Account.GiveAsync(folder, cancellationToken);
     }
 
     /// <summary>A short socket folder under /tmp, stable for a data folder so a persistent cluster keeps it.</summary>
