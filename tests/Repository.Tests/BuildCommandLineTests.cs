@@ -37,6 +37,27 @@ public sealed class BuildCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checkout_inside_a_private_folder_gets_its_local_cluster_data_where_the_server_account_can_reach_it()
+    {
+        // As root, the server runs as 'postgres', which cannot pass a 0700 folder such as /root or a mktemp -d folder.
+        var checkout = Path.Combine(Root, "private", "repo");
+        Directory.CreateDirectory(Path.Combine(checkout, ".nuke"));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path.Combine(Root, "private"), (UnixFileMode)0b111_000_000);
+        try
+        {
+            var run = await RunAsync($"Provision --root {checkout}", Ct);
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Matches(@"created the local cluster on 127\.0\.0\.1:\d+ in /var/tmp/sluice-[0-9a-f]{12}/data", run.Output);
+            Assert.True(File.Exists(Path.Combine(checkout, ".sluice", "local", "cluster.json")));
+        }
+        finally
+        {
+            var teardown = await RunAsync($"Teardown --root {checkout}", CancellationToken.None);
+            Assert.True(teardown.ExitCode == 0, teardown.Output);
+        }
+    }
+
+    [Fact]
     public async Task A_typo_in_an_environment_file_exits_2_naming_the_file_and_line()
     {
         File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.staging.json"),

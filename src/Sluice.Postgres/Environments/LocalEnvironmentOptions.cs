@@ -20,7 +20,26 @@ public sealed record LocalEnvironmentOptions(string RepositoryRoot)
 
     public string StateFile => Path.Combine(StateDirectory, "cluster.json");
 
-    public string ResolvedDataDirectory => DataDirectory is null
-        ? Path.Combine(StateDirectory, "data")
-        : Path.GetFullPath(DataDirectory, Path.GetFullPath(RepositoryRoot));
+    /// <summary>
+    /// The configured data folder; else <c>.sluice/&lt;Name&gt;/data</c> when every folder above it lets others pass
+    /// (o+x), which the server's own account needs when Sluice runs as root; else, for a checkout inside a private
+    /// folder such as a 0700 home or temp folder, <c>/var/tmp/sluice-&lt;hash of the state folder&gt;/data</c>.
+    /// The state file records the choice, so the cluster keeps its folder.
+    /// </summary>
+    public string ResolvedDataDirectory => DataDirectory is not null
+        ? Path.GetFullPath(DataDirectory, Path.GetFullPath(RepositoryRoot))
+        : OthersCanTraverse(StateDirectory)
+            ? Path.Combine(StateDirectory, "data")
+            : Path.Combine(Path.GetTempPath() == "/tmp/" ? "/var/tmp" : Path.GetTempPath(), $"sluice-{ShortHash(StateDirectory)}", "data");
+
+    private static bool OthersCanTraverse(string folder)
+    {
+        if (OperatingSystem.IsWindows()) return true;
+        for (var dir = new DirectoryInfo(folder); dir is not null; dir = dir.Parent)
+            if (dir.Exists && !dir.UnixFileMode.HasFlag(UnixFileMode.OtherExecute)) return false;
+        return true;
+    }
+
+    private static string ShortHash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
 }
