@@ -17,14 +17,15 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
     private SourceShape? _shape;
     private SourceSql? _sql;
     private string? _relation;
+    private IReadOnlyDictionary<string, TypeHasher> _hashers = new Dictionary<string, TypeHasher>();
 
     public FingerprintSource Source { get; } = source;
 
     public async Task<SourceShape> DescribeAsync(CancellationToken cancellationToken)
     {
         if (_shape is not null) return _shape;
-        var (shape, sql, relation) = await session.RunAsync(c => DescribeAsync(c, cancellationToken), cancellationToken);
-        (_sql, _relation) = (sql, relation);
+        var (shape, sql, relation, hashers) = await session.RunAsync(c => DescribeAsync(c, cancellationToken), cancellationToken);
+        (_sql, _relation, _hashers) = (sql, relation, hashers);
         return _shape = shape;
     }
 
@@ -98,7 +99,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var shape = await DescribeAsync(cancellationToken);
         if (!shape.Locatable) throw new InvalidOperationException($"{Source.Name} has no key; its rows cannot be located");
         var sql = _sql!;
-        var text = $"SELECT {sql.KeyText}, {SourceSql.RowHash(plan)} FROM {sql.From}{sql.Where(range)}";
+        var text = $"SELECT {sql.KeyText}, {SourceSql.RowHash(plan, _hashers)} FROM {sql.From}{sql.Where(range)}";
         return await session.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(text, connection);
@@ -128,7 +129,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         if (!string.IsNullOrEmpty(blockFilter)) where = where.Length == 0 ? $" WHERE {blockFilter}" : $"{where} AND {blockFilter}";
         var text = $"""
             SELECT {bucket} AS b, count(*), (coalesce(sum(h), 0) % 18446744073709551616)::text
-            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan)} AS h FROM {sql.From}{where}) AS rows
+            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan, _hashers)} AS h FROM {sql.From}{where}) AS rows
             GROUP BY 1
             """;
         var found = await session.RunAsync(async connection =>
@@ -237,7 +238,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         }, cancellationToken);
     }
 
-    private async Task<(SourceShape, SourceSql, string?)> DescribeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private async Task<(SourceShape, SourceSql, string?, IReadOnlyDictionary<string, TypeHasher>)> DescribeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         string? relation = null;
         List<(string Name, string Type)> columns;
@@ -262,10 +263,13 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
                 throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"key column '{k}' is not a column of {Source.Name}",
                     $"its columns are {string.Join(", ", columns.Select(c => c.Name))}");
         var hashable = await HashableTypesAsync(connection, columns.Select(c => c.Type).Distinct(), cancellationToken);
-        var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashable.Contains(c.Type))).ToList();
+        var hashers = new Dictionary<string, TypeHasher>(StringComparer.Ordinal);
+        foreach (var type in hashable)
+            if (await TypeHashers.ResolveAsync(connection, type, cancellationToken) is { } hasher) hashers[type] = hasher;
+        var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashable.Contains(c.Type), hashers.GetValueOrDefault(c.Type)?.Function)).ToList();
         var from = relation is not null ? $"{relation} AS src" : $"({Source.Query}) AS src";
         var sql = new SourceSql(from, [.. key.Select(k => infos.First(c => c.Name == k))]);
-        return (new SourceShape(infos, key), sql, relation);
+        return (new SourceShape(infos, key), sql, relation, hashers);
     }
 
     private static async Task<List<(string, string)>> ColumnsAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)
@@ -307,8 +311,9 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         return key;
     }
 
-    /// <summary>Which types <c>hash_record_extended</c> can hash: probed with a NULL of each type (the lookup happens even
-    /// for NULL), inside a savepoint so a refusal does not end the snapshot's transaction.</summary>
+    /// <summary>Which types <c>hash_record_extended</c> can hash the same way in any database: probed with a NULL of each
+    /// type (the lookup happens even for NULL), inside a savepoint so a refusal does not end the snapshot's transaction;
+    /// enums and the types holding them are left out (<see cref="TypeHashers.HoldsEnumAsync"/>).</summary>
     private static async Task<HashSet<string>> HashableTypesAsync(NpgsqlConnection connection, IEnumerable<string> types, CancellationToken cancellationToken)
     {
         var hashable = new HashSet<string>(StringComparer.Ordinal);
@@ -318,7 +323,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
             try
             {
                 await probe.ExecuteNonQueryAsync(cancellationToken);
-                hashable.Add(type);
+                if (!await TypeHashers.HoldsEnumAsync(connection, type, cancellationToken)) hashable.Add(type);
                 await using var release = new NpgsqlCommand("RELEASE SAVEPOINT sluice_probe", connection);
                 await release.ExecuteNonQueryAsync(cancellationToken);
             }

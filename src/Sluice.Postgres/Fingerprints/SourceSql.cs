@@ -36,15 +36,28 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
     }
 
     /// <summary>
-    /// One 64-bit hash per row. <c>hash_record_extended</c> hashes each value with its type's own hash function, so
-    /// equal values hash equal (<c>1.0</c> and <c>1.00</c>, <c>-0.0</c> and <c>0.0</c>) while NULL and '' differ;
-    /// a type without one (json, point, ...) is hashed through its text form instead.
+    /// One 64-bit hash per row: each column hashed by its type's own function with the column's position as seed
+    /// (<see cref="TypeHashers"/>), NULL as the seed itself, the hashes combined by XOR; columns without a direct
+    /// function are hashed together by <c>hash_record_extended</c>. Equal values hash equal (<c>1.0</c> and
+    /// <c>1.00</c>, <c>-0.0</c> and <c>0.0</c>) while NULL and '' differ; a type without a hash function (json,
+    /// point, ...) is hashed through its text form. Both sides follow one <see cref="HashPlan"/>, so a column is
+    /// hashed directly only when both resolved the same function.
     /// </summary>
-    public static string RowHash(HashPlan plan)
+    public static string RowHash(HashPlan plan, IReadOnlyDictionary<string, TypeHasher> hashers)
     {
         if (plan.Columns.Count == 0) return "0::bigint";
-        var columns = plan.Columns.Select(c => c.Hashable ? Column(c.Name) : $"hashtextextended({Column(c.Name)}::text, 0)");
-        return $"hash_record_extended(ROW({string.Join(", ", columns)}), 0)";
+        var terms = new List<string>();
+        var together = new List<string>();
+        for (var i = 0; i < plan.Columns.Count; i++)
+        {
+            var (column, seed) = (plan.Columns[i], i + 1);
+            if (!column.Hashable) terms.Add($"coalesce(hashtextextended({Column(column.Name)}::text, {seed}), {seed})");
+            else if (column.Hasher is { } name && hashers.TryGetValue(column.Type, out var hasher) && hasher.Function == name)
+                terms.Add($"coalesce({hasher.Function}({Column(column.Name)}::{hasher.ArgumentType}, {seed}), {seed})");
+            else together.Add(Column(column.Name));
+        }
+        if (together.Count > 0) terms.Add($"hash_record_extended(ROW({string.Join(", ", together)}), 0)");
+        return terms.Count == 1 ? terms[0] : $"({string.Join(" # ", terms)})";
     }
 
     public static string Column(string name) => $"src.{Identifier(name)}";
