@@ -33,7 +33,9 @@ internal static class ClusterSettingsFile
             ("max_connections", "200"),
         };
         if (options.Ephemeral)
-            settings.AddRange([("fsync", "off"), ("synchronous_commit", "off"), ("full_page_writes", "off")]);
+            settings.AddRange([("fsync", "off"), ("synchronous_commit", "off"), ("full_page_writes", "off"),
+                // No replicas and no archive: a table filled in the transaction that created or truncated it writes no WAL.
+                ("wal_level", "minimal"), ("max_wal_senders", "0")]);
         settings.AddRange(options.Settings.Select(kv => (kv.Key, kv.Value)));
 
         var text = new StringBuilder("# Rewritten by Sluice before every start; put your own settings in postgresql.auto.conf (ALTER SYSTEM).\n");

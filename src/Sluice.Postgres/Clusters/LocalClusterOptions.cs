@@ -20,7 +20,8 @@ public sealed record LocalClusterOptions
     public int? PreferredPort { get; init; }
 
     /// <summary>Ephemeral clusters trade durability for speed: <c>fsync</c>, <c>synchronous_commit</c> and
-    /// <c>full_page_writes</c> off. A crash can lose their data, which is fine for data nobody keeps.</summary>
+    /// <c>full_page_writes</c> off, <c>wal_level</c> minimal (no replicas, no WAL for a table filled in the transaction
+    /// that truncated it). A crash can lose their data, which is fine for data nobody keeps.</summary>
     public bool Ephemeral { get; init; }
 
     public string Superuser { get; init; } = "postgres";

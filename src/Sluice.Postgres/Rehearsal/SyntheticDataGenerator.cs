@@ -10,8 +10,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// <summary>
 /// Fills a database whose schema already exists with rows that follow a <see cref="DataProfile"/>: parents before
 /// children, keys unique by construction, foreign keys with the profile's children-per-parent shape, values from
-/// most-common values and histograms, NULLs at the null fraction. Tables of one dependency level are generated and
-/// loaded in parallel, each with one binary COPY.
+/// most-common values and histograms, NULLs at the null fraction. The target's keys, indexes and foreign keys are set
+/// aside during the load and rebuilt after it (<see cref="DeferredStructure"/>), so every table loads with one binary
+/// COPY into a bare heap, several at once; the database is meant for the purpose (a rehearsal's ephemeral database).
 /// </summary>
 public static class SyntheticDataGenerator
 {
@@ -30,33 +31,54 @@ public static class SyntheticDataGenerator
         var profiled = plans.Sum(p => p.Source?.RowCount ?? 0);
         var scale = profiled * options.Scale > options.RowBudget ? (double)options.RowBudget / profiled : options.Scale;
         var byName = plans.ToDictionary(p => p.Table.QualifiedName, StringComparer.Ordinal);
-        var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
-        var loads = new List<SyntheticTableLoad>();
         var deferred = order.Deferred.Select(d => (d.Table.QualifiedName, d.Key.Name)).ToHashSet();
+        var degree = Math.Max(2, Environment.ProcessorCount);
+
+        DeferredStructure structure;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            structure = await DeferredStructure.SetAsideAsync(connection, [.. target.Tables.Select(t => PostgresProfiler.Qualified(t.Schema, t.Name))], cancellationToken);
+        }
+        var prepare = started.Elapsed;
+
+        // Levels are generated in order (children pick their keys from their parents' rows in memory); each table's
+        // COPY starts as soon as its rows exist, beside the generation of the next level.
+        var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
+        var copies = new List<Task<(SyntheticTableLoad Load, CopyWindow Window)>>();
+        using var connections = new SemaphoreSlim(degree);
         foreach (var level in order.Levels)
         {
             var parents = new Dictionary<string, GeneratedTable>(generated, StringComparer.Ordinal);
-            var results = await Task.WhenAll(level.Select(table => Task.Run(async () =>
+            var results = await Task.WhenAll(level.Select(table => Task.Run(() =>
             {
                 var plan = byName[table.QualifiedName];
                 var rows = (int)Math.Round((plan.Source?.RowCount ?? 0) * scale);
                 var clock = Stopwatch.StartNew();
                 var data = TableGenerator.Generate(plan, rows, parents, deferred, new Random(StableSeed(options.Seed, table.QualifiedName)));
-                var generate = clock.Elapsed;
-                clock.Restart();
-                await CopyAsync(connectionString, PostgresProfiler.Qualified(table.Schema, table.Name), data, cancellationToken);
-                return (data, load: new SyntheticTableLoad(table.QualifiedName, rows, plan.Source?.RowCount ?? 0, generate, clock.Elapsed));
+                return (table, plan, data, generate: clock.Elapsed);
             }, cancellationToken)));
-            foreach (var (data, load) in results)
+            foreach (var (table, plan, data, generate) in results)
             {
-                generated[load.Table] = data;
-                loads.Add(load);
+                generated[table.QualifiedName] = data;
+                copies.Add(LoadAsync(connectionString, PostgresProfiler.Qualified(table.Schema, table.Name), data, structure, connections, started, cancellationToken)
+                    .ContinueWith(copy => (new SyntheticTableLoad(table.QualifiedName, data.Rows, plan.Source?.RowCount ?? 0, generate, copy.Result.Duration), copy.Result),
+                        cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
             }
         }
+        var loaded = await Task.WhenAll(copies);
+        var copyStarted = loaded.Length == 0 ? started.Elapsed : loaded.Min(l => l.Window.Started);
+        var copyEnded = loaded.Length == 0 ? started.Elapsed : loaded.Max(l => l.Window.Ended);
         foreach (var key in order.Deferred)
             await SetDeferredAsync(connectionString, byName[key.Table.QualifiedName], key.Key, generated, options.Seed, cancellationToken);
+        await structure.RebuildForeignKeysAsync(connectionString, degree, cancellationToken);
+        var rebuild = started.Elapsed - copyEnded;
+        var finishClock = Stopwatch.StartNew();
         await FinishAsync(connectionString, cancellationToken);
-        return new SyntheticResult(scale, loads, started.Elapsed);
+        return new SyntheticResult(scale, [.. loaded.Select(l => l.Load)], started.Elapsed)
+        {
+            Prepare = prepare, CopyPhase = copyEnded - copyStarted, Rebuild = rebuild, Finish = finishClock.Elapsed, DeferredObjects = structure.Count,
+        };
     }
 
     // string.GetHashCode differs per process; the seed must not.
@@ -95,18 +117,54 @@ public static class SyntheticDataGenerator
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task CopyAsync(string connectionString, string table, GeneratedTable data, CancellationToken cancellationToken)
+    /// <summary>When one table's COPY ran, on the generator's clock.</summary>
+    private sealed record CopyWindow(TimeSpan Started, TimeSpan Ended)
     {
-        if (data.Rows == 0 || data.Columns.Count == 0) return;
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await CopyAsync(connection, table, data, cancellationToken);
+        public TimeSpan Duration => Ended - Started;
     }
 
-    private static async Task CopyAsync(NpgsqlConnection connection, string table, GeneratedTable data, CancellationToken cancellationToken)
+    /// <summary>Loads one table, then builds its keys and indexes on the same connection while other tables load.</summary>
+    private static async Task<CopyWindow> LoadAsync(string connectionString, string table, GeneratedTable data, DeferredStructure structure,
+        SemaphoreSlim connections, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        await connections.WaitAsync(cancellationToken);
+        try
+        {
+            var begun = clock.Elapsed;
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            // An empty table with nothing referencing it is truncated first: COPY FREEZE writes its rows already
+            // frozen (no hint-bit writes when the rebuild and ANALYZE read them), and with wal_level minimal the
+            // new file needs no WAL. A table that already holds rows only gets more.
+            var freeze = structure.Bare && await IsEmptyAsync(connection, table, cancellationToken);
+            if (freeze)
+            {
+                await using var truncate = new NpgsqlCommand($"TRUNCATE ONLY {table}", connection, transaction);
+                await truncate.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (data.Rows > 0 && data.Columns.Count > 0) await CopyAsync(connection, table, data, cancellationToken, freeze);
+            await transaction.CommitAsync(cancellationToken);
+            var window = new CopyWindow(begun, clock.Elapsed);
+            await structure.RebuildTableAsync(connection, table, cancellationToken);
+            return window;
+        }
+        finally
+        {
+            connections.Release();
+        }
+    }
+
+    private static async Task<bool> IsEmptyAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT NOT EXISTS (SELECT FROM ONLY {table})", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task CopyAsync(NpgsqlConnection connection, string table, GeneratedTable data, CancellationToken cancellationToken, bool freeze = false)
     {
         var columns = string.Join(", ", data.Columns.Select(c => Sql.Identifier(c.Name)));
-        await using var writer = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY{(freeze ? ", FREEZE" : "")})", cancellationToken);
         for (var row = 0; row < data.Rows; row++)
         {
             if (row % 16384 == 0) cancellationToken.ThrowIfCancellationRequested();

@@ -12,6 +12,22 @@ public sealed record SyntheticOptions(double Scale = 1.0, int Seed = 1, long Row
 /// <param name="Elapsed">Generation and load together.</param>
 public sealed record SyntheticResult(double Scale, IReadOnlyList<SyntheticTableLoad> Tables, TimeSpan Elapsed)
 {
+    /// <summary>Reading the target's schema and setting its keys, indexes and foreign keys aside.</summary>
+    public TimeSpan Prepare { get; init; }
+
+    /// <summary>From the first COPY's start to the last one's end (tables load concurrently).</summary>
+    public TimeSpan CopyPhase { get; init; }
+
+    /// <summary>From the last COPY's end until every key, index and foreign key set aside is back (a table's keys are
+    /// built right after its own COPY, so some of that work hides inside <see cref="CopyPhase"/>).</summary>
+    public TimeSpan Rebuild { get; init; }
+
+    /// <summary>Moving identity and serial sequences past the generated keys, and ANALYZE.</summary>
+    public TimeSpan Finish { get; init; }
+
+    /// <summary>How many keys, indexes and foreign keys were set aside and rebuilt.</summary>
+    public int DeferredObjects { get; init; }
+
     public long TotalRows => Tables.Sum(t => t.Rows);
 }
 

@@ -21,6 +21,15 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
                                   price numeric(10,2) NOT NULL, note text);
         """;
 
+    // The same tables without keys, indexes or foreign keys: what the generator COPYs into (it sets them aside).
+    private const string BareSchema = """
+        CREATE TABLE customers (id bigint NOT NULL, email text NOT NULL, segment text NOT NULL, score numeric(8,2), created_at timestamptz NOT NULL);
+        CREATE TABLE orders (id bigint NOT NULL, customer_id bigint NOT NULL, placed_at timestamptz NOT NULL,
+                             total numeric(12,2) NOT NULL CHECK (total >= 0), status text NOT NULL);
+        CREATE TABLE order_lines (id bigint NOT NULL, order_id bigint NOT NULL, quantity integer NOT NULL,
+                                  price numeric(10,2) NOT NULL, note text);
+        """;
+
     public string Name => "synthetic";
 
     public string Description => "1M synthetic rows in three FK-linked tables (100k/300k/600k): profile-driven generation + binary COPY vs a raw COPY of the same rows";
@@ -40,18 +49,29 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
         var profile = await PostgresProfiler.ReadAsync(source, new ProfileOptions("bench"), cancellationToken);
         var profiling = clock.Elapsed;
 
+        // The first fill in a process also pays for compiling its code (the JIT's first tiers run the COPY loop slower);
+        // it is reported, and the second fill, into another empty database, is the measurement.
+        var cold = await CreateDatabaseAsync(cluster, "bench_cold", cancellationToken);
+        await ExecuteAsync(cold, Schema, cancellationToken);
+        var first = await SyntheticDataGenerator.FillAsync(cold, profile, new SyntheticOptions(RowBudget: 100_000_000), cancellationToken);
         var synthetic = await CreateDatabaseAsync(cluster, "bench_synthetic", cancellationToken);
         await ExecuteAsync(synthetic, Schema, cancellationToken);
         var result = await SyntheticDataGenerator.FillAsync(synthetic, profile, new SyntheticOptions(RowBudget: 100_000_000), cancellationToken);
 
-        // The same rows, read back into typed arrays, then copied into an empty copy of the schema: COPY alone.
+        // The same rows, read back into typed arrays, then copied one table after another into bare tables like the
+        // ones the generator fills: COPY alone, no generation, no keys.
         var rows = await RowsInMemory.ReadAsync(synthetic, cancellationToken);
         var raw = await CreateDatabaseAsync(cluster, "bench_raw", cancellationToken);
-        await ExecuteAsync(raw, Schema, cancellationToken);
+        await ExecuteAsync(raw, BareSchema, cancellationToken);
         clock.Restart();
         await rows.CopyAsync(raw, cancellationToken);
         var rawCopy = clock.Elapsed;
-        await ExecuteAsync(raw, "ANALYZE", cancellationToken);
+        // And into the full schema, keys and foreign keys checked per row: what loading cost before keys were set aside.
+        var keyed = await CreateDatabaseAsync(cluster, "bench_keyed", cancellationToken);
+        await ExecuteAsync(keyed, Schema, cancellationToken);
+        clock.Restart();
+        await rows.CopyAsync(keyed, cancellationToken);
+        var keyedCopy = clock.Elapsed;
 
         output.WriteLine($"profile of {profile.TotalRows:N0} rows read in {profiling.TotalSeconds:F2} s (ANALYZE, counts, children-per-parent)");
         output.WriteLine();
@@ -62,10 +82,18 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
         output.WriteLine();
         output.WriteLine("| what | rows | time | rows/s |");
         output.WriteLine("|---|---:|---:|---:|");
-        output.WriteLine($"| generator: read target schema, generate, COPY, setval + ANALYZE | {result.TotalRows:N0} | {result.Elapsed.TotalSeconds:F2} s | {result.TotalRows / result.Elapsed.TotalSeconds:N0} |");
-        output.WriteLine($"| raw binary COPY of the same rows from memory | {rows.Count:N0} | {rawCopy.TotalSeconds:F2} s | {rows.Count / rawCopy.TotalSeconds:N0} |");
+        output.WriteLine($"| generator, first fill in the process (cold JIT) | {first.TotalRows:N0} | {first.Elapsed.TotalSeconds:F2} s | {first.TotalRows / first.Elapsed.TotalSeconds:N0} |");
+        output.WriteLine($"| generator: read target schema, generate, COPY, rebuild keys, setval + ANALYZE | {result.TotalRows:N0} | {result.Elapsed.TotalSeconds:F2} s | {result.TotalRows / result.Elapsed.TotalSeconds:N0} |");
+        output.WriteLine($"| generator's COPY phase (tables at once, keys set aside) | {result.TotalRows:N0} | {result.CopyPhase.TotalSeconds:F2} s | {result.TotalRows / result.CopyPhase.TotalSeconds:N0} |");
+        output.WriteLine($"| generator's rebuild of {result.DeferredObjects} keys, indexes and foreign keys, after the last COPY | - | {result.Rebuild.TotalSeconds:F2} s | - |");
+        output.WriteLine($"| generator's preparation (read the target schema, set keys aside) | - | {result.Prepare.TotalSeconds:F2} s | - |");
+        output.WriteLine($"| generator's finish (sequences, ANALYZE) | - | {result.Finish.TotalSeconds:F2} s | - |");
+        output.WriteLine($"| raw binary COPY of the same rows from memory into bare tables, one after another | {rows.Count:N0} | {rawCopy.TotalSeconds:F2} s | {rows.Count / rawCopy.TotalSeconds:N0} |");
+        output.WriteLine($"| raw binary COPY of the same rows into tables with keys and foreign keys in place | {rows.Count:N0} | {keyedCopy.TotalSeconds:F2} s | {rows.Count / keyedCopy.TotalSeconds:N0} |");
         output.WriteLine();
-        output.WriteLine($"generator / raw COPY: {result.Elapsed / rawCopy:F2}x");
+        output.WriteLine($"generator's COPY phase / raw COPY into bare tables: {result.CopyPhase / rawCopy:F2}x; whole generator / raw COPY: {result.Elapsed / rawCopy:F2}x");
+        output.WriteLine($"goal, 1M rows generated and loaded in <= 3 s: {(result.Elapsed.TotalSeconds <= 3 ? "met" : "NOT met")} ({result.Elapsed.TotalSeconds:F2} s); "
+            + $"goal, COPY phase >= 600k rows/s: {(result.TotalRows / result.CopyPhase.TotalSeconds >= 600_000 ? "met" : "NOT met")} ({result.TotalRows / result.CopyPhase.TotalSeconds:N0} rows/s)");
     }
 
     private static string Seed(int customers) => $"""
