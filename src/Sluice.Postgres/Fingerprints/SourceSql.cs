@@ -36,21 +36,22 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
     }
 
     /// <summary>
-    /// One 64-bit hash per row: each column hashed by its type's own function with the column's position as seed
+    /// One 64-bit hash per row: each column hashed by its type's own function, seeded by the column's name
     /// (<see cref="TypeHashers"/>), NULL as the seed itself, the hashes combined by XOR; columns without a direct
-    /// function are hashed together by <c>hash_record_extended</c>. Equal values hash equal (<c>1.0</c> and
-    /// <c>1.00</c>, <c>-0.0</c> and <c>0.0</c>) while NULL and '' differ; a type without a hash function (json,
-    /// point, ...) is hashed through its text form. Both sides follow one <see cref="HashPlan"/>, so a column is
-    /// hashed directly only when both resolved the same function.
+    /// function are hashed together by <c>hash_record_extended</c>, in name order. A row's hash therefore does not
+    /// depend on the order of the columns in the table (a column dropped and added back lands at the end). Equal values
+    /// hash equal (<c>1.0</c> and <c>1.00</c>, <c>-0.0</c> and <c>0.0</c>) while NULL and '' differ; a type without a
+    /// hash function (json, point, ...) is hashed through its text form. Both sides follow one <see cref="HashPlan"/>,
+    /// so a column is hashed directly only when both resolved the same function.
     /// </summary>
     public static string RowHash(HashPlan plan, IReadOnlyDictionary<string, TypeHasher> hashers)
     {
         if (plan.Columns.Count == 0) return "0::bigint";
         var terms = new List<string>();
         var together = new List<string>();
-        for (var i = 0; i < plan.Columns.Count; i++)
+        foreach (var column in plan.Columns.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            var (column, seed) = (plan.Columns[i], i + 1);
+            var seed = Seed(column.Name);
             if (!column.Hashable) terms.Add($"coalesce(hashtextextended({Column(column.Name)}::text, {seed}), {seed})");
             else if (column.Hasher is { } name && hashers.TryGetValue(column.Type, out var hasher) && hasher.Function == name)
                 terms.Add($"coalesce({hasher.Function}({Column(column.Name)}::{hasher.ArgumentType}, {seed}), {seed})");
@@ -58,6 +59,14 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
         }
         if (together.Count > 0) terms.Add($"hash_record_extended(ROW({string.Join(", ", together)}), 0)");
         return terms.Count == 1 ? terms[0] : $"({string.Join(" # ", terms)})";
+    }
+
+    // FNV-1a over the name's UTF-8 bytes, kept positive: a stable literal, the same in every process and on every server.
+    private static string Seed(string name)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(name)) hash = unchecked((hash ^ b) * 1099511628211UL);
+        return ((long)(hash >> 2)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public static string Column(string name) => $"src.{Identifier(name)}";

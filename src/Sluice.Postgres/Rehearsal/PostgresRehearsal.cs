@@ -27,13 +27,13 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
 
         var results = new List<PhaseRehearsal>();
-        var before = new List<(MigrationPlan Plan, MigrationPhase Phase, StateChecksum State)>();
+        var before = new List<(MigrationPlan Plan, MigrationPhase Phase, RehearsalState State)>();
         var forward = true;
         foreach (var plan in plans)
         {
             foreach (var phase in plan.Phases)
             {
-                var state = await ChecksumAsync(cancellationToken);
+                var state = await RehearsalState.TakeAsync(connectionString, cancellationToken);
                 before.Add((plan, phase, state));
                 var result = await ForwardAsync(database, plan, phase, cancellationToken);
                 results.Add(result);
@@ -55,7 +55,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
             }
             if (phase.Down is null) continue; // a backfill: its columns go with its expand's down
             if (!await TryRunAsync(plan, phase, phase.Down, "down", cancellationToken)) { reversible[(plan.Id, phase.Name)] = false; break; }
-            var differences = state.Differences(await ChecksumAsync(cancellationToken));
+            var differences = await state.ChangesAsync(cancellationToken);
             reversible[(plan.Id, phase.Name)] = differences.Count == 0;
             if (differences.Count > 0)
                 Add(FindingSeverity.Error, "not-reversible",
@@ -162,7 +162,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
 
     private async Task<bool?> ReapplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
-        var first = await ChecksumAsync(cancellationToken);
+        var first = await RehearsalState.TakeAsync(connectionString, cancellationToken);
         if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
         else
         {
@@ -178,7 +178,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
                 return false;
             }
         }
-        var differences = first.Differences(await ChecksumAsync(cancellationToken));
+        var differences = await first.ChangesAsync(cancellationToken);
         if (differences.Count == 0) return true;
         Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up?.FileName ?? phase.Name} a second time changed {string.Join("; ", differences.Take(5))}",
             plan, phase, phase.Up?.FileName, remedy: "write the phase so a repeat changes nothing (updates that compute from the old shape, not increments)");
@@ -212,12 +212,6 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
     }
 
     private TimeSpan Predict(TimeSpan measured) => scale <= 0 ? measured : TimeSpan.FromTicks((long)(measured.Ticks / scale));
-
-    private async Task<StateChecksum> ChecksumAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await StateChecksum.TakeAsync(connection, cancellationToken);
-    }
 
     private async Task<IReadOnlyList<(string Table, string Column)>> WorkloadTablesAsync(CancellationToken cancellationToken)
     {

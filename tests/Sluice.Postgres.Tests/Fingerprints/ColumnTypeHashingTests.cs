@@ -123,4 +123,29 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
         Assert.Equal("text", hashers["c_enum"]);
         Assert.Equal("text", hashers["c_enum_array"]);
     }
+
+    [Fact]
+    public async Task Column_order_does_not_matter_but_which_column_holds_a_value_does()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await postgres.CreateDatabaseAsync(ct);
+        // "reordered" holds the same values per column name in another column order (as after a column was dropped
+        // and added back); "swapped" holds the same values in the same positions, under each other's names.
+        await FingerprintShop.ExecuteAsync(database, """
+            CREATE TABLE original (id int PRIMARY KEY, a text, x text, b date, n numeric);
+            CREATE TABLE reordered (id int PRIMARY KEY, x text, n numeric, a text, b date);
+            CREATE TABLE swapped (id int PRIMARY KEY, x text, a text, b date, n numeric);
+            INSERT INTO original SELECT g, 'p' || g, 'q' || g, date '2026-01-01' + g, g / 4.0 FROM generate_series(1, 500) g;
+            INSERT INTO reordered SELECT id, x, n, a, b FROM original;
+            INSERT INTO swapped SELECT id, a, x, b, n FROM original;
+            """, ct);
+
+        var reordered = await PostgresFingerprints.DiffAsync(database.ConnectionString, FingerprintSource.Table("original"),
+            database.ConnectionString, FingerprintSource.Table("reordered"), ct);
+        var swapped = await PostgresFingerprints.DiffAsync(database.ConnectionString, FingerprintSource.Table("original"),
+            database.ConnectionString, FingerprintSource.Table("swapped"), ct);
+
+        Assert.True(reordered.AreEqual, string.Join("; ", reordered.Describe()));
+        Assert.Equal(500, swapped.Changed);
+    }
 }
