@@ -38,7 +38,7 @@ internal static class TypeHashers
         """;
 
     /// <summary>The direct hash function of <paramref name="type"/>, or null when its values must go through
-    /// <c>hash_record_extended</c> (date, boolean, bytea, arrays, enums: their functions take another SQL type).</summary>
+    /// <c>hash_record_extended</c> (date, boolean, bytea, arrays: their functions take another SQL type).</summary>
     public static async Task<TypeHasher?> ResolveAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
     {
         if (IsTimestampWithTimeZone(type)) return TimestampWithTimeZone;
