@@ -94,6 +94,15 @@ internal static class JournalSchema
         ALTER TABLE sluice.phases DROP CONSTRAINT phases_status_check,
             ADD CONSTRAINT phases_status_check CHECK (status IN ('pending', 'started', 'done', 'failed', 'reverted'));
         """,
+        // 4: the schema fingerprint before each plan's first change, so its rollback is verified.
+        """
+        CREATE TABLE sluice.schema_baselines (
+            plan_id  text PRIMARY KEY REFERENCES sluice.plans (plan_id),
+            taken_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            hash     text NOT NULL,
+            objects  jsonb NOT NULL
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

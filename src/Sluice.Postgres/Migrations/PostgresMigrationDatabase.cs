@@ -5,8 +5,8 @@ using Sluice.Migrations.Running;
 namespace Sluice.Postgres.Migrations;
 
 /// <summary>
-/// The PostgreSQL providers of a migration run for one target database (journal, lease, phases, backfills, pressure),
-/// sharing one connection pool. Dispose it to close the pool.
+/// The PostgreSQL providers of a migration run for one target database (journal, lease, phases, backfills, pressure,
+/// schema baselines), sharing one connection pool. Dispose it to close the pool.
 /// </summary>
 public sealed class PostgresMigrationDatabase : IAsyncDisposable
 {
@@ -25,7 +25,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresLeaseProvider(_dataSource, _leaseSessions, lease),
             new PostgresPhaseExecutor(_dataSource),
             new PostgresBackfillExecutor(_dataSource),
-            pressure ?? new PostgresBackfillPressure(_dataSource));
+            pressure ?? new PostgresBackfillPressure(_dataSource),
+            new PostgresSchemaBaselines(_dataSource, connectionString));
     }
 
     public MigrationProviders Providers { get; }

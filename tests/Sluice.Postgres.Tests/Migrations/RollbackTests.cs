@@ -51,6 +51,10 @@ public sealed class RollbackTests(PostgresFixture postgres)
         var events = await target.Providers.Journal.ReadEventsAsync(PlanId, ct);
         Assert.Equal(5, events.Count(e => e.Kind == JournalEventKind.PhaseReverted));
         Assert.Single(events, e => e.Kind == JournalEventKind.PlanReverted);
+        // Verified against the schema fingerprint taken before the first phase ran, which is then forgotten.
+        Assert.Contains(events, e => e.Kind == JournalEventKind.RollbackVerified && e.Message.StartsWith("schema verified: fingerprint ", StringComparison.Ordinal));
+        Assert.Contains("schema verified", rollback.Summary);
+        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
 
         var again = await target.Service().MigrateAsync(request, null, ct);
         Assert.All(again.Phases, p => Assert.Equal(PhaseOutcome.Applied, p.Outcome));
@@ -96,5 +100,59 @@ public sealed class RollbackTests(PostgresFixture postgres)
         Assert.Contains("snapshot", error.Remedy);
         Assert.Equal(schemaAfterMigrate, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
         Assert.All(await target.Providers.Journal.ReadPhasesAsync("0009_purge", ct), p => Assert.Equal(JournalStatus.Done, p.Status));
+    }
+
+    [Fact]
+    public async Task A_rollback_whose_down_leaves_a_function_behind_fails_and_names_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Sample();
+        var down = Path.Combine(plans.SampleFolder, "01_add_split_columns.down.sql");
+        File.WriteAllText(down, File.ReadAllText(down).Replace("DROP FUNCTION IF EXISTS shop_last_name(text);\n", "", StringComparison.Ordinal));
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        await target.Service().MigrateAsync(request, null, ct);
+
+        var error = await Assert.ThrowsAsync<SluiceException>(() => target.Service().RollbackAsync(request, null, ct));
+
+        Assert.Equal("SLU048", error.Code);
+        Assert.Contains("function shop_last_name(full_name text): added", error.Message);
+        // Every down ran and the journal says so; the baseline stays, so the failure can be checked again.
+        Assert.All(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct), p => Assert.Equal(JournalStatus.Reverted, p.Status));
+        Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, ct), e => e.Kind == JournalEventKind.RollbackDiffers);
+        Assert.Equal(1L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+    }
+
+    [Fact]
+    public async Task A_rollback_after_another_plan_changed_the_schema_is_not_blamed_for_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Sample();
+        var later = Path.Combine(plans.MigrationsFolder, "0002_add_loyalty");
+        Directory.CreateDirectory(later);
+        File.WriteAllText(Path.Combine(later, "plan.yaml"), """
+            id: 0002_add_loyalty
+            owner: team-shop
+            risk: low
+            description: a loyalty column
+            max_partial_state: 1h
+            phases:
+              - name: add_loyalty
+                kind: expand
+                up: up.sql
+                down: down.sql
+            """);
+        File.WriteAllText(Path.Combine(later, "up.sql"), "ALTER TABLE customers ADD COLUMN IF NOT EXISTS loyalty int;\n");
+        File.WriteAllText(Path.Combine(later, "down.sql"), "ALTER TABLE customers DROP COLUMN IF EXISTS loyalty;\n");
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        await target.Service().MigrateAsync(request, null, ct);
+
+        var rollback = await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct);
+
+        Assert.Contains("schema not verified: plan(s) 0002_add_loyalty changed it after this plan started", rollback.Summary);
+        Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, ct), e => e.Kind == JournalEventKind.RollbackUnverified);
     }
 }

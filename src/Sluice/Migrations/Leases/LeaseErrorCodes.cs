@@ -11,4 +11,5 @@ public static class LeaseErrorCodes
     public const string PhaseFailed = "SLU045";
     public const string LeaseLost = "SLU046";
     public const string Irreversible = "SLU047";
+    public const string RollbackLeftChanges = "SLU048";
 }

@@ -5,9 +5,11 @@ using Sluice.Migrations.Leases;
 namespace Sluice.Migrations.Running;
 
 /// <summary>The database side of a run, one provider per concern; Sluice.Postgres builds them for a connection string.</summary>
+/// <param name="Baselines">Schema fingerprints taken before each plan, so a rollback is verified; null skips that.</param>
 public sealed record MigrationProviders(
     IMigrationJournal Journal,
     ILeaseProvider Leases,
     IPhaseExecutor Phases,
     IBackfillExecutor Backfills,
-    IBackfillPressureSource Pressure);
+    IBackfillPressureSource Pressure,
+    ISchemaBaselines? Baselines = null);

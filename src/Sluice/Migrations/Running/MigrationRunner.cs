@@ -82,8 +82,31 @@ public sealed class MigrationRunner
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), token);
             run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted"));
-            return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s))");
+            var check = await VerifyRollbackAsync(plan, by, run, token);
+            return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
+
+    /// <summary>Compares the schema after a rollback with its fingerprint from before the plan's first phase: a down
+    /// that leaves a column, index or function behind fails the rollback, naming what differs.</summary>
+    /// <returns>A clause for the result's message.</returns>
+    private async Task<string> VerifyRollbackAsync(MigrationPlan plan, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    {
+        if (_providers.Baselines is not { } baselines) return "";
+        var check = await baselines.CheckAsync(plan.Id, cancellationToken);
+        if (check.Restored == false)
+        {
+            var changes = string.Join("; ", check.Changes.Take(10).Select(c => c.ToString())) + (check.Changes.Count > 10 ? "; ..." : "");
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}: {changes}", by), cancellationToken);
+            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLeftChanges,
+                $"plan '{plan.Id}' was rolled back but the schema is not the one before it ran: {changes}",
+                "a down script leaves these behind: fix it in a new plan, or restore the verified snapshot taken before the plan", plan.PlanFile);
+        }
+        await Journal.RecordEventAsync(new JournalEvent(check.Restored == true ? JournalEventKind.RollbackVerified : JournalEventKind.RollbackUnverified,
+            plan.Id, null, check.Detail, by), cancellationToken);
+        run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, check.Detail));
+        if (check.Restored == true) await baselines.ForgetAsync(plan.Id, cancellationToken);
+        return $"; {check.Detail}";
+    }
 
     /// <summary>Runs <paramref name="work"/> holding the environment's lease (the caller's, or one taken here), and
     /// turns a lost lease into a clear failure.</summary>
@@ -127,6 +150,7 @@ public sealed class MigrationRunner
         run.Report(new MigrationProgress(MigrationStep.PlanStarted, plan.Id, null, $"{plan.Phases.Count} phases, risk {plan.Risk.ToString().ToLowerInvariant()}"));
         // Only the latest done phase is re-verified: earlier ones were superseded by later ones (a contract removes
         // what an expand's verify looks for), so their checks no longer describe the database.
+        var untouched = recorded.Values.All(r => r.Status is JournalStatus.Pending or JournalStatus.Reverted);
         var latestDone = plan.Phases.Select((p, i) => (p, i))
             .LastOrDefault(x => recorded.TryGetValue(x.p.Name, out var r) && r.Status == JournalStatus.Done, (null!, -1)).i;
         foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
@@ -143,6 +167,13 @@ public sealed class MigrationRunner
             {
                 await PauseAsync(plan, phase, by, run, cancellationToken);
                 return false;
+            }
+            // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
+            // that already changed it.
+            if (untouched && _providers.Baselines is { } baselines)
+            {
+                await baselines.RecordAsync(plan.Id, cancellationToken);
+                untouched = false;
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Started, cancellationToken);
             var started = _time.GetTimestamp();
