@@ -45,6 +45,30 @@ public sealed class LocalEnvironmentTests
     }
 
     [Fact]
+    public async Task A_checkout_the_server_account_cannot_reach_keeps_its_data_outside_and_removing_it_leaves_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var home = new TempFolder("sluice-home");
+        File.SetUnixFileMode(home.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); // a 0700 home
+        var repository = Path.Combine(home.Path, "repo");
+        Directory.CreateDirectory(repository);
+        var options = new LocalEnvironmentOptions(repository);
+        var toolchain = await Machine.ToolchainAsync(ct);
+        try
+        {
+            await new LocalEnvironment(options, toolchain).ProvisionAsync(ct);
+            Assert.Equal(Path.Combine(options.FallbackFolder, "data"), options.ResolvedDataDirectory);
+            Assert.True(File.Exists(Path.Combine(options.ResolvedDataDirectory, "PG_VERSION")));
+        }
+        finally
+        {
+            await new LocalEnvironment(options, toolchain).TeardownAsync(TeardownScope.Remove, CancellationToken.None);
+        }
+        Assert.False(Directory.Exists(options.FallbackFolder));
+        Assert.False(File.Exists(options.StateFile));
+    }
+
+    [Fact]
     public async Task The_resolver_gives_the_embedded_local_default_and_connection_environments()
     {
         var ct = TestContext.Current.CancellationToken;

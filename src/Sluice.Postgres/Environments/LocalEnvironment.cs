@@ -26,7 +26,8 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
     public async Task ProvisionAsync(CancellationToken cancellationToken) => await ProvisionedClusterAsync(cancellationToken);
 
     /// <summary><see cref="TeardownScope.Stop"/> stops the server and keeps its data; <see cref="TeardownScope.Remove"/>
-    /// also deletes the data folder and the recorded state.</summary>
+    /// also deletes the data folder (and the folder outside the checkout Sluice made for it, when empty) and the
+    /// recorded state.</summary>
     public async Task TeardownAsync(TeardownScope scope, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -40,6 +41,8 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
             {
                 await cluster.RemoveAsync(cancellationToken);
                 File.Delete(options.StateFile);
+                if (Directory.Exists(options.FallbackFolder) && !Directory.EnumerateFileSystemEntries(options.FallbackFolder).Any())
+                    Directory.Delete(options.FallbackFolder);
             }
             else
             {

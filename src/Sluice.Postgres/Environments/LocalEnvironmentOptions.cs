@@ -30,7 +30,11 @@ public sealed record LocalEnvironmentOptions(string RepositoryRoot)
         ? Path.GetFullPath(DataDirectory, Path.GetFullPath(RepositoryRoot))
         : OthersCanTraverse(StateDirectory)
             ? Path.Combine(StateDirectory, "data")
-            : Path.Combine(Path.GetTempPath() == "/tmp/" ? "/var/tmp" : Path.GetTempPath(), $"sluice-{ShortHash(StateDirectory)}", "data");
+            : Path.Combine(FallbackFolder, "data");
+
+    /// <summary>The folder Sluice makes outside the checkout when the server's account cannot reach into it; removed
+    /// with the cluster.</summary>
+    public string FallbackFolder => Path.Combine(Path.GetTempPath() == "/tmp/" ? "/var/tmp" : Path.GetTempPath(), $"sluice-{ShortHash(StateDirectory)}");
 
     private static bool OthersCanTraverse(string folder)
     {
