@@ -32,10 +32,11 @@ internal sealed class DeferredStructure
     /// <param name="DropSql">The statement that drops it.</param>
     /// <param name="Name">The constraint or index, for messages.</param>
     /// <param name="Sql">The statement that rebuilds it.</param>
-    private sealed record Definition(string Table, string DropSql, string Name, string Sql);
+    /// <param name="OnTable">The table it belongs to as PostgreSQL prints it, for messages.</param>
+    private sealed record Definition(string Table, string DropSql, string Name, string Sql, string OnTable);
 
     // Each row: kind (p, u, f, i), the caller's name of the table it belongs to (for a foreign key from a table outside
-    // the load, the referenced one), drop statement, name, rebuild statement.
+    // the load, the referenced one), drop statement, name, rebuild statement, the table as PostgreSQL prints it.
     private const string ReadSql = """
         WITH given AS (SELECT g.name, g.name::regclass::oid AS oid FROM unnest($1::text[]) AS g(name))
         SELECT c.contype::text, coalesce(own.name, referenced.name),
@@ -43,7 +44,8 @@ internal sealed class DeferredStructure
                format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname,
                       regexp_replace(pg_get_constraintdef(c.oid), '((?: NOT)? DEFERRABLE.*)?$',
                           coalesce(' WITH (' || array_to_string(ic.reloptions, ', ') || ')', '')
-                          || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ts.spcname), '') || '\1'))
+                          || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ts.spcname), '') || '\1')),
+               c.conrelid::regclass::text
         FROM pg_constraint c
         LEFT JOIN given own ON own.oid = c.conrelid
         LEFT JOIN given referenced ON referenced.oid = c.confrelid
@@ -51,7 +53,8 @@ internal sealed class DeferredStructure
         LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace AND ic.reltablespace <> 0
         WHERE c.contype IN ('p', 'u', 'f') AND (own.oid IS NOT NULL OR (c.contype = 'f' AND referenced.oid IS NOT NULL))
         UNION ALL
-        SELECT 'i', own.name, format('DROP INDEX %s', i.indexrelid::regclass), i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        SELECT 'i', own.name, format('DROP INDEX %s', i.indexrelid::regclass), i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),
+               i.indrelid::regclass::text
         FROM pg_index i JOIN given own ON own.oid = i.indrelid
         WHERE NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))
         ORDER BY 1, 2, 4
@@ -78,7 +81,7 @@ internal sealed class DeferredStructure
         await using (var read = new NpgsqlCommand(ReadSql, connection) { Parameters = { new() { Value = tables.ToArray() } } })
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                all.Add((reader.GetString(0)[0], new Definition(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))));
+                all.Add((reader.GetString(0)[0], new Definition(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))));
         // Keys before the other indexes of their table; foreign keys dropped first, since they depend on the keys.
         var byTable = all.Where(d => d.Kind != 'f').OrderBy(d => d.Kind == 'i').Select(d => d.Definition)
             .GroupBy(d => d.Table, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<Definition>)[.. g], StringComparer.Ordinal);
@@ -144,7 +147,7 @@ internal sealed class DeferredStructure
         catch (PostgresException e)
         {
             throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
-                $"synthetic rows break {definition.Name} on {definition.Table}: {e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}",
+                $"synthetic rows break {definition.Name} on {definition.OnTable}: {e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}",
                 "report the case with the profile and the schema: the generator should never produce such rows", inner: e);
         }
     }

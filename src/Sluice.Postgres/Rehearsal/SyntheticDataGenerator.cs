@@ -46,7 +46,8 @@ public static class SyntheticDataGenerator
         // COPY starts as soon as its rows exist, beside the generation of the next level.
         var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
         var copies = new List<Task<(SyntheticTableLoad Load, CopyWindow Window)>>();
-        using var connections = new SemaphoreSlim(degree);
+        // Not disposed: after a failure, loads still running release it on their way out.
+        var connections = new SemaphoreSlim(degree);
         foreach (var level in order.Levels)
         {
             var parents = new Dictionary<string, GeneratedTable>(generated, StringComparer.Ordinal);
@@ -61,9 +62,7 @@ public static class SyntheticDataGenerator
             foreach (var (table, plan, data, generate) in results)
             {
                 generated[table.QualifiedName] = data;
-                copies.Add(LoadAsync(connectionString, PostgresProfiler.Qualified(table.Schema, table.Name), data, structure, connections, started, cancellationToken)
-                    .ContinueWith(copy => (new SyntheticTableLoad(table.QualifiedName, data.Rows, plan.Source?.RowCount ?? 0, generate, copy.Result.Duration), copy.Result),
-                        cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default));
+                copies.Add(LoadAsync(connectionString, table, plan, data, generate, structure, connections, started, cancellationToken));
             }
         }
         var loaded = await Task.WhenAll(copies);
@@ -124,9 +123,10 @@ public static class SyntheticDataGenerator
     }
 
     /// <summary>Loads one table, then builds its keys and indexes on the same connection while other tables load.</summary>
-    private static async Task<CopyWindow> LoadAsync(string connectionString, string table, GeneratedTable data, DeferredStructure structure,
-        SemaphoreSlim connections, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task<(SyntheticTableLoad Load, CopyWindow Window)> LoadAsync(string connectionString, TableProfile profile, TablePlan plan,
+        GeneratedTable data, TimeSpan generate, DeferredStructure structure, SemaphoreSlim connections, Stopwatch clock, CancellationToken cancellationToken)
     {
+        var table = PostgresProfiler.Qualified(profile.Schema, profile.Name);
         await connections.WaitAsync(cancellationToken);
         try
         {
@@ -147,7 +147,7 @@ public static class SyntheticDataGenerator
             await transaction.CommitAsync(cancellationToken);
             var window = new CopyWindow(begun, clock.Elapsed);
             await structure.RebuildTableAsync(connection, table, cancellationToken);
-            return window;
+            return (new SyntheticTableLoad(profile.QualifiedName, data.Rows, plan.Source?.RowCount ?? 0, generate, window.Duration), window);
         }
         finally
         {

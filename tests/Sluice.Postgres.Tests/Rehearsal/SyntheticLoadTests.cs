@@ -75,4 +75,27 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
         // The identity continues after the generated keys.
         await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO customers (email, created_at) VALUES ('new@example.com', now())", ct);
     }
+
+    [Fact]
+    public async Task A_key_the_rows_break_when_it_is_rebuilt_is_named()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // A unique index over an expression: the profile cannot describe it, so the generator does not honour it, and
+        // its rebuild after the load finds duplicates. The error names the index rather than failing somewhere in a COPY.
+        const string schema = """
+            CREATE TABLE accounts (id bigint PRIMARY KEY, region text NOT NULL);
+            CREATE UNIQUE INDEX accounts_one_per_region ON accounts (length(region));
+            """;
+        await using var original = await postgres.CreateDatabaseAsync(ct);
+        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, schema + "INSERT INTO accounts SELECT g, repeat('r', g) FROM generate_series(1, 50) g;", ct);
+        var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
+        await using var synthetic = await postgres.CreateDatabaseAsync(ct);
+        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, schema, ct);
+
+        var error = await Assert.ThrowsAsync<Sluice.Errors.SluiceException>(() =>
+            SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Scale: 4, Seed: 2), ct));
+
+        Assert.Equal("SLU062", error.Code);
+        Assert.Contains("synthetic rows break accounts_one_per_region on accounts: could not create unique index", error.Message);
+    }
 }
