@@ -17,6 +17,7 @@ internal sealed class DeferredStructure
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyList<Definition>> _byTable;
     private readonly IReadOnlyList<Definition> _foreignKeys;
+    private readonly HashSet<string> _rebuilt = new(StringComparer.Ordinal);
 
     private DeferredStructure(IReadOnlyDictionary<string, IReadOnlyList<Definition>> byTable, IReadOnlyList<Definition> foreignKeys, bool bare) =>
         (_byTable, _foreignKeys, Bare) = (byTable, foreignKeys, bare);
@@ -109,15 +110,25 @@ internal sealed class DeferredStructure
     public async Task RebuildTableAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
     {
         if (!_byTable.TryGetValue(table, out var definitions)) return;
+        lock (_rebuilt)
+            if (!_rebuilt.Add(table)) return;
         await using (var settings = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
         foreach (var definition in definitions) await RunAsync(connection, definition, cancellationToken);
     }
 
-    /// <summary>Adds the foreign keys back, spread over <paramref name="degree"/> connections; each is validated by one
-    /// query (a NOT VALID one stays not validated). Every table's keys must be rebuilt first.</summary>
-    public async Task RebuildForeignKeysAsync(string connectionString, int degree, CancellationToken cancellationToken)
+    /// <summary>Builds the keys of any table not rebuilt yet, then adds the foreign keys back, spread over
+    /// <paramref name="degree"/> connections; each is validated by one query (a NOT VALID one stays not validated).</summary>
+    public async Task RebuildRestAsync(string connectionString, int degree, CancellationToken cancellationToken)
     {
+        List<string> left;
+        lock (_rebuilt) left = [.. _byTable.Keys.Where(t => !_rebuilt.Contains(t))];
+        if (left.Count > 0)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            foreach (var table in left) await RebuildTableAsync(connection, table, cancellationToken);
+        }
         var queue = new Queue<Definition>(_foreignKeys);
         var workers = Enumerable.Range(0, Math.Min(degree, queue.Count)).Select(_ => Task.Run(async () =>
         {

@@ -148,9 +148,9 @@ public sealed class MigrationRunner
         await Journal.RecordPlanAsync(plan, by, cancellationToken);
         var recorded = (await Journal.ReadPhasesAsync(plan.Id, cancellationToken)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
         run.Report(new MigrationProgress(MigrationStep.PlanStarted, plan.Id, null, $"{plan.Phases.Count} phases, risk {plan.Risk.ToString().ToLowerInvariant()}"));
+        var untouched = recorded.Values.All(r => r.Status is JournalStatus.Pending or JournalStatus.Reverted);
         // Only the latest done phase is re-verified: earlier ones were superseded by later ones (a contract removes
         // what an expand's verify looks for), so their checks no longer describe the database.
-        var untouched = recorded.Values.All(r => r.Status is JournalStatus.Pending or JournalStatus.Reverted);
         var latestDone = plan.Phases.Select((p, i) => (p, i))
             .LastOrDefault(x => recorded.TryGetValue(x.p.Name, out var r) && r.Status == JournalStatus.Done, (null!, -1)).i;
         foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
