@@ -14,9 +14,9 @@ internal sealed record TypeHasher(string Function, string ArgumentType);
 /// </summary>
 internal static class TypeHashers
 {
-    // The argument type is named by its catalog name: "character" would cast to char(1), "bpchar" keeps every
-    // character. An exact operator class first; else one the type is binary-coercible to, the category's preferred type first
+    // An exact operator class first; else one the type is binary-coercible to, the category's preferred type first
     // (varchar hashes as text, never as bpchar, which would ignore trailing spaces). Domains hash as their base type.
+    // The argument type is named by its catalog name: "character" would cast to char(1), "bpchar" keeps every character.
     private const string Sql = """
         WITH RECURSIVE chain(oid, base) AS (
             SELECT t.oid, t.typbasetype FROM pg_type t WHERE t.oid = $1::regtype
