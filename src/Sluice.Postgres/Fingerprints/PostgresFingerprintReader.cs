@@ -269,7 +269,8 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashable.Contains(c.Type), hashers.GetValueOrDefault(c.Type)?.Function)).ToList();
         var from = relation is not null ? $"{relation} AS src" : $"({Source.Query}) AS src";
         var sql = new SourceSql(from, [.. key.Select(k => infos.First(c => c.Name == k))]);
-        return (new SourceShape(infos, key), sql, relation, hashers);
+        var byFunction = hashers.Values.DistinctBy(h => h.Function).ToDictionary(h => h.Function, StringComparer.Ordinal);
+        return (new SourceShape(infos, key), sql, relation, byFunction);
     }
 
     private static async Task<List<(string, string)>> ColumnsAsync(NpgsqlConnection connection, string relation, CancellationToken cancellationToken)

@@ -44,6 +44,8 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
     /// hash function (json, point, ...) is hashed through its text form. Both sides follow one <see cref="HashPlan"/>,
     /// so a column is hashed directly only when both resolved the same function.
     /// </summary>
+    /// <param name="hashers">This side's direct hash functions by name: the plan names the function, and each side
+    /// looks it up by that name, not by its own spelling of the column's type (numeric(10,2) on one side, numeric on the other).</param>
     public static string RowHash(HashPlan plan, IReadOnlyDictionary<string, TypeHasher> hashers)
     {
         if (plan.Columns.Count == 0) return "0::bigint";
@@ -53,7 +55,7 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
         {
             var seed = Seed(column.Name);
             if (!column.Hashable) terms.Add($"coalesce(hashtextextended({Column(column.Name)}::text, {seed}), {seed})");
-            else if (column.Hasher is { } name && hashers.TryGetValue(column.Type, out var hasher) && hasher.Function == name)
+            else if (column.Hasher is { } name && hashers.TryGetValue(name, out var hasher))
                 terms.Add($"coalesce({hasher.Function}({Column(column.Name)}::{hasher.ArgumentType}, {seed}), {seed})");
             else together.Add(Column(column.Name));
         }

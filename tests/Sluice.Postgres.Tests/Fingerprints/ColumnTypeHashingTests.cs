@@ -148,4 +148,19 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
         Assert.True(reordered.AreEqual, string.Join("; ", reordered.Describe()));
         Assert.Equal(500, swapped.Changed);
     }
+
+    [Fact]
+    public async Task A_table_and_a_query_over_it_compare_equal_though_the_query_drops_type_modifiers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (source, target) = await PairAsync("", ct);
+        await using var _ = source;
+        await using var __ = target;
+
+        // The table's columns are numeric(10,2), varchar(10), char(4); the query's are numeric, varchar, bpchar.
+        var diff = await PostgresFingerprints.DiffAsync(source.ConnectionString, FingerprintSource.Table("kinds"),
+            target.ConnectionString, FingerprintSource.FromQuery("kinds as a query", "SELECT * FROM kinds", "id"), ct);
+
+        Assert.True(diff.AreEqual, string.Join("; ", diff.Describe()));
+    }
 }
