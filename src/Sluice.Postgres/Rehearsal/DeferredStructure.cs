@@ -117,19 +117,23 @@ internal sealed class DeferredStructure
         foreach (var definition in definitions) await RunAsync(connection, definition, cancellationToken);
     }
 
-    /// <summary>Builds the keys of any table not rebuilt yet, then adds the foreign keys back, spread over
-    /// <paramref name="degree"/> connections; each is validated by one query (a NOT VALID one stays not validated).</summary>
+    /// <summary>Builds the keys of any table not rebuilt yet, then adds the foreign keys back: all NOT VALID on one
+    /// connection (catalog changes only), then each validated by one query, spread over <paramref name="degree"/>
+    /// connections. Adding two foreign keys of a cycle at once would deadlock (each locks both tables); validations do
+    /// not conflict. A foreign key that was NOT VALID before stays so.</summary>
     public async Task RebuildRestAsync(string connectionString, int degree, CancellationToken cancellationToken)
     {
         List<string> left;
         lock (_rebuilt) left = [.. _byTable.Keys.Where(t => !_rebuilt.Contains(t))];
-        if (left.Count > 0)
+        await using (var connection = new NpgsqlConnection(connectionString))
         {
-            await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             foreach (var table in left) await RebuildTableAsync(connection, table, cancellationToken);
+            foreach (var key in _foreignKeys)
+                await RunAsync(connection, key with { Sql = key.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal) ? key.Sql : key.Sql + " NOT VALID" }, cancellationToken);
         }
-        var queue = new Queue<Definition>(_foreignKeys);
+        var queue = new Queue<Definition>(_foreignKeys.Where(k => !k.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal))
+            .Select(k => k with { Sql = $"ALTER TABLE {k.OnTable} VALIDATE CONSTRAINT {Databases.Sql.Identifier(k.Name)}" }));
         var workers = Enumerable.Range(0, Math.Min(degree, queue.Count)).Select(_ => Task.Run(async () =>
         {
             await using var connection = new NpgsqlConnection(connectionString);
@@ -155,7 +159,7 @@ internal sealed class DeferredStructure
             await using var command = new NpgsqlCommand(definition.Sql, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException e)
+        catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal)) // integrity constraint violation
         {
             throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
                 $"synthetic rows break {definition.Name} on {definition.OnTable}: {e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}",

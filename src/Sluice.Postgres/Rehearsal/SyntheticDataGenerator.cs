@@ -64,6 +64,9 @@ public static class SyntheticDataGenerator
                 generated[table.QualifiedName] = data;
                 copies.Add(LoadAsync(connectionString, table, plan, data, generate, structure, connections, started, cancellationToken));
             }
+            // With the foreign keys still in place (they could not be set aside), a child's COPY checks its parents'
+            // rows, which must be committed first.
+            if (!structure.Bare) await Task.WhenAll(copies);
         }
         var loaded = await Task.WhenAll(copies);
         var copyStarted = loaded.Length == 0 ? started.Elapsed : loaded.Min(l => l.Window.Started);
