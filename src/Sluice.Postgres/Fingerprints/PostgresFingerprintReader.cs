@@ -314,7 +314,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
 
     /// <summary>Which types <c>hash_record_extended</c> can hash the same way in any database: probed with a NULL of each
     /// type (the lookup happens even for NULL), inside a savepoint so a refusal does not end the snapshot's transaction;
-    /// enums and the types holding them are left out (<see cref="TypeHashers.HoldsEnumAsync"/>).</summary>
+    /// enums, reg* types and the types holding them are left out (<see cref="TypeHashers.HashesLocalOidsAsync"/>).</summary>
     private static async Task<HashSet<string>> HashableTypesAsync(NpgsqlConnection connection, IEnumerable<string> types, CancellationToken cancellationToken)
     {
         var hashable = new HashSet<string>(StringComparer.Ordinal);
@@ -324,7 +324,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
             try
             {
                 await probe.ExecuteNonQueryAsync(cancellationToken);
-                if (!await TypeHashers.HoldsEnumAsync(connection, type, cancellationToken)) hashable.Add(type);
+                if (!await TypeHashers.HashesLocalOidsAsync(connection, type, cancellationToken)) hashable.Add(type);
                 await using var release = new NpgsqlCommand("RELEASE SAVEPOINT sluice_probe", connection);
                 await release.ExecuteNonQueryAsync(cancellationToken);
             }

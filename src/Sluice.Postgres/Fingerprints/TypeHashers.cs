@@ -48,10 +48,10 @@ internal static class TypeHashers
         return new TypeHasher(reader.GetString(0), reader.GetString(1));
     }
 
-    // An enum's hash function hashes the label's OID, which differs between two databases holding the same labels
-    // (a restored dump, a rebuilt rehearsal). A type that is or holds an enum (array, domain, range, composite) hashes
-    // through its text form instead.
-    private const string HoldsEnumSql = """
+    // An enum's hash function hashes the label's OID, and a reg* value (regclass, regtype, ...) is an OID: both differ
+    // between two databases holding the same data (a restored dump, a rebuilt rehearsal). A type that is or holds one
+    // (array, domain, range, multirange, composite) hashes through its text form instead.
+    private const string LocalOidsSql = """
         WITH RECURSIVE parts(oid) AS (
             SELECT $1::regtype::oid
             UNION
@@ -60,16 +60,18 @@ internal static class TypeHashers
                 SELECT t.typelem WHERE t.typelem <> 0 AND t.typsubscript = 'array_subscript_handler'::regproc
                 UNION ALL SELECT t.typbasetype WHERE t.typbasetype <> 0
                 UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE r.rngtypid = t.oid
+                UNION ALL SELECT r.rngtypid FROM pg_range r WHERE r.rngmultitypid = t.oid
                 UNION ALL SELECT a.atttypid FROM pg_attribute a WHERE t.typrelid <> 0 AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
             ) AS sub(part))
-        SELECT EXISTS (SELECT FROM parts p JOIN pg_type t ON t.oid = p.oid WHERE t.typtype = 'e')
+        SELECT EXISTS (SELECT FROM parts p JOIN pg_type t ON t.oid = p.oid
+                       WHERE t.typtype = 'e' OR (t.typnamespace = 'pg_catalog'::regnamespace AND t.typname LIKE 'reg%'))
         """;
 
-    /// <summary>Whether values of <paramref name="type"/> hash by OIDs local to one database (enums, and types that
-    /// hold them), so the same data in two databases would hash differently.</summary>
-    public static async Task<bool> HoldsEnumAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
+    /// <summary>Whether values of <paramref name="type"/> hash by OIDs local to one database (enums, reg* types, and
+    /// types that hold them), so the same data in two databases would hash differently.</summary>
+    public static async Task<bool> HashesLocalOidsAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(HoldsEnumSql, connection) { Parameters = { new() { Value = type } } };
+        await using var command = new NpgsqlCommand(LocalOidsSql, connection) { Parameters = { new() { Value = type } } };
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
