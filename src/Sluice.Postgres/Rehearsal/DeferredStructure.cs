@@ -34,10 +34,14 @@ internal sealed class DeferredStructure
     /// <param name="Name">The constraint or index, for messages.</param>
     /// <param name="Sql">The statement that rebuilds it.</param>
     /// <param name="OnTable">The table it belongs to as PostgreSQL prints it, for messages.</param>
-    private sealed record Definition(string Table, string DropSql, string Name, string Sql, string OnTable);
+    /// <param name="After">Statements that restore what the definition leaves out (clustering, replica identity,
+    /// comments); empty when there is nothing.</param>
+    private sealed record Definition(string Table, string DropSql, string Name, string Sql, string OnTable, string After);
 
     // Each row: kind (p, u, f, i), the caller's name of the table it belongs to (for a foreign key from a table outside
-    // the load, the referenced one), drop statement, name, rebuild statement, the table as PostgreSQL prints it.
+    // the load, the referenced one), drop statement, name, rebuild statement, the table as PostgreSQL prints it, and
+    // what goes with the object beyond its definition (CLUSTER ON, REPLICA IDENTITY USING INDEX, comments; || with a
+    // NULL comment or index gives NULL, which concat_ws leaves out).
     private const string ReadSql = """
         WITH given AS (SELECT g.name, g.name::regclass::oid AS oid FROM unnest($1::text[]) AS g(name))
         SELECT c.contype::text, coalesce(own.name, referenced.name),
@@ -46,16 +50,26 @@ internal sealed class DeferredStructure
                       regexp_replace(pg_get_constraintdef(c.oid), '((?: NOT)? DEFERRABLE.*)?$',
                           coalesce(' WITH (' || array_to_string(ic.reloptions, ', ') || ')', '')
                           || coalesce(' USING INDEX TABLESPACE ' || quote_ident(ts.spcname), '') || '\1')),
-               c.conrelid::regclass::text
+               c.conrelid::regclass::text,
+               concat_ws(E';\n',
+                   CASE WHEN ix.indisclustered THEN format('ALTER TABLE %s CLUSTER ON %s', c.conrelid::regclass, ix.indexrelid::regclass) END,
+                   CASE WHEN ix.indisreplident THEN format('ALTER TABLE %s REPLICA IDENTITY USING INDEX %s', c.conrelid::regclass, ix.indexrelid::regclass) END,
+                   'COMMENT ON CONSTRAINT ' || quote_ident(c.conname) || ' ON ' || c.conrelid::regclass::text || ' IS ' || quote_literal(obj_description(c.oid, 'pg_constraint')),
+                   'COMMENT ON INDEX ' || ix.indexrelid::regclass::text || ' IS ' || quote_literal(obj_description(ix.indexrelid, 'pg_class')))
         FROM pg_constraint c
         LEFT JOIN given own ON own.oid = c.conrelid
         LEFT JOIN given referenced ON referenced.oid = c.confrelid
         LEFT JOIN pg_class ic ON c.contype IN ('p', 'u') AND ic.oid = c.conindid
+        LEFT JOIN pg_index ix ON ix.indexrelid = ic.oid
         LEFT JOIN pg_tablespace ts ON ts.oid = ic.reltablespace AND ic.reltablespace <> 0
         WHERE c.contype IN ('p', 'u', 'f') AND (own.oid IS NOT NULL OR (c.contype = 'f' AND referenced.oid IS NOT NULL))
         UNION ALL
         SELECT 'i', own.name, format('DROP INDEX %s', i.indexrelid::regclass), i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid),
-               i.indrelid::regclass::text
+               i.indrelid::regclass::text,
+               concat_ws(E';\n',
+                   CASE WHEN i.indisclustered THEN format('ALTER TABLE %s CLUSTER ON %s', i.indrelid::regclass, i.indexrelid::regclass) END,
+                   CASE WHEN i.indisreplident THEN format('ALTER TABLE %s REPLICA IDENTITY USING INDEX %s', i.indrelid::regclass, i.indexrelid::regclass) END,
+                   'COMMENT ON INDEX ' || i.indexrelid::regclass::text || ' IS ' || quote_literal(obj_description(i.indexrelid, 'pg_class')))
         FROM pg_index i JOIN given own ON own.oid = i.indrelid
         WHERE NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x'))
         ORDER BY 1, 2, 4
@@ -82,7 +96,7 @@ internal sealed class DeferredStructure
         await using (var read = new NpgsqlCommand(ReadSql, connection) { Parameters = { new() { Value = tables.ToArray() } } })
         await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
-                all.Add((reader.GetString(0)[0], new Definition(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5))));
+                all.Add((reader.GetString(0)[0], new Definition(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6))));
         // Keys before the other indexes of their table; foreign keys dropped first, since they depend on the keys.
         var byTable = all.Where(d => d.Kind != 'f').OrderBy(d => d.Kind == 'i').Select(d => d.Definition)
             .GroupBy(d => d.Table, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (IReadOnlyList<Definition>)[.. g], StringComparer.Ordinal);
@@ -133,7 +147,7 @@ internal sealed class DeferredStructure
                 await RunAsync(connection, key with { Sql = key.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal) ? key.Sql : key.Sql + " NOT VALID" }, cancellationToken);
         }
         var queue = new Queue<Definition>(_foreignKeys.Where(k => !k.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal))
-            .Select(k => k with { Sql = $"ALTER TABLE {k.OnTable} VALIDATE CONSTRAINT {Databases.Sql.Identifier(k.Name)}" }));
+            .Select(k => k with { Sql = $"ALTER TABLE {k.OnTable} VALIDATE CONSTRAINT {Databases.Sql.Identifier(k.Name)}", After = "" }));
         var workers = Enumerable.Range(0, Math.Min(degree, queue.Count)).Select(_ => Task.Run(async () =>
         {
             await using var connection = new NpgsqlConnection(connectionString);
@@ -158,6 +172,11 @@ internal sealed class DeferredStructure
         {
             await using var command = new NpgsqlCommand(definition.Sql, connection) { CommandTimeout = 0 };
             await command.ExecuteNonQueryAsync(cancellationToken);
+            if (definition.After.Length > 0)
+            {
+                await using var after = new NpgsqlCommand(definition.After, connection);
+                await after.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal)) // integrity constraint violation
         {

@@ -30,6 +30,11 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
         CREATE INDEX orders_open_idx ON orders (placed_at) WHERE status <> 'done';
         CREATE INDEX orders_status_lower_idx ON orders (lower(status)) INCLUDE (total);
         CREATE INDEX customers_created_brin ON customers USING brin (created_at);
+        CREATE UNIQUE INDEX orders_id_placed_idx ON orders (id, placed_at);
+        ALTER TABLE orders CLUSTER ON orders_status_lower_idx;
+        ALTER TABLE orders REPLICA IDENTITY USING INDEX orders_id_placed_idx;
+        COMMENT ON INDEX orders_open_idx IS 'open orders by time';
+        COMMENT ON CONSTRAINT customers_email_key ON customers IS 'one account per address';
         """;
 
     private const string Data = """
@@ -57,8 +62,8 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
         await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, Schema, ct);
         var result = await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Seed: 5), ct);
 
-        // 3 primary keys, 2 unique constraints, 3 plain indexes, 3 foreign keys.
-        Assert.Equal(11, result.DeferredObjects);
+        // 3 primary keys, 2 unique constraints, 4 plain indexes, 3 foreign keys.
+        Assert.Equal(12, result.DeferredObjects);
         Assert.Equal(12_020, result.TotalRows);
         var fingerprints = new PostgresFingerprints();
         var before = (await fingerprints.TakeAsync(empty.ConnectionString, ct)).Schema;
@@ -72,6 +77,13 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
         Assert.Equal("23503", refused.SqlState);
         Assert.False(await ColumnFidelity.ScalarAsync<bool>(synthetic.ConnectionString,
             "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_fk'", ct));
+        // What index and constraint definitions leave out comes back too: clustering, replica identity, comments.
+        Assert.Equal("orders_status_lower_idx|orders_id_placed_idx|open orders by time|one account per address", await ColumnFidelity.ScalarAsync<string>(synthetic.ConnectionString, """
+            SELECT (SELECT indexrelid::regclass::text FROM pg_index WHERE indisclustered) || '|'
+                || (SELECT indexrelid::regclass::text FROM pg_index WHERE indisreplident) || '|'
+                || obj_description('orders_open_idx'::regclass, 'pg_class') || '|'
+                || (SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'customers_email_key')
+            """, ct));
         // The identity continues after the generated keys.
         await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO customers (email, created_at) VALUES ('new@example.com', now())", ct);
     }
