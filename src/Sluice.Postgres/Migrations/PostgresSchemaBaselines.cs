@@ -38,10 +38,11 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
             takenAt = reader.GetDateTime(0);
             baseline = new SchemaFingerprint(JsonSerializer.Deserialize<List<SchemaObject>>(reader.GetString(1))!);
         }
-        // Another plan's changes since the baseline are not this rollback's to undo: the comparison would blame it.
+        // Another plan's changes since the baseline (applied, or rolled back when the baseline held them) are not this
+        // rollback's to undo: the comparison would blame it.
         await using (var others = dataSource.CreateCommand("""
             SELECT string_agg(DISTINCT plan_id, ', ' ORDER BY plan_id) FROM sluice.phases
-            WHERE plan_id <> $1 AND started_at > $2 AND status IN ('started', 'done', 'failed')
+            WHERE plan_id <> $1 AND (started_at > $2 AND status IN ('started', 'done', 'failed') OR finished_at > $2 AND status = 'reverted')
             """))
         {
             others.Parameters.Add(new() { Value = planId });
