@@ -49,6 +49,7 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
     public static string RowHash(HashPlan plan, IReadOnlyDictionary<string, TypeHasher> hashers)
     {
         if (plan.Columns.Count == 0) return "0::bigint";
+        if (plan.Format == HashFormats.RecordInColumnOrder) return RecordInColumnOrder(plan);
         var terms = new List<string>();
         var together = new List<string>();
         foreach (var column in plan.Columns.OrderBy(c => c.Name, StringComparer.Ordinal))
@@ -62,6 +63,10 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
         if (together.Count > 0) terms.Add($"hash_record_extended(ROW({string.Join(", ", together)}), 0)");
         return terms.Count == 1 ? terms[0] : $"({string.Join(" # ", terms)})";
     }
+
+    // The formula of fingerprints recorded before per-column hashing, kept so their snapshots still verify.
+    private static string RecordInColumnOrder(HashPlan plan) =>
+        $"hash_record_extended(ROW({string.Join(", ", plan.Columns.Select(c => c.Hashable ? Column(c.Name) : $"hashtextextended({Column(c.Name)}::text, 0)"))}), 0)";
 
     // FNV-1a over the name's UTF-8 bytes, kept positive: a stable literal, the same in every process and on every server.
     private static string Seed(string name)

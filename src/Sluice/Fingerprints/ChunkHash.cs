@@ -25,6 +25,9 @@ public sealed record SourceShape(IReadOnlyList<ColumnInfo> Columns, IReadOnlyLis
 /// <see cref="ColumnInfo.Hashable"/>. Both sides of a comparison hash with the same plan.</summary>
 public sealed record HashPlan(IReadOnlyList<ColumnInfo> Columns)
 {
+    /// <summary>Which <see cref="HashFormats"/> formula the row hash follows.</summary>
+    public int Format { get; init; } = HashFormats.Current;
+
     /// <summary>The plan both sides can follow: the columns they share (by name, in <paramref name="source"/>'s order),
     /// hashed through text when either side's type lacks a hash function, and directly only when both sides name the
     /// same direct hash function.</summary>

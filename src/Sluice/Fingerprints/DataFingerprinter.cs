@@ -9,7 +9,7 @@ public sealed class DataFingerprinter(int chunks = 64)
     public async Task<TableFingerprint> FingerprintAsync(IFingerprintReader reader, TableFingerprint? like, CancellationToken cancellationToken)
     {
         var shape = await reader.DescribeAsync(cancellationToken);
-        var plan = like is null ? new HashPlan(shape.Columns) : HashPlan.Common(new SourceShape(like.Columns, like.Key), shape);
+        var plan = like is null ? new HashPlan(shape.Columns) : HashPlan.Common(new SourceShape(like.Columns, like.Key), shape) with { Format = like.HashFormat };
         IReadOnlyList<KeyRange> ranges = [KeyRange.All];
         if (shape.Locatable)
         {
@@ -17,7 +17,7 @@ public sealed class DataFingerprinter(int chunks = 64)
             ranges = KeyRange.All.Split(bounds);
         }
         var hashes = await reader.HashChunksAsync(plan, ranges, cancellationToken);
-        return new TableFingerprint(reader.Source.Name, shape.Key, shape.Columns, hashes);
+        return new TableFingerprint(reader.Source.Name, shape.Key, shape.Columns, hashes) { HashFormat = plan.Format };
     }
 }
 

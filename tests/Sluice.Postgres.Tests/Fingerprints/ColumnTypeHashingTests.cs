@@ -166,4 +166,44 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
 
         Assert.True(diff.AreEqual, string.Join("; ", diff.Describe()));
     }
+
+    [Fact]
+    public async Task A_fingerprint_recorded_in_the_old_format_is_compared_in_that_format()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await postgres.CreateDatabaseAsync(ct);
+        await FingerprintShop.ExecuteAsync(database, """
+            CREATE TABLE ledger (id int PRIMARY KEY, name text, amount numeric(10,2), at timestamptz);
+            INSERT INTO ledger SELECT g, 'n' || g, g / 3.0, timestamptz '2026-01-01 00:00+00' + make_interval(mins => g) FROM generate_series(1, 300) g;
+            """, ct);
+        var fingerprints = new PostgresFingerprints();
+        var current = await fingerprints.TakeAsync(database.ConnectionString, ct);
+        var table = current.Data.Tables.Single();
+        Assert.Equal(HashFormats.Current, table.HashFormat);
+
+        // What a Sluice before per-column hashing recorded: one hash_record_extended of the row in column order,
+        // written here as that version's SQL, as one chunk; HashFormat as a manifest without the field reads.
+        var old = await OldFormatSumAsync(database, ct);
+        var recorded = new DatabaseFingerprint(current.Schema, new DataFingerprint(
+            [new TableFingerprint(table.Source, table.Key, [.. table.Columns.Select(c => c with { Hasher = null })], [new ChunkHash(KeyRange.All, 300, old)])]));
+        Assert.Equal(HashFormats.RecordInColumnOrder, recorded.Data.Tables[0].HashFormat);
+
+        var same = FingerprintComparison.Compare(recorded, await fingerprints.TakeAsync(database.ConnectionString, ct, like: recorded));
+        await FingerprintShop.ExecuteAsync(database, "UPDATE ledger SET name = 'changed' WHERE id = 7", ct);
+        var changed = FingerprintComparison.Compare(recorded, await fingerprints.TakeAsync(database.ConnectionString, ct, like: recorded));
+
+        Assert.True(same.AreEqual, same.Render());
+        Assert.False(changed.AreEqual);
+    }
+
+    private static async Task<ulong> OldFormatSumAsync(EphemeralDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT (coalesce(sum(hash_record_extended(ROW(src.id, src.name, src.amount, src.at), 0)), 0) % 18446744073709551616)::text FROM ledger AS src
+            """, connection);
+        var sum = System.Numerics.BigInteger.Parse((string)(await command.ExecuteScalarAsync(ct))!, System.Globalization.CultureInfo.InvariantCulture);
+        if (sum.Sign < 0) sum += System.Numerics.BigInteger.One << 64;
+        return (ulong)sum;
+    }
 }
