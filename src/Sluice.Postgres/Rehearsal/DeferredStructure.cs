@@ -126,7 +126,8 @@ internal sealed class DeferredStructure
         if (!_byTable.TryGetValue(table, out var definitions)) return;
         lock (_rebuilt)
             if (!_rebuilt.Add(table)) return;
-        await using (var settings = new NpgsqlCommand("SET maintenance_work_mem = '256MB'", connection))
+        // Enough to sort the keys of a rehearsal-sized table in memory; one per loading connection, so kept modest.
+        await using (var settings = new NpgsqlCommand("SET maintenance_work_mem = '128MB'", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
         foreach (var definition in definitions) await RunAsync(connection, definition, cancellationToken);
     }

@@ -130,6 +130,38 @@ public sealed class RollbackTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await ShopDatabase.CreateAsync(postgres, ct);
         using var plans = PlanCopy.Sample();
+        AddLoyaltyPlan(plans);
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        await target.Service().MigrateAsync(request, null, ct);
+
+        var rollback = await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct);
+
+        Assert.Contains("schema not verified: plan(s) 0002_add_loyalty changed it after this plan started", rollback.Summary);
+        Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, ct), e => e.Kind == JournalEventKind.RollbackUnverified);
+    }
+
+    [Fact]
+    public async Task A_rollback_after_an_earlier_plan_was_rolled_back_is_not_blamed_for_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Sample();
+        AddLoyaltyPlan(plans);
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
+        await target.Service().MigrateAsync(request, null, ct);
+
+        // The sample plan goes first, while the loyalty plan (whose baseline holds the sample's columns) stays applied.
+        await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct);
+        var loyalty = await target.Service().RollbackAsync(request with { MigrationId = "0002_add_loyalty" }, null, ct);
+
+        Assert.Contains($"schema not verified: plan(s) {PlanId} changed it after this plan started", loyalty.Summary);
+    }
+
+    /// <summary>A second plan after the sample: one expand phase adding customers.loyalty.</summary>
+    private static void AddLoyaltyPlan(PlanCopy plans)
+    {
         var later = Path.Combine(plans.MigrationsFolder, "0002_add_loyalty");
         Directory.CreateDirectory(later);
         File.WriteAllText(Path.Combine(later, "plan.yaml"), """
@@ -146,13 +178,5 @@ public sealed class RollbackTests(PostgresFixture postgres)
             """);
         File.WriteAllText(Path.Combine(later, "up.sql"), "ALTER TABLE customers ADD COLUMN IF NOT EXISTS loyalty int;\n");
         File.WriteAllText(Path.Combine(later, "down.sql"), "ALTER TABLE customers DROP COLUMN IF EXISTS loyalty;\n");
-        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
-        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
-        await target.Service().MigrateAsync(request, null, ct);
-
-        var rollback = await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct);
-
-        Assert.Contains("schema not verified: plan(s) 0002_add_loyalty changed it after this plan started", rollback.Summary);
-        Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, ct), e => e.Kind == JournalEventKind.RollbackUnverified);
     }
 }
