@@ -80,6 +80,14 @@ internal static class SchemaReader
             return new SchemaFingerprint(objects);
         }, cancellationToken);
 
+    /// <summary>The schema of the database now, outside the <c>sluice</c> schema, read in a snapshot of its own: what a
+    /// recorded expectation or baseline is compared with.</summary>
+    public static async Task<SchemaFingerprint> ReadCurrentAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var session = await ReadSession.OpenAsync(connectionString, 1, cancellationToken);
+        return await ReadAsync(session, FingerprintOptions.DefaultExcludedSchemas, cancellationToken);
+    }
+
     /// <summary>The user tables (quoted, qualified names as <c>regclass</c> prints them), ordered.</summary>
     public static Task<IReadOnlyList<string>> TablesAsync(ReadSession session, IReadOnlyList<string> excludedSchemas, CancellationToken cancellationToken) =>
         session.RunAsync<IReadOnlyList<string>>(async connection =>

@@ -14,7 +14,7 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
 {
     public async Task RecordAsync(string planId, CancellationToken cancellationToken)
     {
-        var schema = await ReadAsync(cancellationToken);
+        var schema = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO sluice.schema_baselines (plan_id, hash, objects) VALUES ($1, $2, $3::jsonb)
             ON CONFLICT (plan_id) DO UPDATE SET taken_at = clock_timestamp(), hash = excluded.hash, objects = excluded.objects
@@ -50,7 +50,7 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
             if (await others.ExecuteScalarAsync(cancellationToken) is string plans)
                 return new SchemaCheck(null, [], $"schema not verified: plan(s) {plans} changed it after this plan started");
         }
-        var now = await ReadAsync(cancellationToken);
+        var now = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
         var changes = SchemaDiff.Compare(baseline, now);
         return changes.Count == 0
             ? new SchemaCheck(true, [], $"schema verified: fingerprint {now.Hash[..12]} matches the one taken before the plan ran")
@@ -62,11 +62,5 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
         await using var command = dataSource.CreateCommand("DELETE FROM sluice.schema_baselines WHERE plan_id = $1");
         command.Parameters.Add(new() { Value = planId });
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task<SchemaFingerprint> ReadAsync(CancellationToken cancellationToken)
-    {
-        await using var session = await ReadSession.OpenAsync(connectionString, 1, cancellationToken);
-        return await SchemaReader.ReadAsync(session, FingerprintOptions.DefaultExcludedSchemas, cancellationToken);
     }
 }

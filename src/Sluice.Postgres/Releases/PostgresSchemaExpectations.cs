@@ -18,7 +18,7 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, stri
     public async Task RecordAsync(string environment, string reason, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
-        var schema = await LiveAsync(cancellationToken);
+        var schema = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO sluice.schema_expectations (environment, schema_hash, objects, last_event_id, reason)
             VALUES ($1, $2, $3::jsonb, ({LastPlanEvent}), $4)
@@ -31,7 +31,7 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, stri
     public async Task<SchemaDrift> ReadAsync(string environment, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
-        var live = await LiveAsync(cancellationToken);
+        var live = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
             SELECT schema_hash, objects::text, at, last_event_id < ({LastPlanEvent})
             FROM sluice.schema_expectations WHERE environment = $1 ORDER BY id DESC LIMIT 1
@@ -46,12 +46,6 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, stri
             .Concat(now.Where(kv => expected.TryGetValue(kv.Key, out var d) && d != kv.Value).Select(kv => $"~ {kv.Key}"))
             .Order(StringComparer.Ordinal).ToList();
         return new SchemaDrift(reader.GetString(0), reader.GetFieldValue<DateTimeOffset>(2), live.Hash, reader.GetBoolean(3), differences);
-    }
-
-    private async Task<SchemaFingerprint> LiveAsync(CancellationToken cancellationToken)
-    {
-        await using var session = await ReadSession.OpenAsync(connectionString, 1, cancellationToken);
-        return await SchemaReader.ReadAsync(session, FingerprintOptions.DefaultExcludedSchemas, cancellationToken);
     }
 
     /// <summary>Each object as "kind name" with its definition; the last definition wins where a name repeats.</summary>
