@@ -17,7 +17,6 @@ internal sealed class DeferredStructure
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyList<Definition>> _byTable;
     private readonly IReadOnlyList<Definition> _foreignKeys;
-    private readonly HashSet<string> _rebuilt = new(StringComparer.Ordinal);
 
     private DeferredStructure(IReadOnlyDictionary<string, IReadOnlyList<Definition>> byTable, IReadOnlyList<Definition> foreignKeys, bool bare) =>
         (_byTable, _foreignKeys, Bare) = (byTable, foreignKeys, bare);
@@ -124,47 +123,33 @@ internal sealed class DeferredStructure
     public async Task RebuildTableAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
     {
         if (!_byTable.TryGetValue(table, out var definitions)) return;
-        lock (_rebuilt)
-            if (!_rebuilt.Add(table)) return;
         // Enough to sort the keys of a rehearsal-sized table in memory; one per loading connection, so kept modest.
         await using (var settings = new NpgsqlCommand("SET maintenance_work_mem = '128MB'", connection))
             await settings.ExecuteNonQueryAsync(cancellationToken);
         foreach (var definition in definitions) await RunAsync(connection, definition, cancellationToken);
     }
 
-    /// <summary>Builds the keys of any table not rebuilt yet, then adds the foreign keys back: all NOT VALID on one
-    /// connection (catalog changes only), then each validated by one query, spread over <paramref name="degree"/>
-    /// connections. Adding two foreign keys of a cycle at once would deadlock (each locks both tables); validations do
-    /// not conflict. A foreign key that was NOT VALID before stays so.</summary>
-    public async Task RebuildRestAsync(string connectionString, int degree, CancellationToken cancellationToken)
+    /// <summary>Adds the foreign keys back once every table's keys are rebuilt (each table's load rebuilds its own): all
+    /// NOT VALID on one connection (catalog changes only), then each validated by one query, at most
+    /// <paramref name="degree"/> at once. Adding two foreign keys of a cycle at once would deadlock (each locks both
+    /// tables); validations do not conflict. A foreign key that was NOT VALID before stays so.</summary>
+    public async Task RebuildForeignKeysAsync(string connectionString, int degree, CancellationToken cancellationToken)
     {
-        List<string> left;
-        lock (_rebuilt) left = [.. _byTable.Keys.Where(t => !_rebuilt.Contains(t))];
+        const string notValid = " NOT VALID";
+        var toValidate = _foreignKeys.Where(k => !k.Sql.EndsWith(notValid, StringComparison.Ordinal)).ToList();
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync(cancellationToken);
-            foreach (var table in left) await RebuildTableAsync(connection, table, cancellationToken);
             foreach (var key in _foreignKeys)
-                await RunAsync(connection, key with { Sql = key.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal) ? key.Sql : key.Sql + " NOT VALID" }, cancellationToken);
+                await RunAsync(connection, toValidate.Contains(key) ? key with { Sql = key.Sql + notValid } : key, cancellationToken);
         }
-        var queue = new Queue<Definition>(_foreignKeys.Where(k => !k.Sql.EndsWith(" NOT VALID", StringComparison.Ordinal))
-            .Select(k => k with { Sql = $"ALTER TABLE {k.OnTable} VALIDATE CONSTRAINT {Databases.Sql.Identifier(k.Name)}", After = "" }));
-        var workers = Enumerable.Range(0, Math.Min(degree, queue.Count)).Select(_ => Task.Run(async () =>
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(cancellationToken);
-            while (true)
+        await Parallel.ForEachAsync(toValidate, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken },
+            async (key, token) =>
             {
-                Definition definition;
-                lock (queue)
-                {
-                    if (queue.Count == 0) return;
-                    definition = queue.Dequeue();
-                }
-                await RunAsync(connection, definition, cancellationToken);
-            }
-        }, cancellationToken)).ToList();
-        await Task.WhenAll(workers);
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(token);
+                await RunAsync(connection, key with { Sql = $"ALTER TABLE {key.OnTable} VALIDATE CONSTRAINT {Databases.Sql.Identifier(key.Name)}", After = "" }, token);
+            });
     }
 
     private static async Task RunAsync(NpgsqlConnection connection, Definition definition, CancellationToken cancellationToken)

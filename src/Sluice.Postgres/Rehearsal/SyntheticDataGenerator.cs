@@ -73,7 +73,7 @@ public static class SyntheticDataGenerator
         var copyEnded = loaded.Length == 0 ? started.Elapsed : loaded.Max(l => l.Window.Ended);
         foreach (var key in order.Deferred)
             await SetDeferredAsync(connectionString, byName[key.Table.QualifiedName], key.Key, generated, options.Seed, cancellationToken);
-        await structure.RebuildRestAsync(connectionString, degree, cancellationToken);
+        await structure.RebuildForeignKeysAsync(connectionString, degree, cancellationToken);
         var rebuild = started.Elapsed - copyEnded;
         var finishClock = Stopwatch.StartNew();
         await FinishAsync(connectionString, cancellationToken);
