@@ -262,14 +262,13 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
             if (!byName.ContainsKey(k))
                 throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"key column '{k}' is not a column of {Source.Name}",
                     $"its columns are {string.Join(", ", columns.Select(c => c.Name))}");
-        var hashable = await HashableTypesAsync(connection, columns.Select(c => c.Type).Distinct(), cancellationToken);
-        var hashers = new Dictionary<string, TypeHasher>(StringComparer.Ordinal);
-        foreach (var type in hashable)
-            if (await TypeHashers.ResolveAsync(connection, type, cancellationToken) is { } hasher) hashers[type] = hasher;
-        var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashable.Contains(c.Type), hashers.GetValueOrDefault(c.Type)?.Function)).ToList();
+        var hashing = new Dictionary<string, TypeHashing>(StringComparer.Ordinal);
+        foreach (var type in columns.Select(c => c.Type).Distinct())
+            hashing[type] = await session.HashingOfAsync(connection, type, cancellationToken);
+        var infos = columns.Select(c => new ColumnInfo(c.Name, c.Type, hashing[c.Type].Hashable, hashing[c.Type].Hasher?.Function)).ToList();
         var from = relation is not null ? $"{relation} AS src" : $"({Source.Query}) AS src";
         var sql = new SourceSql(from, [.. key.Select(k => infos.First(c => c.Name == k))]);
-        var byFunction = hashers.Values.DistinctBy(h => h.Function).ToDictionary(h => h.Function, StringComparer.Ordinal);
+        var byFunction = hashing.Values.Select(h => h.Hasher).OfType<TypeHasher>().DistinctBy(h => h.Function).ToDictionary(h => h.Function, StringComparer.Ordinal);
         return (new SourceShape(infos, key), sql, relation, byFunction);
     }
 
@@ -310,31 +309,6 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var key = new List<string>();
         while (await reader.ReadAsync(cancellationToken)) key.Add(reader.GetString(0));
         return key;
-    }
-
-    /// <summary>Which types <c>hash_record_extended</c> can hash the same way in any database: probed with a NULL of each
-    /// type (the lookup happens even for NULL), inside a savepoint so a refusal does not end the snapshot's transaction;
-    /// enums, reg* types and the types holding them are left out (<see cref="TypeHashers.HashesLocalOidsAsync"/>).</summary>
-    private static async Task<HashSet<string>> HashableTypesAsync(NpgsqlConnection connection, IEnumerable<string> types, CancellationToken cancellationToken)
-    {
-        var hashable = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in types)
-        {
-            await using var probe = new NpgsqlCommand($"SAVEPOINT sluice_probe; SELECT hash_record_extended(ROW(NULL::{type}), 0)", connection);
-            try
-            {
-                await probe.ExecuteNonQueryAsync(cancellationToken);
-                if (!await TypeHashers.HashesLocalOidsAsync(connection, type, cancellationToken)) hashable.Add(type);
-                await using var release = new NpgsqlCommand("RELEASE SAVEPOINT sluice_probe", connection);
-                await release.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
-            {
-                await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT sluice_probe", connection);
-                await rollback.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        return hashable;
     }
 
     private static async Task<List<(string, string)>> ReadPairsAsync(NpgsqlCommand command, CancellationToken cancellationToken)

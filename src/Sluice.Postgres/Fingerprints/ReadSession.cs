@@ -15,6 +15,7 @@ public sealed class ReadSession : IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<NpgsqlConnection> _idle = [];
     private readonly ConcurrentBag<NpgsqlConnection> _all = [];
+    private readonly ConcurrentDictionary<string, TypeHashing> _hashing = new(StringComparer.Ordinal);
 
     private ReadSession(string connectionString, NpgsqlConnection exporter, string snapshotId, int degree)
     {
@@ -51,6 +52,14 @@ public sealed class ReadSession : IAsyncDisposable
             await exporter.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>How a column type hashes (<see cref="TypeHashers.HashingAsync"/>), asked of the database once per session:
+    /// the catalog does not change within one snapshot, and every table's reader asks about the same few types.</summary>
+    internal async Task<TypeHashing> HashingOfAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
+    {
+        if (_hashing.TryGetValue(type, out var known)) return known;
+        return _hashing[type] = await TypeHashers.HashingAsync(connection, type, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> on a connection of the snapshot, waiting for a free one.</summary>

@@ -5,6 +5,10 @@ namespace Sluice.Postgres.Fingerprints;
 /// <summary>A function that hashes a value of one column type directly: <c>Function(value::ArgumentType, seed)</c>.</summary>
 internal sealed record TypeHasher(string Function, string ArgumentType);
 
+/// <summary>How values of one column type are hashed: by a hash function of their own (<see cref="Hashable"/>; through
+/// their text form when not), directly by <see cref="Hasher"/> when SQL can call it on them.</summary>
+internal sealed record TypeHashing(bool Hashable, TypeHasher? Hasher);
+
 /// <summary>
 /// Finds, per column type, the function <c>hash_record_extended</c> itself would call for it (the extended support
 /// function of the type's default hash operator class), when SQL can call it on the column without converting the
@@ -37,9 +41,34 @@ internal static class TypeHashers
         LIMIT 1
         """;
 
+    /// <summary>
+    /// How <paramref name="type"/> hashes. Hashable when <c>hash_record_extended</c> can hash it the same way in any
+    /// database: probed with a NULL of the type (the lookup happens even for NULL), inside a savepoint so a refusal does
+    /// not end the snapshot's transaction; enums, reg* types and the types holding them are not
+    /// (<see cref="HashesLocalOidsAsync"/>).
+    /// </summary>
+    public static async Task<TypeHashing> HashingAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
+    {
+        await using var probe = new NpgsqlCommand($"SAVEPOINT sluice_probe; SELECT hash_record_extended(ROW(NULL::{type}), 0)", connection);
+        try
+        {
+            await probe.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFunction)
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK TO SAVEPOINT sluice_probe", connection);
+            await rollback.ExecuteNonQueryAsync(cancellationToken);
+            return new TypeHashing(false, null);
+        }
+        await using (var release = new NpgsqlCommand("RELEASE SAVEPOINT sluice_probe", connection))
+            await release.ExecuteNonQueryAsync(cancellationToken);
+        if (await HashesLocalOidsAsync(connection, type, cancellationToken)) return new TypeHashing(false, null);
+        return new TypeHashing(true, await ResolveAsync(connection, type, cancellationToken));
+    }
+
     /// <summary>The direct hash function of <paramref name="type"/>, or null when its values must go through
     /// <c>hash_record_extended</c> (date, boolean, bytea, arrays: their functions take another SQL type).</summary>
-    public static async Task<TypeHasher?> ResolveAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
+    private static async Task<TypeHasher?> ResolveAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
     {
         if (IsTimestampWithTimeZone(type)) return TimestampWithTimeZone;
         await using var command = new NpgsqlCommand(Sql, connection) { Parameters = { new() { Value = type } } };
@@ -69,7 +98,7 @@ internal static class TypeHashers
 
     /// <summary>Whether values of <paramref name="type"/> hash by OIDs local to one database (enums, reg* types, and
     /// types that hold them), so the same data in two databases would hash differently.</summary>
-    public static async Task<bool> HashesLocalOidsAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
+    private static async Task<bool> HashesLocalOidsAsync(NpgsqlConnection connection, string type, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(LocalOidsSql, connection) { Parameters = { new() { Value = type } } };
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
