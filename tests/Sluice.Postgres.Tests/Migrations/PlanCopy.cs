@@ -48,6 +48,35 @@ internal sealed class PlanCopy : IDisposable
     /// <summary>An empty service folder for plans the test writes.</summary>
     public static PlanCopy Empty() => new();
 
+    /// <summary>Plan 0009_purge: an expand adding orders.archived, then an irreversible contract deleting cancelled
+    /// orders; with <paramref name="failAfterPurge"/>, a last phase that fails.</summary>
+    public static PlanCopy Purge(bool failAfterPurge = false)
+    {
+        var plans = Empty();
+        plans.Write("0009_purge", "plan.yaml", $"""
+            id: 0009_purge
+            owner: team-shop
+            risk: low
+            description: add an archive flag, purge cancelled orders for good{(failAfterPurge ? ", then a broken step" : "")}
+            max_partial_state: 1h
+            phases:
+              - name: add_archived
+                kind: expand
+                up: add.sql
+                down: drop.sql
+              - name: purge_cancelled
+                kind: contract
+                up: purge.sql
+                irreversible: true
+            {(failAfterPurge ? "  - name: broken\n    kind: contract\n    up: broken.sql\n    down: drop.sql\n" : "")}
+            """);
+        plans.Write("0009_purge", "add.sql", "ALTER TABLE orders ADD COLUMN archived boolean;");
+        plans.Write("0009_purge", "drop.sql", "ALTER TABLE orders DROP COLUMN IF EXISTS archived;");
+        plans.Write("0009_purge", "purge.sql", "DELETE FROM orders WHERE status = 'cancelled';");
+        plans.Write("0009_purge", "broken.sql", "SELECT 1 / 0;");
+        return plans;
+    }
+
     public PlanCopy WithoutPhasesFrom(string phase)
     {
         var planFile = Path.Combine(SampleFolder, "plan.yaml");

@@ -68,26 +68,7 @@ public sealed class RollbackTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await ShopDatabase.CreateAsync(postgres, ct);
-        using var plans = PlanCopy.Empty();
-        plans.Write("0009_purge", "plan.yaml", """
-            id: 0009_purge
-            owner: team-shop
-            risk: high
-            description: add an archive flag, then purge cancelled orders for good
-            max_partial_state: 1h
-            phases:
-              - name: add_archived
-                kind: expand
-                up: add.sql
-                down: drop.sql
-              - name: purge_cancelled
-                kind: contract
-                up: purge.sql
-                irreversible: true
-            """);
-        plans.Write("0009_purge", "add.sql", "ALTER TABLE orders ADD COLUMN archived boolean NOT NULL DEFAULT false;");
-        plans.Write("0009_purge", "drop.sql", "ALTER TABLE orders DROP COLUMN archived;");
-        plans.Write("0009_purge", "purge.sql", "DELETE FROM orders WHERE status = 'cancelled';");
+        using var plans = PlanCopy.Purge();
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
         await target.Service().MigrateAsync(request, null, ct);

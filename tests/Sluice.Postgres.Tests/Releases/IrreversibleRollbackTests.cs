@@ -12,38 +12,11 @@ public sealed class IrreversibleRollbackTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static PlanCopy PurgePlan(bool failAfterPurge)
-    {
-        var plans = PlanCopy.Empty();
-        plans.Write("0009_purge", "plan.yaml", $"""
-            id: 0009_purge
-            owner: team-shop
-            risk: low
-            description: add an archive flag, purge cancelled orders for good{(failAfterPurge ? ", then a broken step" : "")}
-            max_partial_state: 1h
-            phases:
-              - name: add_archived
-                kind: expand
-                up: add.sql
-                down: drop.sql
-              - name: purge_cancelled
-                kind: contract
-                up: purge.sql
-                irreversible: true
-            {(failAfterPurge ? "  - name: broken\n    kind: contract\n    up: broken.sql\n    down: drop.sql\n" : "")}
-            """);
-        plans.Write("0009_purge", "add.sql", "ALTER TABLE orders ADD COLUMN archived boolean;");
-        plans.Write("0009_purge", "drop.sql", "ALTER TABLE orders DROP COLUMN IF EXISTS archived;");
-        plans.Write("0009_purge", "purge.sql", "DELETE FROM orders WHERE status = 'cancelled';");
-        plans.Write("0009_purge", "broken.sql", "SELECT 1 / 0;");
-        return plans;
-    }
-
     [Fact]
     public async Task Rollback_of_an_applied_irreversible_phase_is_recorded_as_needing_a_snapshot_restore()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
-        using var plans = PurgePlan(failAfterPurge: false);
+        using var plans = PlanCopy.Purge(failAfterPurge: false);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
         var state = await ReleaseFixtures.StateAsync(database.ConnectionString, Ct);
@@ -63,7 +36,7 @@ public sealed class IrreversibleRollbackTests(PostgresFixture postgres)
     public async Task A_promote_failing_after_an_irreversible_phase_reports_both_failures()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
-        using var plans = PurgePlan(failAfterPurge: true);
+        using var plans = PlanCopy.Purge(failAfterPurge: true);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
