@@ -14,6 +14,7 @@ public sealed class CommandLineTests : IDisposable
         [Parameter("Npgsql connection string"), Secret] public string? Database { get; set; }
         [Parameter("Stop long work after this and checkpoint")] public TimeSpan? TimeBudget { get; set; }
         [Parameter("Where migration plans live")] public string Pipelines { get; set; } = "pipelines";
+        [Parameter("Where reports go (default: reports)")] public string Reports { get; set; } = "reports";
 
         public Target Gate => _ => _.Description("Checks the gates").Executes(() => { });
         public Target Migrate => _ => _.Description("Runs pending phases").DependsOn(Gate).Environment().Executes(() => { });
@@ -35,6 +36,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"--pipelines VALUE\s+Where migration plans live \(default: pipelines\)", help);
         Assert.Matches(@"--env VALUE\s+The environment to act on.*\(default: local\)", help);
         Assert.Matches(@"--plan \[text\|html\]", help);
+        // A description that names its default is not followed by the same default again.
+        Assert.Matches(@"--reports VALUE\s+Where reports go \(default: reports\)\r?\n", help);
         Assert.Contains("Environments: local, staging", help);
         Assert.Contains("3 the environment is busy", help);
     }

@@ -42,6 +42,9 @@ public sealed class LocalEnvironmentTests
         }
         Assert.False(Directory.Exists(options.ResolvedDataDirectory));
         Assert.False(File.Exists(options.StateFile));
+        // Nothing is left behind: not the provisioning lock, not the environment's folder.
+        Assert.False(File.Exists(Path.Combine(options.StateDirectory, ".lock")));
+        Assert.False(Directory.Exists(options.StateDirectory));
     }
 
     [Fact]

@@ -33,29 +33,29 @@ public sealed class PlanLoaderTests
     public void The_hash_covers_plan_yaml_and_every_named_file_and_nothing_else()
     {
         using var scratch = new ScratchFolder();
-        CopyFolder(RepositoryFiles.SamplePlan, scratch.Path);
-        var original = PlanLoader.Load(scratch.Path).Hash;
+        CopyFolder(RepositoryFiles.SamplePlan, Path.Combine(scratch.Path, Sample));
+        var original = PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash;
 
-        scratch.Write("notes.txt", "not named by the plan");
-        Assert.Equal(original, PlanLoader.Load(scratch.Path).Hash);
+        scratch.Write($"{Sample}/notes.txt", "not named by the plan");
+        Assert.Equal(original, PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash);
 
-        File.AppendAllText(Path.Combine(scratch.Path, "02_backfill.batch.sql"), "\n-- a comment is a change too\n");
-        var afterSqlEdit = PlanLoader.Load(scratch.Path).Hash;
+        File.AppendAllText(Path.Combine(scratch.Path, Sample, "02_backfill.batch.sql"), "\n-- a comment is a change too\n");
+        var afterSqlEdit = PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash;
         Assert.NotEqual(original, afterSqlEdit);
 
-        File.AppendAllText(Path.Combine(scratch.Path, "plan.yaml"), "\n# edited\n");
-        Assert.NotEqual(afterSqlEdit, PlanLoader.Load(scratch.Path).Hash);
+        File.AppendAllText(Path.Combine(scratch.Path, Sample, "plan.yaml"), "\n# edited\n");
+        Assert.NotEqual(afterSqlEdit, PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash);
     }
 
     [Fact]
     public void Line_endings_do_not_change_the_hash()
     {
         using var scratch = new ScratchFolder();
-        CopyFolder(RepositoryFiles.SamplePlan, scratch.Path);
-        var unix = PlanLoader.Load(scratch.Path).Hash;
+        CopyFolder(RepositoryFiles.SamplePlan, Path.Combine(scratch.Path, Sample));
+        var unix = PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash;
         foreach (var file in Directory.EnumerateFiles(scratch.Path))
             File.WriteAllText(file, File.ReadAllText(file).Replace("\n", "\r\n", StringComparison.Ordinal));
-        Assert.Equal(unix, PlanLoader.Load(scratch.Path).Hash);
+        Assert.Equal(unix, PlanLoader.Load(Path.Combine(scratch.Path, Sample)).Hash);
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class PlanLoaderTests
     [InlineData("missing-file", PlanErrorCodes.MissingFile, "p1/plan.yaml", 10, "not_there.sql")]
     [InlineData("no-down", PlanErrorCodes.NoWayBack, "p1/plan.yaml", 11, "'drop' has no 'down'")]
     [InlineData("duplicate-phase", PlanErrorCodes.DuplicatePhase, "p1/plan.yaml", 11, "'add' appears twice")]
-    [InlineData("duplicate-plan-id", PlanErrorCodes.DuplicatePlan, "p2/plan.yaml", 1, "'same'")]
+    [InlineData("id-not-folder-name", PlanErrorCodes.IdNotFolderName, "p1/plan.yaml", 1, "plan id 'same' differs from its folder name 'p1'")]
     [InlineData("contract-before-expand", PlanErrorCodes.ContractBeforeExpand, "p1/plan.yaml", 7, "'drop' comes before expand phase 'add'")]
     [InlineData("bad-duration", PlanErrorCodes.BadDuration, "p1/plan.yaml", 5, "'2 hours'")]
     [InlineData("bad-risk", PlanErrorCodes.BadValue, "p1/plan.yaml", 3, "'extreme'")]
@@ -97,10 +97,10 @@ public sealed class PlanLoaderTests
     public void A_batch_that_ignores_its_key_range_is_rejected()
     {
         using var scratch = new ScratchFolder();
-        CopyFolder(RepositoryFiles.SamplePlan, scratch.Path);
-        scratch.Write("02_backfill.batch.sql", "UPDATE customers SET first_name = shop_first_name(full_name)");
+        CopyFolder(RepositoryFiles.SamplePlan, Path.Combine(scratch.Path, Sample));
+        scratch.Write($"{Sample}/02_backfill.batch.sql", "UPDATE customers SET first_name = shop_first_name(full_name)");
 
-        var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(scratch.Path));
+        var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(Path.Combine(scratch.Path, Sample)));
         Assert.Equal(PlanErrorCodes.BadBackfill, error.Code);
         Assert.Contains("@lower", error.Message);
     }
@@ -109,14 +109,17 @@ public sealed class PlanLoaderTests
     public void A_file_outside_the_plan_folder_is_rejected()
     {
         using var scratch = new ScratchFolder();
-        CopyFolder(RepositoryFiles.SamplePlan, scratch.Path);
-        var yaml = File.ReadAllText(Path.Combine(scratch.Path, "plan.yaml"));
-        scratch.Write("plan.yaml", yaml.Replace("down: 04_read_split_name.down.sql", "down: ../../secrets.sql", StringComparison.Ordinal));
+        CopyFolder(RepositoryFiles.SamplePlan, Path.Combine(scratch.Path, Sample));
+        var yaml = File.ReadAllText(Path.Combine(scratch.Path, Sample, "plan.yaml"));
+        scratch.Write($"{Sample}/plan.yaml", yaml.Replace("down: 04_read_split_name.down.sql", "down: ../../secrets.sql", StringComparison.Ordinal));
 
-        var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(scratch.Path));
+        var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(Path.Combine(scratch.Path, Sample)));
         Assert.Equal((PlanErrorCodes.MissingFile, 47), (error.Code, error.Line));
         Assert.Contains("outside the plan folder", error.Message);
     }
+
+    /// <summary>The sample plan's folder name, which its id must equal wherever it is copied.</summary>
+    private const string Sample = "0001_split_customer_name";
 
     internal static void CopyFolder(string from, string to)
     {

@@ -33,7 +33,9 @@ public static class HelpPrinter
             var notes = new List<string>();
             if (parameter.IsSecret) notes.Add("secret");
             if (parameter.IsRequired) notes.Add("required");
-            if (defaults.GetValueOrDefault(parameter.MemberName) is { } value) notes.Add($"default: {value}");
+            // A description that states its default itself ("(default: pipelines)") says it once, in its own words.
+            var describesDefault = parameter.Description?.Contains("(default:", StringComparison.OrdinalIgnoreCase) == true;
+            if (!describesDefault && defaults.GetValueOrDefault(parameter.MemberName) is { } value) notes.Add($"default: {value}");
             if (notes.Count > 0) sb.Append($" ({string.Join("; ", notes)})");
             sb.AppendLine();
         }

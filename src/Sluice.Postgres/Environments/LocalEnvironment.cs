@@ -35,20 +35,22 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
         {
             await using var fileLock = await LockFile.AcquireAsync(LockPath, cancellationToken);
             var state = await LocalClusterState.LoadAsync(options.StateFile, cancellationToken);
-            if (state is null && !Directory.Exists(options.ResolvedDataDirectory)) return;
-            var cluster = await ClusterAsync(state ?? NewState(), cancellationToken);
+            if (state is not null || Directory.Exists(options.ResolvedDataDirectory))
+            {
+                var cluster = await ClusterAsync(state ?? NewState(), cancellationToken);
+                if (scope == TeardownScope.Remove) await cluster.RemoveAsync(cancellationToken);
+                else await cluster.StopAsync(cancellationToken);
+                _cluster = null;
+            }
             if (scope == TeardownScope.Remove)
             {
-                await cluster.RemoveAsync(cancellationToken);
                 File.Delete(options.StateFile);
                 if (Directory.Exists(options.FallbackFolder) && !Directory.EnumerateFileSystemEntries(options.FallbackFolder).Any())
                     Directory.Delete(options.FallbackFolder);
+                // The lock goes last, while still held; then the environment's folder, when nothing else is in it.
+                await fileLock.DeleteAndReleaseAsync();
+                if (!Directory.EnumerateFileSystemEntries(options.StateDirectory).Any()) Directory.Delete(options.StateDirectory);
             }
-            else
-            {
-                await cluster.StopAsync(cancellationToken);
-            }
-            _cluster = null;
         }
         finally
         {

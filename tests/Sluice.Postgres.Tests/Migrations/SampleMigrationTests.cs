@@ -103,11 +103,45 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         var checkpoint = await target.Providers.Backfills.ReadCheckpointAsync("0001_split_customer_name", "backfill_split_name", ct);
         Assert.Equal((3L, 750L, 750L, false), (checkpoint!.Batches, checkpoint.RowsDone, checkpoint.LastKey!.Value, checkpoint.Completed));
         Assert.Equal(750L, 5000 - await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
+        // It says where it stopped: inside the backfill, after its checkpoint, not "before" a phase it is in.
+        var paused = Assert.Single(await target.Providers.Journal.ReadEventsAsync("0001_split_customer_name", ct), e => e.Kind == JournalEventKind.BackfillPaused);
+        Assert.Equal("time budget of 5m reached inside 'backfill_split_name' after a checkpoint (750 rows done); the next run continues from it", paused.Message);
+        Assert.Contains(progress.Reports, r => r.Step == MigrationStep.BudgetExhausted && r.Message == paused.Message);
 
         var second = await target.Service().MigrateAsync(request with { TimeBudget = null }, null, ct);
         Assert.Equal(MigrationOutcome.Completed, second.Outcome);
         var done = await target.Providers.Backfills.ReadCheckpointAsync("0001_split_customer_name", "backfill_split_name", ct);
         Assert.Equal((20L, 5000L, true), (done!.Batches, done.RowsDone, done.Completed)); // nothing repeated, nothing lost
+        Assert.Equal(0L, await ShopDatabase.OutOfStepRowsAsync(database.ConnectionString, ct));
+    }
+
+    [Fact]
+    public async Task Cancelling_inside_a_backfill_journals_a_cancelled_event_and_the_next_run_resumes_the_phase()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct, extraCustomers: 3000);
+        using var plans = PlanCopy.SampleUpToBackfill(batchSize: 250);
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        // Ctrl-C after the third batch: the run's token is cancelled, as ConsoleEntryPoint does.
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var progress = new RecordingProgress(r =>
+        {
+            if (r.Step == MigrationStep.Backfill && r.Backfill!.Batches == 3) ctrlC.Cancel();
+        });
+        var request = new MigrationRequest(plans.Pipelines, null, "local", By: Alice);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => target.Service().MigrateAsync(request, progress, ctrlC.Token));
+
+        var events = await target.Providers.Journal.ReadEventsAsync("0001_split_customer_name", ct);
+        var cancelled = Assert.Single(events, e => e.Kind == JournalEventKind.Cancelled);
+        Assert.Equal("backfill_split_name", cancelled.Phase);
+        Assert.Equal(Alice, cancelled.By);
+        Assert.Contains("the next run resumes it", cancelled.Message);
+        var phase = (await target.Providers.Journal.ReadPhasesAsync("0001_split_customer_name", ct)).Single(p => p.Phase == "backfill_split_name");
+        Assert.Equal(JournalStatus.Started, phase.Status);
+
+        var again = await target.Service().MigrateAsync(request, null, ct);
+        Assert.Equal(MigrationOutcome.Completed, again.Outcome);
         Assert.Equal(0L, await ShopDatabase.OutOfStepRowsAsync(database.ConnectionString, ct));
     }
 

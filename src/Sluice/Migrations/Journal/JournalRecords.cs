@@ -58,6 +58,8 @@ public enum JournalEventKind
     LeaseTakenOver,
     LeaseReleased,
     LeaseLost,
+    /// <summary>Ctrl-C or SIGTERM stopped the run inside a phase.</summary>
+    Cancelled,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

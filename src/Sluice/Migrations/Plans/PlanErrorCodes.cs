@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Plans;
 
-/// <summary>The SLU020-SLU039 codes of migration plans; ErrorCodes.md describes each.</summary>
+/// <summary>The SLU020-SLU039 codes of migration plans (and SLU100); ErrorCodes.md describes each.</summary>
 public static class PlanErrorCodes
 {
     public const string NotYaml = "SLU020";
@@ -11,6 +11,7 @@ public static class PlanErrorCodes
     public const string MissingFile = "SLU025";
     public const string NoWayBack = "SLU026";
     public const string DuplicatePhase = "SLU027";
+    /// <summary>Retired: an id must equal its folder's name (<see cref="IdNotFolderName"/>), so two plans cannot share one.</summary>
     public const string DuplicatePlan = "SLU028";
     public const string ContractBeforeExpand = "SLU029";
     public const string BadBackfill = "SLU030";
@@ -19,4 +20,5 @@ public static class PlanErrorCodes
     public const string NoService = "SLU033";
     public const string AmbiguousService = "SLU034";
     public const string UnknownMigration = "SLU035";
+    public const string IdNotFolderName = "SLU100";
 }

@@ -34,6 +34,12 @@ public static partial class PlanLoader
         if (!PlanId().IsMatch(id))
             throw map.Error(PlanErrorCodes.BadValue, map.Node("id")!, $"plan id '{id}' has characters other than letters, digits, '_', '-' and '.'",
                 "use the folder name, e.g. 0002_add_orders_status");
+        // The folder is what people list, order and pass to --migration; the id is what the journal records. They are
+        // one name, or a plan could be journaled under a name no folder has.
+        var folderName = Path.GetFileName(Path.GetDirectoryName(planFile)!);
+        if (!string.Equals(id, folderName, StringComparison.Ordinal))
+            throw map.Error(PlanErrorCodes.IdNotFolderName, map.Node("id")!, $"plan id '{id}' differs from its folder name '{folderName}'",
+                $"write 'id: {folderName}', or rename the folder to '{id}'");
         var owner = map.RequiredText("owner", "add 'owner: <team or person>'");
         var risk = map.OptionalEnum<MigrationRisk>("risk")
                    ?? throw map.Error(PlanErrorCodes.MissingKey, root, "plan.yaml has no 'risk'", "add 'risk: low', 'medium' or 'high'");

@@ -38,20 +38,9 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         return new ServicePlans(chosen, serviceFolder, LoadMigrations(Path.Combine(serviceFolder, "migrations")));
     }
 
-    /// <summary>Loads every plan folder under a migrations folder, rejecting duplicate ids.</summary>
-    public static IReadOnlyList<MigrationPlan> LoadMigrations(string migrationsFolder)
-    {
-        var plans = new List<MigrationPlan>();
-        foreach (var planFolder in Directory.EnumerateDirectories(migrationsFolder).Order(StringComparer.Ordinal))
-        {
-            var plan = PlanLoader.Load(planFolder);
-            if (plans.FirstOrDefault(p => p.Id == plan.Id) is { } first)
-                throw SluiceException.Usage(PlanErrorCodes.DuplicatePlan, $"plan id '{plan.Id}' is also the id of {first.PlanFile}",
-                    "give each plan its own id (by convention its folder name)", plan.PlanFile, 1);
-            plans.Add(plan);
-        }
-        return plans;
-    }
+    /// <summary>Loads every plan folder under a migrations folder. Ids are unique because each equals its folder's name.</summary>
+    public static IReadOnlyList<MigrationPlan> LoadMigrations(string migrationsFolder) =>
+        [.. Directory.EnumerateDirectories(migrationsFolder).Order(StringComparer.Ordinal).Select(PlanLoader.Load)];
 
     /// <summary>The plans to run: all of them, or only <paramref name="migrationId"/>.</summary>
     public IReadOnlyList<MigrationPlan> Select(string? migrationId)

@@ -133,6 +133,11 @@ public sealed class MigrationRunner
         {
             return await work(run, linked.Token);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && run.Current is { } current)
+        {
+            await JournalCancelledAsync(current.Plan, current.Phase, by);
+            throw;
+        }
         catch (OperationCanceledException e) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.LeaseLost,
@@ -140,6 +145,25 @@ public sealed class MigrationRunner
                 "check the database connection; run again to continue", inner: e);
         }
     }
+
+    /// <summary>Ctrl-C or SIGTERM stopped a phase: the journal says so (the phase stays <c>started</c>, so the next run
+    /// resumes it). Written with a token of its own, since the run's token is already cancelled; a journal that cannot be
+    /// reached in a few seconds must not hold the process up.</summary>
+    private async Task JournalCancelledAsync(string planId, string phase, RunnerIdentity by)
+    {
+        using var deadline = new CancellationTokenSource(CancelledWriteTimeout);
+        try
+        {
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Cancelled, planId, phase,
+                $"cancelled while phase '{phase}' was running; it stopped at its last commit and the next run resumes it", by), deadline.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException || deadline.IsCancellationRequested)
+        {
+            // The cancellation itself is what the caller must see; the missing event is the lesser loss.
+        }
+    }
+
+    private static readonly TimeSpan CancelledWriteTimeout = TimeSpan.FromSeconds(5);
 
     private static string Word(JournalStatus status) => status.ToString().ToLowerInvariant();
 
@@ -174,7 +198,7 @@ public sealed class MigrationRunner
             }
             if (run.BudgetExhausted)
             {
-                await PauseAsync(plan, phase, by, run, cancellationToken);
+                await PauseAsync(plan, phase, by, run, $"stopping before '{phase.Name}', which has not started", cancellationToken);
                 return false;
             }
             // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
@@ -189,6 +213,7 @@ public sealed class MigrationRunner
             var resumed = record?.Status == JournalStatus.Started ? " (resuming an interrupted run)" : "";
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()} phase started{resumed}", by), cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()}{resumed}"));
+            run.Current = (plan.Id, phase.Name);
 
             int attempts;
             if (phase.Kind == PhaseKind.Backfill)
@@ -211,15 +236,17 @@ public sealed class MigrationRunner
             await VerifyAsync(plan, phase, by, run, cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
+            run.Current = null;
         }
         await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Done, cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.PlanDone, plan.Id, null, "every phase done"));
         return true;
     }
 
-    private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    /// <param name="where">Where the budget ran out, truthfully: before a phase, or inside a backfill after its checkpoint.</param>
+    private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, string where, CancellationToken cancellationToken)
     {
-        var message = $"time budget of {Durations.Format(_options.TimeBudget!.Value)} used; stopping before '{phase.Name}' (checkpointed)";
+        var message = $"time budget of {Durations.Format(_options.TimeBudget!.Value)} {where}";
         await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillPaused, plan.Id, phase.Name, message, by), cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.BudgetExhausted, plan.Id, phase.Name, message));
     }
@@ -311,7 +338,7 @@ public sealed class MigrationRunner
         {
             if (run.BudgetExhausted)
             {
-                await PauseAsync(plan, phase, by, run, cancellationToken);
+                await PauseAsync(plan, phase, by, run, $"reached inside '{phase.Name}' after a checkpoint ({rowsDone} rows done); the next run continues from it", cancellationToken);
                 return false;
             }
             var reason = ThrottleReason(await _providers.Pressure.ReadAsync(cancellationToken), spec);
@@ -362,6 +389,9 @@ public sealed class MigrationRunner
     {
         private readonly long _started = time.GetTimestamp();
         private readonly List<PhaseRunResult> _phases = [];
+
+        /// <summary>The phase running now, if any: what a cancellation interrupts.</summary>
+        public (string Plan, string Phase)? Current { get; set; }
 
         public bool BudgetExhausted => budget is { } b && time.GetElapsedTime(_started) >= b;
 
