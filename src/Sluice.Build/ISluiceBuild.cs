@@ -18,6 +18,9 @@ public interface ISluiceBuild
 
     /// <summary>Registers a value found at run time (a generated password, a token) as secret: redacted everywhere from now on.</summary>
     void AddSecret(string value);
+
+    /// <summary>The text with every secret of the run so far replaced: for whatever a component keeps (a file, a row).</summary>
+    string Redact(string text);
 }
 
 public static class SluiceBuildExtensions

@@ -45,6 +45,8 @@ public abstract class SluiceBuild : ISluiceBuild
     public void AddSecret(string value) =>
         (Secrets ?? throw new InvalidOperationException("Secrets can be added once the build runs.")).Add(value);
 
+    public string Redact(string text) => Secrets?.Redact(text) ?? text;
+
     /// <summary>The CI pipelines <c>./build.sh GenerateCi</c> writes for this build (GitHub Actions and Azure Pipelines).</summary>
     public virtual IEnumerable<Ci.CiPipeline> CiPipelines => [];
 

@@ -1,6 +1,7 @@
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Postgres.Environments;
+using Sluice.Postgres.Secrets;
 
 namespace Sluice.Targets;
 
@@ -10,6 +11,9 @@ public static class EnvironmentAccess
     /// <summary>The environment's database; its connection string is registered as a secret as soon as it is known.</summary>
     public static IDatabaseEnvironment Resolve(ISluiceComponent build)
     {
+        // --database's password is secret on its own, before anything parses it: a value Npgsql rejects is quoted in
+        // the exception it throws.
+        if (build.Database is { } database) RegisterSecrets(build, database);
         var definition = build.EnvironmentDefinition;
         if (definition is not null) EnvironmentSpecReader.Validate(definition, $".nuke/parameters.{build.Env}.json");
         var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
@@ -27,9 +31,7 @@ public static class EnvironmentAccess
     /// <summary>The whole connection string and its password are secret; the rest of it is useful in logs only through the builder.</summary>
     public static void RegisterSecrets(ISluiceBuild build, string connectionString)
     {
-        build.AddSecret(connectionString);
-        var password = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password;
-        if (!string.IsNullOrEmpty(password)) build.AddSecret(password);
+        foreach (var secret in ConnectionSecrets.Of(connectionString)) build.AddSecret(secret);
     }
 
     /// <summary>Where the connection goes, without credentials: <c>127.0.0.1:5433/shop</c>.</summary>

@@ -18,7 +18,7 @@ public interface IGate : IMigrate
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString);
+            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
             var report = await database.Service().GateAsync(ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration)), ct);
             PrintGates(report);
             if (report.Blocked) throw new GatesBlockedException(report);

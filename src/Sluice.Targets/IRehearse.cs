@@ -7,6 +7,7 @@ using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Migrations;
 using Sluice.Postgres.Rehearsal;
+using Sluice.Postgres.Secrets;
 using Sluice.Rehearsal.Profiles;
 using Sluice.Rehearsal.Runs;
 
@@ -49,7 +50,7 @@ public interface IRehearse : IProfile
             if (profile.TotalRows == 0)
                 Host.Warning($"the profile of {profile.Source} holds no rows: this rehearsal checks the phases on empty tables only (locks, idempotence, reversibility), not their durations");
 
-            await using var journal = new PostgresMigrationDatabase(connectionString);
+            await using var journal = new PostgresMigrationDatabase(connectionString, redactor: this.Redactor());
             await journal.Providers.Journal.EnsureAsync(ct);
             var applied = (await journal.Providers.Journal.ReadAllAsync(0, ct))
                 .Where(p => p.Plan.Status == JournalStatus.Done).Select(p => p.Plan.PlanId).ToHashSet(StringComparer.Ordinal);
@@ -59,8 +60,9 @@ public interface IRehearse : IProfile
             var report = await new PostgresRehearsalService(scratch.Databases).RehearseAsync(
                 new RehearsalRequest(plans.ServiceFolder, Env, profile, applied, migration, new SyntheticOptions(Scale ?? 1.0)), ct);
 
-            var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), ct);
-            await PostgresRehearsalEvidence.RecordAsync(connectionString, report, RehearsalReportFiles.ToJson(report), ct);
+            var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), this.Redactor(), ct);
+            var evidence = ConnectionSecrets.Redactor(connectionString, this.Redactor()).Redact(RehearsalReportFiles.ToJson(report));
+            await PostgresRehearsalEvidence.RecordAsync(connectionString, report, evidence, ct);
             foreach (var phase in report.Phases)
                 Host.Info($"{phase.Plan}/{phase.Phase}: {phase.Duration.TotalMilliseconds:F0} ms here, ~{phase.PredictedDuration.TotalSeconds:F1} s predicted, locks: {string.Join(", ", phase.Locks.Select(l => $"{l.Mode} {l.Table}"))}");
             foreach (var finding in report.Findings.Where(f => f.Severity != FindingSeverity.Info))

@@ -14,7 +14,7 @@ public interface IReleaseStatus : IStatus
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString);
+            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
             var report = await ReleaseStatusReport.ReadAsync(database.Journal, 20, ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);

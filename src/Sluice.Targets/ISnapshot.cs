@@ -83,7 +83,7 @@ public interface ISnapshot : ISluiceComponent
 /// <summary>The snapshot store of the selected environment.</summary>
 public static class SnapshotAccess
 {
-    public static SnapshotCatalog Catalog(ISnapshot build) => new(SnapshotIds.DefaultFolder(build.Root, build.Env));
+    public static SnapshotCatalog Catalog(ISnapshot build) => new(SnapshotIds.DefaultFolder(build.Root, build.Env), build.Redactor());
 
     /// <summary>The embedded default or a <c>local</c> definition, and no <c>--database</c> pointing elsewhere.</summary>
     public static bool IsLocal(ISluiceComponent build) =>
@@ -99,12 +99,13 @@ public static class SnapshotAccess
             if (!IsLocal(build))
                 throw SluiceException.Usage("SLU002", $"--snapshot-format template keeps copies on the environment's own server; '{build.Env}' is not local",
                     "use custom or directory");
-            return new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog(build).Folder, Environment = build.Env, Server = server });
+            return new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog(build).Folder, Environment = build.Env, Server = server, Redactor = build.Redactor() });
         }
         return new PgDumpSnapshotStore(new PgDumpSnapshotOptions
         {
             Folder = Catalog(build).Folder,
             Environment = build.Env,
+            Redactor = build.Redactor(),
             Format = build.SnapshotFormat ?? Snapshots.SnapshotFormat.Custom,
             VerifyServer = IsLocal(build) ? server : null,
         }, await PostgresToolchain.DetectAsync(cancellationToken, new HostLogger(build.Host)));

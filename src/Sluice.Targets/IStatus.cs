@@ -13,7 +13,7 @@ public interface IStatus : ISluiceComponent
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresMigrationDatabase(connectionString);
+            await using var database = new PostgresMigrationDatabase(connectionString, redactor: this.Redactor());
             var report = await database.Service().StatusAsync(new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env), ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line.TrimEnd('\r'));

@@ -46,7 +46,7 @@ public static class ReleaseAccess
             return connectionString;
         });
         IVerifiedSnapshotSource snapshots = build is ISnapshot
-            ? new SnapshotCatalogSource(new SnapshotCatalog(SnapshotIds.DefaultFolder(build.Root, build.Env)))
+            ? new SnapshotCatalogSource(new SnapshotCatalog(SnapshotIds.DefaultFolder(build.Root, build.Env), build.Redactor()))
             : new NoSnapshotSource();
         return new PromoteRequest(migration, spec, earlier, database.Sources(history, snapshots, new PostgresRehearsalEvidenceSource(connectionString)), SpecFile(build));
     }

@@ -48,11 +48,11 @@ public static class BuildRunner
             plan = ExecutionPlanner.Plan(catalog, invoked, build.Skip);
             if (build.Plan is { } format)
             {
-                PlanPrinter.Print(plan, format, output.Out, root);
+                PlanPrinter.Print(plan, format, output.Out, root, settings.Secrets);
                 return new RunResult(ExitCode.Success, null, plan);
             }
 
-            var invocation = RunMemory.Invocation(settings.Args);
+            var invocation = RunMemory.Invocation(commandLine);
             if (build.Continue) plan = RunMemory.Apply(root, invocation, plan, host);
             RequirementChecker.Check(plan, parameters, build.ParameterValues);
             var translator = build as IExceptionTranslator;
@@ -61,7 +61,7 @@ public static class BuildRunner
             var executor = new TargetExecutor(host, settings.Time, translator);
             var outcome = await executor.RunAsync(plan, lifetime.Token, build as IEnvironmentLeaseProvider, env);
             host.RunFinished(outcome);
-            RunMemory.Save(root, invocation, outcome);
+            RunMemory.Save(root, invocation, outcome, settings.Secrets);
             return new RunResult(outcome.ExitCode, outcome, plan);
         }
         catch (BuildException e)

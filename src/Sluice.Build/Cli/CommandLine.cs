@@ -7,11 +7,16 @@ namespace Sluice.Build;
 /// </summary>
 public sealed record CommandLine(IReadOnlyList<string> Targets, IReadOnlyDictionary<string, RawValue> Options)
 {
+    /// <summary>The arguments as given, with every value of a secret parameter replaced by <see cref="SecretRegistry.Mask"/>:
+    /// what may be kept (run memory) or shown.</summary>
+    public IReadOnlyList<string> Masked { get; init; } = [];
+
     public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlyList<ParameterDescriptor> parameters)
     {
         var byOption = parameters.ToDictionary(p => p.OptionName, StringComparer.OrdinalIgnoreCase);
         var targets = new List<string>();
         var options = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        var masked = new List<string>();
         string? current = null;
 
         foreach (var arg in args)
@@ -32,28 +37,32 @@ public sealed record CommandLine(IReadOnlyList<string> Targets, IReadOnlyDiction
                 if (!options.TryGetValue(name, out var list)) options[name] = list = [];
                 if (inline is not null) { list.Add(inline); current = null; }
                 else current = name;
+                masked.Add(inline is not null && byOption[name].IsSecret ? $"--{arg[2..(2 + equals)]}={SecretRegistry.Mask}" : arg);
                 continue;
             }
 
             if (current is null)
             {
                 targets.Add(arg);
+                masked.Add(arg);
                 continue;
             }
 
             if (!byOption[current].Accepts(arg))
             {
                 targets.Add(arg);
+                masked.Add(arg);
                 current = null;
                 continue;
             }
             options[current].Add(arg);
+            masked.Add(byOption[current].IsSecret ? SecretRegistry.Mask : arg);
             if (!byOption[current].UnderlyingType.IsArray) current = null;
         }
 
         return new CommandLine(targets, options.ToDictionary(
             o => o.Key,
             o => new RawValue(o.Value.Count == 0 && byOption[o.Key].ImplicitValue is { } implicitValue ? [implicitValue] : o.Value, null, "--" + o.Key),
-            StringComparer.OrdinalIgnoreCase));
+            StringComparer.OrdinalIgnoreCase)) { Masked = masked };
     }
 }

@@ -6,7 +6,7 @@ namespace Sluice.Build;
 /// <summary><c>--plan</c>: the ordered plan as text, or as a self-contained HTML page (inline SVG, no scripts, no network).</summary>
 public static class PlanPrinter
 {
-    public static void Print(ExecutionPlan plan, PlanFormat format, TextWriter output, AbsolutePath root)
+    public static void Print(ExecutionPlan plan, PlanFormat format, TextWriter output, AbsolutePath root, SecretRegistry secrets)
     {
         if (format == PlanFormat.Text)
         {
@@ -14,8 +14,7 @@ public static class PlanPrinter
             return;
         }
         var path = Path.Combine(root.Value, ".nuke", "temp", "plan.html");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, Html(plan));
+        RedactedFiles.Write(path, Html(plan), secrets);
         output.WriteLine($"plan written to {Path.GetRelativePath(root.Value, path)}");
     }
 

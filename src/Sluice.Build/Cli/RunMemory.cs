@@ -5,6 +5,9 @@ namespace Sluice.Build;
 /// <summary>
 /// <c>--continue</c>: remembers which targets succeeded in the last run (<c>.nuke/temp/last-run.json</c>), so the same
 /// command with <c>--continue</c> skips them and starts at the target that failed or was cancelled.
+/// No secret is kept: the invocation is remembered with secret values masked (they are read again from their source,
+/// the command line, an environment variable or a parameters file, when the run continues), so "the same command"
+/// means the same targets and non-secret arguments; and the file is written through the run's redaction.
 /// </summary>
 public static class RunMemory
 {
@@ -12,16 +15,14 @@ public static class RunMemory
 
     private static string PathUnder(AbsolutePath root) => System.IO.Path.Combine(root.Value, ".nuke", "temp", "last-run.json");
 
-    /// <summary>The command line that identifies "the same run": everything but <c>--continue</c>.</summary>
-    public static string Invocation(IReadOnlyList<string> args) =>
-        string.Join(" ", args.Where(a => !a.Equals("--continue", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>The command line that identifies "the same run": everything but <c>--continue</c>, secret values masked.</summary>
+    public static string Invocation(CommandLine commandLine) =>
+        string.Join(" ", commandLine.Masked.Where(a => !a.Equals("--continue", StringComparison.OrdinalIgnoreCase)));
 
-    public static void Save(AbsolutePath root, string invocation, BuildOutcome outcome)
+    public static void Save(AbsolutePath root, string invocation, BuildOutcome outcome, SecretRegistry secrets)
     {
-        var path = PathUnder(root);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var succeeded = outcome.Results.Where(r => r.Status == TargetStatus.Succeeded).Select(r => r.Target).ToArray();
-        File.WriteAllText(path, JsonSerializer.Serialize(new LastRun(invocation, succeeded)));
+        RedactedFiles.Write(PathUnder(root), JsonSerializer.Serialize(new LastRun(invocation, succeeded)), secrets);
     }
 
     /// <summary>The plan with the previous run's successes skipped, when the previous run was the same command.</summary>

@@ -29,10 +29,5 @@ public sealed class HostOutput
     public bool Interactive { get; }
 
     /// <summary>Writes to a file on behalf of the host, redacted too.</summary>
-    public void AppendToFile(string path, string text)
-    {
-        var directory = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        File.AppendAllText(path, Secrets.Redact(text));
-    }
+    public void AppendToFile(string path, string text) => RedactedFiles.Append(path, text, Secrets);
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text.Json;
+
 namespace Sluice.Build;
 
 /// <summary>
@@ -19,7 +22,9 @@ public sealed class SecretRegistry
     public void Add(string? secret)
     {
         if (string.IsNullOrEmpty(secret) || secret.Length < MinimumLength) return;
-        var forms = new[] { secret, Uri.EscapeDataString(secret), secret.Trim() }.Where(s => s.Length >= MinimumLength).Distinct();
+        // The forms a secret takes in what Sluice writes: as is, in a URL, trimmed, inside a JSON string, in HTML.
+        var forms = new[] { secret, Uri.EscapeDataString(secret), secret.Trim(), JsonEncodedText.Encode(secret).ToString(), WebUtility.HtmlEncode(secret) }
+            .Where(s => s.Length >= MinimumLength).Distinct();
         lock (_gate)
         {
             var added = forms.Where(f => !_secrets.Contains(f)).ToList();

@@ -1,6 +1,8 @@
 using Npgsql;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Running;
+using Sluice.Postgres.Secrets;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Migrations;
 
@@ -16,12 +18,15 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     /// <param name="connectionString">The target database (a secret).</param>
     /// <param name="lease">Lease time to live and heartbeat; defaults 60 s and 20 s.</param>
     /// <param name="pressure">Where backfills read lag and lock waits; default the database's own statistics views.</param>
-    public PostgresMigrationDatabase(string connectionString, LeaseOptions? lease = null, IBackfillPressureSource? pressure = null)
+    /// <param name="redactor">The run's secrets, kept out of the journal's text; this connection's own are always kept out.</param>
+    public PostgresMigrationDatabase(string connectionString, LeaseOptions? lease = null, IBackfillPressureSource? pressure = null,
+        ISecretRedactor? redactor = null)
     {
+        Redactor = ConnectionSecrets.Redactor(connectionString, redactor);
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice" }.ConnectionString);
         _leaseSessions = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-lease", Pooling = false }.ConnectionString);
         Providers = new MigrationProviders(
-            new PostgresMigrationJournal(_dataSource),
+            new PostgresMigrationJournal(_dataSource, Redactor),
             new PostgresLeaseProvider(_dataSource, _leaseSessions, lease),
             new PostgresPhaseExecutor(_dataSource),
             new PostgresBackfillExecutor(_dataSource),
@@ -30,6 +35,9 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     }
 
     public MigrationProviders Providers { get; }
+
+    /// <summary>What the journal's text passes through: this connection's secrets, then the run's.</summary>
+    public ISecretRedactor Redactor { get; }
 
     /// <summary>The plain API of the Migrate and Status targets over this database.</summary>
     public MigrationService Service(TimeProvider? timeProvider = null) => new(Providers, timeProvider);

@@ -2,11 +2,13 @@ using Npgsql;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Migrations;
 
-/// <summary>The journal in schema <c>sluice</c> of the target database.</summary>
-public sealed class PostgresMigrationJournal(NpgsqlDataSource dataSource) : IMigrationJournal
+/// <summary>The journal in schema <c>sluice</c> of the target database. Free text it keeps (event messages, phase errors,
+/// often an exception's message) passes through <paramref name="redactor"/> first.</summary>
+public sealed class PostgresMigrationJournal(NpgsqlDataSource dataSource, ISecretRedactor redactor) : IMigrationJournal
 {
     public Task EnsureAsync(CancellationToken cancellationToken) => JournalSchema.EnsureAsync(dataSource, cancellationToken);
 
@@ -63,7 +65,7 @@ public sealed class PostgresMigrationJournal(NpgsqlDataSource dataSource) : IMig
         command.Parameters.Add(new() { Value = plan.Id });
         command.Parameters.Add(new() { Value = phase.Name });
         command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = error });
+        command.Parameters.Add(new() { Value = redactor.Redact(error) });
         AddIdentity(command, by);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -79,7 +81,7 @@ public sealed class PostgresMigrationJournal(NpgsqlDataSource dataSource) : IMig
     public async Task RecordEventAsync(JournalEvent journalEvent, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await InsertEventAsync(connection, null, journalEvent, cancellationToken);
+        await InsertEventAsync(connection, null, journalEvent with { Message = redactor.Redact(journalEvent.Message) }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PlanJournal>> ReadAllAsync(int eventsPerPlan, CancellationToken cancellationToken)

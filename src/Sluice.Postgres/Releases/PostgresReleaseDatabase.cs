@@ -2,6 +2,7 @@ using Npgsql;
 using Sluice.Gates;
 using Sluice.Postgres.Migrations;
 using Sluice.Releases;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Releases;
 
@@ -13,11 +14,12 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresReleaseDatabase(string connectionString, LeaseOptions? lease = null)
+    /// <param name="redactor">The run's secrets, kept out of the journal's text; this connection's own are always kept out.</param>
+    public PostgresReleaseDatabase(string connectionString, LeaseOptions? lease = null, ISecretRedactor? redactor = null)
     {
-        Migrations = new PostgresMigrationDatabase(connectionString, lease);
+        Migrations = new PostgresMigrationDatabase(connectionString, lease, redactor: redactor);
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-release" }.ConnectionString);
-        var journal = new PostgresReleaseJournal(_dataSource);
+        var journal = new PostgresReleaseJournal(_dataSource, Migrations.Redactor);
         Journal = journal;
         Replication = new PostgresReplicationLag(_dataSource);
         Expectations = new PostgresSchemaExpectations(_dataSource, connectionString, journal);

@@ -1,11 +1,13 @@
 using Npgsql;
 using Sluice.Gates;
 using Sluice.Releases;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Releases;
 
-/// <summary>Rollbacks, gate decisions and approvals in schema <c>sluice</c> of the target database.</summary>
-public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource) : IReleaseJournal
+/// <summary>Rollbacks, gate decisions and approvals in schema <c>sluice</c> of the target database; their free text (a
+/// rollback's detail, a gate's evidence and remedy) passes through <paramref name="redactor"/> first.</summary>
+public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource, ISecretRedactor redactor) : IReleaseJournal
 {
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
@@ -25,7 +27,7 @@ public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource) : IRelea
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """);
         Add(command, rollback.At, rollback.Environment, (object?)rollback.PlanId ?? DBNull.Value, Snake(rollback.Trigger), Snake(rollback.Outcome),
-            rollback.PhasesReverted, (long)rollback.Duration.TotalMilliseconds, rollback.Detail, rollback.By);
+            rollback.PhasesReverted, (long)rollback.Duration.TotalMilliseconds, redactor.Redact(rollback.Detail), rollback.By);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -53,7 +55,8 @@ public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource) : IRelea
             var command = new NpgsqlBatchCommand("""
                 INSERT INTO sluice.gate_decisions (environment, gate, verdict, evidence, remedy, run_by) VALUES ($1, $2, $3, $4, $5, $6)
                 """);
-            foreach (var value in new object[] { report.Environment, result.Gate, Snake(result.Verdict), result.Evidence, (object?)result.Remedy ?? DBNull.Value, by })
+            foreach (var value in new object[] { report.Environment, result.Gate, Snake(result.Verdict), redactor.Redact(result.Evidence),
+                         result.Remedy is null ? DBNull.Value : redactor.Redact(result.Remedy), by })
                 command.Parameters.Add(new NpgsqlParameter { Value = value });
             batch.BatchCommands.Add(command);
         }

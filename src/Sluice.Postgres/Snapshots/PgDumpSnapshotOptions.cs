@@ -1,4 +1,5 @@
 using Sluice.Postgres.Fingerprints;
+using Sluice.Secrets;
 using Sluice.Snapshots;
 
 namespace Sluice.Postgres.Snapshots;
@@ -11,6 +12,9 @@ public sealed record PgDumpSnapshotOptions
 
     /// <summary>The environment's name, recorded in manifests.</summary>
     public required string Environment { get; init; }
+
+    /// <summary>The run's secrets, kept out of the manifests; none by default.</summary>
+    public ISecretRedactor Redactor { get; init; } = SecretValues.None;
 
     /// <summary><see cref="SnapshotFormat.Custom"/> (one file) or <see cref="SnapshotFormat.Directory"/> (dumped and restored with <see cref="Jobs"/>).</summary>
     public SnapshotFormat Format { get; init; } = SnapshotFormat.Custom;

@@ -18,7 +18,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
     ISnapshotListener? listener = null, TimeProvider? timeProvider = null) : ISnapshotStore
 {
     private const string ArchiveName = "dump";
-    private readonly SnapshotCatalog _catalog = new(options.Folder);
+    private readonly SnapshotCatalog _catalog = new(options.Folder, options.Redactor);
     private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
     private readonly PostgresFingerprints _fingerprints = new(options.Fingerprint);
 
@@ -53,7 +53,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
                 Format = options.Format, CreatedAt = createdAt, ServerVersion = version,
                 Files = await SnapshotFiles.DescribeAsync(partial, cancellationToken), Fingerprint = fingerprint,
             };
-            await ManifestFile.WriteAsync(partial, manifest, cancellationToken);
+            await ManifestFile.WriteAsync(partial, manifest, _catalog.Redactor, cancellationToken);
             _catalog.Complete(partial, id);
             return manifest;
         }

@@ -5,6 +5,7 @@ using Sluice.Fingerprints;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Fingerprints;
 using Sluice.Snapshots;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Snapshots;
 
@@ -17,7 +18,7 @@ namespace Sluice.Postgres.Snapshots;
 public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnapshotListener? listener = null, TimeProvider? timeProvider = null)
     : ISnapshotStore
 {
-    private readonly SnapshotCatalog _catalog = new(options.Folder);
+    private readonly SnapshotCatalog _catalog = new(options.Folder, options.Redactor);
     private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
     private readonly PostgresFingerprints _fingerprints = new(options.Fingerprint);
     private readonly string _admin = new NpgsqlConnectionStringBuilder(options.Server) { Pooling = false }.ConnectionString;
@@ -52,7 +53,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
                 Id = id, Environment = options.Environment, Source = PgConnectionEnvironment.Describe(connectionString),
                 Format = SnapshotFormat.Template, CreatedAt = createdAt, Database = copy, Fingerprint = fingerprint,
             };
-            await ManifestFile.WriteAsync(partial, manifest, cancellationToken);
+            await ManifestFile.WriteAsync(partial, manifest, _catalog.Redactor, cancellationToken);
             _catalog.Complete(partial, id);
             return manifest;
         }
@@ -153,6 +154,9 @@ public sealed record TemplateSnapshotOptions
     public required string Folder { get; init; }
 
     public required string Environment { get; init; }
+
+    /// <summary>The run's secrets, kept out of the manifests; none by default.</summary>
+    public ISecretRedactor Redactor { get; init; } = SecretValues.None;
 
     /// <summary>A superuser (or CREATEDB) connection to the server holding the source database.</summary>
     public required string Server { get; init; }

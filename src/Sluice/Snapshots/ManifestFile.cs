@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Sluice.Errors;
 using Sluice.Fingerprints;
+using Sluice.Secrets;
 
 namespace Sluice.Snapshots;
 
@@ -14,14 +15,8 @@ public static class ManifestFile
         WriteIndented = true,
     };
 
-    public static async Task WriteAsync(string folder, SnapshotManifest manifest, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(folder, SnapshotManifest.FileName);
-        var temporary = path + ".tmp";
-        await using (var stream = File.Create(temporary))
-            await JsonSerializer.SerializeAsync(stream, manifest, Options, cancellationToken);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static Task WriteAsync(string folder, SnapshotManifest manifest, ISecretRedactor redactor, CancellationToken cancellationToken) =>
+        SecretFiles.WriteAllTextAsync(Path.Combine(folder, SnapshotManifest.FileName), JsonSerializer.Serialize(manifest, Options), redactor, cancellationToken);
 
     public static async Task<SnapshotManifest> ReadAsync(string folder, CancellationToken cancellationToken)
     {

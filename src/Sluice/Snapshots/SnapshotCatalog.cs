@@ -1,5 +1,6 @@
 using Sluice.Errors;
 using Sluice.Fingerprints;
+using Sluice.Secrets;
 
 namespace Sluice.Snapshots;
 
@@ -8,9 +9,13 @@ namespace Sluice.Snapshots;
 /// pruning snapshots, whatever holds their data. A snapshot being written lives in <c>.&lt;id&gt;.partial</c> and is
 /// renamed when complete, so it is never listed half-made.
 /// </summary>
-public sealed class SnapshotCatalog(string folder)
+/// <param name="redactor">The run's secrets, kept out of the manifests it writes; none by default.</param>
+public sealed class SnapshotCatalog(string folder, ISecretRedactor? redactor = null)
 {
     public string Folder { get; } = folder;
+
+    /// <summary>What every manifest written through this catalog passes through.</summary>
+    public ISecretRedactor Redactor { get; } = redactor ?? SecretValues.None;
 
     public string PathOf(string id) => Path.Combine(Folder, id);
 
@@ -56,7 +61,7 @@ public sealed class SnapshotCatalog(string folder)
         var verification = new SnapshotVerification(manifest.Id, verifiedAt, manifest.Files.Count, manifest.Fingerprint.Data.Tables.Count,
             manifest.Fingerprint.Data.Tables.Sum(t => t.Rows), elapsed);
         var verified = manifest with { VerifiedAt = verifiedAt };
-        await ManifestFile.WriteAsync(PathOf(manifest.Id), verified, cancellationToken);
+        await ManifestFile.WriteAsync(PathOf(manifest.Id), verified, Redactor, cancellationToken);
         if (listener is not null) await listener.SnapshotVerifiedAsync(verified, verification, cancellationToken);
         return verification;
     }

@@ -3,6 +3,7 @@ using Sluice.Rehearsal.Profiles;
 using Sluice.Rehearsal.Runs;
 using Sluice.Tests;
 using Sluice.Testing.Postgres;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Tests.Rehearsal;
 
@@ -28,7 +29,7 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         Assert.StartsWith("# Rehearsal of shop for staging: passed", markdown, StringComparison.Ordinal);
         Assert.Contains("| 0001_split_customer_name | index_last_name | Expand |", markdown, StringComparison.Ordinal);
         using var folder = new TempFolder();
-        var paths = await RehearsalReportFiles.WriteAsync(report, folder.Path, ct);
+        var paths = await RehearsalReportFiles.WriteAsync(report, folder.Path, SecretValues.None, ct);
         Assert.All(paths, p => Assert.True(new FileInfo(p).Length > 0));
     }
 

@@ -6,6 +6,7 @@ using Sluice.Postgres.Fingerprints;
 using Sluice.Postgres.Tests.Fingerprints;
 using Sluice.Snapshots;
 using Sluice.Testing.Postgres;
+using Sluice.Secrets;
 
 namespace Sluice.Postgres.Tests.Snapshots;
 
@@ -112,7 +113,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         var customers = manifest.Fingerprint.Data.Find("customers")!;
         var tampered = customers with { Chunks = [.. customers.Chunks.Select((c, i) => i == 0 ? c with { Hash = c.Hash + 1 } : c)] };
         var data = new DataFingerprint([.. manifest.Fingerprint.Data.Tables.Select(t => t.Source == "customers" ? tampered : t)]);
-        await ManifestFile.WriteAsync(Path.Combine(folder.Path, manifest.Id), manifest with { Fingerprint = manifest.Fingerprint with { Data = data } }, ct);
+        await ManifestFile.WriteAsync(Path.Combine(folder.Path, manifest.Id), manifest with { Fingerprint = manifest.Fingerprint with { Data = data } }, SecretValues.None, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, ct));
         Assert.Equal(FingerprintErrorCodes.FingerprintMismatch, error.Code);

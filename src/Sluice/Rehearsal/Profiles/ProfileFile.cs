@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Sluice.Errors;
+using Sluice.Secrets;
 
 namespace Sluice.Rehearsal.Profiles;
 
@@ -37,11 +38,8 @@ public static class ProfileFile
         }
     }
 
-    public static async Task WriteAsync(DataProfile profile, string path, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, ToJson(profile) + "\n", cancellationToken);
-    }
+    public static Task WriteAsync(DataProfile profile, string path, ISecretRedactor redactor, CancellationToken cancellationToken) =>
+        SecretFiles.WriteAllTextAsync(path, ToJson(profile) + "\n", redactor, cancellationToken);
 
     public static async Task<DataProfile> ReadAsync(string path, CancellationToken cancellationToken)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sluice.Secrets;
 
 namespace Sluice.Rehearsal.Runs;
 
@@ -17,15 +18,15 @@ public static class RehearsalReportFiles
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>Writes <c>rehearsal-&lt;service&gt;-&lt;env&gt;.{json,md,html}</c> under <paramref name="folder"/>; returns the paths.</summary>
-    public static async Task<IReadOnlyList<string>> WriteAsync(RehearsalReport report, string folder, CancellationToken cancellationToken)
+    /// <summary>Writes <c>rehearsal-&lt;service&gt;-&lt;env&gt;.{json,md,html}</c> under <paramref name="folder"/>, with the
+    /// run's secrets redacted; returns the paths.</summary>
+    public static async Task<IReadOnlyList<string>> WriteAsync(RehearsalReport report, string folder, ISecretRedactor redactor, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
         var stem = Path.Combine(folder, $"rehearsal-{report.Service}-{report.Environment}");
         var paths = new[] { stem + ".json", stem + ".md", stem + ".html" };
-        await File.WriteAllTextAsync(paths[0], ToJson(report) + "\n", cancellationToken);
-        await File.WriteAllTextAsync(paths[1], ToMarkdown(report), cancellationToken);
-        await File.WriteAllTextAsync(paths[2], ToHtml(report), cancellationToken);
+        await SecretFiles.WriteAllTextAsync(paths[0], ToJson(report) + "\n", redactor, cancellationToken);
+        await SecretFiles.WriteAllTextAsync(paths[1], ToMarkdown(report), redactor, cancellationToken);
+        await SecretFiles.WriteAllTextAsync(paths[2], ToHtml(report), redactor, cancellationToken);
         return paths;
     }
 
