@@ -114,6 +114,50 @@ public sealed class SecretTests : IDisposable
         Assert.DoesNotContain(Password, run.Output);
     }
 
+    private sealed class Resumable : SluiceBuild
+    {
+        [Parameter("Connection string"), Secret] public string? Database { get; set; }
+        [Parameter("A short secret, below the length redaction masks")] [Secret] public string? Pin { get; set; }
+        public bool Broken { get; init; } = true;
+        public List<string> Ran { get; } = [];
+        public Target Snapshot => _ => _.Executes(() => Ran.Add("Snapshot"));
+        public Target Migrate => _ => _.DependsOn(Snapshot).Executes(() =>
+        {
+            Ran.Add($"Migrate with {Database} {Pin}");
+            if (Broken) throw new IOException("network");
+        });
+    }
+
+    [Theory]
+    [InlineData("--database {0} --pin 42")]
+    [InlineData("--database={0} --pin=42")]
+    public async Task Run_memory_keeps_no_secret_and_continue_reads_it_again_from_its_source(string options)
+    {
+        var arguments = string.Format(System.Globalization.CultureInfo.InvariantCulture, options, Password);
+        var first = await _root.RunAsync<Resumable>($"Migrate {arguments}", cancellationToken: Ct);
+        Assert.Equal(ExitCode.TargetFailed, first.ExitCode);
+        var memory = File.ReadAllText(Path.Combine(_root.Path, ".nuke", "temp", "last-run.json"));
+        Assert.DoesNotContain(Password, memory);
+        Assert.DoesNotContain("42", memory); // masked by position, whatever its length
+        Assert.Contains("Migrate --database", memory);
+
+        // The same command goes on where it stopped; the secret comes from the command line again, not from the memory.
+        var again = new Resumable { Broken = false };
+        var continued = await _root.RunAsync(again, $"Migrate {arguments} --continue", cancellationToken: Ct);
+        Assert.Equal(ExitCode.Success, continued.ExitCode);
+        Assert.Equal([$"Migrate with {Password} 42"], again.Ran);
+        Assert.Equal("succeeded in the previous run (--continue)", continued.Result("Snapshot").Note);
+    }
+
+    [Fact]
+    public void Json_and_html_forms_of_a_secret_are_redacted_too()
+    {
+        var secrets = new SecretRegistry();
+        secrets.Add("p\"a<ss>&+word");
+        Assert.Equal("{\"password\":\"***\"}", secrets.Redact(System.Text.Json.JsonSerializer.Serialize(new { password = "p\"a<ss>&+word" })));
+        Assert.Equal("<td>***</td>", secrets.Redact($"<td>{System.Net.WebUtility.HtmlEncode("p\"a<ss>&+word")}</td>"));
+    }
+
     private sealed class Numeric : SluiceBuild
     {
         [Parameter("PIN"), Secret] public int Pin { get; set; }
