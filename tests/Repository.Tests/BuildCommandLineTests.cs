@@ -34,6 +34,7 @@ public sealed class BuildCommandLineTests : IDisposable
         var teardown = await RunAsync("Teardown --env local", Ct);
         Assert.True(teardown.ExitCode == 0, teardown.Output);
         Assert.False(Directory.Exists(Path.Combine(Root, ".sluice", "local", "data")));
+        Assert.False(Directory.Exists(Path.Combine(Root, ".sluice", "local")), "Teardown leaves nothing behind, not even its lock");
     }
 
     [Fact]
@@ -118,5 +119,7 @@ public sealed class BuildCommandLineTests : IDisposable
         Assert.Contains("--database VALUE", run.Output);
         Assert.Contains("--environment JSON", run.Output);
         Assert.Contains("--pipelines VALUE", run.Output);
+        Assert.Contains("Where migration plans live (default: pipelines)", run.Output);
+        Assert.DoesNotContain("(default: pipelines) (default: pipelines)", run.Output);
     }
 }
