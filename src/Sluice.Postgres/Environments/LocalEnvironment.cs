@@ -49,7 +49,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
                     Directory.Delete(options.FallbackFolder);
                 // The lock goes last, while still held; then the environment's folder, when nothing else is in it.
                 await fileLock.DeleteAndReleaseAsync();
-                if (!Directory.EnumerateFileSystemEntries(options.StateDirectory).Any()) Directory.Delete(options.StateDirectory);
+                RemoveIfEmpty(options.StateDirectory);
             }
         }
         finally
@@ -98,6 +98,18 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private static void RemoveIfEmpty(string folder)
+    {
+        try
+        {
+            if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+        }
+        catch (IOException)
+        {
+            // another process is provisioning here right now: the folder is its again
         }
     }
 

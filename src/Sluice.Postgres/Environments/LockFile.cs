@@ -14,12 +14,12 @@ internal sealed class LockFile : IAsyncDisposable
 
     public static async Task<LockFile> AcquireAsync(string path, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var delay = TimeSpan.FromMilliseconds(20);
         while (true)
         {
             try
             {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!); // again each time: a teardown removes it
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
                 if (File.Exists(path)) return new LockFile(stream, path);
                 await stream.DisposeAsync(); // removed by a teardown while we waited: lock the next one
