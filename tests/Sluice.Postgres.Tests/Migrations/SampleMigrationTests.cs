@@ -136,13 +136,50 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         var cancelled = Assert.Single(events, e => e.Kind == JournalEventKind.Cancelled);
         Assert.Equal("backfill_split_name", cancelled.Phase);
         Assert.Equal(Alice, cancelled.By);
-        Assert.Contains("the next run resumes it", cancelled.Message);
+        Assert.Contains("the next run continues from there", cancelled.Message);
         var phase = (await target.Providers.Journal.ReadPhasesAsync("0001_split_customer_name", ct)).Single(p => p.Phase == "backfill_split_name");
         Assert.Equal(JournalStatus.Started, phase.Status);
 
         var again = await target.Service().MigrateAsync(request, null, ct);
         Assert.Equal(MigrationOutcome.Completed, again.Outcome);
         Assert.Equal(0L, await ShopDatabase.OutOfStepRowsAsync(database.ConnectionString, ct));
+    }
+
+    [Fact]
+    public async Task Cancelling_while_a_statement_runs_stops_it_at_once_and_journals_a_cancelled_event()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(postgres, ct);
+        using var plans = PlanCopy.Empty();
+        plans.Write("0001_slow", "plan.yaml", """
+            id: 0001_slow
+            owner: team
+            risk: low
+            description: a phase that takes its time
+            max_partial_state: 1h
+            phases:
+              - name: slow
+                kind: expand
+                up: slow.sql
+                down: slow.sql
+            """);
+        plans.Write("0001_slow", "slow.sql", "SELECT pg_sleep(30);");
+        await using var target = new PostgresMigrationDatabase(database.ConnectionString);
+        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var progress = new RecordingProgress(r =>
+        {
+            if (r is { Step: MigrationStep.PhaseStarted, Phase: "slow" }) ctrlC.CancelAfter(TimeSpan.FromMilliseconds(300));
+        });
+        var started = TimeProvider.System.GetTimestamp();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Alice), progress, ctrlC.Token));
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(20), "the statement was cancelled, not waited out");
+        var cancelled = Assert.Single(await target.Providers.Journal.ReadEventsAsync("0001_slow", ct), e => e.Kind == JournalEventKind.Cancelled);
+        Assert.Equal("slow", cancelled.Phase);
+        // A transactional phase: its transaction (and the row marking it started) rolled back, so nothing of it is applied.
+        Assert.Equal(JournalStatus.Pending, Assert.Single(await target.Providers.Journal.ReadPhasesAsync("0001_slow", ct)).Status);
     }
 
     [Fact]

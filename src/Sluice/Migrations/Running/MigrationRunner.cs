@@ -146,8 +146,8 @@ public sealed class MigrationRunner
         }
     }
 
-    /// <summary>Ctrl-C or SIGTERM stopped a phase: the journal says so (the phase stays <c>started</c>, so the next run
-    /// resumes it). Written with a token of its own, since the run's token is already cancelled; a journal that cannot be
+    /// <summary>Ctrl-C or SIGTERM stopped a phase: the journal says so (a backfill or non-transactional phase stays
+    /// <c>started</c> and is resumed; a transactional one rolled back whole and runs again). Written with a token of its own, since the run's token is already cancelled; a journal that cannot be
     /// reached in a few seconds must not hold the process up.</summary>
     private async Task JournalCancelledAsync(string planId, string phase, RunnerIdentity by)
     {
@@ -155,9 +155,9 @@ public sealed class MigrationRunner
         try
         {
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Cancelled, planId, phase,
-                $"cancelled while phase '{phase}' was running; it stopped at its last commit and the next run resumes it", by), deadline.Token);
+                $"cancelled while phase '{phase}' was running; what it had committed stays and the next run continues from there", by), deadline.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException || deadline.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or System.Data.Common.DbException)
         {
             // The cancellation itself is what the caller must see; the missing event is the lesser loss.
         }
