@@ -58,6 +58,7 @@ public enum JournalEventKind
     LeaseTakenOver,
     LeaseReleased,
     LeaseLost,
+    DataBaselineTaken,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

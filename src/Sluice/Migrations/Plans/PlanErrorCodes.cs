@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Plans;
 
-/// <summary>The SLU020-SLU039 codes of migration plans; ErrorCodes.md describes each.</summary>
+/// <summary>The SLU020-SLU039 codes of migration plans (and SLU106, a lint finding); ErrorCodes.md describes each.</summary>
 public static class PlanErrorCodes
 {
     public const string NotYaml = "SLU020";
@@ -19,4 +19,7 @@ public static class PlanErrorCodes
     public const string NoService = "SLU033";
     public const string AmbiguousService = "SLU034";
     public const string UnknownMigration = "SLU035";
+
+    /// <summary>A lint finding: a statement destroys data its phase's down cannot bring back, and the phase is not irreversible.</summary>
+    public const string DataNotRestorable = "SLU106";
 }
