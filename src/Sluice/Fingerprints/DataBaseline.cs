@@ -54,7 +54,8 @@ public sealed record TableDataCheck(string Table, long Rows, bool Gone, IReadOnl
 /// 1  the table, or one of its baseline columns, no longer exists                     lost: every value of it
 /// 2  a column has fewer non-NULL values in a chunk than the baseline, beyond the      lost: that many values, in those ranges
 ///    rows the chunk lost (values gone from rows that are still there)
-/// 3  a column's hash differs in a chunk (and rule 2 does not apply)                  changed: the column and the ranges
+/// 3  a column's hash differs in a chunk whose row count is unchanged (and rule 2     changed: the column and the ranges
+///    does not apply); in a chunk whose rows differ, rule 4 says it
 /// 4  a chunk's row count differs                                                     rows differ: the ranges
 /// 5  the row hashes differ while every column's count and hash agree (values moved    rows differ: the ranges
 ///    between rows)
@@ -97,7 +98,7 @@ public static class BaselineComparison
                     gone += missing;
                     goneIn.Add(chunk.Range);
                 }
-                else if (@is.Hash != was.Hash || @is.Values != was.Values) differs.Add(chunk.Range);
+                else if (after?.Rows == chunk.Rows && (@is.Hash != was.Hash || @is.Values != was.Values)) differs.Add(chunk.Range);
             }
             if (gone > 0) lost.Add(new LostValues(before.Table, column.Name, gone, had, goneIn));
             else if (differs.Count > 0) changed.Add((column.Name, differs));
