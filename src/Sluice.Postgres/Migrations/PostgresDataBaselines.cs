@@ -106,7 +106,9 @@ public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, string co
                 checks.Add(BaselineComparison.Compare(before, new TableBaseline(before.Table, shape.Key, plan.Columns, chunks)));
             }
         }
-        var lost = checks.SelectMany(c => c.Lost).ToList();
+        var lost = new List<LostValues>();
+        foreach (var loss in checks.SelectMany(c => c.Lost))
+            lost.Add(loss with { Keys = await Guarded(() => NullKeysAsync(baselines.First(b => b.Table == loss.Table), loss, cancellationToken)) });
         differences.AddRange(checks.SelectMany(c => c.Differences()));
         var rows = baselines.Sum(b => b.Rows);
         var at = $"{takenAt:yyyy-MM-dd HH:mm:ss} UTC";
@@ -124,6 +126,36 @@ public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, string co
         await using var command = dataSource.CreateCommand("DELETE FROM sluice.data_baselines WHERE plan_id = $1");
         command.Parameters.Add(new() { Value = planId });
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A few keys, in the ranges where the column lost values, of rows whose value is NULL now: where to look.</summary>
+    private async Task<IReadOnlyList<RowKey>> NullKeysAsync(TableBaseline before, LostValues loss, CancellationToken cancellationToken)
+    {
+        if (before.Key.Count == 0) return [];
+        var sql = new SourceSql($"{Quoted(before.Table)} AS src", [.. before.Key.Select(k => before.Columns.First(c => c.Name == k))]);
+        var ranges = string.Join(" OR ", loss.Ranges.Select(r => sql.Where(r) is { Length: > 0 } where ? $"({where[" WHERE ".Length..]})" : "true"));
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {sql.KeyText} FROM {sql.From} WHERE {SourceSql.Column(loss.Column)} IS NULL AND ({ranges}) ORDER BY {sql.OrderBy} LIMIT {SampleKeys}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<RowKey>();
+        while (await reader.ReadAsync(cancellationToken))
+            keys.Add(new RowKey([.. Enumerable.Range(0, before.Key.Count).Select(i => reader.IsDBNull(i) ? "NULL" : reader.GetString(i))]));
+        return keys;
+    }
+
+    private const int SampleKeys = 5;
+
+    // A missing column or a table gone has no rows to point at; the loss stands without them.
+    private static async Task<IReadOnlyList<RowKey>> Guarded(Func<Task<IReadOnlyList<RowKey>>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (PostgresException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The catalog objects of the plan's schema baseline, or null when it has none.</summary>

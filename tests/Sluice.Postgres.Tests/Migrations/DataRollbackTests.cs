@@ -40,6 +40,7 @@ public sealed class DataRollbackTests(PostgresFixture postgres)
         Assert.Equal(("SLU105", ErrorKind.Failure), (error.Code, error.Kind));
         Assert.Contains("customers.nickname: 2,000 of its 2,000 value(s) are gone from rows that are still there", error.Message);
         Assert.Contains("key range(s)", error.Message);
+        Assert.Contains("(NULL now in rows 1, 2, 3, 4, 5, ...)", error.Message);
         Assert.Contains("restore customers.nickname from the verified snapshot", error.Remedy);
         var events = await target.Providers.Journal.ReadEventsAsync(PlanId, Ct);
         Assert.Contains(events, e => e.Kind == JournalEventKind.DataBaselineTaken && e.Phase == "drop_nickname"
