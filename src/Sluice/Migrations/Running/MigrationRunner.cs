@@ -118,7 +118,7 @@ public sealed class MigrationRunner
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}; {data.Detail}", by), cancellationToken);
             var columns = string.Join(", ", data.Lost.Select(l => $"{l.Table}.{l.Column}"));
             throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLostData,
-                $"plan '{plan.Id}' was rolled back but data is gone: {data.Detail.Replace("data lost: ", "", StringComparison.Ordinal)}",
+                $"plan '{plan.Id}' was rolled back but data is gone: {string.Join("; ", data.Lost)}",
                 $"restore {columns} from the verified snapshot taken before the plan; then give the destructive phase a down that repopulates what it drops, or mark it 'irreversible: true'",
                 plan.PlanFile);
         }
