@@ -36,6 +36,7 @@ public sealed class PromoteCommandLineTests : IDisposable
         var rollback = await RunAsync("Rollback --env local", Ct);
         Assert.True(rollback.ExitCode == 0, rollback.Output);
         Assert.Contains("plan '0001_split_customer_name' rolled back (5 phase(s))", rollback.Output);
+        Assert.Contains("data verified: customers (2,000 rows) equal the baseline taken at ", rollback.Output.Replace("\n", " "));
 
         var status = await RunAsync("Status --env local", Ct);
         Assert.True(status.ExitCode == 0, status.Output);

@@ -118,7 +118,26 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<IReadOnlyList<ChunkHash>> HashGroupAsync(HashPlan plan, KeyRange[] group, string? blockFilter, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ChunkHash>> HashGroupAsync(HashPlan plan, KeyRange[] group, string? blockFilter, CancellationToken cancellationToken) =>
+        [.. (await HashGroupAsync(plan, group, blockFilter, [], cancellationToken)).Select(c => new ChunkHash(c.Range, c.Rows, c.Hash))];
+
+    /// <summary>
+    /// Each range's count and row-hash sum, and with <paramref name="columns"/> each column's non-NULL count and hash
+    /// sum too (the column hashed alone, as in the row hash), for a baseline that names the column that changed. One
+    /// scan of the table either way, one query per group of ranges.
+    /// </summary>
+    public async Task<IReadOnlyList<BaselineChunk>> HashColumnsAsync(HashPlan plan, IReadOnlyList<KeyRange> ranges, CancellationToken cancellationToken)
+    {
+        await DescribeAsync(cancellationToken);
+        if (ranges.Count == 0) return [];
+        var groups = Math.Min(session.Degree, ranges.Count);
+        var size = (ranges.Count + groups - 1) / groups;
+        var work = ranges.Chunk(size).Select(group => HashGroupAsync(plan, group, null, plan.Columns, cancellationToken));
+        return [.. (await Task.WhenAll(work)).SelectMany(g => g)];
+    }
+
+    private async Task<IReadOnlyList<BaselineChunk>> HashGroupAsync(HashPlan plan, KeyRange[] group, string? blockFilter,
+        IReadOnlyList<ColumnInfo> columns, CancellationToken cancellationToken)
     {
         var sql = _sql!;
         var whole = new KeyRange(group[0].From, group[^1].To);
@@ -127,21 +146,27 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var key = _shape!.Locatable ? sql.KeyExpression : "NULL";
         var where = _shape.Locatable ? sql.Where(whole) : "";
         if (!string.IsNullOrEmpty(blockFilter)) where = where.Length == 0 ? $" WHERE {blockFilter}" : $"{where} AND {blockFilter}";
+        var perColumn = columns.Select((c, i) =>
+            (Inner: $", {SourceSql.Column(c.Name)} IS NOT NULL AS v{i}, {SourceSql.RowHash(new HashPlan([c]) { Format = plan.Format }, _hashers)} AS h{i}",
+             Outer: $", count(*) FILTER (WHERE v{i}), (coalesce(sum(h{i}), 0) % 18446744073709551616)::text")).ToList();
         var text = $"""
-            SELECT {bucket} AS b, count(*), (coalesce(sum(h), 0) % 18446744073709551616)::text
-            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan, _hashers)} AS h FROM {sql.From}{where}) AS rows
+            SELECT {bucket} AS b, count(*), (coalesce(sum(h), 0) % 18446744073709551616)::text{string.Concat(perColumn.Select(c => c.Outer))}
+            FROM (SELECT {key} AS k, {SourceSql.RowHash(plan, _hashers)} AS h{string.Concat(perColumn.Select(c => c.Inner))} FROM {sql.From}{where}) AS rows
             GROUP BY 1
             """;
         var found = await session.RunAsync(async connection =>
         {
             await using var command = new NpgsqlCommand(text, connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var byBucket = new Dictionary<int, (long Rows, ulong Hash)>();
+            var byBucket = new Dictionary<int, (long Rows, ulong Hash, ColumnChunk[] Columns)>();
             while (await reader.ReadAsync(cancellationToken))
-                byBucket[reader.GetInt32(0)] = (reader.GetInt64(1), Modulo(reader.GetString(2)));
+                byBucket[reader.GetInt32(0)] = (reader.GetInt64(1), Modulo(reader.GetString(2)),
+                    [.. columns.Select((c, i) => new ColumnChunk(c.Name, reader.GetInt64(3 + 2 * i), Modulo(reader.GetString(4 + 2 * i))))]);
             return byBucket;
         }, cancellationToken);
-        return [.. group.Select((range, i) => found.TryGetValue(i, out var c) ? new ChunkHash(range, c.Rows, c.Hash) : new ChunkHash(range, 0, 0))];
+        return [.. group.Select((range, i) => found.TryGetValue(i, out var c)
+            ? new BaselineChunk(range, c.Rows, c.Hash, c.Columns)
+            : new BaselineChunk(range, 0, 0, [.. columns.Select(col => new ColumnChunk(col.Name, 0, 0))]))];
     }
 
     // The server's sum is exact (numeric) and reduced into (-2^64, 2^64); bring it into [0, 2^64).

@@ -103,6 +103,18 @@ internal static class JournalSchema
             objects  jsonb NOT NULL
         );
         """,
+        // 5: the data of the tables a plan touches, before its first destructive phase, so its rollback's data is verified.
+        """
+        CREATE TABLE sluice.data_baselines (
+            plan_id    text NOT NULL REFERENCES sluice.plans (plan_id),
+            table_name text NOT NULL,
+            taken_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+            took_ms    bigint NOT NULL,
+            rows       bigint NOT NULL,
+            baseline   jsonb NOT NULL,
+            PRIMARY KEY (plan_id, table_name)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

@@ -8,7 +8,7 @@ namespace Sluice.Postgres.Migrations;
 
 /// <summary>
 /// The PostgreSQL providers of a migration run for one target database (journal, lease, phases, backfills, pressure,
-/// schema baselines), sharing one connection pool. Dispose it to close the pool.
+/// schema and data baselines), sharing one connection pool. Dispose it to close the pool.
 /// </summary>
 public sealed class PostgresMigrationDatabase : IAsyncDisposable
 {
@@ -31,7 +31,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresPhaseExecutor(_dataSource),
             new PostgresBackfillExecutor(_dataSource),
             pressure ?? new PostgresBackfillPressure(_dataSource),
-            new PostgresSchemaBaselines(_dataSource, connectionString));
+            new PostgresSchemaBaselines(_dataSource, connectionString),
+            new PostgresDataBaselines(_dataSource, connectionString));
     }
 
     public MigrationProviders Providers { get; }

@@ -40,21 +40,25 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
         }
         // Another plan's changes since the baseline (applied, or rolled back when the baseline held them) are not this
         // rollback's to undo: the comparison would blame it.
-        await using (var others = dataSource.CreateCommand("""
-            SELECT string_agg(DISTINCT plan_id, ', ' ORDER BY plan_id) FROM sluice.phases
-            WHERE plan_id <> $1 AND (started_at > $2 AND status IN ('started', 'done', 'failed') OR finished_at > $2 AND status = 'reverted')
-            """))
-        {
-            others.Parameters.Add(new() { Value = planId });
-            others.Parameters.Add(new() { Value = takenAt });
-            if (await others.ExecuteScalarAsync(cancellationToken) is string plans)
-                return new SchemaCheck(null, [], $"schema not verified: plan(s) {plans} changed it after this plan started");
-        }
+        if (await OtherPlansSinceAsync(dataSource, planId, takenAt, cancellationToken) is { } plans)
+            return new SchemaCheck(null, [], $"schema not verified: plan(s) {plans} changed it after this plan started");
         var now = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
         var changes = SchemaDiff.Compare(baseline, now);
         return changes.Count == 0
             ? new SchemaCheck(true, [], $"schema verified: fingerprint {now.Hash[..12]} matches the one taken before the plan ran")
             : new SchemaCheck(false, changes, $"schema differs from the one taken before the plan ran ({changes.Count} change(s))");
+    }
+
+    /// <summary>The other plans (comma-separated) that applied or reverted a phase after <paramref name="since"/>, or null.</summary>
+    internal static async Task<string?> OtherPlansSinceAsync(NpgsqlDataSource dataSource, string planId, DateTime since, CancellationToken cancellationToken)
+    {
+        await using var others = dataSource.CreateCommand("""
+            SELECT string_agg(DISTINCT plan_id, ', ' ORDER BY plan_id) FROM sluice.phases
+            WHERE plan_id <> $1 AND (started_at > $2 AND status IN ('started', 'done', 'failed') OR finished_at > $2 AND status = 'reverted')
+            """);
+        others.Parameters.Add(new() { Value = planId });
+        others.Parameters.Add(new() { Value = since });
+        return await others.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     public async Task ForgetAsync(string planId, CancellationToken cancellationToken)

@@ -7,12 +7,13 @@ namespace Sluice.Gates;
 /// Which gates apply to a release. The cheap ones (partial state, promotion order, calendar, replication lag, schema drift, lint) always
 /// run. Snapshot, rehearsal and approvals run on every environment after the first in the order, and block only on a
 /// protected environment or for a high-risk plan; the local environment (order 0, unprotected) skips them, so a
-/// Promote there is not blocked by default.
+/// Promote there is not blocked by default. A plan with an irreversible phase is the exception: its only way back is a
+/// snapshot, so the snapshot gate applies and blocks on every environment, the local one included.
 /// </summary>
 public static class GatePolicy
 {
     public static IReadOnlyList<IReleaseGate> For(string environment, EnvironmentSpec spec, MigrationRisk risk,
-        IReadOnlyList<EarlierEnvironment> earlier, GateSources sources, string? file = null)
+        IReadOnlyList<EarlierEnvironment> earlier, GateSources sources, string? file = null, IReadOnlyList<MigrationPlan>? plans = null)
     {
         var settings = GateSettings.Read(spec.Gates, file);
         var gates = new List<IReleaseGate>
@@ -24,14 +25,21 @@ public static class GatePolicy
             new DriftGate(sources.Drift),
             new LintGate(sources.Hints ?? new BuiltInPlanHints()),
         };
+        var irreversible = (plans ?? []).SelectMany(p => p.Phases.Where(f => f.Irreversible).Select(f => $"{p.Id}/{f.Name}")).ToList();
         var first = !spec.Protected && (spec.Order ?? 0) == 0;
-        if (first) return gates;
-        var blocking = spec.Protected || risk == MigrationRisk.High;
-        gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking));
+        if (first)
+        {
+            if (irreversible.Count > 0) gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking: true, Irreversible(irreversible)));
+            return gates;
+        }
+        var blocking = spec.Protected || risk == MigrationRisk.High || irreversible.Count > 0;
+        gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking, irreversible.Count > 0 ? Irreversible(irreversible) : null));
         gates.Add(new RehearsalGate(sources.Rehearsals, settings.RehearsalMaxAge, blocking));
         gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking));
         return gates;
     }
+
+    private static string Irreversible(List<string> phases) => $"irreversible phase(s) {string.Join(", ", phases)} have no way back but a snapshot";
 
     /// <summary>Runs every gate; a gate that cannot decide (its source failed) fails with the reason as evidence.</summary>
     public static async Task<GateReport> EvaluateAsync(IReadOnlyList<IReleaseGate> gates, GateContext context, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class LintGate(IPlanHintSource hints) : IReleaseGate
         string List(HintSeverity severity)
         {
             var of = found.Where(h => h.Severity == severity).ToList();
-            return string.Join("; ", of.Take(Shown).Select(h => $"{h.PlanId}/{h.Phase} {h.File}: {h.Message}"))
+            return string.Join("; ", of.Take(Shown).Select(h => $"{h.PlanId}/{h.Phase} {h.Location}: {h.Message}"))
                 + (of.Count > Shown ? $"; and {of.Count - Shown} more" : "");
         }
         if (found.Any(h => h.Severity == HintSeverity.Error))

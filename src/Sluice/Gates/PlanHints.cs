@@ -10,7 +10,13 @@ public enum HintSeverity
 }
 
 /// <summary>A finding of static analysis in a plan's SQL: an error blocks a release, a warning is shown.</summary>
-public sealed record PlanHint(string PlanId, string Phase, HintSeverity Severity, string Message, string File);
+/// <param name="File">The SQL file, relative to the plan folder.</param>
+/// <param name="Line">The line of the statement in <paramref name="File"/>, when the finding is about one statement.</param>
+public sealed record PlanHint(string PlanId, string Phase, HintSeverity Severity, string Message, string File, int? Line = null)
+{
+    /// <summary><c>05_drop.up.sql:3</c>, or the file alone.</summary>
+    public string Location => Line is { } line ? $"{File}:{line}" : File;
+}
 
 /// <summary>Static analysis of plans before they run.</summary>
 public interface IPlanHintSource
@@ -21,7 +27,9 @@ public interface IPlanHintSource
 /// <summary>
 /// Sluice's own checks of a phase's <c>up</c> for what breaks the expand/contract discipline or locks a busy table:
 /// removals in an expand phase (old code still reads them), a NOT NULL column added without a default (fails on
-/// existing rows or rewrites), an index built without CONCURRENTLY or a column type changed (long exclusive locks).
+/// existing rows or rewrites), an index built without CONCURRENTLY or a column type changed (long exclusive locks),
+/// and a statement that destroys data its phase's down cannot bring back while the phase is not marked irreversible
+/// (<see cref="DataChanges"/>; an irreversible phase then needs a verified snapshot, see <see cref="GatePolicy"/>).
 /// Comments and dollar-quoted bodies are ignored; the checks are deliberately simple and name what they saw.
 /// </summary>
 public sealed partial class BuiltInPlanHints : IPlanHintSource
@@ -30,6 +38,12 @@ public sealed partial class BuiltInPlanHints : IPlanHintSource
     {
         var hints = new List<PlanHint>();
         foreach (var plan in plans)
+        {
+            foreach (var change in DataChanges.Of(plan).Where(c => !c.Phase.Irreversible && !DataChanges.RestoredByDown(c)))
+                hints.Add(new PlanHint(plan.Id, change.Phase.Name, HintSeverity.Error,
+                    $"'{change.What}' destroys data that {(change.Phase.Down is { } down ? $"its down ({down.FileName}) does not bring back" : "no down brings back")}"
+                    + $" [{PlanErrorCodes.DataNotRestorable}]: mark phase '{change.Phase.Name}' 'irreversible: true' (Promote then requires a verified snapshot), or make its down {change.Restore}",
+                    change.Statement.Script.FileName, change.Statement.Line));
             foreach (var phase in plan.Phases)
             {
                 if (phase.Up is not { } up) continue;
@@ -44,6 +58,7 @@ public sealed partial class BuiltInPlanHints : IPlanHintSource
                 if (TypeChange().Match(sql) is { Success: true } type)
                     Add(HintSeverity.Warning, $"'{Squash(type.Value)}' may rewrite the table under an exclusive lock: add a new column and backfill instead");
             }
+        }
         return Task.FromResult<IReadOnlyList<PlanHint>>(hints);
     }
 

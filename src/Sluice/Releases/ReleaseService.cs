@@ -146,7 +146,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, CancellationToken cancellationToken)
     {
         var context = new GateContext(request.Migration.Environment, request.Spec, pending, _time.GetUtcNow());
-        var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile);
+        var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile, pending);
         var report = await GatePolicy.EvaluateAsync(gates, context, cancellationToken);
         await releases.EnsureAsync(cancellationToken);
         await releases.RecordGateReportAsync(report, (request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables())).ToString(), cancellationToken);

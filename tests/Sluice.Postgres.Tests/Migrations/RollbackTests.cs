@@ -54,7 +54,11 @@ public sealed class RollbackTests(PostgresFixture postgres)
         // Verified against the schema fingerprint taken before the first phase ran, which is then forgotten.
         Assert.Contains(events, e => e.Kind == JournalEventKind.RollbackVerified && e.Message.StartsWith("schema verified: fingerprint ", StringComparison.Ordinal));
         Assert.Contains("schema verified", rollback.Summary);
+        // And the data, against the baseline taken before the first phase that could change it (the index phase's DO block).
+        Assert.Contains("data verified: customers (2,000 rows) equal the baseline taken at ", rollback.Summary);
+        Assert.Contains(events, e => e.Kind == JournalEventKind.DataBaselineTaken && e.Phase == "index_last_name");
         Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", ct));
 
         var again = await target.Service().MigrateAsync(request, null, ct);
         Assert.All(again.Phases, p => Assert.Equal(PhaseOutcome.Applied, p.Outcome));

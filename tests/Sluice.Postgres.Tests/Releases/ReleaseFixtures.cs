@@ -5,6 +5,7 @@ using Sluice.Migrations.Running;
 using Sluice.Postgres.Releases;
 using Sluice.Postgres.Tests.Migrations;
 using Sluice.Releases;
+using Sluice.Snapshots;
 
 namespace Sluice.Postgres.Tests.Releases;
 
@@ -38,4 +39,13 @@ internal static class ReleaseFixtures
         IReadOnlyList<EarlierEnvironment>? earlier = null, IPromotionHistory? history = null) =>
         new(Request(plans, environment), spec ?? EnvironmentSpec.LocalDefault, earlier ?? [],
             database.Sources(history ?? new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null))));
+
+    /// <summary>A local promote whose snapshot gate reads <paramref name="folder"/>'s catalog and which takes and verifies a
+    /// snapshot in <paramref name="store"/> when that gate asks for one (a plan with an irreversible phase).</summary>
+    public static PromoteRequest PromoteWithSnapshots(PostgresReleaseDatabase database, PlanCopy plans, ISnapshotStore store, string folder, string connectionString) =>
+        Promote(database, plans) with
+        {
+            Sources = database.Sources(new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null)), new SnapshotCatalogSource(new SnapshotCatalog(folder))),
+            Snapshot = new StoreReleaseSnapshot(store, connectionString),
+        };
 }

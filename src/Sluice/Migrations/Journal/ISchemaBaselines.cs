@@ -4,8 +4,9 @@ namespace Sluice.Migrations.Journal;
 
 /// <summary>
 /// The schema fingerprint of the target as it was before a plan's first phase ran, kept in the target's journal so a
-/// rollback can prove it brought the schema back. Only the schema: the application keeps writing rows meanwhile, so
-/// data cannot be compared with a state from before the plan.
+/// rollback can prove it brought the schema back. Only the schema: the application keeps writing rows while the
+/// plan is half-applied, so data is compared with a later state, taken just before the plan's first destructive
+/// phase (<see cref="IDataBaselines"/>).
 /// </summary>
 public interface ISchemaBaselines
 {

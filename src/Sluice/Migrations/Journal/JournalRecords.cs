@@ -60,6 +60,7 @@ public enum JournalEventKind
     LeaseLost,
     /// <summary>Ctrl-C or SIGTERM stopped the run inside a phase.</summary>
     Cancelled,
+    DataBaselineTaken,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

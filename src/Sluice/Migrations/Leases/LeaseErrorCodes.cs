@@ -12,4 +12,7 @@ public static class LeaseErrorCodes
     public const string LeaseLost = "SLU046";
     public const string Irreversible = "SLU047";
     public const string RollbackLeftChanges = "SLU048";
+
+    /// <summary>A rollback ran every down but data of a table the plan touched is gone (outside this block: SLU040-SLU049 is full).</summary>
+    public const string RollbackLostData = "SLU105";
 }

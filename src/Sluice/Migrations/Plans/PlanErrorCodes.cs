@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Plans;
 
-/// <summary>The SLU020-SLU039 codes of migration plans (and SLU100); ErrorCodes.md describes each.</summary>
+/// <summary>The SLU020-SLU039 codes of migration plans (SLU100, and SLU106, a lint finding); ErrorCodes.md describes each.</summary>
 public static class PlanErrorCodes
 {
     public const string NotYaml = "SLU020";
@@ -21,4 +21,7 @@ public static class PlanErrorCodes
     public const string AmbiguousService = "SLU034";
     public const string UnknownMigration = "SLU035";
     public const string IdNotFolderName = "SLU100";
+
+    /// <summary>A lint finding: a statement destroys data its phase's down cannot bring back, and the phase is not irreversible.</summary>
+    public const string DataNotRestorable = "SLU106";
 }

@@ -6,10 +6,13 @@ namespace Sluice.Migrations.Running;
 
 /// <summary>The database side of a run, one provider per concern; Sluice.Postgres builds them for a connection string.</summary>
 /// <param name="Baselines">Schema fingerprints taken before each plan, so a rollback is verified; null skips that.</param>
+/// <param name="DataBaselines">Data fingerprints of the touched tables taken before each plan's first destructive
+/// phase, so a rollback's data is verified too; null skips that.</param>
 public sealed record MigrationProviders(
     IMigrationJournal Journal,
     ILeaseProvider Leases,
     IPhaseExecutor Phases,
     IBackfillExecutor Backfills,
     IBackfillPressureSource Pressure,
-    ISchemaBaselines? Baselines = null);
+    ISchemaBaselines? Baselines = null,
+    IDataBaselines? DataBaselines = null);

@@ -82,39 +82,80 @@ public sealed class MigrationRunner
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), token);
             run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted"));
-            var check = await VerifyRollbackAsync(plan, by, run, token);
+            var check = await VerifyRollbackAsync(plan, touched.Select(x => x.phase).ToList(), by, run, token);
             return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
 
-    /// <summary>Compares the schema after a rollback with its fingerprint from before the plan's first phase: a down
-    /// that leaves a column, index or function behind fails the rollback, naming what differs.</summary>
+    /// <summary>The index of the phase before which the data baseline is taken (past the end when none is).</summary>
+    private static int DestructiveFrom(MigrationPlan plan) =>
+        DataChanges.FirstDestructivePhase(plan) is { } first ? plan.Phases.ToList().IndexOf(first) : int.MaxValue;
+
+    /// <summary>
+    /// Compares the schema after a rollback with its fingerprint from before the plan's first phase, and the data of the
+    /// tables the plan touched with their fingerprint from before its first destructive phase: a down that leaves a
+    /// column, index or function behind fails the rollback (SLU048), and so does one that brings a column back without
+    /// its values (SLU105), naming the table, the column and the key ranges. What could not be verified is said, with why.
+    /// </summary>
     /// <returns>A clause for the result's message.</returns>
-    private async Task<string> VerifyRollbackAsync(MigrationPlan plan, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    private async Task<string> VerifyRollbackAsync(MigrationPlan plan, IReadOnlyList<MigrationPhase> reverted, RunnerIdentity by, RunState run,
+        CancellationToken cancellationToken)
     {
         if (_providers.Baselines is not { } baselines) return "";
-        SchemaCheck check;
-        try
-        {
-            check = await baselines.CheckAsync(plan.Id, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The downs ran and are journaled; failing to read the schema must not turn that into a failed rollback.
-            check = new SchemaCheck(null, [], $"schema not verified: reading it failed ({e.Message})");
-        }
+        // The downs ran and are journaled; failing to read the database must not turn that into a failed rollback.
+        var check = await Guarded(() => baselines.CheckAsync(plan.Id, cancellationToken),
+            e => new SchemaCheck(null, [], $"schema not verified: reading it failed ({e.Message})"));
+        var data = await CheckDataAsync(plan, reverted, cancellationToken);
         if (check.Restored == false)
         {
             var changes = string.Join("; ", check.Changes.Take(10).Select(c => c.ToString())) + (check.Changes.Count > 10 ? "; ..." : "");
-            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}: {changes}", by), cancellationToken);
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}: {changes}; {data.Detail}", by), cancellationToken);
             throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLeftChanges,
-                $"plan '{plan.Id}' was rolled back but the schema is not the one before it ran: {changes}",
+                $"plan '{plan.Id}' was rolled back but the schema is not the one before it ran: {changes}{(data.Verdict == DataVerdict.Lost ? $"; {data.Detail}" : "")}",
                 "a down script leaves these behind: fix it in a new plan, or restore the verified snapshot taken before the plan", plan.PlanFile);
         }
-        await Journal.RecordEventAsync(new JournalEvent(check.Restored == true ? JournalEventKind.RollbackVerified : JournalEventKind.RollbackUnverified,
-            plan.Id, null, check.Detail, by), cancellationToken);
+        if (data.Verdict == DataVerdict.Lost)
+        {
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}; {data.Detail}", by), cancellationToken);
+            var columns = string.Join(", ", data.Lost.Select(l => $"{l.Table}.{l.Column}"));
+            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLostData,
+                $"plan '{plan.Id}' was rolled back but data is gone: {string.Join("; ", data.Lost)}",
+                $"restore {columns} from the verified snapshot taken before the plan; then give the destructive phase a down that repopulates what it drops, or mark it 'irreversible: true'",
+                plan.PlanFile);
+        }
+        var verified = check.Restored == true && data.Verdict is DataVerdict.Equal or DataVerdict.NotAtRisk;
+        var detail = $"{check.Detail}; {data.Detail}";
+        await Journal.RecordEventAsync(new JournalEvent(verified ? JournalEventKind.RollbackVerified : JournalEventKind.RollbackUnverified,
+            plan.Id, null, detail, by), cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, check.Detail));
-        if (check.Restored == true) await baselines.ForgetAsync(plan.Id, cancellationToken);
-        return $"; {check.Detail}";
+        run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, data.Detail));
+        if (verified)
+        {
+            await baselines.ForgetAsync(plan.Id, cancellationToken);
+            if (_providers.DataBaselines is { } forget) await forget.ForgetAsync(plan.Id, cancellationToken);
+        }
+        return $"; {detail}";
+    }
+
+    private async Task<DataCheck> CheckDataAsync(MigrationPlan plan, IReadOnlyList<MigrationPhase> reverted, CancellationToken cancellationToken)
+    {
+        if (_providers.DataBaselines is not { } data) return new DataCheck(DataVerdict.Unverified, [], [], "data not verified: this run keeps no data baselines");
+        var from = DestructiveFrom(plan);
+        if (!reverted.Any(p => plan.Phases.ToList().IndexOf(p) >= from) && !await data.ExistsAsync(plan.Id, cancellationToken))
+            return new DataCheck(DataVerdict.NotAtRisk, [], [], "data not at risk: no reverted phase drops or overwrites data");
+        return await Guarded(() => data.CheckAsync(plan.Id, cancellationToken),
+            e => new DataCheck(DataVerdict.Unverified, [], [], $"data not verified: reading it failed ({e.Message})"));
+    }
+
+    private static async Task<T> Guarded<T>(Func<Task<T>> read, Func<Exception, T> failed)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return failed(e);
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> holding the environment's lease (the caller's, or one taken here), and
@@ -186,6 +227,7 @@ public sealed class MigrationRunner
         // what an expand's verify looks for), so their checks no longer describe the database.
         var latestDone = plan.Phases.Select((p, i) => (p, i))
             .LastOrDefault(x => recorded.TryGetValue(x.p.Name, out var r) && r.Status == JournalStatus.Done, (null!, -1)).i;
+        var destructiveFrom = DestructiveFrom(plan);
         foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
         {
             if (recorded.TryGetValue(phase.Name, out var record) && record.Status == JournalStatus.Done)
@@ -206,7 +248,15 @@ public sealed class MigrationRunner
             if (untouched && _providers.Baselines is { } baselines)
             {
                 await baselines.RecordAsync(plan.Id, cancellationToken);
+                if (_providers.DataBaselines is { } stale) await stale.ForgetAsync(plan.Id, cancellationToken);
                 untouched = false;
+            }
+            if (index >= destructiveFrom && _providers.DataBaselines is { } data && !await data.ExistsAsync(plan.Id, cancellationToken))
+            {
+                var taken = await data.RecordAsync(plan.Id, StatementTargets.TablesOf(plan), cancellationToken);
+                var detail = $"{taken} before '{phase.Name}', for verifying a rollback";
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.DataBaselineTaken, plan.Id, phase.Name, detail, by), cancellationToken);
+                run.Report(new MigrationProgress(MigrationStep.PhaseStarted, plan.Id, phase.Name, detail));
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Started, cancellationToken);
             var started = _time.GetTimestamp();
