@@ -77,19 +77,16 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
         PlanScript script, CancellationToken cancellationToken)
     {
-        var searchFrom = 0;
-        foreach (var statement in SqlStatements.Split(script.Sql))
+        foreach (var statement in SqlStatements.Parse(script.Sql))
         {
-            var offset = script.Sql.IndexOf(statement, searchFrom, StringComparison.Ordinal);
-            searchFrom = Math.Max(searchFrom, offset);
             try
             {
-                await using var command = new NpgsqlCommand(statement, connection, transaction);
+                await using var command = new NpgsqlCommand(statement.Text, connection, transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (PostgresException e)
             {
-                throw PhaseErrors.Translate(e, plan, phase, script, Math.Max(offset, 0));
+                throw PhaseErrors.Translate(e, plan, phase, script, statement);
             }
         }
     }

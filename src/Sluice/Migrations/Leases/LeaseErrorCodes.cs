@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Leases;
 
-/// <summary>The SLU040-SLU049 codes of the lease, the journal and running phases; ErrorCodes.md describes each.</summary>
+/// <summary>The SLU040-SLU049 codes of the lease, the journal and running phases (and SLU118); ErrorCodes.md describes each.</summary>
 public static class LeaseErrorCodes
 {
     public const string Busy = "SLU040";
@@ -12,4 +12,5 @@ public static class LeaseErrorCodes
     public const string LeaseLost = "SLU046";
     public const string Irreversible = "SLU047";
     public const string RollbackLeftChanges = "SLU048";
+    public const string ScriptLeftTransaction = "SLU118";
 }

@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Plans;
 
-/// <summary>The SLU020-SLU039 codes of migration plans; ErrorCodes.md describes each.</summary>
+/// <summary>The SLU020-SLU039 codes of migration plans, and SLU115-SLU117 for what a plan's SQL may not do; ErrorCodes.md describes each.</summary>
 public static class PlanErrorCodes
 {
     public const string NotYaml = "SLU020";
@@ -19,4 +19,7 @@ public static class PlanErrorCodes
     public const string NoService = "SLU033";
     public const string AmbiguousService = "SLU034";
     public const string UnknownMigration = "SLU035";
+    public const string TransactionControl = "SLU115";
+    public const string TransactionLeftOpen = "SLU116";
+    public const string ClusterStatement = "SLU117";
 }
