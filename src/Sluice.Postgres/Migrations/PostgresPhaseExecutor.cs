@@ -73,7 +73,8 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     }
 
     /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
-    /// statements that refuse transaction blocks are each sent alone).</summary>
+    /// statements that refuse transaction blocks are each sent alone), and checks that the script left the session's
+    /// transaction as it found it (SLU118).</summary>
     private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
         PlanScript script, CancellationToken cancellationToken)
     {
@@ -88,7 +89,9 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
             {
                 throw PhaseErrors.Translate(e, plan, phase, script, statement);
             }
+            if (transaction is not null) ScriptTransactions.EnsureOwnTransaction(transaction, script, statement.Text, statement.Line);
         }
+        if (transaction is null) await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
     }
 
     public async Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Npgsql;
+using Sluice.Errors;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Hints;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -68,6 +70,14 @@ internal static class ScriptRunner
             {
                 throw new StatementFailedException(script, statement, line, e);
             }
+            try
+            {
+                if (transaction is not null) ScriptTransactions.EnsureOwnTransaction(transaction, script, statement, line);
+            }
+            catch (SluiceException e)
+            {
+                throw new StatementFailedException(script, statement, line, e);
+            }
             var duration = clock.Elapsed;
             IReadOnlyList<(string, string)> locks = transaction is null ? [] : await LocksAsync(connection, transaction, cancellationToken);
             var after = await StorageAsync(connection, transaction, cancellationToken);
@@ -76,6 +86,17 @@ internal static class ScriptRunner
             runs.Add(new StatementRun(statement, line, duration, locks, rewritten));
         }
         if (transaction is not null) await transaction.CommitAsync(cancellationToken);
+        else
+        {
+            try
+            {
+                await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
+            }
+            catch (SluiceException e)
+            {
+                throw new StatementFailedException(script, runs.LastOrDefault()?.Text ?? script.Sql, e.Line ?? 1, e);
+            }
+        }
         return runs;
     }
 
