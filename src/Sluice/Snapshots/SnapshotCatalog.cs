@@ -69,7 +69,8 @@ public sealed class SnapshotCatalog(string folder)
     /// <summary>
     /// Every snapshot folder, newest first, damaged ones included and saying why: a missing or unreadable manifest,
     /// and with <paramref name="checkFiles"/> a file missing, resized or changed (its SHA-256). A folder without a
-    /// readable manifest is placed by the time in its id (ids sort by time), else by the folder's own time.
+    /// readable manifest is placed by the time in its id (ids sort by time, to the second), and within that second
+    /// before the intact ones: when in doubt, a damaged snapshot is "the latest" rather than hidden behind an older one.
     /// Folders being written (<c>.&lt;id&gt;.partial</c>) are not snapshots yet and are left out.
     /// </summary>
     public async Task<IReadOnlyList<SnapshotEntry>> InspectAsync(bool checkFiles, CancellationToken cancellationToken)
@@ -91,10 +92,11 @@ public sealed class SnapshotCatalog(string folder)
             {
                 damage = $"{e.Message} ({Path.GetRelativePath(path, e.File ?? path)})";
             }
-            var at = manifest?.CreatedAt ?? SnapshotIds.TimeOf(id) ?? Directory.GetCreationTimeUtc(path);
+            var at = SnapshotIds.TimeOf(id) ?? manifest?.CreatedAt ?? new DateTimeOffset(Directory.GetCreationTimeUtc(path), TimeSpan.Zero);
             entries.Add((new SnapshotEntry(id, manifest, damage), at));
         }
-        return [.. entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Entry.Id, StringComparer.Ordinal).Select(e => e.Entry)];
+        return [.. entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Entry.Manifest?.CreatedAt ?? DateTimeOffset.MaxValue)
+            .ThenByDescending(e => e.Entry.Id, StringComparer.Ordinal).Select(e => e.Entry)];
     }
 
     /// <summary>The newest snapshot folder's id, damaged or not (verifying "the latest" must not quietly verify an

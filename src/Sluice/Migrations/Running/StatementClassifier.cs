@@ -3,7 +3,7 @@ namespace Sluice.Migrations.Running;
 /// <summary>
 /// Classifies one top-level statement (as <see cref="SqlStatements"/> splits a script) by its leading keywords:
 /// <code>
-/// C1  BEGIN | START TRANSACTION                                  TransactionStart
+/// C1  BEGIN | START TRANSACTION, and COMMIT | ROLLBACK AND CHAIN   TransactionStart (AND CHAIN opens the next one at once)
 /// C2  COMMIT | END | ABORT | ROLLBACK | PREPARE TRANSACTION        TransactionEnd
 /// C3  SAVEPOINT | RELEASE | ROLLBACK TO | COMMIT/ROLLBACK PREPARED TransactionStep
 /// C4  CREATE | ALTER | DROP  DATABASE | TABLESPACE                 Cluster
@@ -35,7 +35,8 @@ public static class StatementClassifier
             case "ROLLBACK" when At(1) == "TO" || (At(1) is "WORK" or "TRANSACTION" && At(2) == "TO"):
                 return StatementKind.TransactionStep;
             case "COMMIT" or "END" or "ABORT" or "ROLLBACK":
-                return StatementKind.TransactionEnd;
+                var chain = words.IndexOf("CHAIN");
+                return chain > 0 && words[chain - 1] == "AND" ? StatementKind.TransactionStart : StatementKind.TransactionEnd;
             case "PREPARE" when At(1) == "TRANSACTION":
                 return StatementKind.TransactionEnd;
             case "SAVEPOINT" or "RELEASE":
