@@ -78,6 +78,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
         PlanScript script, CancellationToken cancellationToken)
     {
+        long? own = transaction is null ? null : await ScriptTransactions.CurrentAsync(connection, cancellationToken);
         foreach (var statement in SqlStatements.Parse(script.Sql))
         {
             try
@@ -89,7 +90,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
             {
                 throw PhaseErrors.Translate(e, plan, phase, script, statement);
             }
-            if (transaction is not null) ScriptTransactions.EnsureOwnTransaction(transaction, script, statement.Text, statement.Line);
+            if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement.Text, statement.Line, cancellationToken);
         }
         if (transaction is null) await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
     }

@@ -13,12 +13,24 @@ namespace Sluice.Postgres.Migrations;
 /// </summary>
 internal static class ScriptTransactions
 {
-    /// <summary>After each statement run inside Sluice's own transaction: a COMMIT or ROLLBACK in the script ends it
-    /// (the server reports the session idle and Npgsql completes the transaction), and what came before is then
-    /// committed or gone without the phase's journal row. Throws SLU118 at once, before anything else runs.</summary>
-    public static void EnsureOwnTransaction(NpgsqlTransaction transaction, PlanScript script, string statement, int line)
+    /// <summary>The id of the transaction the session is in; outside a transaction block each call is a transaction of
+    /// its own and gets a new one. Taken once when Sluice opens a phase's transaction, to compare against.</summary>
+    public static async Task<long> CurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        if (transaction.Connection is not null) return;
+        // txid_current rather than pg_current_xact_id: the same on every supported server version. No NpgsqlTransaction
+        // is passed: the probe must run whatever the script did to the session's transaction.
+        await using var command = new NpgsqlCommand("SELECT txid_current()", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>After each statement run inside Sluice's own transaction (<paramref name="own"/>): a COMMIT or ROLLBACK
+    /// in the script ends it, and what came before is then committed or gone without the phase's journal row. The
+    /// session is rolled back (whatever the script opened since) and SLU118 thrown at once, before anything else runs.</summary>
+    public static async Task EnsureOwnTransactionAsync(NpgsqlConnection connection, long own, PlanScript script, string statement, int line,
+        CancellationToken cancellationToken)
+    {
+        if (await CurrentAsync(connection, cancellationToken) == own) return;
+        await RollbackAsync(connection, cancellationToken);
         throw Left(script, line,
             $"{script.FileName} ended the phase's transaction with '{StatementText.FirstLine(statement)}' at line {line}: "
             + "the statements before it are committed or rolled back without the phase, and the phase is marked failed",
@@ -34,11 +46,10 @@ internal static class ScriptTransactions
     /// </summary>
     public static async Task EnsureIdleAsync(NpgsqlConnection connection, PlanScript script, CancellationToken cancellationToken)
     {
-        var first = await TransactionIdAsync(connection, cancellationToken);
-        var second = await TransactionIdAsync(connection, cancellationToken);
+        var first = await CurrentAsync(connection, cancellationToken);
+        var second = await CurrentAsync(connection, cancellationToken);
         if (first != second) return;
-        await using (var rollback = new NpgsqlCommand("ROLLBACK", connection))
-            await rollback.ExecuteNonQueryAsync(cancellationToken);
+        await RollbackAsync(connection, cancellationToken);
         var opened = SqlStatements.Parse(script.Sql).LastOrDefault(s => StatementClassifier.Classify(s.Code) == StatementKind.TransactionStart);
         var line = opened?.Line ?? 1;
         throw Left(script, line,
@@ -46,11 +57,11 @@ internal static class ScriptTransactions
             "end the block with COMMIT; in the script (or remove BEGIN: a non-transactional phase runs each statement on its own)");
     }
 
-    private static async Task<long> TransactionIdAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    private static async Task RollbackAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        // txid_current rather than pg_current_xact_id: the same on every supported server version.
-        await using var command = new NpgsqlCommand("SELECT txid_current()", connection);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // Outside a block the server only warns; inside one this ends whatever the script left open.
+        await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+        await rollback.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static SluiceException Left(PlanScript script, int line, string message, string remedy) =>

@@ -57,6 +57,7 @@ internal static class ScriptRunner
             await set.ExecuteNonQueryAsync(cancellationToken);
         var runs = new List<StatementRun>();
         var storage = await StorageAsync(connection, transaction, cancellationToken);
+        long? own = transaction is null ? null : await ScriptTransactions.CurrentAsync(connection, cancellationToken);
         foreach (var statement in SqlStatements.Split(script.Sql))
         {
             var line = StatementText.LineOf(script.Sql, statement);
@@ -72,7 +73,7 @@ internal static class ScriptRunner
             }
             try
             {
-                if (transaction is not null) ScriptTransactions.EnsureOwnTransaction(transaction, script, statement, line);
+                if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement, line, cancellationToken);
             }
             catch (SluiceException e)
             {
