@@ -23,7 +23,17 @@ public sealed record ConfinedRole(string Name, string Password)
         var role = new ConfinedRole(name, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         await using var create = new NpgsqlCommand(
             $"CREATE ROLE {Sql.Identifier(name)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD '{role.Password}'", admin);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new SluiceException(ErrorKind.Failure, ErrorCode,
+                $"cannot create the rehearsal's own role '{name}': {e.MessageText}",
+                "connect as a role with CREATEROLE and CREATEDB (a local cluster's superuser has both), "
+                + "or rehearse against an environment on another host, which rehearses on a throwaway cluster", inner: e);
+        }
         return role;
     }
 
