@@ -71,6 +71,7 @@ internal static class ScriptRunner
             {
                 throw new StatementFailedException(script, statement, line, e);
             }
+            var duration = clock.Elapsed;
             try
             {
                 if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement, line, cancellationToken);
@@ -79,7 +80,6 @@ internal static class ScriptRunner
             {
                 throw new StatementFailedException(script, statement, line, e);
             }
-            var duration = clock.Elapsed;
             IReadOnlyList<(string, string)> locks = transaction is null ? [] : await LocksAsync(connection, transaction, cancellationToken);
             var after = await StorageAsync(connection, transaction, cancellationToken);
             var rewritten = after.Where(p => storage.TryGetValue(p.Key, out var before) && before != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
