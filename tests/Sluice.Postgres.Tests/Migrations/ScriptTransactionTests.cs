@@ -22,12 +22,10 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await ShopDatabase.CreateAsync(postgres, ct);
-        using var plans = NicknamePlan(transactional: false);
-        var plan = WithUp(plans, "-- the COMMIT was forgotten\nBEGIN;\nALTER TABLE customers ADD COLUMN IF NOT EXISTS nickname text;\n");
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
 
-        var error = await Assert.ThrowsAsync<SluiceException>(() =>
-            new MigrationRunner(target.Providers, new MigrationRunnerOptions("local")).RunAsync([plan], Alice, null, ct));
+        var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: false,
+            "-- the COMMIT was forgotten\nBEGIN;\nALTER TABLE customers ADD COLUMN IF NOT EXISTS nickname text;\n", ct);
 
         Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, plan.Phases[0].Up!.Path, (int?)2),
             (error.Kind, error.Code, error.File, error.Line));
@@ -41,12 +39,10 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await ShopDatabase.CreateAsync(postgres, ct);
-        using var plans = NicknamePlan(transactional: true);
-        var plan = WithUp(plans, "BEGIN;\nALTER TABLE customers ADD COLUMN nickname text;\nCOMMIT;\nUPDATE customers SET nickname = 'x';\n");
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
 
-        var error = await Assert.ThrowsAsync<SluiceException>(() =>
-            new MigrationRunner(target.Providers, new MigrationRunnerOptions("local")).RunAsync([plan], Alice, null, ct));
+        var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: true,
+            "BEGIN;\nALTER TABLE customers ADD COLUMN nickname text;\nCOMMIT;\nUPDATE customers SET nickname = 'x';\n", ct);
 
         Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, plan.Phases[0].Up!.Path, (int?)3),
             (error.Kind, error.Code, error.File, error.Line));
@@ -116,12 +112,18 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         return plans;
     }
 
-    /// <summary>The loaded plan with its up replaced after loading, past the plan checks.</summary>
-    private static MigrationPlan WithUp(PlanCopy plans, string sql)
+    /// <summary>Runs plan p1 with its up replaced by <paramref name="up"/> after loading, past the plan checks; the
+    /// run must fail.</summary>
+    private static async Task<(MigrationPlan Plan, SluiceException Error)> RunPastThePlanChecksAsync(PostgresMigrationDatabase target,
+        bool transactional, string up, CancellationToken ct)
     {
-        var plan = PlanLoader.Load(Path.Combine(plans.MigrationsFolder, "p1"));
-        var phase = plan.Phases[0];
-        return plan with { Phases = [phase with { Up = phase.Up! with { Sql = sql } }] };
+        using var plans = NicknamePlan(transactional);
+        var loaded = PlanLoader.Load(Path.Combine(plans.MigrationsFolder, "p1"));
+        var phase = loaded.Phases[0];
+        var plan = loaded with { Phases = [phase with { Up = phase.Up! with { Sql = up } }] };
+        var error = await Assert.ThrowsAsync<SluiceException>(() =>
+            new MigrationRunner(target.Providers, new MigrationRunnerOptions("local")).RunAsync([plan], Alice, null, ct));
+        return (plan, error);
     }
 
     private static async Task AssertJournaledFailedAsync(PostgresMigrationDatabase target, MigrationPlan plan, CancellationToken ct)
