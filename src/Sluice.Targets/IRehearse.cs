@@ -56,8 +56,8 @@ public interface IRehearse : IProfile
                 .Where(p => p.Plan.Status == JournalStatus.Done).Select(p => p.Plan.PlanId).ToHashSet(StringComparer.Ordinal);
             var migration = this is IMigrate m ? m.Migration : null;
 
-            await using var scratch = await RehearsalCluster.ForAsync(connectionString, ct);
-            var report = await new PostgresRehearsalService(scratch.Databases).RehearseAsync(
+            await using var scratch = await RehearsalCluster.ForAsync(connectionString, plans.Plans.Any(p => p.Phases.Any(ph => ph.ClusterStatements)), ct);
+            var report = await new PostgresRehearsalService(scratch.Databases, scratch.Throwaway).RehearseAsync(
                 new RehearsalRequest(plans.ServiceFolder, Env, profile, applied, migration, new SyntheticOptions(Scale ?? 1.0)), ct);
 
             var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), this.Redactor(), ct);
@@ -83,7 +83,9 @@ public interface IRehearse : IProfile
 
 /// <summary>
 /// Where the rehearsal's ephemeral database lives: beside the environment when that is a cluster on this machine
-/// (loopback or a unix socket), otherwise on a throwaway cluster started for the rehearsal, never on a shared server.
+/// (loopback or a unix socket), under a role that can reach nothing else; otherwise, or when a plan declares
+/// cluster statements (databases, roles, ALTER SYSTEM), on a throwaway cluster started for the rehearsal, never on a
+/// shared server.
 /// </summary>
 public sealed class RehearsalCluster : IAsyncDisposable
 {
@@ -97,10 +99,13 @@ public sealed class RehearsalCluster : IAsyncDisposable
 
     public EphemeralDatabases Databases { get; }
 
-    public static async Task<RehearsalCluster> ForAsync(string environmentConnectionString, CancellationToken cancellationToken)
+    /// <summary>True when the server is one started for this rehearsal alone.</summary>
+    public bool Throwaway => _cluster is not null;
+
+    public static async Task<RehearsalCluster> ForAsync(string environmentConnectionString, bool clusterStatements, CancellationToken cancellationToken)
     {
         var host = new NpgsqlConnectionStringBuilder(environmentConnectionString).Host ?? "";
-        if (host.StartsWith('/') || host is "localhost" or "127.0.0.1" or "::1")
+        if (!clusterStatements && (host.StartsWith('/') || host is "localhost" or "127.0.0.1" or "::1"))
             return new(new EphemeralDatabases(new NpgsqlConnectionStringBuilder(environmentConnectionString) { Database = "postgres" }.ConnectionString), null);
         var cluster = await LocalCluster.StartEphemeralAsync(await PostgresToolchain.DetectAsync(cancellationToken), cancellationToken);
         return new(new EphemeralDatabases(cluster.ConnectionString()), cluster);

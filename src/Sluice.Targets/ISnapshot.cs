@@ -46,6 +46,7 @@ public interface ISnapshot : ISluiceComponent
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             var store = await SnapshotAccess.StoreAsync(this, connectionString, ct);
             var id = SnapshotId ?? await SnapshotAccess.Catalog(this).LatestAsync(ct);
+            if (SnapshotId is null) Host.Info($"verifying the latest snapshot, {id}");
             var verification = await store.VerifyAsync(id, ct);
             Host.Info($"snapshot {id} verified: {verification.FilesChecked} file(s) intact, {verification.Tables} tables and {verification.Rows:N0} rows "
                 + $"restored equal to the recorded fingerprint in {verification.Elapsed.TotalSeconds:F1} s");
@@ -69,14 +70,19 @@ public interface ISnapshot : ISluiceComponent
         });
 
     Target Snapshots => _ => _
-        .Description("Lists the environment's snapshots, newest first")
+        .Description("Lists the environment's snapshots, newest first, checking each one's files (a damaged one is listed as damaged, and why)")
         .Executes(async ct =>
         {
-            var manifests = await SnapshotAccess.Catalog(this).ListAsync(ct);
-            if (manifests.Count == 0) Host.Info($"no snapshots of {Env} in {SnapshotAccess.Catalog(this).Folder}");
-            foreach (var m in manifests)
-                Host.Info($"{m.Id}  {m.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {m.Format.ToString().ToLowerInvariant(),-9}  {m.TotalBytes,14:N0} bytes  "
-                    + $"{m.Fingerprint.Data.Tables.Sum(t => t.Rows),12:N0} rows  {(m.Verified ? $"verified {m.VerifiedAt:yyyy-MM-dd HH:mm:ss}Z" : "not verified")}");
+            var entries = await SnapshotAccess.Catalog(this).InspectAsync(checkFiles: true, ct);
+            if (entries.Count == 0) Host.Info($"no snapshots of {Env} in {SnapshotAccess.Catalog(this).Folder}");
+            foreach (var entry in entries)
+            {
+                if (entry.Manifest is not { } m) { Host.Warning($"{entry.Id}  DAMAGED: {entry.Damage}"); continue; }
+                var line = $"{m.Id}  {m.CreatedAt:yyyy-MM-dd HH:mm:ss}Z  {m.Format.ToString().ToLowerInvariant(),-9}  {m.TotalBytes,14:N0} bytes  "
+                    + $"{m.Fingerprint.Data.Tables.Sum(t => t.Rows),12:N0} rows  ";
+                if (entry.Intact) Host.Info(line + (m.Verified ? $"verified {m.VerifiedAt:yyyy-MM-dd HH:mm:ss}Z" : "not verified"));
+                else Host.Warning(line + $"DAMAGED: {entry.Damage}");
+            }
         });
 }
 

@@ -72,6 +72,11 @@ public sealed class PlanLoaderTests
     [InlineData("backfill-without-block", PlanErrorCodes.BadBackfill, "p1/plan.yaml", 11, "no 'backfill:' block")]
     [InlineData("flag-on-expand", PlanErrorCodes.BadFlag, "p1/plan.yaml", 9, "not a switch phase")]
     [InlineData("missing-owner", PlanErrorCodes.MissingKey, "p1/plan.yaml", 1, "no 'owner'")]
+    [InlineData("misspelt-plan-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 6, "unknown key 'phaes'")]
+    [InlineData("misspelt-backfill-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 16, "unknown key 'bacth'")]
+    [InlineData("transaction-in-transactional-phase", PlanErrorCodes.TransactionControl, "p1/up.sql", 4, "(COMMIT)")]
+    [InlineData("transaction-left-open", PlanErrorCodes.TransactionLeftOpen, "p1/up.sql", 2, "(BEGIN) and never ends it")]
+    [InlineData("cluster-statement", PlanErrorCodes.ClusterStatement, "p1/up.sql", 4, "(DROP DATABASE IF)")]
     public void A_broken_plan_is_rejected_with_its_code_file_line_and_a_remedy(string folder, string code, string file, int line, string mentions)
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));
@@ -83,6 +88,18 @@ public sealed class PlanLoaderTests
         Assert.False(string.IsNullOrWhiteSpace(error.Remedy));
         Assert.StartsWith($"error {code}: ", error.Headline);
         Assert.EndsWith($"{file}:{line})", error.Headline);
+    }
+
+    [Theory]
+    [InlineData("misspelt-plan-key", "phases")]
+    [InlineData("unknown-phase-key", "lock_timeout")]
+    [InlineData("misspelt-backfill-key", "batch")]
+    public void A_misspelt_key_at_any_level_is_named_with_the_closest_valid_key(string folder, string closest)
+    {
+        var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));
+
+        Assert.Equal(PlanErrorCodes.UnknownKey, error.Code);
+        Assert.StartsWith($"did you mean '{closest}'? ", error.Remedy);
     }
 
     [Fact]

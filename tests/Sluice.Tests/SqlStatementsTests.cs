@@ -30,4 +30,19 @@ public sealed class SqlStatementsTests
     {
         Assert.Equal(["SELECT $1, $2", "SELECT 3"], SqlStatements.Split("SELECT $1, $2; SELECT 3;\n-- done\n"));
     }
+
+    [Fact]
+    public void Each_statement_knows_the_line_its_code_starts_on_and_maps_a_server_position_into_the_file()
+    {
+        const string Sql = "-- header\n\nCREATE TABLE a (id int);\n/* note */ ALTER TABLE a\n  ADD COLUMN b nope;\nSELECT 1; SELECT 2;\n";
+
+        var statements = SqlStatements.Parse(Sql);
+
+        Assert.Equal([3, 4, 6, 6], statements.Select(s => s.Line));
+        Assert.Equal("ALTER TABLE a\n  ADD COLUMN b nope", statements[1].Code);
+        Assert.Equal(4, statements[1].LineAt(null));
+        var position = statements[1].Text.IndexOf("nope", StringComparison.Ordinal) + 1;
+        Assert.Equal(5, statements[1].LineAt(position));
+        Assert.Equal(Sql.IndexOf("SELECT 2", StringComparison.Ordinal), statements[3].Offset);
+    }
 }

@@ -11,17 +11,23 @@ public sealed class EphemeralDatabase : IAsyncDisposable
     private readonly string _adminConnectionString;
     private int _disposed;
 
-    internal EphemeralDatabase(string name, string adminConnectionString)
+    internal EphemeralDatabase(string name, string adminConnectionString, ConfinedRole? role = null)
     {
         Name = name;
         _adminConnectionString = adminConnectionString;
-        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name }.ConnectionString;
+        Role = role;
+        var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name };
+        if (role is not null) (builder.Username, builder.Password) = (role.Name, role.Password);
+        ConnectionString = builder.ConnectionString;
     }
 
     public string Name { get; }
 
-    /// <summary>The connection string of this database (same server and credentials as the admin one).</summary>
+    /// <summary>The connection string of this database: the admin's credentials, or for a confined database its own role's.</summary>
     public string ConnectionString { get; }
+
+    /// <summary>The role that owns a confined database and that <see cref="ConnectionString"/> logs in as; null otherwise.</summary>
+    public ConfinedRole? Role { get; }
 
     /// <summary>Opens a connection to this database.</summary>
     public async Task<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -36,6 +42,7 @@ public sealed class EphemeralDatabase : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await DropAsync(_adminConnectionString, ConnectionString, Name, cancellationToken);
+        if (Role is not null) await ConfinedRole.DropAsync(_adminConnectionString, Role.Name, cancellationToken);
     }
 
     // Disposal must not be cancellable: a cancelled test still has to drop what it made.

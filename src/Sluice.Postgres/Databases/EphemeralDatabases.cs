@@ -18,6 +18,31 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         CreateAsync("template0", CloneStrategy.WalLog, cancellationToken);
 
     /// <summary>
+    /// Creates an empty database owned by a <see cref="ConfinedRole"/> made for it; its connection string logs in as
+    /// that role. For work that must touch nothing outside its database however its SQL is written, such as a
+    /// rehearsal beside a real environment. Disposal drops the database and then the role.
+    /// </summary>
+    public async Task<EphemeralDatabase> CreateConfinedAsync(CancellationToken cancellationToken)
+    {
+        var name = EphemeralDatabaseName.New(_clock.GetUtcNow());
+        ConfinedRole role;
+        await using (var admin = await OpenAdminAsync(cancellationToken))
+            role = await ConfinedRole.CreateAsync(admin, name, cancellationToken);
+        var database = new EphemeralDatabase(name, adminConnectionString, role);
+        try
+        {
+            await CreateAsync(name, "template0", CloneStrategy.WalLog, role.Name, cancellationToken);
+            await ConfinedRole.CheckLoginAsync(database, cancellationToken);
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Clones <paramref name="template"/> with <c>CREATE DATABASE ... TEMPLATE ... STRATEGY</c>. PostgreSQL refuses
     /// while anyone is connected to the template; <paramref name="whenConnected"/> says whether to end those sessions
     /// or fail naming them.
@@ -58,16 +83,28 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         }
         foreach (var name in stale)
             await EphemeralDatabase.DropAsync(adminConnectionString, null, name, cancellationToken);
+        foreach (var role in await StaleRolesAsync(cutoff, cancellationToken))
+        {
+            await ConfinedRole.DropAsync(adminConnectionString, role, cancellationToken);
+            if (!stale.Contains(role)) stale.Add(role);
+        }
         return stale;
     }
 
     private async Task<EphemeralDatabase> CreateAsync(string template, CloneStrategy strategy, CancellationToken cancellationToken)
     {
         var name = EphemeralDatabaseName.New(_clock.GetUtcNow());
+        await CreateAsync(name, template, strategy, null, cancellationToken);
+        return new EphemeralDatabase(name, adminConnectionString);
+    }
+
+    private async Task CreateAsync(string name, string template, CloneStrategy strategy, string? owner, CancellationToken cancellationToken)
+    {
         var strategyName = strategy == CloneStrategy.FileCopy ? "FILE_COPY" : "WAL_LOG";
         await using var admin = await OpenAdminAsync(cancellationToken);
         await using var create = new NpgsqlCommand(
-            $"CREATE DATABASE {Sql.Identifier(name)} TEMPLATE {Sql.Identifier(template)} STRATEGY {strategyName}", admin);
+            $"CREATE DATABASE {Sql.Identifier(name)} TEMPLATE {Sql.Identifier(template)} STRATEGY {strategyName}"
+            + (owner is null ? "" : $" OWNER {Sql.Identifier(owner)}"), admin);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
@@ -78,7 +115,18 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
             await EphemeralDatabase.DropAsync(adminConnectionString, null, name, CancellationToken.None);
             throw;
         }
-        return new EphemeralDatabase(name, adminConnectionString);
+    }
+
+    /// <summary>Roles of confined databases whose run died before dropping them.</summary>
+    private async Task<List<string>> StaleRolesAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var roles = new List<string>();
+        await using var admin = await OpenAdminAsync(cancellationToken);
+        await using var list = new NpgsqlCommand("SELECT rolname FROM pg_roles WHERE rolname LIKE 'sluice\\_eph\\_%' ORDER BY rolname", admin);
+        await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            if (EphemeralDatabaseName.TryParse(reader.GetString(0), out var createdAt) && createdAt < cutoff) roles.Add(reader.GetString(0));
+        return roles;
     }
 
     private async Task TerminateSessionsAsync(string database, CancellationToken cancellationToken)

@@ -10,24 +10,25 @@ namespace Sluice.Postgres.Migrations;
 /// naming the file and line of the statement that failed.</summary>
 internal static class PhaseErrors
 {
-    public static Exception Translate(PostgresException e, MigrationPlan plan, MigrationPhase phase, PlanScript? script, int? statementOffset = null)
+    public static Exception Translate(PostgresException e, MigrationPlan plan, MigrationPhase phase, PlanScript? script, SqlStatement? statement = null)
     {
         if (e.SqlState == PostgresErrorCodes.LockNotAvailable)
             return new LockTimeoutException($"{e.MessageText} (lock_timeout {Durations.Format(phase.LockTimeout)})", e);
-        int? line = script is not null && e.Position > 0 ? LineAt(script.Sql, (statementOffset ?? 0) + e.Position - 1) : null;
         var remedy = e.SqlState == PostgresErrorCodes.QueryCanceled
             ? "the statement ran into statement_timeout: raise it for this phase, or split the work (a backfill phase batches it)"
             : "fix the SQL in a new plan (an applied plan must not change) or fix the data it trips on, then run again";
         return new SluiceException(ErrorKind.Failure, LeaseErrorCodes.PhaseFailed,
             $"phase '{phase.Name}' of plan '{plan.Id}' failed: {e.SqlState}: {e.MessageText}{(e.Detail is null ? "" : $" ({e.Detail})")}",
-            remedy, script?.Path ?? plan.PlanFile, line ?? phase.Line, e);
+            remedy, script?.Path ?? plan.PlanFile, Line(e, phase, script, statement), e);
     }
 
-    private static int LineAt(string text, int offset)
+    /// <summary>The line in the SQL file: where the server's position falls inside the statement, else the statement's
+    /// own line. A script sent whole (a backfill batch) counts as one statement starting at its first line of code. The
+    /// phase's line in plan.yaml only when no script is involved.</summary>
+    private static int Line(PostgresException e, MigrationPhase phase, PlanScript? script, SqlStatement? statement)
     {
-        offset = Math.Clamp(offset, 0, text.Length);
-        var line = 1;
-        for (var i = 0; i < offset; i++) if (text[i] == '\n') line++;
-        return line;
+        if (statement is null && script is not null)
+            statement = new SqlStatement(script.Sql, 0, 1, SqlStatements.Parse(script.Sql).FirstOrDefault()?.Line ?? 1, script.Sql);
+        return statement?.LineAt(e.Position) ?? phase.Line;
     }
 }

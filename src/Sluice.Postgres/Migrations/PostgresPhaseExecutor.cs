@@ -73,25 +73,26 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     }
 
     /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
-    /// statements that refuse transaction blocks are each sent alone).</summary>
+    /// statements that refuse transaction blocks are each sent alone), and checks that the script left the session's
+    /// transaction as it found it (SLU118).</summary>
     private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
         PlanScript script, CancellationToken cancellationToken)
     {
-        var searchFrom = 0;
-        foreach (var statement in SqlStatements.Split(script.Sql))
+        long? own = transaction is null ? null : await ScriptTransactions.CurrentAsync(connection, cancellationToken);
+        foreach (var statement in SqlStatements.Parse(script.Sql))
         {
-            var offset = script.Sql.IndexOf(statement, searchFrom, StringComparison.Ordinal);
-            searchFrom = Math.Max(searchFrom, offset);
             try
             {
-                await using var command = new NpgsqlCommand(statement, connection, transaction);
+                await using var command = new NpgsqlCommand(statement.Text, connection, transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (PostgresException e)
             {
-                throw PhaseErrors.Translate(e, plan, phase, script, Math.Max(offset, 0));
+                throw PhaseErrors.Translate(e, plan, phase, script, statement);
             }
+            if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement.Text, statement.Line, cancellationToken);
         }
+        if (transaction is null) await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
     }
 
     public async Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)

@@ -9,8 +9,10 @@ namespace Sluice.Postgres.Rehearsal;
 /// <summary>
 /// A whole rehearsal: an ephemeral database, the schema at the environment's version, synthetic data following the
 /// profile, every pending phase forward, back and forward again, plus the static hints. The database is dropped at the end.
+/// It belongs to a role of its own that can change nothing outside it (<see cref="ConfinedRole"/>), unless the plans
+/// declare cluster statements and <paramref name="throwawayCluster"/> says the whole server is the rehearsal's to lose.
 /// </summary>
-public sealed class PostgresRehearsalService(EphemeralDatabases databases)
+public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool throwawayCluster = false)
 {
     public async Task<RehearsalReport> RehearseAsync(RehearsalRequest request, CancellationToken cancellationToken)
     {
@@ -22,7 +24,9 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases)
         var pending = selected.Where(p => !request.AppliedPlans.Contains(p.Id)).ToList();
         var applied = all.Plans.Where(p => request.AppliedPlans.Contains(p.Id)).ToList();
 
-        await using var database = await databases.CreateEmptyAsync(cancellationToken);
+        await using var database = throwawayCluster && pending.Any(p => p.Phases.Any(ph => ph.ClusterStatements))
+            ? await databases.CreateEmptyAsync(cancellationToken)
+            : await databases.CreateConfinedAsync(cancellationToken);
         await RehearsalSchema.BuildAsync(database.ConnectionString, request.ServiceFolder, applied, cancellationToken);
         var synthetic = await SyntheticDataGenerator.FillAsync(database.ConnectionString, request.Profile, request.Synthetic ?? new SyntheticOptions(), cancellationToken);
         var (phases, findings) = await new PostgresRehearsal(database.ConnectionString, EffectiveScale(synthetic)).RunAsync(pending, cancellationToken);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Npgsql;
+using Sluice.Errors;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
+using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Hints;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -55,6 +57,7 @@ internal static class ScriptRunner
             await set.ExecuteNonQueryAsync(cancellationToken);
         var runs = new List<StatementRun>();
         var storage = await StorageAsync(connection, transaction, cancellationToken);
+        long? own = transaction is null ? null : await ScriptTransactions.CurrentAsync(connection, cancellationToken);
         foreach (var statement in SqlStatements.Split(script.Sql))
         {
             var line = StatementText.LineOf(script.Sql, statement);
@@ -69,6 +72,14 @@ internal static class ScriptRunner
                 throw new StatementFailedException(script, statement, line, e);
             }
             var duration = clock.Elapsed;
+            try
+            {
+                if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement, line, cancellationToken);
+            }
+            catch (SluiceException e)
+            {
+                throw new StatementFailedException(script, statement, line, e);
+            }
             IReadOnlyList<(string, string)> locks = transaction is null ? [] : await LocksAsync(connection, transaction, cancellationToken);
             var after = await StorageAsync(connection, transaction, cancellationToken);
             var rewritten = after.Where(p => storage.TryGetValue(p.Key, out var before) && before != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
@@ -76,6 +87,17 @@ internal static class ScriptRunner
             runs.Add(new StatementRun(statement, line, duration, locks, rewritten));
         }
         if (transaction is not null) await transaction.CommitAsync(cancellationToken);
+        else
+        {
+            try
+            {
+                await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
+            }
+            catch (SluiceException e)
+            {
+                throw new StatementFailedException(script, runs.LastOrDefault()?.Text ?? script.Sql, e.Line ?? 1, e);
+            }
+        }
         return runs;
     }
 

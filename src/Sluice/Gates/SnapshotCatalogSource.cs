@@ -2,9 +2,10 @@ using Sluice.Snapshots;
 
 namespace Sluice.Gates;
 
-/// <summary>The latest verification among the snapshots of a snapshot folder (what <c>VerifySnapshot</c> records in each manifest).</summary>
+/// <summary>The latest verification among the snapshots of a snapshot folder (what <c>VerifySnapshot</c> records in each
+/// manifest), counting only snapshots whose files still match their manifest.</summary>
 public sealed class SnapshotCatalogSource(SnapshotCatalog catalog) : IVerifiedSnapshotSource
 {
     public async Task<DateTimeOffset?> LatestVerifiedAsync(string environment, CancellationToken cancellationToken) =>
-        (await catalog.ListAsync(cancellationToken)).Where(m => m.VerifiedAt is not null).Max(m => m.VerifiedAt);
+        await catalog.LatestIntactVerificationAsync(cancellationToken);
 }

@@ -23,7 +23,8 @@ public interface ISnapshotStore
     /// against it, down to the keys: what changed since the snapshot (or whether a rollback got back to it).</summary>
     Task<DiffReport> CompareAsync(string id, string connectionString, CancellationToken cancellationToken, DiffOptions? options = null);
 
-    /// <summary>Every snapshot, newest first.</summary>
+    /// <summary>Every snapshot with a readable manifest, newest first (<see cref="SnapshotCatalog.InspectAsync"/> also
+    /// lists damaged ones and checks files).</summary>
     Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>Deletes snapshots beyond <paramref name="keep"/>, always keeping the newest verified one; returns the deleted ids.</summary>

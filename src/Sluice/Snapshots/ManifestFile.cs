@@ -23,7 +23,8 @@ public static class ManifestFile
         var path = Path.Combine(folder, SnapshotManifest.FileName);
         if (!File.Exists(path))
             throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
-                "the snapshot has no manifest", "the snapshot was not completed or was damaged; take a new one", path);
+                $"snapshot {Path.GetFileName(folder)} is damaged: its {SnapshotManifest.FileName} is missing",
+                "the snapshot was not completed or was damaged and cannot be trusted; take a new one (and delete this folder)", path);
         try
         {
             await using var stream = File.OpenRead(path);
@@ -34,7 +35,8 @@ public static class ManifestFile
         {
             int? line = e.LineNumber is { } zeroBased ? (int)zeroBased + 1 : null;
             throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
-                $"the snapshot's manifest is not valid: {e.Message}", "the manifest was damaged; take a new snapshot", path, line, e);
+                $"snapshot {Path.GetFileName(folder)} is damaged: its {SnapshotManifest.FileName} is unreadable ({e.Message})",
+                "the manifest was damaged and the snapshot cannot be trusted; take a new snapshot (and delete this folder)", path, line, e);
         }
     }
 }

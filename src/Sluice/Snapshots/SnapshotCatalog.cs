@@ -66,23 +66,68 @@ public sealed class SnapshotCatalog(string folder, ISecretRedactor? redactor = n
         return verification;
     }
 
-    /// <summary>Every complete snapshot, newest first.</summary>
-    public async Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken)
+    /// <summary>Every snapshot with a readable manifest, newest first. Says nothing about its files: for what a snapshot
+    /// can be trusted with, use <see cref="InspectAsync"/>.</summary>
+    public async Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken) =>
+        [.. (await InspectAsync(checkFiles: false, cancellationToken)).Where(e => e.Manifest is not null).Select(e => e.Manifest!)];
+
+    /// <summary>
+    /// Every snapshot folder, newest first, damaged ones included and saying why: a missing or unreadable manifest,
+    /// and with <paramref name="checkFiles"/> a file missing, resized or changed (its SHA-256). A folder without a
+    /// readable manifest is placed by the time in its id (ids sort by time, to the second), and within that second
+    /// before the intact ones: when in doubt, a damaged snapshot is "the latest" rather than hidden behind an older one.
+    /// Folders being written (<c>.&lt;id&gt;.partial</c>) are not snapshots yet and are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<SnapshotEntry>> InspectAsync(bool checkFiles, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(Folder)) return [];
-        var manifests = new List<SnapshotManifest>();
+        var entries = new List<(SnapshotEntry Entry, DateTimeOffset At)>();
         foreach (var path in Directory.EnumerateDirectories(Folder))
         {
-            if (Path.GetFileName(path).StartsWith('.') || !File.Exists(Path.Combine(path, SnapshotManifest.FileName))) continue;
-            manifests.Add(await ManifestFile.ReadAsync(path, cancellationToken));
+            var id = Path.GetFileName(path);
+            if (!SnapshotIds.IsValid(id)) continue;
+            SnapshotManifest? manifest = null;
+            string? damage = null;
+            try
+            {
+                manifest = await ManifestFile.ReadAsync(path, cancellationToken);
+                if (checkFiles) await SnapshotFiles.CheckAsync(path, manifest, cancellationToken);
+            }
+            catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+            {
+                damage = $"{e.Message} ({Path.GetRelativePath(path, e.File ?? path)})";
+            }
+            var at = SnapshotIds.TimeOf(id) ?? manifest?.CreatedAt ?? new DateTimeOffset(Directory.GetCreationTimeUtc(path), TimeSpan.Zero);
+            entries.Add((new SnapshotEntry(id, manifest, damage), at));
         }
-        return [.. manifests.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal)];
+        return [.. entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Entry.Manifest?.CreatedAt ?? DateTimeOffset.MaxValue)
+            .ThenByDescending(e => e.Entry.Id, StringComparer.Ordinal).Select(e => e.Entry)];
     }
 
-    /// <summary>The newest snapshot's id; <c>SLU050</c> when there is none.</summary>
+    /// <summary>The newest snapshot folder's id, damaged or not (verifying "the latest" must not quietly verify an
+    /// older one); <c>SLU050</c> when there is none.</summary>
     public async Task<string> LatestAsync(CancellationToken cancellationToken) =>
-        (await ListAsync(cancellationToken)).FirstOrDefault()?.Id
+        (await InspectAsync(checkFiles: false, cancellationToken)).FirstOrDefault()?.Id
         ?? throw SluiceException.Usage(FingerprintErrorCodes.SnapshotNotFound, $"no snapshots in {Folder}", "take one with the Snapshot target");
+
+    /// <summary>When the newest verified snapshot whose files are still intact was verified; null when none is. A
+    /// snapshot damaged since its verification does not count.</summary>
+    public async Task<DateTimeOffset?> LatestIntactVerificationAsync(CancellationToken cancellationToken)
+    {
+        foreach (var manifest in (await ListAsync(cancellationToken)).Where(m => m.VerifiedAt is not null).OrderByDescending(m => m.VerifiedAt))
+        {
+            try
+            {
+                await SnapshotFiles.CheckAsync(PathOf(manifest.Id), manifest, cancellationToken);
+                return manifest.VerifiedAt;
+            }
+            catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+            {
+                // Damaged since it was verified: the next one may still hold.
+            }
+        }
+        return null;
+    }
 
     /// <summary>Keeps the newest <paramref name="keep"/> snapshots and the newest verified one; deletes the rest
     /// (through <paramref name="delete"/>, which also frees what a snapshot holds elsewhere).</summary>

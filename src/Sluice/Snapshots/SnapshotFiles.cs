@@ -27,15 +27,15 @@ public static class SnapshotFiles
         {
             var path = Path.Combine(folder, file.Path);
             if (!File.Exists(path))
-                throw Damaged(FingerprintErrorCodes.FileMissingOrResized, $"snapshot {manifest.Id}: a file the manifest lists is missing", path);
+                throw Damaged(FingerprintErrorCodes.FileMissingOrResized, $"snapshot {manifest.Id} is damaged: a file the manifest lists is missing", path);
             var bytes = new FileInfo(path).Length;
             if (bytes != file.Bytes)
                 throw Damaged(FingerprintErrorCodes.FileMissingOrResized,
-                    $"snapshot {manifest.Id}: a file is {bytes:N0} bytes, the manifest says {file.Bytes:N0} ({(bytes < file.Bytes ? "truncated" : "grown")})", path);
+                    $"snapshot {manifest.Id} is damaged: a file is {bytes:N0} bytes, the manifest says {file.Bytes:N0} ({(bytes < file.Bytes ? "truncated" : "grown")})", path);
             var sha = await Sha256Async(path, cancellationToken);
             if (sha != file.Sha256)
                 throw Damaged(FingerprintErrorCodes.FileHashMismatch,
-                    $"snapshot {manifest.Id}: a file's SHA-256 is {sha[..12]}..., the manifest says {file.Sha256[..12]}... (its contents changed)", path);
+                    $"snapshot {manifest.Id} is damaged: a file's SHA-256 is {sha[..12]}..., the manifest says {file.Sha256[..12]}... (its contents changed)", path);
         }
     }
 

@@ -9,6 +9,11 @@ public static class SnapshotIds
     public static string New(DateTimeOffset createdAt) =>
         $"{createdAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
 
+    /// <summary>The time a <see cref="New"/> id was made at; null for an id of another shape.</summary>
+    public static DateTimeOffset? TimeOf(string id) =>
+        id.Length >= 16 && DateTimeOffset.TryParseExact(id[..16], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
+
     /// <summary>True for a name that can be a snapshot folder (no separators, no dots at the start).</summary>
     public static bool IsValid(string id) =>
         id.Length is > 0 and <= 64 && !id.StartsWith('.') && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');

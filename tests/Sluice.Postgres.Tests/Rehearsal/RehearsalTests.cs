@@ -84,6 +84,42 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         Assert.Null(await new PostgresRehearsalEvidenceSource(environment.ConnectionString).LatestRehearsalAsync("local", "abc", ct));
     }
 
+    [Fact]
+    public async Task A_rehearsal_beside_an_environment_cannot_drop_another_database_even_when_the_plan_declares_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var environment = await postgres.CreateDatabaseAsync(ct);
+        using var service = new TempFolder();
+        Directory.CreateDirectory(Path.Combine(service.Path, "schema"));
+        File.Copy(Path.Combine(Fixtures, "non-idempotent", "schema", "0000_base.sql"), Path.Combine(service.Path, "schema", "0000_base.sql"));
+        var plan = Path.Combine(service.Path, "migrations", "0001_drop");
+        Directory.CreateDirectory(plan);
+        await File.WriteAllTextAsync(Path.Combine(plan, "plan.yaml"), """
+            id: 0001_drop
+            owner: team-fixtures
+            risk: high
+            description: drops a database on purpose
+            max_partial_state: 1h
+            cluster_statements: true
+            phases:
+              - name: drop_it
+                kind: expand
+                transactional: false
+                up: up.sql
+                down: down.sql
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(plan, "up.sql"), $"DROP DATABASE IF EXISTS \"{environment.Name}\";", ct);
+        await File.WriteAllTextAsync(Path.Combine(plan, "down.sql"), "SELECT 1;", ct);
+
+        var report = await RehearseAsync(service.Path, ct);
+
+        Assert.False(report.Passed);
+        var finding = Assert.Single(report.Findings, f => f.Rule == "up-failed");
+        Assert.Contains("must be owner of database", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(1L, await ColumnFidelity.ScalarAsync<long>(postgres.AdminConnectionString,
+            $"SELECT count(*) FROM pg_database WHERE datname = '{environment.Name}'", ct));
+    }
+
     private async Task<RehearsalReport> RehearseAsync(string serviceFolder, CancellationToken ct)
     {
         // The profile comes from the base schema's own seed rows, loaded in a scratch database.

@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Leases;
 
-/// <summary>The SLU040-SLU049 codes of the lease, the journal and running phases; ErrorCodes.md describes each.</summary>
+/// <summary>The SLU040-SLU049 codes of the lease, the journal and running phases (and SLU118); ErrorCodes.md describes each.</summary>
 public static class LeaseErrorCodes
 {
     public const string Busy = "SLU040";
@@ -15,4 +15,5 @@ public static class LeaseErrorCodes
 
     /// <summary>A rollback ran every down but data of a table the plan touched is gone (outside this block: SLU040-SLU049 is full).</summary>
     public const string RollbackLostData = "SLU105";
+    public const string ScriptLeftTransaction = "SLU118";
 }

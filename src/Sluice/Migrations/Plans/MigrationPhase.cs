@@ -14,6 +14,8 @@ namespace Sluice.Migrations.Plans;
 /// <param name="Backfill">The batch walk of a backfill phase.</param>
 /// <param name="Flag">The feature flag a switch phase turns on (and its down turns off).</param>
 /// <param name="Line">The line of the phase in plan.yaml, for later messages.</param>
+/// <param name="ClusterStatements">True when the plan or the phase declares that its SQL acts on the cluster on purpose
+/// (<c>cluster_statements: true</c>): databases, roles, tablespaces, ALTER SYSTEM. Such a phase is rehearsed on a throwaway cluster.</param>
 public sealed record MigrationPhase(
     string Name,
     PhaseKind Kind,
@@ -27,7 +29,8 @@ public sealed record MigrationPhase(
     bool Transactional,
     BackfillSpec? Backfill,
     string? Flag,
-    int Line)
+    int Line,
+    bool ClusterStatements = false)
 {
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(1);
     public const int DefaultRetries = 10;

@@ -1,6 +1,6 @@
 namespace Sluice.Migrations.Plans;
 
-/// <summary>The SLU020-SLU039 codes of migration plans (SLU100, and SLU106, a lint finding); ErrorCodes.md describes each.</summary>
+/// <summary>The SLU020-SLU039 codes of migration plans, SLU100, SLU106 (a lint finding) and SLU115-SLU117 for what a plan's SQL may not do; ErrorCodes.md describes each.</summary>
 public static class PlanErrorCodes
 {
     public const string NotYaml = "SLU020";
@@ -24,4 +24,7 @@ public static class PlanErrorCodes
 
     /// <summary>A lint finding: a statement destroys data its phase's down cannot bring back, and the phase is not irreversible.</summary>
     public const string DataNotRestorable = "SLU106";
+    public const string TransactionControl = "SLU115";
+    public const string TransactionLeftOpen = "SLU116";
+    public const string ClusterStatement = "SLU117";
 }

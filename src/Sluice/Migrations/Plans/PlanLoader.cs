@@ -13,9 +13,9 @@ public static partial class PlanLoader
 {
     public const string PlanFileName = "plan.yaml";
 
-    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "phases"];
+    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "cluster_statements", "phases"];
     private static readonly string[] PhaseKeys =
-        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag"];
+        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements"];
     private static readonly string[] BackfillKeys =
         ["table", "key", "batch", "target_batch_time", "initial_batch_size", "min_batch_size", "max_batch_size",
          "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches"];
@@ -28,7 +28,7 @@ public static partial class PlanLoader
                 "add a plan.yaml (see pipelines/shop/migrations/0001_split_customer_name) or remove the folder", folder);
         var text = File.ReadAllText(planFile);
         var root = Parse(text, planFile);
-        var map = new YamlMap(root, planFile, PlanFileName);
+        var map = new YamlMap(root, planFile, PlanFileName, PlanKeys);
 
         var id = map.RequiredText("id", "add 'id: <folder name>'");
         if (!PlanId().IsMatch(id))
@@ -50,14 +50,14 @@ public static partial class PlanLoader
         var phasesNode = map.Node("phases") as YamlSequenceNode
                          ?? throw map.Error(PlanErrorCodes.MissingKey, map.Node("phases") ?? root, "plan.yaml has no list of 'phases'",
                              "add 'phases:' followed by '- name: ...' items");
-        map.RejectUnknownKeys(PlanKeys);
+        var clusterStatements = map.OptionalBool("cluster_statements") ?? false;
 
         var folderPath = Path.GetDirectoryName(planFile)!;
         var phases = new List<MigrationPhase>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in phasesNode.Children)
         {
-            var phase = LoadPhase(new YamlMap(item, planFile, $"phase {phases.Count + 1}"), folderPath);
+            var phase = LoadPhase(new YamlMap(item, planFile, $"phase {phases.Count + 1}", PhaseKeys), folderPath, clusterStatements);
             if (seen.TryGetValue(phase.Name, out var firstLine))
                 throw SluiceException.Usage(PlanErrorCodes.DuplicatePhase, $"phase name '{phase.Name}' appears twice (first at line {firstLine})",
                     "give each phase its own name", planFile, phase.Line);
@@ -72,7 +72,7 @@ public static partial class PlanLoader
         return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash);
     }
 
-    private static MigrationPhase LoadPhase(YamlMap map, string folder)
+    private static MigrationPhase LoadPhase(YamlMap map, string folder, bool planClusterStatements)
     {
         var name = map.RequiredText("name", "add 'name: <phase name>'");
         var kind = map.OptionalEnum<PhaseKind>("kind")
@@ -88,7 +88,7 @@ public static partial class PlanLoader
         var transactional = map.OptionalBool("transactional") ?? true;
         var backfillNode = map.Node("backfill");
         var flag = map.OptionalText("flag");
-        map.RejectUnknownKeys(PhaseKeys);
+        var clusterStatements = map.OptionalBool("cluster_statements") ?? planClusterStatements;
 
         var what = $"phase '{name}'";
         if (kind != PhaseKind.Backfill && up is null)
@@ -112,7 +112,7 @@ public static partial class PlanLoader
             if (!transactional)
                 throw map.Error(PlanErrorCodes.BadBackfill, map.Node("transactional")!, $"backfill {what} is marked non-transactional",
                     "each batch commits with its checkpoint in one transaction; remove 'transactional: false'");
-            backfill = LoadBackfill(new YamlMap(backfillNode, map.File, $"the backfill block of {what}"), folder);
+            backfill = LoadBackfill(new YamlMap(backfillNode, map.File, $"the backfill block of {what}", BackfillKeys), folder);
         }
         else if (backfillNode is not null)
             throw map.Error(PlanErrorCodes.BadBackfill, backfillNode, $"{what} is a {kind.ToString().ToLowerInvariant()} phase with a 'backfill:' block",
@@ -128,8 +128,10 @@ public static partial class PlanLoader
             throw map.Error(PlanErrorCodes.BadFlag, map.Node("transactional")!, $"switch {what} is marked non-transactional",
                 "a flag flips in the phase's own transaction; remove 'transactional: false'");
 
-        return new MigrationPhase(name, kind, up, down, irreversible, verify, lockTimeout, statementTimeout, retries, transactional,
-            backfill, flag, map.Line);
+        var phase = new MigrationPhase(name, kind, up, down, irreversible, verify, lockTimeout, statementTimeout, retries, transactional,
+            backfill, flag, map.Line, clusterStatements);
+        ScriptRules.Check(phase);
+        return phase;
     }
 
     private static BackfillSpec LoadBackfill(YamlMap map, string folder)
@@ -160,7 +162,6 @@ public static partial class PlanLoader
             map.OptionalInt("max_lock_waiters", 0) ?? BackfillSpec.DefaultMaxLockWaiters,
             map.OptionalDuration("throttle_pause") ?? BackfillSpec.DefaultThrottlePause,
             map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero);
-        map.RejectUnknownKeys(BackfillKeys);
         if (spec.TargetBatchTime <= TimeSpan.Zero)
             throw map.Error(PlanErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
         return spec;

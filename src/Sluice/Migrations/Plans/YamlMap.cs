@@ -1,26 +1,28 @@
 using System.Globalization;
 using Sluice.Errors;
+using Sluice.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Migrations.Plans;
 
 /// <summary>
-/// One YAML mapping read key by key with its line numbers; whatever was not read is an unknown key. Every scalar is
-/// taken as text and converted here, so YAML 1.1's <c>yes</c>/<c>on</c>/<c>0123</c> surprises cannot happen.
+/// One YAML mapping read key by key with its line numbers. Its keys are checked against the known ones first, before
+/// any value is read, so a misspelt key is reported as itself (with the closest known key) rather than as the missing
+/// key it was meant to be. Every scalar is taken as text and converted here, so YAML 1.1's <c>yes</c>/<c>on</c>/<c>0123</c>
+/// surprises cannot happen.
 /// </summary>
 internal sealed class YamlMap
 {
     private readonly YamlMappingNode _node;
     private readonly string _file;
     private readonly string _what;
-    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-
-    public YamlMap(YamlNode node, string file, string what)
+    public YamlMap(YamlNode node, string file, string what, IReadOnlyList<string> known)
     {
         _file = file;
         _what = what;
         _node = node as YamlMappingNode ?? throw Error(PlanErrorCodes.NotYaml, node, $"{what} must be a mapping of keys to values",
             "write it as 'key: value' lines");
+        RejectUnknownKeys(known);
     }
 
     public int Line => LineOf(_node);
@@ -29,7 +31,6 @@ internal sealed class YamlMap
 
     public YamlNode? Node(string key)
     {
-        _read.Add(key);
         return _node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
     }
 
@@ -89,14 +90,17 @@ internal sealed class YamlMap
             "write a number and a unit: 200ms, 30s, 5m, 2h, 1d (or combined: 1h30m)");
     }
 
-    /// <summary>Throws SLU021 for the first key that no reader asked for.</summary>
-    public void RejectUnknownKeys(IEnumerable<string> known)
+    /// <summary>Throws SLU021 for the first key that is not one of <paramref name="known"/>, naming it, its line and the
+    /// closest known keys.</summary>
+    private void RejectUnknownKeys(IReadOnlyList<string> known)
     {
         foreach (var (key, _) in _node.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? key.ToString();
-            if (!_read.Contains(name))
-                throw Error(PlanErrorCodes.UnknownKey, key, $"unknown key '{name}' in {_what}", $"the keys are: {string.Join(", ", known)}");
+            if (known.Contains(name, StringComparer.Ordinal)) continue;
+            var closest = Spelling.Closest(name, known, max: 1);
+            throw Error(PlanErrorCodes.UnknownKey, key, $"unknown key '{name}' in {_what} (line {LineOf(key)})",
+                (closest.Count > 0 ? $"did you mean '{closest[0]}'? " : "") + $"the keys are: {string.Join(", ", known)}");
         }
     }
 

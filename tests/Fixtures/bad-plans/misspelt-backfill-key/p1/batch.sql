@@ -1,0 +1,1 @@
+UPDATE customers SET nickname = 'x' WHERE id > @lower AND id <= @upper;

@@ -1,0 +1,4 @@
+-- adds the nickname column
+ALTER TABLE customers ADD COLUMN nickname text;
+
+COMMIT;
