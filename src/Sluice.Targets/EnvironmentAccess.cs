@@ -1,6 +1,7 @@
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Postgres.Environments;
+using Sluice.Postgres.Migrations;
 
 namespace Sluice.Targets;
 
@@ -15,6 +16,9 @@ public static class EnvironmentAccess
         var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
         return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: build.Service);
     }
+
+    /// <summary>The lease settings of the selected environment (its <c>lease_ttl</c>; default 60 s).</summary>
+    public static LeaseOptions Lease(ISluiceComponent build) => new(build.EnvironmentDefinition?.LeaseTtl);
 
     /// <summary>The connection string, provisioning the environment when needed, registered as a secret.</summary>
     public static async Task<string> ConnectionStringAsync(ISluiceComponent build, CancellationToken cancellationToken)

@@ -103,6 +103,10 @@ internal static class JournalSchema
             objects  jsonb NOT NULL
         );
         """,
+        // 5: the holder's lease session (backend pid and start), so a runner can tell a killed holder from a live one.
+        """
+        ALTER TABLE sluice.leases ADD COLUMN holder_pid int, ADD COLUMN holder_backend_start timestamptz;
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;
