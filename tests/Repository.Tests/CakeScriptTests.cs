@@ -59,6 +59,6 @@ public sealed class CakeScriptTests : IDisposable
         using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, ".sluice", "local", "cluster.json")));
         var port = state.RootElement.GetProperty("port").GetInt32();
         var password = state.RootElement.GetProperty("password").GetString();
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=sluice";
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=shop";
     }
 }

@@ -15,6 +15,8 @@ internal static class Sql
     }
 
     /// <summary><c>"schema"."name"</c>, or <c>"name"</c> when the name is not qualified.</summary>
-    public static string Qualified(SqlName name) =>
-        name.Schema is null ? Identifier(name.Name) : $"{Identifier(name.Schema)}.{Identifier(name.Name)}";
+    public static string Qualified(SqlName name) => name.Schema is null ? Identifier(name.Name) : Qualified(name.Schema, name.Name);
+
+    /// <summary><c>"schema"."name"</c>.</summary>
+    public static string Qualified(string schema, string name) => $"{Identifier(schema)}.{Identifier(name)}";
 }

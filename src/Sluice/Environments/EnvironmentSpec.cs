@@ -29,7 +29,8 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("port")]
     public int? Port { get; init; }
 
-    /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service name, else <c>sluice</c>.</summary>
+    /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service's name
+    /// (<c>--service</c> or the only service), else <c>sluice</c>. See <see cref="DatabaseChoice"/>.</summary>
     [JsonPropertyName("database")]
     public string? Database { get; init; }
 
