@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 
 namespace Repository.Tests;
@@ -61,7 +60,7 @@ public sealed class DatabaseChoiceCommandLineTests : IDisposable
 
     private async Task<T> ScalarAsync<T>(string database, string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await using var connection = new NpgsqlConnection(_throwaway.LocalConnectionString(database) + ";Pooling=false");
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync(Ct))!;
@@ -69,17 +68,9 @@ public sealed class DatabaseChoiceCommandLineTests : IDisposable
 
     private async Task ExecuteAsync(string database, string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await using var connection = new NpgsqlConnection(_throwaway.LocalConnectionString(database) + ";Pooling=false");
         await connection.OpenAsync(Ct);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(Ct);
-    }
-
-    private string ConnectionString(string database)
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, ".sluice", "local", "cluster.json")));
-        var port = state.RootElement.GetProperty("port").GetInt32();
-        var password = state.RootElement.GetProperty("password").GetString();
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database={database};Pooling=false";
     }
 }

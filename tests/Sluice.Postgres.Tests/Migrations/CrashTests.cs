@@ -46,7 +46,8 @@ public sealed class CrashTests(PostgresFixture postgres)
             }
             if (exitCode == 3)
             {
-                // The killed holder's lease row lives until its heartbeat expires (1 s in the host); then it is taken over.
+                // The killed holder's backend can outlive it for a moment (until the server reads its closed socket); once
+                // it is gone the lease is taken over at once.
                 busyRetries++;
                 await Task.Delay(200, ct);
                 continue;
