@@ -75,8 +75,9 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         });
 
     public Target SeedSample => _ => _
-        .Description("Loads the sample shop service's base schema and seed rows into the local environment when it has none")
+        .Description("Loads the sample shop service's base schema and seed rows into the shop's local database when it has none")
         .DependentFor<IMigrate>(x => x.Migrate).DependentFor<IPromote>(x => x.Promote)
+        .DependentFor<IProfile>(x => x.Profile).DependentFor<IRehearse>(x => x.Rehearse)
         .DependsOn(Prerequisites) // a fresh machine gets PostgreSQL 15 for the local environment, as for the tests
         .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment)
         .Executes(async ct => await SampleService.SeedAsync(this, ct));

@@ -1,35 +1,64 @@
 using Npgsql;
 using Sluice.Build;
+using Sluice.Errors;
 using Sluice.Targets;
 
 namespace Sluice.Repository;
 
 /// <summary>
 /// The sample shop service's starting point on the local environment: its base schema and seed rows
-/// (<c>pipelines/shop/schema/0000_base.sql</c>), loaded once into a database that has none, so the sample plans have
-/// something real to migrate. Other environments already hold their service's data and are never seeded.
+/// (<c>pipelines/shop/schema/0000_base.sql</c>), loaded only where they belong. Other environments already hold their
+/// service's data and are never seeded. The rules, in order:
+/// <list type="number">
+/// <item>The run is for another service (<c>--service</c>, or the only one under <c>--pipelines</c>): nothing is
+/// loaded; the shop's schema belongs in the shop's database only.</item>
+/// <item>The database already holds the shop's base schema (<c>public.customers</c>): nothing to do.</item>
+/// <item>The database holds other tables: it is someone else's database (a <c>database</c> key pointing elsewhere);
+/// refused with SLU126, naming the database and a table, before anything is loaded.</item>
+/// <item>Otherwise (a database with no user tables): the base schema and its seed rows are loaded in one transaction.</item>
+/// </list>
 /// </summary>
 internal static class SampleService
 {
+    public const string Name = "shop";
     public const string BaseSchema = "pipelines/shop/schema/0000_base.sql";
 
     public static async Task SeedAsync(ISluiceComponent build, CancellationToken ct)
     {
+        var service = EnvironmentAccess.ServiceName(build);
+        if (service != Name)
+        {
+            build.Host.Info($"SeedSample seeds only the sample service '{Name}'; this run is for {(service is null ? "no single service" : $"service '{service}'")}: nothing loaded");
+            return;
+        }
         var connectionString = await EnvironmentAccess.ConnectionStringAsync(build, ct);
+        var database = EnvironmentAccess.Describe(connectionString);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
-        await using (var probe = new NpgsqlCommand("SELECT to_regclass('public.customers') IS NOT NULL", connection))
+        await using (var probe = new NpgsqlCommand("""
+                         SELECT to_regclass('public.customers') IS NOT NULL,
+                                (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                                 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice')
+                                   AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+                                 ORDER BY 1 LIMIT 1)
+                         """, connection))
+        await using (var reader = await probe.ExecuteReaderAsync(ct))
         {
-            if ((bool)(await probe.ExecuteScalarAsync(ct))!)
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(0))
             {
-                build.Host.Info("the sample service's base schema is already there");
+                build.Host.Info($"the sample service's base schema is already there in {database}");
                 return;
             }
+            if (!reader.IsDBNull(1))
+                throw SluiceException.Usage("SLU126",
+                    $"database {database} holds other tables ({reader.GetString(1)}, ...) but not the shop's: refusing to load {BaseSchema} into it",
+                    "the shop's schema goes into the shop's own database: remove the local environment's 'database' key, or point it at an empty database");
         }
         var sql = await File.ReadAllTextAsync(Path.Combine(build.Root, BaseSchema), ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var load = new NpgsqlCommand(sql, connection, transaction)) await load.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
-        build.Host.Info($"loaded {BaseSchema} into {EnvironmentAccess.Describe(connectionString)}");
+        build.Host.Info($"loaded {BaseSchema} into {database}");
     }
 }

@@ -2,6 +2,7 @@ using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Postgres.Environments;
 using Sluice.Postgres.Secrets;
+using Sluice.Postgres.Migrations;
 
 namespace Sluice.Targets;
 
@@ -17,8 +18,16 @@ public static class EnvironmentAccess
         var definition = build.EnvironmentDefinition;
         if (definition is not null) EnvironmentSpecReader.Validate(definition, $".nuke/parameters.{build.Env}.json");
         var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
-        return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: build.Service);
+        return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: ServiceName(build));
     }
+
+    /// <summary>The service the run acts on: <c>--service</c>, else the only one under <c>--pipelines</c>; null when
+    /// neither names one.</summary>
+    public static string? ServiceName(ISluiceComponent build) =>
+        Migrations.Plans.ServicePlans.ServiceName(Path.Combine(build.Root, build.Pipelines), build.Service);
+
+    /// <summary>The lease settings of the selected environment (its <c>lease_ttl</c>; default 60 s).</summary>
+    public static LeaseOptions Lease(ISluiceComponent build) => new(build.EnvironmentDefinition?.LeaseTtl);
 
     /// <summary>The connection string, provisioning the environment when needed, registered as a secret.</summary>
     public static async Task<string> ConnectionStringAsync(ISluiceComponent build, CancellationToken cancellationToken)

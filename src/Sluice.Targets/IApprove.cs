@@ -16,7 +16,7 @@ public interface IApprove : IMigrate
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
+            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
             var approvals = await database.Service().ApproveAsync(ReleaseAccess.Migration(this, Migration), By ?? "", ct);
             Host.Info(approvals.Count == 0 ? "nothing pending to approve"
                 : $"{By} approved {string.Join(", ", approvals.Select(a => $"{a.PlanId} ({a.PlanHash[..12]})"))} for {Env}");

@@ -61,7 +61,7 @@ public static class DiffAccess
         if (string.IsNullOrEmpty(environment))
             throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
         var resolved = PostgresEnvironments.CreateResolver(new HostLogger(build.Host))
-            .Resolve(environment, Definition(build.Root, environment), build.Root, serviceName: build.Service);
+            .Resolve(environment, Definition(build.Root, environment), build.Root, serviceName: EnvironmentAccess.ServiceName(build));
         var value = await resolved.GetConnectionStringAsync(cancellationToken);
         EnvironmentAccess.RegisterSecrets(build, value);
         return value;

@@ -33,7 +33,7 @@ public interface IMigrate : ISluiceComponent
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresMigrationDatabase(connectionString, redactor: this.Redactor());
+            await using var database = new PostgresMigrationDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
             var request = new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env, Migration, TimeBudget,
                 RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()));
             var result = await database.Service().MigrateAsync(request, new MigrationProgressToHost(Host), ct);

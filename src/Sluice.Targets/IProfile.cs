@@ -26,6 +26,7 @@ public interface IProfile : ISluiceComponent
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             var sensitive = await SensitiveColumns.LoadAsync(serviceFolder, ct);
             var profile = await PostgresProfiler.ReadAsync(connectionString, new ProfileOptions(Env, sensitive), ct);
+            EmptyProfile.Refuse(profile, EnvironmentAccess.Describe(connectionString), EnvironmentAccess.ServiceName(this));
             await ProfileFile.WriteAsync(profile, path, this.Redactor(), ct);
             Host.Info($"profile of {Env}: {profile.Tables.Count} table(s), {profile.TotalRows:N0} rows, {sensitive.QualifiedNames.Count} sensitive column(s) masked -> {Path.GetRelativePath(Root, path)}");
         });

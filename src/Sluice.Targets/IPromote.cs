@@ -21,7 +21,7 @@ public interface IPromote : IGate, IRollback
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
+            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
             var request = ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration, TimeBudget));
             if (this is ISnapshot snapshots)
                 request = request with { Snapshot = new BuildReleaseSnapshot(snapshots, connectionString) };

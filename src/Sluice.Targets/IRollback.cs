@@ -25,7 +25,7 @@ public interface IRollback : IMigrate
         .Executes(async ct =>
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
+            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
             var result = await database.Service().RollbackAsync(ReleaseAccess.Migration(this, Migration), RollbackTrigger.Manual,
                 new MigrationProgressToHost(Host), ct);
             Host.Info(result.Record.Detail);

@@ -41,7 +41,7 @@ public static class ReleaseAccess
         {
             if (!others.TryGetValue(name, out var other)) return null;
             var connectionString = await PostgresEnvironments.CreateResolver(new HostLogger(build.Host))
-                .Resolve(name, other, build.Root, null, serviceName: build.Service).GetConnectionStringAsync(ct);
+                .Resolve(name, other, build.Root, null, serviceName: EnvironmentAccess.ServiceName(build)).GetConnectionStringAsync(ct);
             EnvironmentAccess.RegisterSecrets(build, connectionString);
             return connectionString;
         });

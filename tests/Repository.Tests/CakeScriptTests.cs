@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Repository.Tests;
 
 /// <summary>
@@ -23,7 +21,7 @@ public sealed class CakeScriptTests : IDisposable
         var restore = await ThrowawayRoot.RunAsync("dotnet", ["tool", "restore"], RepositoryRoot.Path, Ct);
         Assert.True(restore.ExitCode == 0, "dotnet tool restore (cake.tool 7.0.0): " + restore.Output);
 
-        var database = LocalConnectionString();
+        var database = _throwaway.LocalConnectionString("shop"); // the only service names the database
         var migrate = await Cake("Migrate", database);
         Assert.True(migrate.ExitCode == 0, migrate.Output);
         Assert.Contains("shop/0001_split_customer_name: 5 phases", migrate.Output);
@@ -52,13 +50,5 @@ public sealed class CakeScriptTests : IDisposable
             $"--pipelines={Path.Combine(Root, "pipelines")}", $"--sluice-bin={Path.Combine(RepositoryRoot.Path, "artifacts", "bin", "_build", "debug")}" };
         if (database is not null) arguments.Add($"--database={database}");
         return ThrowawayRoot.RunAsync("dotnet", [.. arguments], RepositoryRoot.Path, Ct);
-    }
-
-    private string LocalConnectionString()
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, ".sluice", "local", "cluster.json")));
-        var port = state.RootElement.GetProperty("port").GetInt32();
-        var password = state.RootElement.GetProperty("password").GetString();
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=sluice";
     }
 }

@@ -34,6 +34,15 @@ internal sealed class ThrowawayRoot : IDisposable
         }
     }
 
+    /// <summary>The connection string of a database in this root's local cluster, from its <c>.sluice/local/cluster.json</c>.</summary>
+    public string LocalConnectionString(string database)
+    {
+        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, ".sluice", "local", "cluster.json")));
+        var port = state.RootElement.GetProperty("port").GetInt32();
+        var password = state.RootElement.GetProperty("password").GetString();
+        return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database={database}";
+    }
+
     /// <summary>Runs the repository's build (<c>_build.dll</c>) with these space-separated arguments in this root.</summary>
     public Task<(int ExitCode, string Output)> BuildAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null) =>
         RunAsync("dotnet", [BuildAssembly, .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], Path, ct, environment);

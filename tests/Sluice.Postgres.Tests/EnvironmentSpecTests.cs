@@ -106,4 +106,35 @@ public sealed class EnvironmentSpecTests
 
         Assert.Equal(6543, spec.Port);
     }
+
+    [Fact]
+    public void The_lease_time_to_live_is_a_setting()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(90), EnvironmentSpecReader.Read("""{ "provider": "local", "lease_ttl": "90s" }""").LeaseTtl);
+        Assert.Equal(TimeSpan.FromMinutes(2), EnvironmentSpecReader.Read("""{ "provider": "connection", "connection_string_variable": "X", "lease_ttl": "2m" }""").LeaseTtl);
+        Assert.Null(EnvironmentSpecReader.Read("""{ "provider": "local" }""").LeaseTtl);
+    }
+
+    [Theory]
+    [InlineData("\"90\"", "duration string")]
+    [InlineData("90", "duration string such as \"90s\" or \"2m\", not 90")]
+    [InlineData("\"soon\"", "not \"soon\"")]
+    [InlineData("\"1s\"", "outside 3s-1h")]
+    [InlineData("\"2h\"", "outside 3s-1h")]
+    [InlineData("true", "not true")]
+    public void A_bad_lease_time_to_live_is_a_usage_error_naming_the_file_and_line(string value, string expected)
+    {
+        var json = $$"""
+            {
+              "provider": "local",
+              "lease_ttl": {{value}}
+            }
+            """;
+
+        var error = Assert.Throws<SluiceException>(() => EnvironmentSpecReader.Read(json, ".nuke/parameters.dev.json"));
+
+        Assert.Equal(("SLU012", ErrorKind.Usage, ".nuke/parameters.dev.json", 3), (error.Code, error.Kind, error.File, error.Line));
+        Assert.Contains("'lease_ttl'", error.Message);
+        Assert.Contains(expected, error.Message);
+    }
 }

@@ -92,6 +92,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
             (logger ?? cluster.Toolchain.Logger).LogInformation(
                 created ? "created the {Name} cluster on 127.0.0.1:{Port} in {DataDirectory}" : "the {Name} cluster is running on 127.0.0.1:{Port} from {DataDirectory}",
                 options.Name, cluster.Port, cluster.DataDirectory);
+            (logger ?? cluster.Toolchain.Logger).LogInformation("{Note}", options.DatabaseNote ?? $"using database {options.DatabaseName}");
             _cluster = cluster;
             return cluster;
         }

@@ -16,6 +16,10 @@ public sealed record LocalEnvironmentOptions(string RepositoryRoot)
     /// <summary>The database created for the service.</summary>
     public string DatabaseName { get; init; } = "sluice";
 
+    /// <summary>The line printed when the environment opens, saying which database it uses and why; default a line
+    /// naming <see cref="DatabaseName"/> as given by the caller.</summary>
+    public string? DatabaseNote { get; init; }
+
     public string StateDirectory => Path.Combine(Path.GetFullPath(RepositoryRoot), ".sluice", Name);
 
     public string StateFile => Path.Combine(StateDirectory, "cluster.json");

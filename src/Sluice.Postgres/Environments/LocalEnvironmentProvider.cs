@@ -17,5 +17,6 @@ public sealed class LocalEnvironmentProvider(PostgresToolchain? toolchain = null
             DataDirectory = request.Spec.DataDir,
             Port = request.Spec.Port,
             DatabaseName = request.DatabaseName,
+            DatabaseNote = request.Database.Describe(request.Name),
         }, toolchain, logger);
 }

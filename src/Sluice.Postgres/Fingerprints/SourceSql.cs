@@ -78,7 +78,7 @@ internal sealed class SourceSql(string from, IReadOnlyList<ColumnInfo> key)
 
     public static string Column(string name) => $"src.{Identifier(name)}";
 
-    public static string Identifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    public static string Identifier(string name) => Databases.Sql.Identifier(name);
 
     public static string Quote(string value)
     {

@@ -115,6 +115,10 @@ internal static class JournalSchema
             PRIMARY KEY (plan_id, table_name)
         );
         """,
+        // 6: the holder's lease session (backend pid and start), so a runner can tell a killed holder from a live one.
+        """
+        ALTER TABLE sluice.leases ADD COLUMN holder_pid int, ADD COLUMN holder_backend_start timestamptz;
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

@@ -3,6 +3,7 @@ using Npgsql;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
+using Sluice.Postgres.Databases;
 
 namespace Sluice.Postgres.Migrations;
 
@@ -105,8 +106,5 @@ public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBac
         return new BackfillBatchResult(upper, rows, keys, clock.Elapsed, finished, checkpoint);
     }
 
-    private static (string Table, string Key) Names(BackfillSpec spec) =>
-        (string.Join('.', spec.Table.Split('.').Select(QuoteIdentifier)), QuoteIdentifier(spec.Key));
-
-    private static string QuoteIdentifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    private static (string Table, string Key) Names(BackfillSpec spec) => (Sql.Qualified(spec.TableName), Sql.Qualified(spec.KeyName));
 }

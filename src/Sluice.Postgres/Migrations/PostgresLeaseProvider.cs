@@ -6,10 +6,9 @@ using Sluice.Migrations.Leases;
 namespace Sluice.Postgres.Migrations;
 
 /// <summary>
-/// One runner per environment, by two locks that cover each other's blind spots: a session-level advisory lock (it
-/// dies with the holder's session, so a crashed holder never blocks forever) and a lease row with a heartbeat (it
-/// names the holder, and a holder whose session dropped but who may still be acting keeps the environment until its
-/// lease expires). A lease is taken over only when both are gone: no advisory lock and an expired heartbeat.
+/// One runner per environment, by a session-level advisory lock and a lease row naming the holder and the backend of
+/// its lease session; <see cref="LeaseClaim"/> holds the rules (a killed holder's lease is taken over at once, one whose
+/// session may still act keeps it until it expires).
 /// </summary>
 /// <param name="dataSource">The pooled connections for the lease row and events.</param>
 /// <param name="sessionSource">Unpooled connections: a lease's session holds its advisory lock, and closing it must end the session.</param>
@@ -27,10 +26,10 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         {
             await connection.OpenAsync(cancellationToken);
             var token = Guid.NewGuid();
-            var (lease, previous) = await ClaimRowAsync(connection, environment, holder, token, cancellationToken);
+            var (lease, previous, reason) = await ClaimRowAsync(connection, environment, holder, token, cancellationToken);
             var message = previous is null
                 ? $"lease of '{environment}' acquired by {holder}"
-                : $"lease of '{environment}' taken over by {holder} from {previous.Holder} (silent since {previous.HeartbeatAt:u}, expired {previous.ExpiresAt:u})";
+                : $"lease of '{environment}' taken over by {holder} from {previous.Holder} ({reason})";
             await using (var events = await dataSource.OpenConnectionAsync(cancellationToken))
                 await PostgresMigrationJournal.InsertEventAsync(events, null,
                     new JournalEvent(previous is null ? JournalEventKind.LeaseAcquired : JournalEventKind.LeaseTakenOver, null, null, message, holder),
@@ -52,13 +51,14 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
     }
 
     /// <param name="token">Marks the row as this holder's: heartbeats and the release touch only a row with it.</param>
-    /// <returns>The new lease, and the expired one it replaced (null when the environment had none).</returns>
-    private async Task<(LeaseHolder Lease, LeaseHolder? Previous)> ClaimRowAsync(NpgsqlConnection connection, string environment, RunnerIdentity holder,
-        Guid token, CancellationToken cancellationToken)
+    /// <returns>The new lease, the dead one it replaced (null when the environment had none) and why it was dead.</returns>
+    private async Task<(LeaseHolder Lease, LeaseHolder? Previous, string Reason)> ClaimRowAsync(NpgsqlConnection connection, string environment,
+        RunnerIdentity holder, Guid token, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Claims queue on a transaction-level lock, so a runner that finds the session lock taken also finds the
         // winner's row committed and can name it. The session-level lock outlives this transaction.
+        bool lockFree;
         await using (var claim = new NpgsqlCommand(
                          "SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), pg_try_advisory_lock(hashtextextended($2, 0))", connection, transaction))
         {
@@ -66,21 +66,22 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
             claim.Parameters.Add(new() { Value = LockName(environment) });
             await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            if (!reader.GetBoolean(1))
-            {
-                await reader.DisposeAsync();
-                throw Busy(environment, await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken), sessionAlive: true);
-            }
+            lockFree = reader.GetBoolean(1);
         }
-        var existing = await ReadRowAsync(connection, transaction, environment, forUpdate: true, cancellationToken);
-        if (existing is not null && !await IsExpiredAsync(connection, transaction, existing, cancellationToken))
-            throw Busy(environment, existing, sessionAlive: false);
+        var existing = await ReadRowAsync(connection, transaction, environment, forUpdate: lockFree, cancellationToken);
+        var expired = existing is not null && lockFree && await IsExpiredAsync(connection, transaction, existing, cancellationToken);
+        var decision = LeaseClaim.Decide(lockFree, existing, expired);
+        if (decision.Outcome == LeaseClaimOutcome.Busy) throw Busy(environment, existing, decision.Reason);
+        // The backend's start time tells a reused pid from the holder's own backend.
         await using var upsert = new NpgsqlCommand("""
-            INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
-            VALUES ($1, $6, $2, $3, $4, now(), now(), now() + $5)
+            INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at,
+                                       holder_pid, holder_backend_start)
+            VALUES ($1, $6, $2, $3, $4, now(), now(), now() + $5,
+                    pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))
             ON CONFLICT (environment) DO UPDATE
             SET token = excluded.token, holder_user = excluded.holder_user, holder_host = excluded.holder_host, ci_run_url = excluded.ci_run_url,
-                acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at
+                acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at,
+                holder_pid = excluded.holder_pid, holder_backend_start = excluded.holder_backend_start
             """, connection, transaction);
         upsert.Parameters.Add(new() { Value = environment });
         upsert.Parameters.Add(new() { Value = holder.User });
@@ -91,7 +92,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         await upsert.ExecuteNonQueryAsync(cancellationToken);
         var lease = (await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken))!;
         await transaction.CommitAsync(cancellationToken);
-        return (lease, existing);
+        return (lease, existing, decision.Reason);
     }
 
     private static async Task<bool> IsExpiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder lease, CancellationToken cancellationToken)
@@ -102,27 +103,33 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>The lease row, with whether its holder's backend still exists. A backend counts as the holder's when
+    /// its pid matches and its start time matches or cannot be read (a role without pg_read_all_stats sees no start
+    /// times of other roles' sessions; it then errs towards "still connected").</summary>
     internal static async Task<LeaseHolder?> ReadRowAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string environment, bool forUpdate,
         CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT environment, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at FROM sluice.leases WHERE environment = $1"
-            + (forUpdate ? " FOR UPDATE" : ""), connection, transaction);
+        await using var command = new NpgsqlCommand("""
+            SELECT l.environment, l.holder_user, l.holder_host, l.ci_run_url, l.acquired_at, l.heartbeat_at, l.expires_at, l.holder_pid,
+                   CASE WHEN l.holder_pid IS NULL THEN NULL
+                        ELSE NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.holder_pid
+                                         AND (a.backend_start IS NULL OR l.holder_backend_start IS NULL OR a.backend_start = l.holder_backend_start))
+                   END
+            FROM sluice.leases l WHERE l.environment = $1
+            """ + (forUpdate ? " FOR UPDATE OF l" : ""), connection, transaction);
         command.Parameters.Add(new() { Value = environment });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new LeaseHolder(reader.GetString(0), new RunnerIdentity(reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6));
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6),
+            reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetBoolean(8));
     }
 
     internal static string LockName(string environment) => $"sluice.lease:{environment}";
 
-    private static SluiceException Busy(string environment, LeaseHolder? holder, bool sessionAlive)
+    private static SluiceException Busy(string environment, LeaseHolder? holder, string remedy)
     {
         var who = holder is null ? "another runner (its lease row is not written yet)" : $"{holder.Holder} since {holder.AcquiredAt:u}";
-        var remedy = sessionAlive
-            ? "wait for it to finish (Status shows its progress) and run again"
-            : $"its session is gone but its lease runs until {holder!.ExpiresAt:u}; run again after that to take it over";
         return new SluiceException(ErrorKind.Busy, LeaseErrorCodes.Busy, $"environment '{environment}' is busy: held by {who}", remedy);
     }
 }

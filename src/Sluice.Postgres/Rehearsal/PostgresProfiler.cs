@@ -161,7 +161,7 @@ public static class PostgresProfiler
         return result;
     }
 
-    internal static string Qualified(string schema, string table) => $"{Sql.Identifier(schema)}.{Sql.Identifier(table)}";
+    internal static string Qualified(string schema, string table) => Sql.Qualified(schema, table);
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using Sluice.Postgres.Databases;
 
 namespace Sluice.Postgres.Snapshots;
 
@@ -14,10 +15,10 @@ internal static class TargetDatabase
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString;
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync(cancellationToken);
-        var quoted = $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        var quoted = Sql.Identifier(name);
         await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", connection))
             await drop.ExecuteNonQueryAsync(cancellationToken);
-        var from = template is null ? " TEMPLATE template0" : $" TEMPLATE \"{template.Replace("\"", "\"\"", StringComparison.Ordinal)}\" STRATEGY FILE_COPY";
+        var from = template is null ? " TEMPLATE template0" : $" TEMPLATE {Sql.Identifier(template)} STRATEGY FILE_COPY";
         await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}{from}", connection);
         await create.ExecuteNonQueryAsync(cancellationToken);
     }

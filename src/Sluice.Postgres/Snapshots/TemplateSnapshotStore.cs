@@ -142,7 +142,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
     /// <summary><c>sluice_snap_&lt;id&gt;</c>, lowercased so it needs no quoting.</summary>
     public static string DatabaseName(string id) => $"sluice_snap_{id.ToLowerInvariant().Replace('-', '_')}";
 
-    private static string Identifier(string name) => $"\"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    private static string Identifier(string name) => Databases.Sql.Identifier(name);
 
     private static string Quote(string value) => $"'{value.Replace("'", "''", StringComparison.Ordinal)}'";
 }

@@ -6,7 +6,7 @@ namespace Sluice.Environments;
 /// <param name="RepositoryRoot">The folder holding <c>.nuke/</c>; local clusters live under its <c>.sluice/</c>.</param>
 /// <param name="Variables">The process environment, for <c>connection_string_variable</c>.</param>
 /// <param name="DatabaseOverride">The secret <c>--database</c> value, which wins over the spec.</param>
-/// <param name="ServiceName">The service being shipped; names the default database.</param>
+/// <param name="ServiceName">The service being shipped (<c>--service</c>, or the only one); names the default database.</param>
 public sealed record EnvironmentRequest(
     string Name,
     EnvironmentSpec Spec,
@@ -15,8 +15,11 @@ public sealed record EnvironmentRequest(
     string? DatabaseOverride = null,
     string? ServiceName = null)
 {
-    /// <summary>The database name a provider creates: the spec's, else the service name, else <c>sluice</c>.</summary>
-    public string DatabaseName => Spec.Database ?? ServiceName ?? "sluice";
+    /// <summary>The database a provider creates, and why (see <see cref="DatabaseChoice"/>).</summary>
+    public DatabaseChoice Database => DatabaseChoice.For(Spec.Database, ServiceName);
+
+    /// <summary>The name of <see cref="Database"/>.</summary>
+    public string DatabaseName => Database.Name;
 
     /// <summary>Reads the current process environment into a dictionary.</summary>
     public static IReadOnlyDictionary<string, string> ProcessVariables()

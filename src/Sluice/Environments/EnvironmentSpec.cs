@@ -29,9 +29,17 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("port")]
     public int? Port { get; init; }
 
-    /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service name, else <c>sluice</c>.</summary>
+    /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service's name
+    /// (<c>--service</c> or the only service), else <c>sluice</c>. See <see cref="DatabaseChoice"/>.</summary>
     [JsonPropertyName("database")]
     public string? Database { get; init; }
+
+    /// <summary>How long the environment's lease outlives its holder's last heartbeat, as a duration (<c>90s</c>,
+    /// <c>2m</c>; 3 s to 1 h); default 60 s. A killed holder whose session is gone is taken over at once anyway; this
+    /// bounds the wait only for a holder that went silent while its session may still act.</summary>
+    [JsonPropertyName("lease_ttl")]
+    [JsonConverter(typeof(LeaseTtlJsonConverter))]
+    public TimeSpan? LeaseTtl { get; init; }
 
     /// <summary>Position in the promotion order (local 0, staging 1, production 2, ...).</summary>
     [JsonPropertyName("order")]

@@ -56,7 +56,7 @@ public static class EnvironmentSpecReader
         return spec;
     }
 
-    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, database, order, protected, gates, canary, calendar";
+    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, database, lease_ttl, order, protected, gates, canary, calendar";
 
     private static SluiceException Invalid(JsonException e, string? file)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
@@ -39,7 +38,7 @@ public sealed class CrashTests(PostgresFixture postgres)
             // Kill after the k-th batch report plus a few milliseconds: somewhere inside a later batch or between two.
             int? killAfterBatch = kills < Kills ? random.Next(1, 12) : null;
             var jitter = TimeSpan.FromMilliseconds(random.Next(0, 15));
-            var (exitCode, output, killed) = await RunHostAsync(crashed.ConnectionString, plans.Pipelines, killAfterBatch, jitter, ct);
+            var (exitCode, output, killed) = await CrashHostProcess.RunAsync(crashed.ConnectionString, plans.Pipelines, killAfterBatch, jitter, "1s", ct);
             if (killed)
             {
                 kills++;
@@ -47,7 +46,8 @@ public sealed class CrashTests(PostgresFixture postgres)
             }
             if (exitCode == 3)
             {
-                // The killed holder's lease row lives until its heartbeat expires (1 s in the host); then it is taken over.
+                // The killed holder's backend can outlive it for a moment (until the server reads its closed socket); once
+                // it is gone the lease is taken over at once.
                 busyRetries++;
                 await Task.Delay(200, ct);
                 continue;
@@ -68,34 +68,5 @@ public sealed class CrashTests(PostgresFixture postgres)
         var events = await journal.Providers.Journal.ReadEventsAsync(null, ct);
         Assert.Contains(events, e => e.Kind == JournalEventKind.LeaseTakenOver);
         Assert.Null(await journal.Providers.Leases.ReadHolderAsync("local", ct));
-    }
-
-    private static async Task<(int ExitCode, string Output, bool Killed)> RunHostAsync(string connectionString, string pipelines,
-        int? killAfterBatch, TimeSpan jitter, CancellationToken cancellationToken)
-    {
-        var host = Path.Combine(AppContext.BaseDirectory, "Sluice.Migrations.CrashHost.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", "1s"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash host");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        var output = new System.Text.StringBuilder();
-        var batches = 0;
-        var killed = false;
-        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
-        {
-            output.AppendLine(line);
-            if (!line.StartsWith("Backfill ", StringComparison.Ordinal) || ++batches != killAfterBatch) continue;
-            await Task.Delay(jitter, cancellationToken);
-            process.Kill(); // SIGKILL: no finally blocks, no lease release, connections cut mid-statement
-            killed = true;
-            break;
-        }
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, output + await stderr, killed);
     }
 }

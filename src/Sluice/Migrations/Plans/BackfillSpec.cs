@@ -5,7 +5,7 @@ namespace Sluice.Migrations.Plans;
 /// integer key <see cref="Key"/>; for each batch it runs <see cref="Batch"/> with <c>@lower</c> (exclusive) and
 /// <c>@upper</c> (inclusive) bound to the batch's key range, and commits the checkpoint in the same transaction.
 /// </summary>
-/// <param name="Table">The table to walk, optionally schema-qualified.</param>
+/// <param name="Table">The table to walk, optionally schema-qualified, any real name (see <see cref="SqlName"/>).</param>
 /// <param name="Key">Its integer primary key column (bigint-compatible).</param>
 /// <param name="Batch">The SQL of one batch, using <c>@lower</c> and <c>@upper</c>.</param>
 /// <param name="TargetBatchTime">The batch size adapts so a batch takes about this long (default 200 ms).</param>
@@ -36,4 +36,10 @@ public sealed record BackfillSpec(
     public static readonly TimeSpan DefaultMaxReplicationLag = TimeSpan.FromSeconds(10);
     public const int DefaultMaxLockWaiters = 5;
     public static readonly TimeSpan DefaultThrottlePause = TimeSpan.FromSeconds(1);
+
+    /// <summary>The real name of <see cref="Table"/> (the plan loader refused a table that is not one).</summary>
+    public SqlName TableName => SqlName.Parse(Table, 2);
+
+    /// <summary>The real name of <see cref="Key"/>.</summary>
+    public SqlName KeyName => SqlName.Parse(Key, 1);
 }

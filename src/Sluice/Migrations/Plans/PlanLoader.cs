@@ -138,13 +138,11 @@ public static partial class PlanLoader
     {
         var table = map.RequiredText("table", "add 'table: <table to walk>'");
         var key = map.RequiredText("key", "add 'key: <integer primary key column>'");
+        CheckName(map, "table", table, 2);
+        CheckName(map, "key", key, 1);
         var batch = OptionalScript(map, "batch", folder)
                     ?? throw map.Error(PlanErrorCodes.BadBackfill, map.Node("table")!, "the backfill block has no 'batch'",
                         "add 'batch: <file>.sql', the SQL of one batch using @lower (exclusive) and @upper (inclusive)");
-        foreach (var (value, field) in new[] { (table, "table"), (key, "key") })
-            if (!QualifiedName().IsMatch(value))
-                throw map.Error(PlanErrorCodes.BadBackfill, map.Node(field)!, $"'{field}' is '{value}', not a plain identifier",
-                    "write a lowercase identifier, optionally schema-qualified (public.customers)");
         if (!batch.Sql.Contains("@lower", StringComparison.Ordinal) || !batch.Sql.Contains("@upper", StringComparison.Ordinal))
             throw map.Error(PlanErrorCodes.BadBackfill, map.Node("batch")!, $"the batch file '{batch.FileName}' does not use both @lower and @upper",
                 $"restrict the batch to its key range: WHERE {key} > @lower AND {key} <= @upper");
@@ -165,6 +163,16 @@ public static partial class PlanLoader
         if (spec.TargetBatchTime <= TimeSpan.Zero)
             throw map.Error(PlanErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
         return spec;
+    }
+
+    /// <summary>A backfill's table or key, read as PostgreSQL reads a name (<see cref="SqlName"/>).</summary>
+    private static void CheckName(YamlMap map, string field, string text, int maxParts)
+    {
+        if (!SqlName.TryParse(text, maxParts, out _, out var error))
+            throw map.Error(PlanErrorCodes.BadBackfill, map.Node(field)!, $"'{field}' is '{text}', not a name: {error}",
+                maxParts == 2
+                    ? "write the table as in SQL, optionally schema-qualified: public.customers, or \"Sales\".\"OrderLines\" quoted in YAML as '\"Sales\".\"OrderLines\"'"
+                    : "write the column as in SQL: line_id, or \"LineId\" quoted in YAML as '\"LineId\"'");
     }
 
     private static PlanScript? OptionalScript(YamlMap map, string key, string folder)
@@ -221,7 +229,4 @@ public static partial class PlanLoader
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_.\-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex FlagName();
-
-    [GeneratedRegex(@"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$", RegexOptions.CultureInvariant)]
-    private static partial Regex QualifiedName();
 }

@@ -12,9 +12,7 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         if (!Directory.Exists(folder))
             throw SluiceException.Usage(PlanErrorCodes.NoService, $"the pipelines folder '{folder}' does not exist",
                 "create pipelines/<service>/migrations/, or pass --pipelines DIR", folder);
-        var services = Directory.EnumerateDirectories(folder)
-            .Where(d => Directory.Exists(Path.Combine(d, "migrations")))
-            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
+        var services = ServiceNames(folder);
         string chosen;
         if (service is null)
         {
@@ -37,6 +35,20 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         var serviceFolder = Path.Combine(folder, chosen);
         return new ServicePlans(chosen, serviceFolder, LoadMigrations(Path.Combine(serviceFolder, "migrations")));
     }
+
+    /// <summary>The service a run acts on without loading its plans: <paramref name="service"/> when given, else the only
+    /// service under the pipelines folder; null when there is none or more than one (then nothing names it).</summary>
+    public static string? ServiceName(string pipelinesFolder, string? service)
+    {
+        if (service is not null) return service;
+        var folder = Path.GetFullPath(pipelinesFolder);
+        return Directory.Exists(folder) && ServiceNames(folder) is [var only] ? only : null;
+    }
+
+    private static List<string> ServiceNames(string folder) =>
+        Directory.EnumerateDirectories(folder)
+            .Where(d => Directory.Exists(Path.Combine(d, "migrations")))
+            .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Loads every plan folder under a migrations folder. Ids are unique because each equals its folder's name.</summary>
     public static IReadOnlyList<MigrationPlan> LoadMigrations(string migrationsFolder) =>

@@ -50,7 +50,7 @@ public sealed record MigrationStatusReport(string Environment, IReadOnlyList<Pla
     {
         var text = new StringBuilder();
         text.AppendLine(LeaseHolder is { } h
-            ? $"environment '{Environment}': lease held by {h.Holder} since {h.AcquiredAt:u} (heartbeat {h.HeartbeatAt:u}, expires {h.ExpiresAt:u})"
+            ? $"environment '{Environment}': lease held by {h.Holder} since {h.AcquiredAt:u} (heartbeat {h.HeartbeatAt:u}, expires {h.ExpiresAt:u}){Session(h)}"
             : $"environment '{Environment}': lease free");
         foreach (var plan in Plans)
         {
@@ -71,6 +71,13 @@ public sealed record MigrationStatusReport(string Environment, IReadOnlyList<Pla
         }
         return text.ToString();
     }
+
+    private static string Session(LeaseHolder holder) => holder.SessionGone switch
+    {
+        true => $"; its session (backend pid {holder.BackendPid}) is gone: the next run takes the lease over at once",
+        false => $"; its session is connected (backend pid {holder.BackendPid})",
+        null => "",
+    };
 
     private static string Word(JournalStatus status) => status.ToString().ToLowerInvariant();
 }

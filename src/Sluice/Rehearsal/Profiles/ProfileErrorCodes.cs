@@ -13,4 +13,6 @@ public static class RehearsalErrorCodes
     public const string BadServiceConfig = "SLU063";
     /// <summary>A rehearsal found an error (a phase that is not idempotent or reversible, a rewrite under lock, ...).</summary>
     public const string RehearsalFailed = "SLU064";
+    /// <summary>Profile read a database without a single user table (the wrong database, most likely).</summary>
+    public const string EmptyDatabase = "SLU125";
 }
