@@ -91,15 +91,15 @@ public sealed class ScriptRulesTests
                 down: down.sql
 
             """;
-        const string Head = "id: p1\nowner: team\nrisk: low\ndescription: a role\nmax_partial_state: 1h\n";
+        var head = $"id: {Path.GetFileName(scratch.Path)}\nowner: team\nrisk: low\ndescription: a role\nmax_partial_state: 1h\n";
 
-        scratch.Write("plan.yaml", Head + Phases);
+        scratch.Write("plan.yaml", head + Phases);
         Assert.Equal(PlanErrorCodes.ClusterStatement, Assert.Throws<SluiceException>(() => PlanLoader.Load(scratch.Path)).Code);
 
-        scratch.Write("plan.yaml", Head + "cluster_statements: true\n" + Phases);
+        scratch.Write("plan.yaml", head + "cluster_statements: true\n" + Phases);
         Assert.True(PlanLoader.Load(scratch.Path).Phases[0].ClusterStatements);
 
-        scratch.Write("plan.yaml", Head + Phases + "    cluster_statements: true\n");
+        scratch.Write("plan.yaml", head + Phases + "    cluster_statements: true\n");
         Assert.True(PlanLoader.Load(scratch.Path).Phases[0].ClusterStatements);
     }
 }
