@@ -59,6 +59,11 @@ public static partial class ParameterValueConverter
         {
             throw Error(parameter, raw, e.Message);
         }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // A number too large for the member's type, a duration longer than a TimeSpan holds.
+            throw Error(parameter, raw, $"{string.Join(" ", raw.Texts)} is out of range ({e.Message})");
+        }
     }
 
     /// <summary>Records and classes other than the scalar types are read from JSON.</summary>

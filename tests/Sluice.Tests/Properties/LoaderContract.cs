@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Sluice.Errors;
 
 namespace Sluice.Tests.Properties;
@@ -8,11 +9,13 @@ namespace Sluice.Tests.Properties;
 /// </summary>
 internal static class LoaderContract
 {
-    public static void LoadsOrFailsCleanly(Action load, Func<string, int> linesOf)
+    /// <returns>"loaded", or the code it failed with: the tests print how the cases spread.</returns>
+    public static string LoadsOrFailsCleanly(Action load, Func<string, int> linesOf)
     {
         try
         {
             load();
+            return "loaded";
         }
         catch (SluiceException e)
         {
@@ -22,8 +25,14 @@ internal static class LoaderContract
             Assert.True(e.Line is >= 1, $"no line: {e}");
             Assert.True(e.Line <= Math.Max(1, linesOf(e.File!)), $"line {e.Line} is past the end of {e.File} ({linesOf(e.File!)} lines): {e}");
             Assert.False(string.IsNullOrWhiteSpace(e.Remedy), $"no remedy: {e}");
+            return e.Code;
         }
     }
+
+    /// <summary>Prints how many cases ran, how long they took and how they ended.</summary>
+    public static void Report(string what, ConcurrentDictionary<string, int> outcomes, TimeSpan elapsed) =>
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{outcomes.Values.Sum()} {what} in {elapsed.TotalSeconds:F1} s: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
 
     /// <summary>Lines as an editor numbers them (a final line without a newline counts; CR alone ends a line too).</summary>
     public static int Lines(string path)
