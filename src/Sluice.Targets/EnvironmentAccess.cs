@@ -10,10 +10,18 @@ public static class EnvironmentAccess
     /// <summary>The environment's database; its connection string is registered as a secret as soon as it is known.</summary>
     public static IDatabaseEnvironment Resolve(ISluiceComponent build)
     {
-        var definition = build.EnvironmentDefinition;
-        if (definition is not null) EnvironmentSpecReader.Validate(definition, $".nuke/parameters.{build.Env}.json");
+        var definition = Definition(build);
         var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
         return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: build.Service);
+    }
+
+    /// <summary>The selected environment's definition (null for the embedded local default), checked against its provider;
+    /// an error names the key's line in <c>.nuke/parameters.&lt;env&gt;.json</c>.</summary>
+    public static EnvironmentSpec? Definition(ISluiceComponent build)
+    {
+        var definition = build.EnvironmentDefinition;
+        var file = $".nuke/parameters.{build.Env}.json";
+        return definition is null ? null : EnvironmentSpecReader.Validate(definition, file, EnvironmentSpecReader.FindLines(Path.Combine(build.Root, file)));
     }
 
     /// <summary>The connection string, provisioning the environment when needed, registered as a secret.</summary>

@@ -17,6 +17,8 @@ public static partial class ParameterValueConverter
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A key written twice in a structured value is a mistake, not "the last one wins".
+        AllowDuplicateProperties = false,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 

@@ -74,7 +74,8 @@ public sealed class ParametersFile
     /// <summary>Turns an entry into a raw value: scalars and arrays of scalars as text, anything else as JSON.</summary>
     public RawValue ToRawValue(Entry entry)
     {
-        using var document = JsonDocument.Parse(entry.Json);
+        // The same leniency as the file itself: a comment or a trailing comma inside a value is part of the value's text.
+        using var document = JsonDocument.Parse(entry.Json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var root = document.RootElement;
         IReadOnlyList<string> texts = root.ValueKind switch
         {
