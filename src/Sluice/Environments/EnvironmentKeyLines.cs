@@ -12,8 +12,13 @@ namespace Sluice.Environments;
 /// <param name="Keys">The line of each key of the object (the first, when a key repeats).</param>
 public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLine, IReadOnlyDictionary<string, int> Keys)
 {
-    /// <summary>The key's line, or the object's when the key is not written (a missing key is missing there).</summary>
-    public int Of(string key) => Keys.TryGetValue(key, out var line) ? line : Object;
+    /// <summary>The line of the first of <paramref name="keys"/> that is written, else the object's (a missing key is missing there).</summary>
+    public int Of(params string[] keys)
+    {
+        foreach (var key in keys)
+            if (Keys.TryGetValue(key, out var line)) return line;
+        return Object;
+    }
 
     /// <summary>The <c>environment</c> key of a file's top-level object (any case, as the engine matches parameter names); null without one or when the file is not JSON.</summary>
     public static EnvironmentKeyLines? Find(ReadOnlySpan<byte> file)

@@ -84,7 +84,7 @@ public static class EnvironmentSpecReader
                 throw SluiceException.Usage("SLU012",
                     "provider 'connection' needs 'connection_string_variable' (the name of the variable holding the connection string)",
                     "add \"connection_string_variable\": \"STAGING_DATABASE_URL\" or pass --database", file,
-                    lines?.Of("connection_string_variable") ?? lines?.Of("provider"));
+                    lines?.Of("connection_string_variable", "provider"));
             case not EnvironmentProviderKind.Connection when spec.ConnectionStringVariable is not null:
                 throw SluiceException.Usage("SLU012",
                     $"'connection_string_variable' only applies to provider 'connection', not '{Name(spec.Provider)}'", Remedy, file,
