@@ -72,6 +72,8 @@ public sealed class PlanLoaderTests
     [InlineData("backfill-without-block", PlanErrorCodes.BadBackfill, "p1/plan.yaml", 11, "no 'backfill:' block")]
     [InlineData("flag-on-expand", PlanErrorCodes.BadFlag, "p1/plan.yaml", 9, "not a switch phase")]
     [InlineData("missing-owner", PlanErrorCodes.MissingKey, "p1/plan.yaml", 1, "no 'owner'")]
+    [InlineData("duration-too-long", PlanErrorCodes.BadDuration, "p1/plan.yaml", 5, "'99999999999999d'")]
+    [InlineData("unclosed-brace", PlanErrorCodes.NotYaml, "p1/plan.yaml", 11, "not valid YAML")]
     public void A_broken_plan_is_rejected_with_its_code_file_line_and_a_remedy(string folder, string code, string file, int line, string mentions)
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));
