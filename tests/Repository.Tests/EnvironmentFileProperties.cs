@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Sluice.Build;
@@ -99,9 +98,8 @@ public sealed partial class EnvironmentFileProperties : IDisposable
     [Fact]
     public async Task A_mutated_environment_file_loads_or_exits_2_naming_the_file_and_line()
     {
-        var clock = Stopwatch.StartNew();
-        var outcomes = new ConcurrentDictionary<string, int>();
-        await Gen.Select(Gen.Int[0, Valid.Length - 1], Mutations.Some).SampleAsync(async c =>
+        var outcomes = new Outcomes();
+        await Mutations.CheckAsync(Gen.Select(Gen.Int[0, Valid.Length - 1], Mutations.Some), async c =>
         {
             var root = Take();
             try
@@ -111,7 +109,7 @@ public sealed partial class EnvironmentFileProperties : IDisposable
                 var (exit, output) = await RunAsync(root, bytes);
                 if (exit == ExitCode.Success)
                 {
-                    outcomes.AddOrUpdate("loaded", 1, (_, n) => n + 1);
+                    outcomes.Count("loaded");
                     return;
                 }
                 Assert.True(exit == ExitCode.UsageError, $"exit {(int)exit}: {output}");
@@ -119,15 +117,14 @@ public sealed partial class EnvironmentFileProperties : IDisposable
                 Assert.True(error.Success, $"no 'error SLU0xx: ... ({File}:LINE)' in: {output}");
                 var line = int.Parse(error.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture);
                 Assert.True(line >= 1 && line <= lines, $"line {line} of {lines}: {output}");
-                outcomes.AddOrUpdate(error.Groups["code"].Value, 1, (_, n) => n + 1);
+                outcomes.Count(error.Groups["code"].Value);
             }
             finally
             {
                 _idle.Add(root);
             }
-        }, seed: Mutations.Seed, iter: Mutations.Cases);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{outcomes.Values.Sum()} mutated environment files in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine(outcomes.Summary("mutated environment files"));
     }
 
     [GeneratedRegex(@"error (?<code>SLU\d{3}): [\s\S]*?\(\.nuke/parameters\.staging\.json:(?<line>\d+)\)")]

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CsCheck;
 using Sluice.Testing.Mutations;
@@ -57,9 +56,8 @@ public sealed partial class ParametersFileProperties : IDisposable
     [Fact]
     public async Task A_mutated_parameters_file_binds_or_exits_2_naming_the_file_and_line()
     {
-        var clock = Stopwatch.StartNew();
-        var outcomes = new ConcurrentDictionary<string, int>();
-        await Mutations.Some.SampleAsync(async mutations =>
+        var outcomes = new Outcomes();
+        await Mutations.CheckAsync(Mutations.Some, async mutations =>
         {
             var root = Take();
             try
@@ -70,29 +68,28 @@ public sealed partial class ParametersFileProperties : IDisposable
             {
                 _idle.Add(root);
             }
-        }, seed: Mutations.Seed, iter: Mutations.Cases);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{outcomes.Values.Sum()} mutated parameters files in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine(outcomes.Summary("mutated parameters files"));
     }
 
-    private static async Task Case(TestRoot root, Mutation[] mutations, ConcurrentDictionary<string, int> outcomes)
+    private static async Task Case(TestRoot root, Mutation[] mutations, Outcomes outcomes)
     {
-            var bytes = Mutation.ApplyAll(Valid, mutations, Dialect.Json);
-            File.WriteAllBytes(Path.Combine(root.Path, ".nuke", "parameters.json"), bytes);
-            var lines = Math.Max(1, new StreamReader(new MemoryStream(bytes)).ReadToEnd().Split('\n').Length);
+        var bytes = Mutation.ApplyAll(Valid, mutations, Dialect.Json);
+        File.WriteAllBytes(Path.Combine(root.Path, ".nuke", "parameters.json"), bytes);
+        var lines = Math.Max(1, new StreamReader(new MemoryStream(bytes)).ReadToEnd().Split('\n').Length);
 
-            var run = await root.RunAsync<ParameterTests.Parameterised>("Show");
+        var run = await root.RunAsync<ParameterTests.Parameterised>("Show");
 
-            if (run.ExitCode == ExitCode.Success)
-            {
-                outcomes.AddOrUpdate("bound", 1, (_, n) => n + 1);
-                return;
-            }
-            Assert.True(run.ExitCode == ExitCode.UsageError, $"exit {(int)run.ExitCode}: {run.Output}");
-            var error = Headline().Match(run.Output);
-            Assert.True(error.Success, $"no 'error SLU0xx: ... (.nuke/parameters.json:LINE)' in: {run.Output.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)}");
-            Assert.InRange(int.Parse(error.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture), 1, lines);
-            outcomes.AddOrUpdate(error.Groups["code"].Value, 1, (_, n) => n + 1);
+        if (run.ExitCode == ExitCode.Success)
+        {
+            outcomes.Count("bound");
+            return;
+        }
+        Assert.True(run.ExitCode == ExitCode.UsageError, $"exit {(int)run.ExitCode}: {run.Output}");
+        var error = Headline().Match(run.Output);
+        Assert.True(error.Success, $"no 'error SLU0xx: ... (.nuke/parameters.json:LINE)' in: {run.Output.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal)}");
+        Assert.InRange(int.Parse(error.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture), 1, lines);
+        outcomes.Count(error.Groups["code"].Value);
     }
 
     [GeneratedRegex(@"error (?<code>SLU\d{3}): [\s\S]*?\(\.nuke/parameters\.json:(?<line>\d+)\)")]

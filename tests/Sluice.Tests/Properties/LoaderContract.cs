@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Sluice.Errors;
 
 namespace Sluice.Tests.Properties;
@@ -28,11 +27,6 @@ internal static class LoaderContract
             return e.Code;
         }
     }
-
-    /// <summary>Prints how many cases ran, how long they took and how they ended.</summary>
-    public static void Report(string what, ConcurrentDictionary<string, int> outcomes, TimeSpan elapsed) =>
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{outcomes.Values.Sum()} {what} in {elapsed.TotalSeconds:F1} s: {string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
 
     /// <summary>Lines as an editor numbers them (a final line without a newline counts; CR alone ends a line too).</summary>
     public static int Lines(string path)

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using CsCheck;
 using Sluice.Migrations.Plans;
 using Sluice.Testing.Mutations;
@@ -32,9 +30,8 @@ public sealed class PlanLoaderProperties : IDisposable
     [Fact]
     public void A_mutated_plan_loads_or_fails_with_a_code_file_and_line()
     {
-        var clock = Stopwatch.StartNew();
-        var outcomes = new ConcurrentDictionary<string, int>();
-        Cases.Sample(c =>
+        var outcomes = new Outcomes();
+        Mutations.Check(Cases, c =>
         {
             var folder = _copies.Value!.Path;
             var name = c.Target <= 7 ? PlanLoader.PlanFileName : SqlFiles[c.Sql];
@@ -44,13 +41,13 @@ public sealed class PlanLoaderProperties : IDisposable
             {
                 if (c.Target == 9) File.Delete(file);
                 else File.WriteAllBytes(file, Mutation.ApplyAll(original, c.Mutations, c.Target <= 7 ? Dialect.Yaml : Dialect.Json));
-                outcomes.AddOrUpdate(LoaderContract.LoadsOrFailsCleanly(() => PlanLoader.Load(folder), LoaderContract.Lines), 1, (_, n) => n + 1);
+                outcomes.Count(LoaderContract.LoadsOrFailsCleanly(() => PlanLoader.Load(folder), LoaderContract.Lines));
             }
             finally
             {
                 File.WriteAllText(file, original);
             }
-        }, seed: Mutations.Seed, iter: Mutations.Cases);
-        LoaderContract.Report("mutated plans", outcomes, clock.Elapsed);
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine(outcomes.Summary("mutated plans"));
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text;
 using CsCheck;
 using Sluice.Rehearsal.Profiles;
@@ -22,9 +20,8 @@ public sealed class ProfileFileProperties
     [Fact]
     public void A_mutated_profile_loads_whole_or_fails_with_a_code_file_and_line()
     {
-        var clock = Stopwatch.StartNew();
-        var outcomes = new ConcurrentDictionary<string, int>();
-        Mutations.Some.Sample(mutations =>
+        var outcomes = new Outcomes();
+        Mutations.Check(Mutations.Some, mutations =>
         {
             var bytes = Mutation.ApplyAll(Valid, mutations, Dialect.Json);
             var text = new UTF8Encoding(false).GetString(bytes);
@@ -40,8 +37,8 @@ public sealed class ProfileFileProperties
                     Assert.NotNull(t.ForeignKeys);
                 });
             }, _ => lines);
-            outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
-        }, seed: Mutations.Seed, iter: Mutations.Cases);
-        LoaderContract.Report("mutated profiles", outcomes, clock.Elapsed);
+            outcomes.Count(outcome);
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine(outcomes.Summary("mutated profiles"));
     }
 }
