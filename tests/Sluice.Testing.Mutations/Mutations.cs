@@ -33,20 +33,8 @@ public static class Mutations
             gen.Sample(assert, iter: Cases);
             return;
         }
-        var pcg = new PCG(FixedStream, FixedState);
-        for (var i = 0; i < Cases; i++)
-        {
-            var state = pcg.State;
-            var value = gen.Generate(pcg, null, out _);
-            try
-            {
-                assert(value);
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException($"case {i} of the fixed CI run failed; CsCheck_Seed={pcg.ToString(state)} replays it: {CsCheck.Check.Print(value)}", e);
-            }
-        }
+        foreach (var (value, replay) in FixedCases(gen))
+            Run(() => assert(value), replay);
     }
 
     /// <inheritdoc cref="Check{T}(Gen{T}, Action{T})"/>
@@ -57,19 +45,31 @@ public static class Mutations
             await gen.SampleAsync(assert, iter: Cases);
             return;
         }
+        foreach (var (value, replay) in FixedCases(gen))
+            Run(() => assert(value).GetAwaiter().GetResult(), replay);
+    }
+
+    /// <summary>CI's cases, in order, each with the words that say how to replay it.</summary>
+    private static IEnumerable<(T Value, string Replay)> FixedCases<T>(Gen<T> gen)
+    {
         var pcg = new PCG(FixedStream, FixedState);
         for (var i = 0; i < Cases; i++)
         {
             var state = pcg.State;
             var value = gen.Generate(pcg, null, out _);
-            try
-            {
-                await assert(value);
-            }
-            catch (Exception e)
-            {
-                throw new InvalidOperationException($"case {i} of the fixed CI run failed; CsCheck_Seed={pcg.ToString(state)} replays it: {CsCheck.Check.Print(value)}", e);
-            }
+            yield return (value, $"case {i} of the fixed CI run failed; CsCheck_Seed={pcg.ToString(state)} replays it: {CsCheck.Check.Print(value)}");
+        }
+    }
+
+    private static void Run(Action assert, string replay)
+    {
+        try
+        {
+            assert();
+        }
+        catch (Exception e)
+        {
+            throw new InvalidOperationException(replay, e);
         }
     }
 }
