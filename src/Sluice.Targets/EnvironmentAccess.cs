@@ -15,8 +15,7 @@ public static class EnvironmentAccess
         // --database's password is secret on its own, before anything parses it: a value Npgsql rejects is quoted in
         // the exception it throws.
         if (build.Database is { } database) RegisterSecrets(build, database);
-        var definition = build.EnvironmentDefinition;
-        if (definition is not null) EnvironmentSpecReader.Validate(definition, $".nuke/parameters.{build.Env}.json");
+        var definition = Definition(build);
         var resolver = PostgresEnvironments.CreateResolver(new HostLogger(build.Host));
         return resolver.Resolve(build.Env, definition, build.Root, build.Database, serviceName: ServiceName(build));
     }
@@ -28,6 +27,15 @@ public static class EnvironmentAccess
 
     /// <summary>The lease settings of the selected environment (its <c>lease_ttl</c>; default 60 s).</summary>
     public static LeaseOptions Lease(ISluiceComponent build) => new(build.EnvironmentDefinition?.LeaseTtl);
+
+    /// <summary>The selected environment's definition (null for the embedded local default), checked against its provider;
+    /// an error names the key's line in <c>.nuke/parameters.&lt;env&gt;.json</c>.</summary>
+    public static EnvironmentSpec? Definition(ISluiceComponent build)
+    {
+        var definition = build.EnvironmentDefinition;
+        var file = $".nuke/parameters.{build.Env}.json";
+        return definition is null ? null : EnvironmentSpecReader.Validate(definition, file, EnvironmentSpecReader.FindLines(Path.Combine(build.Root, file)));
+    }
 
     /// <summary>The connection string, provisioning the environment when needed, registered as a secret.</summary>
     public static async Task<string> ConnectionStringAsync(ISluiceComponent build, CancellationToken cancellationToken)

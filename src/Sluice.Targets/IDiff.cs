@@ -75,10 +75,6 @@ public static class DiffAccess
         if (!File.Exists(path))
             return name == EnvironmentProfiles.DefaultEnvironment ? null
                 : throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"unknown environment '{name}'", $"declare it in {file}");
-        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        foreach (var property in document.RootElement.EnumerateObject())
-            if (string.Equals(property.Name, "environment", StringComparison.OrdinalIgnoreCase))
-                return EnvironmentSpecReader.Read(property.Value, file);
-        return null;
+        return EnvironmentSpecReader.ReadFile(path, file);
     }
 }

@@ -64,9 +64,7 @@ public static class ReleaseAccess
         foreach (var file in Directory.EnumerateFiles(folder, "parameters.*.json").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(file)["parameters.".Length..^".json".Length];
-            using var document = JsonDocument.Parse(File.ReadAllText(file));
-            if (document.RootElement.TryGetProperty("environment", out var element))
-                found.Add((name, EnvironmentSpecReader.Read(element, $".nuke/parameters.{name}.json")));
+            if (EnvironmentSpecReader.ReadFile(file, $".nuke/parameters.{name}.json") is { } spec) found.Add((name, spec));
         }
         return found;
     }

@@ -17,7 +17,7 @@ public sealed class ParameterTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private sealed class Parameterised : SluiceBuild
+    internal sealed class Parameterised : SluiceBuild
     {
         [Parameter("Where plans live")] public string Pipelines = "pipelines";
         [Parameter("Work budget")] public TimeSpan? TimeBudget { get; set; }

@@ -77,6 +77,8 @@ public sealed class PlanLoaderTests
     [InlineData("transaction-in-transactional-phase", PlanErrorCodes.TransactionControl, "p1/up.sql", 4, "(COMMIT)")]
     [InlineData("transaction-left-open", PlanErrorCodes.TransactionLeftOpen, "p1/up.sql", 2, "(BEGIN) and never ends it")]
     [InlineData("cluster-statement", PlanErrorCodes.ClusterStatement, "p1/up.sql", 4, "(DROP DATABASE IF)")]
+    [InlineData("duration-too-long", PlanErrorCodes.BadDuration, "p1/plan.yaml", 5, "'99999999999999d'")]
+    [InlineData("unclosed-brace", PlanErrorCodes.NotYaml, "p1/plan.yaml", 11, "not valid YAML")]
     public void A_broken_plan_is_rejected_with_its_code_file_line_and_a_remedy(string folder, string code, string file, int line, string mentions)
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));

@@ -17,6 +17,8 @@ public static partial class ParameterValueConverter
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A key written twice in a structured value is a mistake, not "the last one wins".
+        AllowDuplicateProperties = false,
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
@@ -58,6 +60,11 @@ public static partial class ParameterValueConverter
         catch (FormatException e)
         {
             throw Error(parameter, raw, e.Message);
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // A number too large for the member's type, a duration longer than a TimeSpan holds.
+            throw Error(parameter, raw, $"{string.Join(" ", raw.Texts)} is out of range ({e.Message})");
         }
     }
 

@@ -29,6 +29,8 @@ public sealed class ParametersFile
     public static ParametersFile Load(string path, string displayPath)
     {
         var bytes = File.ReadAllBytes(path);
+        // Editors on Windows save UTF-8 with a byte order mark, which Utf8JsonReader does not skip.
+        if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble)) bytes = bytes[Encoding.UTF8.Preamble.Length..];
         var entries = new List<Entry>();
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
@@ -52,6 +54,12 @@ public sealed class ParametersFile
         {
             throw new UsageException("SLU006", $"not valid JSON: {e.Message}", "fix the JSON syntax", displayPath, (int)(e.LineNumber ?? 0) + 1, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A key that is not valid UTF-8: the reader accepts the token but cannot turn it into a string.
+            throw new UsageException("SLU006", $"not valid UTF-8 text: {e.InnerException?.Message ?? e.Message}", "save the file as UTF-8",
+                displayPath, LineAt(bytes, reader.TokenStartIndex), e);
+        }
         return new ParametersFile(displayPath, entries);
     }
 
@@ -66,7 +74,8 @@ public sealed class ParametersFile
     /// <summary>Turns an entry into a raw value: scalars and arrays of scalars as text, anything else as JSON.</summary>
     public RawValue ToRawValue(Entry entry)
     {
-        using var document = JsonDocument.Parse(entry.Json);
+        // The same leniency as the file itself: a comment or a trailing comma inside a value is part of the value's text.
+        using var document = JsonDocument.Parse(entry.Json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var root = document.RootElement;
         IReadOnlyList<string> texts = root.ValueKind switch
         {

@@ -12,18 +12,27 @@ public static partial class Durations
         if (string.IsNullOrWhiteSpace(text)) return false;
         var matches = Part().Matches(text.Trim());
         if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text.Trim()) return false;
-        foreach (Match match in matches)
+        try
         {
-            if (!long.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
-            duration += match.Groups["unit"].Value switch
+            foreach (Match match in matches)
             {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "h" => TimeSpan.FromHours(n),
-                "d" => TimeSpan.FromDays(n),
-                _ => throw new InvalidOperationException("unreachable: the pattern lists the units"),
-            };
+                if (!long.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return false;
+                duration += match.Groups["unit"].Value switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(n),
+                    "s" => TimeSpan.FromSeconds(n),
+                    "m" => TimeSpan.FromMinutes(n),
+                    "h" => TimeSpan.FromHours(n),
+                    "d" => TimeSpan.FromDays(n),
+                    _ => throw new InvalidOperationException("unreachable: the pattern lists the units"),
+                };
+            }
+        }
+        catch (Exception e) when (e is OverflowException or ArgumentOutOfRangeException)
+        {
+            // Longer than TimeSpan holds (about 29 000 years): not a duration anyone means.
+            duration = TimeSpan.Zero;
+            return false;
         }
         return true;
     }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Sluice.Errors;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Migrations.Plans;
@@ -209,16 +208,7 @@ public static partial class PlanLoader
 
     private static YamlNode Parse(string text, string planFile)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            throw SluiceException.Usage(PlanErrorCodes.NotYaml, $"plan.yaml is not valid YAML: {e.InnerException?.Message ?? e.Message}",
-                "fix the YAML syntax (indentation, ':' after keys, quotes)", planFile, (int)e.Start.Line, e);
-        }
+        var stream = YamlInput.Load(text, planFile, PlanErrorCodes.NotYaml, PlanFileName, "fix the YAML syntax (indentation, ':' after keys, quotes)");
         if (stream.Documents.Count == 0)
             throw SluiceException.Usage(PlanErrorCodes.NotYaml, "plan.yaml is empty", "write the plan: id, owner, risk, description, max_partial_state, phases", planFile, 1);
         return stream.Documents[0].RootNode;

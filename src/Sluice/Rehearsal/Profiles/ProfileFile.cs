@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Sluice.Errors;
 using Sluice.Secrets;
 
@@ -14,7 +15,18 @@ public static class ProfileFile
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A profile that loads is used as it is: a missing list, a null name or a repeated key is an error here, not a crash later.
+        // Nullable members (a column's correlation) may be absent, as ToJson leaves them out.
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireNonNullableParameters } },
     };
+
+    private static void RequireNonNullableParameters(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+            if (property.AssociatedParameter is { IsNullable: false, HasDefaultValue: false }) property.IsRequired = true;
+    }
 
     /// <summary>The default place: <c>pipelines/&lt;service&gt;/profiles/&lt;env&gt;.json</c>.</summary>
     public static string DefaultPath(string serviceFolder, string environment) =>
@@ -24,18 +36,20 @@ public static class ProfileFile
 
     public static DataProfile FromJson(string json, string file)
     {
+        json = json.TrimStart('\uFEFF');
+        DataProfile? profile;
         try
         {
-            var profile = JsonSerializer.Deserialize<DataProfile>(json, Options)
-                ?? throw Bad(file, "the file holds null");
-            if (profile.Version != DataProfile.CurrentVersion)
-                throw Bad(file, $"profile version {profile.Version} is not {DataProfile.CurrentVersion}");
-            return profile;
+            profile = JsonSerializer.Deserialize<DataProfile>(json, Options);
         }
         catch (JsonException e)
         {
-            throw Bad(file, $"not a valid data profile: {e.Message}", e);
+            throw Bad(file, $"not a valid data profile: {e.Message}", (int)(e.LineNumber ?? 0) + 1, e);
         }
+        if (profile is null) throw Bad(file, "the file holds null", 1);
+        if (profile.Version != DataProfile.CurrentVersion)
+            throw Bad(file, $"profile version {profile.Version} is not {DataProfile.CurrentVersion}", LineOf(json, "\"version\""));
+        return profile;
     }
 
     public static Task WriteAsync(DataProfile profile, string path, ISecretRedactor redactor, CancellationToken cancellationToken) =>
@@ -49,6 +63,13 @@ public static class ProfileFile
         return FromJson(await File.ReadAllTextAsync(path, cancellationToken), path);
     }
 
-    private static SluiceException Bad(string file, string what, Exception? inner = null) =>
-        SluiceException.Usage(RehearsalErrorCodes.BadProfile, what, "take the profile again with the Profile target", file, inner: inner);
+    private static SluiceException Bad(string file, string what, int line, Exception? inner = null) =>
+        SluiceException.Usage(RehearsalErrorCodes.BadProfile, what, "take the profile again with the Profile target", file, line, inner);
+
+    /// <summary>The line of the first occurrence of <paramref name="token"/>, else 1.</summary>
+    private static int LineOf(string json, string token)
+    {
+        var at = json.IndexOf(token, StringComparison.Ordinal);
+        return at < 0 ? 1 : json.AsSpan(0, at).Count('\n') + 1;
+    }
 }

@@ -22,15 +22,7 @@ public sealed record SensitiveColumns(IReadOnlySet<string> QualifiedNames)
     {
         var file = Path.Combine(serviceFolder, "sluice.yaml");
         if (!File.Exists(file)) return None;
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(await File.ReadAllTextAsync(file, cancellationToken)));
-        }
-        catch (YamlDotNet.Core.YamlException e)
-        {
-            throw SluiceException.Usage(RehearsalErrorCodes.BadServiceConfig, $"not valid YAML: {e.Message}", "fix the YAML", file, (int)e.Start.Line, e);
-        }
+        var stream = YamlInput.Load(await File.ReadAllTextAsync(file, cancellationToken), file, RehearsalErrorCodes.BadServiceConfig, "sluice.yaml", "fix the YAML");
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return None;
         if (!root.Children.TryGetValue(new YamlScalarNode("sensitive_columns"), out var node)) return None;
         if (node is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode s || s.Value is null || s.Value.Count(ch => ch == '.') is < 1 or > 2))

@@ -1,0 +1,62 @@
+using System.Text.Json;
+
+namespace Sluice.Environments;
+
+/// <summary>
+/// Where the <c>environment</c> object of a parameters file and each of its keys are written (1-based lines), so
+/// that a definition that parses but does not fit its provider is reported at the key at fault.
+/// </summary>
+/// <param name="Object">The line of the <c>"environment"</c> key.</param>
+/// <param name="ValueStart">The byte offset of its value, where deserialisation starts.</param>
+/// <param name="ValueLine">The line that value starts on.</param>
+/// <param name="Keys">The line of each key of the object (the first, when a key repeats).</param>
+public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLine, IReadOnlyDictionary<string, int> Keys)
+{
+    /// <summary>The line of the first of <paramref name="keys"/> that is written, else the object's (a missing key is missing there).</summary>
+    public int Of(params string[] keys)
+    {
+        foreach (var key in keys)
+            if (Keys.TryGetValue(key, out var line)) return line;
+        return Object;
+    }
+
+    /// <summary>The <c>environment</c> key of a file's top-level object (any case, as the engine matches parameter names); null without one or when the file is not JSON.</summary>
+    public static EnvironmentKeyLines? Find(ReadOnlySpan<byte> file)
+    {
+        var reader = new Utf8JsonReader(file, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isEnvironment = string.Equals(reader.GetString(), "environment", StringComparison.OrdinalIgnoreCase);
+                var line = LineAt(file, reader.TokenStartIndex);
+                reader.Read();
+                if (!isEnvironment)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                var start = (int)reader.TokenStartIndex;
+                var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        keys.TryAdd(reader.GetString()!, LineAt(file, reader.TokenStartIndex));
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+                return new EnvironmentKeyLines(line, start, LineAt(file, start), keys);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+        return null;
+    }
+
+    private static int LineAt(ReadOnlySpan<byte> bytes, long offset) => bytes[..(int)Math.Min(offset, bytes.Length)].Count((byte)'\n') + 1;
+}
