@@ -63,9 +63,9 @@ public sealed class RehearsalDefectTests(PostgresFixture postgres)
         var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("irreversible-forward-again"), ct);
 
         Assert.True(report.Passed, RehearsalReportFiles.ToMarkdown(report));
-        Assert.False(report.Phases.Single(p => p.Phase == "drop_qty").ForwardAgain);
+        Assert.False(report.Phases.Single(p => p.Phase == "add_archived").ForwardAgain);
         Assert.True(report.Phases.Single(p => p.Phase == "add_note").ForwardAgain);
-        Assert.Contains(report.Findings, f => f.Rule == "irreversible" && f.Phase == "drop_qty");
+        Assert.Contains(report.Findings, f => f.Rule == "irreversible" && f.Phase == "add_archived");
     }
 
     [Fact]
