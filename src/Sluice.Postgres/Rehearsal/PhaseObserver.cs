@@ -104,7 +104,7 @@ internal sealed class PhaseObserver : IAsyncDisposable
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                if (writes is not null && i % tables.Count == 0) await writes.StepAsync(connection, 1, cancellationToken);
+                if (writes is not null && i % tables.Count == 0) await writes.BesideAsync(connection, 1, cancellationToken);
             }
             catch (PostgresException)
             {

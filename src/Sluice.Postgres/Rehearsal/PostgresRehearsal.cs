@@ -69,11 +69,18 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             var differences = await state.ChangesAsync(cancellationToken);
             var own = differences.Where(d => !inherited.Contains(d.Subject)).ToList();
             inherited.UnionWith(differences.Select(d => d.Subject));
-            reversible[(plan.Id, phase.Name)] = own.Count == 0;
+            var lost = (await LostWritesAsync(cancellationToken)).Where(d => !inherited.Contains(d.Subject)).ToList();
+            inherited.UnionWith(lost.Select(d => d.Subject));
+            reversible[(plan.Id, phase.Name)] = own.Count == 0 && lost.Count == 0;
             if (own.Count > 0)
                 Add(FindingSeverity.Error, "not-reversible",
                     $"{phase.Down.FileName} does not restore the state before {phase.Up?.FileName ?? phase.Name}: {string.Join("; ", own.Take(5))}",
                     plan, phase, phase.Down.FileName, remedy: "make the down put back every column, row value, index, constraint and function its up changed (and only those)");
+            if (lost.Count > 0)
+                Add(FindingSeverity.Error, "rollback-loses-writes",
+                    $"after {phase.Down.FileName}, {lost.Count} row(s) the application wrote while the phases ran (workload seed {_workload!.Seed}) are not as it wrote them: {string.Join("; ", lost.Take(10))}{(lost.Count > 10 ? "; ..." : "")}",
+                    plan, phase, phase.Down.FileName,
+                    remedy: "rebuild the old columns from data kept in step while the plan ran (a trigger on every write), not from what the backfill left behind");
         }
 
         // Forward again from where the rollback stopped: a rolled-back release must be able to ship later, and a
@@ -119,6 +126,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         var duration = clock.Elapsed;
         await using (var connection = await OpenAsync(cancellationToken))
             storageAfter = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+
         var rewritten = storageAfter.Where(p => storageBefore.TryGetValue(p.Key, out var b) && b != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
         // Exact locks of a transactional phase are held to its commit: the whole phase's time.
@@ -138,6 +146,14 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         if (phase.Kind == PhaseKind.Backfill) await CheckBackfillAsync(plan, phase, cancellationToken);
         var verified = await VerifyAsync(plan, phase, cancellationToken);
         var idempotent = await ReapplyAsync(database, plan, phase, cancellationToken);
+        if (_workload is not null)
+        {
+            // Then a round of writes with the phase in place, at the same point in every run of the seed (the writes
+            // beside the phase land wherever the scheduler puts them).
+            await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
+            await _workload.AcceptCurrentAsync(writer, cancellationToken);
+            await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
+        }
         return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, verified, idempotent, null);
     }
 
@@ -227,10 +243,18 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         while (true)
         {
             var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill!.MaxBatchSize, Rehearser, cancellationToken);
-            if (_workload is not null) await _workload.StepAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
+            if (_workload is not null) await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
             if (batch.Finished) return;
             after = batch.LastKey;
         }
+    }
+
+    private async Task<IReadOnlyList<StateDifference>> LostWritesAsync(CancellationToken cancellationToken)
+    {
+        if (_workload is null) return [];
+        await using var connection = await OpenAsync(cancellationToken);
+        return [.. (await _workload.LostWritesAsync(connection, cancellationToken))
+            .Select(l => new StateDifference($"written {l.Table} {l.Key}", $"{l.Table} {l.Key}: {l.What}"))];
     }
 
     private async Task CheckBackfillAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
@@ -241,7 +265,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         var rows = string.Join(", ", sample.Select(g => $"{spec.Key} {g.Key} ({(g.Columns.Count == 0 ? "row" : string.Join(", ", g.Columns))})"));
         Add(FindingSeverity.Error, "backfill-incomplete",
             $"after {phase.Name}, {count} row(s) of {spec.Table} differ from what {spec.Batch.FileName} computes from the old columns "
-            + $"(the workload of seed {_workload?.Seed} wrote {_workload?.Writes} row(s) meanwhile): {rows}{(count > sample.Count ? ", ..." : "")}",
+            + $"(workload seed {_workload?.Seed}): {rows}{(count > sample.Count ? ", ..." : "")}",
             plan, phase, spec.Batch.FileName,
             remedy: "keep the new columns in step with every write the application makes while the plan runs: a BEFORE INSERT OR UPDATE trigger in the expand phase that computes them as the batch does");
     }

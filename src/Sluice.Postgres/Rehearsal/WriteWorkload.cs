@@ -12,7 +12,8 @@ namespace Sluice.Postgres.Rehearsal;
 /// from another row (real values, within the table's checks and foreign keys), deletes, and re-inserts of deleted rows
 /// under their old key, behind any backfill cursor, where a keyset walk never looks again. Every choice comes from the
 /// seed, and only a seeded sample of keys per table is ever written, so a comparison of states can leave exactly
-/// those rows aside: they are the application's, not the phase's to restore. One caller at a time.
+/// those rows aside: they are the application's, not the phase's to restore; instead, a revert must leave them as the
+/// application wrote them (<see cref="LostWritesAsync"/>). One caller at a time.
 /// </summary>
 internal sealed class WriteWorkload
 {
@@ -20,21 +21,35 @@ internal sealed class WriteWorkload
     /// <param name="Key">Its primary key column (quoted).</param>
     /// <param name="KeyType">The key's type, to cast keys passed as text.</param>
     /// <param name="Columns">Columns (quoted) the table had before the plan, outside any key: the ones an update copies.</param>
-    /// <param name="Keys">The keys the workload writes (text form).</param>
-    /// <param name="Donors">Rows whose values an update or re-insert copies.</param>
-    internal sealed record Table(string Name, string Key, string KeyType, IReadOnlyList<string> Columns, IReadOnlyList<string> Keys, IReadOnlyList<string> Donors);
+    /// <param name="RoundKeys">The keys of the rounds at fixed points (between backfill batches, after each phase).</param>
+    /// <param name="BesideKeys">The keys of the writes made beside a running phase, whenever the scheduler lets them in.</param>
+    /// <param name="Donors">Rows, none of them written, whose values an update or re-insert copies.</param>
+    internal sealed record Table(string Name, string Key, string KeyType, IReadOnlyList<string> Columns, IReadOnlyList<string> RoundKeys,
+        IReadOnlyList<string> BesideKeys, IReadOnlyList<string> Donors)
+    {
+        /// <summary>Every key the workload writes.</summary>
+        public IReadOnlyList<string> Keys => [.. RoundKeys, .. BesideKeys];
+    }
 
-    private readonly Random _random;
-    private readonly Dictionary<string, List<string>> _deleted = new(StringComparer.Ordinal);
+    // Rounds and writes beside a phase draw from streams of their own and write keys of their own, so the rounds
+    // replay exactly under their seed however many writes the scheduler let in beside the phases.
+    private sealed class Lane(int seed, Func<Table, IReadOnlyList<string>> keys)
+    {
+        public Random Random { get; } = new(seed);
+        public Func<Table, IReadOnlyList<string>> Keys { get; } = keys;
+        public Dictionary<string, List<string>> Deleted { get; } = new(StringComparer.Ordinal);
+    }
 
-    private WriteWorkload(int seed, IReadOnlyList<Table> tables) => (Seed, Tables, _random) = (seed, tables, new Random(seed));
+    private readonly Lane _rounds, _beside;
+    // Each written row as the write left it (to_jsonb of the row, after triggers), or null when deleted last.
+    private readonly Dictionary<(string Table, string Key), string?> _written = [];
+
+    private WriteWorkload(int seed, IReadOnlyList<Table> tables) =>
+        (Seed, Tables, _rounds, _beside) = (seed, tables, new Lane(seed, t => t.RoundKeys), new Lane(unchecked(seed * 31 + 17), t => t.BesideKeys));
 
     public int Seed { get; }
 
     public IReadOnlyList<Table> Tables { get; }
-
-    /// <summary>Writes that took effect (a write refused by a constraint or a changed schema is skipped).</summary>
-    public int Writes { get; private set; }
 
     /// <summary>Picks the touched tables and, per table, the seeded keys to write and the donor rows.</summary>
     public static async Task<WriteWorkload> PrepareAsync(string connectionString, IEnumerable<string> scripts, int seed, int keysPerTable,
@@ -63,9 +78,10 @@ internal sealed class WriteWorkload
         var tables = new List<Table>();
         foreach (var (name, relation, key, keyType, columns) in candidates.Where(c => Names(text, c.Relation)))
         {
-            var keys = await SampleAsync(connection, name, key, $"{seed}:keys", keysPerTable, cancellationToken);
-            var donors = await SampleAsync(connection, name, key, $"{seed}:donors", keysPerTable, cancellationToken);
-            if (keys.Count > 0) tables.Add(new Table(name, key, keyType, columns, keys, donors));
+            var keys = await SampleAsync(connection, name, key, $"{seed}:keys", 2 * keysPerTable, cancellationToken);
+            var donors = (await SampleAsync(connection, name, key, $"{seed}:donors", 3 * keysPerTable, cancellationToken)).Except(keys).Take(keysPerTable).ToList();
+            if (keys.Count > 1 && donors.Count > 0)
+                tables.Add(new Table(name, key, keyType, columns, [.. keys.Where((_, i) => i % 2 == 0)], [.. keys.Where((_, i) => i % 2 == 1)], donors));
         }
         return new WriteWorkload(seed, tables);
     }
@@ -82,19 +98,26 @@ internal sealed class WriteWorkload
     /// <summary>Whether the workload writes this key of this table.</summary>
     public bool IsWritten(string table, string key) => Tables.Any(t => t.Name == table && t.Keys.Contains(key, StringComparer.Ordinal));
 
-    /// <summary><paramref name="count"/> seeded writes on each touched table.</summary>
-    public async Task StepAsync(NpgsqlConnection connection, int count, CancellationToken cancellationToken)
+    /// <summary>A round: <paramref name="count"/> seeded writes on each touched table, the same ones in every run of the seed.</summary>
+    public Task RoundAsync(NpgsqlConnection connection, int count, CancellationToken cancellationToken) => StepAsync(_rounds, connection, count, cancellationToken);
+
+    /// <summary><paramref name="count"/> writes on each touched table beside a running phase.</summary>
+    public Task BesideAsync(NpgsqlConnection connection, int count, CancellationToken cancellationToken) => StepAsync(_beside, connection, count, cancellationToken);
+
+    private async Task StepAsync(Lane lane, NpgsqlConnection connection, int count, CancellationToken cancellationToken)
     {
+        var random = lane.Random;
         foreach (var table in Tables)
             for (var i = 0; i < count; i++)
             {
-                var key = table.Keys[_random.Next(table.Keys.Count)];
-                var donor = table.Donors[_random.Next(table.Donors.Count)];
-                var deleted = _deleted.TryGetValue(table.Name, out var rows) ? rows : _deleted[table.Name] = [];
-                var choice = _random.Next(3);
+                var keys = lane.Keys(table);
+                var key = keys[random.Next(keys.Count)];
+                var donor = table.Donors[random.Next(table.Donors.Count)];
+                var deleted = lane.Deleted.TryGetValue(table.Name, out var rows) ? rows : lane.Deleted[table.Name] = [];
+                var choice = random.Next(3);
                 try
                 {
-                    if (choice == 2 && deleted.Count > 0) await ReinsertAsync(connection, table, deleted, _random.Next(deleted.Count), donor, cancellationToken);
+                    if (choice == 2 && deleted.Count > 0) await ReinsertAsync(connection, table, deleted, random.Next(deleted.Count), donor, cancellationToken);
                     else if (choice == 1) await DeleteAsync(connection, table, key, deleted, cancellationToken);
                     else await UpdateAsync(connection, table, key, donor, cancellationToken);
                 }
@@ -110,9 +133,9 @@ internal sealed class WriteWorkload
         if (table.Columns.Count == 0) return;
         var columns = string.Join(", ", table.Columns);
         await using var command = new NpgsqlCommand(
-            $"UPDATE {table.Name} SET ({columns}) = (SELECT {columns} FROM {table.Name} d WHERE d.{table.Key} = $2::{table.KeyType}) WHERE {table.Key} = $1::{table.KeyType}",
+            $"UPDATE {table.Name} t SET ({columns}) = (SELECT {columns} FROM {table.Name} d WHERE d.{table.Key} = $2::{table.KeyType}) WHERE t.{table.Key} = $1::{table.KeyType} RETURNING to_jsonb(t)::text",
             connection) { Parameters = { new() { Value = key }, new() { Value = donor } } };
-        Writes += await command.ExecuteNonQueryAsync(cancellationToken);
+        if (await command.ExecuteScalarAsync(cancellationToken) is string row) Record(table, key, row);
     }
 
     private async Task DeleteAsync(NpgsqlConnection connection, Table table, string key, List<string> deleted, CancellationToken cancellationToken)
@@ -121,7 +144,7 @@ internal sealed class WriteWorkload
         {
             Parameters = { new() { Value = key } },
         };
-        if (await command.ExecuteScalarAsync(cancellationToken) is string row) { deleted.Add(row); Writes++; }
+        if (await command.ExecuteScalarAsync(cancellationToken) is string row) { deleted.Add(row); Record(table, key, null); }
     }
 
     // The deleted row comes back under its key, its old columns copied from a donor (the donor's values, not its key).
@@ -135,10 +158,66 @@ internal sealed class WriteWorkload
         var copied = table.Columns.Count == 0 ? "'{}'::jsonb"
             : $"coalesce((SELECT to_jsonb(d) FROM (SELECT {string.Join(", ", table.Columns)} FROM {table.Name} WHERE {table.Key} = $2::{table.KeyType}) d), '{{}}'::jsonb)";
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO {table.Name} ({list}) OVERRIDING SYSTEM VALUE SELECT {list} FROM jsonb_populate_record(NULL::{table.Name}, $1::jsonb || {copied})",
+            $"INSERT INTO {table.Name} AS t ({list}) OVERRIDING SYSTEM VALUE SELECT {list} FROM jsonb_populate_record(NULL::{table.Name}, $1::jsonb || {copied}) RETURNING t.{table.Key}::text, to_jsonb(t)::text",
             connection) { Parameters = { new() { Value = row }, new() { Value = donor } } };
-        Writes += await command.ExecuteNonQueryAsync(cancellationToken);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            if (await reader.ReadAsync(cancellationToken)) Record(table, reader.GetString(0), reader.GetString(1));
         deleted.RemoveAt(index);
+    }
+
+    private void Record(Table table, string key, string? row) => _written[(table.Name, key)] = row;
+
+    /// <summary>
+    /// The rows this workload wrote that are not as it left them, in the columns the table had before the plan and
+    /// still has now: a revert must keep what the application wrote meanwhile. One line per row ("id 17: qty", "id 42: gone").
+    /// </summary>
+    public async Task<IReadOnlyList<(string Table, string Key, string What)>> LostWritesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var lost = new List<(string, string, string)>();
+        foreach (var table in Tables)
+        {
+            var (written, now) = await ReadWrittenAsync(connection, table, cancellationToken);
+            foreach (var (key, expected) in written.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var present = now.TryGetValue(key, out var actual);
+                var row = $"{Unquoted(table.Key)} {key}";
+                if (expected is null) { if (present) lost.Add((table.Name, row, "deleted, but back")); continue; }
+                if (!present) { lost.Add((table.Name, row, "gone")); continue; }
+                using var before = JsonDocument.Parse(expected);
+                using var after = JsonDocument.Parse(actual!);
+                var columns = table.Columns.Select(Unquoted).Where(c =>
+                    before.RootElement.TryGetProperty(c, out var e) && after.RootElement.TryGetProperty(c, out var a) && e.GetRawText() != a.GetRawText()).ToList();
+                if (columns.Count > 0) lost.Add((table.Name, row, string.Join(", ", columns)));
+            }
+        }
+        return lost;
+    }
+
+    /// <summary>Takes the written rows as they are now as what the application left: the rehearsal's own second run of
+    /// a phase (its idempotence check) may rework them, and that is not the rollback's to undo.</summary>
+    public async Task AcceptCurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var table in Tables)
+        {
+            var (written, now) = await ReadWrittenAsync(connection, table, cancellationToken);
+            foreach (var key in written.Keys) _written[(table.Name, key)] = now.GetValueOrDefault(key);
+        }
+    }
+
+    private async Task<(Dictionary<string, string?> Written, Dictionary<string, string> Now)> ReadWrittenAsync(NpgsqlConnection connection, Table table,
+        CancellationToken cancellationToken)
+    {
+        var written = _written.Where(p => p.Key.Table == table.Name).ToDictionary(p => p.Key.Key, p => p.Value, StringComparer.Ordinal);
+        var now = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (written.Count == 0) return (written, now);
+        await using var command = new NpgsqlCommand(
+            $"SELECT t.{table.Key}::text, to_jsonb(t)::text FROM {table.Name} t WHERE t.{table.Key}::text = ANY ($1)", connection)
+        {
+            Parameters = { new() { Value = written.Keys.ToArray() } },
+        };
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) now[reader.GetString(0)] = reader.GetString(1);
+        return (written, now);
     }
 
     private static async Task<List<string>> InsertableAsync(NpgsqlConnection connection, Table table, CancellationToken cancellationToken)

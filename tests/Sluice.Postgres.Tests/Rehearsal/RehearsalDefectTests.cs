@@ -99,4 +99,19 @@ public sealed class RehearsalDefectTests(PostgresFixture postgres)
         Assert.All(report.Findings.Where(f => f.Rule is "table-rewrite" or "blocks-writers"), f => Assert.Equal(LockRemedies.ById("R1").Remedy, f.Remedy));
         Assert.Contains(report.Findings, f => f.Rule == "table-rewrite");
     }
+
+    [Fact]
+    public async Task A_down_that_depends_on_what_the_application_wrote_is_caught_by_the_rows_the_workload_wrote()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("down-restores-stale-copy"), ct);
+
+        // Every row the workload did not write comes back exactly: only the application's own writes show the fault.
+        Assert.DoesNotContain(report.Findings, f => f.Rule == "not-reversible");
+        var finding = Assert.Single(report.Findings, f => f.Rule == "rollback-loses-writes");
+        Assert.Equal("upper_names", finding.Phase);
+        Assert.Equal("0001_upper_names/01_upper_names.down.sql", finding.File);
+        Assert.Matches(@"items id \d+: [a-z, ]*name", finding.Message);
+        Assert.True(report.Phases.Single(p => p.Phase == "add_note").Reversible);
+    }
 }
