@@ -14,8 +14,10 @@ internal static class FixtureRehearsal
 
     public static string Folder(string fixture) => Path.Combine(RepositoryFiles.Root, "tests", "Fixtures", "rehearsal", fixture);
 
-    public static async Task<RehearsalReport> RehearseAsync(PostgresFixture postgres, string serviceFolder, CancellationToken ct, WorkloadOptions? workload = null)
+    public static async Task<RehearsalReport> RehearseAsync(PostgresFixture postgres, string fixture, CancellationToken ct, WorkloadOptions? workload = null)
     {
+        using var scratch = new TempFolder("sluice-fx");
+        var serviceFolder = WithSchema(fixture, scratch.Path);
         // The profile comes from the base schema's own seed rows, loaded in a scratch database.
         await using var source = await postgres.CreateDatabaseAsync(ct);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(serviceFolder, "schema"), "*.sql").Order(StringComparer.Ordinal))
@@ -23,5 +25,25 @@ internal static class FixtureRehearsal
         var profile = await PostgresProfiler.ReadAsync(source.ConnectionString, new ProfileOptions("staging"), ct);
         var service = new PostgresRehearsalService(postgres.Databases);
         return await service.RehearseAsync(new RehearsalRequest(serviceFolder, "staging", profile, new HashSet<string>(), Workload: workload ?? OneRun), ct);
+    }
+
+    // A fixture without a schema/ folder of its own is rehearsed on the shared items table (items-schema/).
+    private static string WithSchema(string fixture, string scratch)
+    {
+        if (Directory.Exists(Path.Combine(fixture, "schema"))) return fixture;
+        var folder = Path.Combine(scratch, Path.GetFileName(fixture.TrimEnd('/')));
+        Copy(Path.Combine(fixture, "migrations"), Path.Combine(folder, "migrations"));
+        Copy(Folder("items-schema"), Path.Combine(folder, "schema"));
+        return folder;
+    }
+
+    private static void Copy(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }
