@@ -8,10 +8,8 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// A whole rehearsal: an ephemeral database, the schema at the environment's version, synthetic data following the
-/// profile; then, once per workload seed on a clone of it, every pending phase forward, back and forward again; plus
-/// the static hints. Findings of the first run are reported as they are; a later run's findings that the first did
-/// not have are added with their seed, and a disagreement between runs is itself a finding (the outcome depends on
-/// what the application wrote). Every database is dropped at the end.
+/// profile; then, once per workload seed on a clone of it, every pending phase forward, back and forward again (the
+/// runs' findings brought together by <see cref="SeededRuns"/>); plus the static hints. Every database is dropped at the end.
 /// </summary>
 public sealed class PostgresRehearsalService(EphemeralDatabases databases)
 {
@@ -40,28 +38,7 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases)
         }
 
         return new RehearsalReport(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, clock.Elapsed,
-            synthetic.TotalRows, EffectiveScale(synthetic), runs[0].Phases, [.. Merge(runs), .. pending.SelectMany(StaticHints.Check)], seeds);
-    }
-
-    private static List<RehearsalFinding> Merge(IReadOnlyList<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> runs)
-    {
-        static (string, string?, string?, string?, int?) Key(RehearsalFinding f) => (f.Rule, f.Plan, f.Phase, f.File, f.Line);
-        static string Errors(IEnumerable<RehearsalFinding> findings) =>
-            findings.Where(f => f.Severity == FindingSeverity.Error).Select(f => $"{f.Rule} in {f.Phase}").Distinct().DefaultIfEmpty("no error").Aggregate((a, b) => $"{a}, {b}");
-
-        var (firstSeed, _, first) = runs[0];
-        var merged = new List<RehearsalFinding>(first);
-        var known = first.Select(Key).ToHashSet();
-        foreach (var (seed, _, findings) in runs.Skip(1))
-        {
-            merged.AddRange(findings.Where(f => f.Severity != FindingSeverity.Info && known.Add(Key(f))));
-            var errors = (Errors(first), Errors(findings));
-            if (errors.Item1 != errors.Item2)
-                merged.Add(new RehearsalFinding(FindingSeverity.Warning, "workload-dependent",
-                    $"the runs disagree: under seed {firstSeed}: {errors.Item1}; under seed {seed}: {errors.Item2}. The outcome depends on what the application wrote while the phases ran",
-                    $"replay each with --workload-seed and make the phases (and their downs) correct whatever is written meanwhile", Seed: seed));
-        }
-        return merged;
+            synthetic.TotalRows, EffectiveScale(synthetic), runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. pending.SelectMany(StaticHints.Check)], seeds);
     }
 
     // Rows actually made against rows profiled: durations extrapolate by its inverse.
