@@ -24,8 +24,14 @@ public interface IRehearse : IProfile
     [Parameter("Rehearse: synthetic rows relative to the profile (default 1.0, capped by a 10M-row budget)")]
     double? Scale => this.Parameter<double?>();
 
+    [Parameter("Rehearse: how many seeded workloads to rehearse under, each a whole run (default 3)")]
+    int? WorkloadRuns => this.Parameter<int?>();
+
+    [Parameter("Rehearse: replay the one workload of this seed (every report prints its seeds)")]
+    int? WorkloadSeed => this.Parameter<int?>();
+
     Target Rehearse => _ => _
-        .Description("Rehearses pending migrations on synthetic data (--data-profile FILE, --scale X, --migration ID)")
+        .Description("Rehearses pending migrations on synthetic data (--data-profile FILE, --scale X, --migration ID, --workload-seed N)")
         .Environment()
         .Validates(_ =>
         {
@@ -58,7 +64,9 @@ public interface IRehearse : IProfile
 
             await using var scratch = await RehearsalCluster.ForAsync(connectionString, plans.Plans.Any(p => p.Phases.Any(ph => ph.ClusterStatements)), ct);
             var report = await new PostgresRehearsalService(scratch.Databases, scratch.Throwaway).RehearseAsync(
-                new RehearsalRequest(plans.ServiceFolder, Env, profile, applied, migration, new SyntheticOptions(Scale ?? 1.0)), ct);
+                new RehearsalRequest(plans.ServiceFolder, Env, profile, applied, migration, new SyntheticOptions(Scale ?? 1.0),
+                    new WorkloadOptions(WorkloadRuns ?? 3, WorkloadSeed)), ct);
+            Host.Info($"workload seeds: {string.Join(", ", report.Seeds ?? [])} (replay one with --workload-seed N)");
 
             var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), this.Redactor(), ct);
             var evidence = ConnectionSecrets.Redactor(connectionString, this.Redactor()).Redact(RehearsalReportFiles.ToJson(report));

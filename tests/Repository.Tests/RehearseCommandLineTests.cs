@@ -29,13 +29,15 @@ public sealed class RehearseCommandLineTests : IDisposable
         // sluice.yaml marks customers.email and full_name sensitive: their values never reach the profile.
         Assert.DoesNotContain("@example.com", await File.ReadAllTextAsync(profileFile, Ct), StringComparison.Ordinal);
 
-        var rehearse = await RunAsync("Rehearse --env local", Ct);
+        // One replayed workload keeps the test short; the seed is printed for the next replay.
+        var rehearse = await RunAsync("Rehearse --env local --workload-seed 5", Ct);
         Assert.True(rehearse.ExitCode == 0, rehearse.Output);
+        Assert.Contains("workload seeds: 5 (replay one with --workload-seed N)", rehearse.Output, StringComparison.Ordinal);
         var markdown = await File.ReadAllTextAsync(Path.Combine(Root, ".sluice", "reports", "rehearsal-shop-local.md"), Ct);
         Assert.StartsWith("# Rehearsal of shop for local: passed", markdown, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Root, ".sluice", "reports", "rehearsal-shop-local.json")));
 
-        var bad = await RunAsync("Rehearse --env local --pipelines bad --data-profile pipelines/shop/profiles/local.json", Ct);
+        var bad = await RunAsync("Rehearse --env local --pipelines bad --data-profile pipelines/shop/profiles/local.json --workload-runs 1", Ct);
         Assert.True(bad.ExitCode == 1, bad.Output);
         Assert.Contains("error SLU064", bad.Output, StringComparison.Ordinal);
         Assert.Contains("0001_index_name/up.sql:1", bad.Output, StringComparison.Ordinal);

@@ -11,9 +11,14 @@ public sealed class EphemeralDatabase : IAsyncDisposable
     private readonly string _adminConnectionString;
     private int _disposed;
 
-    internal EphemeralDatabase(string name, string adminConnectionString, ConfinedRole? role = null)
+    private readonly bool _ownsRole;
+
+    /// <param name="ownsRole">Whether dropping this database also drops <paramref name="role"/>; a clone of a confined
+    /// database shares its template's role and leaves it to the template.</param>
+    internal EphemeralDatabase(string name, string adminConnectionString, ConfinedRole? role = null, bool ownsRole = true)
     {
         Name = name;
+        _ownsRole = ownsRole;
         _adminConnectionString = adminConnectionString;
         Role = role;
         var builder = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name };
@@ -42,7 +47,7 @@ public sealed class EphemeralDatabase : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await DropAsync(_adminConnectionString, ConnectionString, Name, cancellationToken);
-        if (Role is not null) await ConfinedRole.DropAsync(_adminConnectionString, Role.Name, cancellationToken);
+        if (Role is not null && _ownsRole) await ConfinedRole.DropAsync(_adminConnectionString, Role.Name, cancellationToken);
     }
 
     // Disposal must not be cancellable: a cancelled test still has to drop what it made.

@@ -15,7 +15,7 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
 
     /// <summary>Creates an empty database (from <c>template0</c>).</summary>
     public Task<EphemeralDatabase> CreateEmptyAsync(CancellationToken cancellationToken) =>
-        CreateAsync("template0", CloneStrategy.WalLog, cancellationToken);
+        CreateAsync("template0", CloneStrategy.WalLog, null, cancellationToken);
 
     /// <summary>
     /// Creates an empty database owned by a <see cref="ConfinedRole"/> made for it; its connection string logs in as
@@ -48,13 +48,23 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
     /// or fail naming them.
     /// </summary>
     public async Task<EphemeralDatabase> CloneAsync(string template, CancellationToken cancellationToken,
-        CloneStrategy strategy = CloneStrategy.FileCopy, TemplateConnections whenConnected = TemplateConnections.Refuse)
+        CloneStrategy strategy = CloneStrategy.FileCopy, TemplateConnections whenConnected = TemplateConnections.Refuse) =>
+        await CloneAsync(template, null, cancellationToken, strategy, whenConnected);
+
+    /// <summary>A clone of a confined database, owned by and logged in as the same <see cref="ConfinedRole"/>, so that what
+    /// runs in the clone is confined as it was in the template (the role stays the template's to drop).</summary>
+    public Task<EphemeralDatabase> CloneAsync(EphemeralDatabase template, CancellationToken cancellationToken,
+        TemplateConnections whenConnected = TemplateConnections.Refuse) =>
+        CloneAsync(template.Name, template.Role, cancellationToken, CloneStrategy.FileCopy, whenConnected);
+
+    private async Task<EphemeralDatabase> CloneAsync(string template, ConfinedRole? role, CancellationToken cancellationToken,
+        CloneStrategy strategy, TemplateConnections whenConnected)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(template);
         if (whenConnected == TemplateConnections.Terminate) await TerminateSessionsAsync(template, cancellationToken);
         try
         {
-            return await CreateAsync(template, strategy, cancellationToken);
+            return await CreateAsync(template, strategy, role, cancellationToken);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
         {
@@ -91,11 +101,11 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         return stale;
     }
 
-    private async Task<EphemeralDatabase> CreateAsync(string template, CloneStrategy strategy, CancellationToken cancellationToken)
+    private async Task<EphemeralDatabase> CreateAsync(string template, CloneStrategy strategy, ConfinedRole? role, CancellationToken cancellationToken)
     {
         var name = EphemeralDatabaseName.New(_clock.GetUtcNow());
-        await CreateAsync(name, template, strategy, null, cancellationToken);
-        return new EphemeralDatabase(name, adminConnectionString);
+        await CreateAsync(name, template, strategy, role?.Name, cancellationToken);
+        return new EphemeralDatabase(name, adminConnectionString, role, ownsRole: false);
     }
 
     private async Task CreateAsync(string name, string template, CloneStrategy strategy, string? owner, CancellationToken cancellationToken)

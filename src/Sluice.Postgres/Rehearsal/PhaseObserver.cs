@@ -6,12 +6,13 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Watches a phase from beside it: one connection samples <c>pg_locks</c> and <c>pg_stat_activity</c> every few
-/// milliseconds (the phase's table locks and whether the workload waits on a lock), another plays a small workload
-/// that reads and rewrites one row of each table in turn. Dispose it to stop both and read what was seen.
+/// milliseconds (the phase's table locks and whether the workload waits on a lock), another plays a workload: a read
+/// of each table in turn and, given a <see cref="WriteWorkload"/>, its seeded writes of real values (else a write that
+/// changes nothing). Dispose it to stop both and read what was seen.
 /// </summary>
 internal sealed class PhaseObserver : IAsyncDisposable
 {
-    private const string WorkloadName = "sluice-rehearsal-workload";
+    public const string WorkloadName = "sluice-rehearsal-workload";
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5);
 
     private readonly CancellationTokenSource _stop;
@@ -21,15 +22,16 @@ internal sealed class PhaseObserver : IAsyncDisposable
     private TimeSpan _blocked;
     private int _disposed;
 
-    private PhaseObserver(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken)
+    private PhaseObserver(string connectionString, IReadOnlyList<(string Table, string Column)> tables, WriteWorkload? writes, CancellationToken cancellationToken)
     {
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _sampler = Task.Run(() => SampleAsync(connectionString, _stop.Token));
-        _workload = Task.Run(() => WorkAsync(connectionString, tables, _stop.Token));
+        _workload = Task.Run(() => WorkAsync(connectionString, tables, writes, _stop.Token));
     }
 
-    public static PhaseObserver Start(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken) =>
-        new(connectionString, tables, cancellationToken);
+    public static PhaseObserver Start(string connectionString, IReadOnlyList<(string Table, string Column)> tables, WriteWorkload? writes,
+        CancellationToken cancellationToken) =>
+        new(connectionString, tables, writes, cancellationToken);
 
     public IReadOnlyList<LockHeld> Locks => [.. _locks.Select(p => new LockHeld(p.Key.Table, p.Key.Mode, p.Value.Last - p.Value.First))];
 
@@ -82,7 +84,8 @@ internal sealed class PhaseObserver : IAsyncDisposable
         }
     }
 
-    private static async Task WorkAsync(string connectionString, IReadOnlyList<(string Table, string Column)> tables, CancellationToken cancellationToken)
+    private static async Task WorkAsync(string connectionString, IReadOnlyList<(string Table, string Column)> tables, WriteWorkload? writes,
+        CancellationToken cancellationToken)
     {
         if (tables.Count == 0) return;
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = WorkloadName, Pooling = false }.ConnectionString);
@@ -90,14 +93,18 @@ internal sealed class PhaseObserver : IAsyncDisposable
         for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
         {
             var (table, column) = tables[i % tables.Count];
-            // A read and a write that changes no value: enough to queue behind any lock that blocks readers or writers.
-            await using var command = new NpgsqlCommand($"""
+            // A read and a write: enough to queue behind any lock that blocks readers or writers. Tables the workload
+            // writes get its real writes; the others a write that changes no value.
+            await using var command = new NpgsqlCommand(writes?.Tables.Any(t => t.Name == table) == true
+                ? $"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10) r"
+                : $"""
                 SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10) r;
                 UPDATE {table} SET {column} = {column} WHERE ctid = (SELECT ctid FROM {table} LIMIT 1);
                 """, connection);
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);
+                if (writes is not null && i % tables.Count == 0) await writes.BesideAsync(connection, 1, cancellationToken);
             }
             catch (PostgresException)
             {

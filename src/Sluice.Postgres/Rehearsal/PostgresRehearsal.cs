@@ -10,21 +10,28 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Rehearses plans in a database that already holds the schema at the current version and synthetic data: every
-/// phase forward under observation, its verify, a second application (idempotence), every phase back in reverse
-/// (reversibility, compared with the state before each phase), and forward again.
+/// phase forward under observation while the seeded workload writes (<see cref="WriteWorkload"/>), its verify, after
+/// a backfill whether every row's new representation is what the batch computes from the old one, a second
+/// application (idempotence), every phase back in reverse (reversibility, compared with the state before each phase;
+/// a difference is blamed on the first phase whose revert leaves it), and forward again from where the rollback stopped.
 /// </summary>
-public sealed class PostgresRehearsal(string connectionString, double scale)
+public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null)
 {
     private static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
     private static readonly TimeSpan WorkloadBlockedWarning = TimeSpan.FromSeconds(1);
     private readonly List<RehearsalFinding> _findings = [];
+    private readonly WorkloadOptions _workloadOptions = workload ?? new WorkloadOptions(Runs: 1);
+    private WriteWorkload? _workload;
 
+    /// <summary>Rehearses the plans under the workload of <paramref name="seed"/>.</summary>
     public async Task<(IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> RunAsync(
-        IReadOnlyList<MigrationPlan> plans, CancellationToken cancellationToken)
+        IReadOnlyList<MigrationPlan> plans, int seed, CancellationToken cancellationToken)
     {
         await using var database = new PostgresMigrationDatabase(connectionString);
         await database.Providers.Journal.EnsureAsync(cancellationToken);
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
+        _workload = await WriteWorkload.PrepareAsync(connectionString,
+            plans.SelectMany(p => p.Phases).SelectMany(p => p.Scripts()).Select(s => s.Sql), seed, _workloadOptions.KeysPerTable, cancellationToken);
 
         var results = new List<PhaseRehearsal>();
         var before = new List<(MigrationPlan Plan, MigrationPhase Phase, RehearsalState State)>();
@@ -33,7 +40,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         {
             foreach (var phase in plan.Phases)
             {
-                var state = await RehearsalState.TakeAsync(connectionString, cancellationToken);
+                var state = await RehearsalState.TakeAsync(connectionString, _workload, cancellationToken);
                 before.Add((plan, phase, state));
                 var result = await ForwardAsync(database, plan, phase, cancellationToken);
                 results.Add(result);
@@ -43,8 +50,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         }
         if (!forward) return (results, _findings);
 
-        // Back, latest first: each down must restore exactly the state before its up.
+        // Back, latest first: each down must restore exactly the state before its up. What a later phase's revert
+        // already left different is that phase's fault, not this one's.
         var reversible = new Dictionary<(string, string), bool?>();
+        var inherited = new HashSet<string>(StringComparer.Ordinal);
+        var reverted = before.Count;
         for (var i = before.Count - 1; i >= 0; i--)
         {
             var (plan, phase, state) = before[i];
@@ -53,24 +63,37 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
                 Add(FindingSeverity.Info, "irreversible", $"phase {phase.Name} is irreversible: rollback was rehearsed up to it", plan, phase);
                 break;
             }
+            reverted = i;
             if (phase.Down is null) continue; // a backfill: its columns go with its expand's down
             if (!await TryRunAsync(plan, phase, phase.Down, "down", cancellationToken)) { reversible[(plan.Id, phase.Name)] = false; break; }
             var differences = await state.ChangesAsync(cancellationToken);
-            reversible[(plan.Id, phase.Name)] = differences.Count == 0;
-            if (differences.Count > 0)
+            var own = differences.Where(d => !inherited.Contains(d.Subject)).ToList();
+            inherited.UnionWith(differences.Select(d => d.Subject));
+            var lost = (await LostWritesAsync(cancellationToken)).Where(d => !inherited.Contains(d.Subject)).ToList();
+            inherited.UnionWith(lost.Select(d => d.Subject));
+            reversible[(plan.Id, phase.Name)] = own.Count == 0 && lost.Count == 0;
+            if (own.Count > 0)
                 Add(FindingSeverity.Error, "not-reversible",
-                    $"{phase.Down.FileName} does not restore the state before {phase.Up?.FileName ?? phase.Name}: {string.Join("; ", differences.Take(5))}",
+                    $"{phase.Down.FileName} does not restore the state before {phase.Up?.FileName ?? phase.Name}: {string.Join("; ", own.Take(5))}",
                     plan, phase, phase.Down.FileName, remedy: "make the down put back every column, row value, index, constraint and function its up changed (and only those)");
+            if (lost.Count > 0)
+                Add(FindingSeverity.Error, "rollback-loses-writes",
+                    $"after {phase.Down.FileName}, {lost.Count} row(s) the application wrote while the phases ran (workload seed {_workload!.Seed}) are not as it wrote them: {string.Join("; ", lost.Take(10))}{(lost.Count > 10 ? "; ..." : "")}",
+                    plan, phase, phase.Down.FileName,
+                    remedy: "rebuild the old columns from data kept in step while the plan ran (a trigger on every write), not from what the backfill left behind");
         }
 
-        // Forward again: a rolled-back release must be able to ship later.
-        foreach (var (plan, phase, _) in before)
+        // Forward again from where the rollback stopped: a rolled-back release must be able to ship later, and a
+        // phase the rollback did not revert (an irreversible one, and those before it) is still applied.
+        var again = new HashSet<(string, string)>();
+        foreach (var (plan, phase, _) in before.Skip(reverted))
         {
             if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
             else if (!await TryRunAsync(plan, phase, phase.Up!, "forward again", cancellationToken)) break;
+            again.Add((plan.Id, phase.Name));
         }
 
-        return ([.. results.Select(r => r with { Reversible = reversible.GetValueOrDefault((r.Plan, r.Phase)) })], _findings);
+        return ([.. results.Select(r => r with { Reversible = reversible.GetValueOrDefault((r.Plan, r.Phase)), ForwardAgain = again.Contains((r.Plan, r.Phase)) })], _findings);
     }
 
     private async Task<PhaseRehearsal> ForwardAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
@@ -83,7 +106,8 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         await using (var connection = await OpenAsync(cancellationToken))
             storageBefore = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
         var failed = false;
-        await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken), cancellationToken))
+        await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
+                         phase.Kind == PhaseKind.Backfill ? null : _workload, cancellationToken))
         {
             try
             {
@@ -102,13 +126,16 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         var duration = clock.Elapsed;
         await using (var connection = await OpenAsync(cancellationToken))
             storageAfter = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+
         var rewritten = storageAfter.Where(p => storageBefore.TryGetValue(p.Key, out var b) && b != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
         // Exact locks of a transactional phase are held to its commit: the whole phase's time.
         var locks = statements.SelectMany(s => s.Locks).Distinct().Select(l => new LockHeld(l.Table, l.Mode, duration))
             .Concat(sampled.Where(s => !statements.SelectMany(t => t.Locks).Contains((s.Table, s.Mode))))
             .OrderBy(l => l.Table, StringComparer.Ordinal).ThenBy(l => l.Mode, StringComparer.Ordinal).ToList();
-        JudgeStatements(plan, phase, statements);
+        // A table the phase itself created has no readers or writers yet: its locks and builds block nobody.
+        var created = storageAfter.Keys.Where(t => !storageBefore.ContainsKey(t)).ToHashSet(StringComparer.Ordinal);
+        JudgeStatements(plan, phase, statements, created);
         // Sampled, so a warning rather than an error: the exact readings above decide pass or fail.
         if (Predict(blocked) > WorkloadBlockedWarning)
             Add(FindingSeverity.Warning, "workload-blocked",
@@ -116,30 +143,38 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
                 plan, phase, phase.Up?.FileName, remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
         if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, null, null, null);
 
+        if (phase.Kind == PhaseKind.Backfill) await CheckBackfillAsync(plan, phase, cancellationToken);
         var verified = await VerifyAsync(plan, phase, cancellationToken);
         var idempotent = await ReapplyAsync(database, plan, phase, cancellationToken);
+        if (_workload is not null)
+        {
+            // Then a round of writes with the phase in place, at the same point in every run of the seed (the writes
+            // beside the phase land wherever the scheduler puts them).
+            await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
+            await _workload.AcceptCurrentAsync(writer, cancellationToken);
+            await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
+        }
         return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, verified, idempotent, null);
     }
 
-    private void JudgeStatements(MigrationPlan plan, MigrationPhase phase, IReadOnlyList<StatementRun> statements)
+    private void JudgeStatements(MigrationPlan plan, MigrationPhase phase, IReadOnlyList<StatementRun> statements, IReadOnlySet<string> created)
     {
         var file = phase.Up?.FileName;
         foreach (var statement in statements)
         {
             var firstLine = StatementText.FirstLine(statement.Text);
-            foreach (var table in statement.Rewritten)
+            var remedy = LockRemedies.For(statement.Text).Remedy;
+            foreach (var table in statement.Rewritten.Where(t => !created.Contains(t)))
             {
                 var mode = statement.Locks.FirstOrDefault(l => l.Table == table).Mode ?? "AccessExclusiveLock";
                 Add(FindingSeverity.Error, "table-rewrite",
                     $"rewrites {table} under {mode} (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size), blocking readers and writers throughout",
-                    plan, phase, file, statement.Line, firstLine,
-                    "add a new column of the new type, backfill it in batches, switch reads, then drop the old one (expand/backfill/switch/contract)");
+                    plan, phase, file, statement.Line, firstLine, remedy);
             }
-            foreach (var (table, _) in statement.Locks.Where(l => l.Mode == "ShareLock"))
+            foreach (var (table, _) in statement.Locks.Where(l => l.Mode == "ShareLock" && !created.Contains(l.Table)))
                 Add(FindingSeverity.Error, "blocks-writers",
                     $"holds ShareLock on {table} while it builds (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size): every INSERT, UPDATE and DELETE waits",
-                    plan, phase, file, statement.Line, firstLine,
-                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS in a phase with transactional: false");
+                    plan, phase, file, statement.Line, firstLine, remedy);
         }
     }
 
@@ -162,7 +197,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
 
     private async Task<bool?> ReapplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
-        var first = await RehearsalState.TakeAsync(connectionString, cancellationToken);
+        var first = await RehearsalState.TakeAsync(connectionString, _workload, cancellationToken);
         if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
         else
         {
@@ -200,15 +235,39 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         }
     }
 
-    private static async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    // Between batches the workload writes a round, as the application does while a backfill walks the table.
+    private async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
+        await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
         long? after = null;
         while (true)
         {
             var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill!.MaxBatchSize, Rehearser, cancellationToken);
+            if (_workload is not null) await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
             if (batch.Finished) return;
             after = batch.LastKey;
         }
+    }
+
+    private async Task<IReadOnlyList<StateDifference>> LostWritesAsync(CancellationToken cancellationToken)
+    {
+        if (_workload is null) return [];
+        await using var connection = await OpenAsync(cancellationToken);
+        return [.. (await _workload.LostWritesAsync(connection, cancellationToken))
+            .Select(l => new StateDifference($"written {l.Table} {l.Key}", $"{l.Table} {l.Key}: {l.What}"))];
+    }
+
+    private async Task CheckBackfillAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        var (count, sample) = await BackfillCheck.RunAsync(connectionString, phase, cancellationToken);
+        if (count == 0) return;
+        var spec = phase.Backfill!;
+        var rows = string.Join(", ", sample.Select(g => $"{spec.Key} {g.Key} ({(g.Columns.Count == 0 ? "row" : string.Join(", ", g.Columns))})"));
+        Add(FindingSeverity.Error, "backfill-incomplete",
+            $"after {phase.Name}, {count} row(s) of {spec.Table} differ from what {spec.Batch.FileName} computes from the old columns "
+            + $"(workload seed {_workload?.Seed}): {rows}{(count > sample.Count ? ", ..." : "")}",
+            plan, phase, spec.Batch.FileName,
+            remedy: "keep the new columns in step with every write the application makes while the plan runs: a BEFORE INSERT OR UPDATE trigger in the expand phase that computes them as the batch does");
     }
 
     private TimeSpan Predict(TimeSpan measured) => scale <= 0 ? measured : TimeSpan.FromTicks((long)(measured.Ticks / scale));
@@ -230,9 +289,10 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
         return result;
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken, string? applicationName = null)
     {
-        var connection = new NpgsqlConnection(connectionString);
+        var connection = new NpgsqlConnection(applicationName is null ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName, Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
@@ -240,5 +300,5 @@ public sealed class PostgresRehearsal(string connectionString, double scale)
     private void Add(FindingSeverity severity, string rule, string message, MigrationPlan plan, MigrationPhase phase,
         string? file = null, int? line = null, string? statement = null, string? remedy = null) =>
         _findings.Add(new RehearsalFinding(severity, rule, message, remedy, plan.Id, phase.Name,
-            file is null ? null : Path.Combine(Path.GetFileName(plan.Folder), file), line, statement));
+            file is null ? null : Path.Combine(Path.GetFileName(plan.Folder), file), line, statement, _workload?.Seed));
 }

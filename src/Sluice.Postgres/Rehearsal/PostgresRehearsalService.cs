@@ -8,9 +8,11 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// A whole rehearsal: an ephemeral database, the schema at the environment's version, synthetic data following the
-/// profile, every pending phase forward, back and forward again, plus the static hints. The database is dropped at the end.
-/// It belongs to a role of its own that can change nothing outside it (<see cref="ConfinedRole"/>), unless the plans
-/// declare cluster statements and <paramref name="throwawayCluster"/> says the whole server is the rehearsal's to lose.
+/// profile; then, once per workload seed on a clone of it, every pending phase forward, back and forward again (the
+/// runs' findings brought together by <see cref="SeededRuns"/>); plus the static hints. Every database is dropped at the end.
+/// Each database belongs to a role of its own that can change nothing outside it (<see cref="ConfinedRole"/>; the seeds'
+/// clones share it), unless the plans declare cluster statements and <paramref name="throwawayCluster"/> says the whole
+/// server is the rehearsal's to lose.
 /// </summary>
 public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool throwawayCluster = false)
 {
@@ -29,10 +31,19 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
             : await databases.CreateConfinedAsync(cancellationToken);
         await RehearsalSchema.BuildAsync(database.ConnectionString, request.ServiceFolder, applied, cancellationToken);
         var synthetic = await SyntheticDataGenerator.FillAsync(database.ConnectionString, request.Profile, request.Synthetic ?? new SyntheticOptions(), cancellationToken);
-        var (phases, findings) = await new PostgresRehearsal(database.ConnectionString, EffectiveScale(synthetic)).RunAsync(pending, cancellationToken);
+
+        var workload = request.Workload ?? new WorkloadOptions();
+        var seeds = workload.Seeds(new Random());
+        var runs = new List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>();
+        foreach (var seed in seeds)
+        {
+            await using var run = await databases.CloneAsync(database, cancellationToken, whenConnected: TemplateConnections.Terminate);
+            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, EffectiveScale(synthetic), workload).RunAsync(pending, seed, cancellationToken);
+            runs.Add((seed, phases, findings));
+        }
 
         return new RehearsalReport(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, clock.Elapsed,
-            synthetic.TotalRows, EffectiveScale(synthetic), phases, [.. findings, .. pending.SelectMany(StaticHints.Check)]);
+            synthetic.TotalRows, EffectiveScale(synthetic), runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. pending.SelectMany(StaticHints.Check)], seeds);
     }
 
     // Rows actually made against rows profiled: durations extrapolate by its inverse.

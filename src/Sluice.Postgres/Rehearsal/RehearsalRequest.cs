@@ -6,10 +6,12 @@ namespace Sluice.Postgres.Rehearsal;
 /// <param name="Profile">The data profile to follow.</param>
 /// <param name="AppliedPlans">Plans the environment has already applied: built into the schema, not rehearsed.</param>
 /// <param name="MigrationId">Only this plan, or every pending plan when null.</param>
+/// <param name="Workload">How many seeded workloads to rehearse under, or the one seed to replay (default: 3 fresh seeds).</param>
 public sealed record RehearsalRequest(
     string ServiceFolder,
     string Environment,
     Sluice.Rehearsal.Profiles.DataProfile Profile,
     IReadOnlySet<string> AppliedPlans,
     string? MigrationId = null,
-    SyntheticOptions? Synthetic = null);
+    SyntheticOptions? Synthetic = null,
+    WorkloadOptions? Workload = null);

@@ -39,6 +39,11 @@ internal sealed record TablePlan(
             if (key.LastOrDefault(c => !foreignKeyColumns.Contains(c)) is { } own) unique.Add(own);
             else unsupported.Add($"key ({string.Join(", ", key)}) of {table.QualifiedName} is made only of foreign-key columns");
         }
+        // A column production holds all distinct stays so, keyed or not: a plan that adds a key on it must not fail on
+        // duplicates production never had.
+        foreach (var column in table.Columns.Where(c => factories.ContainsKey(c.Name) && !foreignKeyColumns.Contains(c.Name)))
+            if (source?.Columns.FirstOrDefault(c => c.Name == column.Name) is { } profiled && profiled.AllDistinct(source.RowCount))
+                unique.Add(column.Name);
         foreach (var fk in table.ForeignKeys)
             if (fk.Columns.Any(c => !factories.ContainsKey(c)))
                 unsupported.Add($"foreign key {fk.Name} of {table.QualifiedName} has a column of an unsupported type");

@@ -15,17 +15,17 @@ public static partial class StaticHints
 
     private static readonly Rule[] Rules =
     [
-        new("index-not-concurrent", IndexWithoutConcurrently(), "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds",
-            "CREATE INDEX CONCURRENTLY IF NOT EXISTS ... in a phase with transactional: false (drop an INVALID leftover before retrying)"),
+        new("index-not-concurrent", LockRemedies.ById("R6").Matches, "CREATE INDEX without CONCURRENTLY blocks writes to the table while the index builds",
+            LockRemedies.ById("R6").Remedy),
         new("volatile-default", VolatileDefault(), "a column added with a volatile default rewrites the whole table under an exclusive lock",
-            "add the column without a default (or with a constant one), backfill it in batches, then SET DEFAULT"),
-        new("set-not-null", SetNotNull(), "SET NOT NULL scans the whole table under an exclusive lock unless a validated CHECK (col IS NOT NULL) exists",
-            "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; then SET NOT NULL (instant) and drop the check",
+            LockRemedies.ById("R8").Remedy),
+        new("set-not-null", LockRemedies.ById("R9").Matches, "SET NOT NULL scans the whole table under an exclusive lock unless a validated CHECK (col IS NOT NULL) exists",
+            LockRemedies.ById("R9").Remedy,
             (_, sql) => !sql.Contains("VALIDATE CONSTRAINT", StringComparison.OrdinalIgnoreCase)),
-        new("constraint-not-valid", ConstraintWithoutNotValid(), "adding a foreign key or check without NOT VALID scans the table while it holds a lock that blocks writes",
-            "ADD CONSTRAINT ... NOT VALID in one phase, ALTER TABLE ... VALIDATE CONSTRAINT in a later one (it takes a weaker lock)"),
-        new("type-change", TypeChange(), "ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an exclusive lock for most type changes",
-            "add a column of the new type, backfill it, switch reads, drop the old column in a contract phase"),
+        new("constraint-not-valid", LockRemedies.ById("R7").Matches, "adding a foreign key or check without NOT VALID scans the table while it holds a lock that blocks writes",
+            LockRemedies.ById("R7").Remedy),
+        new("type-change", LockRemedies.ById("R1").Matches, "ALTER COLUMN ... TYPE rewrites the table (and its indexes) under an exclusive lock for most type changes",
+            LockRemedies.ById("R1").Remedy),
         new("rename", Rename(), "a rename breaks every running client that uses the old name",
             "add the new name beside the old (a new column kept in step, or a view), switch clients, remove the old in a contract phase"),
         new("drop-outside-contract", Drop(), "dropping a column or table outside a contract phase breaks clients that still read it",
@@ -72,20 +72,8 @@ public static partial class StaticHints
     [GeneratedRegex(@"^\s*(ALTER|CREATE|DROP)\s", RegexOptions.IgnoreCase)]
     private static partial Regex Ddl();
 
-    [GeneratedRegex(@"\bCREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)", RegexOptions.IgnoreCase)]
-    private static partial Regex IndexWithoutConcurrently();
-
     [GeneratedRegex(@"\bADD\s+(COLUMN\s+)?[^;]*\bDEFAULT\s+[^;,]*\b(random|clock_timestamp|timeofday|gen_random_uuid|uuid_generate_v\d|nextval)\s*\(", RegexOptions.IgnoreCase)]
     private static partial Regex VolatileDefault();
-
-    [GeneratedRegex(@"\bALTER\s+COLUMN\s+\S+\s+SET\s+NOT\s+NULL", RegexOptions.IgnoreCase)]
-    private static partial Regex SetNotNull();
-
-    [GeneratedRegex(@"\bADD\s+(CONSTRAINT\s+\S+\s+)?(FOREIGN\s+KEY|CHECK)\b(?![^;]*\bNOT\s+VALID\b)", RegexOptions.IgnoreCase)]
-    private static partial Regex ConstraintWithoutNotValid();
-
-    [GeneratedRegex(@"\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b", RegexOptions.IgnoreCase)]
-    private static partial Regex TypeChange();
 
     [GeneratedRegex(@"\bRENAME\s+(COLUMN\s+\S+\s+)?TO\b|\bRENAME\s+\S+\s+TO\b", RegexOptions.IgnoreCase)]
     private static partial Regex Rename();

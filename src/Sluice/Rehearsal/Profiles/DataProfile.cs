@@ -60,6 +60,15 @@ public sealed record ColumnProfile(
     double? Correlation,
     bool Sensitive)
 {
+    /// <summary>Every non-null value differs from every other among <paramref name="rows"/> rows (<c>n_distinct</c> of -1,
+    /// or -(1 - null fraction) as ANALYZE writes it for a unique column with NULLs, or a count of at least the non-null rows).</summary>
+    public bool AllDistinct(long rows)
+    {
+        var nonNull = Math.Round(rows * (1 - NullFraction));
+        if (nonNull < 2 || MostCommon.Count > 0) return false;
+        return DistinctValues < 0 ? -DistinctValues >= 1 - NullFraction - 1e-6 : DistinctValues >= nonNull;
+    }
+
     /// <summary>The number of distinct non-null values expected among <paramref name="rows"/> rows.</summary>
     public long DistinctCount(long rows)
     {

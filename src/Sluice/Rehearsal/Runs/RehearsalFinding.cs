@@ -15,6 +15,7 @@ public enum FindingSeverity
 /// <param name="File">The SQL file.</param>
 /// <param name="Line">The line of the statement in that file.</param>
 /// <param name="Statement">The statement's first line.</param>
+/// <param name="Seed">The workload seed of the run that found it, when it came from a run (replays it).</param>
 public sealed record RehearsalFinding(
     FindingSeverity Severity,
     string Rule,
@@ -24,7 +25,8 @@ public sealed record RehearsalFinding(
     string? Phase = null,
     string? File = null,
     int? Line = null,
-    string? Statement = null)
+    string? Statement = null,
+    int? Seed = null)
 {
     public string Where => File is null ? "" : Line is null ? File : $"{File}:{Line}";
 }

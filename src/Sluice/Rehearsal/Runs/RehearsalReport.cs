@@ -20,6 +20,7 @@ public sealed record LockHeld(string Table, string Mode, TimeSpan Held)
 /// <param name="Verified">The verify's outcome, or null without one.</param>
 /// <param name="Idempotent">Re-applying changed nothing.</param>
 /// <param name="Reversible">Its down restored the state before its up (null for a backfill, which has no down, or when not reached).</param>
+/// <param name="ForwardAgain">It ran forward again after the rollback (false for a phase the rollback stopped at or before).</param>
 public sealed record PhaseRehearsal(
     string Plan,
     string Phase,
@@ -31,11 +32,13 @@ public sealed record PhaseRehearsal(
     TimeSpan WorkloadBlocked,
     bool? Verified,
     bool? Idempotent,
-    bool? Reversible);
+    bool? Reversible,
+    bool ForwardAgain = false);
 
 /// <summary>A whole rehearsal: the evidence a gate reads and the report a person reads.</summary>
 /// <param name="Plans">Plan id and hash of each rehearsed plan.</param>
 /// <param name="Scale">Synthetic rows relative to the profile (durations are divided by it).</param>
+/// <param name="Seeds">The seed of each workload the plans were rehearsed under, in order; one of them replays it.</param>
 public sealed record RehearsalReport(
     string Service,
     string Environment,
@@ -45,7 +48,8 @@ public sealed record RehearsalReport(
     long SyntheticRows,
     double Scale,
     IReadOnlyList<PhaseRehearsal> Phases,
-    IReadOnlyList<RehearsalFinding> Findings)
+    IReadOnlyList<RehearsalFinding> Findings,
+    IReadOnlyList<int>? Seeds = null)
 {
     public bool Passed => Findings.All(f => f.Severity != FindingSeverity.Error);
 }

@@ -37,18 +37,20 @@ public static class RehearsalReportFiles
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Rehearsal of {report.Service} for {report.Environment}: {(report.Passed ? "passed" : "FAILED")}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {report.Elapsed.TotalSeconds:F1} s, {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.####} of the profile; durations below are extrapolated by 1/scale).\n\n");
+        if (report.Seeds is { Count: > 0 } seeds)
+            md.Append(CultureInfo.InvariantCulture, $"Workload seeds: {string.Join(", ", seeds)} (replay one with --workload-seed N).\n\n");
         foreach (var plan in report.Plans) md.Append(CultureInfo.InvariantCulture, $"- plan `{plan.Id}` hash `{plan.Hash[..Math.Min(12, plan.Hash.Length)]}`\n");
-        md.Append("\n## Phases\n\n| plan | phase | kind | time here | predicted | locks (longest hold) | rewrites | workload blocked | verify | idempotent | reversible |\n|---|---|---|---:|---:|---|---|---:|---|---|---|\n");
+        md.Append("\n## Phases\n\n| plan | phase | kind | time here | predicted | locks (longest hold) | rewrites | workload blocked | verify | idempotent | reversible | forward again |\n|---|---|---|---:|---:|---|---|---:|---|---|---|---|\n");
         foreach (var p in report.Phases)
         {
             var locks = p.Locks.Count == 0 ? "-" : string.Join("<br>", p.Locks.Select(l => $"{l.Mode} on {l.Table} ({Ms(l.Held)})"));
-            md.Append(CultureInfo.InvariantCulture, $"| {p.Plan} | {p.Phase} | {p.Kind} | {Ms(p.Duration)} | {Ms(p.PredictedDuration)} | {locks} | {(p.RewrittenTables.Count == 0 ? "-" : string.Join(", ", p.RewrittenTables))} | {Ms(p.WorkloadBlocked)} | {Mark(p.Verified)} | {Mark(p.Idempotent)} | {Mark(p.Reversible)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {p.Plan} | {p.Phase} | {p.Kind} | {Ms(p.Duration)} | {Ms(p.PredictedDuration)} | {locks} | {(p.RewrittenTables.Count == 0 ? "-" : string.Join(", ", p.RewrittenTables))} | {Ms(p.WorkloadBlocked)} | {Mark(p.Verified)} | {Mark(p.Idempotent)} | {Mark(p.Reversible)} | {Mark(p.ForwardAgain)} |\n");
         }
         md.Append("\n## Findings\n\n");
         if (report.Findings.Count == 0) md.Append("None.\n");
         foreach (var f in report.Findings.OrderByDescending(f => f.Severity))
         {
-            md.Append(CultureInfo.InvariantCulture, $"- **{f.Severity.ToString().ToLowerInvariant()}** `{f.Rule}`{(f.Where.Length > 0 ? $" at `{f.Where}`" : "")}: {f.Message}\n");
+            md.Append(CultureInfo.InvariantCulture, $"- **{f.Severity.ToString().ToLowerInvariant()}** `{f.Rule}`{(f.Where.Length > 0 ? $" at `{f.Where}`" : "")}{(f.Seed is { } seed ? $" (seed {seed})" : "")}: {f.Message}\n");
             if (f.Statement is not null) md.Append(CultureInfo.InvariantCulture, $"  - statement: `{f.Statement}`\n");
             if (f.Remedy is not null) md.Append(CultureInfo.InvariantCulture, $"  - safe recipe: {f.Remedy}\n");
         }
