@@ -106,7 +106,7 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         new CiPipeline("release")
         {
             DisplayName = "Release (sample service)",
-            Triggers = [CiTrigger.Dispatch(EnvironmentProfiles.DefaultEnvironment), CiTrigger.Schedule("*/30 * * * *")],
+            Triggers = [CiTrigger.Dispatch(EnvironmentProfiles.DefaultEnvironment), CiTrigger.Schedule("17,47 * * * *")],
             Jobs =
             [
                 new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5) },
