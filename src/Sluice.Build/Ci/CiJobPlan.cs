@@ -70,12 +70,12 @@ public sealed record CiJobPlan(
                 downloads.Add((evidence, ids[producer]));
                 if (!needs.Contains(ids[producer])) needs.Add(ids[producer]);
             }
+            var workOf = needs.ToList(); // explicit needs below only order jobs
             foreach (var need in job.Needs)
             {
                 if (!ids.ContainsValue(need)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job {ids[job]} needs '{need}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
                 if (!needs.Contains(need)) needs.Add(need);
             }
-            var workOf = needs.ToList();
             (string, string)? rollbackSource = null;
             if (job.RunsWhenFailed is { } failed)
             {

@@ -1,0 +1,108 @@
+namespace Sluice.Build.Tests.Ci.Behaviour;
+
+/// <summary>
+/// What the committed release pipeline does, run on a model of the job graph built from the YAML itself, for each
+/// way Promote can end. Promote's outputs per ending follow <c>Sluice.Targets.PromoteOutputs</c>'s table.
+/// </summary>
+public sealed class ReleaseBehaviourTests
+{
+    private static string Committed(string path) => File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, path));
+
+    private static Dictionary<string, string> Outputs(string plan = "", string slu = "", bool rolledBack = false, string rollbackPlan = "") => new()
+    {
+        ["plan"] = plan, ["slu_code"] = slu, ["rolled_back"] = rolledBack ? "true" : "false", ["rollback_plan"] = rollbackPlan,
+    };
+
+    /// <summary>How Promote ends, by case: exit code and the outputs it writes.</summary>
+    public static TheoryData<string> Endings => ["done", "gate-blocked", "rolled-back-itself", "rollback-failed", "usage", "busy", "incomplete"];
+
+    private static TargetBehaviour Promote(string ending) => ending switch
+    {
+        "done" => new(0, Outputs(plan: "0002_orders")),
+        "gate-blocked" => new(1, Outputs(slu: "SLU070")),
+        "rolled-back-itself" => new(1, Outputs(plan: "0002_orders", slu: "SLU074", rolledBack: true)),
+        "rollback-failed" => new(1, Outputs(plan: "0002_orders", slu: "SLU075", rollbackPlan: "0002_orders")),
+        "usage" => new(2, Outputs(slu: "SLU035")),
+        "busy" => new(3, Outputs(slu: "SLU040")),
+        "incomplete" => new(4, Outputs(plan: "0002_orders", slu: "SLU043")),
+        _ => throw new ArgumentOutOfRangeException(nameof(ending)),
+    };
+
+    private static CiScenario Dispatched(string ending, ISet<string>? rejected = null) =>
+        new("workflow_dispatch", new Dictionary<string, string> { ["env"] = "local" },
+            new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote(ending) }, rejected is null ? null : new HashSet<string>(rejected));
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public void GitHub_rolls_back_only_the_plan_Promote_could_not_roll_back_itself(string ending)
+    {
+        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched(ending));
+        var rollback = runs["rollback"];
+        if (ending == "rollback-failed")
+        {
+            Assert.Equal("success", rollback.Result);
+            Assert.Equal("build.sh Rollback --env local --migration 0002_orders | secrets: SLUICE_DATABASE ", Assert.Single(rollback.Calls));
+        }
+        else Assert.Equal("skipped", rollback.Result);
+        Assert.DoesNotContain(runs.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Rollback", StringComparison.Ordinal) && !c.Contains("--migration 0002_orders", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public void GitHub_continues_after_exit_3_and_4_for_the_same_environment_and_commit(string ending)
+    {
+        var scenario = Dispatched(ending);
+        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario);
+        var promote = runs["promote"];
+        Assert.Equal($"build.sh Promote --env local --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(promote.Calls));
+        var continuation = runs["continue-promote"];
+        switch (ending)
+        {
+            case "incomplete":
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true", Assert.Single(continuation.Calls));
+                break;
+            case "busy":
+                // The busy run never started: the follow-up repeats it as it was, not as a continuation.
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false", Assert.Single(continuation.Calls));
+                break;
+            default:
+                Assert.Equal("skipped", continuation.Result);
+                break;
+        }
+        // Exit 3 and 4 mean "run again later": the job ends green and Status still shows where things stand.
+        Assert.Equal(ending is "done" or "busy" or "incomplete" ? "success" : "failure", promote.Result);
+        Assert.Equal(ending is "done" or "busy" or "incomplete" ? "success" : "skipped", runs["status"].Result);
+    }
+
+    [Fact]
+    public void GitHub_a_rejected_approval_runs_nothing_and_rolls_nothing_back()
+    {
+        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched("done", new HashSet<string> { "local" }));
+        Assert.Equal("failure", runs["promote"].Result);
+        Assert.Empty(runs.Values.SelectMany(r => r.Calls));
+        Assert.Equal("skipped", runs["rollback"].Result);
+        Assert.Equal("skipped", runs["continue-promote"].Result);
+    }
+
+    [Fact]
+    public void GitHub_a_schedule_starts_no_release_and_continues_every_environment_only_if_in_progress()
+    {
+        var scenario = new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") });
+        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario);
+        Assert.Equal("skipped", runs["promote"].Result);
+        Assert.Equal(["gh workflow run release.yml --ref main -f env=local -f continue_only=true"], runs["schedule-continuations"].Calls);
+
+        // The dispatched continue-only run passes --continue-only to Promote.
+        var continued = GitHubRun.Simulate(Committed(".github/workflows/release.yml"),
+            new CiScenario("workflow_dispatch", new Dictionary<string, string> { ["env"] = "local", ["continue_only"] = "true" }, scenario.Targets));
+        Assert.Equal("build.sh Promote --env local --time-budget 300m --continue-only | secrets: SLUICE_DATABASE ", Assert.Single(continued["promote"].Calls));
+    }
+
+    [Fact]
+    public void GitHub_the_test_job_receives_no_database_secret()
+    {
+        var runs = GitHubRun.Simulate(Committed(".github/workflows/ci.yml"),
+            new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour>()));
+        Assert.Equal("build.sh Test | secrets: ", Assert.Single(runs["test"].Calls));
+    }
+}
