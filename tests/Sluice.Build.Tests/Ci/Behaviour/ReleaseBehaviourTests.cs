@@ -105,4 +105,42 @@ public sealed class ReleaseBehaviourTests
             new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour>()));
         Assert.Equal("build.sh Test | secrets: ", Assert.Single(runs["test"].Calls));
     }
+
+    [Theory]
+    [MemberData(nameof(Endings))]
+    public void Azure_rolls_back_only_what_Promote_left_and_continues_after_3_and_4(string ending)
+    {
+        var scenario = Dispatched(ending);
+        var runs = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario);
+        Assert.Equal("build.sh Promote --env local --time-budget 45m | secrets: SLUICE_DATABASE ", Assert.Single(runs["promote"].Calls));
+        var rollback = runs["rollback"];
+        if (ending == "rollback-failed") Assert.Equal("build.sh Rollback --env local --migration 0002_orders | secrets: SLUICE_DATABASE ", Assert.Single(rollback.Calls));
+        else Assert.Equal("Skipped", rollback.Result);
+        var continuation = runs["continue_promote"];
+        if (ending is "incomplete" or "busy")
+            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2",
+                Assert.Single(continuation.Calls));
+        else Assert.Equal("Skipped", continuation.Result);
+    }
+
+    [Fact]
+    public void Azure_a_rejected_approval_or_a_schedule_rolls_nothing_back_and_starts_no_release()
+    {
+        var rejected = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done", new HashSet<string> { "local" }));
+        Assert.Equal("Failed", rejected["promote"].Result);
+        Assert.Empty(rejected.Values.SelectMany(r => r.Calls));
+
+        var scheduled = AzureRun.Simulate(Committed("azure-pipelines.release.yml"),
+            new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
+        Assert.Equal("Skipped", scheduled["promote"].Result);
+        Assert.Equal(["az pipelines run --id 7 --branch refs/heads/main --parameters env=local continueOnly=true"], scheduled["continue_environments"].Calls);
+    }
+
+    [Fact]
+    public void Azure_an_undefined_secret_variable_reaches_the_build_as_the_literal_macro_which_the_engine_ignores()
+    {
+        // Azure leaves $(DATABASE) as text when the group lacks it; ParameterSources then treats it as unset (SLU135).
+        var runs = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done"), new Dictionary<string, string>());
+        Assert.Equal("build.sh Promote --env local --time-budget 45m | secrets: SLUICE_DATABASE ", Assert.Single(runs["promote"].Calls));
+    }
 }
