@@ -143,4 +143,27 @@ public sealed class ReleaseBehaviourTests
         var runs = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done"), new Dictionary<string, string>());
         Assert.Equal("build.sh Promote --env local --time-budget 45m | secrets: SLUICE_DATABASE ", Assert.Single(runs["promote"].Calls));
     }
+
+    [Theory]
+    [InlineData("0002_orders", true)]
+    [InlineData("", false)] // Promote had nothing pending: a failed smoke test must not revert the previous release
+    public void A_failed_smoke_test_rolls_back_the_plan_this_run_applied_and_nothing_older(string applied, bool rollsBack)
+    {
+        var golden = Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden");
+        var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0, Outputs(plan: applied)), ["Smoke"] = new(1) };
+        var github = GitHubRun.Simulate(File.ReadAllText(Path.Combine(golden, "rollback-on-failure.deploy.yml")), new CiScenario("push", new Dictionary<string, string>(), targets));
+        var azure = AzureRun.Simulate(File.ReadAllText(Path.Combine(golden, "rollback-on-failure.azure-pipelines.yml")), new CiScenario("push", new Dictionary<string, string>(), targets));
+        Assert.Equal("skipped", github["rollback-staging"].Result);
+        Assert.Equal("Skipped", azure["rollback_staging"].Result);
+        if (rollsBack)
+        {
+            Assert.Equal($"build.sh Rollback --env staging --migration {applied} | secrets: ", Assert.Single(github["rollback-after-smoke"].Calls));
+            Assert.Equal($"build.sh Rollback --env staging --migration {applied} | secrets: ", Assert.Single(azure["rollback_after_smoke"].Calls));
+        }
+        else
+        {
+            Assert.Equal("skipped", github["rollback-after-smoke"].Result);
+            Assert.Equal("Skipped", azure["rollback_after_smoke"].Result);
+        }
+    }
 }
