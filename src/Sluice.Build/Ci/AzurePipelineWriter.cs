@@ -85,14 +85,14 @@ public static class AzurePipelineWriter
         if (scheduled) list.Add(ScheduleContinuations(dispatched, context));
         foreach (var job in jobs)
         {
-            list.Add(Job(job, jobs, context, platform, scheduled));
+            list.Add(Job(job, jobs, context, platform, scheduled, pr is not null));
             if (job.Job.TimeBudget is not null) list.Add(Continuation(job, dispatched));
         }
         root.Add("jobs", new YSequence(list));
         return root.ToYaml(CiContext.Header);
     }
 
-    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled)
+    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests)
     {
         var job = plan.Job;
         var environment = job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : job.Environment;
@@ -101,7 +101,7 @@ public static class AzurePipelineWriter
             { plan.IsDeployment ? "deployment" : "job", Id(plan.Id) },
             { "displayName", environment is null ? plan.Target.Name : $"{plan.Target.Name} ({environment})" },
             { "dependsOn", plan.Needs.Count > 0 ? Strings(plan.Needs.Select(Id)) : null },
-            { "condition", Condition(plan, all, scheduled) },
+            { "condition", Condition(plan, all, scheduled, pullRequests) },
             // Microsoft's schema types this as a string (it may hold an expression).
             { "timeoutInMinutes", platform.TimeoutMinutes(plan).ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
@@ -161,7 +161,7 @@ public static class AzurePipelineWriter
     }
 
     /// <summary>The same rules as <see cref="GitHubWorkflowWriter"/>'s table, in Azure's expression language.</summary>
-    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, bool scheduled)
+    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, bool scheduled, bool pullRequests)
     {
         if (plan.RollbackSource is { } source)
         {
@@ -174,6 +174,7 @@ public static class AzurePipelineWriter
         var checks = plan.NeedsWorkOf.Select(n => all.First(j => j.Id == n)).Where(j => j.Job.TimeBudget is not null)
             .Select(j => $"eq({Output(j, CiOutputs.ExitCode)}, '0')").ToList();
         if (scheduled && plan.Needs.Count == 0) checks.Add("ne(variables['Build.Reason'], 'Schedule')");
+        if (pullRequests && plan.IsDeployment) checks.Add("ne(variables['Build.Reason'], 'PullRequest')");
         return checks.Count == 0 ? null : $"and(succeeded(), {string.Join(", ", checks)})";
     }
 

@@ -48,6 +48,7 @@ public static class GitHubWorkflowWriter
     /// <summary>What the whole workflow decides once: whether runs are dispatched per environment, whether a schedule fans out.</summary>
     private sealed record Shape(CiPipeline Pipeline, DispatchTrigger? Dispatch, bool Scheduled, bool Dispatched)
     {
+        public bool PullRequests => Pipeline.Triggers.OfType<PullRequestTrigger>().Any();
         /// <summary>A schedule with per-environment jobs dispatches one continue-only run per environment instead of running them.</summary>
         public bool FansOutSchedule => Scheduled && Dispatched;
         public string EnvironmentExpression => "inputs.env || '" + (Dispatch?.DefaultEnvironment ?? EnvironmentProfiles.DefaultEnvironment) + "'";
@@ -182,7 +183,8 @@ public static class GitHubWorkflowWriter
     /// | 2 | rollback after a later job W (smoke)    | W failed, and the deployment D before it completed a plan (<c>plan</c>) |
     /// | 3 | a job whose target needs a budgeted job's work | that job completed (exit 0), not only ended green (3, 4)      |
     /// | 4 | a first job of a per-environment pipeline with a fanned-out schedule | the run was not the schedule's          |
-    /// | 5 | any other job                           | its needs succeeded (the default)                                    |
+    /// | 5 | a deployment job of a pipeline that also runs on pull requests | the run is not a pull request's (a PR never deploys) |
+    /// | 6 | any other job                           | its needs succeeded (the default)                                    |
     /// </summary>
     private static Y? Condition(Shape shape, CiJobPlan plan, IReadOnlyList<CiJobPlan> all)
     {
@@ -196,6 +198,7 @@ public static class GitHubWorkflowWriter
         var checks = plan.NeedsWorkOf.Where(n => all.First(j => j.Id == n).Job.TimeBudget is not null)
             .Select(n => $"needs.{n}.outputs.{CiOutputs.ExitCode} == '0'").ToList();
         if (shape.FansOutSchedule && plan.Needs.Count == 0) checks.Insert(0, "github.event_name != 'schedule'");
+        if (shape.PullRequests && plan.IsDeployment) checks.Insert(0, "github.event_name != 'pull_request'");
         return checks.Count == 0 ? null : string.Join(" && ", checks);
     }
 

@@ -42,7 +42,7 @@ public static partial class AzureRun
     {
         var name = Name(job);
         var depends = DependsOn(job);
-        var reason = scenario.Trigger == "schedule" ? "Schedule" : "Manual";
+        var reason = scenario.Trigger switch { "schedule" => "Schedule", "pull_request" => "PullRequest", "push" => "IndividualCI", _ => "Manual" };
         object? Lookup(string path, string? index)
         {
             if (path == "variables" && index == "Build.Reason") return reason;

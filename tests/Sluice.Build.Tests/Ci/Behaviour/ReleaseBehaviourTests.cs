@@ -79,7 +79,7 @@ public sealed class ReleaseBehaviourTests
     {
         var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("failure", runs["promote"].Result);
-        Assert.Empty(runs.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
         Assert.Equal("skipped", runs["rollback"].Result);
         Assert.Equal("skipped", runs["continue-promote"].Result);
     }
@@ -90,12 +90,25 @@ public sealed class ReleaseBehaviourTests
         var scenario = new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") });
         var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario);
         Assert.Equal("skipped", runs["promote"].Result);
-        Assert.Equal(["gh workflow run release.yml --ref main -f env=local -f continue_only=true"], runs["schedule-continuations"].Calls);
+        Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"gh workflow run release.yml --ref main -f env={e} -f continue_only=true"), runs["schedule-continuations"].Calls);
+        Assert.Equal("skipped", runs["rehearse"].Result);
 
         // The dispatched continue-only run passes --continue-only to Promote.
         var continued = GitHubRun.Simulate(Committed(".github/workflows/release.yml"),
             new CiScenario("workflow_dispatch", new Dictionary<string, string> { ["env"] = "local", ["continue_only"] = "true" }, scenario.Targets));
         Assert.Equal("build.sh Promote --env local --time-budget 300m --continue-only | secrets: SLUICE_DATABASE ", Assert.Single(continued["promote"].Calls));
+    }
+
+    [Fact]
+    public void A_pull_request_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
+    {
+        var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") };
+        var pr = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
+        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
+        var push = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("push", new Dictionary<string, string>(), targets));
+        Assert.Equal("build.sh Promote --env staging --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(push["promote"].Calls));
+        var azurePr = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
+        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
     }
 
     [Fact]
@@ -128,12 +141,12 @@ public sealed class ReleaseBehaviourTests
     {
         var rejected = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("Failed", rejected["promote"].Result);
-        Assert.Empty(rejected.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
 
         var scheduled = AzureRun.Simulate(Committed("azure-pipelines.release.yml"),
             new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
         Assert.Equal("Skipped", scheduled["promote"].Result);
-        Assert.Equal(["az pipelines run --id 7 --branch refs/heads/main --parameters env=local continueOnly=true"], scheduled["continue_environments"].Calls);
+        Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"az pipelines run --id 7 --branch refs/heads/main --parameters env={e} continueOnly=true"), scheduled["continue_environments"].Calls);
     }
 
     [Fact]
