@@ -81,18 +81,64 @@ public static class AzurePipelineWriter
         if (jobs.Any(j => j.IsDeployment)) root.Add("lockBehavior", "sequential");
         root.Add("pool", new YMap { { "vmImage", pipeline.AzureVmImage } });
 
-        var list = new List<Y>();
-        if (scheduled) list.Add(ScheduleContinuations(dispatched, context));
+        var stages = Stages.Of(jobs);
+        var byStage = new List<(string? Stage, Y Job)>();
+        if (scheduled) byStage.Add((stages.First, ScheduleContinuations(dispatched, context)));
         foreach (var job in jobs)
         {
-            list.Add(Job(job, jobs, context, platform, scheduled, pr is not null));
-            if (job.Job.TimeBudget is not null) list.Add(Continuation(job, dispatched));
+            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages)));
+            if (job.Job.TimeBudget is not null) byStage.Add((stages.Of(job.Id), Continuation(job, dispatched, stages)));
         }
-        root.Add("jobs", new YSequence(list));
+        if (!stages.Used) root.Add("jobs", new YSequence(byStage.Select(j => j.Job).ToList()));
+        else
+        {
+            // One stage per environment: an environment's approvals and Exclusive Lock are requested when its stage
+            // starts, so production's are not asked for before staging has run.
+            var list = new List<Y>();
+            foreach (var stage in byStage.Select(j => j.Stage!).Distinct())
+            {
+                var after = jobs.Where(j => stages.Of(j.Id) == stage).SelectMany(j => j.Needs).Select(stages.Of).OfType<string>().Where(o => o != stage).Distinct().ToList();
+                list.Add(new YMap
+                {
+                    { "stage", stage },
+                    { "dependsOn", after.Count > 0 ? Strings(after) : null },
+                    { "jobs", new YSequence(byStage.Where(j => j.Stage == stage).Select(j => j.Job).ToList()) },
+                });
+            }
+            root.Add("stages", new YSequence(list));
+        }
         return root.ToYaml(CiContext.Header);
     }
 
-    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests)
+    /// <summary>
+    /// Which stage each job runs in, when the pipeline acts on more than one fixed environment: a deployment job in its
+    /// environment's stage; any other job in the stage of the first deployment it follows (a smoke test after
+    /// staging), else in <c>build</c>. Null stages (one environment, or one chosen per run) mean plain jobs.
+    /// </summary>
+    private sealed record Stages(IReadOnlyDictionary<string, string> ByJob)
+    {
+        public bool Used => ByJob.Count > 0;
+        public string? First => ByJob.Values.FirstOrDefault();
+        public string? Of(string job) => ByJob.GetValueOrDefault(job);
+
+        public static Stages Of(IReadOnlyList<CiJobPlan> jobs)
+        {
+            var fixedEnvironments = jobs.Select(j => j.Job.Environment).OfType<string>().Where(e => e != CiJob.FromDispatch).Distinct().Count();
+            if (fixedEnvironments < 2) return new(new Dictionary<string, string>());
+            var byJob = new Dictionary<string, string>();
+            string StageOf(CiJobPlan job)
+            {
+                if (byJob.TryGetValue(job.Id, out var known)) return known;
+                var stage = job.Job.Environment is { } env ? Id(env)
+                    : job.Needs.Select(n => jobs.First(j => j.Id == n)).Where(n => n.IsDeployment || byJob.ContainsKey(n.Id)).Select(StageOf).FirstOrDefault() ?? "build";
+                return byJob[job.Id] = stage;
+            }
+            foreach (var job in jobs) StageOf(job);
+            return new(byJob);
+        }
+    }
+
+    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages)
     {
         var job = plan.Job;
         var environment = job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : job.Environment;
@@ -100,15 +146,15 @@ public static class AzurePipelineWriter
         {
             { plan.IsDeployment ? "deployment" : "job", Id(plan.Id) },
             { "displayName", environment is null ? plan.Target.Name : $"{plan.Target.Name} ({environment})" },
-            { "dependsOn", plan.Needs.Count > 0 ? Strings(plan.Needs.Select(Id)) : null },
-            { "condition", Condition(plan, all, scheduled, pullRequests) },
+            { "dependsOn", plan.Needs.Where(n => stages.Of(n) == stages.Of(plan.Id)).ToList() is { Count: > 0 } needs ? Strings(needs.Select(Id)) : null },
+            { "condition", Condition(plan, all, scheduled, pullRequests, stages) },
             // Microsoft's schema types this as a string (it may hold an expression).
             { "timeoutInMinutes", platform.TimeoutMinutes(plan).ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
         var variables = new List<Y>();
         if (environment is not null) variables.Add(new YMap { { "group", $"sluice-{environment}" } });
         if (plan.RollbackSource is { } source)
-            variables.Add(new YMap { { "name", "rollbackPlan" }, { "value", $"$[ {Output(all.First(j => j.Id == source.Job), source.Output)} ]" } });
+            variables.Add(new YMap { { "name", "rollbackPlan" }, { "value", $"$[ {Output(plan, all.First(j => j.Id == source.Job), source.Output, stages)} ]" } });
         if (variables.Count > 0) map.Add("variables", new YSequence(variables));
         if (job.Postgres) map.Add("services", new YMap { { "postgres", "postgres" } });
 
@@ -161,34 +207,37 @@ public static class AzurePipelineWriter
     }
 
     /// <summary>The same rules as <see cref="GitHubWorkflowWriter"/>'s table, in Azure's expression language.</summary>
-    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, bool scheduled, bool pullRequests)
+    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, bool scheduled, bool pullRequests, Stages stages)
     {
         if (plan.RollbackSource is { } source)
         {
             var watched = plan.Job.RunsWhenFailed!;
             var producer = all.First(j => j.Id == source.Job);
             return source.Job == watched
-                ? $"and(failed('{Id(watched)}'), ne({Output(producer, CiOutputs.RollbackPlan)}, ''))"
-                : $"and(failed('{Id(watched)}'), eq({Output(producer, CiOutputs.ExitCode)}, '0'), ne({Output(producer, CiOutputs.Plan)}, ''))";
+                ? $"and(failed('{Id(watched)}'), ne({Output(plan, producer, CiOutputs.RollbackPlan, stages)}, ''))"
+                : $"and(failed('{Id(watched)}'), eq({Output(plan, producer, CiOutputs.ExitCode, stages)}, '0'), ne({Output(plan, producer, CiOutputs.Plan, stages)}, ''))";
         }
         var checks = plan.NeedsWorkOf.Select(n => all.First(j => j.Id == n)).Where(j => j.Job.TimeBudget is not null)
-            .Select(j => $"eq({Output(j, CiOutputs.ExitCode)}, '0')").ToList();
+            .Select(j => $"eq({Output(plan, j, CiOutputs.ExitCode, stages)}, '0')").ToList();
         if (scheduled && plan.Needs.Count == 0) checks.Add("ne(variables['Build.Reason'], 'Schedule')");
         if (pullRequests && plan.IsDeployment) checks.Add("ne(variables['Build.Reason'], 'PullRequest')");
         return checks.Count == 0 ? null : $"and(succeeded(), {string.Join(", ", checks)})";
     }
 
     /// <summary>An output of a job this one depends on. Output variables of deployment jobs carry the job name as a
-    /// prefix (runOnce: <c>&lt;job&gt;.&lt;step&gt;.&lt;var&gt;</c>).</summary>
-    private static string Output(CiJobPlan producer, string output) => producer.IsDeployment
-        ? $"dependencies.{Id(producer.Id)}.outputs['{Id(producer.Id)}.run.{output}']"
-        : $"dependencies.{Id(producer.Id)}.outputs['run.{output}']";
+    /// prefix (runOnce: <c>&lt;job&gt;.&lt;step&gt;.&lt;var&gt;</c>); a job of another stage is read through
+    /// <c>stageDependencies.&lt;stage&gt;</c>.</summary>
+    private static string Output(CiJobPlan consumer, CiJobPlan producer, string output, Stages stages)
+    {
+        var from = stages.Of(producer.Id) is { } stage && stage != stages.Of(consumer.Id) ? $"stageDependencies.{stage}.{Id(producer.Id)}" : $"dependencies.{Id(producer.Id)}";
+        return producer.IsDeployment ? $"{from}.outputs['{Id(producer.Id)}.run.{output}']" : $"{from}.outputs['run.{output}']";
+    }
 
     /// <summary>After exit 4 (incomplete) or 3 (busy): queue the pipeline again for the same environment and commit,
     /// with the pipeline's own access token, no checkout and no secrets.</summary>
-    private static YMap Continuation(CiJobPlan plan, bool dispatched)
+    private static YMap Continuation(CiJobPlan plan, bool dispatched, Stages stages)
     {
-        var exit = Output(plan, CiOutputs.ExitCode);
+        var exit = Output(plan, plan, CiOutputs.ExitCode, stages);
         var envParameter = dispatched ? $" env=\"${CiScript.EnvironmentVariable}\"" : "";
         return new YMap
         {

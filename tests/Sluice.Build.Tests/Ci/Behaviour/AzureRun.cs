@@ -15,7 +15,8 @@ public static partial class AzureRun
     /// <summary>The variables each group defines in the scenario (the connection string secret, by default).</summary>
     public static IReadOnlyDictionary<string, string> DefaultGroup { get; } = new Dictionary<string, string> { ["DATABASE"] = "Host=db;Database=shop" };
 
-    public static IReadOnlyDictionary<string, JobRun> Simulate(string pipelineYaml, CiScenario scenario, IReadOnlyDictionary<string, string>? group = null)
+    /// <param name="events">Approvals requested and jobs run, in order, when given.</param>
+    public static IReadOnlyDictionary<string, JobRun> Simulate(string pipelineYaml, CiScenario scenario, IReadOnlyDictionary<string, string>? group = null, List<string>? events = null)
     {
         var declared = Yaml.Load(pipelineYaml).Get("parameters").Items().ToDictionary(p => p.Text("name")!, p => (Type: p.Text("type"), Default: p.Text("default")));
         string Parameter(string name)
@@ -24,12 +25,29 @@ public static partial class AzureRun
             return declared[name].Type == "boolean" ? (value.Equals("true", StringComparison.OrdinalIgnoreCase) ? "True" : "False") : value;
         }
         var compiled = Yaml.Load(TemplateParameter().Replace(pipelineYaml, m => Parameter(m.Groups[1].Value)));
-        var jobs = compiled.Get("jobs").Items().ToList();
+        // Plain jobs are one stage without a name; approvals of a stage's deployments are requested when it starts.
+        var stages = compiled.Get("stages") is { } declared2
+            ? declared2.Items().Select(st => (Name: st.Text("stage"), DependsOn: st.Get("dependsOn").Items().Select(n => ((YamlScalarNode)n).Value!).ToList(), Jobs: st.Get("jobs").Items().ToList())).ToList()
+            : [(Name: (string?)null, DependsOn: new List<string>(), Jobs: compiled.Get("jobs").Items().ToList())];
         var runs = new Dictionary<string, JobRun>();
-        while (runs.Count < jobs.Count)
+        var stageOf = new Dictionary<string, string?>();
+        var stageResults = new Dictionary<string, string>();
+        foreach (var stage in stages)
         {
-            var job = jobs.First(j => !runs.ContainsKey(Name(j)) && DependsOn(j).All(runs.ContainsKey));
-            runs[Name(job)] = RunJob(job, scenario, runs, group ?? DefaultGroup);
+            var go = stage.DependsOn.All(d => stageResults[d] == "Succeeded");
+            if (go)
+                foreach (var job in stage.Jobs.Where(j => j.Text("deployment") is not null))
+                    events?.Add($"approval {job.Text("environment")}");
+            var inStage = new Dictionary<string, JobRun>();
+            while (inStage.Count < stage.Jobs.Count)
+            {
+                var job = stage.Jobs.First(j => !inStage.ContainsKey(Name(j)) && DependsOn(j).All(inStage.ContainsKey));
+                var run = go ? RunJob(job, scenario, inStage, runs, stageOf, group ?? DefaultGroup) : new JobRun(Name(job), "Skipped", [], new Dictionary<string, string>());
+                if (run.Result != "Skipped") events?.Add($"run {run.Id}");
+                inStage[run.Id] = run;
+            }
+            foreach (var (id, run) in inStage) { runs[id] = run; stageOf[id] = stage.Name; }
+            if (stage.Name is not null) stageResults[stage.Name] = !go ? "Skipped" : inStage.Values.Any(r => r.Result == "Failed") ? "Failed" : "Succeeded";
         }
         return runs;
     }
@@ -38,7 +56,8 @@ public static partial class AzureRun
 
     private static IReadOnlyList<string> DependsOn(YamlNode job) => job.Get("dependsOn").Items().Select(n => ((YamlScalarNode)n).Value!).ToList();
 
-    private static JobRun RunJob(YamlNode job, CiScenario scenario, Dictionary<string, JobRun> runs, IReadOnlyDictionary<string, string> group)
+    private static JobRun RunJob(YamlNode job, CiScenario scenario, Dictionary<string, JobRun> runs, Dictionary<string, JobRun> earlier,
+        Dictionary<string, string?> stageOf, IReadOnlyDictionary<string, string> group)
     {
         var name = Name(job);
         var depends = DependsOn(job);
@@ -49,6 +68,8 @@ public static partial class AzureRun
             var parts = path.Split('.');
             if (parts[0] == "dependencies" && depends.Contains(parts[1]))
                 return parts[2] == "result" ? runs[parts[1]].Result : runs[parts[1]].Outputs.GetValueOrDefault(index!);
+            if (parts[0] == "stageDependencies" && earlier.TryGetValue(parts[2], out var other) && stageOf[parts[2]] == parts[1])
+                return other.Outputs.GetValueOrDefault(index!);
             throw new FormatException($"job {name}: {path}[{index}] is not modelled (or not a dependency)");
         }
         var expression = new AzureExpression(Lookup, (function, argument) => function switch

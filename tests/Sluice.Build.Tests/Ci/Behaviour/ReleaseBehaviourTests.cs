@@ -179,4 +179,19 @@ public sealed class ReleaseBehaviourTests
             Assert.Equal("Skipped", azure["rollback_after_smoke"].Result);
         }
     }
+
+    [Fact]
+    public void Azure_asks_for_productions_approval_only_after_staging_ran_and_never_when_staging_was_rejected()
+    {
+        var golden = File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", "per-environment.azure-pipelines.yml"));
+        var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0) };
+        var events = new List<string>();
+        AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets), events: events);
+        Assert.Equal(["run rehearse", "approval staging", "run promote_staging", "approval production", "run promote_production"], events);
+
+        events.Clear();
+        var rejected = AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets, new HashSet<string> { "staging" }), events: events);
+        Assert.Equal(["run rehearse", "approval staging", "run promote_staging"], events); // the rejected job is reported, production never asked
+        Assert.Equal("Skipped", rejected["promote_production"].Result);
+    }
 }
