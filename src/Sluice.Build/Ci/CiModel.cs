@@ -87,6 +87,9 @@ public sealed record CiJob(string Target)
     /// name a plan it left to revert (see <see cref="CiJobPlan.RollbackSource"/>); it reverts exactly that plan.</summary>
     public string? RunsWhenFailed { get; init; }
 
+    /// <summary>Where the environment's service answers, shown on the GitHub deployment (<c>environment.url</c>).</summary>
+    public string? Url { get; init; }
+
     /// <summary>Extra arguments for <c>./build.sh</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

@@ -111,7 +111,7 @@ public static class GitHubWorkflowWriter
             { "if", Condition(shape, plan, all) },
             { "runs-on", shape.Pipeline.RunsOn },
             { "timeout-minutes", platform.TimeoutMinutes(plan) },
-            { "environment", environment },
+            { "environment", environment is null ? null : job.Url is null ? environment : new YMap { { "name", environment }, { "url", job.Url } } },
             { "permissions", shape.Pipeline.Oidc ? new YMap { { "contents", "read" }, { "id-token", "write" } } : null },
         };
         if (plan.IsDeployment)

@@ -38,11 +38,13 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
             new CiPipeline("release")
             {
                 Triggers = [CiTrigger.Push("main")],
+                Oidc = true,
+                Reusable = true,
                 Jobs =
                 [
                     new CiJob("Rehearse") { Postgres = true },
                     new CiJob("Promote") { Environment = "staging" },
-                    new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"] },
+                    new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"], Url = "https://shop.example.com" },
                 ],
             },
         ];
