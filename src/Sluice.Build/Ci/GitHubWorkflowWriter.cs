@@ -79,7 +79,16 @@ public static class GitHubWorkflowWriter
                 { "attempt", new YMap { { "description", "Which follow-up run this is (a continuation counts them)" }, { "type", "number" }, { "default", 1 } } },
             };
             on.Add("workflow_dispatch", new YMap { { "inputs", inputs } });
-            if (pipeline.Reusable) on.Add("workflow_call", new YMap { { "inputs", new YMap { { "env", new YMap { { "type", "string" }, { "default", dispatch.DefaultEnvironment } } } } } });
+            if (pipeline.Reusable)
+            {
+                // The same inputs for a calling workflow; a choice is a string there.
+                var called = new YMap
+                {
+                    { "env", new YMap { { "description", "The environment to act on" }, { "type", "string" }, { "default", dispatch.DefaultEnvironment } } },
+                };
+                foreach (var (name, input) in inputs.Where(i => i.Key != "env")) called.Add(name, input);
+                on.Add("workflow_call", new YMap { { "inputs", called } });
+            }
         }
         else if (pipeline.Reusable) on.Add("workflow_call", new YMap());
         return on;

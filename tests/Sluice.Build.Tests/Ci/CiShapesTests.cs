@@ -62,6 +62,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
             new CiPipeline("migrate")
             {
                 Triggers = [CiTrigger.Dispatch("staging"), CiTrigger.Schedule("17,47 * * * *")],
+                Reusable = true,
                 Jobs =
                 [
                     new CiJob("Migrate") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromMinutes(300) },
