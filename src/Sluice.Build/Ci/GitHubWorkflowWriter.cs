@@ -98,13 +98,14 @@ public static class GitHubWorkflowWriter
     /// follow-up included). The schedule's own run only dispatches, so it takes a group of its own.</summary>
     private static YMap? Concurrency(Shape shape, IReadOnlyList<CiJobPlan> jobs)
     {
+        // Runs that act on no environment (the schedule's dispatcher, a pull request's rehearsal) queue apart.
+        var apart = (shape.FansOutSchedule ? "github.event_name == 'schedule' && 'schedule' || " : "")
+            + (shape.PullRequests ? "github.event_name == 'pull_request' && github.ref || " : "");
         string group;
         if (shape.Dispatched)
-            group = shape.FansOutSchedule
-                ? $"sluice-${{{{ github.event_name == 'schedule' && 'schedule' || {shape.EnvironmentExpression} }}}}"
-                : $"sluice-${{{{ {shape.EnvironmentExpression} }}}}";
+            group = $"sluice-${{{{ {apart}{shape.EnvironmentExpression} }}}}";
         else if (jobs.Select(j => j.Job.Environment).OfType<string>().Distinct().ToList() is { Count: > 0 } environments)
-            group = "sluice-" + string.Join("-", environments);
+            group = apart.Length == 0 ? "sluice-" + string.Join("-", environments) : $"sluice-${{{{ {apart}'{string.Join("-", environments)}' }}}}";
         else return null;
         return new YMap { { "group", group }, { "cancel-in-progress", false }, { "queue", "max" } };
     }

@@ -194,4 +194,25 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging"], events); // the rejected job is reported, production never asked
         Assert.Equal("Skipped", rejected["promote_production"].Result);
     }
+
+    [Theory]
+    [InlineData("push", "", "sluice-staging")]
+    [InlineData("workflow_dispatch", "production", "sluice-production")] // a follow-up of production queues with it
+    [InlineData("schedule", "", "sluice-schedule")]
+    [InlineData("pull_request", "", "sluice-refs/pull/7/merge")]
+    public void GitHub_runs_on_one_environment_queue_in_one_group_and_none_is_cancelled(string trigger, string env, string group)
+    {
+        var concurrency = Yaml.Load(Committed(".github/workflows/release.yml")).Get("concurrency")!;
+        var expression = new GitHubExpression(path => path switch
+        {
+            "github.event_name" => trigger,
+            "github.ref" => "refs/pull/7/merge",
+            "inputs.env" => env.Length == 0 ? null : env,
+            _ => throw new FormatException(path),
+        }, _ => true);
+        Assert.Equal(group, expression.Interpolate(concurrency.Text("group")!));
+        Assert.Equal("max", concurrency.Text("queue"));
+        Assert.Equal("false", concurrency.Text("cancel-in-progress"));
+        Assert.All(Yaml.Load(Committed(".github/workflows/release.yml")).Get("jobs").Entries(), j => Assert.Null(j.Value.Get("concurrency")));
+    }
 }
