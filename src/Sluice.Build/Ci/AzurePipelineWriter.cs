@@ -175,6 +175,12 @@ public static class AzurePipelineWriter
         {
             new YMap { { "checkout", "self" } },
             new YMap { { "task", "UseDotNet@2" }, { "inputs", new YMap { { "useGlobalJson", true } } } },
+            new YMap
+            {
+                { "task", "Cache@2" },
+                { "displayName", "NuGet cache" },
+                { "inputs", new YMap { { "key", "nuget | \"$(Agent.OS)\" | **/*.csproj,**/Directory.Packages.props,global.json" }, { "restoreKeys", "nuget | \"$(Agent.OS)\"" }, { "path", "$(Pipeline.Workspace)/.nuget/packages" } } },
+            },
         };
         foreach (var (evidence, _) in plan.Downloads)
         {
@@ -187,6 +193,7 @@ public static class AzurePipelineWriter
         }
 
         var env = context.StepEnvironment(plan, name => $"$({name})");
+        env.Add("NUGET_PACKAGES", "$(Pipeline.Workspace)/.nuget/packages");
         if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
         if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
