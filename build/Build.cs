@@ -92,9 +92,9 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         });
 
     /// <summary>
-    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> promotes the sample
-    /// service on the environment chosen by hand (gates, snapshot, phased migration within a 5-hour budget per run,
-    /// continued by follow-up runs), rolls back when Promote fails, and shows the status.
+    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> rehearses the
+    /// sample service on pull requests and promotes it (gates, snapshot, phased migration within a budget that fits the
+    /// platform, continued by follow-up runs of the same commit), rolls back what a failed Promote left, and shows the status.
     /// </summary>
     public override IEnumerable<CiPipeline> CiPipelines =>
     [
@@ -107,10 +107,14 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         new CiPipeline("release")
         {
             DisplayName = "Release (sample service)",
-            Triggers = [CiTrigger.Dispatch(EnvironmentProfiles.DefaultEnvironment), CiTrigger.Schedule("*/30 * * * *")],
+            // A pull request rehearses (a PostgreSQL service container; the report in the step summary) and deploys
+            // nothing. A push to main rehearses, then promotes to staging; production is the same run dispatched with
+            // env=production, behind that environment's reviewers, and its order gate wants staging done first.
+            Triggers = [CiTrigger.PullRequest("main"), CiTrigger.Push("main"), CiTrigger.Dispatch("staging"), CiTrigger.Schedule("17,47 * * * *")],
             Jobs =
             [
-                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5) },
+                new CiJob("Rehearse") { Postgres = true },
+                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5), Needs = ["rehearse"] },
                 new CiJob("Rollback") { Environment = CiJob.FromDispatch, RunsWhenFailed = "promote" },
                 new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["promote"] },
             ],

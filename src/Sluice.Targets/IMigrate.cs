@@ -10,7 +10,8 @@ namespace Sluice.Targets;
 /// <summary>
 /// <c>Migrate</c> runs the pending phases of every plan (or of <c>--migration ID</c>) on <c>--env</c>, holding the
 /// environment's lease in its database. With <c>--time-budget</c> a long backfill checkpoints and the run ends with
-/// exit code 4; running it again continues where it stopped.
+/// exit code 4; running it again continues where it stopped. With <c>--continue-only</c> it only continues a plan the
+/// journal shows in progress (see <see cref="ContinueOnlyScope"/>).
 /// </summary>
 public interface IMigrate : ISluiceComponent
 {
@@ -19,6 +20,9 @@ public interface IMigrate : ISluiceComponent
 
     [Parameter("Migrate: long work checkpoints and stops after this (e.g. 50m); run again to continue (exit 4)")]
     TimeSpan? TimeBudget => this.Parameter<TimeSpan?>();
+
+    [Parameter("Migrate/Promote: only continue a plan the journal shows in progress; otherwise do nothing (scheduled CI runs pass it)")]
+    bool ContinueOnly => this.Parameter<bool>();
 
     Target Migrate => _ => _
         .Description("Runs the pending migration phases on the environment (--migration ID, --time-budget SPAN)")
@@ -36,7 +40,8 @@ public interface IMigrate : ISluiceComponent
             await using var database = new PostgresMigrationDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
             var request = new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env, Migration, TimeBudget,
                 RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()));
-            var result = await database.Service().MigrateAsync(request, new MigrationProgressToHost(Host), ct);
+            if (await ContinueOnlyScope.NarrowAsync(this, database.Providers.Journal, request, ct) is not { } scoped) return;
+            var result = await database.Service().MigrateAsync(scoped, new MigrationProgressToHost(Host), ct);
             Host.Info(result.Summary);
             result.ThrowIfIncomplete();
         });

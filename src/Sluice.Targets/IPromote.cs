@@ -9,7 +9,8 @@ namespace Sluice.Targets;
 /// then, where the snapshot gate applies and the build has <see cref="ISnapshot"/>, a snapshot taken and verified,
 /// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
 /// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
-/// is a no-op that says so.
+/// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
+/// anything, is left to revert; <c>--continue-only</c> only continues a plan in progress.
 /// </summary>
 public interface IPromote : IGate, IRollback
 {
@@ -22,21 +23,38 @@ public interface IPromote : IGate, IRollback
         {
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
-            var request = ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration, TimeBudget));
+            var migration = ReleaseAccess.Migration(this, Migration, TimeBudget);
+            if (await ContinueOnlyScope.NarrowAsync(this, database.Migrations.Providers.Journal, migration, ct) is not { } scoped)
+            {
+                PromoteOutputs.Of(null, null).WriteTo(Host);
+                return;
+            }
+            var request = ReleaseAccess.Request(this, database, connectionString, scoped);
             if (this is ISnapshot snapshots)
                 request = request with { Snapshot = new BuildReleaseSnapshot(snapshots, connectionString) };
-            PromoteResult result;
+            var touched = new TouchedPlan(new MigrationProgressToHost(Host));
             try
             {
-                result = await database.Service().PromoteAsync(request, new MigrationProgressToHost(Host), ct, PrintGates, Host.Info);
+                PromoteResult result;
+                try
+                {
+                    result = await database.Service().PromoteAsync(request, touched, ct, PrintGates, Host.Info);
+                }
+                catch (GatesBlockedException blocked)
+                {
+                    PrintGates(blocked.Report);
+                    throw;
+                }
+                Host.Info(result.Summary);
+                result.Run?.ThrowIfIncomplete();
+                PromoteOutputs.Of(null, touched.PlanId).WriteTo(Host);
             }
-            catch (GatesBlockedException blocked)
+            catch (Exception failure)
             {
-                PrintGates(blocked.Report);
+                // The CI jobs after this one decide from these whether anything is left to roll back.
+                PromoteOutputs.Of(failure, touched.PlanId).WriteTo(Host);
                 throw;
             }
-            Host.Info(result.Summary);
-            result.Run?.ThrowIfIncomplete();
         });
 }
 

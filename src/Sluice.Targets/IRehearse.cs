@@ -79,6 +79,8 @@ public interface IRehearse : IProfile
                 if (finding.Severity == FindingSeverity.Error) Host.Error(line); else Host.Warning(line);
             }
             Host.Info($"report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
+            // On a pull request the reviewer reads the rehearsal where CI shows the run (the step summary).
+            Host.AppendSummary(RehearsalReportFiles.ToMarkdown(report));
             if (!report.Passed)
             {
                 var first = report.Findings.First(f => f.Severity == FindingSeverity.Error);

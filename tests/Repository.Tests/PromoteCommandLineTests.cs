@@ -54,6 +54,27 @@ public sealed class PromoteCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_continue_only_run_starts_nothing_and_Promote_tells_CI_what_it_applied()
+    {
+        var outputs = Path.Combine(Root, "github_output");
+        var github = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = outputs, ["GITHUB_STEP_SUMMARY"] = Path.Combine(Root, "summary.md") };
+
+        // A schedule's run: nothing is in progress, so nothing starts, though a plan is pending.
+        var scheduled = await RunAsync("Promote --env local --continue-only", Ct, github);
+        Assert.True(scheduled.ExitCode == 0, scheduled.Output);
+        Assert.Contains("nothing in progress on 'local' (--continue-only)", scheduled.Output);
+        Assert.DoesNotContain("add_split_columns: expand", scheduled.Output);
+
+        File.Delete(outputs);
+        var promote = await RunAsync("Promote --env local", Ct, github);
+        Assert.True(promote.ExitCode == 0, promote.Output);
+        var written = File.ReadAllText(outputs);
+        Assert.Matches(@"plan<<(\w+)\n0001_split_customer_name\n\1", written);
+        Assert.Matches(@"rolled_back<<(\w+)\nfalse\n\1", written);
+        Assert.Matches(@"rollback_plan<<(\w+)\n\n\1", written);
+    }
+
+    [Fact]
     public async Task Gate_prints_the_table_and_exits_1_outside_the_change_window()
     {
         // A calendar whose only window is an empty minute: every moment is outside it.

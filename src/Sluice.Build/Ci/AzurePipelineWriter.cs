@@ -1,26 +1,36 @@
 namespace Sluice.Build.Ci;
 
 /// <summary>
-/// Writes a <see cref="CiPipeline"/> as an Azure Pipelines file: jobs with <c>dependsOn</c>, <c>deployment</c> jobs with
-/// an <c>environment</c> for jobs acting on one (so approvals and checks apply), a variable group per environment for
-/// secrets, a PostgreSQL service container, rollback steps in the deployment's <c>on: failure</c> hook, and
-/// continuation of time-budgeted jobs by the next scheduled run.
+/// Writes a <see cref="CiPipeline"/> as an Azure Pipelines file:
+/// - jobs with <c>dependsOn</c>; <c>deployment</c> jobs with an <c>environment</c> for jobs acting on one (approvals
+///   and checks apply; <c>lockBehavior: sequential</c> queues runs once the environment has an Exclusive Lock check);
+/// - a variable group per environment for secrets, mapped only for the secrets the job's targets read;
+/// - deployment jobs publish their exit code and the target's outputs (<see cref="CiOutputs"/>);
+/// - a rollback is a deployment job of its own (with the environment's approval) that reverts exactly the plan the
+///   failed run's outputs name, never a bare <c>Rollback</c> in an <c>on: failure</c> hook;
+/// - a time-budgeted job is continued after exit 4 (or retried after exit 3) by a job that queues the pipeline again
+///   for the same environment and commit with the pipeline's access token;
+/// - a schedule queues one continue-only run per environment and starts nothing itself.
 /// </summary>
 public static class AzurePipelineWriter
 {
     public static string Path(CiPipeline pipeline, bool first) => first ? "azure-pipelines.yml" : $"azure-pipelines.{pipeline.Name}.yml";
 
+    private const string ScheduleJob = "continue_environments";
+
     public static string Write(CiPipeline pipeline, CiContext context)
     {
         var jobs = CiJobPlan.Resolve(pipeline, context.Catalog);
+        var platform = CiPlatform.Azure(pipeline);
         var dispatch = pipeline.Triggers.OfType<DispatchTrigger>().FirstOrDefault();
-        if (jobs.Any(j => j.Job.TimeBudget is not null) && !pipeline.Triggers.OfType<ScheduleTrigger>().Any())
-            throw new UsageException("SLU080", $"pipeline {pipeline.Name}: a time-budgeted job needs a CiTrigger.Schedule, which continues it on Azure Pipelines",
-                "add CiTrigger.Schedule(\"*/30 * * * *\")");
+        var dispatched = dispatch is not null || jobs.Any(j => j.Job.Environment == CiJob.FromDispatch);
+        var scheduled = pipeline.Triggers.OfType<ScheduleTrigger>().Any();
+        var continued = jobs.Any(j => j.Job.TimeBudget is not null);
 
         var root = new YMap();
         var push = pipeline.Triggers.OfType<PushTrigger>().FirstOrDefault();
-        root.Add("trigger", push is null ? "none" : new YMap { { "branches", new YMap { { "include", Strings(push.Branches) } } } });
+        // batch: a push while a run is in progress waits and joins the next run instead of overlapping it.
+        root.Add("trigger", push is null ? "none" : new YMap { { "batch", "true" }, { "branches", new YMap { { "include", Strings(push.Branches) } } } });
         var pr = pipeline.Triggers.OfType<PullRequestTrigger>().FirstOrDefault();
         root.Add("pr", pr is null ? "none" : new YMap { { "branches", new YMap { { "include", Strings(pr.Branches) } } } });
         var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (Y)new YMap
@@ -32,17 +42,25 @@ public static class AzurePipelineWriter
             { "always", "true" },
         }).ToList();
         if (schedules.Count > 0) root.Add("schedules", new YSequence(schedules));
-        if (dispatch is not null || jobs.Any(j => j.Job.Environment == CiJob.FromDispatch))
+        var parameters = new List<Y>();
+        if (dispatched)
         {
-            root.Add("parameters", new YSequence(new YMap
+            parameters.Add(new YMap
             {
                 { "name", "env" },
                 { "displayName", "The environment to act on (.nuke/parameters.<env>.json)" },
                 { "type", "string" },
                 { "default", dispatch?.DefaultEnvironment ?? EnvironmentProfiles.DefaultEnvironment },
                 { "values", Strings(context.Environments) },
-            }));
+            });
         }
+        if (continued || scheduled)
+        {
+            // Defaults as text: Microsoft's schema, like Azure's parser, reads every scalar as a string.
+            parameters.Add(new YMap { { "name", "continueOnly" }, { "displayName", "Only continue a plan the journal shows in progress" }, { "type", "boolean" }, { "default", "false" } });
+            parameters.Add(new YMap { { "name", "attempt" }, { "displayName", "Which follow-up run this is (a continuation counts them)" }, { "type", "number" }, { "default", "1" } });
+        }
+        if (parameters.Count > 0) root.Add("parameters", new YSequence(parameters));
         if (jobs.Any(j => j.Job.Postgres))
         {
             root.Add("resources", new YMap
@@ -53,26 +71,74 @@ public static class AzurePipelineWriter
                         { "image", "postgres:15" },
                         { "env", new YMap { { "POSTGRES_PASSWORD", "postgres" } } },
                         { "ports", new YSequence("5432:5432") },
+                        { "options", "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10" },
                     })
                 },
             });
         }
-        // Runs that act on the same environments queue behind each other instead of overlapping.
+        // Queues runs on the same environment behind each other, but only where the environment has an Exclusive Lock
+        // check (docs/ci-setup.md says so).
         if (jobs.Any(j => j.IsDeployment)) root.Add("lockBehavior", "sequential");
         root.Add("pool", new YMap { { "vmImage", pipeline.AzureVmImage } });
 
-        var rollbackOf = jobs.Where(j => j.Job.RunsWhenFailed is not null).ToDictionary(j => j.Job.RunsWhenFailed!, j => j);
-        var list = new List<Y>();
+        var stages = Stages.Of(jobs);
+        var byStage = new List<(string? Stage, Y Job)>();
+        if (scheduled) byStage.Add((stages.First, ScheduleContinuations(dispatched, context)));
         foreach (var job in jobs)
         {
-            if (job.Job.RunsWhenFailed is { } watched && jobs.First(j => j.Id == watched).IsDeployment) continue; // lives in that job's on: failure
-            list.Add(Job(job, jobs, context, rollbackOf.GetValueOrDefault(job.Id)));
+            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages)));
+            if (job.Job.TimeBudget is not null) byStage.Add((stages.Of(job.Id), Continuation(job, dispatched, stages)));
         }
-        root.Add("jobs", new YSequence(list));
+        if (!stages.Used) root.Add("jobs", new YSequence(byStage.Select(j => j.Job).ToList()));
+        else
+        {
+            // One stage per environment: an environment's approvals and Exclusive Lock are requested when its stage
+            // starts, so production's are not asked for before staging has run.
+            var list = new List<Y>();
+            foreach (var stage in byStage.Select(j => j.Stage!).Distinct())
+            {
+                var after = jobs.Where(j => stages.Of(j.Id) == stage).SelectMany(j => j.Needs).Select(stages.Of).OfType<string>().Where(o => o != stage).Distinct().ToList();
+                list.Add(new YMap
+                {
+                    { "stage", stage },
+                    { "dependsOn", after.Count > 0 ? Strings(after) : null },
+                    { "jobs", new YSequence(byStage.Where(j => j.Stage == stage).Select(j => j.Job).ToList()) },
+                });
+            }
+            root.Add("stages", new YSequence(list));
+        }
         return root.ToYaml(CiContext.Header);
     }
 
-    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiJobPlan? rollback)
+    /// <summary>
+    /// Which stage each job runs in, when the pipeline acts on more than one fixed environment: a deployment job in its
+    /// environment's stage; any other job in the stage of the first deployment it follows (a smoke test after
+    /// staging), else in <c>build</c>. Null stages (one environment, or one chosen per run) mean plain jobs.
+    /// </summary>
+    private sealed record Stages(IReadOnlyDictionary<string, string> ByJob)
+    {
+        public bool Used => ByJob.Count > 0;
+        public string? First => ByJob.Values.FirstOrDefault();
+        public string? Of(string job) => ByJob.GetValueOrDefault(job);
+
+        public static Stages Of(IReadOnlyList<CiJobPlan> jobs)
+        {
+            var fixedEnvironments = jobs.Select(j => j.Job.Environment).OfType<string>().Where(e => e != CiJob.FromDispatch).Distinct().Count();
+            if (fixedEnvironments < 2) return new(new Dictionary<string, string>());
+            var byJob = new Dictionary<string, string>();
+            string StageOf(CiJobPlan job)
+            {
+                if (byJob.TryGetValue(job.Id, out var known)) return known;
+                var stage = job.Job.Environment is { } env ? Id(env)
+                    : job.Needs.Select(n => jobs.First(j => j.Id == n)).Where(n => n.IsDeployment || byJob.ContainsKey(n.Id)).Select(StageOf).FirstOrDefault() ?? "build";
+                return byJob[job.Id] = stage;
+            }
+            foreach (var job in jobs) StageOf(job);
+            return new(byJob);
+        }
+    }
+
+    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages)
     {
         var job = plan.Job;
         var environment = job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : job.Environment;
@@ -80,34 +146,41 @@ public static class AzurePipelineWriter
         {
             { plan.IsDeployment ? "deployment" : "job", Id(plan.Id) },
             { "displayName", environment is null ? plan.Target.Name : $"{plan.Target.Name} ({environment})" },
-            { "dependsOn", plan.Needs.Count > 0 ? Strings(plan.Needs.Select(Id)) : null },
-            { "condition", Condition(plan, all) },
+            { "dependsOn", plan.Needs.Where(n => stages.Of(n) == stages.Of(plan.Id)).ToList() is { Count: > 0 } needs ? Strings(needs.Select(Id)) : null },
+            { "condition", Condition(plan, all, scheduled, pullRequests, stages) },
             // Microsoft's schema types this as a string (it may hold an expression).
-            { "timeoutInMinutes", plan.TimeoutMinutes?.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { "timeoutInMinutes", platform.TimeoutMinutes(plan).ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
-        if (environment is not null) map.Add("variables", new YSequence(new YMap { { "group", $"sluice-{environment}" } }));
+        var variables = new List<Y>();
+        if (environment is not null) variables.Add(new YMap { { "group", $"sluice-{environment}" } });
+        if (plan.RollbackSource is { } source)
+            variables.Add(new YMap { { "name", "rollbackPlan" }, { "value", $"$[ {Output(plan, all.First(j => j.Id == source.Job), source.Output, stages)} ]" } });
+        if (variables.Count > 0) map.Add("variables", new YSequence(variables));
         if (job.Postgres) map.Add("services", new YMap { { "postgres", "postgres" } });
 
-        var steps = Steps(plan, environment, context);
+        var steps = Steps(plan, environment, context, platform);
         if (!plan.IsDeployment)
         {
             map.Add("steps", new YSequence(steps));
             return map;
         }
         map.Add("environment", environment);
-        var runOnce = new YMap { { "deploy", new YMap { { "steps", new YSequence(steps) } } } };
-        if (rollback is not null)
-            runOnce.Add("on", new YMap { { "failure", new YMap { { "steps", new YSequence(Steps(rollback, environment, context)) } } } });
-        map.Add("strategy", new YMap { { "runOnce", runOnce } });
+        map.Add("strategy", new YMap { { "runOnce", new YMap { { "deploy", new YMap { { "steps", new YSequence(steps) } } } } } });
         return map;
     }
 
-    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context)
+    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform)
     {
         var steps = new List<Y>
         {
             new YMap { { "checkout", "self" } },
             new YMap { { "task", "UseDotNet@2" }, { "inputs", new YMap { { "useGlobalJson", true } } } },
+            new YMap
+            {
+                { "task", "Cache@2" },
+                { "displayName", "NuGet cache" },
+                { "inputs", new YMap { { "key", "nuget | \"$(Agent.OS)\" | **/*.csproj,**/Directory.Packages.props,global.json" }, { "restoreKeys", "nuget | \"$(Agent.OS)\"" }, { "path", "$(Pipeline.Workspace)/.nuget/packages" } } },
+            },
         };
         foreach (var (evidence, _) in plan.Downloads)
         {
@@ -120,15 +193,18 @@ public static class AzurePipelineWriter
         }
 
         var env = context.StepEnvironment(plan, name => $"$({name})");
-        var command = plan.Command(environment);
-        var script = plan.Job.TimeBudget is null
-            ? command
-            : CiContext.BudgetedScript(command, "echo \"##vso[task.setvariable variable=exitCode;isOutput=true]$code\"",
-                $"echo \"##vso[task.logissue type=warning]Time budget used: the next scheduled run continues {plan.Target.Name}.\"");
+        env.Add("NUGET_PACKAGES", "$(Pipeline.Workspace)/.nuget/packages");
+        if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
+        if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
+        if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        var command = plan.Command(platform);
+        var script = plan.IsDeployment
+            ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)
+            : command;
         steps.Add(new YMap
         {
             { "bash", script },
-            { "name", plan.Job.TimeBudget is null ? null : "run" },
+            { "name", plan.IsDeployment ? "run" : null },
             { "displayName", plan.Target.Name },
             { "env", env.IsEmpty ? null : env },
         });
@@ -137,17 +213,89 @@ public static class AzurePipelineWriter
         return steps;
     }
 
-    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all)
+    /// <summary>The same rules as <see cref="GitHubWorkflowWriter"/>'s table, in Azure's expression language.</summary>
+    private static Y? Condition(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, bool scheduled, bool pullRequests, Stages stages)
     {
-        if (plan.Job.RunsWhenFailed is { } watched) return $"failed('{Id(watched)}')";
-        var budgeted = plan.Needs.Select(n => all.First(j => j.Id == n)).Where(j => j.Job.TimeBudget is not null).ToList();
-        if (budgeted.Count == 0) return null;
-        // Output variables of deployment jobs carry the job name as a prefix (runOnce: <job>.<step>.<var>).
-        var checks = budgeted.Select(j => j.IsDeployment
-            ? $"eq(dependencies.{Id(j.Id)}.outputs['{Id(j.Id)}.run.exitCode'], '0')"
-            : $"eq(dependencies.{Id(j.Id)}.outputs['run.exitCode'], '0')");
-        return $"and(succeeded(), {string.Join(", ", checks)})";
+        if (plan.RollbackSource is { } source)
+        {
+            var watched = plan.Job.RunsWhenFailed!;
+            var producer = all.First(j => j.Id == source.Job);
+            return source.Job == watched
+                ? $"and(failed('{Id(watched)}'), ne({Output(plan, producer, CiOutputs.RollbackPlan, stages)}, ''))"
+                : $"and(failed('{Id(watched)}'), eq({Output(plan, producer, CiOutputs.ExitCode, stages)}, '0'), ne({Output(plan, producer, CiOutputs.Plan, stages)}, ''))";
+        }
+        var checks = plan.NeedsWorkOf.Select(n => all.First(j => j.Id == n)).Where(j => j.Job.TimeBudget is not null)
+            .Select(j => $"eq({Output(plan, j, CiOutputs.ExitCode, stages)}, '0')").ToList();
+        if (scheduled && plan.Needs.Count == 0) checks.Add("ne(variables['Build.Reason'], 'Schedule')");
+        if (pullRequests && plan.IsDeployment) checks.Add("ne(variables['Build.Reason'], 'PullRequest')");
+        return checks.Count == 0 ? null : $"and(succeeded(), {string.Join(", ", checks)})";
     }
+
+    /// <summary>An output of a job this one depends on. Output variables of deployment jobs carry the job name as a
+    /// prefix (runOnce: <c>&lt;job&gt;.&lt;step&gt;.&lt;var&gt;</c>); a job of another stage is read through
+    /// <c>stageDependencies.&lt;stage&gt;</c>.</summary>
+    private static string Output(CiJobPlan consumer, CiJobPlan producer, string output, Stages stages)
+    {
+        var from = stages.Of(producer.Id) is { } stage && stage != stages.Of(consumer.Id) ? $"stageDependencies.{stage}.{Id(producer.Id)}" : $"dependencies.{Id(producer.Id)}";
+        return producer.IsDeployment ? $"{from}.outputs['{Id(producer.Id)}.run.{output}']" : $"{from}.outputs['run.{output}']";
+    }
+
+    /// <summary>After exit 4 (incomplete) or 3 (busy): queue the pipeline again for the same environment and commit,
+    /// with the pipeline's own access token, no checkout and no secrets.</summary>
+    private static YMap Continuation(CiJobPlan plan, bool dispatched, Stages stages)
+    {
+        var exit = Output(plan, plan, CiOutputs.ExitCode, stages);
+        var envParameter = dispatched ? $" env=\"${CiScript.EnvironmentVariable}\"" : "";
+        return new YMap
+        {
+            { "job", $"continue_{Id(plan.Id)}" },
+            { "displayName", $"Continue {plan.Target.Name}" },
+            { "dependsOn", Strings([Id(plan.Id)]) },
+            { "condition", $"in({exit}, '3', '4')" },
+            { "timeoutInMinutes", "5" },
+            { "variables", new YSequence(new YMap { { "name", "exitCode" }, { "value", $"$[ {exit} ]" } }) },
+            { "steps", new YSequence(
+                new YMap { { "checkout", "none" } },
+                new YMap
+                {
+                    { "bash", CiScript.NextAttempt($"echo \"##vso[task.logissue type=error]{plan.Target.Name} took {CiScript.MaxAttempts} runs without finishing; look at ./build.sh Status before running it again\"") + "\n" +
+                        "az devops configure --defaults organization=\"$(System.CollectionUri)\" project=\"$(System.TeamProject)\"\n" +
+                        $"az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --commit-id \"$(Build.SourceVersion)\" --parameters{envParameter} continueOnly=\"$continue_only\" attempt=\"$next\"" },
+                    { "displayName", "Queue a follow-up run" },
+                    { "env", new YMap
+                        {
+                            { "AZURE_DEVOPS_EXT_PAT", "$(System.AccessToken)" },
+                            { "ATTEMPT", "${{ parameters.attempt }}" },
+                            { "EXIT_CODE", "$(exitCode)" },
+                            { CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : plan.Job.Environment },
+                            { CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}" },
+                        }
+                    },
+                })
+            },
+        };
+    }
+
+    /// <summary>A scheduled run starts nothing: it queues one continue-only run per environment.</summary>
+    private static YMap ScheduleContinuations(bool dispatched, CiContext context) => new()
+    {
+        { "job", ScheduleJob },
+        { "displayName", "Continue work in progress in every environment" },
+        { "condition", "eq(variables['Build.Reason'], 'Schedule')" },
+        { "timeoutInMinutes", "5" },
+        { "steps", new YSequence(
+            new YMap { { "checkout", "none" } },
+            new YMap
+            {
+                { "bash", "az devops configure --defaults organization=\"$(System.CollectionUri)\" project=\"$(System.TeamProject)\"\n" +
+                    (dispatched
+                        ? $"for env in {string.Join(" ", context.Environments)}; do\n  az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --parameters env=\"$env\" continueOnly=true\ndone"
+                        : "az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --parameters continueOnly=true") },
+                { "displayName", "Queue continue-only runs" },
+                { "env", new YMap { { "AZURE_DEVOPS_EXT_PAT", "$(System.AccessToken)" } } },
+            })
+        },
+    };
 
     private static string EvidenceFolder(CiContext context, string evidence) =>
         System.IO.Path.GetDirectoryName(context.Catalog.Targets.SelectMany(t => t.Produces).First(p => p.Key == evidence).Value)?.Replace('\\', '/') ?? ".";

@@ -9,14 +9,15 @@ public sealed record CiContext(TargetCatalog Catalog, IReadOnlyList<ParameterDes
     public static string SecretName(ParameterDescriptor parameter) => ParameterNames.Kebab(parameter.Name).Replace('-', '_').ToUpperInvariant();
 
     /// <summary>
-    /// The environment of a job's run step: every secret parameter as <c>SLUICE_NAME</c> read from the dialect's secret
-    /// store (<paramref name="secretReference"/> turns <c>DATABASE</c> into <c>${{ secrets.DATABASE }}</c> or
-    /// <c>$(DATABASE)</c>), except that a job with a PostgreSQL service container talks to that container.
+    /// The environment of a job's run step: the secret parameters the job's targets read (and no others), as
+    /// <c>SLUICE_NAME</c> read from the dialect's secret store (<paramref name="secretReference"/> turns <c>DATABASE</c>
+    /// into <c>${{ secrets.DATABASE }}</c> or <c>$(DATABASE)</c>), except that a job with a PostgreSQL service
+    /// container talks to that container.
     /// </summary>
     public YMap StepEnvironment(CiJobPlan plan, Func<string, string> secretReference)
     {
         var env = new YMap();
-        foreach (var secret in Secrets)
+        foreach (var secret in Secrets.Where(s => plan.SecretsRead.Contains(s.Name)))
         {
             if (plan.Job.Postgres && secret.Name == "Database") continue;
             env.Add(ParameterNames.EnvironmentVariable(secret.Name), secretReference(SecretName(secret)));
@@ -24,13 +25,6 @@ public sealed record CiContext(TargetCatalog Catalog, IReadOnlyList<ParameterDes
         if (plan.Job.Postgres) env.Add("SLUICE_DATABASE", ServiceDatabase);
         return env;
     }
-
-    /// <summary>
-    /// The script of a time-budgeted run: exit code 4 (incomplete) is recorded with <paramref name="record"/> and turned
-    /// into success after <paramref name="onIncomplete"/>, so the job ends green and the continuation takes over.
-    /// </summary>
-    public static string BudgetedScript(string command, string record, string? onIncomplete = null) =>
-        $"set +e\n{command}\ncode=$?\n{record}\nif [ \"$code\" -eq 4 ]; then {(onIncomplete is null ? "" : onIncomplete + "; ")}exit 0; fi\nexit $code";
 
     /// <summary>Connection string of the PostgreSQL service container jobs with <see cref="CiJob.Postgres"/> get.</summary>
     public const string ServiceDatabase = "Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=postgres";

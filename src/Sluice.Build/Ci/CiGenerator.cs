@@ -11,12 +11,14 @@ public static class CiGenerator
             EnvironmentProfiles.Discover(root).Names);
         var files = new List<(string, string)>();
         var first = true;
-        foreach (var pipeline in build.CiPipelines)
+        var pipelines = build.CiPipelines.ToList();
+        foreach (var pipeline in pipelines)
         {
             files.Add((GitHubWorkflowWriter.Path(pipeline), GitHubWorkflowWriter.Write(pipeline, context)));
             files.Add((AzurePipelineWriter.Path(pipeline, first), AzurePipelineWriter.Write(pipeline, context)));
             first = false;
         }
+        if (pipelines.Count > 0) files.Add((CiSetupChecklist.Path, CiSetupChecklist.Write(pipelines, context)));
         return files;
     }
 

@@ -16,9 +16,26 @@ public sealed record CiJobPlan(
 {
     public bool IsDeployment => Job.Environment is not null;
 
+    /// <summary>The targets the job runs: its own and the dependencies no earlier job ran.</summary>
+    public IReadOnlyList<BuildTarget> Runs { get; private init; } = [];
+
+    /// <summary>The needed jobs whose work this job's target depends on: they must have completed (exit 0), not only
+    /// succeeded (a time-budgeted job ends green when incomplete).</summary>
+    public IReadOnlyList<string> NeedsWorkOf { get; private init; } = [];
+
+    /// <summary>For a rollback job: the job whose output names the one plan to revert, and that output. A rollback
+    /// after a deployment job reverts what that job could not roll back itself (<see cref="CiOutputs.RollbackPlan"/>);
+    /// a rollback after a later job (a smoke test) reverts the plan the deployment before it applied
+    /// (<see cref="CiOutputs.Plan"/>), and only when that deployment completed. Never a bare <c>Rollback</c>.</summary>
+    public (string Job, string Output)? RollbackSource { get; private init; }
+
+    /// <summary>Secret parameters the job's targets read (<see cref="ITargetDefinition.ReadsSecrets"/>).</summary>
+    public IReadOnlyList<string> SecretsRead => Runs.SelectMany(t => t.Secrets).Distinct().ToList();
+
     /// <summary>Resolves every job of a pipeline against the catalog; unknown targets and needs are errors.</summary>
     public static IReadOnlyList<CiJobPlan> Resolve(CiPipeline pipeline, TargetCatalog catalog)
     {
+        foreach (var schedule in pipeline.Triggers.OfType<ScheduleTrigger>()) CheckOffTheHour(pipeline, schedule);
         var ids = new Dictionary<CiJob, string>();
         foreach (var job in pipeline.Jobs)
         {
@@ -48,32 +65,66 @@ public sealed record CiJobPlan(
             var downloads = new List<(string, string)>();
             foreach (var evidence in runs.SelectMany(t => t.Consumes).Distinct().Where(e => !produces.ContainsKey(e)))
             {
-                var producer = pipeline.Jobs.FirstOrDefault(o => o != job && o.RunsWhenFailed is null && Runs(catalog, o).Any(t => t.Produces.ContainsKey(evidence)))
+                var producer = pipeline.Jobs.FirstOrDefault(o => o != job && o.RunsWhenFailed is null && MayRun(catalog, o).Any(t => t.Produces.ContainsKey(evidence)))
                     ?? throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job {ids[job]} consumes '{evidence}', which no job produces", "add the producing target as a job");
                 downloads.Add((evidence, ids[producer]));
                 if (!needs.Contains(ids[producer])) needs.Add(ids[producer]);
             }
+            var workOf = needs.ToList(); // explicit needs below only order jobs
             foreach (var need in job.Needs)
             {
                 if (!ids.ContainsValue(need)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job {ids[job]} needs '{need}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
                 if (!needs.Contains(need)) needs.Add(need);
             }
+            (string, string)? rollbackSource = null;
             if (job.RunsWhenFailed is { } failed)
             {
                 if (!ids.ContainsValue(failed)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: rollback job {ids[job]} watches '{failed}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
                 if (!needs.Contains(failed)) needs.Add(failed);
+                rollbackSource = RollbackSourceOf(pipeline, ids, job, failed);
+                if (!needs.Contains(rollbackSource.Value.Item1)) needs.Add(rollbackSource.Value.Item1);
             }
 
-            var timeout = job.TimeBudget is { } budget ? budget + TimeSpan.FromMinutes(15) : target.Timeout;
-            plans.Add(new CiJobPlan(job, ids[job], target, needs, skip,
-                timeout is { } t ? (int)Math.Ceiling(t.TotalMinutes) : null,
-                produces, downloads));
+            plans.Add(new CiJobPlan(job, ids[job], target, needs, skip, target.Timeout is { } t ? (int)Math.Ceiling(t.TotalMinutes) : null, produces, downloads)
+            {
+                Runs = runs,
+                NeedsWorkOf = workOf,
+                RollbackSource = rollbackSource,
+            });
         }
         return plans;
     }
 
+    private static (string, string) RollbackSourceOf(CiPipeline pipeline, Dictionary<CiJob, string> ids, CiJob rollback, string watched)
+    {
+        var byId = ids.ToDictionary(p => p.Value, p => p.Key);
+        if (byId[watched].Environment is not null) return (watched, CiOutputs.RollbackPlan);
+        // The deployment the watched job follows (through its needs) applied the plan a failed smoke test condemns.
+        var queue = new Queue<string>(byId[watched].Needs);
+        while (queue.TryDequeue(out var id))
+        {
+            if (!byId.TryGetValue(id, out var other)) continue;
+            if (other.Environment is not null && other.Environment == rollback.Environment && other.RunsWhenFailed is null) return (id, CiOutputs.Plan);
+            foreach (var next in other.Needs) queue.Enqueue(next);
+        }
+        throw new UsageException("SLU136", $"pipeline {pipeline.Name}: rollback job {ids[rollback]} watches '{watched}', which acts on no environment and follows no deployment of '{rollback.Environment}'",
+            "watch the deployment job, or make the watched job need it: a rollback must be told which plan the failed run applied");
+    }
+
+    /// <summary>Every pipeline scheduled at :00 starts at once and waits in the same queue; a schedule must name minutes
+    /// away from the top of the hour (<c>17,47 * * * *</c>, not <c>*/30</c> or <c>0</c>).</summary>
+    private static void CheckOffTheHour(CiPipeline pipeline, ScheduleTrigger schedule)
+    {
+        var minutes = schedule.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var hitsTheHour = minutes == "*" || minutes.StartsWith("*/", StringComparison.Ordinal)
+            || minutes.Split(',').Any(m => m.Split('-')[0] is "0" or "00");
+        if (hitsTheHour)
+            throw new UsageException("SLU138", $"pipeline {pipeline.Name}: the schedule '{schedule.Cron}' runs at the top of the hour, when every scheduled pipeline starts",
+                "name minutes away from :00, for example \"17,47 * * * *\"");
+    }
+
     /// <summary>What a job may run: its target and all its dependencies (an upper bound; skips only shrink it).</summary>
-    private static IEnumerable<BuildTarget> Runs(TargetCatalog catalog, CiJob job)
+    private static IEnumerable<BuildTarget> MayRun(TargetCatalog catalog, CiJob job)
     {
         var target = catalog.Find(job.Target)!;
         return Dependencies(catalog, target).Select(d => catalog.Find(d)!).Append(target);
@@ -91,13 +142,16 @@ public sealed record CiJobPlan(
         return seen;
     }
 
-    /// <summary>The command the job runs.</summary>
-    public string Command(string? environment)
+    /// <summary>The command the job runs. Values known only at run time come from the step's environment
+    /// (<see cref="CiScript"/>), never spliced into the script.</summary>
+    public string Command(CiPlatform platform)
     {
         var parts = new List<string> { "./build.sh", Target.Name };
-        if (environment is not null) parts.AddRange(["--env", environment]);
+        if (IsDeployment) parts.AddRange(["--env", $"\"${CiScript.EnvironmentVariable}\""]);
         if (Skip.Count > 0) parts.AddRange(["--skip", .. Skip]);
-        if (Job.TimeBudget is { } budget) parts.AddRange(["--time-budget", $"{(int)Math.Ceiling(budget.TotalMinutes)}m"]);
+        if (platform.Budget(Job) is { } budget) parts.AddRange(["--time-budget", $"{(int)Math.Floor(budget.TotalMinutes)}m"]);
+        if (RollbackSource is not null) parts.AddRange(["--migration", $"\"${CiScript.RollbackPlanVariable}\""]);
+        if (Job.TimeBudget is not null) parts.Add("$continue_only");
         parts.AddRange(Job.Arguments);
         return string.Join(" ", parts);
     }

@@ -17,6 +17,20 @@ public sealed record CiPipeline(string Name)
     /// <summary>GitHub runner label and Azure VM image.</summary>
     public string RunsOn { get; init; } = "ubuntu-latest";
     public string AzureVmImage { get; init; } = "ubuntu-latest";
+
+    /// <summary>How long one job may run on GitHub (default 360 min, GitHub-hosted runners); time budgets fit under it.</summary>
+    public TimeSpan? GitHubJobLimit { get; init; }
+
+    /// <summary>How long one job may run on Azure (default 60 min: Microsoft-hosted agents of a private project on the
+    /// free tier; 360 with paid parallel jobs); time budgets fit under it.</summary>
+    public TimeSpan? AzureJobLimit { get; init; }
+
+    /// <summary>Jobs may request an OIDC token for cloud credentials (GitHub <c>id-token: write</c>; on Azure, use a
+    /// service connection with workload identity federation).</summary>
+    public bool Oidc { get; init; }
+
+    /// <summary>Also callable from other workflows (<c>workflow_call</c>), for teams composing several services.</summary>
+    public bool Reusable { get; init; }
 }
 
 public abstract record CiTrigger
@@ -24,7 +38,8 @@ public abstract record CiTrigger
     public static CiTrigger Push(params string[] branches) => new PushTrigger(branches);
     public static CiTrigger PullRequest(params string[] branches) => new PullRequestTrigger(branches);
 
-    /// <summary>A cron schedule (UTC); a scheduled run of a migrate job continues a plan still in progress.</summary>
+    /// <summary>A cron schedule (UTC). A scheduled run never starts a release: it continues, in every environment, only
+    /// a plan the journal shows in progress (<c>--continue-only</c>). Pick minutes away from the top of the hour.</summary>
     public static CiTrigger Schedule(string cron, params string[] branches) => new ScheduleTrigger(cron, branches.Length == 0 ? ["main"] : branches);
 
     /// <summary>A manual run with an <c>env</c> choice built from <c>.nuke/parameters.*.json</c>.</summary>
@@ -62,13 +77,18 @@ public sealed record CiJob(string Target)
     /// <summary>Starts a PostgreSQL 15 service container and points <c>--database</c> at it (rehearsals, tests).</summary>
     public bool Postgres { get; init; }
 
-    /// <summary>Long work stops after this (<c>--time-budget</c>) with exit code 4, and the pipeline continues it in a
-    /// follow-up run (GitHub: the workflow dispatches itself; Azure: the next scheduled run).</summary>
+    /// <summary>Long work stops after this (<c>--time-budget</c>, cut to fit the platform's job limit, see
+    /// <see cref="Ci.CiPlatform"/>) with exit code 4, and the pipeline continues it in a follow-up run of the same
+    /// commit and environment (GitHub: the workflow dispatches itself; Azure: the run queues its follow-up). Exit 3
+    /// (busy) is retried the same way.</summary>
     public TimeSpan? TimeBudget { get; init; }
 
-    /// <summary>Makes this a rollback job: it runs only when the job with this id failed (GitHub <c>if: failure()</c>;
-    /// Azure: the <c>on: failure</c> hook of that deployment job).</summary>
+    /// <summary>Makes this a rollback job: it runs only when the job with this id failed and the failed run's outputs
+    /// name a plan it left to revert (see <see cref="CiJobPlan.RollbackSource"/>); it reverts exactly that plan.</summary>
     public string? RunsWhenFailed { get; init; }
+
+    /// <summary>Where the environment's service answers, shown on the GitHub deployment (<c>environment.url</c>).</summary>
+    public string? Url { get; init; }
 
     /// <summary>Extra arguments for <c>./build.sh</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];

@@ -28,7 +28,7 @@ public static class BuildRunner
             var root = RootLocator.Find(commandLine, settings);
             var environments = EnvironmentProfiles.Discover(root);
             var env = EnvironmentProfiles.Select(commandLine, settings.EnvironmentVariables, environments);
-            var sources = new ParameterSources(commandLine, settings.EnvironmentVariables, environments.FilesFor(env));
+            var sources = new ParameterSources(commandLine, settings.EnvironmentVariables, environments.FilesFor(env), host.Warning);
             build.ParameterValues = ParameterBinder.Bind(build, parameters, sources, root, settings.Secrets);
             // After binding, which assigns --root and --env as given: the located, normalised values win.
             build.Env = env;

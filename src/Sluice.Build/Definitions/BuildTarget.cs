@@ -30,5 +30,8 @@ public sealed class BuildTarget
     public IReadOnlyDictionary<string, string> Produces => Definition.ProducedEvidence;
     public IReadOnlyList<string> Consumes => Definition.ConsumedEvidence;
 
+    /// <summary>The secret parameters the target reads (see <see cref="ITargetDefinition.ReadsSecrets"/>).</summary>
+    public IReadOnlyList<string> Secrets => ActsOnEnvironment && !Definition.SecretsRead.Contains("Database") ? [.. Definition.SecretsRead, "Database"] : Definition.SecretsRead;
+
     public override string ToString() => Name;
 }

@@ -81,4 +81,8 @@ public interface ITargetDefinition
 
     /// <summary>Named evidence this target reads; CI downloads it from the job that produced it.</summary>
     ITargetDefinition Consumes(params string[] evidence);
+
+    /// <summary>Secret parameters (by member name) this target reads; CI gives them only to the jobs that run it.
+    /// A target that acts on an environment reads <c>Database</c> without saying so.</summary>
+    ITargetDefinition ReadsSecrets(params string[] parameters);
 }

@@ -28,6 +28,7 @@ internal sealed class TargetDefinition : ITargetDefinition
     public bool ActsOnEnvironment { get; private set; }
     public Dictionary<string, string> ProducedEvidence { get; } = new(StringComparer.Ordinal);
     public List<string> ConsumedEvidence { get; } = [];
+    public List<string> SecretsRead { get; } = [];
 
     public ITargetDefinition Description(string description) { DescriptionText = description; return this; }
 
@@ -96,6 +97,8 @@ internal sealed class TargetDefinition : ITargetDefinition
         ProducedEvidence[evidence] = path;
         return this;
     }
+
+    public ITargetDefinition ReadsSecrets(params string[] parameters) { SecretsRead.AddRange(parameters); return this; }
 
     public ITargetDefinition Consumes(params string[] evidence)
     {

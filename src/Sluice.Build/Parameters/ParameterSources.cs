@@ -4,11 +4,15 @@ namespace Sluice.Build;
 /// Where parameter values come from, in order of precedence: the command line; environment variables (the
 /// member's exact name, then <c>SLUICE_</c> plus its upper-snake name); the environment's profile
 /// <c>.nuke/parameters.&lt;env&gt;.json</c>; the shared <c>.nuke/parameters.json</c>.
+/// An environment variable that holds an unexpanded Azure Pipelines macro (<c>$(DATABASE)</c>: Azure leaves the text
+/// as it is when no such variable is defined) is treated as unset and reported through <paramref name="warn"/>, so it
+/// never binds over the environment's own value.
 /// </summary>
 public sealed class ParameterSources(
     CommandLine commandLine,
     IReadOnlyDictionary<string, string> environmentVariables,
-    IReadOnlyList<ParametersFile> files)
+    IReadOnlyList<ParametersFile> files,
+    Action<string>? warn = null)
 {
     public CommandLine CommandLine { get; } = commandLine;
     public IReadOnlyList<ParametersFile> Files { get; } = files;
@@ -21,6 +25,11 @@ public sealed class ParameterSources(
         {
             if (environmentVariables.TryGetValue(variable, out var text) && text.Length > 0)
             {
+                if (UnexpandedMacro.IsMatch(text))
+                {
+                    warn?.Invoke($"SLU135: environment variable {variable} holds the unexpanded macro {text} (no such pipeline variable is defined); {parameter.Name} is treated as unset");
+                    continue;
+                }
                 IReadOnlyList<string> texts = parameter.UnderlyingType.IsArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text];
                 return new RawValue(texts, ParameterValueConverter.IsStructured(parameter.UnderlyingType) ? text : null, variable);
             }
@@ -33,6 +42,9 @@ public sealed class ParameterSources(
         }
         return null;
     }
+
+    /// <summary>What Azure Pipelines leaves behind for a macro whose variable does not exist.</summary>
+    private static readonly System.Text.RegularExpressions.Regex UnexpandedMacro = new(@"^\$\([A-Za-z_][A-Za-z0-9_.]*\)$");
 
     /// <summary>A file key names a parameter by member name or kebab case, case-insensitively.</summary>
     public static bool Matches(string key, ParameterDescriptor parameter) =>

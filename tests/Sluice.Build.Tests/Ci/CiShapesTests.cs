@@ -30,7 +30,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         [Parameter("Approver token"), Secret] public string? ApprovalToken { get; set; }
 
         public Target Rehearse => _ => _.Timeout(TimeSpan.FromMinutes(45)).Produces("rehearsal-report", ".sluice/reports/rehearsal.json").Executes(() => { });
-        public Target Gate => _ => _.Environment().Consumes("rehearsal-report").Executes(() => { });
+        public Target Gate => _ => _.Environment().Consumes("rehearsal-report").ReadsSecrets(nameof(ApprovalToken)).Executes(() => { });
         public Target Promote => _ => _.Environment().DependsOn(Gate).Timeout(TimeSpan.FromHours(2)).Executes(() => { });
 
         public override IEnumerable<CiPipeline> CiPipelines =>
@@ -38,11 +38,13 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
             new CiPipeline("release")
             {
                 Triggers = [CiTrigger.Push("main")],
+                Oidc = true,
+                Reusable = true,
                 Jobs =
                 [
                     new CiJob("Rehearse") { Postgres = true },
                     new CiJob("Promote") { Environment = "staging" },
-                    new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"] },
+                    new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"], Url = "https://shop.example.com" },
                 ],
             },
         ];
@@ -59,7 +61,8 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         [
             new CiPipeline("migrate")
             {
-                Triggers = [CiTrigger.Dispatch("staging"), CiTrigger.Schedule("*/30 * * * *")],
+                Triggers = [CiTrigger.Dispatch("staging"), CiTrigger.Schedule("17,47 * * * *")],
+                Reusable = true,
                 Jobs =
                 [
                     new CiJob("Migrate") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromMinutes(300) },
@@ -187,24 +190,24 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         var github = files[".github/workflows/deploy.yml"];
         Assert.Contains("environment: staging", github);
         Assert.Contains("cancel-in-progress: false", github);
-        Assert.Contains("if: failure() && needs.promote-staging.result == 'failure'", github);
+        Assert.Contains("queue: max", github);
+        Assert.Contains("if: failure() && needs.promote-staging.result == 'failure' && needs.promote-staging.outputs.rollback_plan != ''", github);
         var azure = files["azure-pipelines.yml"];
         Assert.Contains("- deployment: promote_staging", azure);
-        Assert.Contains("on:", azure);
-        Assert.Contains("failure:", azure);
-        Assert.Contains("condition: failed('smoke')", azure);
+        Assert.DoesNotContain("failure:", azure); // rollbacks are deployment jobs of their own, never an on: failure hook
 
         var migrate = Generate("long-migration").ToDictionary(f => f.Path, f => f.Content);
         Assert.Contains("--time-budget 300m", migrate[".github/workflows/migrate.yml"]);
+        Assert.Contains("--time-budget 45m", migrate["azure-pipelines.yml"]); // free Azure jobs stop at 60 minutes
         Assert.Contains("gh workflow run migrate.yml", migrate[".github/workflows/migrate.yml"]);
         Assert.Contains("actions: write", migrate[".github/workflows/migrate.yml"]);
-        Assert.Contains("outputs['migrate.run.exitCode']", migrate["azure-pipelines.yml"]);
+        Assert.Contains("outputs['migrate.run.exit_code']", migrate["azure-pipelines.yml"]);
 
         var release = Generate("per-environment").ToDictionary(f => f.Path, f => f.Content);
         Assert.Contains("SLUICE_APPROVAL_TOKEN: ${{ secrets.APPROVAL_TOKEN }}", release[".github/workflows/release.yml"]);
         Assert.Contains("SLUICE_APPROVAL_TOKEN: $(APPROVAL_TOKEN)", release["azure-pipelines.yml"]);
-        Assert.Contains("uses: actions/upload-artifact@v4", release[".github/workflows/release.yml"]);
-        Assert.Contains("uses: actions/download-artifact@v4", release[".github/workflows/release.yml"]);
+        Assert.Contains($"uses: {GitHubActionPins.UploadArtifact} # v6", release[".github/workflows/release.yml"]);
+        Assert.Contains($"uses: {GitHubActionPins.DownloadArtifact} # v6", release[".github/workflows/release.yml"]);
     }
 
     [Theory]
