@@ -1,5 +1,6 @@
 using Npgsql;
 using Sluice.Migrations.Plans;
+using Sluice.Postgres.Databases;
 using Sluice.Postgres.Fingerprints;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -21,8 +22,7 @@ internal static class BackfillCheck
     public static async Task<(long Count, IReadOnlyList<BackfillGap> Sample)> RunAsync(string connectionString, MigrationPhase phase, CancellationToken cancellationToken)
     {
         var spec = phase.Backfill!;
-        var table = string.Join('.', spec.Table.Split('.').Select(SourceSql.Identifier));
-        var key = SourceSql.Identifier(spec.Key);
+        var (table, key) = (Sql.Qualified(spec.TableName), Sql.Qualified(spec.KeyName));
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -42,7 +42,7 @@ internal static class BackfillCheck
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
         var changed = string.Join(", ", columns.Select(c =>
-            $"CASE WHEN a.{SourceSql.Identifier(c)}::text IS DISTINCT FROM b.{SourceSql.Identifier(c)}::text THEN {SourceSql.Quote(c)} END"));
+            $"CASE WHEN a.{Sql.Identifier(c)}::text IS DISTINCT FROM b.{Sql.Identifier(c)}::text THEN {SourceSql.Quote(c)} END"));
         var gaps = new List<BackfillGap>();
         long count = 0;
         await using (var compare = new NpgsqlCommand($"""
