@@ -13,7 +13,7 @@ namespace Sluice.Postgres.Migrations;
 internal static class JournalSchema
 {
     /// <summary>Serialises upgrades between runners starting at the same moment (any constant unlikely to collide).</summary>
-    private const long UpgradeLockKey = 0x51_75_69_63_65_4A_4E_4C; // "SluiceJNL"
+    internal const long UpgradeLockKey = 0x51_75_69_63_65_4A_4E_4C; // "SluiceJNL"
 
     public static readonly IReadOnlyList<string> Steps =
     [
