@@ -6,12 +6,14 @@ namespace Sluice.Postgres.Migrations;
 
 /// <summary>
 /// The <c>sluice</c> schema in the target database, created and upgraded by ordered steps recorded in
-/// <c>sluice.schema_version</c>. Steps are append-only: a released step never changes, a new need is a new step.
+/// <c>sluice.schema_version</c>. Steps are append-only: a released step never changes, a new need is a new step
+/// (<c>JournalTests</c> pins each released step's hash). This is the one owner of the schema: the migration journal,
+/// the release tables and the rehearsal evidence are all steps here, so no caller creates a table of its own.
 /// </summary>
 internal static class JournalSchema
 {
     /// <summary>Serialises upgrades between runners starting at the same moment (any constant unlikely to collide).</summary>
-    private const long UpgradeLockKey = 0x51_75_69_63_65_4A_4E_4C; // "SluiceJNL"
+    internal const long UpgradeLockKey = 0x51_75_69_63_65_4A_4E_4C; // "SluiceJNL"
 
     public static readonly IReadOnlyList<string> Steps =
     [
@@ -119,6 +121,67 @@ internal static class JournalSchema
         """
         ALTER TABLE sluice.leases ADD COLUMN holder_pid int, ADD COLUMN holder_backend_start timestamptz;
         """,
+        // 7: rollbacks, gate decisions, approvals and schema expectations of Gate, Approve, Promote and Rollback.
+        // IF NOT EXISTS only because a Sluice before this step created these very tables on every call; such a
+        // database keeps its tables (and rows) and simply records the step.
+        """
+        CREATE TABLE IF NOT EXISTS sluice.rollbacks (
+            id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at              timestamptz NOT NULL,
+            environment     text NOT NULL,
+            plan_id         text,
+            trigger         text NOT NULL CHECK (trigger IN ('manual', 'automatic')),
+            outcome         text NOT NULL CHECK (outcome IN ('succeeded', 'nothing_to_roll_back', 'needs_snapshot_restore', 'failed')),
+            phases_reverted int NOT NULL,
+            duration_ms     bigint NOT NULL,
+            detail          text NOT NULL,
+            run_by          text NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sluice.gate_decisions (
+            id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment text NOT NULL,
+            gate        text NOT NULL,
+            verdict     text NOT NULL CHECK (verdict IN ('pass', 'warn', 'fail')),
+            evidence    text NOT NULL,
+            remedy      text,
+            run_by      text NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS sluice.approvals (
+            environment text NOT NULL,
+            plan_id     text NOT NULL,
+            plan_hash   text NOT NULL,
+            approved_by text NOT NULL,
+            at          timestamptz NOT NULL,
+            PRIMARY KEY (environment, plan_id, plan_hash, approved_by)
+        );
+        CREATE TABLE IF NOT EXISTS sluice.schema_expectations (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at            timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment   text NOT NULL,
+            schema_hash   text NOT NULL,
+            objects       jsonb NOT NULL,
+            last_event_id bigint NOT NULL,
+            reason        text NOT NULL
+        );
+        """,
+        // 8: rehearsal evidence, one row per rehearsed plan, read by the rehearsal gate. IF NOT EXISTS for the same
+        // reason as step 7: a Sluice before this step created the table on every rehearsal.
+        """
+        CREATE TABLE IF NOT EXISTS sluice.rehearsal_evidence (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            plan_id       text        NOT NULL,
+            plan_hash     text        NOT NULL,
+            environment   text        NOT NULL,
+            passed        boolean     NOT NULL,
+            errors        integer     NOT NULL,
+            warnings      integer     NOT NULL,
+            predicted_ms  bigint      NOT NULL,
+            rehearsed_at  timestamptz NOT NULL,
+            report        jsonb       NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS rehearsal_evidence_plan ON sluice.rehearsal_evidence (plan_id, plan_hash);
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;
@@ -127,6 +190,12 @@ internal static class JournalSchema
     public static async Task EnsureAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await EnsureAsync(connection, cancellationToken);
+    }
+
+    /// <summary>As above, on an open connection outside any transaction (the upgrade commits its own).</summary>
+    public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
         // Fast path without locks: most runs find the journal current.
         if (await ReadVersionAsync(connection, cancellationToken) == CurrentVersion) return;
 

@@ -1,12 +1,13 @@
 using Npgsql;
+using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Records rehearsal evidence in the target environment's journal (schema <c>sluice</c>), one row per rehearsed
-/// plan, so a gate can ask "was this plan hash rehearsed, and did it pass?". The table is created here, idempotently,
-/// beside the journal's own tables rather than as one of its upgrade steps.
+/// plan, so a gate can ask "was this plan hash rehearsed, and did it pass?". The table is journal step 8: recording
+/// ensures the journal, as every other writer of schema <c>sluice</c> does.
 /// </summary>
 public static class PostgresRehearsalEvidence
 {
@@ -14,23 +15,7 @@ public static class PostgresRehearsalEvidence
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand("""
-            CREATE SCHEMA IF NOT EXISTS sluice;
-            CREATE TABLE IF NOT EXISTS sluice.rehearsal_evidence (
-                id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-                plan_id       text        NOT NULL,
-                plan_hash     text        NOT NULL,
-                environment   text        NOT NULL,
-                passed        boolean     NOT NULL,
-                errors        integer     NOT NULL,
-                warnings      integer     NOT NULL,
-                predicted_ms  bigint      NOT NULL,
-                rehearsed_at  timestamptz NOT NULL,
-                report        jsonb       NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS rehearsal_evidence_plan ON sluice.rehearsal_evidence (plan_id, plan_hash);
-            """, connection))
-            await create.ExecuteNonQueryAsync(cancellationToken);
+        await JournalSchema.EnsureAsync(connection, cancellationToken);
         foreach (var plan in report.Plans)
         {
             var findings = report.Findings.Where(f => f.Plan == plan.Id || f.Plan is null).ToList();

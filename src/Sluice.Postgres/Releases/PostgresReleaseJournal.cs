@@ -1,5 +1,6 @@
 using Npgsql;
 using Sluice.Gates;
+using Sluice.Postgres.Migrations;
 using Sluice.Releases;
 using Sluice.Secrets;
 
@@ -9,16 +10,8 @@ namespace Sluice.Postgres.Releases;
 /// rollback's detail, a gate's evidence and remedy) passes through <paramref name="redactor"/> first.</summary>
 public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource, ISecretRedactor redactor) : IReleaseJournal
 {
-    public async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({ReleaseTables.CreateLockKey})", connection, transaction))
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand("CREATE SCHEMA IF NOT EXISTS sluice;\n" + ReleaseTables.Create, connection, transaction))
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>The release tables are journal steps (7 and on), so ensuring them is ensuring the journal.</summary>
+    public Task EnsureAsync(CancellationToken cancellationToken) => JournalSchema.EnsureAsync(dataSource, cancellationToken);
 
     public async Task RecordRollbackAsync(RollbackRecord rollback, CancellationToken cancellationToken)
     {
