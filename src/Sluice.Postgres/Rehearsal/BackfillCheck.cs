@@ -18,9 +18,9 @@ internal static class BackfillCheck
     public const int SampleLimit = 20;
 
     /// <returns>How many rows differ, and the first <see cref="SampleLimit"/> of them by key.</returns>
-    public static async Task<(long Count, IReadOnlyList<BackfillGap> Sample)> RunAsync(string connectionString, MigrationPhase phase, CancellationToken cancellationToken)
+    public static async Task<(long Count, IReadOnlyList<BackfillGap> Sample)> RunAsync(string connectionString, BackfillPhase phase, CancellationToken cancellationToken)
     {
-        var spec = phase.Backfill!;
+        var spec = phase.Backfill;
         var table = string.Join('.', spec.Table.Split('.').Select(SourceSql.Identifier));
         var key = SourceSql.Identifier(spec.Key);
         await using var connection = new NpgsqlConnection(connectionString);
