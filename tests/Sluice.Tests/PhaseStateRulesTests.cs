@@ -27,52 +27,20 @@ public sealed class PhaseStateRulesTests
     private static void Rule(int row, PhaseStep step, PhaseAction action, JournalStatus status, MigrationPhase phase, bool latestDone = false) =>
         Assert.Equal(new PhaseDecision(row, step), PhaseStateRules.Decide(action, status, phase, latestDone));
 
-    [Fact]
-    public void R1_a_pending_phase_is_applied()
+    /// <summary>Rows 1 to 8 hang on the journal state alone: every shape of phase (script or backfill, transactional or
+    /// not, reversible or not, with a flag or without) gets the same step.</summary>
+    [Theory]
+    [InlineData(1, PhaseStep.Apply, PhaseAction.Apply, JournalStatus.Pending, false)] // a pending phase is applied
+    [InlineData(2, PhaseStep.Resume, PhaseAction.Apply, JournalStatus.Started, false)] // a started one is resumed
+    [InlineData(3, PhaseStep.ReRun, PhaseAction.Apply, JournalStatus.Failed, false)] // a failed one runs again
+    [InlineData(4, PhaseStep.ReRun, PhaseAction.Apply, JournalStatus.Reverted, false)] // so does a reverted one
+    [InlineData(5, PhaseStep.VerifyAndSkip, PhaseAction.Apply, JournalStatus.Done, true)] // the latest done one is verified again, then skipped
+    [InlineData(6, PhaseStep.Skip, PhaseAction.Apply, JournalStatus.Done, false)] // an earlier done one is skipped unverified
+    [InlineData(7, PhaseStep.Leave, PhaseAction.Revert, JournalStatus.Pending, false)] // a rollback leaves a pending one alone, even an irreversible one
+    [InlineData(8, PhaseStep.Leave, PhaseAction.Revert, JournalStatus.Reverted, false)] // and a reverted one
+    public void R1_to_R8_the_journal_state_alone_decides(int row, PhaseStep step, PhaseAction action, JournalStatus status, bool latestDone)
     {
-        foreach (var phase in EveryShape) Rule(1, PhaseStep.Apply, PhaseAction.Apply, JournalStatus.Pending, phase);
-    }
-
-    [Fact]
-    public void R2_a_started_phase_is_resumed_whatever_its_shape()
-    {
-        foreach (var phase in EveryShape) Rule(2, PhaseStep.Resume, PhaseAction.Apply, JournalStatus.Started, phase);
-    }
-
-    [Fact]
-    public void R3_a_failed_phase_runs_again()
-    {
-        foreach (var phase in EveryShape) Rule(3, PhaseStep.ReRun, PhaseAction.Apply, JournalStatus.Failed, phase);
-    }
-
-    [Fact]
-    public void R4_a_reverted_phase_runs_again()
-    {
-        foreach (var phase in EveryShape) Rule(4, PhaseStep.ReRun, PhaseAction.Apply, JournalStatus.Reverted, phase);
-    }
-
-    [Fact]
-    public void R5_the_latest_done_phase_is_verified_again_then_skipped()
-    {
-        foreach (var phase in EveryShape) Rule(5, PhaseStep.VerifyAndSkip, PhaseAction.Apply, JournalStatus.Done, phase, latestDone: true);
-    }
-
-    [Fact]
-    public void R6_an_earlier_done_phase_is_skipped_unverified()
-    {
-        foreach (var phase in EveryShape) Rule(6, PhaseStep.Skip, PhaseAction.Apply, JournalStatus.Done, phase, latestDone: false);
-    }
-
-    [Fact]
-    public void R7_a_rollback_leaves_a_pending_phase_alone_even_an_irreversible_one()
-    {
-        foreach (var phase in EveryShape) Rule(7, PhaseStep.Leave, PhaseAction.Revert, JournalStatus.Pending, phase);
-    }
-
-    [Fact]
-    public void R8_a_rollback_leaves_a_reverted_phase_alone_even_an_irreversible_one()
-    {
-        foreach (var phase in EveryShape) Rule(8, PhaseStep.Leave, PhaseAction.Revert, JournalStatus.Reverted, phase);
+        foreach (var phase in EveryShape) Rule(row, step, action, status, phase, latestDone);
     }
 
     [Theory]
