@@ -309,7 +309,7 @@ public sealed class MigrationRunner
                         attempt => _providers.Phases.ApplyAsync(plan, script, attempt, by, cancellationToken), cancellationToken);
                     break;
                 default:
-                    throw new ArgumentOutOfRangeException(nameof(plan), phase.GetType().Name, "a phase is a script or a backfill");
+                    throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
             }
             var flag = (phase as ScriptPhase)?.Flag;
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
