@@ -7,9 +7,9 @@ public sealed class DataChangesTests
 {
     private static PlanScript Script(string name, string sql) => new(name, name, sql);
 
-    private static MigrationPhase Phase(string name, PhaseKind kind, string up, string? down) =>
+    private static ScriptPhase Phase(string name, PhaseKind kind, string up, string? down) =>
         new(name, kind, Script($"{name}.up.sql", up), down is null ? null : Script($"{name}.down.sql", down), down is null, null,
-            MigrationPhase.DefaultLockTimeout, null, MigrationPhase.DefaultRetries, true, null, null, 1);
+            MigrationPhase.DefaultLockTimeout, null, MigrationPhase.DefaultRetries, true, null, 1);
 
     private static MigrationPlan Plan(params MigrationPhase[] phases) =>
         new("p", "o", MigrationRisk.Low, "d", TimeSpan.FromHours(1), phases, "/p", "/p/plan.yaml", "h");

@@ -20,9 +20,9 @@ public sealed class PlanLoaderTests
         var index = plan.Phase("index_last_name");
         Assert.False(index.Transactional);
         Assert.Equal(MigrationPhase.DefaultRetries, index.Retries);
-        Assert.Equal("customers.read_split_name", plan.Phase("read_split_name").Flag);
+        Assert.Equal("customers.read_split_name", Assert.IsType<ScriptPhase>(plan.Phase("read_split_name")).Flag);
         Assert.Equal(MigrationPhase.DefaultLockTimeout, plan.Phase("read_split_name").LockTimeout);
-        var backfill = plan.Phase("backfill_split_name").Backfill!;
+        var backfill = Assert.IsType<BackfillPhase>(plan.Phase("backfill_split_name")).Backfill;
         Assert.Equal(("customers", "id", 1000, 100, 20000), (backfill.Table, backfill.Key, backfill.InitialBatchSize, backfill.MinBatchSize, backfill.MaxBatchSize));
         Assert.Equal(TimeSpan.FromMilliseconds(200), backfill.TargetBatchTime);
         Assert.Equal(TimeSpan.FromSeconds(30), plan.Phase("backfill_split_name").StatementTimeout);

@@ -63,8 +63,8 @@ public sealed class ScriptRulesTests
     {
         var file = new PlanScript($"{script}.sql", $"/plans/p1/{script}.sql", sql);
         var plain = new PlanScript("other.sql", "/plans/p1/other.sql", "SELECT true");
-        var phase = new MigrationPhase("p", PhaseKind.Expand, script == "up" ? file : plain, script == "down" ? file : plain, false,
-            script == "verify" ? file : null, TimeSpan.FromSeconds(1), null, 1, transactional, null, null, 7);
+        var phase = new ScriptPhase("p", PhaseKind.Expand, script == "up" ? file : plain, script == "down" ? file : plain, false,
+            script == "verify" ? file : null, TimeSpan.FromSeconds(1), null, 1, transactional, null, 7);
 
         if (code is null)
         {

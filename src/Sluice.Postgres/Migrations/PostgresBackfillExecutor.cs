@@ -30,10 +30,10 @@ public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBac
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, MigrationPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
+    public async Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, BackfillPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
         CancellationToken cancellationToken)
     {
-        var spec = phase.Backfill!;
+        var spec = phase.Backfill;
         var (table, key) = Names(spec);
         var clock = Stopwatch.StartNew();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

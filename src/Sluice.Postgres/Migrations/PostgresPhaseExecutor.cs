@@ -8,20 +8,20 @@ namespace Sluice.Postgres.Migrations;
 /// <summary>Applies expand, switch and contract phases; see <see cref="IPhaseExecutor"/>.</summary>
 public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseExecutor
 {
-    public Task ApplyAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken) =>
+    public Task ApplyAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken) =>
         phase.Transactional
             ? ApplyInTransactionAsync(plan, phase, attempt, by, cancellationToken)
             : ApplyStatementByStatementAsync(plan, phase, attempt, by, cancellationToken);
 
     /// <summary>DDL, flag and journal row commit together: the journal can never say done for DDL that rolled back.</summary>
-    private async Task ApplyInTransactionAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
+    private async Task ApplyInTransactionAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
         await MarkAsync(connection, transaction, plan, phase, attempt, by, "started", cancellationToken);
-        await RunScriptAsync(connection, transaction, plan, phase, phase.Up!, cancellationToken);
-        if (phase.Flag is not null) await SetFlagAsync(connection, transaction, plan, phase, enabled: true, cancellationToken);
+        await RunScriptAsync(connection, transaction, plan, phase, phase.Up, cancellationToken);
+        if (phase.Flag is { } flag) await SetFlagAsync(connection, transaction, plan, phase, flag, enabled: true, cancellationToken);
         await MarkAsync(connection, transaction, plan, phase, attempt, by, "done", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -31,12 +31,12 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     /// its own, "done" commits last. A crash in between leaves "started", and the next run repeats the phase, which is
     /// why such phases must be written to be re-runnable.
     /// </summary>
-    private async Task ApplyStatementByStatementAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
+    private async Task ApplyStatementByStatementAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await MarkAsync(connection, null, plan, phase, attempt, by, "started", cancellationToken);
         await SetTimeoutsAsync(connection, null, phase, local: false, cancellationToken);
-        await RunScriptAsync(connection, null, plan, phase, phase.Up!, cancellationToken);
+        await RunScriptAsync(connection, null, plan, phase, phase.Up, cancellationToken);
         await using (var reset = new NpgsqlCommand("RESET lock_timeout; RESET statement_timeout", connection))
             await reset.ExecuteNonQueryAsync(cancellationToken);
         await MarkAsync(connection, null, plan, phase, attempt, by, "done", cancellationToken);
@@ -59,8 +59,8 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
         if (runDown && phase.Down is not null) await RunScriptAsync(connection, transaction, plan, phase, phase.Down, cancellationToken);
-        if (runDown && phase.Flag is not null) await SetFlagAsync(connection, transaction, plan, phase, enabled: false, cancellationToken);
-        if (phase.Kind == PhaseKind.Backfill)
+        if (runDown && phase is ScriptPhase { Flag: { } flag }) await SetFlagAsync(connection, transaction, plan, phase, flag, enabled: false, cancellationToken);
+        if (phase is BackfillPhase)
         {
             // The next Migrate walks the table again from the start.
             await using var reset = new NpgsqlCommand("DELETE FROM sluice.backfill_checkpoints WHERE plan_id = $1 AND phase = $2", connection, transaction);
@@ -150,13 +150,13 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     }
 
     private static async Task SetFlagAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MigrationPlan plan, MigrationPhase phase,
-        bool enabled, CancellationToken cancellationToken)
+        string flag, bool enabled, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO sluice.feature_flags (name, enabled, plan_id, phase) VALUES ($1, $2, $3, $4)
             ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled, updated_at = now(), plan_id = excluded.plan_id, phase = excluded.phase
             """, connection, transaction);
-        command.Parameters.Add(new() { Value = phase.Flag! });
+        command.Parameters.Add(new() { Value = flag });
         command.Parameters.Add(new() { Value = enabled });
         command.Parameters.Add(new() { Value = plan.Id });
         command.Parameters.Add(new() { Value = phase.Name });

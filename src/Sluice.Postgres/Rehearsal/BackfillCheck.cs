@@ -19,9 +19,9 @@ internal static class BackfillCheck
     public const int SampleLimit = 20;
 
     /// <returns>How many rows differ, and the first <see cref="SampleLimit"/> of them by key.</returns>
-    public static async Task<(long Count, IReadOnlyList<BackfillGap> Sample)> RunAsync(string connectionString, MigrationPhase phase, CancellationToken cancellationToken)
+    public static async Task<(long Count, IReadOnlyList<BackfillGap> Sample)> RunAsync(string connectionString, BackfillPhase phase, CancellationToken cancellationToken)
     {
-        var spec = phase.Backfill!;
+        var spec = phase.Backfill;
         var (table, key) = (Sql.Qualified(spec.TableName), Sql.Qualified(spec.KeyName));
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);

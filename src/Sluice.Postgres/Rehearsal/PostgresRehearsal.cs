@@ -74,7 +74,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             reversible[(plan.Id, phase.Name)] = own.Count == 0 && lost.Count == 0;
             if (own.Count > 0)
                 Add(FindingSeverity.Error, "not-reversible",
-                    $"{phase.Down.FileName} does not restore the state before {phase.Up?.FileName ?? phase.Name}: {string.Join("; ", own.Take(5))}",
+                    $"{phase.Down.FileName} does not restore the state before {UpFile(phase) ?? phase.Name}: {string.Join("; ", own.Take(5))}",
                     plan, phase, phase.Down.FileName, remedy: "make the down put back every column, row value, index, constraint and function its up changed (and only those)");
             if (lost.Count > 0)
                 Add(FindingSeverity.Error, "rollback-loses-writes",
@@ -88,8 +88,8 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         var again = new HashSet<(string, string)>();
         foreach (var (plan, phase, _) in before.Skip(reverted))
         {
-            if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
-            else if (!await TryRunAsync(plan, phase, phase.Up!, "forward again", cancellationToken)) break;
+            if (phase is BackfillPhase backfill) await BackfillAsync(database, plan, backfill, cancellationToken);
+            else if (phase is ScriptPhase script && !await TryRunAsync(plan, phase, script.Up, "forward again", cancellationToken)) break;
             again.Add((plan.Id, phase.Name));
         }
 
@@ -107,12 +107,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             storageBefore = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
         var failed = false;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
-                         phase.Kind == PhaseKind.Backfill ? null : _workload, cancellationToken))
+                         phase is BackfillPhase ? null : _workload, cancellationToken))
         {
             try
             {
-                if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
-                else statements = await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
+                statements = await ApplyAsync(database, plan, phase, cancellationToken);
             }
             catch (StatementFailedException e)
             {
@@ -140,10 +139,10 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         if (Predict(blocked) > WorkloadBlockedWarning)
             Add(FindingSeverity.Warning, "workload-blocked",
                 $"the synthetic workload waited on locks for {blocked.TotalMilliseconds:F0} ms during {phase.Name} (about {Predict(blocked).TotalSeconds:F1} s at production size)",
-                plan, phase, phase.Up?.FileName, remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
+                plan, phase, UpFile(phase), remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
         if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, null, null, null);
 
-        if (phase.Kind == PhaseKind.Backfill) await CheckBackfillAsync(plan, phase, cancellationToken);
+        if (phase is BackfillPhase checkable) await CheckBackfillAsync(plan, checkable, cancellationToken);
         var verified = await VerifyAsync(plan, phase, cancellationToken);
         var idempotent = await ReapplyAsync(database, plan, phase, cancellationToken);
         if (_workload is not null)
@@ -159,7 +158,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
 
     private void JudgeStatements(MigrationPlan plan, MigrationPhase phase, IReadOnlyList<StatementRun> statements, IReadOnlySet<string> created)
     {
-        var file = phase.Up?.FileName;
+        var file = UpFile(phase);
         foreach (var statement in statements)
         {
             var firstLine = StatementText.FirstLine(statement.Text);
@@ -198,25 +197,21 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     private async Task<bool?> ReapplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
         var first = await RehearsalState.TakeAsync(connectionString, _workload, cancellationToken);
-        if (phase.Kind == PhaseKind.Backfill) await BackfillAsync(database, plan, phase, cancellationToken);
-        else
+        try
         {
-            try
-            {
-                await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
-            }
-            catch (StatementFailedException e)
-            {
-                Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up!.FileName} a second time fails: {e.InnerException!.Message}",
-                    plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement),
-                    "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
-                return false;
-            }
+            await ApplyAsync(database, plan, phase, cancellationToken);
+        }
+        catch (StatementFailedException e) when (phase is ScriptPhase script)
+        {
+            Add(FindingSeverity.Error, "not-idempotent", $"applying {script.Up.FileName} a second time fails: {e.InnerException!.Message}",
+                plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement),
+                "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
+            return false;
         }
         var differences = await first.ChangesAsync(cancellationToken);
         if (differences.Count == 0) return true;
-        Add(FindingSeverity.Error, "not-idempotent", $"applying {phase.Up?.FileName ?? phase.Name} a second time changed {string.Join("; ", differences.Take(5))}",
-            plan, phase, phase.Up?.FileName, remedy: "write the phase so a repeat changes nothing (updates that compute from the old shape, not increments)");
+        Add(FindingSeverity.Error, "not-idempotent", $"applying {UpFile(phase) ?? phase.Name} a second time changed {string.Join("; ", differences.Take(5))}",
+            plan, phase, UpFile(phase), remedy: "write the phase so a repeat changes nothing (updates that compute from the old shape, not increments)");
         return false;
     }
 
@@ -235,14 +230,32 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         }
     }
 
+    /// <summary>Runs the phase's forward work once: a script's up statement by statement (what each statement did is
+    /// returned), or a backfill's batches (nothing returned: the observer samples them).</summary>
+    private async Task<IReadOnlyList<StatementRun>> ApplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        switch (phase)
+        {
+            case ScriptPhase script:
+                return await ScriptRunner.RunAsync(connectionString, phase, script.Up, cancellationToken);
+            case BackfillPhase backfill:
+                await BackfillAsync(database, plan, backfill, cancellationToken);
+                return [];
+            default:
+                throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
+        }
+    }
+
+    private static string? UpFile(MigrationPhase phase) => (phase as ScriptPhase)?.Up.FileName;
+
     // Between batches the workload writes a round, as the application does while a backfill walks the table.
-    private async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    private async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, BackfillPhase phase, CancellationToken cancellationToken)
     {
         await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
         long? after = null;
         while (true)
         {
-            var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill!.MaxBatchSize, Rehearser, cancellationToken);
+            var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill.MaxBatchSize, Rehearser, cancellationToken);
             if (_workload is not null) await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
             if (batch.Finished) return;
             after = batch.LastKey;
@@ -257,11 +270,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             .Select(l => new StateDifference($"written {l.Table} {l.Key}", $"{l.Table} {l.Key}: {l.What}"))];
     }
 
-    private async Task CheckBackfillAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    private async Task CheckBackfillAsync(MigrationPlan plan, BackfillPhase phase, CancellationToken cancellationToken)
     {
         var (count, sample) = await BackfillCheck.RunAsync(connectionString, phase, cancellationToken);
         if (count == 0) return;
-        var spec = phase.Backfill!;
+        var spec = phase.Backfill;
         var rows = string.Join(", ", sample.Select(g => $"{spec.Key} {g.Key} ({(g.Columns.Count == 0 ? "row" : string.Join(", ", g.Columns))})"));
         Add(FindingSeverity.Error, "backfill-incomplete",
             $"after {phase.Name}, {count} row(s) of {spec.Table} differ from what {spec.Batch.FileName} computes from the old columns "

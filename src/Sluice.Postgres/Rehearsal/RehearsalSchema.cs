@@ -24,8 +24,8 @@ internal static class RehearsalSchema
             }
         }
         foreach (var plan in applied)
-            foreach (var phase in plan.Phases.Where(p => p.Up is not null))
-                await ScriptRunner.RunAsync(connectionString, phase, phase.Up!, cancellationToken);
+            foreach (var phase in plan.Phases.OfType<ScriptPhase>())
+                await ScriptRunner.RunAsync(connectionString, phase, phase.Up, cancellationToken);
 
         // Base schemas may seed rows; synthetic data replaces them.
         await using (var connection = new NpgsqlConnection(connectionString))

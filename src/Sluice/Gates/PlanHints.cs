@@ -46,7 +46,7 @@ public sealed partial class BuiltInPlanHints : IPlanHintSource
                     change.Statement.Script.FileName, change.Statement.Line));
             foreach (var phase in plan.Phases)
             {
-                if (phase.Up is not { } up) continue;
+                if (phase is not ScriptPhase { Up: var up }) continue;
                 var sql = Comments().Replace(up.Sql, " ");
                 void Add(HintSeverity severity, string message) => hints.Add(new PlanHint(plan.Id, phase.Name, severity, message, up.FileName));
                 if (phase.Kind == PhaseKind.Expand && Removal().Match(sql) is { Success: true } removal)

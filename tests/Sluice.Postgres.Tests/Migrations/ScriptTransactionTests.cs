@@ -27,7 +27,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: false,
             "-- the COMMIT was forgotten\nBEGIN;\nALTER TABLE customers ADD COLUMN IF NOT EXISTS nickname text;\n", ct);
 
-        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, plan.Phases[0].Up!.Path, (int?)2),
+        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)2),
             (error.Kind, error.Code, error.File, error.Line));
         Assert.Contains("left a transaction open", error.Message);
         Assert.False(await NicknameExistsAsync(database.ConnectionString, ct));
@@ -44,7 +44,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: true,
             "BEGIN;\nALTER TABLE customers ADD COLUMN nickname text;\nCOMMIT;\nUPDATE customers SET nickname = 'x';\n", ct);
 
-        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, plan.Phases[0].Up!.Path, (int?)3),
+        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)3),
             (error.Kind, error.Code, error.File, error.Line));
         Assert.Contains("ended the phase's transaction with 'COMMIT'", error.Message);
         // Nothing after the COMMIT ran: the check stops the script at once.
@@ -119,8 +119,8 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
     {
         using var plans = NicknamePlan(transactional);
         var loaded = PlanLoader.Load(Path.Combine(plans.MigrationsFolder, "p1"));
-        var phase = loaded.Phases[0];
-        var plan = loaded with { Phases = [phase with { Up = phase.Up! with { Sql = up } }] };
+        var phase = Assert.IsType<ScriptPhase>(loaded.Phases[0]);
+        var plan = loaded with { Phases = [phase with { Up = phase.Up with { Sql = up } }] };
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             new MigrationRunner(target.Providers, new MigrationRunnerOptions("local")).RunAsync([plan], Alice, null, ct));
         return (plan, error);

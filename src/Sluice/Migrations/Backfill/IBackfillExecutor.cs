@@ -16,7 +16,7 @@ public interface IBackfillExecutor
     /// them under the phase's lock and statement timeouts, and advances the checkpoint. When no key is left, marks the
     /// checkpoint completed and the phase done. Throws <see cref="Running.LockTimeoutException"/> on a lock timeout.
     /// </summary>
-    Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, MigrationPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
+    Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, BackfillPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
         CancellationToken cancellationToken);
 }
 

@@ -99,7 +99,11 @@ public static class DataChanges
 
     private static IEnumerable<PlanScript> Work(MigrationPhase phase)
     {
-        if (phase.Up is not null) yield return phase.Up;
-        if (phase.Backfill is not null) yield return phase.Backfill.Batch;
+        yield return phase switch
+        {
+            ScriptPhase script => script.Up,
+            BackfillPhase backfill => backfill.Backfill.Batch,
+            _ => throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill"),
+        };
     }
 }

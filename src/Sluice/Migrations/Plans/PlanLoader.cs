@@ -127,8 +127,14 @@ public static partial class PlanLoader
             throw map.Error(PlanErrorCodes.BadFlag, map.Node("transactional")!, $"switch {what} is marked non-transactional",
                 "a flag flips in the phase's own transaction; remove 'transactional: false'");
 
-        var phase = new MigrationPhase(name, kind, up, down, irreversible, verify, lockTimeout, statementTimeout, retries, transactional,
-            backfill, flag, map.Line, clusterStatements);
+        // The checks above leave exactly one of the two: a backfill block or an up.
+        MigrationPhase phase = (backfill, up) switch
+        {
+            ({ } spec, _) => new BackfillPhase(name, spec, down, irreversible, verify, lockTimeout, statementTimeout, retries, map.Line, clusterStatements),
+            (null, { } script) => new ScriptPhase(name, kind, script, down, irreversible, verify, lockTimeout, statementTimeout, retries, transactional, flag,
+                map.Line, clusterStatements),
+            _ => throw new System.Diagnostics.UnreachableException($"{what} has neither an up nor a backfill"),
+        };
         ScriptRules.Check(phase);
         return phase;
     }

@@ -31,7 +31,7 @@ public static class ScriptRules
                 if (kind is StatementKind.TransactionStart or StatementKind.TransactionEnd or StatementKind.TransactionStep && inTransaction)
                     throw Refused(PlanErrorCodes.TransactionControl, script, statement,
                         $"{script.FileName} controls the transaction ({FirstWords(statement)}), but it runs inside phase '{phase.Name}''s own transaction",
-                        phase.Backfill is not null || script == phase.Verify
+                        phase is BackfillPhase || script == phase.Verify
                             ? "remove it: a verify and each backfill batch run in one transaction that Sluice commits"
                             : "remove it: the phase commits its SQL and its journal row together; or mark the phase 'transactional: false' and keep BEGIN ... COMMIT balanced");
                 if (kind == StatementKind.TransactionStart) open = statement;
@@ -52,10 +52,10 @@ public static class ScriptRules
     /// <summary>Each script of the phase and whether it runs inside a transaction Sluice opens.</summary>
     private static IEnumerable<(PlanScript Script, bool InTransaction)> Scripts(MigrationPhase phase)
     {
-        if (phase.Up is not null) yield return (phase.Up, phase.Transactional);
+        if (phase is ScriptPhase { Up: var up }) yield return (up, phase.Transactional);
         if (phase.Down is not null) yield return (phase.Down, phase.Transactional);
         if (phase.Verify is not null) yield return (phase.Verify, true);
-        if (phase.Backfill is not null) yield return (phase.Backfill.Batch, true);
+        if (phase is BackfillPhase { Backfill: var backfill }) yield return (backfill.Batch, true);
     }
 
     private static string FirstWords(SqlStatement statement)

@@ -3,7 +3,7 @@ using Sluice.Migrations.Plans;
 
 namespace Sluice.Migrations.Running;
 
-/// <summary>Applies one non-backfill phase and checks it.</summary>
+/// <summary>Applies one script phase, reverts any phase, and checks it.</summary>
 public interface IPhaseExecutor
 {
     /// <summary>
@@ -12,7 +12,7 @@ public interface IPhaseExecutor
     /// before and "done" after. Throws <see cref="LockTimeoutException"/> on a lock timeout, a Failure
     /// <see cref="Errors.SluiceException"/> on any other database error.
     /// </summary>
-    Task ApplyAsync(MigrationPlan plan, MigrationPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken);
+    Task ApplyAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken);
 
     /// <summary>
     /// Undoes the phase: runs its <c>down</c> under its timeouts (a switch phase's flag turns off in the same

@@ -11,6 +11,33 @@ namespace Sluice.Migrations.Running;
 /// retries lock timeouts with jittered backoff, walks backfills batch by batch, and stops with a checkpoint when the
 /// time budget runs out.
 /// </summary>
+/// <remarks>
+/// What happens to a phase is decided by its journal state and what is asked (<see cref="PhaseStateRules"/>; apply is
+/// Migrate reaching the phase, a re-run is Migrate reaching one an earlier run touched, revert is Rollback). The first
+/// row that matches wins:
+/// <code>
+/// #   State      Asked    Phase                          Step           What happens
+/// 1   pending    apply    any                            Apply          journal "started", run its up (or walk its backfill), journal "done", verify
+/// 2   started    re-run   any                            Resume         as 1, said "resuming an interrupted run": a backfill continues from its
+///                                                                       checkpoint, a non-transactional up repeats (it is re-runnable), a
+///                                                                       transactional up had rolled back whole
+/// 3   failed     re-run   any                            ReRun          as 1 (the failure rolled back, or left a re-runnable phase)
+/// 4   reverted   re-run   any                            ReRun          as 1 (its down undid it)
+/// 5   done       re-run   the plan's latest done phase   VerifyAndSkip  its verify runs again (a failure stops the run), then it is skipped
+/// 6   done       re-run   an earlier phase               Skip           skipped unverified: later phases superseded what its verify checks
+/// 7   pending    revert   any                            Leave          nothing of it is applied
+/// 8   reverted   revert   any                            Leave          nothing of it is applied
+/// 9   otherwise  revert   irreversible                   Refuse         the rollback refuses before touching anything (SLU041): only a snapshot
+/// 10  done       revert   any                            RunDown        its down runs (a switch's flag turns off), journaled reverted
+/// 11  started,   revert   backfill                       RunDown        its checkpoint resets (the expand's down removes its data)
+///     failed
+/// 12  started,   revert   non-transactional              RunDown        its down runs: part of its up may have committed
+///     failed
+/// 13  started,   revert   transactional                  JournalOnly    its up never committed: only the journal row changes
+///     failed
+/// </code>
+/// Phases are reverted latest first; a plan is refused whole when one of its phases hits row 9.
+/// </remarks>
 public sealed class MigrationRunner
 {
     private readonly MigrationProviders _providers;
@@ -58,31 +85,32 @@ public sealed class MigrationRunner
             var recorded = (await Journal.ReadPhasesAsync(plan.Id, token)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
             var touched = plan.Phases.Reverse()
                 .Select(phase => (phase, status: recorded.TryGetValue(phase.Name, out var r) ? r.Status : JournalStatus.Pending))
-                .Where(x => x.status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)
+                .Select(x => (x.phase, x.status, PhaseStateRules.Decide(PhaseAction.Revert, x.status, x.phase).Step))
+                .Where(x => x.Step != PhaseStep.Leave)
                 .ToList();
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
-            if (touched.FirstOrDefault(x => x.phase.Irreversible) is { phase: { } irreversible })
+            if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
                 throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.Irreversible,
                     $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
                     "restore the verified snapshot taken before the plan ran", plan.PlanFile, irreversible.Line);
-            foreach (var (phase, status) in touched)
+            foreach (var (phase, status, step) in touched)
             {
-                // A transactional phase that did not finish never committed anything: only its journal row changes.
-                var runDown = phase.Kind == PhaseKind.Backfill || status == JournalStatus.Done || !phase.Transactional;
+                var runDown = step == PhaseStep.RunDown;
                 var started = _time.GetTimestamp();
                 var attempts = await WithLockRetriesAsync(plan, phase, by, run,
                     attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
-                var message = !runDown ? $"reverted ({Word(status)}; its up never committed)"
-                    : phase.Kind == PhaseKind.Backfill ? "reverted (checkpoint reset; the expand's down removes its data)"
-                    : $"reverted by {phase.Down!.FileName}{(phase.Flag is null ? "" : $"; flag '{phase.Flag}' is off")}";
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseReverted, plan.Id, phase.Name, message, by, attempts), token);
-                run.Report(new MigrationProgress(MigrationStep.PhaseReverted, plan.Id, phase.Name, message, Attempt: attempts));
+                var message = !runDown ? $"reverted ({Word(status)}; its up never committed)" : phase switch
+                {
+                    BackfillPhase => "reverted (checkpoint reset; the expand's down removes its data)",
+                    ScriptPhase { Down: { } down } script => $"reverted by {down.FileName}{(script.Flag is null ? "" : $"; flag '{script.Flag}' is off")}",
+                    _ => "reverted",
+                };
+                await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseReverted, plan.Id, phase.Name, message, by, attempts), MigrationStep.PhaseReverted, token);
                 run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, attempts, _time.GetElapsedTime(started)));
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
-            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), token);
-            run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted"));
-            var check = await VerifyRollbackAsync(plan, touched.Select(x => x.phase).ToList(), by, run, token);
+            await run.RecordAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), MigrationStep.PlanReverted, token);
+            var check = await VerifyRollbackAsync(plan, [.. touched.Select(x => x.phase)], by, run, token);
             return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
 
@@ -163,7 +191,7 @@ public sealed class MigrationRunner
     private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IEnvironmentLease? heldLease, IProgress<MigrationProgress>? progress,
         CancellationToken cancellationToken, Func<RunState, CancellationToken, Task<MigrationRunResult>> work)
     {
-        var run = new RunState(_time, _options.TimeBudget, progress);
+        var run = new RunState(_time, _options.TimeBudget, Journal, progress);
         await Journal.EnsureAsync(cancellationToken);
         var ownLease = heldLease is null ? await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken) : null;
         await using var release = ownLease; // a held lease stays with its owner
@@ -225,16 +253,16 @@ public sealed class MigrationRunner
         var untouched = recorded.Values.All(r => r.Status is JournalStatus.Pending or JournalStatus.Reverted);
         // Only the latest done phase is re-verified: earlier ones were superseded by later ones (a contract removes
         // what an expand's verify looks for), so their checks no longer describe the database.
-        var latestDone = plan.Phases.Select((p, i) => (p, i))
-            .LastOrDefault(x => recorded.TryGetValue(x.p.Name, out var r) && r.Status == JournalStatus.Done, (null!, -1)).i;
+        JournalStatus StatusOf(MigrationPhase phase) => recorded.TryGetValue(phase.Name, out var r) ? r.Status : JournalStatus.Pending;
+        var latestDone = plan.Phases.LastOrDefault(p => StatusOf(p) == JournalStatus.Done);
         var destructiveFrom = DestructiveFrom(plan);
         foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
         {
-            if (recorded.TryGetValue(phase.Name, out var record) && record.Status == JournalStatus.Done)
+            var step = PhaseStateRules.Decide(PhaseAction.Apply, StatusOf(phase), phase, latestDone: ReferenceEquals(phase, latestDone)).Step;
+            if (step is PhaseStep.VerifyAndSkip or PhaseStep.Skip)
             {
-                if (index == latestDone) await VerifyAsync(plan, phase, by, run, cancellationToken);
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), cancellationToken);
-                run.Report(new MigrationProgress(MigrationStep.PhaseSkipped, plan.Id, phase.Name, "already done"));
+                if (step == PhaseStep.VerifyAndSkip) await VerifyAsync(plan, phase, by, run, cancellationToken);
+                await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), MigrationStep.PhaseSkipped, cancellationToken);
                 run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.AlreadyDone, 0, TimeSpan.Zero));
                 continue;
             }
@@ -255,34 +283,37 @@ public sealed class MigrationRunner
             {
                 var taken = await data.RecordAsync(plan.Id, StatementTargets.TablesOf(plan), cancellationToken);
                 var detail = $"{taken} before '{phase.Name}', for verifying a rollback";
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.DataBaselineTaken, plan.Id, phase.Name, detail, by), cancellationToken);
-                run.Report(new MigrationProgress(MigrationStep.PhaseStarted, plan.Id, phase.Name, detail));
+                await run.RecordAsync(new JournalEvent(JournalEventKind.DataBaselineTaken, plan.Id, phase.Name, detail, by), MigrationStep.PhaseStarted, cancellationToken);
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Started, cancellationToken);
             var started = _time.GetTimestamp();
-            var resumed = record?.Status == JournalStatus.Started ? " (resuming an interrupted run)" : "";
-            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()} phase started{resumed}", by), cancellationToken);
-            run.Report(new MigrationProgress(MigrationStep.PhaseStarted, plan.Id, phase.Name, $"{phase.Kind.ToString().ToLowerInvariant()}{resumed}"));
+            var resumed = step == PhaseStep.Resume ? " (resuming an interrupted run)" : "";
+            var kind = phase.Kind.ToString().ToLowerInvariant();
+            await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{kind} phase started{resumed}", by), MigrationStep.PhaseStarted,
+                cancellationToken, report: $"{kind}{resumed}");
             run.Current = (plan.Id, phase.Name);
 
             int attempts;
-            if (phase.Kind == PhaseKind.Backfill)
+            switch (phase)
             {
-                var finished = await BackfillAsync(plan, phase, by, run, cancellationToken);
-                if (!finished)
-                {
-                    run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
-                    return false;
-                }
-                attempts = 1;
+                case BackfillPhase backfill:
+                    if (!await BackfillAsync(plan, backfill, by, run, cancellationToken))
+                    {
+                        run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
+                        return false;
+                    }
+                    attempts = 1;
+                    break;
+                case ScriptPhase script:
+                    attempts = await WithLockRetriesAsync(plan, phase, by, run,
+                        attempt => _providers.Phases.ApplyAsync(plan, script, attempt, by, cancellationToken), cancellationToken);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
             }
-            else
-            {
-                attempts = await WithLockRetriesAsync(plan, phase, by, run,
-                    attempt => _providers.Phases.ApplyAsync(plan, phase, attempt, by, cancellationToken), cancellationToken);
-            }
+            var flag = (phase as ScriptPhase)?.Flag;
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
-                phase.Flag is null ? "done" : $"done; flag '{phase.Flag}' is on", by, attempts), cancellationToken);
+                flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
             await VerifyAsync(plan, phase, by, run, cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
@@ -297,8 +328,7 @@ public sealed class MigrationRunner
     private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, string where, CancellationToken cancellationToken)
     {
         var message = $"time budget of {Durations.Format(_options.TimeBudget!.Value)} {where}";
-        await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillPaused, plan.Id, phase.Name, message, by), cancellationToken);
-        run.Report(new MigrationProgress(MigrationStep.BudgetExhausted, plan.Id, phase.Name, message));
+        await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillPaused, plan.Id, phase.Name, message, by), MigrationStep.BudgetExhausted, cancellationToken);
     }
 
     private async Task VerifyAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
@@ -307,8 +337,7 @@ public sealed class MigrationRunner
         var result = await _providers.Phases.VerifyAsync(plan, phase, cancellationToken);
         if (result.Passed)
         {
-            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Verified, plan.Id, phase.Name, result.Detail, by), cancellationToken);
-            run.Report(new MigrationProgress(MigrationStep.Verified, plan.Id, phase.Name, result.Detail));
+            await run.RecordAsync(new JournalEvent(JournalEventKind.Verified, plan.Id, phase.Name, result.Detail, by), MigrationStep.Verified, cancellationToken);
             return;
         }
         var message = $"verify of phase '{phase.Name}' of plan '{plan.Id}' failed: {result.Detail}";
@@ -338,8 +367,7 @@ public sealed class MigrationRunner
             {
                 var delay = _retry.Delay(attempt);
                 var message = $"lock timeout on attempt {attempt} of {phase.Retries} ({e.Message}); retrying in {delay.TotalMilliseconds:F0} ms";
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, message, by, attempt), cancellationToken);
-                run.Report(new MigrationProgress(MigrationStep.Retry, plan.Id, phase.Name, message, Attempt: attempt));
+                await run.RecordAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, message, by, attempt), MigrationStep.Retry, cancellationToken);
                 await Task.Delay(delay, _time, cancellationToken);
             }
             catch (LockTimeoutException e)
@@ -368,9 +396,9 @@ public sealed class MigrationRunner
     }
 
     /// <returns>False when the time budget ran out (the checkpoint is committed).</returns>
-    private async Task<bool> BackfillAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    private async Task<bool> BackfillAsync(MigrationPlan plan, BackfillPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
     {
-        var spec = phase.Backfill!;
+        var spec = phase.Backfill;
         var backfills = _providers.Backfills;
         var checkpoint = await backfills.ReadCheckpointAsync(plan.Id, phase.Name, cancellationToken);
         var afterKey = checkpoint?.LastKey;
@@ -413,9 +441,8 @@ public sealed class MigrationRunner
             batches = batch.Checkpoint.Batches;
             if (batch.Finished)
             {
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
-                    $"backfill done: {rowsDone} rows in {batches} batches", by), cancellationToken);
-                run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, "backfill done", Progress(null)));
+                await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
+                    $"backfill done: {rowsDone} rows in {batches} batches", by), MigrationStep.Backfill, cancellationToken, report: "backfill done", Progress(null));
                 return true;
             }
             var report = Progress(null) with { LastBatchTime = batch.Duration };
@@ -435,7 +462,7 @@ public sealed class MigrationRunner
     }
 
     /// <summary>The mutable bookkeeping of one run, kept out of the runner so the runner holds no per-run state.</summary>
-    private sealed class RunState(TimeProvider time, TimeSpan? budget, IProgress<MigrationProgress>? progress)
+    private sealed class RunState(TimeProvider time, TimeSpan? budget, IMigrationJournal journal, IProgress<MigrationProgress>? progress)
     {
         private readonly long _started = time.GetTimestamp();
         private readonly List<PhaseRunResult> _phases = [];
@@ -446,6 +473,15 @@ public sealed class MigrationRunner
         public bool BudgetExhausted => budget is { } b && time.GetElapsedTime(_started) >= b;
 
         public void Report(MigrationProgress report) => progress?.Report(report);
+
+        /// <summary>Journals <paramref name="entry"/>, then reports the same progress (its message, unless the report
+        /// says it shorter in <paramref name="report"/>).</summary>
+        public async Task RecordAsync(JournalEvent entry, MigrationStep step, CancellationToken cancellationToken, string? report = null,
+            BackfillProgress? backfill = null)
+        {
+            await journal.RecordEventAsync(entry, cancellationToken);
+            Report(new MigrationProgress(step, entry.PlanId, entry.Phase, report ?? entry.Message, backfill, entry.Attempt));
+        }
 
         public void Add(PhaseRunResult result) => _phases.Add(result);
 

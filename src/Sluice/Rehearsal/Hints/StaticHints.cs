@@ -40,7 +40,7 @@ public static partial class StaticHints
         var folder = Path.GetFileName(plan.Folder);
         foreach (var phase in plan.Phases)
         {
-            if (phase.Up is not { } up) continue;
+            if (phase is not ScriptPhase { Up: var up }) continue;
             var ddl = false;
             foreach (var statement in SqlStatements.Split(up.Sql))
             {
