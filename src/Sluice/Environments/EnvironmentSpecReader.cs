@@ -9,7 +9,6 @@ namespace Sluice.Environments;
 /// repeated keys and missing fields become <c>SLU012</c> usage errors that name the file and the line: the JSON
 /// reader's line for syntax, the offending key's line (from <see cref="EnvironmentKeyLines"/>) for the rest.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026", Justification = "The overloads differ in their first parameter's type (text or element); the optional file name reads the same on both.")]
 public static class EnvironmentSpecReader
 {
     private static readonly JsonSerializerOptions Options = new()
