@@ -4,7 +4,7 @@ using Sluice.Build;
 namespace Sluice.Build.Tests;
 
 /// <summary>Runs a build in memory against a throwaway root folder and captures everything it prints.</summary>
-public sealed class TestRoot : IDisposable
+internal sealed class TestRoot : IDisposable
 {
     public TestRoot()
     {
@@ -48,7 +48,7 @@ public sealed class TestRoot : IDisposable
     }
 }
 
-public sealed record TestRunResult(RunResult Run, string Output, SluiceBuild Build)
+internal sealed record TestRunResult(RunResult Run, string Output, SluiceBuild Build)
 {
     public ExitCode ExitCode => Run.ExitCode;
 

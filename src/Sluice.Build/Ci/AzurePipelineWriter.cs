@@ -12,7 +12,7 @@ namespace Sluice.Build.Ci;
 ///   for the same environment and commit with the pipeline's access token;
 /// - a schedule queues one continue-only run per environment and starts nothing itself.
 /// </summary>
-public static class AzurePipelineWriter
+internal static class AzurePipelineWriter
 {
     public static string Path(CiPipeline pipeline, bool first) => first ? "azure-pipelines.yml" : $"azure-pipelines.{pipeline.Name}.yml";
 

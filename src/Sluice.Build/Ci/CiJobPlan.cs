@@ -4,7 +4,7 @@ namespace Sluice.Build.Ci;
 /// A job with what the catalog implies resolved: its id, the jobs it needs, the targets it skips because earlier jobs
 /// ran them, its timeout, and the evidence it uploads and downloads. Both dialect writers start from this.
 /// </summary>
-public sealed record CiJobPlan(
+internal sealed record CiJobPlan(
     CiJob Job,
     string Id,
     BuildTarget Target,

@@ -33,7 +33,7 @@ public sealed record CiPlatform(TimeSpan JobLimit)
     }
 
     /// <summary>The job's timeout in minutes: budget plus margin, else the target's timeout, else the default; never above the limit.</summary>
-    public int TimeoutMinutes(CiJobPlan plan)
+    internal int TimeoutMinutes(CiJobPlan plan)
     {
         var timeout = Budget(plan.Job) is { } budget ? budget + Margin : plan.TimeoutMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : DefaultTimeout;
         return (int)Math.Ceiling((timeout < JobLimit ? timeout : JobLimit).TotalMinutes);

@@ -5,7 +5,7 @@ namespace Sluice.Build.Ci;
 /// whether to only continue) reach the script as environment variables set by the step's <c>env:</c>, never spliced
 /// into the script text, so no input can inject a command.
 /// </summary>
-public static class CiScript
+internal static class CiScript
 {
     public const string EnvironmentVariable = "DEPLOY_ENV";
     public const string RollbackPlanVariable = "ROLLBACK_PLAN";

@@ -7,7 +7,7 @@ namespace Sluice.Build.Ci;
 /// do what they say (environments, reviewers, branch restrictions, secrets per environment, Azure checks and
 /// permissions). Generated with the pipelines, so it names exactly the environments and secrets they use.
 /// </summary>
-public static class CiSetupChecklist
+internal static class CiSetupChecklist
 {
     public const string Path = "docs/ci-setup.md";
 

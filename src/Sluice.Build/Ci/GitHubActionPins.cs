@@ -12,7 +12,7 @@ namespace Sluice.Build.Ci;
 /// - upload-artifact v6.0.0 and download-artifact v6.0.0: github/gh-aw's pinned workflows and an AGPL repository's
 ///   SHA pin table (<c>upload-artifact@b7c566a… # v6.0.0</c>, <c>download-artifact@018cc2c… # v6.0.0</c>).
 /// </summary>
-public static class GitHubActionPins
+internal static class GitHubActionPins
 {
     public const string Checkout = "actions/checkout@8e8c483db84b4bee98b60c0593521ed34d9990e8";
     public const string CheckoutTag = "v6.0.1";

@@ -11,7 +11,7 @@ namespace Sluice.Build.Ci;
 /// - a schedule dispatches a continue-only run per environment and starts nothing itself;
 /// - each job gets only the secrets its targets read, through <c>env:</c>; actions are pinned by SHA.
 /// </summary>
-public static class GitHubWorkflowWriter
+internal static class GitHubWorkflowWriter
 {
     public static string Path(CiPipeline pipeline) => $".github/workflows/{pipeline.Name}.yml";
 

@@ -9,7 +9,7 @@ namespace Sluice.Build.Ci;
 /// scalar styles: a string that any YAML 1.1 or 1.2 reader could take for something else (<c>on</c>, <c>yes</c>,
 /// <c>0123</c>, <c>1.5</c>, <c>null</c>, ...) is always quoted, so it stays a string everywhere.
 /// </summary>
-public abstract class Y
+internal abstract class Y
 {
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
     public static implicit operator Y?(string? value) => value is null ? null : new YString(value);
@@ -19,7 +19,7 @@ public abstract class Y
     internal abstract YamlNode ToNode();
 }
 
-public sealed class YString(string Value) : Y
+internal sealed class YString(string Value) : Y
 {
     internal override YamlNode ToNode()
     {
@@ -28,17 +28,17 @@ public sealed class YString(string Value) : Y
     }
 }
 
-public sealed class YNumber(long Value) : Y
+internal sealed class YNumber(long Value) : Y
 {
     internal override YamlNode ToNode() => new YamlScalarNode(Value.ToString(System.Globalization.CultureInfo.InvariantCulture)) { Style = ScalarStyle.Plain };
 }
 
-public sealed class YBoolean(bool Value) : Y
+internal sealed class YBoolean(bool Value) : Y
 {
     internal override YamlNode ToNode() => new YamlScalarNode(Value ? "true" : "false") { Style = ScalarStyle.Plain };
 }
 
-public sealed class YSequence(IReadOnlyList<Y> Items) : Y
+internal sealed class YSequence(IReadOnlyList<Y> Items) : Y
 {
     public YSequence(params Y[] items) : this((IReadOnlyList<Y>)items) { }
 
@@ -46,7 +46,7 @@ public sealed class YSequence(IReadOnlyList<Y> Items) : Y
 }
 
 /// <summary>An ordered mapping; entries whose value is null are left out, so optional keys read naturally.</summary>
-public sealed class YMap : Y, IEnumerable<KeyValuePair<string, Y>>
+internal sealed class YMap : Y, IEnumerable<KeyValuePair<string, Y>>
 {
     private readonly List<KeyValuePair<string, Y>> _entries = [];
 
@@ -85,7 +85,7 @@ public sealed class YMap : Y, IEnumerable<KeyValuePair<string, Y>>
     }
 }
 
-public static partial class YamlScalars
+internal static partial class YamlScalars
 {
     /// <summary>True when a plain scalar with this text would not read back as this string under YAML 1.1 or 1.2.</summary>
     public static bool IsAmbiguous(string value) =>

@@ -6,7 +6,7 @@ namespace Sluice.Build;
 /// One run of a build: parameters, help, plan, requirements, execution, summary. Never exits the process and
 /// keeps no global state, so tests run many builds side by side; <see cref="ConsoleEntryPoint"/> wires it to a console.
 /// </summary>
-public static class BuildRunner
+internal static class BuildRunner
 {
     public static Task<RunResult> RunAsync<T>(RunSettings settings, CancellationToken cancellationToken,
         params Expression<Func<T, Target>>[] defaultTargets) where T : SluiceBuild, new() =>

@@ -5,7 +5,7 @@ namespace Sluice.Build;
 /// an option's values run until the next option (arrays) or for one token (scalars). An option with an implicit
 /// value (booleans, <c>--plan</c>) takes the next token only when it reads as a value, so <c>--plan Promote</c> plans Promote.
 /// </summary>
-public sealed record CommandLine(IReadOnlyList<string> Targets, IReadOnlyDictionary<string, RawValue> Options)
+internal sealed record CommandLine(IReadOnlyList<string> Targets, IReadOnlyDictionary<string, RawValue> Options)
 {
     /// <summary>The arguments as given, with every value of a secret parameter replaced by <see cref="SecretRegistry.Mask"/>:
     /// what may be kept (run memory) or shown.</summary>

@@ -8,7 +8,7 @@ namespace Sluice.Build;
 /// <c>Console.WriteLine</c> cannot leak one), Ctrl-C and SIGTERM cancel the run cleanly (a second Ctrl-C kills),
 /// and the exit code is returned to <c>Main</c>, never forced with <c>Environment.Exit</c>.
 /// </summary>
-public static class ConsoleEntryPoint
+internal static class ConsoleEntryPoint
 {
     public static int Run<T>(string[] args, Expression<Func<T, Target>>[] defaultTargets) where T : SluiceBuild, new()
     {

@@ -33,7 +33,7 @@ public sealed class EnvironmentProfiles
     }
 
     /// <summary>The environment from <c>--env</c>, then <c>Env</c> or <c>SLUICE_ENV</c>, else <c>local</c>; unknown names are usage errors.</summary>
-    public static string Select(CommandLine commandLine, IReadOnlyDictionary<string, string> variables, EnvironmentProfiles known)
+    internal static string Select(CommandLine commandLine, IReadOnlyDictionary<string, string> variables, EnvironmentProfiles known)
     {
         string? name = null;
         var source = "--env";
@@ -49,7 +49,7 @@ public sealed class EnvironmentProfiles
     }
 
     /// <summary>The files to read for <paramref name="environment"/>, most specific first.</summary>
-    public IReadOnlyList<ParametersFile> FilesFor(string environment)
+    internal IReadOnlyList<ParametersFile> FilesFor(string environment)
     {
         var files = new List<ParametersFile>();
         foreach (var name in new[] { $"parameters.{environment}.json", "parameters.json" })

@@ -3,7 +3,7 @@ using System.Text;
 namespace Sluice.Build;
 
 /// <summary><c>--help</c>: targets with descriptions and dependencies, parameters with descriptions and defaults, environments, exit codes.</summary>
-public static class HelpPrinter
+internal static class HelpPrinter
 {
     public static void Print(TextWriter output, TargetCatalog catalog, IReadOnlyList<ParameterDescriptor> parameters,
         IReadOnlyDictionary<string, string?> defaults, IReadOnlyList<string> defaultTargets, EnvironmentProfiles environments)

@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Each parameter's value before binding, shown by <c>--help</c> as its default.</summary>
-public static class ParameterDefaults
+internal static class ParameterDefaults
 {
     public static IReadOnlyDictionary<string, string?> Read(SluiceBuild build, IReadOnlyList<ParameterDescriptor> parameters)
     {

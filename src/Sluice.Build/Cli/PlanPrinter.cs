@@ -4,7 +4,7 @@ using System.Text;
 namespace Sluice.Build;
 
 /// <summary><c>--plan</c>: the ordered plan as text, or as a self-contained HTML page (inline SVG, no scripts, no network).</summary>
-public static class PlanPrinter
+internal static class PlanPrinter
 {
     public static void Print(ExecutionPlan plan, PlanFormat format, TextWriter output, AbsolutePath root, SecretRegistry secrets)
     {

@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Runs the <c>Validates</c> checks of every target that will run, before any target starts.</summary>
-public static class Preflight
+internal static class Preflight
 {
     public static async Task RunAsync(ExecutionPlan plan, IExceptionTranslator? translator, CancellationToken cancellationToken)
     {

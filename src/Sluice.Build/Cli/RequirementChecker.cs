@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Rows S7 and S8: requirements of the targets that will run are checked before any of them starts.</summary>
-public static class RequirementChecker
+internal static class RequirementChecker
 {
     public static void Check(ExecutionPlan plan, IReadOnlyList<ParameterDescriptor> parameters, IReadOnlyDictionary<string, object?> values)
     {

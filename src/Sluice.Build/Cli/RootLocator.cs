@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>The build root: <c>--root</c>, <c>SLUICE_ROOT</c>, or the nearest folder at or above the working directory holding <c>.nuke/</c>.</summary>
-public static class RootLocator
+internal static class RootLocator
 {
     public static AbsolutePath Find(CommandLine commandLine, RunSettings settings)
     {

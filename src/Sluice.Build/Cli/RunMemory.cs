@@ -9,7 +9,7 @@ namespace Sluice.Build;
 /// the command line, an environment variable or a parameters file, when the run continues), so "the same command"
 /// means the same targets and non-secret arguments; and the file is written through the run's redaction.
 /// </summary>
-public static class RunMemory
+internal static class RunMemory
 {
     private sealed record LastRun(string Invocation, string[] Succeeded);
 

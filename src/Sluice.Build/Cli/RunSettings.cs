@@ -6,7 +6,7 @@ namespace Sluice.Build;
 /// <param name="WorkingDirectory">Where the search for <c>.nuke/</c> starts.</param>
 /// <param name="Out">The raw output; the run wraps it in secret redaction.</param>
 /// <param name="Interactive">A terminal a person watches (live status line, colours).</param>
-public sealed record RunSettings(
+internal sealed record RunSettings(
     IReadOnlyList<string> Args,
     IReadOnlyDictionary<string, string> EnvironmentVariables,
     string WorkingDirectory,
@@ -24,4 +24,4 @@ public sealed record RunSettings(
 }
 
 /// <summary>What a run ended with; <see cref="Outcome"/> is null when it stopped before executing targets.</summary>
-public sealed record RunResult(ExitCode ExitCode, BuildOutcome? Outcome, ExecutionPlan? Plan);
+internal sealed record RunResult(ExitCode ExitCode, BuildOutcome? Outcome, ExecutionPlan? Plan);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Sluice.Build;
 
 /// <summary>Runs a plan: rows E1 to E11 of <see cref="ExecutionPlanner"/>.</summary>
-public sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null, IExceptionTranslator? translator = null)
+internal sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null, IExceptionTranslator? translator = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 

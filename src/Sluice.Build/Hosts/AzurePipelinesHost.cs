@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// <c>##vso[task.setsecret]</c>, output variables, a markdown summary uploaded with <c>task.uploadsummary</c>,
 /// and <c>##vso[task.complete]</c> at the end.
 /// </summary>
-public sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = null) : BuildHost(output, time)
+internal sealed class AzurePipelinesHost(HostOutput output, TimeProvider? time = null) : BuildHost(output, time)
 {
     public override string Name => "azure-pipelines";
 

@@ -6,7 +6,7 @@ namespace Sluice.Build;
 /// The behaviour every host shares: levelled log lines, the end-of-run summary table, throttled progress lines,
 /// and the secret registry's hook that asks the CI platform to mask each new secret.
 /// </summary>
-public abstract class BuildHost : IBuildHost
+internal abstract class BuildHost : IBuildHost
 {
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DateTimeOffset> _lastProgress = new(StringComparer.Ordinal);

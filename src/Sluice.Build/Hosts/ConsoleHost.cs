@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// cleared before each log line), and a Spectre.Console table at the end. Redirected output gets plain
 /// throttled progress lines instead of the live line.
 /// </summary>
-public sealed class ConsoleHost : BuildHost
+internal sealed class ConsoleHost : BuildHost
 {
     private readonly IAnsiConsole _console;
     private readonly Lock _gate = new();

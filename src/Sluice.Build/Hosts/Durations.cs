@@ -1,6 +1,6 @@
 namespace Sluice.Build;
 
-public static class Durations
+internal static class Durations
 {
     /// <summary>Short human form: <c>850ms</c>, <c>12.3s</c>, <c>4m05s</c>, <c>2h10m</c>.</summary>
     public static string Format(TimeSpan span) => span.TotalSeconds switch

@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// GitHub Actions: <c>::group::</c>, <c>::error file=,line=::</c> annotations, <c>::add-mask::</c> for secrets,
 /// the job summary in <c>$GITHUB_STEP_SUMMARY</c> (capped at 1 MiB per step) and outputs in <c>$GITHUB_OUTPUT</c>.
 /// </summary>
-public sealed class GitHubActionsHost(HostOutput output, TimeProvider? time = null) : BuildHost(output, time)
+internal sealed class GitHubActionsHost(HostOutput output, TimeProvider? time = null) : BuildHost(output, time)
 {
     /// <summary>GitHub rejects a step summary over 1 MiB; Sluice stops appending a little before that.</summary>
     public const int SummaryLimitBytes = 1024 * 1024 - 4096;

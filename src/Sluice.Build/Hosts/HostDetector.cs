@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Picks the host from the environment the run finds itself in.</summary>
-public static class HostDetector
+internal static class HostDetector
 {
     public static BuildHost Create(HostOutput output, TimeProvider? time = null)
     {

@@ -4,7 +4,7 @@ namespace Sluice.Build;
 /// The sinks of one run: redacted standard output, the raw writer below it (only for the platform's own
 /// mask commands, which must carry the secret once), the environment variables hosts read, and the secrets.
 /// </summary>
-public sealed class HostOutput
+internal sealed class HostOutput
 {
     public HostOutput(TextWriter rawOut, SecretRegistry secrets, IReadOnlyDictionary<string, string> environment, bool interactive = false)
     {

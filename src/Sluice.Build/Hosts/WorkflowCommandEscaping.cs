@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>The escaping rules of the CI platforms' logging commands (a message with a newline must not end the command).</summary>
-public static class WorkflowCommandEscaping
+internal static class WorkflowCommandEscaping
 {
     /// <summary>GitHub Actions command data: <c>%</c>, CR and LF.</summary>
     public static string GitHubData(string value) =>

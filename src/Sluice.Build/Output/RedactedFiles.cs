@@ -4,7 +4,7 @@ namespace Sluice.Build;
 /// The one way the engine writes a file (run memory, the plan page, a CI host's step summary and outputs): through
 /// the run's <see cref="SecretRegistry"/>, like every other sink, so no secret is kept on disk.
 /// </summary>
-public static class RedactedFiles
+internal static class RedactedFiles
 {
     public static void Write(string path, string text, SecretRegistry secrets)
     {

@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// <c>Console.WriteLine</c> from user code, exception messages). Text is held back only while its tail could be
 /// the start of a secret, so a secret split across two writes is still caught and live output still flows.
 /// </summary>
-public sealed class RedactingWriter(TextWriter inner, SecretRegistry secrets) : TextWriter
+internal sealed class RedactingWriter(TextWriter inner, SecretRegistry secrets) : TextWriter
 {
     private readonly StringBuilder _pending = new();
     private readonly Lock _gate = new();

@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// The secret values of one run. Every output sink redacts them; CI hosts also ask the platform to mask them.
 /// Values shorter than <see cref="MinimumLength"/> are not redacted: masking "1" or "on" would garble every line.
 /// </summary>
-public sealed class SecretRegistry
+internal sealed class SecretRegistry
 {
     public const int MinimumLength = 4;
     public const string Mask = "***";

@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Resolves every parameter from its sources, converts it, assigns class members and records all values.</summary>
-public static class ParameterBinder
+internal static class ParameterBinder
 {
     /// <returns>The value of every parameter that has one, by member name. Defaults are read from the members.</returns>
     public static Dictionary<string, object?> Bind(object build, IReadOnlyList<ParameterDescriptor> parameters,

@@ -5,7 +5,7 @@ namespace Sluice.Build;
 /// <summary>A parameter as the build declares it: where it lives, how it is spelled, whether it is secret or required.</summary>
 /// <param name="MemberName">The member's own name; values are recorded under it (<c>this.Parameter&lt;T&gt;()</c> reads it).</param>
 /// <param name="Name">The parameter's name in files and variables: the attribute's <c>Name</c>, else the member name.</param>
-public sealed record ParameterDescriptor(
+internal sealed record ParameterDescriptor(
     string MemberName,
     string Name,
     string OptionName,

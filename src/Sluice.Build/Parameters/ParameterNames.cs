@@ -4,7 +4,7 @@ using Sluice.Text;
 namespace Sluice.Build;
 
 /// <summary>The spellings of a parameter: member <c>TimeBudget</c>, option <c>--time-budget</c>, variable <c>SLUICE_TIME_BUDGET</c>.</summary>
-public static class ParameterNames
+internal static class ParameterNames
 {
     public static string Kebab(string memberName)
     {

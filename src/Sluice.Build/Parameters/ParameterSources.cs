@@ -8,7 +8,7 @@ namespace Sluice.Build;
 /// as it is when no such variable is defined) is treated as unset and reported through <paramref name="warn"/>, so it
 /// never binds over the environment's own value.
 /// </summary>
-public sealed class ParameterSources(
+internal sealed class ParameterSources(
     CommandLine commandLine,
     IReadOnlyDictionary<string, string> environmentVariables,
     IReadOnlyList<ParametersFile> files,

@@ -10,7 +10,7 @@ namespace Sluice.Build;
 /// <see cref="AbsolutePath"/> (relative to the root), arrays of those, and structured values (records) from JSON.
 /// Every failure is a <see cref="UsageException"/> naming the parameter and where the value came from.
 /// </summary>
-public static partial class ParameterValueConverter
+internal static partial class ParameterValueConverter
 {
     private static readonly JsonSerializerOptions StructuredOptions = new()
     {

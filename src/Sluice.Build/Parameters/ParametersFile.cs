@@ -7,7 +7,7 @@ namespace Sluice.Build;
 /// One <c>.nuke/parameters*.json</c> file: top-level keys are parameter names (member name or kebab case),
 /// each value kept with its line so errors can point at it. <c>$schema</c> is allowed and ignored.
 /// </summary>
-public sealed class ParametersFile
+internal sealed class ParametersFile
 {
     private ParametersFile(string displayPath, IReadOnlyList<Entry> entries)
     {

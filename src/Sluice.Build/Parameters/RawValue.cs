@@ -9,7 +9,7 @@ namespace Sluice.Build;
 /// <param name="Source">Human-readable origin: <c>--time-budget</c>, <c>SLUICE_TIME_BUDGET</c>, <c>.nuke/parameters.staging.json</c>.</param>
 /// <param name="File">The file, when the value came from one.</param>
 /// <param name="Line">The 1-based line of the value in <paramref name="File"/>.</param>
-public sealed record RawValue(IReadOnlyList<string> Texts, string? Json, string Source, string? File = null, int? Line = null)
+internal sealed record RawValue(IReadOnlyList<string> Texts, string? Json, string Source, string? File = null, int? Line = null)
 {
     public string Where => File is null ? Source : $"{File}:{Line}";
 }

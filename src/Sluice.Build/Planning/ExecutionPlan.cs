@@ -1,7 +1,7 @@
 namespace Sluice.Build;
 
 /// <summary>Why a target is in the plan.</summary>
-public enum PlanReason
+internal enum PlanReason
 {
     Invoked,
     Dependency,
@@ -13,7 +13,7 @@ public enum PlanReason
 /// <param name="DependencyOf">The planned targets that depend on it.</param>
 /// <param name="TriggeredBy">The planned targets that trigger it.</param>
 /// <param name="StaticSkip">Why it will not run, decided before anything runs; null when it will run.</param>
-public sealed record PlannedTarget(
+internal sealed record PlannedTarget(
     BuildTarget Target,
     IReadOnlySet<PlanReason> Reasons,
     IReadOnlyList<string> DependencyOf,
@@ -27,7 +27,7 @@ public sealed record PlannedTarget(
 }
 
 /// <summary>The targets to consider, in the order they run.</summary>
-public sealed record ExecutionPlan(IReadOnlyList<PlannedTarget> Targets, IReadOnlyList<string> Invoked)
+internal sealed record ExecutionPlan(IReadOnlyList<PlannedTarget> Targets, IReadOnlyList<string> Invoked)
 {
     public PlannedTarget? Find(string name) => Targets.FirstOrDefault(t => t.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 }

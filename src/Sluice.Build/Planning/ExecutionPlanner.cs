@@ -35,7 +35,7 @@ namespace Sluice.Build;
 /// </code>
 /// Rows E1 to E11 are carried out by <see cref="TargetExecutor"/>.
 /// </summary>
-public static class ExecutionPlanner
+internal static class ExecutionPlanner
 {
     /// <param name="skip">null: no <c>--skip</c>; empty: <c>--skip</c> alone; else the names to skip.</param>
     public static ExecutionPlan Plan(TargetCatalog catalog, IReadOnlyList<string> invoked, IReadOnlyList<string>? skip = null)
