@@ -16,7 +16,7 @@ public static class Preflight
             {
                 var translated = e as BuildException ?? translator?.Translate(e);
                 if (translated is { ExitCode: not ExitCode.TargetFailed }) throw translated;
-                throw new UsageException("SLU007", $"{planned.Name}: {translated?.Message ?? e.Message}",
+                throw new UsageException(EngineErrorCodes.PreflightFailed, $"{planned.Name}: {translated?.Message ?? e.Message}",
                     "fix the input named above; nothing was touched", translated?.File, translated?.Line, e);
             }
         }

@@ -34,4 +34,4 @@ public sealed class EnvironmentBusyException(string code, string message, string
 
 /// <summary>The target checkpointed and stopped early (a time budget ran out): exit 4, run again to continue.</summary>
 public sealed class IncompleteException(string message, string? remedy = "run the same command again to continue", Exception? inner = null)
-    : BuildException(ExitCode.Incomplete, "SLU090", message, remedy, inner: inner);
+    : BuildException(ExitCode.Incomplete, EngineErrorCodes.Incomplete, message, remedy, inner: inner);

@@ -272,7 +272,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         {
             await using (var resolve = new NpgsqlCommand("SELECT to_regclass($1)::text", connection) { Parameters = { new() { Value = name } } })
                 relation = await resolve.ExecuteScalarAsync(cancellationToken) as string
-                    ?? throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"table '{name}' does not exist in {connection.Database}",
+                    ?? throw SluiceException.Usage(ErrorCodes.BadSource, $"table '{name}' does not exist in {connection.Database}",
                         "name an existing table (schema.table)");
             columns = await ColumnsAsync(connection, relation, cancellationToken);
             key = Source.Key.Count > 0 ? Source.Key : await PrimaryKeyAsync(connection, relation, cancellationToken);
@@ -285,7 +285,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var k in key)
             if (!byName.ContainsKey(k))
-                throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"key column '{k}' is not a column of {Source.Name}",
+                throw SluiceException.Usage(ErrorCodes.BadSource, $"key column '{k}' is not a column of {Source.Name}",
                     $"its columns are {string.Join(", ", columns.Select(c => c.Name))}");
         var hashing = new Dictionary<string, TypeHashing>(StringComparer.Ordinal);
         foreach (var type in columns.Select(c => c.Type).Distinct())
