@@ -18,7 +18,7 @@ public static class EngineErrorCodes
     public const string MissingParameter = "SLU005";
     /// <summary>SLU006: a parameters file (.nuke/parameters*.json) cannot be read.</summary>
     public const string BadParametersFile = "SLU006";
-    /// <summary>SLU007: a target's preflight check failed before anything ran.</summary>
+    /// <summary>SLU007: a target's preflight check failed before anything ran and raised no code of its own.</summary>
     public const string PreflightFailed = "SLU007";
     /// <summary>SLU080: a CI pipeline definition does not hold together (a job, a need or a trigger is missing).</summary>
     public const string BadPipeline = "SLU080";
