@@ -1,4 +1,5 @@
 using Sluice.Build;
+using Sluice.Errors;
 
 namespace Sluice.Repository;
 
@@ -18,11 +19,11 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
             return;
         }
         var hint = $"install them: sudo apt-get install -y {PostgresPackage} (Debian/Ubuntu) or brew install postgresql@15 (macOS)";
-        if (!File.Exists("/usr/bin/apt-get")) throw new UsageException("SLU010", "PostgreSQL 15 binaries are missing", hint);
+        if (!File.Exists("/usr/bin/apt-get")) throw new UsageException(ErrorCodes.BinariesMissing, "PostgreSQL 15 binaries are missing", hint);
         // As root apt-get runs directly; elsewhere (a CI runner's user) through passwordless sudo when there is one.
         var asRoot = Environment.UserName == "root";
         if (!asRoot && (await ProcessTool.RunAsync(host, "sudo", ["-n", "true"], ct, root, echoOutput: false)).ExitCode != 0)
-            throw new UsageException("SLU010", "PostgreSQL 15 binaries are missing and this user cannot install them", hint);
+            throw new UsageException(ErrorCodes.BinariesMissing, "PostgreSQL 15 binaries are missing and this user cannot install them", hint);
 
         host.Info($"installing {PostgresPackage} (the tests run real PostgreSQL clusters)");
         var env = new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" };

@@ -51,7 +51,7 @@ internal static class SampleService
                 return;
             }
             if (!reader.IsDBNull(1))
-                throw SluiceException.Usage("SLU126",
+                throw SluiceException.Usage(ErrorCodes.SampleTargetNotEmpty,
                     $"database {database} holds other tables ({reader.GetString(1)}, ...) but not the shop's: refusing to load {BaseSchema} into it",
                     "the shop's schema goes into the shop's own database: remove the local environment's 'database' key, or point it at an empty database");
         }

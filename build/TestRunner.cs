@@ -18,7 +18,7 @@ internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string conf
             .Where(p => filter.Count == 0 || filter.Any(f => Path.GetFileNameWithoutExtension(p).Contains(f, StringComparison.OrdinalIgnoreCase)))
             .Order(StringComparer.Ordinal)
             .ToList();
-        if (projects.Count == 0) throw new UsageException("SLU002", "no test project matches --test-projects", "check the names under tests/");
+        if (projects.Count == 0) throw new UsageException(EngineErrorCodes.BadParameter, "no test project matches --test-projects", "check the names under tests/");
 
         int passed = 0, failed = 0, skipped = 0;
         var broken = new List<string>();

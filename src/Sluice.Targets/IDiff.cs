@@ -41,7 +41,7 @@ public interface IDiff : ISluiceComponent
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             Host.AppendSummary($"### Diff {EnvironmentAccess.Describe(source)} -> {EnvironmentAccess.Describe(target)}\n\n```\n{text}```\n");
             if (!report.AreEqual)
-                throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.DatabasesDiffer,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.DatabasesDiffer,
                     $"{EnvironmentAccess.Describe(source)} and {EnvironmentAccess.Describe(target)} differ: {report.SchemaChanges.Count} schema change(s), "
                     + $"{report.Tables.Count(t => !t.AreEqual)} table(s) with differing rows",
                     "the lines above name each difference");
@@ -59,7 +59,7 @@ public static class DiffAccess
             return connectionString;
         }
         if (string.IsNullOrEmpty(environment))
-            throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
+            throw SluiceException.Usage(ErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
         var resolved = PostgresEnvironments.CreateResolver(new HostLogger(build.Host))
             .Resolve(environment, Definition(build.Root, environment), build.Root, serviceName: EnvironmentAccess.ServiceName(build));
         var value = await resolved.GetConnectionStringAsync(cancellationToken);
@@ -74,7 +74,7 @@ public static class DiffAccess
         var path = Path.Combine(root, file);
         if (!File.Exists(path))
             return name == EnvironmentProfiles.DefaultEnvironment ? null
-                : throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"unknown environment '{name}'", $"declare it in {file}");
+                : throw SluiceException.Usage(ErrorCodes.BadSource, $"unknown environment '{name}'", $"declare it in {file}");
         return EnvironmentSpecReader.ReadFile(path, file);
     }
 }

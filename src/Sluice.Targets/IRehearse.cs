@@ -84,7 +84,7 @@ public interface IRehearse : IProfile
             if (!report.Passed)
             {
                 var first = report.Findings.First(f => f.Severity == FindingSeverity.Error);
-                throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.RehearsalFailed,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.RehearsalFailed,
                     $"the rehearsal found {report.Findings.Count(f => f.Severity == FindingSeverity.Error)} error(s); first: {first.Rule}: {first.Message}",
                     first.Remedy ?? "see the report under .sluice/reports/", first.File, first.Line);
             }

@@ -33,7 +33,7 @@ public static class DomainErrors
     {
         SluiceException { Kind: ErrorKind.Usage } e => new UsageException(e.Code, e.Message, e.Remedy, e.File, e.Line, e),
         SluiceException { Kind: ErrorKind.Busy } e => new EnvironmentBusyException(e.Code, e.Message, e.Remedy, e),
-        SluiceException { Kind: ErrorKind.Incomplete } e => new IncompleteException(e.Message, e.Remedy ?? "run the same command again to continue", e),
+        SluiceException { Kind: ErrorKind.Incomplete } e => new IncompleteException(e.Code, e.Message, e.Remedy, e),
         SluiceException e => new BuildException(ExitCode.TargetFailed, e.Code, e.Message, e.Remedy, e.File, e.Line, e),
         _ => null,
     };

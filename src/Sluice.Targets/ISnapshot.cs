@@ -59,9 +59,9 @@ public interface ISnapshot : ISluiceComponent
         // and brings back as it was at snapshot time, journal included.
         .Executes(async ct =>
         {
-            var id = SnapshotId ?? throw SluiceException.Usage("SLU005", "RestoreSnapshot needs --snapshot ID", "list snapshots with the Snapshots target");
+            var id = SnapshotId ?? throw new UsageException(EngineErrorCodes.MissingParameter, "RestoreSnapshot needs --snapshot ID", "list snapshots with the Snapshots target");
             if (!SnapshotAccess.IsLocal(this) && !Force)
-                throw SluiceException.Usage(FingerprintErrorCodes.RestoreRefused,
+                throw SluiceException.Usage(ErrorCodes.RestoreRefused,
                     $"refusing to restore over environment '{Env}': it is not a local cluster ({(string.IsNullOrEmpty(Database) ? "its provider is " + EnvironmentDefinition?.Provider.ToString().ToLowerInvariant() : "--database points elsewhere")})", "pass --force if replacing its database is really intended");
             var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             SnapshotAccess.Catalog(this).Find(id);
@@ -103,7 +103,7 @@ public static class SnapshotAccess
         if (build.SnapshotFormat == Snapshots.SnapshotFormat.Template)
         {
             if (!IsLocal(build))
-                throw SluiceException.Usage("SLU002", $"--snapshot-format template keeps copies on the environment's own server; '{build.Env}' is not local",
+                throw new UsageException(EngineErrorCodes.BadParameter, $"--snapshot-format template keeps copies on the environment's own server; '{build.Env}' is not local",
                     "use custom or directory");
             return new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog(build).Folder, Environment = build.Env, Server = server, Redactor = build.Redactor() });
         }

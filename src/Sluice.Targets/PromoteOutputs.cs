@@ -29,8 +29,8 @@ public sealed record PromoteOutputs(string Plan, string SluCode, bool RolledBack
             null => new(plan, "", false, ""),                                                                               // 1
             SluiceException { Kind: ErrorKind.Incomplete } e => new(plan, e.Code, false, ""),                               // 1
             SluiceException { Kind: ErrorKind.Usage or ErrorKind.Busy } e => new(plan, e.Code, false, ""),                  // 2
-            SluiceException { Code: GateErrorCodes.Blocked } e => new(plan, e.Code, false, ""),                             // 2
-            SluiceException { Code: GateErrorCodes.PromoteFailed } e => new(plan, e.Code, true, ""),                        // 3
+            SluiceException { Code: ErrorCodes.Blocked } e => new(plan, e.Code, false, ""),                             // 2
+            SluiceException { Code: ErrorCodes.PromoteFailed } e => new(plan, e.Code, true, ""),                        // 3
             SluiceException e => new(plan, e.Code, false, plan),                                                            // 4
             _ => new(plan, "", false, plan),                                                                                // 4
         };

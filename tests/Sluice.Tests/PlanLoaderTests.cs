@@ -59,26 +59,26 @@ public sealed class PlanLoaderTests
     }
 
     [Theory]
-    [InlineData("unknown-plan-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 6, "colour")]
-    [InlineData("unknown-phase-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 11, "lock_timout")]
-    [InlineData("missing-file", PlanErrorCodes.MissingFile, "p1/plan.yaml", 10, "not_there.sql")]
-    [InlineData("no-down", PlanErrorCodes.NoWayBack, "p1/plan.yaml", 11, "'drop' has no 'down'")]
-    [InlineData("duplicate-phase", PlanErrorCodes.DuplicatePhase, "p1/plan.yaml", 11, "'add' appears twice")]
-    [InlineData("id-not-folder-name", PlanErrorCodes.IdNotFolderName, "p1/plan.yaml", 1, "plan id 'same' differs from its folder name 'p1'")]
-    [InlineData("contract-before-expand", PlanErrorCodes.ContractBeforeExpand, "p1/plan.yaml", 7, "'drop' comes before expand phase 'add'")]
-    [InlineData("bad-duration", PlanErrorCodes.BadDuration, "p1/plan.yaml", 5, "'2 hours'")]
-    [InlineData("bad-risk", PlanErrorCodes.BadValue, "p1/plan.yaml", 3, "'extreme'")]
-    [InlineData("invalid-yaml", PlanErrorCodes.NotYaml, "p1/plan.yaml", 9, "not valid YAML")]
-    [InlineData("backfill-without-block", PlanErrorCodes.BadBackfill, "p1/plan.yaml", 11, "no 'backfill:' block")]
-    [InlineData("flag-on-expand", PlanErrorCodes.BadFlag, "p1/plan.yaml", 9, "not a switch phase")]
-    [InlineData("missing-owner", PlanErrorCodes.MissingKey, "p1/plan.yaml", 1, "no 'owner'")]
-    [InlineData("misspelt-plan-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 6, "unknown key 'phaes'")]
-    [InlineData("misspelt-backfill-key", PlanErrorCodes.UnknownKey, "p1/plan.yaml", 16, "unknown key 'bacth'")]
-    [InlineData("transaction-in-transactional-phase", PlanErrorCodes.TransactionControl, "p1/up.sql", 4, "(COMMIT)")]
-    [InlineData("transaction-left-open", PlanErrorCodes.TransactionLeftOpen, "p1/up.sql", 2, "(BEGIN) and never ends it")]
-    [InlineData("cluster-statement", PlanErrorCodes.ClusterStatement, "p1/up.sql", 4, "(DROP DATABASE IF)")]
-    [InlineData("duration-too-long", PlanErrorCodes.BadDuration, "p1/plan.yaml", 5, "'99999999999999d'")]
-    [InlineData("unclosed-brace", PlanErrorCodes.NotYaml, "p1/plan.yaml", 11, "not valid YAML")]
+    [InlineData("unknown-plan-key", ErrorCodes.UnknownKey, "p1/plan.yaml", 6, "colour")]
+    [InlineData("unknown-phase-key", ErrorCodes.UnknownKey, "p1/plan.yaml", 11, "lock_timout")]
+    [InlineData("missing-file", ErrorCodes.MissingFile, "p1/plan.yaml", 10, "not_there.sql")]
+    [InlineData("no-down", ErrorCodes.NoWayBack, "p1/plan.yaml", 11, "'drop' has no 'down'")]
+    [InlineData("duplicate-phase", ErrorCodes.DuplicatePhase, "p1/plan.yaml", 11, "'add' appears twice")]
+    [InlineData("id-not-folder-name", ErrorCodes.IdNotFolderName, "p1/plan.yaml", 1, "plan id 'same' differs from its folder name 'p1'")]
+    [InlineData("contract-before-expand", ErrorCodes.ContractBeforeExpand, "p1/plan.yaml", 7, "'drop' comes before expand phase 'add'")]
+    [InlineData("bad-duration", ErrorCodes.BadDuration, "p1/plan.yaml", 5, "'2 hours'")]
+    [InlineData("bad-risk", ErrorCodes.BadValue, "p1/plan.yaml", 3, "'extreme'")]
+    [InlineData("invalid-yaml", ErrorCodes.NotYaml, "p1/plan.yaml", 9, "not valid YAML")]
+    [InlineData("backfill-without-block", ErrorCodes.BadBackfill, "p1/plan.yaml", 11, "no 'backfill:' block")]
+    [InlineData("flag-on-expand", ErrorCodes.BadFlag, "p1/plan.yaml", 9, "not a switch phase")]
+    [InlineData("missing-owner", ErrorCodes.MissingKey, "p1/plan.yaml", 1, "no 'owner'")]
+    [InlineData("misspelt-plan-key", ErrorCodes.UnknownKey, "p1/plan.yaml", 6, "unknown key 'phaes'")]
+    [InlineData("misspelt-backfill-key", ErrorCodes.UnknownKey, "p1/plan.yaml", 16, "unknown key 'bacth'")]
+    [InlineData("transaction-in-transactional-phase", ErrorCodes.TransactionControl, "p1/up.sql", 4, "(COMMIT)")]
+    [InlineData("transaction-left-open", ErrorCodes.TransactionLeftOpen, "p1/up.sql", 2, "(BEGIN) and never ends it")]
+    [InlineData("cluster-statement", ErrorCodes.ClusterStatement, "p1/up.sql", 4, "(DROP DATABASE IF)")]
+    [InlineData("duration-too-long", ErrorCodes.BadDuration, "p1/plan.yaml", 5, "'99999999999999d'")]
+    [InlineData("unclosed-brace", ErrorCodes.NotYaml, "p1/plan.yaml", 11, "not valid YAML")]
     public void A_broken_plan_is_rejected_with_its_code_file_line_and_a_remedy(string folder, string code, string file, int line, string mentions)
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));
@@ -100,7 +100,7 @@ public sealed class PlanLoaderTests
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.LoadMigrations(Path.Combine(RepositoryFiles.BadPlans, folder)));
 
-        Assert.Equal(PlanErrorCodes.UnknownKey, error.Code);
+        Assert.Equal(ErrorCodes.UnknownKey, error.Code);
         Assert.StartsWith($"did you mean '{closest}'? ", error.Remedy);
     }
 
@@ -120,7 +120,7 @@ public sealed class PlanLoaderTests
         scratch.Write($"{Sample}/02_backfill.batch.sql", "UPDATE customers SET first_name = shop_first_name(full_name)");
 
         var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(Path.Combine(scratch.Path, Sample)));
-        Assert.Equal(PlanErrorCodes.BadBackfill, error.Code);
+        Assert.Equal(ErrorCodes.BadBackfill, error.Code);
         Assert.Contains("@lower", error.Message);
     }
 
@@ -133,7 +133,7 @@ public sealed class PlanLoaderTests
         scratch.Write($"{Sample}/plan.yaml", yaml.Replace("down: 04_read_split_name.down.sql", "down: ../../secrets.sql", StringComparison.Ordinal));
 
         var error = Assert.Throws<SluiceException>(() => PlanLoader.Load(Path.Combine(scratch.Path, Sample)));
-        Assert.Equal((PlanErrorCodes.MissingFile, 47), (error.Code, error.Line));
+        Assert.Equal((ErrorCodes.MissingFile, 47), (error.Code, error.Line));
         Assert.Contains("outside the plan folder", error.Message);
     }
 

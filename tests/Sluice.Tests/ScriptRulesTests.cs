@@ -49,14 +49,14 @@ public sealed class ScriptRulesTests
     }
 
     [Theory]
-    [InlineData("R1", true, "up", "ALTER TABLE t ADD c int;\nCOMMIT;", PlanErrorCodes.TransactionControl, 2)]
-    [InlineData("R1", true, "down", "BEGIN;\nALTER TABLE t DROP c;\nCOMMIT;", PlanErrorCodes.TransactionControl, 1)]
-    [InlineData("R1", true, "up", "SAVEPOINT a;\nALTER TABLE t ADD c int;", PlanErrorCodes.TransactionControl, 1)]
-    [InlineData("R1", false, "verify", "SELECT true;\nROLLBACK;", PlanErrorCodes.TransactionControl, 2)]
-    [InlineData("R2", false, "up", "CREATE INDEX CONCURRENTLY i ON t (c);\n\nBEGIN;\nUPDATE t SET c = 1;", PlanErrorCodes.TransactionLeftOpen, 3)]
-    [InlineData("R2", false, "up", "BEGIN;\nUPDATE t SET c = 1;\nCOMMIT AND CHAIN;", PlanErrorCodes.TransactionLeftOpen, 3)]
-    [InlineData("R3", true, "up", "ALTER TABLE t ADD c int;\nCREATE ROLE reporting;", PlanErrorCodes.ClusterStatement, 2)]
-    [InlineData("R3", false, "down", "\n\nDROP DATABASE shop;", PlanErrorCodes.ClusterStatement, 3)]
+    [InlineData("R1", true, "up", "ALTER TABLE t ADD c int;\nCOMMIT;", ErrorCodes.TransactionControl, 2)]
+    [InlineData("R1", true, "down", "BEGIN;\nALTER TABLE t DROP c;\nCOMMIT;", ErrorCodes.TransactionControl, 1)]
+    [InlineData("R1", true, "up", "SAVEPOINT a;\nALTER TABLE t ADD c int;", ErrorCodes.TransactionControl, 1)]
+    [InlineData("R1", false, "verify", "SELECT true;\nROLLBACK;", ErrorCodes.TransactionControl, 2)]
+    [InlineData("R2", false, "up", "CREATE INDEX CONCURRENTLY i ON t (c);\n\nBEGIN;\nUPDATE t SET c = 1;", ErrorCodes.TransactionLeftOpen, 3)]
+    [InlineData("R2", false, "up", "BEGIN;\nUPDATE t SET c = 1;\nCOMMIT AND CHAIN;", ErrorCodes.TransactionLeftOpen, 3)]
+    [InlineData("R3", true, "up", "ALTER TABLE t ADD c int;\nCREATE ROLE reporting;", ErrorCodes.ClusterStatement, 2)]
+    [InlineData("R3", false, "down", "\n\nDROP DATABASE shop;", ErrorCodes.ClusterStatement, 3)]
     [InlineData("R4", false, "up", "BEGIN;\nUPDATE t SET c = 1;\nCOMMIT;\nCREATE INDEX CONCURRENTLY i ON t (c);", null, 0)]
     [InlineData("R4", true, "up", "DO $$ BEGIN PERFORM 1; END $$;\nSELECT 'BEGIN';", null, 0)]
     public void Each_rule_refuses_its_statements_naming_the_file_and_line(string row, bool transactional, string script, string sql, string? code, int line)
@@ -94,7 +94,7 @@ public sealed class ScriptRulesTests
         var head = $"id: {Path.GetFileName(scratch.Path)}\nowner: team\nrisk: low\ndescription: a role\nmax_partial_state: 1h\n";
 
         scratch.Write("plan.yaml", head + Phases);
-        Assert.Equal(PlanErrorCodes.ClusterStatement, Assert.Throws<SluiceException>(() => PlanLoader.Load(scratch.Path)).Code);
+        Assert.Equal(ErrorCodes.ClusterStatement, Assert.Throws<SluiceException>(() => PlanLoader.Load(scratch.Path)).Code);
 
         scratch.Write("plan.yaml", head + "cluster_statements: true\n" + Phases);
         Assert.True(PlanLoader.Load(scratch.Path).Phases[0].ClusterStatements);

@@ -22,13 +22,13 @@ public sealed class ServicePlansTests
         Directory.CreateDirectory(Path.Combine(scratch.Path, "docs")); // no migrations folder: not a service
 
         var error = Assert.Throws<SluiceException>(() => ServicePlans.Load(scratch.Path, null));
-        Assert.Equal((ErrorKind.Usage, PlanErrorCodes.AmbiguousService), (error.Kind, error.Code));
+        Assert.Equal((ErrorKind.Usage, ErrorCodes.AmbiguousService), (error.Kind, error.Code));
         Assert.Contains("billing, shop", error.Message);
         Assert.Contains("--service", error.Remedy);
 
         Assert.Equal("billing", ServicePlans.Load(scratch.Path, "billing").Service);
         var unknown = Assert.Throws<SluiceException>(() => ServicePlans.Load(scratch.Path, "shipping"));
-        Assert.Equal(PlanErrorCodes.NoService, unknown.Code);
+        Assert.Equal(ErrorCodes.NoService, unknown.Code);
         Assert.Contains("billing, shop", unknown.Remedy);
     }
 
@@ -56,7 +56,7 @@ public sealed class ServicePlansTests
         Assert.Equal(["0001_first", "0002_second"], plans.Plans.Select(p => p.Id));
         Assert.Equal(["0002_second"], plans.Select("0002_second").Select(p => p.Id));
         var error = Assert.Throws<SluiceException>(() => plans.Select("0003_missing"));
-        Assert.Equal(PlanErrorCodes.UnknownMigration, error.Code);
+        Assert.Equal(ErrorCodes.UnknownMigration, error.Code);
         Assert.Contains("0001_first, 0002_second", error.Remedy);
     }
 
@@ -64,6 +64,6 @@ public sealed class ServicePlansTests
     public void A_missing_pipelines_folder_is_a_usage_error()
     {
         var error = Assert.Throws<SluiceException>(() => ServicePlans.Load("/nonexistent/pipelines", null));
-        Assert.Equal((ErrorKind.Usage, PlanErrorCodes.NoService), (error.Kind, error.Code));
+        Assert.Equal((ErrorKind.Usage, ErrorCodes.NoService), (error.Kind, error.Code));
     }
 }

@@ -39,9 +39,9 @@ internal sealed record CiJobPlan(
         var ids = new Dictionary<CiJob, string>();
         foreach (var job in pipeline.Jobs)
         {
-            var target = catalog.Find(job.Target) ?? throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job target '{job.Target}' does not exist", "name a target of the build");
+            var target = catalog.Find(job.Target) ?? throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: job target '{job.Target}' does not exist", "name a target of the build");
             var id = job.Id ?? ParameterNames.Kebab(target.Name) + (job.Environment is { } env && env != CiJob.FromDispatch ? "-" + env : "");
-            if (ids.ContainsValue(id)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: two jobs have the id '{id}'", "give one of them an Id");
+            if (ids.ContainsValue(id)) throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: two jobs have the id '{id}'", "give one of them an Id");
             ids[job] = id;
         }
 
@@ -66,20 +66,20 @@ internal sealed record CiJobPlan(
             foreach (var evidence in runs.SelectMany(t => t.Consumes).Distinct().Where(e => !produces.ContainsKey(e)))
             {
                 var producer = pipeline.Jobs.FirstOrDefault(o => o != job && o.RunsWhenFailed is null && MayRun(catalog, o).Any(t => t.Produces.ContainsKey(evidence)))
-                    ?? throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job {ids[job]} consumes '{evidence}', which no job produces", "add the producing target as a job");
+                    ?? throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: job {ids[job]} consumes '{evidence}', which no job produces", "add the producing target as a job");
                 downloads.Add((evidence, ids[producer]));
                 if (!needs.Contains(ids[producer])) needs.Add(ids[producer]);
             }
             var workOf = needs.ToList(); // explicit needs below only order jobs
             foreach (var need in job.Needs)
             {
-                if (!ids.ContainsValue(need)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: job {ids[job]} needs '{need}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
+                if (!ids.ContainsValue(need)) throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: job {ids[job]} needs '{need}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
                 if (!needs.Contains(need)) needs.Add(need);
             }
             (string, string)? rollbackSource = null;
             if (job.RunsWhenFailed is { } failed)
             {
-                if (!ids.ContainsValue(failed)) throw new UsageException("SLU080", $"pipeline {pipeline.Name}: rollback job {ids[job]} watches '{failed}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
+                if (!ids.ContainsValue(failed)) throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: rollback job {ids[job]} watches '{failed}', which is not a job", $"jobs: {string.Join(", ", ids.Values)}");
                 if (!needs.Contains(failed)) needs.Add(failed);
                 rollbackSource = RollbackSourceOf(pipeline, ids, job, failed);
                 if (!needs.Contains(rollbackSource.Value.Item1)) needs.Add(rollbackSource.Value.Item1);
@@ -107,7 +107,7 @@ internal sealed record CiJobPlan(
             if (other.Environment is not null && other.Environment == rollback.Environment && other.RunsWhenFailed is null) return (id, CiOutputs.Plan);
             foreach (var next in other.Needs) queue.Enqueue(next);
         }
-        throw new UsageException("SLU136", $"pipeline {pipeline.Name}: rollback job {ids[rollback]} watches '{watched}', which acts on no environment and follows no deployment of '{rollback.Environment}'",
+        throw new UsageException(EngineErrorCodes.RollbackJobWithoutDeployment, $"pipeline {pipeline.Name}: rollback job {ids[rollback]} watches '{watched}', which acts on no environment and follows no deployment of '{rollback.Environment}'",
             "watch the deployment job, or make the watched job need it: a rollback must be told which plan the failed run applied");
     }
 
@@ -119,7 +119,7 @@ internal sealed record CiJobPlan(
         var hitsTheHour = minutes == "*" || minutes.StartsWith("*/", StringComparison.Ordinal)
             || minutes.Split(',').Any(m => m.Split('-')[0] is "0" or "00");
         if (hitsTheHour)
-            throw new UsageException("SLU138", $"pipeline {pipeline.Name}: the schedule '{schedule.Cron}' runs at the top of the hour, when every scheduled pipeline starts",
+            throw new UsageException(EngineErrorCodes.ScheduleOnTheHour, $"pipeline {pipeline.Name}: the schedule '{schedule.Cron}' runs at the top of the hour, when every scheduled pipeline starts",
                 "name minutes away from :00, for example \"17,47 * * * *\"");
     }
 

@@ -28,7 +28,7 @@ public sealed record CiPlatform(TimeSpan JobLimit)
         if (job.TimeBudget is not { } budget) return null;
         var fits = JobLimit - Margin;
         if (fits <= TimeSpan.Zero)
-            throw new UsageException("SLU137", $"a job limit of {JobLimit.TotalMinutes} min leaves no time budget after the {Margin.TotalMinutes}-minute margin", "raise the pipeline's job limit");
+            throw new UsageException(EngineErrorCodes.NoTimeBudget, $"a job limit of {JobLimit.TotalMinutes} min leaves no time budget after the {Margin.TotalMinutes}-minute margin", "raise the pipeline's job limit");
         return budget < fits ? budget : fits;
     }
 

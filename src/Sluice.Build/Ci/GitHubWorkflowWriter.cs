@@ -23,7 +23,7 @@ internal static class GitHubWorkflowWriter
         var platform = CiPlatform.GitHub(pipeline);
         var dispatch = pipeline.Triggers.OfType<DispatchTrigger>().FirstOrDefault();
         if (dispatch is null && pipeline.Jobs.Any(j => j.TimeBudget is not null || j.Environment == CiJob.FromDispatch))
-            throw new UsageException("SLU080", $"pipeline {pipeline.Name}: a job uses the dispatched environment or a time budget, but the pipeline has no Dispatch trigger",
+            throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: a job uses the dispatched environment or a time budget, but the pipeline has no Dispatch trigger",
                 "add CiTrigger.Dispatch() so runs can be started by hand and continued");
         var shape = new Shape(pipeline, dispatch, pipeline.Triggers.OfType<ScheduleTrigger>().Any(), jobs.Any(j => j.Job.Environment == CiJob.FromDispatch));
 

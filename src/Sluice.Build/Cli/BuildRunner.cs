@@ -43,7 +43,7 @@ internal static class BuildRunner
                 return new RunResult(ExitCode.Success, null, null);
             }
             if (invoked.Count == 0)
-                throw new UsageException("SLU001", "no target given and the build has no default target", "name a target; ./build.sh --help lists them");
+                throw new UsageException(EngineErrorCodes.UnknownTarget, "no target given and the build has no default target", "name a target; ./build.sh --help lists them");
 
             plan = ExecutionPlanner.Plan(catalog, invoked, build.Skip);
             if (build.Plan is { } format)

@@ -31,7 +31,7 @@ internal sealed record CommandLine(IReadOnlyList<string> Targets, IReadOnlyDicti
                 if (!byOption.ContainsKey(name))
                 {
                     var suggestions = ParameterNames.Closest(name, byOption.Keys);
-                    throw new UsageException("SLU002", $"unknown parameter --{name}",
+                    throw new UsageException(EngineErrorCodes.BadParameter, $"unknown parameter --{name}",
                         suggestions.Count > 0 ? $"did you mean {string.Join(", ", suggestions.Select(s => "--" + s))}?" : "run ./build.sh --help for the parameters");
                 }
                 if (!options.TryGetValue(name, out var list)) options[name] = list = [];

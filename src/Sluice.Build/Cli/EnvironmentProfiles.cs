@@ -37,14 +37,14 @@ public sealed class EnvironmentProfiles
     {
         string? name = null;
         var source = "--env";
-        if (commandLine.Options.TryGetValue("env", out var raw)) name = raw.Texts.Count == 1 ? raw.Texts[0] : throw new UsageException("SLU002", "parameter --env takes one name", "pass --env NAME");
+        if (commandLine.Options.TryGetValue("env", out var raw)) name = raw.Texts.Count == 1 ? raw.Texts[0] : throw new UsageException(EngineErrorCodes.BadParameter, "parameter --env takes one name", "pass --env NAME");
         else if (variables.TryGetValue("Env", out var exact) && exact.Length > 0) (name, source) = (exact, "Env");
         else if (variables.TryGetValue("SLUICE_ENV", out var prefixed) && prefixed.Length > 0) (name, source) = (prefixed, "SLUICE_ENV");
         name ??= DefaultEnvironment;
 
         if (known.Names.Contains(name, StringComparer.Ordinal)) return name;
         var closest = ParameterNames.Closest(name, known.Names);
-        throw new UsageException("SLU004", $"unknown environment '{name}' (from {source}); known: {string.Join(", ", known.Names)}",
+        throw new UsageException(EngineErrorCodes.UnknownEnvironment, $"unknown environment '{name}' (from {source}); known: {string.Join(", ", known.Names)}",
             closest.Count > 0 ? $"did you mean {closest[0]}? Environments are declared by .nuke/parameters.<env>.json" : "declare it in .nuke/parameters.<env>.json");
     }
 

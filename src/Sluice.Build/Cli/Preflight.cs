@@ -16,7 +16,9 @@ internal static class Preflight
             {
                 var translated = e as BuildException ?? translator?.Translate(e);
                 if (translated is { ExitCode: not ExitCode.TargetFailed }) throw translated;
-                throw new UsageException("SLU007", $"{planned.Name}: {translated?.Message ?? e.Message}",
+                // A check that fails is bad input (exit 2), but it keeps the code it raised: the printed code is the
+                // one raised; SLU007 only for an exception that carries none.
+                throw new UsageException(translated?.Code ?? EngineErrorCodes.PreflightFailed, $"{planned.Name}: {translated?.Message ?? e.Message}",
                     "fix the input named above; nothing was touched", translated?.File, translated?.Line, e);
             }
         }

@@ -25,8 +25,8 @@ internal static class RequirementChecker
     {
         var parameter = parameters.FirstOrDefault(p => p.MemberName == what);
         return parameter is null
-            ? new UsageException("SLU005", $"{by} requires {what}", "make the requirement hold, or skip the target with --skip")
-            : new UsageException("SLU005", $"{by} requires parameter --{parameter.OptionName}",
+            ? new UsageException(EngineErrorCodes.MissingParameter, $"{by} requires {what}", "make the requirement hold, or skip the target with --skip")
+            : new UsageException(EngineErrorCodes.MissingParameter, $"{by} requires parameter --{parameter.OptionName}",
                 $"pass --{parameter.OptionName}, set {ParameterNames.EnvironmentVariable(parameter.Name)}, or add \"{parameter.Name}\" to .nuke/parameters.<env>.json"
                 + (parameter.IsSecret ? " (it is secret: prefer the variable)" : ""));
     }

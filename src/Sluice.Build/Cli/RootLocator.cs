@@ -13,14 +13,14 @@ internal static class RootLocator
         {
             var full = Path.GetFullPath(given, settings.WorkingDirectory);
             if (!Directory.Exists(full))
-                throw new UsageException("SLU002", $"parameter --root: folder '{given}' does not exist", "pass an existing folder");
+                throw new UsageException(EngineErrorCodes.BadParameter, $"parameter --root: folder '{given}' does not exist", "pass an existing folder");
             return new AbsolutePath(full);
         }
 
         for (var dir = new DirectoryInfo(settings.WorkingDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, ".nuke"))) return new AbsolutePath(dir.FullName);
 
-        throw new UsageException("SLU002", $"no .nuke folder at or above {settings.WorkingDirectory}",
+        throw new UsageException(EngineErrorCodes.BadParameter, $"no .nuke folder at or above {settings.WorkingDirectory}",
             "run from inside the repository, or pass --root");
     }
 }

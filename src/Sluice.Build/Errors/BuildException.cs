@@ -32,6 +32,22 @@ public sealed class UsageException(string code, string message, string? remedy =
 public sealed class EnvironmentBusyException(string code, string message, string? remedy = null, Exception? inner = null)
     : BuildException(ExitCode.EnvironmentBusy, code, message, remedy, inner: inner);
 
-/// <summary>The target checkpointed and stopped early (a time budget ran out): exit 4, run again to continue.</summary>
-public sealed class IncompleteException(string message, string? remedy = "run the same command again to continue", Exception? inner = null)
-    : BuildException(ExitCode.Incomplete, "SLU090", message, remedy, inner: inner);
+/// <summary>
+/// The target checkpointed and stopped early (a time budget ran out): exit 4, run again to continue. It carries the
+/// code of the error it stands for (a domain's own, such as SLU043), <see cref="EngineErrorCodes.Incomplete"/> when
+/// none was raised, so the code printed is the one raised.
+/// </summary>
+public sealed class IncompleteException : BuildException
+{
+    private const string RunAgain = "run the same command again to continue";
+
+    public IncompleteException(string message, string? remedy = RunAgain, Exception? inner = null)
+        : this(EngineErrorCodes.Incomplete, message, remedy, inner)
+    {
+    }
+
+    public IncompleteException(string code, string message, string? remedy, Exception? inner = null)
+        : base(ExitCode.Incomplete, code, message, remedy ?? RunAgain, inner: inner)
+    {
+    }
+}

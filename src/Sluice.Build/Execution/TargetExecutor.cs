@@ -144,7 +144,7 @@ internal sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null,
             }
             return (TargetStatus.Succeeded, null, null);
         }
-        catch (Exception e) when (Translate(e) is IncompleteException incomplete)
+        catch (Exception e) when (Translate(e) is BuildException { ExitCode: ExitCode.Incomplete } incomplete)
         {
             return (TargetStatus.Incomplete, incomplete, incomplete.Message);
         }

@@ -82,6 +82,15 @@ internal abstract class BuildHost : IBuildHost
     public virtual void TargetFinished(TargetResult result)
     {
         if (result.Status is TargetStatus.Failed or TargetStatus.TimedOut && result.Error is not null) ReportException(result.Error);
+        if (result.Status is TargetStatus.Incomplete && result.Error is BuildException incomplete) ReportIncomplete(incomplete);
+    }
+
+    /// <summary>An incomplete target as a warning with the code it raised (SLU043 for a migration's time budget) and
+    /// how to continue: not an error, the run exits 4 and the next one picks up from the checkpoint.</summary>
+    protected virtual void ReportIncomplete(BuildException incomplete)
+    {
+        ReportWarning($"{incomplete.Code}: {incomplete.Message}", incomplete.File, incomplete.Line);
+        if (incomplete.Remedy is not null) WriteLine($"  remedy: {incomplete.Remedy}");
     }
 
     /// <summary>An exception as the user should read it: <c>error SLU0xx: what (file:line)</c> and the remedy for

@@ -27,7 +27,7 @@ internal sealed class ParameterSources(
             {
                 if (UnexpandedMacro.IsMatch(text))
                 {
-                    warn?.Invoke($"SLU135: environment variable {variable} holds the unexpanded macro {text} (no such pipeline variable is defined); {parameter.Name} is treated as unset");
+                    warn?.Invoke($"{EngineErrorCodes.UnexpandedMacro}: environment variable {variable} holds the unexpanded macro {text} (no such pipeline variable is defined); {parameter.Name} is treated as unset");
                     continue;
                 }
                 IReadOnlyList<string> texts = parameter.UnderlyingType.IsArray ? text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries) : [text];
@@ -59,7 +59,7 @@ internal sealed class ParameterSources(
         {
             if (entry.Key == "$schema" || parameters.Any(p => Matches(entry.Key, p))) continue;
             var suggestions = ParameterNames.Closest(entry.Key, parameters.Select(p => p.Name));
-            throw new UsageException("SLU006", $"unknown key '{entry.Key}'",
+            throw new UsageException(EngineErrorCodes.BadParametersFile, $"unknown key '{entry.Key}'",
                 suggestions.Count > 0 ? $"did you mean {string.Join(", ", suggestions)}?" : "keys are parameter names; see ./build.sh --help",
                 file.DisplayPath, entry.Line);
         }

@@ -55,7 +55,7 @@ internal static partial class ParameterValueConverter
         catch (JsonException e)
         {
             var line = raw.Line is { } start && e.LineNumber is { } offset ? start + (int)offset : raw.Line;
-            throw new UsageException("SLU002", $"parameter --{parameter.OptionName}: {e.Message}", Remedy(parameter), raw.File ?? raw.Source, line, e);
+            throw new UsageException(EngineErrorCodes.BadParameter, $"parameter --{parameter.OptionName}: {e.Message}", Remedy(parameter), raw.File ?? raw.Source, line, e);
         }
         catch (FormatException e)
         {
@@ -146,7 +146,7 @@ internal static partial class ParameterValueConverter
     }
 
     private static UsageException Error(ParameterDescriptor parameter, RawValue raw, string problem) =>
-        new("SLU002", $"parameter --{parameter.OptionName} (from {raw.Source}): {problem}", Remedy(parameter), raw.File, raw.Line);
+        new(EngineErrorCodes.BadParameter, $"parameter --{parameter.OptionName} (from {raw.Source}): {problem}", Remedy(parameter), raw.File, raw.Line);
 
     private static string Remedy(ParameterDescriptor parameter) =>
         $"see ./build.sh --help for --{parameter.OptionName}" + (parameter.Description is null ? "" : $" ({parameter.Description})");

@@ -36,7 +36,7 @@ internal sealed class ParametersFile
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                throw new UsageException("SLU006", "a parameters file must hold one JSON object", "write { \"Name\": value, ... }", displayPath, 1);
+                throw new UsageException(EngineErrorCodes.BadParametersFile, "a parameters file must hold one JSON object", "write { \"Name\": value, ... }", displayPath, 1);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 var key = reader.GetString()!;
@@ -46,18 +46,18 @@ internal sealed class ParametersFile
                 using var value = JsonDocument.ParseValue(ref reader);
                 var end = (int)reader.BytesConsumed;
                 if (entries.Any(e => e.Key.Equals(key, StringComparison.OrdinalIgnoreCase)))
-                    throw new UsageException("SLU006", $"key '{key}' appears twice", "keep one of them", displayPath, line);
+                    throw new UsageException(EngineErrorCodes.BadParametersFile, $"key '{key}' appears twice", "keep one of them", displayPath, line);
                 entries.Add(new Entry(key, line, Encoding.UTF8.GetString(bytes, start, end - start), value.RootElement.ValueKind));
             }
         }
         catch (JsonException e)
         {
-            throw new UsageException("SLU006", $"not valid JSON: {e.Message}", "fix the JSON syntax", displayPath, (int)(e.LineNumber ?? 0) + 1, e);
+            throw new UsageException(EngineErrorCodes.BadParametersFile, $"not valid JSON: {e.Message}", "fix the JSON syntax", displayPath, (int)(e.LineNumber ?? 0) + 1, e);
         }
         catch (InvalidOperationException e)
         {
             // A key that is not valid UTF-8: the reader accepts the token but cannot turn it into a string.
-            throw new UsageException("SLU006", $"not valid UTF-8 text: {e.InnerException?.Message ?? e.Message}", "save the file as UTF-8",
+            throw new UsageException(EngineErrorCodes.BadParametersFile, $"not valid UTF-8 text: {e.InnerException?.Message ?? e.Message}", "save the file as UTF-8",
                 displayPath, LineAt(bytes, reader.TokenStartIndex), e);
         }
         return new ParametersFile(displayPath, entries);

@@ -103,7 +103,7 @@ internal static class ExecutionPlanner
         var listed = catalog.Targets.Where(t => !t.IsUnlisted).Select(t => t.Name).ToList();
         var closest = ParameterNames.Closest(name, listed);
         var nearest = listed.OrderBy(t => ParameterNames.Distance(name, t)).ThenBy(t => t, StringComparer.Ordinal).FirstOrDefault();
-        throw new UsageException("SLU001", $"unknown target '{name}'",
+        throw new UsageException(EngineErrorCodes.UnknownTarget, $"unknown target '{name}'",
             closest.Count > 0 ? $"did you mean {string.Join(", ", closest)}?"
             : nearest is not null ? $"the closest target is {nearest}; ./build.sh --help lists them all"
             : "the build declares no targets");
@@ -134,7 +134,7 @@ internal static class ExecutionPlanner
             if (onPath >= 0)
             {
                 var cycle = path.Skip(onPath).Append(name);
-                throw new UsageException("SLU003", $"targets form a cycle: {string.Join(" -> ", cycle)}",
+                throw new UsageException(EngineErrorCodes.TargetCycle, $"targets form a cycle: {string.Join(" -> ", cycle)}",
                     "remove one of the DependsOn, Triggers, After or Before relations on that path");
             }
             path.Add(name);

@@ -20,7 +20,7 @@ public sealed class PostgresBinaryFinder(PostgresSearch search)
         {
             // An explicit setting is a decision: falling back to another install would hide its mistake.
             if (PostgresBinaries.Complete(explicitFolder)) return new PostgresBinaries(Path.GetFullPath(explicitFolder), "SLUICE_PG_BIN");
-            throw SluiceException.Usage("SLU010",
+            throw SluiceException.Usage(ErrorCodes.BinariesMissing,
                 $"SLUICE_PG_BIN is '{explicitFolder}', which does not hold {string.Join(", ", PostgresBinaries.Required)}",
                 $"point SLUICE_PG_BIN at PostgreSQL's bin folder or unset it; {HostPlatforms.InstallHint(search.Platform)}");
         }
@@ -36,7 +36,7 @@ public sealed class PostgresBinaryFinder(PostgresSearch search)
         if (FindOnPath("initdb") is { } initdb && Path.GetDirectoryName(initdb) is { } onPath && PostgresBinaries.Complete(onPath))
             return new PostgresBinaries(onPath, "PATH");
 
-        throw SluiceException.Usage("SLU010",
+        throw SluiceException.Usage(ErrorCodes.BinariesMissing,
             "PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found in SLUICE_PG_BIN, pg_config, "
             + $"{string.Join(", ", search.VersionedRoots.Select(r => r + "/<version>/bin"))} or PATH",
             HostPlatforms.InstallHint(search.Platform));

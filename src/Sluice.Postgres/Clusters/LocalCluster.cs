@@ -105,7 +105,7 @@ public sealed class LocalCluster : IAsyncDisposable
             if (Ephemeral) arguments.Add("--no-sync");
             var result = await _toolchain.RunServerProgramAsync("initdb", arguments, cancellationToken);
             if (!result.Succeeded)
-                throw new SluiceException(ErrorKind.Failure, "SLU011", $"initdb failed in '{DataDirectory}': {result.Output}",
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.ClusterFolderUnusable, $"initdb failed in '{DataDirectory}': {result.Output}",
                     "check the folder's permissions and free space; delete it to start over");
         }
         finally
@@ -166,7 +166,7 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         var portTaken = lastFailure?.Contains("Address already in use", StringComparison.Ordinal) == true && _options.Port is not null;
-        throw new SluiceException(portTaken ? ErrorKind.Usage : ErrorKind.Failure, "SLU013",
+        throw new SluiceException(portTaken ? ErrorKind.Usage : ErrorKind.Failure, ErrorCodes.ClusterFailed,
             $"the PostgreSQL cluster in '{DataDirectory}' failed to start; server log:{Environment.NewLine}{Tail(lastFailure)}",
             portTaken ? $"port {_options.Port} is taken: free it or choose another port" : "read the server log above; fix the cause or delete the data folder to start over");
     }
@@ -183,7 +183,7 @@ public sealed class LocalCluster : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         var result = await _toolchain.RunServerProgramAsync("pg_ctl", ["stop", "-w", "-s", "-m", "fast", "-D", DataDirectory], cancellationToken);
         if (!result.Succeeded && RunningPostmaster() is not null)
-            throw new SluiceException(ErrorKind.Failure, "SLU013", $"could not stop the PostgreSQL cluster in '{DataDirectory}': {result.Output}");
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.ClusterFailed, $"could not stop the PostgreSQL cluster in '{DataDirectory}': {result.Output}");
     }
 
     /// <summary>Stops the server and deletes the data and socket folders.</summary>
@@ -243,7 +243,7 @@ public sealed class LocalCluster : IAsyncDisposable
         try
         {
             if (Directory.Exists(DataDirectory) && Directory.EnumerateFileSystemEntries(DataDirectory).Any())
-                throw SluiceException.Usage("SLU011", $"the cluster data folder '{DataDirectory}' is not empty and holds no PostgreSQL cluster",
+                throw SluiceException.Usage(ErrorCodes.ClusterFolderUnusable, $"the cluster data folder '{DataDirectory}' is not empty and holds no PostgreSQL cluster",
                     "empty or delete it, or choose another data_dir");
             await CreateServerFolderAsync(DataDirectory, cancellationToken);
         }
@@ -256,7 +256,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     private SluiceException NotWritable(string why, Exception? inner) =>
-        SluiceException.Usage("SLU011", $"the cluster data folder '{DataDirectory}' is not writable: {why}",
+        SluiceException.Usage(ErrorCodes.ClusterFolderUnusable, $"the cluster data folder '{DataDirectory}' is not writable: {why}",
             _toolchain.Account.UsesRunuser
                 ? $"choose a data_dir the '{_toolchain.Account.RunAs}' user can reach (every parent folder needs o+x), e.g. under the repository or /tmp"
                 : "choose a data_dir you can write, or fix its permissions",
@@ -265,7 +265,7 @@ public sealed class LocalCluster : IAsyncDisposable
     private async Task PrepareSocketDirectoryAsync(CancellationToken cancellationToken)
     {
         if (Encoding.UTF8.GetByteCount(SocketDirectory) + ".s.PGSQL.65535.lock".Length + 1 > 107)
-            throw SluiceException.Usage("SLU011", $"the socket folder '{SocketDirectory}' is too long for a unix socket path (107 bytes)",
+            throw SluiceException.Usage(ErrorCodes.ClusterFolderUnusable, $"the socket folder '{SocketDirectory}' is too long for a unix socket path (107 bytes)",
                 "choose a shorter socket folder under /tmp");
         await CreateServerFolderAsync(SocketDirectory, cancellationToken);
     }

@@ -25,7 +25,7 @@ public sealed class PostgresToolchain(PostgresBinaries binaries, ServerAccount a
         var binaries = await (finder ?? new PostgresBinaryFinder()).FindAsync(cancellationToken);
         var account = ServerAccount.Current();
         if (account.RunAs is { } user && !(await ProcessRunner.RunAsync("id", ["-u", user], cancellationToken)).Succeeded)
-            throw SluiceException.Usage("SLU010",
+            throw SluiceException.Usage(ErrorCodes.BinariesMissing,
                 $"running as root, PostgreSQL's server programs must run as the '{user}' user, which does not exist",
                 $"create it (useradd --system --home-dir /var/lib/postgresql {user}) or run as a user other than root");
         return new PostgresToolchain(binaries, account, logger);

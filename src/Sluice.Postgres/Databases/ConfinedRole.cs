@@ -14,8 +14,6 @@ namespace Sluice.Postgres.Databases;
 /// <param name="Password">Its password, never written anywhere but the server's catalog.</param>
 public sealed record ConfinedRole(string Name, string Password)
 {
-    public const string ErrorCode = "SLU119";
-
     public override string ToString() => Name; // never the password
 
     internal static async Task<ConfinedRole> CreateAsync(NpgsqlConnection admin, string name, CancellationToken cancellationToken)
@@ -29,7 +27,7 @@ public sealed record ConfinedRole(string Name, string Password)
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw new SluiceException(ErrorKind.Failure, ErrorCode,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.ConfinedRoleRefused,
                 $"cannot create the rehearsal's own role '{name}': {e.MessageText}",
                 "connect as a role with CREATEROLE and CREATEDB (a local cluster's superuser has both), "
                 + "or rehearse against an environment on another host, which rehearses on a throwaway cluster", inner: e);
@@ -46,7 +44,7 @@ public sealed record ConfinedRole(string Name, string Password)
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification)
         {
-            throw new SluiceException(ErrorKind.Failure, ErrorCode,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.ConfinedRoleRefused,
                 $"the rehearsal's own role '{database.Role}' cannot log in to its throwaway database: {e.MessageText}",
                 "let local roles named sluice_eph_* log in with a password (pg_hba.conf: host all all 127.0.0.1/32 scram-sha-256), "
                 + "or rehearse against an environment on another host, which rehearses on a throwaway cluster", inner: e);

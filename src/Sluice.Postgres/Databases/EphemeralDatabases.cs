@@ -69,7 +69,7 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
         {
             var sessions = await DescribeSessionsAsync(template, CancellationToken.None);
-            throw new SluiceException(ErrorKind.Failure, "SLU014",
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.TemplateInUse,
                 $"cannot clone '{template}': it has open sessions ({sessions})",
                 "close them (a pooled connection counts), or clone with TemplateConnections.Terminate; "
                 + "ALTER DATABASE ... WITH ALLOW_CONNECTIONS false keeps a template free", inner: e);

@@ -23,10 +23,10 @@ public sealed class ConnectionEnvironmentProvider : IEnvironmentProvider
         else
         {
             var variable = request.Spec.ConnectionStringVariable
-                ?? throw SluiceException.Usage("SLU012", $"environment '{request.Name}' has no connection_string_variable",
+                ?? throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"environment '{request.Name}' has no connection_string_variable",
                     "add \"connection_string_variable\" to its environment object or pass --database");
             if (!request.Variables.TryGetValue(variable, out var value) || string.IsNullOrWhiteSpace(value))
-                throw SluiceException.Usage("SLU005",
+                throw SluiceException.Usage(ErrorCodes.ConnectionVariableUnset,
                     $"environment '{request.Name}' reads its connection string from the variable {variable}, which is not set",
                     $"set {variable} (a CI secret) or pass --database");
             (connectionString, source) = (value, variable);
@@ -39,7 +39,7 @@ public sealed class ConnectionEnvironmentProvider : IEnvironmentProvider
         catch (ArgumentException)
         {
             // The message would quote the secret; name only where it came from.
-            throw SluiceException.Usage("SLU002", $"the connection string from {source} is not a valid Npgsql connection string",
+            throw SluiceException.Usage(ErrorCodes.BadConnectionString, $"the connection string from {source} is not a valid Npgsql connection string",
                 "use the form Host=...;Port=5432;Database=...;Username=...;Password=...");
         }
         return new ConnectionEnvironment(request.Name, connectionString);

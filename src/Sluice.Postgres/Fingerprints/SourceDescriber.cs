@@ -23,7 +23,7 @@ internal static class SourceDescriber
         {
             await using (var resolve = new NpgsqlCommand("SELECT to_regclass($1)::text", connection) { Parameters = { new() { Value = name } } })
                 relation = await resolve.ExecuteScalarAsync(cancellationToken) as string
-                    ?? throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"table '{name}' does not exist in {connection.Database}",
+                    ?? throw SluiceException.Usage(ErrorCodes.BadSource, $"table '{name}' does not exist in {connection.Database}",
                         "name an existing table (schema.table)");
             columns = await ColumnsAsync(connection, relation, cancellationToken);
             key = source.Key.Count > 0 ? source.Key : await PrimaryKeyAsync(connection, relation, cancellationToken);
@@ -36,7 +36,7 @@ internal static class SourceDescriber
         var byName = columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         foreach (var k in key)
             if (!byName.ContainsKey(k))
-                throw SluiceException.Usage(FingerprintErrorCodes.BadSource, $"key column '{k}' is not a column of {source.Name}",
+                throw SluiceException.Usage(ErrorCodes.BadSource, $"key column '{k}' is not a column of {source.Name}",
                     $"its columns are {string.Join(", ", columns.Select(c => c.Name))}");
         var hashing = new Dictionary<string, TypeHashing>(StringComparer.Ordinal);
         foreach (var type in columns.Select(c => c.Type).Distinct())

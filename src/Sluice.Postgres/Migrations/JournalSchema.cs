@@ -210,7 +210,7 @@ internal static class JournalSchema
             """, cancellationToken);
         var version = await ReadVersionAsync(connection, cancellationToken) ?? 0;
         if (version > CurrentVersion)
-            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.JournalTooNew,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.JournalTooNew,
                 $"the journal (schema sluice) is at version {version}, newer than this Sluice knows ({CurrentVersion})",
                 "run a Sluice at least as new as the one that last ran here");
         for (var step = version + 1; step <= CurrentVersion; step++)

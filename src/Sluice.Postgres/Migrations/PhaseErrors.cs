@@ -17,7 +17,7 @@ internal static class PhaseErrors
         var remedy = e.SqlState == PostgresErrorCodes.QueryCanceled
             ? "the statement ran into statement_timeout: raise it for this phase, or split the work (a backfill phase batches it)"
             : "fix the SQL in a new plan (an applied plan must not change) or fix the data it trips on, then run again";
-        return new SluiceException(ErrorKind.Failure, LeaseErrorCodes.PhaseFailed,
+        return new SluiceException(ErrorKind.Failure, ErrorCodes.PhaseFailed,
             $"phase '{phase.Name}' of plan '{plan.Id}' failed: {e.SqlState}: {e.MessageText}{(e.Detail is null ? "" : $" ({e.Detail})")}",
             remedy, script?.Path ?? plan.PlanFile, Line(e, phase, script, statement), e);
     }

@@ -130,6 +130,6 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
     private static SluiceException Busy(string environment, LeaseHolder? holder, string remedy)
     {
         var who = holder is null ? "another runner (its lease row is not written yet)" : $"{holder.Holder} since {holder.AcquiredAt:u}";
-        return new SluiceException(ErrorKind.Busy, LeaseErrorCodes.Busy, $"environment '{environment}' is busy: held by {who}", remedy);
+        return new SluiceException(ErrorKind.Busy, ErrorCodes.Busy, $"environment '{environment}' is busy: held by {who}", remedy);
     }
 }

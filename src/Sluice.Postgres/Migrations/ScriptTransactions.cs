@@ -65,5 +65,5 @@ internal static class ScriptTransactions
     }
 
     private static SluiceException Left(PlanScript script, int line, string message, string remedy) =>
-        new(ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, message, remedy, script.Path, line);
+        new(ErrorKind.Failure, ErrorCodes.ScriptLeftTransaction, message, remedy, script.Path, line);
 }

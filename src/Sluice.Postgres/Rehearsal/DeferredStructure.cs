@@ -166,7 +166,7 @@ internal sealed class DeferredStructure
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal)) // integrity constraint violation
         {
-            throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.Unsupported,
                 $"synthetic rows break {definition.Name} on {definition.OnTable}: {e.MessageText}{(e.Detail is { } d ? $" ({d})" : "")}",
                 "report the case with the profile and the schema: the generator should never produce such rows", inner: e);
         }

@@ -12,7 +12,7 @@ internal static class RehearsalSchema
     {
         var schemaFolder = Path.Combine(serviceFolder, "schema");
         if (!Directory.Exists(schemaFolder))
-            throw SluiceException.Usage(RehearsalErrorCodes.BadProfile, $"the service has no schema folder '{schemaFolder}'",
+            throw SluiceException.Usage(ErrorCodes.BadProfile, $"the service has no schema folder '{schemaFolder}'",
                 "put the base schema (CREATE TABLE ...) in pipelines/<service>/schema/*.sql", schemaFolder);
         await using (var connection = new NpgsqlConnection(connectionString))
         {

@@ -24,7 +24,7 @@ public static class SyntheticDataGenerator
         var plans = target.Tables.Select(t => TablePlan.For(t, profile.Table(t.Schema, t.Name))).ToList();
         var unsupported = plans.SelectMany(p => p.Unsupported).ToList();
         if (unsupported.Count > 0)
-            throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.Unsupported,
                 $"synthetic data cannot honour: {string.Join("; ", unsupported)}",
                 "drop or simplify these constraints in a rehearsal-only schema, or report the case so the generator learns it");
 
@@ -101,7 +101,7 @@ public static class SyntheticDataGenerator
         var parent = generated[$"{key.ReferencedSchema}.{key.ReferencedTable}"];
         if (child.Rows == 0 || parent.Rows == 0) return;
         if (table.PrimaryKey.Count == 0)
-            throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.Unsupported,
                 $"foreign key {key.Name} closes a cycle and {table.QualifiedName} has no primary key to set it by", "give the table a primary key");
         var rows = TableGenerator.PickParents(plan, key, child.Rows, parent.Rows, new Random(StableSeed(seed, table.QualifiedName + "/" + key.Name)));
         var values = key.Columns.Select((c, i) => parent.Column(key.ReferencedColumns[i]).Pick(c, rows));

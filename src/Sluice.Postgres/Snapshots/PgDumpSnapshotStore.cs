@@ -107,7 +107,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
         var report = FingerprintComparison.Compare(manifest.Fingerprint, restored);
         if (report.AreEqual) return;
         var lines = report.Render().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.FingerprintMismatch,
+        throw new SluiceException(ErrorKind.Failure, ErrorCodes.FingerprintMismatch,
             $"snapshot {manifest.Id}: the restored database differs from the fingerprint taken with the snapshot: {string.Join("; ", lines.Take(8))}",
             "the snapshot cannot be trusted; take a new one and verify it", file);
     }
@@ -119,7 +119,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
         if (options.Format == SnapshotFormat.Directory) arguments.Add($"--jobs={options.Jobs}");
         var result = await toolchain.RunClientProgramAsync("pg_dump", arguments, cancellationToken, PgConnectionEnvironment.For(connectionString));
         if (!result.Succeeded)
-            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.DumpFailed,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.DumpFailed,
                 $"pg_dump of {PgConnectionEnvironment.Describe(connectionString)} failed (exit {result.ExitCode}): {result.StandardError.Trim()}",
                 "check that the user may read every table and that pg_dump is at least the server's version", archive);
     }
@@ -132,7 +132,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
         List<string> arguments = ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password", $"--dbname={database}", $"--jobs={options.Jobs}", archive];
         var result = await toolchain.RunClientProgramAsync("pg_restore", arguments, cancellationToken, PgConnectionEnvironment.For(connectionString));
         if (!result.Succeeded)
-            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.RestoreFailed,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.RestoreFailed,
                 $"pg_restore into {PgConnectionEnvironment.Describe(connectionString)} failed (exit {result.ExitCode}): {result.StandardError.Trim()}",
                 "the archive may be damaged or from a newer server; take a new snapshot", archive);
     }

@@ -41,7 +41,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
             {
-                throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.DumpFailed,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.DumpFailed,
                     $"cannot copy database '{source}' as a template: sessions are connected to it",
                     "stop the application, or use TerminateSessions, or take a pg_dump snapshot instead", inner: e);
             }
@@ -99,7 +99,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
     {
         var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         if (manifest.Database is null || !await ExistsAsync(manifest.Database, cancellationToken))
-            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.FileMissingOrResized,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.FileMissingOrResized,
                 $"snapshot {id}: its database '{manifest.Database}' no longer exists on {PgConnectionEnvironment.Describe(options.Server)}",
                 "the copy was dropped; take a new snapshot", Path.Combine(folder, SnapshotManifest.FileName));
         return (folder, manifest);

@@ -33,7 +33,7 @@ public sealed class EnvironmentResolver
         var effective = spec ?? EnvironmentSpec.LocalDefault;
         var kind = string.IsNullOrEmpty(databaseOverride) ? effective.Provider : EnvironmentProviderKind.Connection;
         if (!_providers.TryGetValue(kind, out var provider))
-            throw SluiceException.Usage("SLU012",
+            throw SluiceException.Usage(ErrorCodes.BadEnvironment,
                 $"environment '{name}' uses provider '{kind.ToString().ToLowerInvariant()}', which is not registered",
                 kind == EnvironmentProviderKind.Testcontainers
                     ? "reference the Sluice.Testcontainers package and register TestcontainersEnvironmentProvider"

@@ -34,7 +34,7 @@ public static class EnvironmentSpecReader
         {
             throw Invalid(e, file);
         }
-        return Validate(spec ?? throw SluiceException.Usage("SLU012", "the environment definition is null", Remedy, file), file);
+        return Validate(spec ?? throw SluiceException.Usage(ErrorCodes.BadEnvironment, "the environment definition is null", Remedy, file), file);
     }
 
     /// <summary>Reads an already parsed <c>environment</c> element; its lines count from the element, so prefer <see cref="ReadFile"/> for files.</summary>
@@ -71,7 +71,7 @@ public static class EnvironmentSpecReader
         {
             throw Invalid(e, displayPath, lines.ValueLine - 1);
         }
-        return Validate(spec ?? throw SluiceException.Usage("SLU012", "the environment definition is null", Remedy, displayPath, lines.Object), displayPath, lines);
+        return Validate(spec ?? throw SluiceException.Usage(ErrorCodes.BadEnvironment, "the environment definition is null", Remedy, displayPath, lines.Object), displayPath, lines);
     }
 
     /// <summary>Checks the fields a provider needs; returns the spec unchanged when it is usable.</summary>
@@ -81,21 +81,21 @@ public static class EnvironmentSpecReader
         switch (spec.Provider)
         {
             case EnvironmentProviderKind.Connection when string.IsNullOrWhiteSpace(spec.ConnectionStringVariable):
-                throw SluiceException.Usage("SLU012",
+                throw SluiceException.Usage(ErrorCodes.BadEnvironment,
                     "provider 'connection' needs 'connection_string_variable' (the name of the variable holding the connection string)",
                     "add \"connection_string_variable\": \"STAGING_DATABASE_URL\" or pass --database", file,
                     lines?.Of("connection_string_variable", "provider"));
             case not EnvironmentProviderKind.Connection when spec.ConnectionStringVariable is not null:
-                throw SluiceException.Usage("SLU012",
+                throw SluiceException.Usage(ErrorCodes.BadEnvironment,
                     $"'connection_string_variable' only applies to provider 'connection', not '{Name(spec.Provider)}'", Remedy, file,
                     lines?.Of("connection_string_variable"));
             case not EnvironmentProviderKind.Local when spec.DataDir is not null || spec.Port is not null:
-                throw SluiceException.Usage("SLU012",
+                throw SluiceException.Usage(ErrorCodes.BadEnvironment,
                     $"'data_dir' and 'port' only apply to provider 'local', not '{Name(spec.Provider)}'", Remedy, file,
                     lines?.Of(spec.DataDir is not null ? "data_dir" : "port"));
         }
         if (spec.Port is < 1 or > 65535)
-            throw SluiceException.Usage("SLU012", $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
+            throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
         return spec;
     }
 
@@ -106,7 +106,7 @@ public static class EnvironmentSpecReader
     {
         // JsonException.LineNumber is zero-based; people count lines from one.
         int? line = e.LineNumber is { } zeroBased ? (int)(firstLine + zeroBased) + 1 : null;
-        return SluiceException.Usage("SLU012", $"invalid environment definition: {e.Message}", Remedy, file, line, e);
+        return SluiceException.Usage(ErrorCodes.BadEnvironment, $"invalid environment definition: {e.Message}", Remedy, file, line, e);
     }
 
     /// <summary>The key lines of the file at <paramref name="path"/>, null when it does not exist or has no environment.</summary>

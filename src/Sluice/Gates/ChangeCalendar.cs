@@ -63,7 +63,7 @@ public sealed record ChangeCalendar(TimeZoneInfo Zone, IReadOnlyList<ChangeWindo
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or InvalidOperationException or TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw SluiceException.Usage(GateErrorCodes.BadCalendar, $"the environment's calendar cannot be read: {e.Message}",
+            throw SluiceException.Usage(ErrorCodes.BadCalendar, $"the environment's calendar cannot be read: {e.Message}",
                 "write it as { \"time_zone\": \"Europe/Berlin\", \"windows\": [{ \"days\": [\"mon\"], \"from\": \"09:00\", \"to\": \"16:00\" }], "
                 + "\"freezes\": [{ \"from\": \"2026-12-20\", \"to\": \"2027-01-04\", \"reason\": \"year end\" }] } with an IANA zone", file, inner: e);
         }

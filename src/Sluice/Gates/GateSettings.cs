@@ -19,12 +19,12 @@ public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMax
         {
             if (!root.TryGetProperty(key, out var value)) return fallback;
             if (value.ValueKind == JsonValueKind.String && Durations.TryParse(value.GetString(), out var span)) return span;
-            throw SluiceException.Usage(GateErrorCodes.BadGateSettings, $"gates.{key} is not a duration: {value.GetRawText()}",
+            throw SluiceException.Usage(ErrorCodes.BadGateSettings, $"gates.{key} is not a duration: {value.GetRawText()}",
                 "write a duration such as \"30s\", \"24h\" or \"7d\"", file);
         }
         var approvals = Default.Approvals;
         if (root.TryGetProperty("approvals", out var a) && !(a.ValueKind == JsonValueKind.Number && a.TryGetInt32(out approvals) && approvals >= 0))
-            throw SluiceException.Usage(GateErrorCodes.BadGateSettings, $"gates.approvals is not a count: {a.GetRawText()}", "write a whole number such as 1", file);
+            throw SluiceException.Usage(ErrorCodes.BadGateSettings, $"gates.approvals is not a count: {a.GetRawText()}", "write a whole number such as 1", file);
         return new GateSettings(Span("snapshot_max_age", Default.SnapshotMaxAge), Span("rehearsal_max_age", Default.RehearsalMaxAge),
             Span("max_replication_lag", Default.MaxReplicationLag), approvals);
     }

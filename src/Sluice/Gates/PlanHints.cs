@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Sluice.Errors;
 using Sluice.Migrations.Plans;
 
 namespace Sluice.Gates;
@@ -42,7 +43,7 @@ public sealed partial class BuiltInPlanHints : IPlanHintSource
             foreach (var change in DataChanges.Of(plan).Where(c => !c.Phase.Irreversible && !DataChanges.RestoredByDown(c)))
                 hints.Add(new PlanHint(plan.Id, change.Phase.Name, HintSeverity.Error,
                     $"'{change.What}' destroys data that {(change.Phase.Down is { } down ? $"its down ({down.FileName}) does not bring back" : "no down brings back")}"
-                    + $" [{PlanErrorCodes.DataNotRestorable}]: mark phase '{change.Phase.Name}' 'irreversible: true' (Promote then requires a verified snapshot), or make its down {change.Restore}",
+                    + $" [{ErrorCodes.DataNotRestorable}]: mark phase '{change.Phase.Name}' 'irreversible: true' (Promote then requires a verified snapshot), or make its down {change.Restore}",
                     change.Statement.Script.FileName, change.Statement.Line));
             foreach (var phase in plan.Phases)
             {

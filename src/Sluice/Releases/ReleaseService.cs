@@ -41,10 +41,10 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(approver))
-            throw SluiceException.Usage(GateErrorCodes.MissingApprover, "an approval needs the approver's name", "pass --by NAME");
+            throw SluiceException.Usage(ErrorCodes.MissingApprover, "an approval needs the approver's name", "pass --by NAME");
         var pending = await PendingAsync(request, cancellationToken);
         if (pending.FirstOrDefault(p => string.Equals(p.Owner, approver, StringComparison.OrdinalIgnoreCase)) is { } own)
-            throw SluiceException.Usage(GateErrorCodes.SelfApproval, $"'{approver}' owns plan '{own.Id}' and cannot approve it",
+            throw SluiceException.Usage(ErrorCodes.SelfApproval, $"'{approver}' owns plan '{own.Id}' and cannot approve it",
                 "ask someone other than the plan's owner to approve it", own.PlanFile);
         await releases.EnsureAsync(cancellationToken);
         var approvals = pending.Select(p => new Approval(request.Environment, p.Id, p.Hash, approver, _time.GetUtcNow())).ToList();
@@ -76,7 +76,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         }
         catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
         {
-            var outcome = e.Code == LeaseErrorCodes.Irreversible ? RollbackOutcome.NeedsSnapshotRestore : RollbackOutcome.Failed;
+            var outcome = e.Code == ErrorCodes.Irreversible ? RollbackOutcome.NeedsSnapshotRestore : RollbackOutcome.Failed;
             // Recorded even when cancelled: the next reader needs to know a rollback was attempted.
             await releases.RecordRollbackAsync(Record(request.MigrationId, outcome, 0, e.Message), CancellationToken.None);
             throw;
@@ -118,7 +118,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
                 ? new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary)
                 : new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}");
         }
-        catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure && failure.Code != LeaseErrorCodes.LeaseLost)
+        catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure && failure.Code != ErrorCodes.LeaseLost)
         {
             var reverted = new List<string>();
             try
@@ -131,11 +131,11 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             }
             catch (SluiceException rollbackFailure)
             {
-                throw new SluiceException(ErrorKind.Failure, GateErrorCodes.RollbackFailed,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.RollbackFailed,
                     $"promote to '{migration.Environment}' failed: {failure.Message}; the automatic rollback failed too: {rollbackFailure.Message}",
                     rollbackFailure.Remedy, rollbackFailure.File, rollbackFailure.Line, failure);
             }
-            throw new SluiceException(ErrorKind.Failure, GateErrorCodes.PromoteFailed,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.PromoteFailed,
                 $"promote to '{migration.Environment}' failed: {failure.Message}; rolled back automatically: {(reverted.Count == 0 ? "nothing had been applied" : string.Join(", ", reverted))}",
                 failure.Remedy, failure.File, failure.Line, failure);
         }

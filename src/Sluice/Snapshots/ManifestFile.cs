@@ -22,7 +22,7 @@ public static class ManifestFile
     {
         var path = Path.Combine(folder, SnapshotManifest.FileName);
         if (!File.Exists(path))
-            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.ManifestUnreadable,
                 $"snapshot {Path.GetFileName(folder)} is damaged: its {SnapshotManifest.FileName} is missing",
                 "the snapshot was not completed or was damaged and cannot be trusted; take a new one (and delete this folder)", path);
         try
@@ -34,7 +34,7 @@ public static class ManifestFile
         catch (JsonException e)
         {
             int? line = e.LineNumber is { } zeroBased ? (int)zeroBased + 1 : null;
-            throw new SluiceException(ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.ManifestUnreadable,
                 $"snapshot {Path.GetFileName(folder)} is damaged: its {SnapshotManifest.FileName} is unreadable ({e.Message})",
                 "the manifest was damaged and the snapshot cannot be trusted; take a new snapshot (and delete this folder)", path, line, e);
         }

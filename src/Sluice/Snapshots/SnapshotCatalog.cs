@@ -40,7 +40,7 @@ public sealed class SnapshotCatalog(string folder, ISecretRedactor? redactor = n
     {
         var path = PathOf(id);
         if (!SnapshotIds.IsValid(id) || !Directory.Exists(path))
-            throw SluiceException.Usage(FingerprintErrorCodes.SnapshotNotFound, $"no snapshot '{id}' in {Folder}",
+            throw SluiceException.Usage(ErrorCodes.SnapshotNotFound, $"no snapshot '{id}' in {Folder}",
                 "list them with the Snapshots target, or take one with Snapshot", path);
         return path;
     }
@@ -108,7 +108,7 @@ public sealed class SnapshotCatalog(string folder, ISecretRedactor? redactor = n
     /// older one); <c>SLU050</c> when there is none.</summary>
     public async Task<string> LatestAsync(CancellationToken cancellationToken) =>
         (await InspectAsync(checkFiles: false, cancellationToken)).FirstOrDefault()?.Id
-        ?? throw SluiceException.Usage(FingerprintErrorCodes.SnapshotNotFound, $"no snapshots in {Folder}", "take one with the Snapshot target");
+        ?? throw SluiceException.Usage(ErrorCodes.SnapshotNotFound, $"no snapshots in {Folder}", "take one with the Snapshot target");
 
     /// <summary>When the newest verified snapshot whose files are still intact was verified; null when none is. A
     /// snapshot damaged since its verification does not count.</summary>

@@ -27,14 +27,14 @@ public static class SnapshotFiles
         {
             var path = Path.Combine(folder, file.Path);
             if (!File.Exists(path))
-                throw Damaged(FingerprintErrorCodes.FileMissingOrResized, $"snapshot {manifest.Id} is damaged: a file the manifest lists is missing", path);
+                throw Damaged(ErrorCodes.FileMissingOrResized, $"snapshot {manifest.Id} is damaged: a file the manifest lists is missing", path);
             var bytes = new FileInfo(path).Length;
             if (bytes != file.Bytes)
-                throw Damaged(FingerprintErrorCodes.FileMissingOrResized,
+                throw Damaged(ErrorCodes.FileMissingOrResized,
                     $"snapshot {manifest.Id} is damaged: a file is {bytes:N0} bytes, the manifest says {file.Bytes:N0} ({(bytes < file.Bytes ? "truncated" : "grown")})", path);
             var sha = await Sha256Async(path, cancellationToken);
             if (sha != file.Sha256)
-                throw Damaged(FingerprintErrorCodes.FileHashMismatch,
+                throw Damaged(ErrorCodes.FileHashMismatch,
                     $"snapshot {manifest.Id} is damaged: a file's SHA-256 is {sha[..12]}..., the manifest says {file.Sha256[..12]}... (its contents changed)", path);
         }
     }

@@ -71,7 +71,7 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
 
         var table = await Assert.ThrowsAsync<SluiceException>(() => PostgresFingerprints.DiffAsync(database.ConnectionString,
             FingerprintSource.Table("nope"), database.ConnectionString, FingerprintSource.Table("customers"), ct));
-        Assert.Equal((FingerprintErrorCodes.BadSource, ErrorKind.Usage), (table.Code, table.Kind));
+        Assert.Equal((ErrorCodes.BadSource, ErrorKind.Usage), (table.Code, table.Kind));
         Assert.Contains("'nope' does not exist", table.Message);
 
         var key = await Assert.ThrowsAsync<SluiceException>(() => PostgresFingerprints.DiffAsync(database.ConnectionString,

@@ -73,7 +73,7 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         var changed = PlanLoader.Load(plans.SampleFolder).Hash;
         var error = await Assert.ThrowsAsync<SluiceException>(() => target.Service().MigrateAsync(request, null, ct));
 
-        Assert.Equal((ErrorKind.Usage, PlanErrorCodes.PlanChanged), (error.Kind, error.Code));
+        Assert.Equal((ErrorKind.Usage, ErrorCodes.PlanChanged), (error.Kind, error.Code));
         Assert.Contains("0001_split_customer_name", error.Message);
         Assert.Contains(applied, error.Message);
         Assert.Contains(changed, error.Message);

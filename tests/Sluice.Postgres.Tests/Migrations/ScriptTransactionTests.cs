@@ -27,7 +27,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: false,
             "-- the COMMIT was forgotten\nBEGIN;\nALTER TABLE customers ADD COLUMN IF NOT EXISTS nickname text;\n", ct);
 
-        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)2),
+        Assert.Equal((ErrorKind.Failure, ErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)2),
             (error.Kind, error.Code, error.File, error.Line));
         Assert.Contains("left a transaction open", error.Message);
         Assert.False(await NicknameExistsAsync(database.ConnectionString, ct));
@@ -44,7 +44,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         var (plan, error) = await RunPastThePlanChecksAsync(target, transactional: true,
             "BEGIN;\nALTER TABLE customers ADD COLUMN nickname text;\nCOMMIT;\nUPDATE customers SET nickname = 'x';\n", ct);
 
-        Assert.Equal((ErrorKind.Failure, LeaseErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)3),
+        Assert.Equal((ErrorKind.Failure, ErrorCodes.ScriptLeftTransaction, Assert.IsType<ScriptPhase>(plan.Phases[0]).Up.Path, (int?)3),
             (error.Kind, error.Code, error.File, error.Line));
         Assert.Contains("ended the phase's transaction with 'COMMIT'", error.Message);
         // Nothing after the COMMIT ran: the check stops the script at once.
@@ -85,7 +85,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Alice), null, ct));
 
-        Assert.Equal(LeaseErrorCodes.PhaseFailed, error.Code);
+        Assert.Equal(ErrorCodes.PhaseFailed, error.Code);
         Assert.Equal(Path.Combine(plans.MigrationsFolder, "p1", "up.sql"), error.File);
         Assert.Equal(line, error.Line);
     }

@@ -26,7 +26,7 @@ public sealed class DamagedSnapshotTests(PostgresFixture postgres)
 
         Assert.Equal(newer.Id, await catalog.LatestAsync(ct));
         var error = await Assert.ThrowsAsync<SluiceException>(async () => await store.VerifyAsync(await catalog.LatestAsync(ct), ct));
-        Assert.Equal((ErrorKind.Failure, FingerprintErrorCodes.ManifestUnreadable), (error.Kind, error.Code));
+        Assert.Equal((ErrorKind.Failure, ErrorCodes.ManifestUnreadable), (error.Kind, error.Code));
         Assert.Contains($"snapshot {newer.Id} is damaged: its manifest.json is missing", error.Message);
 
         var listed = await catalog.InspectAsync(checkFiles: true, ct);

@@ -70,7 +70,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         bytes[bytes.Length / 2] ^= 0x01;
         await File.WriteAllBytesAsync(flippedFile, bytes, ct);
         var error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(flipped.Id, ct));
-        Assert.Equal(FingerprintErrorCodes.FileHashMismatch, error.Code);
+        Assert.Equal(ErrorCodes.FileHashMismatch, error.Code);
         Assert.Equal(flippedFile, error.File);
         Assert.Contains("SHA-256", error.Message);
 
@@ -79,7 +79,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         var truncatedFile = Path.Combine(folder.Path, truncated.Id, largest.Path);
         await using (var stream = new FileStream(truncatedFile, FileMode.Open)) stream.SetLength(largest.Bytes / 2);
         error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(truncated.Id, ct));
-        Assert.Equal(FingerprintErrorCodes.FileMissingOrResized, error.Code);
+        Assert.Equal(ErrorCodes.FileMissingOrResized, error.Code);
         Assert.Equal(truncatedFile, error.File);
         Assert.Contains("truncated", error.Message);
 
@@ -87,7 +87,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         var deletedFile = Path.Combine(folder.Path, deleted.Id, deleted.Files.First(f => f.Path != "dump/toc.dat").Path);
         File.Delete(deletedFile);
         error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(deleted.Id, ct));
-        Assert.Equal(FingerprintErrorCodes.FileMissingOrResized, error.Code);
+        Assert.Equal(ErrorCodes.FileMissingOrResized, error.Code);
         Assert.Equal(deletedFile, error.File);
         Assert.Contains("missing", error.Message);
 
@@ -95,9 +95,9 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         var manifestFile = Path.Combine(folder.Path, lost.Id, "manifest.json");
         await File.WriteAllTextAsync(manifestFile, "{ \"id\": ", ct);
         error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(lost.Id, ct));
-        Assert.Equal((FingerprintErrorCodes.ManifestUnreadable, manifestFile), (error.Code, error.File));
+        Assert.Equal((ErrorCodes.ManifestUnreadable, manifestFile), (error.Code, error.File));
 
-        Assert.Equal(FingerprintErrorCodes.SnapshotNotFound, (await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync("no-such-id", ct))).Code);
+        Assert.Equal(ErrorCodes.SnapshotNotFound, (await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync("no-such-id", ct))).Code);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         await ManifestFile.WriteAsync(Path.Combine(folder.Path, manifest.Id), manifest with { Fingerprint = manifest.Fingerprint with { Data = data } }, SecretValues.None, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, ct));
-        Assert.Equal(FingerprintErrorCodes.FingerprintMismatch, error.Code);
+        Assert.Equal(ErrorCodes.FingerprintMismatch, error.Code);
         Assert.Contains("customers: 1 key range(s) differ", error.Message);
         Assert.False((await store.ListAsync(ct))[0].Verified);
     }

@@ -50,7 +50,7 @@ public sealed class TemplateSnapshotTests(PostgresFixture postgres)
         await open.OpenAsync(ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => Store(folder.Path).CreateAsync(source.ConnectionString, ct));
-        Assert.Equal(FingerprintErrorCodes.DumpFailed, error.Code);
+        Assert.Equal(ErrorCodes.DumpFailed, error.Code);
         Assert.Contains("sessions are connected", error.Message);
         Assert.Empty(await Store(folder.Path).ListAsync(ct));
 

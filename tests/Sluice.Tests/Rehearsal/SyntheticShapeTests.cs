@@ -41,7 +41,7 @@ public sealed class SyntheticShapeTests
         var a = Table("a", Fk("a_b", "b"));
         var b = Table("b", Fk("b_a", "a"));
         var error = Assert.Throws<SluiceException>(() => TableOrder.Levels([a, b]));
-        Assert.Equal(RehearsalErrorCodes.Unsupported, error.Code);
+        Assert.Equal(ErrorCodes.Unsupported, error.Code);
         Assert.Contains("public.a, public.b", error.Message, StringComparison.Ordinal);
     }
 

@@ -23,7 +23,7 @@ public static partial class PlanLoader
     {
         var planFile = Path.Combine(Path.GetFullPath(folder), PlanFileName);
         if (!File.Exists(planFile))
-            throw SluiceException.Usage(PlanErrorCodes.MissingFile, $"the plan folder '{folder}' has no {PlanFileName}",
+            throw SluiceException.Usage(ErrorCodes.MissingFile, $"the plan folder '{folder}' has no {PlanFileName}",
                 "add a plan.yaml (see pipelines/shop/migrations/0001_split_customer_name) or remove the folder", folder);
         var text = File.ReadAllText(planFile);
         var root = Parse(text, planFile);
@@ -31,23 +31,23 @@ public static partial class PlanLoader
 
         var id = map.RequiredText("id", "add 'id: <folder name>'");
         if (!PlanId().IsMatch(id))
-            throw map.Error(PlanErrorCodes.BadValue, map.Node("id")!, $"plan id '{id}' has characters other than letters, digits, '_', '-' and '.'",
+            throw map.Error(ErrorCodes.BadValue, map.Node("id")!, $"plan id '{id}' has characters other than letters, digits, '_', '-' and '.'",
                 "use the folder name, e.g. 0002_add_orders_status");
         // The folder is what people list, order and pass to --migration; the id is what the journal records. They are
         // one name, or a plan could be journaled under a name no folder has.
         var folderName = Path.GetFileName(Path.GetDirectoryName(planFile)!);
         if (!string.Equals(id, folderName, StringComparison.Ordinal))
-            throw map.Error(PlanErrorCodes.IdNotFolderName, map.Node("id")!, $"plan id '{id}' differs from its folder name '{folderName}'",
+            throw map.Error(ErrorCodes.IdNotFolderName, map.Node("id")!, $"plan id '{id}' differs from its folder name '{folderName}'",
                 $"write 'id: {folderName}', or rename the folder to '{id}'");
         var owner = map.RequiredText("owner", "add 'owner: <team or person>'");
         var risk = map.OptionalEnum<MigrationRisk>("risk")
-                   ?? throw map.Error(PlanErrorCodes.MissingKey, root, "plan.yaml has no 'risk'", "add 'risk: low', 'medium' or 'high'");
+                   ?? throw map.Error(ErrorCodes.MissingKey, root, "plan.yaml has no 'risk'", "add 'risk: low', 'medium' or 'high'");
         var description = map.RequiredText("description", "add 'description: <what changes and why>'");
         var maxPartial = map.OptionalDuration("max_partial_state")
-                         ?? throw map.Error(PlanErrorCodes.MissingKey, root, "plan.yaml has no 'max_partial_state'",
+                         ?? throw map.Error(ErrorCodes.MissingKey, root, "plan.yaml has no 'max_partial_state'",
                              "add how long the system may stay half-migrated, e.g. 'max_partial_state: 2h'");
         var phasesNode = map.Node("phases") as YamlSequenceNode
-                         ?? throw map.Error(PlanErrorCodes.MissingKey, map.Node("phases") ?? root, "plan.yaml has no list of 'phases'",
+                         ?? throw map.Error(ErrorCodes.MissingKey, map.Node("phases") ?? root, "plan.yaml has no list of 'phases'",
                              "add 'phases:' followed by '- name: ...' items");
         var clusterStatements = map.OptionalBool("cluster_statements") ?? false;
 
@@ -58,13 +58,13 @@ public static partial class PlanLoader
         {
             var phase = LoadPhase(new YamlMap(item, planFile, $"phase {phases.Count + 1}", PhaseKeys), folderPath, clusterStatements);
             if (seen.TryGetValue(phase.Name, out var firstLine))
-                throw SluiceException.Usage(PlanErrorCodes.DuplicatePhase, $"phase name '{phase.Name}' appears twice (first at line {firstLine})",
+                throw SluiceException.Usage(ErrorCodes.DuplicatePhase, $"phase name '{phase.Name}' appears twice (first at line {firstLine})",
                     "give each phase its own name", planFile, phase.Line);
             seen[phase.Name] = phase.Line;
             phases.Add(phase);
         }
         if (phases.Count == 0)
-            throw map.Error(PlanErrorCodes.MissingKey, phasesNode, "the plan has no phases", "add at least one phase");
+            throw map.Error(ErrorCodes.MissingKey, phasesNode, "the plan has no phases", "add at least one phase");
         CheckOrder(phases, planFile);
 
         var hash = PlanHasher.Hash(text, phases);
@@ -75,7 +75,7 @@ public static partial class PlanLoader
     {
         var name = map.RequiredText("name", "add 'name: <phase name>'");
         var kind = map.OptionalEnum<PhaseKind>("kind")
-                   ?? throw map.Error(PlanErrorCodes.MissingKey, map.Node("name")!, $"phase '{name}' has no 'kind'",
+                   ?? throw map.Error(ErrorCodes.MissingKey, map.Node("name")!, $"phase '{name}' has no 'kind'",
                        "add 'kind: expand', 'backfill', 'switch' or 'contract'");
         var up = OptionalScript(map, "up", folder);
         var down = OptionalScript(map, "down", folder);
@@ -91,40 +91,40 @@ public static partial class PlanLoader
 
         var what = $"phase '{name}'";
         if (kind != PhaseKind.Backfill && up is null)
-            throw map.Error(PlanErrorCodes.MissingKey, map.Node("name")!, $"{what} has no 'up'", "add 'up: <file>.sql' (relative to the plan folder)");
+            throw map.Error(ErrorCodes.MissingKey, map.Node("name")!, $"{what} has no 'up'", "add 'up: <file>.sql' (relative to the plan folder)");
         if (kind != PhaseKind.Backfill && down is null && !irreversible)
-            throw map.Error(PlanErrorCodes.NoWayBack, map.Node("name")!, $"{what} has no 'down' and is not marked irreversible",
+            throw map.Error(ErrorCodes.NoWayBack, map.Node("name")!, $"{what} has no 'down' and is not marked irreversible",
                 "add 'down: <file>.sql' that undoes it, or 'irreversible: true' (which then requires a verified snapshot)");
         if (down is not null && irreversible)
-            throw map.Error(PlanErrorCodes.NoWayBack, map.Node("irreversible")!, $"{what} has a 'down' and is marked irreversible",
+            throw map.Error(ErrorCodes.NoWayBack, map.Node("irreversible")!, $"{what} has a 'down' and is marked irreversible",
                 "keep one of them");
 
         BackfillSpec? backfill = null;
         if (kind == PhaseKind.Backfill)
         {
             if (backfillNode is null)
-                throw map.Error(PlanErrorCodes.BadBackfill, map.Node("name")!, $"backfill {what} has no 'backfill:' block",
+                throw map.Error(ErrorCodes.BadBackfill, map.Node("name")!, $"backfill {what} has no 'backfill:' block",
                     "add 'backfill:' with table, key and batch (the SQL of one batch using @lower and @upper)");
             if (up is not null)
-                throw map.Error(PlanErrorCodes.BadBackfill, map.Node("up")!, $"backfill {what} has an 'up'",
+                throw map.Error(ErrorCodes.BadBackfill, map.Node("up")!, $"backfill {what} has an 'up'",
                     "a backfill's work is its 'backfill.batch' file; move the SQL there");
             if (!transactional)
-                throw map.Error(PlanErrorCodes.BadBackfill, map.Node("transactional")!, $"backfill {what} is marked non-transactional",
+                throw map.Error(ErrorCodes.BadBackfill, map.Node("transactional")!, $"backfill {what} is marked non-transactional",
                     "each batch commits with its checkpoint in one transaction; remove 'transactional: false'");
             backfill = LoadBackfill(new YamlMap(backfillNode, map.File, $"the backfill block of {what}", BackfillKeys), folder);
         }
         else if (backfillNode is not null)
-            throw map.Error(PlanErrorCodes.BadBackfill, backfillNode, $"{what} is a {kind.ToString().ToLowerInvariant()} phase with a 'backfill:' block",
+            throw map.Error(ErrorCodes.BadBackfill, backfillNode, $"{what} is a {kind.ToString().ToLowerInvariant()} phase with a 'backfill:' block",
                 "set 'kind: backfill' or remove the block");
 
         if (flag is not null && kind != PhaseKind.Switch)
-            throw map.Error(PlanErrorCodes.BadFlag, map.Node("flag")!, $"{what} names a flag but is not a switch phase",
+            throw map.Error(ErrorCodes.BadFlag, map.Node("flag")!, $"{what} names a flag but is not a switch phase",
                 "flags change in switch phases: set 'kind: switch' or remove 'flag'");
         if (flag is not null && !FlagName().IsMatch(flag))
-            throw map.Error(PlanErrorCodes.BadFlag, map.Node("flag")!, $"flag name '{flag}' is not valid",
+            throw map.Error(ErrorCodes.BadFlag, map.Node("flag")!, $"flag name '{flag}' is not valid",
                 "use lowercase words separated by '.', '_' or '-', e.g. customers.read_split_name");
         if (kind == PhaseKind.Switch && !transactional)
-            throw map.Error(PlanErrorCodes.BadFlag, map.Node("transactional")!, $"switch {what} is marked non-transactional",
+            throw map.Error(ErrorCodes.BadFlag, map.Node("transactional")!, $"switch {what} is marked non-transactional",
                 "a flag flips in the phase's own transaction; remove 'transactional: false'");
 
         // The checks above leave exactly one of the two: a backfill block or an up.
@@ -146,17 +146,17 @@ public static partial class PlanLoader
         CheckName(map, "table", table, 2);
         CheckName(map, "key", key, 1);
         var batch = OptionalScript(map, "batch", folder)
-                    ?? throw map.Error(PlanErrorCodes.BadBackfill, map.Node("table")!, "the backfill block has no 'batch'",
+                    ?? throw map.Error(ErrorCodes.BadBackfill, map.Node("table")!, "the backfill block has no 'batch'",
                         "add 'batch: <file>.sql', the SQL of one batch using @lower (exclusive) and @upper (inclusive)");
         if (!batch.Sql.Contains("@lower", StringComparison.Ordinal) || !batch.Sql.Contains("@upper", StringComparison.Ordinal))
-            throw map.Error(PlanErrorCodes.BadBackfill, map.Node("batch")!, $"the batch file '{batch.FileName}' does not use both @lower and @upper",
+            throw map.Error(ErrorCodes.BadBackfill, map.Node("batch")!, $"the batch file '{batch.FileName}' does not use both @lower and @upper",
                 $"restrict the batch to its key range: WHERE {key} > @lower AND {key} <= @upper");
 
         var min = map.OptionalInt("min_batch_size", 1) ?? BackfillSpec.DefaultMinBatchSize;
         var max = map.OptionalInt("max_batch_size", 1) ?? Math.Max(BackfillSpec.DefaultMaxBatchSize, min);
         var initial = map.OptionalInt("initial_batch_size", 1) ?? Math.Clamp(BackfillSpec.DefaultInitialBatchSize, min, max);
         if (min > max || initial < min || initial > max)
-            throw map.Error(PlanErrorCodes.BadBackfill, map.Node("min_batch_size") ?? map.Node("max_batch_size") ?? map.Node("table")!,
+            throw map.Error(ErrorCodes.BadBackfill, map.Node("min_batch_size") ?? map.Node("max_batch_size") ?? map.Node("table")!,
                 $"batch sizes do not fit: min {min}, initial {initial}, max {max}", "keep min_batch_size <= initial_batch_size <= max_batch_size");
         var spec = new BackfillSpec(table, key, batch,
             map.OptionalDuration("target_batch_time") ?? BackfillSpec.DefaultTargetBatchTime,
@@ -166,7 +166,7 @@ public static partial class PlanLoader
             map.OptionalDuration("throttle_pause") ?? BackfillSpec.DefaultThrottlePause,
             map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero);
         if (spec.TargetBatchTime <= TimeSpan.Zero)
-            throw map.Error(PlanErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
+            throw map.Error(ErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
         return spec;
     }
 
@@ -174,7 +174,7 @@ public static partial class PlanLoader
     private static void CheckName(YamlMap map, string field, string text, int maxParts)
     {
         if (!SqlName.TryParse(text, maxParts, out _, out var error))
-            throw map.Error(PlanErrorCodes.BadBackfill, map.Node(field)!, $"'{field}' is '{text}', not a name: {error}",
+            throw map.Error(ErrorCodes.BadBackfill, map.Node(field)!, $"'{field}' is '{text}', not a name: {error}",
                 maxParts == 2
                     ? "write the table as in SQL, optionally schema-qualified: public.customers, or \"Sales\".\"OrderLines\" quoted in YAML as '\"Sales\".\"OrderLines\"'"
                     : "write the column as in SQL: line_id, or \"LineId\" quoted in YAML as '\"LineId\"'");
@@ -187,14 +187,14 @@ public static partial class PlanLoader
         var node = map.Node(key)!;
         var path = Path.GetFullPath(Path.Combine(folder, name));
         if (Path.IsPathRooted(name) || !path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw map.Error(PlanErrorCodes.MissingFile, node, $"'{key}' names '{name}', which is outside the plan folder",
+            throw map.Error(ErrorCodes.MissingFile, node, $"'{key}' names '{name}', which is outside the plan folder",
                 "name a file inside the plan folder, relative to it");
         if (!File.Exists(path))
-            throw map.Error(PlanErrorCodes.MissingFile, node, $"'{key}' names '{name}', which does not exist in {folder}",
+            throw map.Error(ErrorCodes.MissingFile, node, $"'{key}' names '{name}', which does not exist in {folder}",
                 $"create {name} next to plan.yaml or fix the name");
         var sql = File.ReadAllText(path);
         if (string.IsNullOrWhiteSpace(sql))
-            throw map.Error(PlanErrorCodes.MissingFile, node, $"'{key}' names '{name}', which is empty", "write the SQL into it");
+            throw map.Error(ErrorCodes.MissingFile, node, $"'{key}' names '{name}', which is empty", "write the SQL into it");
         return new PlanScript(name, path, sql);
     }
 
@@ -204,7 +204,7 @@ public static partial class PlanLoader
         var firstExpand = phases.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.Kind == PhaseKind.Expand);
         foreach (var (phase, index) in phases.Select((p, i) => (p, i)))
             if (phase.Kind == PhaseKind.Contract && (firstExpand.p is null || index < firstExpand.i))
-                throw SluiceException.Usage(PlanErrorCodes.ContractBeforeExpand,
+                throw SluiceException.Usage(ErrorCodes.ContractBeforeExpand,
                     firstExpand.p is null
                         ? $"contract phase '{phase.Name}' has no expand phase before it"
                         : $"contract phase '{phase.Name}' comes before expand phase '{firstExpand.p.Name}' (line {firstExpand.p.Line})",
@@ -214,9 +214,9 @@ public static partial class PlanLoader
 
     private static YamlNode Parse(string text, string planFile)
     {
-        var stream = YamlInput.Load(text, planFile, PlanErrorCodes.NotYaml, PlanFileName, "fix the YAML syntax (indentation, ':' after keys, quotes)");
+        var stream = YamlInput.Load(text, planFile, ErrorCodes.NotYaml, PlanFileName, "fix the YAML syntax (indentation, ':' after keys, quotes)");
         if (stream.Documents.Count == 0)
-            throw SluiceException.Usage(PlanErrorCodes.NotYaml, "plan.yaml is empty", "write the plan: id, owner, risk, description, max_partial_state, phases", planFile, 1);
+            throw SluiceException.Usage(ErrorCodes.NotYaml, "plan.yaml is empty", "write the plan: id, owner, risk, description, max_partial_state, phases", planFile, 1);
         return stream.Documents[0].RootNode;
     }
 

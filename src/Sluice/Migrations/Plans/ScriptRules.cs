@@ -29,7 +29,7 @@ public static class ScriptRules
             {
                 var kind = StatementClassifier.Classify(statement.Code);
                 if (kind is StatementKind.TransactionStart or StatementKind.TransactionEnd or StatementKind.TransactionStep && inTransaction)
-                    throw Refused(PlanErrorCodes.TransactionControl, script, statement,
+                    throw Refused(ErrorCodes.TransactionControl, script, statement,
                         $"{script.FileName} controls the transaction ({FirstWords(statement)}), but it runs inside phase '{phase.Name}''s own transaction",
                         phase is BackfillPhase || script == phase.Verify
                             ? "remove it: a verify and each backfill batch run in one transaction that Sluice commits"
@@ -37,13 +37,13 @@ public static class ScriptRules
                 if (kind == StatementKind.TransactionStart) open = statement;
                 else if (kind == StatementKind.TransactionEnd) open = null;
                 if (kind == StatementKind.Cluster && !phase.ClusterStatements)
-                    throw Refused(PlanErrorCodes.ClusterStatement, script, statement,
+                    throw Refused(ErrorCodes.ClusterStatement, script, statement,
                         $"{script.FileName} acts on the whole cluster ({FirstWords(statement)}), beyond the database phase '{phase.Name}' migrates",
                         "move it out of the migration (databases, roles and tablespaces are provisioning), or declare it on purpose with "
                         + "'cluster_statements: true' on the phase or the plan (it is then rehearsed on a throwaway cluster)");
             }
             if (open is not null)
-                throw Refused(PlanErrorCodes.TransactionLeftOpen, script, open,
+                throw Refused(ErrorCodes.TransactionLeftOpen, script, open,
                     $"{script.FileName} opens a transaction ({FirstWords(open)}) and never ends it",
                     "add COMMIT; at the end of the block (an open transaction would swallow the phase's changes and be rolled back)");
         }

@@ -10,7 +10,7 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
     {
         var folder = Path.GetFullPath(pipelinesFolder);
         if (!Directory.Exists(folder))
-            throw SluiceException.Usage(PlanErrorCodes.NoService, $"the pipelines folder '{folder}' does not exist",
+            throw SluiceException.Usage(ErrorCodes.NoService, $"the pipelines folder '{folder}' does not exist",
                 "create pipelines/<service>/migrations/, or pass --pipelines DIR", folder);
         var services = ServiceNames(folder);
         string chosen;
@@ -18,10 +18,10 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         {
             chosen = services.Count switch
             {
-                0 => throw SluiceException.Usage(PlanErrorCodes.NoService, $"no service under '{folder}' has a migrations folder",
+                0 => throw SluiceException.Usage(ErrorCodes.NoService, $"no service under '{folder}' has a migrations folder",
                     "create pipelines/<service>/migrations/<id>/plan.yaml", folder),
                 1 => services[0],
-                _ => throw SluiceException.Usage(PlanErrorCodes.AmbiguousService,
+                _ => throw SluiceException.Usage(ErrorCodes.AmbiguousService,
                     $"there are {services.Count} services under '{folder}': {string.Join(", ", services)}",
                     $"pass --service {services[0]} (or one of the others)", folder),
             };
@@ -29,7 +29,7 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         else if (services.Contains(service, StringComparer.Ordinal))
             chosen = service;
         else
-            throw SluiceException.Usage(PlanErrorCodes.NoService, $"service '{service}' has no migrations folder under '{folder}'",
+            throw SluiceException.Usage(ErrorCodes.NoService, $"service '{service}' has no migrations folder under '{folder}'",
                 services.Count == 0 ? "create pipelines/<service>/migrations/" : $"known services: {string.Join(", ", services)}", folder);
 
         var serviceFolder = Path.Combine(folder, chosen);
@@ -60,7 +60,7 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
         if (migrationId is null) return Plans;
         return Plans.FirstOrDefault(p => p.Id == migrationId) is { } plan
             ? [plan]
-            : throw SluiceException.Usage(PlanErrorCodes.UnknownMigration, $"service '{Service}' has no plan '{migrationId}'",
+            : throw SluiceException.Usage(ErrorCodes.UnknownMigration, $"service '{Service}' has no plan '{migrationId}'",
                 Plans.Count == 0 ? "add a plan under migrations/" : $"known plans: {string.Join(", ", Plans.Select(p => p.Id))}",
                 Path.Combine(ServiceFolder, "migrations"));
     }

@@ -20,7 +20,7 @@ internal sealed class YamlMap
     {
         _file = file;
         _what = what;
-        _node = node as YamlMappingNode ?? throw Error(PlanErrorCodes.NotYaml, node, $"{what} must be a mapping of keys to values",
+        _node = node as YamlMappingNode ?? throw Error(ErrorCodes.NotYaml, node, $"{what} must be a mapping of keys to values",
             "write it as 'key: value' lines");
         RejectUnknownKeys(known);
     }
@@ -39,7 +39,7 @@ internal sealed class YamlMap
         var node = Node(key);
         if (node is null) return null;
         if (node is not YamlScalarNode scalar)
-            throw Error(PlanErrorCodes.BadValue, node, $"'{key}' of {_what} must be a single value", $"write '{key}: <value>'");
+            throw Error(ErrorCodes.BadValue, node, $"'{key}' of {_what} must be a single value", $"write '{key}: <value>'");
         return scalar.Value;
     }
 
@@ -47,7 +47,7 @@ internal sealed class YamlMap
     {
         var value = OptionalText(key);
         if (string.IsNullOrWhiteSpace(value))
-            throw Error(PlanErrorCodes.MissingKey, _node, $"{_what} has no '{key}'", remedy);
+            throw Error(ErrorCodes.MissingKey, _node, $"{_what} has no '{key}'", remedy);
         return value;
     }
 
@@ -58,7 +58,7 @@ internal sealed class YamlMap
         if (Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && !int.TryParse(text, CultureInfo.InvariantCulture, out _))
             return value;
         var allowed = string.Join("|", Enum.GetNames<TEnum>().Select(n => n.ToLowerInvariant()));
-        throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"use one of {allowed}");
+        throw Error(ErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"use one of {allowed}");
     }
 
     public bool? OptionalBool(string key)
@@ -69,7 +69,7 @@ internal sealed class YamlMap
             null => null,
             "true" => true,
             "false" => false,
-            _ => throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}', not a boolean", "write true or false"),
+            _ => throw Error(ErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}', not a boolean", "write true or false"),
         };
     }
 
@@ -78,7 +78,7 @@ internal sealed class YamlMap
         var text = OptionalText(key);
         if (text is null) return null;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min) return value;
-        throw Error(PlanErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"write a whole number of at least {min}");
+        throw Error(ErrorCodes.BadValue, Node(key)!, $"'{key}' of {_what} is '{text}'", $"write a whole number of at least {min}");
     }
 
     public TimeSpan? OptionalDuration(string key)
@@ -86,7 +86,7 @@ internal sealed class YamlMap
         var text = OptionalText(key);
         if (text is null) return null;
         if (Durations.TryParse(text, out var duration)) return duration;
-        throw Error(PlanErrorCodes.BadDuration, Node(key)!, $"'{key}' of {_what} is '{text}', not a duration",
+        throw Error(ErrorCodes.BadDuration, Node(key)!, $"'{key}' of {_what} is '{text}', not a duration",
             "write a number and a unit: 200ms, 30s, 5m, 2h, 1d (or combined: 1h30m)");
     }
 
@@ -99,7 +99,7 @@ internal sealed class YamlMap
             var name = (key as YamlScalarNode)?.Value ?? key.ToString();
             if (known.Contains(name, StringComparer.Ordinal)) continue;
             var closest = Spelling.Closest(name, known, max: 1);
-            throw Error(PlanErrorCodes.UnknownKey, key, $"unknown key '{name}' in {_what} (line {LineOf(key)})",
+            throw Error(ErrorCodes.UnknownKey, key, $"unknown key '{name}' in {_what} (line {LineOf(key)})",
                 (closest.Count > 0 ? $"did you mean '{closest[0]}'? " : "") + $"the keys are: {string.Join(", ", known)}");
         }
     }

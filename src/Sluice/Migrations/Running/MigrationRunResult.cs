@@ -28,7 +28,7 @@ public sealed record MigrationRunResult(MigrationOutcome Outcome, IReadOnlyList<
     public MigrationRunResult ThrowIfIncomplete()
     {
         if (Outcome == MigrationOutcome.Incomplete)
-            throw new SluiceException(ErrorKind.Incomplete, LeaseErrorCodes.Incomplete, Summary,
+            throw new SluiceException(ErrorKind.Incomplete, ErrorCodes.Incomplete, Summary,
                 "run the same command again: it continues from the checkpoint");
         return this;
     }

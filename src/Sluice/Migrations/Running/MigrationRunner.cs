@@ -90,7 +90,7 @@ public sealed class MigrationRunner
                 .ToList();
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
             if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
-                throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.Irreversible,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.Irreversible,
                     $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
                     "restore the verified snapshot taken before the plan ran", plan.PlanFile, irreversible.Line);
             foreach (var (phase, status, step) in touched)
@@ -137,7 +137,7 @@ public sealed class MigrationRunner
         {
             var changes = string.Join("; ", check.Changes.Take(10).Select(c => c.ToString())) + (check.Changes.Count > 10 ? "; ..." : "");
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}: {changes}; {data.Detail}", by), cancellationToken);
-            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLeftChanges,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.RollbackLeftChanges,
                 $"plan '{plan.Id}' was rolled back but the schema is not the one before it ran: {changes}{(data.Verdict == DataVerdict.Lost ? $"; {data.Detail}" : "")}",
                 "a down script leaves these behind: fix it in a new plan, or restore the verified snapshot taken before the plan", plan.PlanFile);
         }
@@ -145,7 +145,7 @@ public sealed class MigrationRunner
         {
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackDiffers, plan.Id, null, $"{check.Detail}; {data.Detail}", by), cancellationToken);
             var columns = string.Join(", ", data.Lost.Select(l => $"{l.Table}.{l.Column}"));
-            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.RollbackLostData,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.RollbackLostData,
                 $"plan '{plan.Id}' was rolled back but data is gone: {string.Join("; ", data.Lost)}",
                 $"restore {columns} from the verified snapshot taken before the plan; then give the destructive phase a down that repopulates what it drops, or mark it 'irreversible: true'",
                 plan.PlanFile);
@@ -209,7 +209,7 @@ public sealed class MigrationRunner
         }
         catch (OperationCanceledException e) when (lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.LeaseLost,
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.LeaseLost,
                 $"the lease of '{_options.Environment}' was lost while running; work stopped at the last commit",
                 "check the database connection; run again to continue", inner: e);
         }
@@ -239,7 +239,7 @@ public sealed class MigrationRunner
     private async Task RefuseChangedPlanAsync(MigrationPlan plan, CancellationToken cancellationToken)
     {
         if (await Journal.FindPlanAsync(plan.Id, cancellationToken) is { } recorded && recorded.Hash != plan.Hash)
-            throw SluiceException.Usage(PlanErrorCodes.PlanChanged,
+            throw SluiceException.Usage(ErrorCodes.PlanChanged,
                 $"plan '{plan.Id}' changed after it was applied here: recorded hash {recorded.Hash}, now {plan.Hash}",
                 "never edit an applied plan: revert the change and write a new plan for the new change", plan.PlanFile);
     }
@@ -343,7 +343,7 @@ public sealed class MigrationRunner
         var message = $"verify of phase '{phase.Name}' of plan '{plan.Id}' failed: {result.Detail}";
         await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.VerifyFailed, plan.Id, phase.Name, result.Detail, by), cancellationToken);
         await Journal.MarkPhaseFailedAsync(plan, phase, 1, message, by, cancellationToken);
-        throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.VerifyFailed, message,
+        throw new SluiceException(ErrorKind.Failure, ErrorCodes.VerifyFailed, message,
             $"inspect the database against {phase.Verify.FileName}; roll the phase back with its down, fix the plan in a new plan, and run again",
             phase.Verify.Path);
     }
@@ -375,7 +375,7 @@ public sealed class MigrationRunner
                 var message = $"phase '{phase.Name}' of plan '{plan.Id}' could not take its locks in {attempt} attempts " +
                               $"(lock_timeout {Durations.Format(phase.LockTimeout)} each): {e.Message}";
                 await FailAsync(plan, phase, attempt, message, by, cancellationToken);
-                throw new SluiceException(ErrorKind.Failure, LeaseErrorCodes.LockTimeoutExhausted, message,
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.LockTimeoutExhausted, message,
                     "find the blocking sessions (SELECT pid, query, xact_start FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<pid>))), "
                     + "end long transactions, or raise 'retries'/'lock_timeout' in the plan and run again", plan.PlanFile, phase.Line, e);
             }

@@ -16,7 +16,7 @@ public static class EmptyProfile
     {
         if (profile.Tables.Count > 0) return;
         var whose = service is null ? "the service's" : $"service '{service}''s";
-        throw SluiceException.Usage(RehearsalErrorCodes.EmptyDatabase,
+        throw SluiceException.Usage(ErrorCodes.EmptyDatabase,
             $"database {database} of environment '{profile.Source}' holds no tables (outside pg_catalog, information_schema and sluice), so it cannot be {whose} database; no profile was written",
             "point the environment at the service's database (the 'database' key of a local environment, or --database), or load the service's schema first (Migrate)");
     }

@@ -58,13 +58,13 @@ public static class ProfileFile
     public static async Task<DataProfile> ReadAsync(string path, CancellationToken cancellationToken)
     {
         if (!File.Exists(path))
-            throw SluiceException.Usage(RehearsalErrorCodes.BadProfile, $"the data profile '{path}' does not exist",
+            throw SluiceException.Usage(ErrorCodes.BadProfile, $"the data profile '{path}' does not exist",
                 "run the Profile target against the environment (./build.sh Profile --env production), or pass --data-profile FILE", path);
         return FromJson(await File.ReadAllTextAsync(path, cancellationToken), path);
     }
 
     private static SluiceException Bad(string file, string what, int line, Exception? inner = null) =>
-        SluiceException.Usage(RehearsalErrorCodes.BadProfile, what, "take the profile again with the Profile target", file, line, inner);
+        SluiceException.Usage(ErrorCodes.BadProfile, what, "take the profile again with the Profile target", file, line, inner);
 
     /// <summary>The line of the first occurrence of <paramref name="token"/>, else 1.</summary>
     private static int LineOf(string json, string token)

@@ -22,11 +22,11 @@ public sealed record SensitiveColumns(IReadOnlySet<string> QualifiedNames)
     {
         var file = Path.Combine(serviceFolder, "sluice.yaml");
         if (!File.Exists(file)) return None;
-        var stream = YamlInput.Load(await File.ReadAllTextAsync(file, cancellationToken), file, RehearsalErrorCodes.BadServiceConfig, "sluice.yaml", "fix the YAML");
+        var stream = YamlInput.Load(await File.ReadAllTextAsync(file, cancellationToken), file, ErrorCodes.BadServiceConfig, "sluice.yaml", "fix the YAML");
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root) return None;
         if (!root.Children.TryGetValue(new YamlScalarNode("sensitive_columns"), out var node)) return None;
         if (node is not YamlSequenceNode list || list.Children.Any(c => c is not YamlScalarNode s || s.Value is null || s.Value.Count(ch => ch == '.') is < 1 or > 2))
-            throw SluiceException.Usage(RehearsalErrorCodes.BadServiceConfig, "sensitive_columns must be a list of table.column (or schema.table.column) names",
+            throw SluiceException.Usage(ErrorCodes.BadServiceConfig, "sensitive_columns must be a list of table.column (or schema.table.column) names",
                 "write sensitive_columns: [customers.email, customers.full_name]", file, (int)node.Start.Line);
         return Parse(list.Children.Cast<YamlScalarNode>().Select(s => s.Value!));
     }

@@ -36,7 +36,7 @@ public static class TableOrder
                 if (breakable.Child is null)
                 {
                     var cycle = tables.Where(t => !done.Contains(t.QualifiedName)).Select(t => t.QualifiedName);
-                    throw new SluiceException(ErrorKind.Failure, RehearsalErrorCodes.Unsupported,
+                    throw new SluiceException(ErrorKind.Failure, ErrorCodes.Unsupported,
                         $"foreign keys form a cycle between {string.Join(", ", cycle)} and none of them is nullable; synthetic data cannot fill them",
                         "make one foreign key of the cycle nullable (or DEFERRABLE) in the schema, or rehearse without one of the tables");
                 }

@@ -1,0 +1,151 @@
+namespace Sluice.Errors;
+
+/// <summary>
+/// Every error code the domain and its providers raise, one constant each, in the blocks of
+/// <c>ErrorCodes.md</c> beside this file. The engine's codes are <c>Sluice.Build.EngineErrorCodes</c>; a code belongs
+/// to one layer only, and no other file spells one.
+/// </summary>
+public static class ErrorCodes
+{
+    // Clusters and environments
+    /// <summary>SLU010: the PostgreSQL binaries are not found.</summary>
+    public const string BinariesMissing = "SLU010";
+    /// <summary>SLU011: a cluster's data or socket folder is not usable.</summary>
+    public const string ClusterFolderUnusable = "SLU011";
+    /// <summary>SLU012: an environment definition is invalid.</summary>
+    public const string BadEnvironment = "SLU012";
+    /// <summary>SLU013: a local cluster failed to start or stop.</summary>
+    public const string ClusterFailed = "SLU013";
+    /// <summary>SLU014: a template database is in use (sessions are connected to it).</summary>
+    public const string TemplateInUse = "SLU014";
+
+    // Migration plans
+    /// <summary>SLU020: plan.yaml is not valid YAML, is empty, or a part of it is not a mapping.</summary>
+    public const string NotYaml = "SLU020";
+    /// <summary>SLU021: an unknown key in plan.yaml.</summary>
+    public const string UnknownKey = "SLU021";
+    /// <summary>SLU022: a required key of plan.yaml is missing.</summary>
+    public const string MissingKey = "SLU022";
+    /// <summary>SLU023: a value of plan.yaml of the wrong kind.</summary>
+    public const string BadValue = "SLU023";
+    /// <summary>SLU024: a duration that does not parse.</summary>
+    public const string BadDuration = "SLU024";
+    /// <summary>SLU025: a file the plan names (or plan.yaml itself) is missing, empty or outside the plan folder.</summary>
+    public const string MissingFile = "SLU025";
+    /// <summary>SLU026: a phase has no down and is not marked irreversible (or has both).</summary>
+    public const string NoWayBack = "SLU026";
+    /// <summary>SLU027: two phases of a plan share a name.</summary>
+    public const string DuplicatePhase = "SLU027";
+    /// <summary>SLU028, retired: an id must equal its folder's name (<see cref="IdNotFolderName"/>), so two plans cannot share one.</summary>
+    public const string DuplicatePlan = "SLU028";
+    /// <summary>SLU029: a contract phase comes before any expand phase.</summary>
+    public const string ContractBeforeExpand = "SLU029";
+    /// <summary>SLU030: a backfill phase without a valid backfill block (or a block on another kind of phase).</summary>
+    public const string BadBackfill = "SLU030";
+    /// <summary>SLU031: a feature flag on a phase that is not a switch, or a bad flag name.</summary>
+    public const string BadFlag = "SLU031";
+    /// <summary>SLU032: a plan changed after it was applied.</summary>
+    public const string PlanChanged = "SLU032";
+    /// <summary>SLU033: the pipelines folder or the service is not found.</summary>
+    public const string NoService = "SLU033";
+    /// <summary>SLU034: several services and no --service.</summary>
+    public const string AmbiguousService = "SLU034";
+    /// <summary>SLU035: --migration names no plan of the service.</summary>
+    public const string UnknownMigration = "SLU035";
+    /// <summary>SLU100: a plan's id differs from its folder name.</summary>
+    public const string IdNotFolderName = "SLU100";
+    /// <summary>SLU106, a lint finding: a statement destroys data its phase's down cannot bring back, and the phase is not irreversible.</summary>
+    public const string DataNotRestorable = "SLU106";
+    /// <summary>SLU115: a plan's SQL controls the transaction in a script that runs inside the phase's own transaction.</summary>
+    public const string TransactionControl = "SLU115";
+    /// <summary>SLU116: a non-transactional phase's script opens a transaction it never ends.</summary>
+    public const string TransactionLeftOpen = "SLU116";
+    /// <summary>SLU117: a plan's SQL acts on the whole cluster without cluster_statements: true.</summary>
+    public const string ClusterStatement = "SLU117";
+
+    // The lease, the journal and running phases
+    /// <summary>SLU040: another runner holds the environment's lease (exit 3).</summary>
+    public const string Busy = "SLU040";
+    /// <summary>SLU041: a phase could not take its locks within its retries.</summary>
+    public const string LockTimeoutExhausted = "SLU041";
+    /// <summary>SLU042: a phase's verify returned false or raised.</summary>
+    public const string VerifyFailed = "SLU042";
+    /// <summary>SLU043: the time budget ran out after a checkpoint; run again to continue (exit 4).</summary>
+    public const string Incomplete = "SLU043";
+    /// <summary>SLU044: the journal was written by a newer Sluice.</summary>
+    public const string JournalTooNew = "SLU044";
+    /// <summary>SLU045: a phase's SQL failed.</summary>
+    public const string PhaseFailed = "SLU045";
+    /// <summary>SLU046: the lease was lost while running.</summary>
+    public const string LeaseLost = "SLU046";
+    /// <summary>SLU047: a rollback reached a phase marked irreversible.</summary>
+    public const string Irreversible = "SLU047";
+    /// <summary>SLU048: a rollback ran every down but the schema differs from its fingerprint before the plan.</summary>
+    public const string RollbackLeftChanges = "SLU048";
+    /// <summary>SLU105: a rollback ran every down but a column's values are gone from a table the plan touched.</summary>
+    public const string RollbackLostData = "SLU105";
+    /// <summary>SLU118: a phase's script ended Sluice's transaction or left one open at run time.</summary>
+    public const string ScriptLeftTransaction = "SLU118";
+
+    // Fingerprints, diffs and snapshots
+    /// <summary>SLU050: no snapshot with that id (or none at all).</summary>
+    public const string SnapshotNotFound = "SLU050";
+    /// <summary>SLU051: a snapshot's manifest.json is missing or not valid JSON.</summary>
+    public const string ManifestUnreadable = "SLU051";
+    /// <summary>SLU052: a snapshot file's SHA-256 differs from its manifest.</summary>
+    public const string FileHashMismatch = "SLU052";
+    /// <summary>SLU053: a snapshot file is missing, or its size differs from its manifest.</summary>
+    public const string FileMissingOrResized = "SLU053";
+    /// <summary>SLU054: pg_dump failed while taking a snapshot.</summary>
+    public const string DumpFailed = "SLU054";
+    /// <summary>SLU055: pg_restore (or the template clone) failed while restoring a snapshot.</summary>
+    public const string RestoreFailed = "SLU055";
+    /// <summary>SLU056: a restored snapshot's fingerprint differs from the one recorded when it was taken.</summary>
+    public const string FingerprintMismatch = "SLU056";
+    /// <summary>SLU057: restoring over a non-local environment without --force.</summary>
+    public const string RestoreRefused = "SLU057";
+    /// <summary>SLU058: the compared databases or sources differ (exit 1).</summary>
+    public const string DatabasesDiffer = "SLU058";
+    /// <summary>SLU059: a fingerprint source is unusable.</summary>
+    public const string BadSource = "SLU059";
+
+    // Data profiles, synthetic data and rehearsals
+    /// <summary>SLU060: a data profile file is missing or not a valid profile.</summary>
+    public const string BadProfile = "SLU060";
+    /// <summary>SLU061: a data profile does not match the schema it should fill.</summary>
+    public const string ProfileMismatch = "SLU061";
+    /// <summary>SLU062: synthetic data cannot honour part of the schema.</summary>
+    public const string Unsupported = "SLU062";
+    /// <summary>SLU063: the service's sluice.yaml is not valid.</summary>
+    public const string BadServiceConfig = "SLU063";
+    /// <summary>SLU064: a rehearsal found an error (exit 1).</summary>
+    public const string RehearsalFailed = "SLU064";
+    /// <summary>SLU119: a rehearsal's confined role cannot be created or cannot log in to its throwaway database.</summary>
+    public const string ConfinedRoleRefused = "SLU119";
+    /// <summary>SLU125: Profile read a database that holds no user tables.</summary>
+    public const string EmptyDatabase = "SLU125";
+    /// <summary>SLU126: SeedSample refused a database that already holds other tables.</summary>
+    public const string SampleTargetNotEmpty = "SLU126";
+
+    // Gates, approvals, promotion and rollback
+    /// <summary>SLU070: a release is blocked by its gates (exit 1).</summary>
+    public const string Blocked = "SLU070";
+    /// <summary>SLU071: an environment's calendar cannot be read.</summary>
+    public const string BadCalendar = "SLU071";
+    /// <summary>SLU072: a plan's owner tried to approve their own plan.</summary>
+    public const string SelfApproval = "SLU072";
+    /// <summary>SLU073: Approve without --by NAME.</summary>
+    public const string MissingApprover = "SLU073";
+    /// <summary>SLU074: Promote failed while migrating; the plans it touched were rolled back.</summary>
+    public const string PromoteFailed = "SLU074";
+    /// <summary>SLU075: Promote failed and its automatic rollback failed too.</summary>
+    public const string RollbackFailed = "SLU075";
+    /// <summary>SLU076: an environment's gates settings cannot be read.</summary>
+    public const string BadGateSettings = "SLU076";
+
+    // Connection strings
+    /// <summary>SLU139: the variable an environment's connection_string_variable names is not set.</summary>
+    public const string ConnectionVariableUnset = "SLU139";
+    /// <summary>SLU140: a connection string is not a valid Npgsql connection string.</summary>
+    public const string BadConnectionString = "SLU140";
+}
