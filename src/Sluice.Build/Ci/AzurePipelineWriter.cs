@@ -17,6 +17,7 @@ public static class AzurePipelineWriter
     public static string Path(CiPipeline pipeline, bool first) => first ? "azure-pipelines.yml" : $"azure-pipelines.{pipeline.Name}.yml";
 
     private const string ScheduleJob = "continue_environments";
+    private const string NoProgress = "none";
 
     public static string Write(CiPipeline pipeline, CiContext context)
     {
@@ -59,6 +60,8 @@ public static class AzurePipelineWriter
             // Defaults as text: Microsoft's schema, like Azure's parser, reads every scalar as a string.
             parameters.Add(new YMap { { "name", "continueOnly" }, { "displayName", "Only continue a plan the journal shows in progress" }, { "type", "boolean" }, { "default", "false" } });
             parameters.Add(new YMap { { "name", "attempt" }, { "displayName", "Which follow-up run this is (a continuation counts them)" }, { "type", "number" }, { "default", "1" } });
+            // "none" rather than empty: az pipelines run drops a parameter given as name= with no value.
+            parameters.Add(new YMap { { "name", "progress" }, { "displayName", "The previous run's progress (a continuation passes it on, to stop one that makes none)" }, { "type", "string" }, { "default", NoProgress } });
         }
         if (parameters.Count > 0) root.Add("parameters", new YSequence(parameters));
         if (jobs.Any(j => j.Job.Postgres))
@@ -253,20 +256,26 @@ public static class AzurePipelineWriter
             { "dependsOn", Strings([Id(plan.Id)]) },
             { "condition", $"in({exit}, '3', '4')" },
             { "timeoutInMinutes", "5" },
-            { "variables", new YSequence(new YMap { { "name", "exitCode" }, { "value", $"$[ {exit} ]" } }) },
+            { "variables", new YSequence(
+                new YMap { { "name", "exitCode" }, { "value", $"$[ {exit} ]" } },
+                new YMap { { "name", "plan" }, { "value", $"$[ {Output(plan, plan, CiOutputs.Plan, stages)} ]" } },
+                new YMap { { "name", "progress" }, { "value", $"$[ {Output(plan, plan, CiOutputs.Progress, stages)} ]" } }) },
             { "steps", new YSequence(
                 new YMap { { "checkout", "none" } },
                 new YMap
                 {
-                    { "bash", CiScript.NextAttempt($"echo \"##vso[task.logissue type=error]{plan.Target.Name} took {CiScript.MaxAttempts} runs without finishing; look at ./build.sh Status before running it again\"") + "\n" +
+                    { "bash", CiScript.NextAttempt(plan.Target.Name, message => $"echo \"##vso[task.logissue type=error]{message}\"") + "\n" +
                         "az devops configure --defaults organization=\"$(System.CollectionUri)\" project=\"$(System.TeamProject)\"\n" +
-                        $"az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --commit-id \"$(Build.SourceVersion)\" --parameters{envParameter} continueOnly=\"$continue_only\" attempt=\"$next\"" },
+                        $"az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --commit-id \"$(Build.SourceVersion)\" --parameters{envParameter} continueOnly=\"$continue_only\" attempt=\"$next\" progress=\"${{progress:-none}}\"" },
                     { "displayName", "Queue a follow-up run" },
                     { "env", new YMap
                         {
                             { "AZURE_DEVOPS_EXT_PAT", "$(System.AccessToken)" },
                             { "ATTEMPT", "${{ parameters.attempt }}" },
                             { "EXIT_CODE", "$(exitCode)" },
+                            { "PLAN", "$(plan)" },
+                            { "PROGRESS", "$(progress)" },
+                            { "PREVIOUS_PROGRESS", "${{ parameters.progress }}" },
                             { CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : plan.Job.Environment },
                             { CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}" },
                         }

@@ -104,6 +104,7 @@ public static partial class AzureRun
         using var tools = new FakeTools(scenario, "azure");
         var calls = new List<string>();
         var outputs = new Dictionary<string, string>();
+        var log = new System.Text.StringBuilder();
         var failed = false;
         foreach (var step in steps.Items())
         {
@@ -113,12 +114,13 @@ public static partial class AzureRun
             foreach (var (key, value) in step.Get("env").Entries()) env[key] = Macros(((YamlScalarNode)value).Value!);
             var (code, output, made) = tools.Run(Macros(script), env);
             calls.AddRange(made);
+            log.Append(output);
             foreach (Match set in SetVariable().Matches(output))
                 if (step.Text("name") is { } stepName)
                     outputs[(job.Text("deployment") is not null ? $"{name}." : "") + $"{stepName}.{set.Groups[1].Value}"] = set.Groups[2].Value.TrimEnd('\r');
             if (code != 0) failed = true;
         }
-        return new JobRun(name, failed ? "Failed" : "Succeeded", calls, outputs);
+        return new JobRun(name, failed ? "Failed" : "Succeeded", calls, outputs, log.ToString());
     }
 
     [GeneratedRegex(@"\$\{\{\s*parameters\.(\w+)\s*\}\}")]

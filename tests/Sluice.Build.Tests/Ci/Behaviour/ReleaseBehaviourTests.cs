@@ -59,11 +59,11 @@ public sealed class ReleaseBehaviourTests
         switch (ending)
         {
             case "incomplete":
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true", Assert.Single(continuation.Calls));
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true -f progress=", Assert.Single(continuation.Calls));
                 break;
             case "busy":
                 // The busy run never started: the follow-up repeats it as it was, not as a continuation.
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false", Assert.Single(continuation.Calls));
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false -f progress=", Assert.Single(continuation.Calls));
                 break;
             default:
                 Assert.Equal("skipped", continuation.Result);
@@ -131,7 +131,7 @@ public sealed class ReleaseBehaviourTests
         else Assert.Equal("Skipped", rollback.Result);
         var continuation = runs["continue_promote"];
         if (ending is "incomplete" or "busy")
-            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2",
+            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2 progress=none",
                 Assert.Single(continuation.Calls));
         else Assert.Equal("Skipped", continuation.Result);
     }
@@ -214,5 +214,44 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal("max", concurrency.Text("queue"));
         Assert.Equal("false", concurrency.Text("cancel-in-progress"));
         Assert.All(Yaml.Load(Committed(".github/workflows/release.yml")).Get("jobs").Entries(), j => Assert.Null(j.Value.Get("concurrency")));
+    }
+
+    /// <summary>Promote stopped incomplete (or busy) after a run whose progress figure the dispatched run was given.</summary>
+    private static CiScenario Continued(int exitCode, string progress, string previous, string environment = "production") =>
+        new("workflow_dispatch", new Dictionary<string, string> { ["env"] = environment, ["attempt"] = "5", ["progress"] = previous },
+            new Dictionary<string, TargetBehaviour>
+            {
+                ["Promote"] = new(exitCode, exitCode == 4
+                    ? new Dictionary<string, string>(Outputs(plan: "0002_orders", slu: "SLU043")) { ["progress"] = progress }
+                    : Outputs(slu: "SLU040")),
+            });
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_continuation_that_made_no_progress_since_the_previous_run_stops_loudly_naming_the_plan(string dialect)
+    {
+        IReadOnlyDictionary<string, JobRun> Run(CiScenario scenario) => dialect == "github"
+            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario)
+            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario);
+        var job = dialect == "github" ? "continue-promote" : "continue_promote";
+        var (failed, succeeded) = dialect == "github" ? ("failure", "success") : ("Failed", "Succeeded");
+
+        // 1: the same figure as the run before: nothing is queued, the job fails naming the plan and the environment.
+        var stuck = Run(Continued(4, progress: "1201", previous: "1201"))[job];
+        Assert.Equal(failed, stuck.Result);
+        Assert.Empty(stuck.Calls);
+        Assert.Contains("SLU139: Promote made no progress on plan 0002_orders in run 5", stuck.Log);
+        Assert.Contains("./build.sh Status --env production", stuck.Log);
+
+        // 2: more done than the run before: continued, and this run's figure passed on.
+        var moving = Run(Continued(4, progress: "1250", previous: "1201"))[job];
+        Assert.Equal(succeeded, moving.Result);
+        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=true -f progress=1250" : "continueOnly=true attempt=6 progress=1250", Assert.Single(moving.Calls));
+
+        // 3: busy (exit 3) never started: repeated, the previous figure passed on unchanged.
+        var busy = Run(Continued(3, progress: "", previous: "1201"))[job];
+        Assert.Equal(succeeded, busy.Result);
+        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=false -f progress=1201" : "continueOnly=false attempt=6 progress=1201", Assert.Single(busy.Calls));
     }
 }
