@@ -79,7 +79,7 @@ public sealed class ReleaseBehaviourTests
     {
         var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("failure", runs["promote"].Result);
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
         Assert.Equal("skipped", runs["rollback"].Result);
         Assert.Equal("skipped", runs["continue-promote"].Result);
     }
@@ -92,6 +92,7 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal("skipped", runs["promote"].Result);
         Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"gh workflow run release.yml --ref main -f env={e} -f continue_only=true"), runs["schedule-continuations"].Calls);
         Assert.Equal("skipped", runs["rehearse"].Result);
+        Assert.Equal("skipped", runs["lint"].Result);
 
         // The dispatched continue-only run passes --continue-only to Promote.
         var continued = GitHubRun.Simulate(Committed(".github/workflows/release.yml"),
@@ -100,15 +101,15 @@ public sealed class ReleaseBehaviourTests
     }
 
     [Fact]
-    public void A_pull_request_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
+    public void A_pull_request_lints_and_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
     {
         var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") };
         var pr = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
         var push = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("push", new Dictionary<string, string>(), targets));
         Assert.Equal("build.sh Promote --env staging --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(push["promote"].Calls));
         var azurePr = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class ReleaseBehaviourTests
     {
         var rejected = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("Failed", rejected["promote"].Result);
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
 
         var scheduled = AzureRun.Simulate(Committed("azure-pipelines.release.yml"),
             new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
@@ -253,5 +254,25 @@ public sealed class ReleaseBehaviourTests
         var busy = Run(Continued(3, progress: "", previous: "1201"))[job];
         Assert.Equal(succeeded, busy.Result);
         Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=false -f progress=1201" : "continueOnly=false attempt=6 progress=1201", Assert.Single(busy.Calls));
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_lint_error_on_a_pull_request_fails_the_run_and_on_main_nothing_is_promoted(string dialect)
+    {
+        var targets = new Dictionary<string, TargetBehaviour> { ["Lint"] = new(1), ["Promote"] = Promote("done") };
+        IReadOnlyDictionary<string, JobRun> Run(string trigger) => dialect == "github"
+            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets))
+            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets));
+        var (failed, skipped) = dialect == "github" ? ("failure", "skipped") : ("Failed", "Skipped");
+
+        var pr = Run("pull_request");
+        Assert.Equal(failed, pr["lint"].Result);
+        Assert.Equal("build.sh Lint | secrets: ", Assert.Single(pr["lint"].Calls)); // no database secret: lint reads only files
+        var push = Run("push");
+        Assert.Equal(failed, push["lint"].Result);
+        Assert.Equal(skipped, push["promote"].Result);
+        Assert.DoesNotContain(push.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Promote", StringComparison.Ordinal));
     }
 }
