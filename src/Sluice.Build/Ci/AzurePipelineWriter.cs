@@ -19,7 +19,8 @@ public static class AzurePipelineWriter
     private const string ScheduleJob = "continue_environments";
     private const string NoProgress = "none";
 
-    public static string Write(CiPipeline pipeline, CiContext context)
+    /// <summary>The pipeline file, and for a <see cref="CiPipeline.Reusable"/> pipeline the template holding its jobs.</summary>
+    public static IReadOnlyList<(string Path, string Content)> Write(CiPipeline pipeline, CiContext context, bool first)
     {
         var jobs = CiJobPlan.Resolve(pipeline, context.Catalog);
         var platform = CiPlatform.Azure(pipeline);
@@ -89,10 +90,11 @@ public static class AzurePipelineWriter
         if (scheduled) byStage.Add((stages.First, ScheduleContinuations(dispatched, context)));
         foreach (var job in jobs)
         {
-            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages)));
+            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages, pipeline.Reusable)));
             if (job.Job.TimeBudget is not null) byStage.Add((stages.Of(job.Id), Continuation(job, dispatched, stages)));
         }
-        if (!stages.Used) root.Add("jobs", new YSequence(byStage.Select(j => j.Job).ToList()));
+        Y body;
+        if (!stages.Used) body = new YSequence(byStage.Select(j => j.Job).ToList());
         else
         {
             // One stage per environment: an environment's approvals and Exclusive Lock are requested when its stage
@@ -108,10 +110,31 @@ public static class AzurePipelineWriter
                     { "jobs", new YSequence(byStage.Where(j => j.Stage == stage).Select(j => j.Job).ToList()) },
                 });
             }
-            root.Add("stages", new YSequence(list));
+            body = new YSequence(list);
         }
-        return root.ToYaml(CiContext.Header);
+        var bodyKey = stages.Used ? "stages" : "jobs";
+        if (!pipeline.Reusable)
+        {
+            root.Add(bodyKey, body);
+            return [(Path(pipeline, first), root.ToYaml(CiContext.Header))];
+        }
+        // Reusable: the jobs live in a template a team's own pipeline can include (once per service, each with its
+        // service); the generated pipeline is one such caller, passing its parameters through.
+        var templateParameters = new List<Y>(parameters)
+        {
+            new YMap { { "name", "service" }, { "displayName", "Which service under the pipelines folder (empty: the only one)" }, { "type", "string" }, { "default", "" } },
+        };
+        var template = new YMap { { "parameters", new YSequence(templateParameters) }, { bodyKey, body } };
+        var passed = new YMap();
+        IEnumerable<string> names = [.. dispatched ? ["env"] : Array.Empty<string>(), .. continued || scheduled ? ["continueOnly", "attempt", "progress"] : Array.Empty<string>()];
+        foreach (var name in names) passed.Add(name, $"${{{{ parameters.{name} }}}}");
+        passed.Add("service", "");
+        root.Add(bodyKey, new YSequence(new YMap { { "template", TemplatePath(pipeline) }, { "parameters", passed } }));
+        return [(Path(pipeline, first), root.ToYaml(CiContext.Header)), (TemplatePath(pipeline), template.ToYaml(CiContext.Header))];
     }
+
+    /// <summary>Where a reusable pipeline's jobs live, relative to the repository root (and so to its caller).</summary>
+    public static string TemplatePath(CiPipeline pipeline) => $"azure-pipelines.templates/{pipeline.Name}.template.yml";
 
     /// <summary>
     /// Which stage each job runs in, when the pipeline acts on more than one fixed environment: a deployment job in its
@@ -141,7 +164,7 @@ public static class AzurePipelineWriter
         }
     }
 
-    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages)
+    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages, bool templated)
     {
         var job = plan.Job;
         var environment = job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : job.Environment;
@@ -161,7 +184,7 @@ public static class AzurePipelineWriter
         if (variables.Count > 0) map.Add("variables", new YSequence(variables));
         if (job.Postgres) map.Add("services", new YMap { { "postgres", "postgres" } });
 
-        var steps = Steps(plan, environment, context, platform);
+        var steps = Steps(plan, environment, context, platform, templated);
         if (!plan.IsDeployment)
         {
             map.Add("steps", new YSequence(steps));
@@ -172,7 +195,7 @@ public static class AzurePipelineWriter
         return map;
     }
 
-    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform)
+    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform, bool templated)
     {
         var steps = new List<Y>
         {
@@ -200,6 +223,8 @@ public static class AzurePipelineWriter
         if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
         if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        // Empty is unset (the only service); a caller composing several services names one per include.
+        if (templated) env.Add("SLUICE_SERVICE", "${{ parameters.service }}");
         var command = plan.Command(platform);
         var script = plan.IsDeployment
             ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)

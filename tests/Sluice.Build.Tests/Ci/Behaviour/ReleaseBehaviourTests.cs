@@ -187,11 +187,12 @@ public sealed class ReleaseBehaviourTests
         var golden = File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", "per-environment.azure-pipelines.yml"));
         var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0) };
         var events = new List<string>();
-        AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets), events: events);
+        AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets), events: events, template: PerEnvironmentTemplate);
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging", "approval production", "run promote_production"], events);
 
         events.Clear();
-        var rejected = AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets, new HashSet<string> { "staging" }), events: events);
+        var rejected = AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets, new HashSet<string> { "staging" }), events: events,
+            template: PerEnvironmentTemplate);
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging"], events); // the rejected job is reported, production never asked
         Assert.Equal("Skipped", rejected["promote_production"].Result);
     }
@@ -274,5 +275,39 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal(failed, push["lint"].Result);
         Assert.Equal(skipped, push["promote"].Result);
         Assert.DoesNotContain(push.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Promote", StringComparison.Ordinal));
+    }
+
+    /// <summary>The per-environment shape is reusable: its jobs live in a template, read here by the path its caller names.</summary>
+    private static string PerEnvironmentTemplate(string path)
+    {
+        Assert.Equal("azure-pipelines.templates/release.template.yml", path);
+        return File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", "per-environment.release.template.yml"));
+    }
+
+    [Fact]
+    public void Azure_a_reusable_pipeline_includes_its_template_and_a_second_service_composes_it_with_its_own_service()
+    {
+        var golden = Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden");
+        var caller = File.ReadAllText(Path.Combine(golden, "per-environment.azure-pipelines.yml"));
+        var include = Assert.Single(Yaml.Load(caller).Get("stages").Items());
+        Assert.Equal("azure-pipelines.templates/release.template.yml", include.Text("template"));
+        Assert.Null(Yaml.Load(caller).Get("jobs"));
+
+        var template = Yaml.Load(File.ReadAllText(Path.Combine(golden, "per-environment.release.template.yml")));
+        Assert.Contains(template.Get("parameters").Items(), p => p.Text("name") == "service" && p.Text("default") == "");
+        // Every build step names the service it acts on from the template's parameter (empty: the only one).
+        var steps = template.Get("stages").Items().SelectMany(st => st.Get("jobs").Items())
+            .SelectMany(j => (j.Get("steps") ?? j.Get("strategy")!.Get("runOnce")!.Get("deploy")!.Get("steps")).Items())
+            .Where(st => st.Text("bash") is { } b && b.Contains("./build.sh", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(steps);
+        Assert.All(steps, st => Assert.Equal("${{ parameters.service }}", st.Get("env")!.Text("SLUICE_SERVICE")));
+
+        // A team's pipeline for another service includes the same template with its own service and runs the same flow.
+        var other = caller.Replace("service: \"\"", "service: billing", StringComparison.Ordinal);
+        Assert.NotEqual(caller, other);
+        var runs = AzureRun.Simulate(other, new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0) }),
+            template: PerEnvironmentTemplate);
+        Assert.StartsWith("build.sh Promote --env staging", Assert.Single(runs["promote_staging"].Calls));
+        Assert.Contains("SLUICE_SERVICE", Assert.Single(runs["promote_production"].Calls));
     }
 }
