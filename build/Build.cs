@@ -7,7 +7,7 @@ namespace Sluice.Repository;
 
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
-public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse, ILint
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
@@ -107,14 +107,15 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         new CiPipeline("release")
         {
             DisplayName = "Release (sample service)",
-            // A pull request rehearses (a PostgreSQL service container; the report in the step summary) and deploys
-            // nothing. A push to main rehearses, then promotes to staging; production is the same run dispatched with
+            // A pull request rehearses (a PostgreSQL service container; the report in the step summary) and lints the
+            // plans (findings at their file and line, and in the step summary), and deploys nothing. A push to main rehearses, then promotes to staging; production is the same run dispatched with
             // env=production, behind that environment's reviewers, and its order gate wants staging done first.
             Triggers = [CiTrigger.PullRequest("main"), CiTrigger.Push("main"), CiTrigger.Dispatch("staging"), CiTrigger.Schedule("17,47 * * * *")],
             Jobs =
             [
+                new CiJob("Lint"),
                 new CiJob("Rehearse") { Postgres = true },
-                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5), Needs = ["rehearse"] },
+                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5), Needs = ["lint", "rehearse"] },
                 new CiJob("Rollback") { Environment = CiJob.FromDispatch, RunsWhenFailed = "promote" },
                 new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["promote"] },
             ],

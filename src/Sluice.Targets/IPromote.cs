@@ -1,4 +1,7 @@
+using System.Globalization;
 using Sluice.Build;
+using Sluice.Build.Ci;
+using Sluice.Errors;
 using Sluice.Postgres.Releases;
 using Sluice.Releases;
 
@@ -10,7 +13,7 @@ namespace Sluice.Targets;
 /// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
 /// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
-/// anything, is left to revert; <c>--continue-only</c> only continues a plan in progress.
+/// anything, is left to revert; an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
 /// </summary>
 public interface IPromote : IGate, IRollback
 {
@@ -53,6 +56,9 @@ public interface IPromote : IGate, IRollback
             {
                 // The CI jobs after this one decide from these whether anything is left to roll back.
                 PromoteOutputs.Of(failure, touched.PlanId).WriteTo(Host);
+                // A continuation compares this with the previous run's figure, to stop one that got nothing done.
+                if (failure is SluiceException { Kind: ErrorKind.Incomplete })
+                    Host.SetOutput(CiOutputs.Progress, (await database.Migrations.Service().StatusAsync(scoped, ct)).Progress.ToString(CultureInfo.InvariantCulture));
                 throw;
             }
         });

@@ -75,6 +75,29 @@ public sealed class PromoteCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task An_incomplete_Promote_tells_CI_its_progress_and_a_run_that_got_nothing_done_reports_the_same_figure()
+    {
+        var outputs = Path.Combine(Root, "github_output");
+        var github = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_OUTPUT"] = outputs, ["GITHUB_STEP_SUMMARY"] = Path.Combine(Root, "summary.md") };
+        string Progress() => System.Text.RegularExpressions.Regex.Match(File.ReadAllText(outputs), @"progress<<(\w+)\n(\d+)\n\1").Groups[2].Value;
+
+        // A budget too short for any phase: the run stops before doing anything, and says so as progress 0 ...
+        var first = await RunAsync("Promote --env local --time-budget 1ms", Ct, github);
+        Assert.True(first.ExitCode == 4, first.Output);
+        Assert.Equal("0", Progress());
+        // ... and its follow-up gets no further: the same figure, which is what stops the CI continuation (SLU141).
+        File.Delete(outputs);
+        var second = await RunAsync("Promote --env local --time-budget 1ms", Ct, github);
+        Assert.True(second.ExitCode == 4, second.Output);
+        Assert.Equal("0", Progress());
+
+        File.Delete(outputs);
+        var done = await RunAsync("Promote --env local", Ct, github);
+        Assert.True(done.ExitCode == 0, done.Output);
+        Assert.DoesNotContain("progress<<", File.ReadAllText(outputs)); // complete: nothing for a continuation to compare
+    }
+
+    [Fact]
     public async Task Gate_prints_the_table_and_exits_1_outside_the_change_window()
     {
         // A calendar whose only window is an empty minute: every moment is outside it.

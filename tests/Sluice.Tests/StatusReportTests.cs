@@ -49,4 +49,23 @@ public sealed class StatusReportTests
         Assert.Contains("not in the plans folder", report.Render());
         Assert.Contains("lease free", report.Render());
     }
+
+    [Fact]
+    public void Progress_counts_phases_done_and_backfill_rows_done_and_grows_with_either()
+    {
+        var plan = PlanLoader.Load(RepositoryFiles.SamplePlan);
+        var by = new RunnerIdentity("ci", "runner", null);
+        PlanJournal Journal(JournalStatus backfill, long rows) => new(
+            new PlanRecord(plan.Id, plan.Hash, JournalStatus.Started, Noon, Noon),
+            [new PhaseRecord(plan.Id, "add_split_columns", PhaseKind.Expand, JournalStatus.Done, 1, Noon, Noon, by, null),
+             new PhaseRecord(plan.Id, "backfill_split_name", PhaseKind.Backfill, backfill, 1, Noon, null, by, null)],
+            [new BackfillCheckpoint(plan.Id, "backfill_split_name", rows, rows, 1, backfill == JournalStatus.Done, Noon)], []);
+        long Progress(JournalStatus backfill, long rows) => MigrationStatusReport.Combine("staging", [plan], [Journal(backfill, rows)], null).Progress;
+
+        Assert.Equal(0, MigrationStatusReport.Combine("staging", [plan], [], null).Progress); // nothing run yet
+        Assert.Equal(1 + 1200, Progress(JournalStatus.Started, 1200));
+        Assert.Equal(Progress(JournalStatus.Started, 1200), Progress(JournalStatus.Started, 1200)); // no work between two runs: the same figure
+        Assert.True(Progress(JournalStatus.Started, 1201) > Progress(JournalStatus.Started, 1200)); // a batch more
+        Assert.True(Progress(JournalStatus.Done, 1200) > Progress(JournalStatus.Started, 1200));    // the phase finished
+    }
 }

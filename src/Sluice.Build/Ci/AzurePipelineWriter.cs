@@ -17,8 +17,10 @@ internal static class AzurePipelineWriter
     public static string Path(CiPipeline pipeline, bool first) => first ? "azure-pipelines.yml" : $"azure-pipelines.{pipeline.Name}.yml";
 
     private const string ScheduleJob = "continue_environments";
+    private const string NoProgress = "none";
 
-    public static string Write(CiPipeline pipeline, CiContext context)
+    /// <summary>The pipeline file, and for a <see cref="CiPipeline.Reusable"/> pipeline the template holding its jobs.</summary>
+    public static IReadOnlyList<(string Path, string Content)> Write(CiPipeline pipeline, CiContext context, bool first)
     {
         var jobs = CiJobPlan.Resolve(pipeline, context.Catalog);
         var platform = CiPlatform.Azure(pipeline);
@@ -59,6 +61,8 @@ internal static class AzurePipelineWriter
             // Defaults as text: Microsoft's schema, like Azure's parser, reads every scalar as a string.
             parameters.Add(new YMap { { "name", "continueOnly" }, { "displayName", "Only continue a plan the journal shows in progress" }, { "type", "boolean" }, { "default", "false" } });
             parameters.Add(new YMap { { "name", "attempt" }, { "displayName", "Which follow-up run this is (a continuation counts them)" }, { "type", "number" }, { "default", "1" } });
+            // "none" rather than empty: az pipelines run drops a parameter given as name= with no value.
+            parameters.Add(new YMap { { "name", "progress" }, { "displayName", "The previous run's progress (a continuation passes it on, to stop one that makes none)" }, { "type", "string" }, { "default", NoProgress } });
         }
         if (parameters.Count > 0) root.Add("parameters", new YSequence(parameters));
         if (jobs.Any(j => j.Job.Postgres))
@@ -86,10 +90,11 @@ internal static class AzurePipelineWriter
         if (scheduled) byStage.Add((stages.First, ScheduleContinuations(dispatched, context)));
         foreach (var job in jobs)
         {
-            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages)));
+            byStage.Add((stages.Of(job.Id), Job(job, jobs, context, platform, scheduled, pr is not null, stages, pipeline.Reusable)));
             if (job.Job.TimeBudget is not null) byStage.Add((stages.Of(job.Id), Continuation(job, dispatched, stages)));
         }
-        if (!stages.Used) root.Add("jobs", new YSequence(byStage.Select(j => j.Job).ToList()));
+        Y body;
+        if (!stages.Used) body = new YSequence(byStage.Select(j => j.Job).ToList());
         else
         {
             // One stage per environment: an environment's approvals and Exclusive Lock are requested when its stage
@@ -105,10 +110,31 @@ internal static class AzurePipelineWriter
                     { "jobs", new YSequence(byStage.Where(j => j.Stage == stage).Select(j => j.Job).ToList()) },
                 });
             }
-            root.Add("stages", new YSequence(list));
+            body = new YSequence(list);
         }
-        return root.ToYaml(CiContext.Header);
+        var bodyKey = stages.Used ? "stages" : "jobs";
+        if (!pipeline.Reusable)
+        {
+            root.Add(bodyKey, body);
+            return [(Path(pipeline, first), root.ToYaml(CiContext.Header))];
+        }
+        // Reusable: the jobs live in a template a team's own pipeline can include (once per service, each with its
+        // service); the generated pipeline is one such caller, passing its parameters through.
+        var templateParameters = new List<Y>(parameters)
+        {
+            new YMap { { "name", "service" }, { "displayName", "Which service under the pipelines folder (empty: the only one)" }, { "type", "string" }, { "default", "" } },
+        };
+        var template = new YMap { { "parameters", new YSequence(templateParameters) }, { bodyKey, body } };
+        var passed = new YMap();
+        IEnumerable<string> names = [.. dispatched ? ["env"] : Array.Empty<string>(), .. continued || scheduled ? ["continueOnly", "attempt", "progress"] : Array.Empty<string>()];
+        foreach (var name in names) passed.Add(name, $"${{{{ parameters.{name} }}}}");
+        passed.Add("service", "");
+        root.Add(bodyKey, new YSequence(new YMap { { "template", TemplatePath(pipeline) }, { "parameters", passed } }));
+        return [(Path(pipeline, first), root.ToYaml(CiContext.Header)), (TemplatePath(pipeline), template.ToYaml(CiContext.Header))];
     }
+
+    /// <summary>Where a reusable pipeline's jobs live, relative to the repository root (and so to its caller).</summary>
+    public static string TemplatePath(CiPipeline pipeline) => $"azure-pipelines.templates/{pipeline.Name}.template.yml";
 
     /// <summary>
     /// Which stage each job runs in, when the pipeline acts on more than one fixed environment: a deployment job in its
@@ -138,7 +164,7 @@ internal static class AzurePipelineWriter
         }
     }
 
-    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages)
+    private static YMap Job(CiJobPlan plan, IReadOnlyList<CiJobPlan> all, CiContext context, CiPlatform platform, bool scheduled, bool pullRequests, Stages stages, bool templated)
     {
         var job = plan.Job;
         var environment = job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : job.Environment;
@@ -158,7 +184,7 @@ internal static class AzurePipelineWriter
         if (variables.Count > 0) map.Add("variables", new YSequence(variables));
         if (job.Postgres) map.Add("services", new YMap { { "postgres", "postgres" } });
 
-        var steps = Steps(plan, environment, context, platform);
+        var steps = Steps(plan, environment, context, platform, templated);
         if (!plan.IsDeployment)
         {
             map.Add("steps", new YSequence(steps));
@@ -169,7 +195,7 @@ internal static class AzurePipelineWriter
         return map;
     }
 
-    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform)
+    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform, bool templated)
     {
         var steps = new List<Y>
         {
@@ -197,6 +223,8 @@ internal static class AzurePipelineWriter
         if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
         if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        // Empty is unset (the only service); a caller composing several services names one per include.
+        if (templated) env.Add("SLUICE_SERVICE", "${{ parameters.service }}");
         var command = plan.Command(platform);
         var script = plan.IsDeployment
             ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)
@@ -253,20 +281,26 @@ internal static class AzurePipelineWriter
             { "dependsOn", Strings([Id(plan.Id)]) },
             { "condition", $"in({exit}, '3', '4')" },
             { "timeoutInMinutes", "5" },
-            { "variables", new YSequence(new YMap { { "name", "exitCode" }, { "value", $"$[ {exit} ]" } }) },
+            { "variables", new YSequence(
+                new YMap { { "name", "exitCode" }, { "value", $"$[ {exit} ]" } },
+                new YMap { { "name", "plan" }, { "value", $"$[ {Output(plan, plan, CiOutputs.Plan, stages)} ]" } },
+                new YMap { { "name", "progress" }, { "value", $"$[ {Output(plan, plan, CiOutputs.Progress, stages)} ]" } }) },
             { "steps", new YSequence(
                 new YMap { { "checkout", "none" } },
                 new YMap
                 {
-                    { "bash", CiScript.NextAttempt($"echo \"##vso[task.logissue type=error]{plan.Target.Name} took {CiScript.MaxAttempts} runs without finishing; look at ./build.sh Status before running it again\"") + "\n" +
+                    { "bash", CiScript.NextAttempt(plan.Target.Name, message => $"echo \"##vso[task.logissue type=error]{message}\"") + "\n" +
                         "az devops configure --defaults organization=\"$(System.CollectionUri)\" project=\"$(System.TeamProject)\"\n" +
-                        $"az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --commit-id \"$(Build.SourceVersion)\" --parameters{envParameter} continueOnly=\"$continue_only\" attempt=\"$next\"" },
+                        $"az pipelines run --id \"$(System.DefinitionId)\" --branch \"$(Build.SourceBranch)\" --commit-id \"$(Build.SourceVersion)\" --parameters{envParameter} continueOnly=\"$continue_only\" attempt=\"$next\" progress=\"${{progress:-none}}\"" },
                     { "displayName", "Queue a follow-up run" },
                     { "env", new YMap
                         {
                             { "AZURE_DEVOPS_EXT_PAT", "$(System.AccessToken)" },
                             { "ATTEMPT", "${{ parameters.attempt }}" },
                             { "EXIT_CODE", "$(exitCode)" },
+                            { "PLAN", "$(plan)" },
+                            { "PROGRESS", "$(progress)" },
+                            { "PREVIOUS_PROGRESS", "${{ parameters.progress }}" },
                             { CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? "${{ parameters.env }}" : plan.Job.Environment },
                             { CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}" },
                         }

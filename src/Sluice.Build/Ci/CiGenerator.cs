@@ -15,7 +15,7 @@ public static class CiGenerator
         foreach (var pipeline in pipelines)
         {
             files.Add((GitHubWorkflowWriter.Path(pipeline), GitHubWorkflowWriter.Write(pipeline, context)));
-            files.Add((AzurePipelineWriter.Path(pipeline, first), AzurePipelineWriter.Write(pipeline, context)));
+            files.AddRange(AzurePipelineWriter.Write(pipeline, context, first));
             first = false;
         }
         if (pipelines.Count > 0) files.Add((CiSetupChecklist.Path, CiSetupChecklist.Write(pipelines, context)));

@@ -29,7 +29,9 @@ public sealed record CiPipeline(string Name)
     /// service connection with workload identity federation).</summary>
     public bool Oidc { get; init; }
 
-    /// <summary>Also callable from other workflows (<c>workflow_call</c>), for teams composing several services.</summary>
+    /// <summary>Also callable from other workflows (<c>workflow_call</c>), for teams composing several services; on
+    /// Azure the jobs go to a template (<c>azure-pipelines.templates/NAME.template.yml</c>, with the pipeline's
+    /// parameters and <c>service</c>) that the generated pipeline and a team's own pipelines include.</summary>
     public bool Reusable { get; init; }
 }
 

@@ -16,6 +16,9 @@ public static class CiOutputs
     public const string RolledBack = "rolled_back";
     /// <summary>The plan a CI rollback job must revert; empty when there is nothing to revert.</summary>
     public const string RollbackPlan = "rollback_plan";
+    /// <summary>How far the work has come (phases done plus backfill rows done, from the journal), written when a run
+    /// stops incomplete; a continuation compares it with the previous run's to stop one that makes no progress.</summary>
+    public const string Progress = "progress";
 
-    public static IReadOnlyList<string> All { get; } = [ExitCode, SluCode, Plan, RolledBack, RollbackPlan];
+    public static IReadOnlyList<string> All { get; } = [ExitCode, SluCode, Plan, RolledBack, RollbackPlan, Progress];
 }

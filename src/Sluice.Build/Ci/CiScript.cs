@@ -23,9 +23,24 @@ internal static class CiScript
         (continued ? $"case \"${ContinueOnlyVariable}\" in true|True) continue_only=--continue-only ;; *) continue_only= ;; esac\n" : "") +
         $"set +e\n{command}\ncode=$?\n{record}\n" + (continued ? "if [ \"$code\" -eq 3 ] || [ \"$code\" -eq 4 ]; then exit 0; fi\n" : "") + "exit $code";
 
-    /// <summary>The attempt check of a continuation: stops with an error after <see cref="MaxAttempts"/> runs.</summary>
-    public static string NextAttempt(string error) =>
-        $"next=$((ATTEMPT + 1))\nif [ \"$next\" -gt {MaxAttempts} ]; then {error}; exit 1; fi\n" +
+    /// <summary>
+    /// The checks of a continuation before it queues the next run; <paramref name="error"/> turns a message into the
+    /// dialect's error line. It reads <c>ATTEMPT</c>, <c>EXIT_CODE</c>, <c>PLAN</c>, <c>PROGRESS</c> (this run's
+    /// figure) and <c>PREVIOUS_PROGRESS</c> (the figure the previous run passed on), and sets <c>next</c>,
+    /// <c>continue_only</c> and <c>progress</c> (the figure to pass on):
+    ///
+    /// | # | this run                                                        | the continuation                             |
+    /// |---|-----------------------------------------------------------------|----------------------------------------------|
+    /// | 1 | was the <see cref="MaxAttempts"/>th                             | fails, queues nothing                        |
+    /// | 2 | exit 4 with the same progress as the previous run (SLU141)      | fails naming the plan, queues nothing        |
+    /// | 3 | exit 4 with more progress, or the first run                     | continues (<c>--continue-only</c>), passes this run's figure |
+    /// | 4 | exit 3 (busy: it never started)                                 | repeats the run as it was, passes the previous figure on |
+    /// </summary>
+    public static string NextAttempt(string target, Func<string, string> error) =>
+        $"next=$((ATTEMPT + 1))\nif [ \"$next\" -gt {MaxAttempts} ]; then {error($"{target} took {MaxAttempts} runs without finishing; look at ./build.sh Status before running it again")}; exit 1; fi\n" +
+        $"if [ \"$EXIT_CODE\" = 4 ] && [ -n \"$PREVIOUS_PROGRESS\" ] && [ \"$PROGRESS\" = \"$PREVIOUS_PROGRESS\" ]; then " +
+        $"{error($"{EngineErrorCodes.ContinuationMadeNoProgress}: {target} made no progress on plan $PLAN in run $ATTEMPT (progress $PROGRESS, the same as after the run before); look at ./build.sh Status --env ${EnvironmentVariable} before running it again")}; exit 1; fi\n" +
+        "if [ \"$EXIT_CODE\" = 4 ]; then progress=\"$PROGRESS\"; else progress=\"$PREVIOUS_PROGRESS\"; fi\n" +
         // Exit 4 leaves a plan in progress to continue; after exit 3 (busy) the run never started, so it is repeated as it was.
         $"if [ \"$EXIT_CODE\" = 4 ] || [ \"${ContinueOnlyVariable}\" = true ] || [ \"${ContinueOnlyVariable}\" = True ]; then continue_only=true; else continue_only=false; fi";
 }

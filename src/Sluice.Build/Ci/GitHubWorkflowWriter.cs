@@ -77,6 +77,7 @@ internal static class GitHubWorkflowWriter
                 { "continue_only", new YMap { { "description", "Only continue a plan the journal shows in progress" }, { "type", "boolean" }, { "default", false } } },
                 { "sha", new YMap { { "description", "The commit to run (a continuation runs the commit that was approved)" }, { "type", "string" }, { "default", "" } } },
                 { "attempt", new YMap { { "description", "Which follow-up run this is (a continuation counts them)" }, { "type", "number" }, { "default", 1 } } },
+                { "progress", new YMap { { "description", "The previous run's progress (a continuation passes it on, to stop one that makes none)" }, { "type", "string" }, { "default", "" } } },
             };
             on.Add("workflow_dispatch", new YMap { { "inputs", inputs } });
             if (pipeline.Reusable)
@@ -237,12 +238,15 @@ internal static class GitHubWorkflowWriter
                             { "SHA", "${{ inputs.sha || github.sha }}" },
                             { "ATTEMPT", "${{ inputs.attempt || 1 }}" },
                             { "EXIT_CODE", $"${{{{ {exit} }}}}" },
+                            { "PLAN", $"${{{{ needs.{plan.Id}.outputs.{CiOutputs.Plan} }}}}" },
+                            { "PROGRESS", $"${{{{ needs.{plan.Id}.outputs.{CiOutputs.Progress} }}}}" },
+                            { "PREVIOUS_PROGRESS", "${{ inputs.progress }}" },
                             { CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : plan.Job.Environment },
                             { CiScript.ContinueOnlyVariable, ContinueOnly(shape) },
                         }
                     },
-                    { "run", CiScript.NextAttempt($"echo \"::error::{plan.Target.Name} took {CiScript.MaxAttempts} runs without finishing; look at ./build.sh Status before running it again\"") + "\n" +
-                        $"gh workflow run {shape.Pipeline.Name}.yml --ref \"$REF\" -f env=\"${CiScript.EnvironmentVariable}\" -f sha=\"$SHA\" -f attempt=\"$next\" -f continue_only=\"$continue_only\"\n" +
+                    { "run", CiScript.NextAttempt(plan.Target.Name, message => $"echo \"::error::{message}\"") + "\n" +
+                        $"gh workflow run {shape.Pipeline.Name}.yml --ref \"$REF\" -f env=\"${CiScript.EnvironmentVariable}\" -f sha=\"$SHA\" -f attempt=\"$next\" -f continue_only=\"$continue_only\" -f progress=\"$progress\"\n" +
                         $"echo \"{plan.Target.Name} on $DEPLOY_ENV: exit $EXIT_CODE, follow-up run $next dispatched for $SHA.\" >> \"$GITHUB_STEP_SUMMARY\"" },
                 })
             },

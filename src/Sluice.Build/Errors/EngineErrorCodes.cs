@@ -32,4 +32,7 @@ public static class EngineErrorCodes
     public const string NoTimeBudget = "SLU137";
     /// <summary>SLU138: a CI schedule runs at the top of the hour.</summary>
     public const string ScheduleOnTheHour = "SLU138";
+
+    /// <summary>SLU141: a CI continuation stopped because the run it follows made no progress since the run before.</summary>
+    public const string ContinuationMadeNoProgress = "SLU141";
 }

@@ -148,4 +148,7 @@ public static class ErrorCodes
     public const string ConnectionVariableUnset = "SLU139";
     /// <summary>SLU140: a connection string is not a valid Npgsql connection string.</summary>
     public const string BadConnectionString = "SLU140";
+
+    /// <summary>SLU142: Lint found an error finding in a plan's SQL.</summary>
+    public const string LintFailed = "SLU142";
 }

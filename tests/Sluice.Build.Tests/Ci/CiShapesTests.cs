@@ -198,14 +198,16 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
 
         var migrate = Generate("long-migration").ToDictionary(f => f.Path, f => f.Content);
         Assert.Contains("--time-budget 300m", migrate[".github/workflows/migrate.yml"]);
-        Assert.Contains("--time-budget 45m", migrate["azure-pipelines.yml"]); // free Azure jobs stop at 60 minutes
+        // A reusable pipeline's Azure jobs live in its template; the pipeline file includes it.
+        Assert.Contains("- template: azure-pipelines.templates/migrate.template.yml", migrate["azure-pipelines.yml"]);
+        Assert.Contains("--time-budget 45m", migrate["azure-pipelines.templates/migrate.template.yml"]); // free Azure jobs stop at 60 minutes
         Assert.Contains("gh workflow run migrate.yml", migrate[".github/workflows/migrate.yml"]);
         Assert.Contains("actions: write", migrate[".github/workflows/migrate.yml"]);
-        Assert.Contains("outputs['migrate.run.exit_code']", migrate["azure-pipelines.yml"]);
+        Assert.Contains("outputs['migrate.run.exit_code']", migrate["azure-pipelines.templates/migrate.template.yml"]);
 
         var release = Generate("per-environment").ToDictionary(f => f.Path, f => f.Content);
         Assert.Contains("SLUICE_APPROVAL_TOKEN: ${{ secrets.APPROVAL_TOKEN }}", release[".github/workflows/release.yml"]);
-        Assert.Contains("SLUICE_APPROVAL_TOKEN: $(APPROVAL_TOKEN)", release["azure-pipelines.yml"]);
+        Assert.Contains("SLUICE_APPROVAL_TOKEN: $(APPROVAL_TOKEN)", release["azure-pipelines.templates/release.template.yml"]);
         Assert.Contains($"uses: {GitHubActionPins.UploadArtifact} # v6", release[".github/workflows/release.yml"]);
         Assert.Contains($"uses: {GitHubActionPins.DownloadArtifact} # v6", release[".github/workflows/release.yml"]);
     }

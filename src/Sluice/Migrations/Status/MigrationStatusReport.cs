@@ -45,6 +45,12 @@ public sealed record MigrationStatusReport(string Environment, IReadOnlyList<Pla
         return new MigrationStatusReport(environment, result, holder);
     }
 
+    /// <summary>
+    /// How far the work has come, as one count that grows whenever a run gets anything done: phases done plus backfill
+    /// rows done, over every plan. Two runs that end with the same figure made no progress between them.
+    /// </summary>
+    public long Progress => Plans.Sum(p => p.Phases.Sum(ph => (ph.Status == JournalStatus.Done ? 1 : 0) + (ph.Checkpoint?.RowsDone ?? 0)));
+
     /// <summary>The text Status prints.</summary>
     public string Render()
     {

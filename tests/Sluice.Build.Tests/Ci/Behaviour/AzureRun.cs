@@ -16,7 +16,9 @@ public static partial class AzureRun
     public static IReadOnlyDictionary<string, string> DefaultGroup { get; } = new Dictionary<string, string> { ["DATABASE"] = "Host=db;Database=shop" };
 
     /// <param name="events">Approvals requested and jobs run, in order, when given.</param>
-    public static IReadOnlyDictionary<string, JobRun> Simulate(string pipelineYaml, CiScenario scenario, IReadOnlyDictionary<string, string>? group = null, List<string>? events = null)
+    /// <param name="template">Reads a template the pipeline includes (<c>- template: PATH</c>), by its path.</param>
+    public static IReadOnlyDictionary<string, JobRun> Simulate(string pipelineYaml, CiScenario scenario, IReadOnlyDictionary<string, string>? group = null, List<string>? events = null,
+        Func<string, string>? template = null)
     {
         var declared = Yaml.Load(pipelineYaml).Get("parameters").Items().ToDictionary(p => p.Text("name")!, p => (Type: p.Text("type"), Default: p.Text("default")));
         string Parameter(string name)
@@ -26,9 +28,18 @@ public static partial class AzureRun
         }
         var compiled = Yaml.Load(TemplateParameter().Replace(pipelineYaml, m => Parameter(m.Groups[1].Value)));
         // Plain jobs are one stage without a name; approvals of a stage's deployments are requested when it starts.
+        // An included template is compiled with the values its caller passes (the caller's own already expanded), else its defaults.
+        List<YamlNode> Expand(YamlNode? items, string key) => items.Items().SelectMany(item =>
+        {
+            if (item.Text("template") is not { } path) return [item];
+            var text = (template ?? throw new InvalidOperationException($"the pipeline includes {path}: pass a template reader"))(path);
+            var own = Yaml.Load(text).Get("parameters").Items().ToDictionary(p => p.Text("name")!, p => p.Text("default") ?? "");
+            var given = item.Get("parameters").Entries().ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value ?? "");
+            return Yaml.Load(TemplateParameter().Replace(text, m => given.TryGetValue(m.Groups[1].Value, out var v) ? v : own[m.Groups[1].Value])).Get(key).Items();
+        }).ToList();
         var stages = compiled.Get("stages") is { } declared2
-            ? declared2.Items().Select(st => (Name: st.Text("stage"), DependsOn: st.Get("dependsOn").Items().Select(n => ((YamlScalarNode)n).Value!).ToList(), Jobs: st.Get("jobs").Items().ToList())).ToList()
-            : [(Name: (string?)null, DependsOn: new List<string>(), Jobs: compiled.Get("jobs").Items().ToList())];
+            ? Expand(declared2, "stages").Select(st => (Name: st.Text("stage"), DependsOn: st.Get("dependsOn").Items().Select(n => ((YamlScalarNode)n).Value!).ToList(), Jobs: st.Get("jobs").Items().ToList())).ToList()
+            : [(Name: (string?)null, DependsOn: new List<string>(), Jobs: Expand(compiled.Get("jobs"), "jobs"))];
         var runs = new Dictionary<string, JobRun>();
         var stageOf = new Dictionary<string, string?>();
         var stageResults = new Dictionary<string, string>();
@@ -104,6 +115,7 @@ public static partial class AzureRun
         using var tools = new FakeTools(scenario, "azure");
         var calls = new List<string>();
         var outputs = new Dictionary<string, string>();
+        var log = new System.Text.StringBuilder();
         var failed = false;
         foreach (var step in steps.Items())
         {
@@ -113,12 +125,13 @@ public static partial class AzureRun
             foreach (var (key, value) in step.Get("env").Entries()) env[key] = Macros(((YamlScalarNode)value).Value!);
             var (code, output, made) = tools.Run(Macros(script), env);
             calls.AddRange(made);
+            log.Append(output);
             foreach (Match set in SetVariable().Matches(output))
                 if (step.Text("name") is { } stepName)
                     outputs[(job.Text("deployment") is not null ? $"{name}." : "") + $"{stepName}.{set.Groups[1].Value}"] = set.Groups[2].Value.TrimEnd('\r');
             if (code != 0) failed = true;
         }
-        return new JobRun(name, failed ? "Failed" : "Succeeded", calls, outputs);
+        return new JobRun(name, failed ? "Failed" : "Succeeded", calls, outputs, log.ToString());
     }
 
     [GeneratedRegex(@"\$\{\{\s*parameters\.(\w+)\s*\}\}")]

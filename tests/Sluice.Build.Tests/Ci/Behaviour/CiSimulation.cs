@@ -11,8 +11,9 @@ public sealed record TargetBehaviour(int ExitCode, IReadOnlyDictionary<string, s
 public sealed record CiScenario(string Trigger, IReadOnlyDictionary<string, string> Inputs, IReadOnlyDictionary<string, TargetBehaviour> Targets,
     IReadOnlySet<string>? RejectedEnvironments = null, string Sha = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c");
 
-/// <summary>What one job did: its result (success, failure, skipped), the commands it ran, its outputs.</summary>
-public sealed record JobRun(string Id, string Result, IReadOnlyList<string> Calls, IReadOnlyDictionary<string, string> Outputs);
+/// <summary>What one job did: its result (success, failure, skipped), the commands it ran, its outputs, what its
+/// scripts printed (where the dialects' error lines appear).</summary>
+public sealed record JobRun(string Id, string Result, IReadOnlyList<string> Calls, IReadOnlyDictionary<string, string> Outputs, string Log = "");
 
 /// <summary>
 /// Runs a job's scripts as written, in bash, with fake <c>./build.sh</c>, <c>gh</c> and <c>az</c> that record their

@@ -70,6 +70,7 @@ public static class GitHubRun
 
         using var tools = new FakeTools(scenario, "github");
         var calls = new List<string>();
+        var log = new System.Text.StringBuilder();
         var failed = false;
         foreach (var step in job.Get("steps").Items())
         {
@@ -87,14 +88,15 @@ public static class GitHubRun
             File.WriteAllText(output, "");
             var env = new Dictionary<string, string> { ["GITHUB_OUTPUT"] = output, ["GITHUB_STEP_SUMMARY"] = Path.Combine(tools.Folder, "summary.md") };
             foreach (var (key, value) in step.Get("env").Entries()) env[key] = stepExpression.Interpolate(((YamlScalarNode)value).Value!);
-            var (code, _, made) = tools.Run(script, env);
+            var (code, printed, made) = tools.Run(script, env);
             calls.AddRange(made);
+            log.Append(printed);
             if (step.Text("id") is { } stepId) steps[stepId] = ReadOutputs(output);
             if (code != 0) failed = true;
         }
         var outputs = new Dictionary<string, string>();
         foreach (var (key, value) in job.Get("outputs").Entries()) outputs[key] = jobExpression.Interpolate(((YamlScalarNode)value).Value!);
-        return new JobRun(id, failed ? "failure" : "success", calls, outputs);
+        return new JobRun(id, failed ? "failure" : "success", calls, outputs, log.ToString());
     }
 
     private static bool Condition(GitHubExpression expression, string? condition)

@@ -59,11 +59,11 @@ public sealed class ReleaseBehaviourTests
         switch (ending)
         {
             case "incomplete":
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true", Assert.Single(continuation.Calls));
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true -f progress=", Assert.Single(continuation.Calls));
                 break;
             case "busy":
                 // The busy run never started: the follow-up repeats it as it was, not as a continuation.
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false", Assert.Single(continuation.Calls));
+                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false -f progress=", Assert.Single(continuation.Calls));
                 break;
             default:
                 Assert.Equal("skipped", continuation.Result);
@@ -79,7 +79,7 @@ public sealed class ReleaseBehaviourTests
     {
         var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("failure", runs["promote"].Result);
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
         Assert.Equal("skipped", runs["rollback"].Result);
         Assert.Equal("skipped", runs["continue-promote"].Result);
     }
@@ -92,6 +92,7 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal("skipped", runs["promote"].Result);
         Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"gh workflow run release.yml --ref main -f env={e} -f continue_only=true"), runs["schedule-continuations"].Calls);
         Assert.Equal("skipped", runs["rehearse"].Result);
+        Assert.Equal("skipped", runs["lint"].Result);
 
         // The dispatched continue-only run passes --continue-only to Promote.
         var continued = GitHubRun.Simulate(Committed(".github/workflows/release.yml"),
@@ -100,15 +101,15 @@ public sealed class ReleaseBehaviourTests
     }
 
     [Fact]
-    public void A_pull_request_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
+    public void A_pull_request_lints_and_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
     {
         var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") };
         var pr = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
         var push = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("push", new Dictionary<string, string>(), targets));
         Assert.Equal("build.sh Promote --env staging --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(push["promote"].Calls));
         var azurePr = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public sealed class ReleaseBehaviourTests
         else Assert.Equal("Skipped", rollback.Result);
         var continuation = runs["continue_promote"];
         if (ending is "incomplete" or "busy")
-            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2",
+            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2 progress=none",
                 Assert.Single(continuation.Calls));
         else Assert.Equal("Skipped", continuation.Result);
     }
@@ -141,7 +142,7 @@ public sealed class ReleaseBehaviourTests
     {
         var rejected = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done", new HashSet<string> { "local" }));
         Assert.Equal("Failed", rejected["promote"].Result);
-        Assert.Equal(["build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
 
         var scheduled = AzureRun.Simulate(Committed("azure-pipelines.release.yml"),
             new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
@@ -186,11 +187,12 @@ public sealed class ReleaseBehaviourTests
         var golden = File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", "per-environment.azure-pipelines.yml"));
         var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0) };
         var events = new List<string>();
-        AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets), events: events);
+        AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets), events: events, template: PerEnvironmentTemplate);
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging", "approval production", "run promote_production"], events);
 
         events.Clear();
-        var rejected = AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets, new HashSet<string> { "staging" }), events: events);
+        var rejected = AzureRun.Simulate(golden, new CiScenario("push", new Dictionary<string, string>(), targets, new HashSet<string> { "staging" }), events: events,
+            template: PerEnvironmentTemplate);
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging"], events); // the rejected job is reported, production never asked
         Assert.Equal("Skipped", rejected["promote_production"].Result);
     }
@@ -214,5 +216,98 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal("max", concurrency.Text("queue"));
         Assert.Equal("false", concurrency.Text("cancel-in-progress"));
         Assert.All(Yaml.Load(Committed(".github/workflows/release.yml")).Get("jobs").Entries(), j => Assert.Null(j.Value.Get("concurrency")));
+    }
+
+    /// <summary>Promote stopped incomplete (or busy) after a run whose progress figure the dispatched run was given.</summary>
+    private static CiScenario Continued(int exitCode, string progress, string previous, string environment = "production") =>
+        new("workflow_dispatch", new Dictionary<string, string> { ["env"] = environment, ["attempt"] = "5", ["progress"] = previous },
+            new Dictionary<string, TargetBehaviour>
+            {
+                ["Promote"] = new(exitCode, exitCode == 4
+                    ? new Dictionary<string, string>(Outputs(plan: "0002_orders", slu: "SLU043")) { ["progress"] = progress }
+                    : Outputs(slu: "SLU040")),
+            });
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_continuation_that_made_no_progress_since_the_previous_run_stops_loudly_naming_the_plan(string dialect)
+    {
+        IReadOnlyDictionary<string, JobRun> Run(CiScenario scenario) => dialect == "github"
+            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario)
+            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario);
+        var job = dialect == "github" ? "continue-promote" : "continue_promote";
+        var (failed, succeeded) = dialect == "github" ? ("failure", "success") : ("Failed", "Succeeded");
+
+        // 1: the same figure as the run before: nothing is queued, the job fails naming the plan and the environment.
+        var stuck = Run(Continued(4, progress: "1201", previous: "1201"))[job];
+        Assert.Equal(failed, stuck.Result);
+        Assert.Empty(stuck.Calls);
+        Assert.Contains("SLU141: Promote made no progress on plan 0002_orders in run 5", stuck.Log);
+        Assert.Contains("./build.sh Status --env production", stuck.Log);
+
+        // 2: more done than the run before: continued, and this run's figure passed on.
+        var moving = Run(Continued(4, progress: "1250", previous: "1201"))[job];
+        Assert.Equal(succeeded, moving.Result);
+        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=true -f progress=1250" : "continueOnly=true attempt=6 progress=1250", Assert.Single(moving.Calls));
+
+        // 3: busy (exit 3) never started: repeated, the previous figure passed on unchanged.
+        var busy = Run(Continued(3, progress: "", previous: "1201"))[job];
+        Assert.Equal(succeeded, busy.Result);
+        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=false -f progress=1201" : "continueOnly=false attempt=6 progress=1201", Assert.Single(busy.Calls));
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_lint_error_on_a_pull_request_fails_the_run_and_on_main_nothing_is_promoted(string dialect)
+    {
+        var targets = new Dictionary<string, TargetBehaviour> { ["Lint"] = new(1), ["Promote"] = Promote("done") };
+        IReadOnlyDictionary<string, JobRun> Run(string trigger) => dialect == "github"
+            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets))
+            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets));
+        var (failed, skipped) = dialect == "github" ? ("failure", "skipped") : ("Failed", "Skipped");
+
+        var pr = Run("pull_request");
+        Assert.Equal(failed, pr["lint"].Result);
+        Assert.Equal("build.sh Lint | secrets: ", Assert.Single(pr["lint"].Calls)); // no database secret: lint reads only files
+        var push = Run("push");
+        Assert.Equal(failed, push["lint"].Result);
+        Assert.Equal(skipped, push["promote"].Result);
+        Assert.DoesNotContain(push.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Promote", StringComparison.Ordinal));
+    }
+
+    /// <summary>The per-environment shape is reusable: its jobs live in a template, read here by the path its caller names.</summary>
+    private static string PerEnvironmentTemplate(string path)
+    {
+        Assert.Equal("azure-pipelines.templates/release.template.yml", path);
+        return File.ReadAllText(Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden", "per-environment.release.template.yml"));
+    }
+
+    [Fact]
+    public void Azure_a_reusable_pipeline_includes_its_template_and_a_second_service_composes_it_with_its_own_service()
+    {
+        var golden = Path.Combine(CiValidators.RepositoryRoot, "tests", "Sluice.Build.Tests", "Ci", "golden");
+        var caller = File.ReadAllText(Path.Combine(golden, "per-environment.azure-pipelines.yml"));
+        var include = Assert.Single(Yaml.Load(caller).Get("stages").Items());
+        Assert.Equal("azure-pipelines.templates/release.template.yml", include.Text("template"));
+        Assert.Null(Yaml.Load(caller).Get("jobs"));
+
+        var template = Yaml.Load(File.ReadAllText(Path.Combine(golden, "per-environment.release.template.yml")));
+        Assert.Contains(template.Get("parameters").Items(), p => p.Text("name") == "service" && p.Text("default") == "");
+        // Every build step names the service it acts on from the template's parameter (empty: the only one).
+        var steps = template.Get("stages").Items().SelectMany(st => st.Get("jobs").Items())
+            .SelectMany(j => (j.Get("steps") ?? j.Get("strategy")!.Get("runOnce")!.Get("deploy")!.Get("steps")).Items())
+            .Where(st => st.Text("bash") is { } b && b.Contains("./build.sh", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(steps);
+        Assert.All(steps, st => Assert.Equal("${{ parameters.service }}", st.Get("env")!.Text("SLUICE_SERVICE")));
+
+        // A team's pipeline for another service includes the same template with its own service and runs the same flow.
+        var other = caller.Replace("service: \"\"", "service: billing", StringComparison.Ordinal);
+        Assert.NotEqual(caller, other);
+        var runs = AzureRun.Simulate(other, new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = new(0) }),
+            template: PerEnvironmentTemplate);
+        Assert.StartsWith("build.sh Promote --env staging", Assert.Single(runs["promote_staging"].Calls));
+        Assert.Contains("SLUICE_SERVICE", Assert.Single(runs["promote_production"].Calls));
     }
 }
