@@ -89,7 +89,7 @@ internal sealed class RehearsalState
         }
         var counted = before.Whole.Chunks.Zip(after.Whole.Chunks).Where(p => p.First.Rows != p.Second.Rows).Select(p => p.First.Range).ToHashSet();
         if (counted.Count > 0)
-            yield return new StateDifference($"rows {table}", $"{table}: rows gone or added in {counted.Count} key range(s): {Ranges(counted)}");
+            yield return new StateDifference($"rows {table}", $"{table}: rows gone or added in {counted.Count} key range(s): {KeyRange.ListFirst(counted)}");
         var named = false;
         foreach (var (name, column) in before.Columns)
         {
@@ -97,15 +97,9 @@ internal sealed class RehearsalState
             var ranges = FingerprintComparison.Compare(column, now).DifferingRanges.Where(r => !counted.Contains(r)).ToList();
             if (ranges.Count == 0) continue;
             named = true;
-            yield return new StateDifference($"values {table}.{name}", $"values of {table}.{name} differ in {ranges.Count} key range(s): {Ranges(ranges)}");
+            yield return new StateDifference($"values {table}.{name}", $"values of {table}.{name} differ in {ranges.Count} key range(s): {KeyRange.ListFirst(ranges)}");
         }
         if (!named && counted.Count == 0)
-            yield return new StateDifference($"rows {table}", $"{table}: {whole.DifferingRanges.Count} key range(s) differ: {Ranges(whole.DifferingRanges)}");
-    }
-
-    private static string Ranges(IEnumerable<KeyRange> ranges)
-    {
-        var list = ranges.ToList();
-        return string.Join(", ", list.Take(5)) + (list.Count > 5 ? ", ..." : "");
+            yield return new StateDifference($"rows {table}", $"{table}: {whole.DifferingRanges.Count} key range(s) differ: {KeyRange.ListFirst(whole.DifferingRanges)}");
     }
 }

@@ -121,5 +121,5 @@ public static class BaselineComparison
     /// <summary>The first few ranges, and how many more.</summary>
     public static string Ranges(IReadOnlyList<KeyRange> ranges) =>
         ranges.Count == 1 && ranges[0] == KeyRange.All ? "the whole table"
-            : $"{ranges.Count} key range(s): {string.Join(", ", ranges.Take(5))}{(ranges.Count > 5 ? ", ..." : "")}";
+            : $"{ranges.Count} key range(s): {KeyRange.ListFirst(ranges)}";
 }

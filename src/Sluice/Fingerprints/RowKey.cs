@@ -40,4 +40,8 @@ public sealed record KeyRange(RowKey? From, RowKey? To)
     }
 
     public override string ToString() => $"[{From?.ToString() ?? "start"} .. {To?.ToString() ?? "end"})";
+
+    /// <summary>The first five of <paramref name="ranges"/> for a message, and "..." when there are more.</summary>
+    public static string ListFirst(IReadOnlyCollection<KeyRange> ranges) =>
+        string.Join(", ", ranges.Take(5)) + (ranges.Count > 5 ? ", ..." : "");
 }
