@@ -27,6 +27,8 @@ public sealed class CiJobServicesCheckTests : IDisposable
         return error;
     }
 
+    private UsageException RefusedVariable(string name) => Refused(new CiJob("Test") { Variables = new Dictionary<string, string> { [name] = "x" } });
+
     [Theory]
     [InlineData("redis-cache")]
     [InlineData("1redis")]
@@ -43,8 +45,7 @@ public sealed class CiJobServicesCheckTests : IDisposable
     [InlineData("A B")]
     public void Row_1_a_variable_name_that_is_not_an_identifier_is_refused(string name)
     {
-        var error = Refused(new CiJob("Test") { Variables = new Dictionary<string, string> { [name] = "x" } });
-        Assert.Contains($"the variable name '{name}' is not an identifier", error.Message);
+        Assert.Contains($"the variable name '{name}' is not an identifier", RefusedVariable(name).Message);
     }
 
     [Fact]
@@ -62,8 +63,7 @@ public sealed class CiJobServicesCheckTests : IDisposable
     [InlineData("SLUICE_SERVICE")]
     public void Row_3_a_variable_the_writers_set_is_refused(string name)
     {
-        var error = Refused(new CiJob("Test") { Variables = new Dictionary<string, string> { [name] = "x" } });
-        Assert.Contains($"the variable {name} is set by the generated step itself", error.Message);
+        Assert.Contains($"the variable {name} is set by the generated step itself", RefusedVariable(name).Message);
     }
 
     [Fact]
