@@ -114,7 +114,7 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
             Jobs =
             [
                 new CiJob("Lint"),
-                new CiJob("Rehearse") { Postgres = true },
+                new CiJob("Rehearse").WithPostgres(),
                 new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5), Needs = ["lint", "rehearse"] },
                 new CiJob("Rollback") { Environment = CiJob.FromDispatch, RunsWhenFailed = "promote" },
                 new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["promote"] },

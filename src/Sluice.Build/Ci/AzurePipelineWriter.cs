@@ -65,21 +65,9 @@ internal static class AzurePipelineWriter
             parameters.Add(new YMap { { "name", "progress" }, { "displayName", "The previous run's progress (a continuation passes it on, to stop one that makes none)" }, { "type", "string" }, { "default", NoProgress } });
         }
         if (parameters.Count > 0) root.Add("parameters", new YSequence(parameters));
-        if (jobs.Any(j => j.Job.Postgres))
-        {
-            root.Add("resources", new YMap
-            {
-                { "containers", new YSequence(new YMap
-                    {
-                        { "container", "postgres" },
-                        { "image", "postgres:15" },
-                        { "env", new YMap { { "POSTGRES_PASSWORD", "postgres" } } },
-                        { "ports", new YSequence("5432:5432") },
-                        { "options", "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10" },
-                    })
-                },
-            });
-        }
+        // Containers are declared once for the pipeline (CiJobServicesCheck saw that same names mean the same container).
+        var containers = jobs.SelectMany(j => j.Job.Services).DistinctBy(c => c.Name).Select(c => (Y)c.ToYaml(new YMap { { "container", c.Name } })).ToList();
+        if (containers.Count > 0) root.Add("resources", new YMap { { "containers", new YSequence(containers) } });
         // Queues runs on the same environment behind each other, but only where the environment has an Exclusive Lock
         // check (docs/ci-setup.md says so).
         if (jobs.Any(j => j.IsDeployment)) root.Add("lockBehavior", "sequential");
@@ -182,7 +170,12 @@ internal static class AzurePipelineWriter
         if (plan.RollbackSource is { } source)
             variables.Add(new YMap { { "name", "rollbackPlan" }, { "value", $"$[ {Output(plan, all.First(j => j.Id == source.Job), source.Output, stages)} ]" } });
         if (variables.Count > 0) map.Add("variables", new YSequence(variables));
-        if (job.Postgres) map.Add("services", new YMap { { "postgres", "postgres" } });
+        if (job.Services.Count > 0)
+        {
+            var services = new YMap();
+            foreach (var service in job.Services) services.Add(service.Name, service.Name);
+            map.Add("services", services);
+        }
 
         var steps = Steps(plan, environment, context, platform, templated);
         if (!plan.IsDeployment)
@@ -219,12 +212,12 @@ internal static class AzurePipelineWriter
         }
 
         var env = context.StepEnvironment(plan, name => $"$({name})");
-        env.Add("NUGET_PACKAGES", "$(Pipeline.Workspace)/.nuget/packages");
+        env.Add(CiScript.NuGetPackagesVariable, "$(Pipeline.Workspace)/.nuget/packages");
         if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
         if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
         // Empty is unset (the only service); a caller composing several services names one per include.
-        if (templated) env.Add("SLUICE_SERVICE", "${{ parameters.service }}");
+        if (templated) env.Add(CiScript.ServiceVariable, "${{ parameters.service }}");
         var command = plan.Command(platform);
         var script = plan.IsDeployment
             ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)

@@ -32,6 +32,9 @@ internal sealed record CiJobPlan(
     /// <summary>Secret parameters the job's targets read (<see cref="ITargetDefinition.ReadsSecrets"/>).</summary>
     public IReadOnlyList<string> SecretsRead => Runs.SelectMany(t => t.Secrets).Distinct().ToList();
 
+    /// <summary>The secrets the job receives: those it reads, less those a job variable replaces (<see cref="CiJob.Variables"/>).</summary>
+    public IReadOnlyList<string> SecretsPassed => SecretsRead.Where(s => !Job.Variables.ContainsKey(ParameterNames.EnvironmentVariable(s))).ToList();
+
     /// <summary>Resolves every job of a pipeline against the catalog; unknown targets and needs are errors.</summary>
     public static IReadOnlyList<CiJobPlan> Resolve(CiPipeline pipeline, TargetCatalog catalog)
     {
@@ -44,6 +47,7 @@ internal sealed record CiJobPlan(
             if (ids.ContainsValue(id)) throw new UsageException(EngineErrorCodes.BadPipeline, $"pipeline {pipeline.Name}: two jobs have the id '{id}'", "give one of them an Id");
             ids[job] = id;
         }
+        CiJobServicesCheck.Check(pipeline, ids);
 
         var plans = new List<CiJobPlan>();
         foreach (var job in pipeline.Jobs)

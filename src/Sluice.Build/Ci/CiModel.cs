@@ -76,8 +76,22 @@ public sealed record CiJob(string Target)
     /// <summary>Jobs (by id) to wait for beyond those implied by target dependencies and evidence.</summary>
     public IReadOnlyList<string> Needs { get; init; } = [];
 
-    /// <summary>Starts a PostgreSQL 15 service container and points <c>--database</c> at it (rehearsals, tests).</summary>
-    public bool Postgres { get; init; }
+    /// <summary>Containers started beside the job (a store or a cache its rehearsal or tests talk to), on
+    /// <c>localhost</c> through their ports.</summary>
+    public IReadOnlyList<CiServiceContainer> Services { get; init; } = [];
+
+    /// <summary>Environment variables of the job's run step, written in name order after the secrets. A variable
+    /// named as a secret parameter's (<c>SLUICE_NAME</c>) takes that secret's place: the job gets this value, never
+    /// the secret (a job talking to its own service container needs no credentials of an environment).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>This job, with the parameter <paramref name="parameter"/> (a member name: <c>ApiUrl</c>) set to
+    /// <paramref name="value"/> through its environment variable (<see cref="Variables"/>).</summary>
+    public CiJob WithParameter(string parameter, string value) =>
+        this with { Variables = new Dictionary<string, string>(Variables) { [ParameterNames.EnvironmentVariable(parameter)] = value } };
+
+    /// <summary>This job, with <paramref name="service"/> started beside it (<see cref="Services"/>).</summary>
+    public CiJob WithService(CiServiceContainer service) => this with { Services = [.. Services, service] };
 
     /// <summary>Long work stops after this (<c>--time-budget</c>, cut to fit the platform's job limit, see
     /// <see cref="Ci.CiPlatform"/>) with exit code 4, and the pipeline continues it in a follow-up run of the same

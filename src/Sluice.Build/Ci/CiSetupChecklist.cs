@@ -23,8 +23,8 @@ internal static class CiSetupChecklist
             var environments = deployments.Any(j => j.Job.Environment == CiJob.FromDispatch)
                 ? context.Environments
                 : deployments.Select(j => j.Job.Environment!).Distinct().ToList();
-            // The secrets the deployment jobs read; a job with a service container talks to that instead.
-            var secrets = context.Secrets.Where(s => deployments.Any(j => j.SecretsRead.Contains(s.Name))).Select(CiContext.SecretName).ToList();
+            // The secrets the deployment jobs receive; one a job variable replaces (its own service container) is not asked for.
+            var secrets = context.Secrets.Where(s => deployments.Any(j => j.SecretsPassed.Contains(s.Name))).Select(CiContext.SecretName).ToList();
             md.Append($"\n## {pipeline.DisplayName ?? pipeline.Name} ({GitHubWorkflowWriter.Path(pipeline)})\n\n");
             if (environments.Count == 0)
             {

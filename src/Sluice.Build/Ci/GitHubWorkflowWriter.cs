@@ -131,7 +131,12 @@ internal static class GitHubWorkflowWriter
             foreach (var output in CiOutputs.All) outputs.Add(output, $"${{{{ steps.run.outputs.{output} }}}}");
             map.Add("outputs", outputs);
         }
-        if (job.Postgres) map.Add("services", new YMap { { "postgres", PostgresService() } });
+        if (job.Services.Count > 0)
+        {
+            var services = new YMap();
+            foreach (var service in job.Services) services.Add(service.Name, service.ToYaml());
+            map.Add("services", services);
+        }
 
         var steps = new List<Y>
         {
@@ -269,14 +274,6 @@ internal static class GitHubWorkflowWriter
                 { "run", $"for env in {string.Join(" ", context.Environments)}; do\n  gh workflow run {shape.Pipeline.Name}.yml --ref \"$REF\" -f env=\"$env\" -f continue_only=true\ndone" },
             })
         },
-    };
-
-    private static YMap PostgresService() => new()
-    {
-        { "image", "postgres:15" },
-        { "env", new YMap { { "POSTGRES_PASSWORD", "postgres" } } },
-        { "ports", new YSequence("5432:5432") },
-        { "options", "--health-cmd pg_isready --health-interval 5s --health-timeout 5s --health-retries 10" },
     };
 
     private static string EvidencePath(CiContext context, string evidence) =>

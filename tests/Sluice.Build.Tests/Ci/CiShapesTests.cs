@@ -42,9 +42,46 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
                 Reusable = true,
                 Jobs =
                 [
-                    new CiJob("Rehearse") { Postgres = true },
+                    // What Sluice.Targets' WithPostgres() declares, spelt out: the engine only writes what it is given.
+                    new CiJob("Rehearse").WithService(Postgres).WithParameter(nameof(Database), "Host=localhost;Port=5432;Username=postgres;Password=postgres;Database=postgres"),
                     new CiJob("Promote") { Environment = "staging" },
                     new CiJob("Promote") { Environment = "production", Needs = ["promote-staging"], Url = "https://shop.example.com" },
+                ],
+            },
+        ];
+    }
+
+    private static readonly CiServiceContainer Postgres = new("postgres", "postgres:15")
+    {
+        Environment = new Dictionary<string, string> { ["POSTGRES_PASSWORD"] = "postgres" },
+        Ports = ["5432:5432"],
+        HealthCheck = new CiHealthCheck("pg_isready") { Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(5), Retries = 10 },
+    };
+
+    /// <summary>Two jobs with a Redis service container: one points the <c>Cache</c> parameter at it (so it gets no
+    /// <c>CACHE</c> secret), the other keeps the secret; Azure declares the container once for both.</summary>
+    internal sealed class ServiceContainer : SluiceBuild
+    {
+        [Parameter("Cache address"), Secret] public string? Cache { get; set; }
+
+        public Target IntegrationTest => _ => _.ReadsSecrets(nameof(Cache)).Timeout(TimeSpan.FromMinutes(15)).Executes(() => { });
+        public Target Smoke => _ => _.ReadsSecrets(nameof(Cache)).Executes(() => { });
+
+        public static readonly CiServiceContainer Redis = new("redis", "redis:7")
+        {
+            Ports = ["6379:6379"],
+            HealthCheck = new CiHealthCheck("redis-cli ping") { Interval = TimeSpan.FromSeconds(10), Timeout = TimeSpan.FromMilliseconds(2500), Retries = 5 },
+        };
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("ci")
+            {
+                Triggers = [CiTrigger.Push("main")],
+                Jobs =
+                [
+                    new CiJob("IntegrationTest") { Variables = new Dictionary<string, string> { ["REDIS_PORT"] = "6379" } }.WithService(Redis).WithParameter(nameof(Cache), "localhost:6379"),
+                    new CiJob("Smoke") { Needs = ["integration-test"] }.WithService(Redis),
                 ],
             },
         ];
@@ -94,7 +131,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         ];
     }
 
-    public static TheoryData<string> Shapes => ["one-job", "per-environment", "long-migration", "rollback-on-failure"];
+    public static TheoryData<string> Shapes => ["one-job", "per-environment", "long-migration", "rollback-on-failure", "service-container"];
 
     private SluiceBuild Build(string shape) => shape switch
     {
@@ -102,6 +139,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         "per-environment" => new PerEnvironment(),
         "long-migration" => new LongMigration(),
         "rollback-on-failure" => new RollbackOnFailure(),
+        "service-container" => new ServiceContainer(),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
 
@@ -211,6 +249,31 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         Assert.Contains($"uses: {GitHubActionPins.UploadArtifact} # v6", release[".github/workflows/release.yml"]);
         Assert.Contains($"uses: {GitHubActionPins.DownloadArtifact} # v6", release[".github/workflows/release.yml"]);
     }
+
+    [Fact]
+    public void A_service_container_is_written_for_both_dialects_and_a_job_variable_replaces_the_secret_of_its_name()
+    {
+        var files = Generate("service-container").ToDictionary(f => f.Path, f => f.Content);
+        var github = files[".github/workflows/ci.yml"];
+        const string redis = """
+                  redis:
+                    image: redis:7
+                    ports:
+                    - 6379:6379
+                    options: "--health-cmd \"redis-cli ping\" --health-interval 10s --health-timeout 2500ms --health-retries 5"
+
+            """;
+        Assert.Equal(2, Count(github, redis.ReplaceLineEndings("\n")));
+        Assert.Equal(1, Count(github, "SLUICE_CACHE: ${{ secrets.CACHE }}")); // Smoke's; IntegrationTest has its own value instead
+        Assert.Contains("        REDIS_PORT: \"6379\"\n        SLUICE_CACHE: localhost:6379\n", github);
+        var azure = files["azure-pipelines.yml"];
+        Assert.Equal(1, Count(azure, "- container: redis\n")); // declared once, used by both jobs
+        Assert.Equal(2, Count(azure, "  services:\n    redis: redis\n"));
+        Assert.Equal(1, Count(azure, "SLUICE_CACHE: $(CACHE)"));
+        Assert.Contains("SLUICE_CACHE: localhost:6379", azure);
+    }
+
+    private static int Count(string text, string part) => (text.Length - text.Replace(part, "").Length) / part.Length;
 
     [Theory]
     [InlineData("on")]
