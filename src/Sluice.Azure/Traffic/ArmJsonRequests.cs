@@ -46,6 +46,11 @@ internal sealed class ArmJsonRequests : ArmResource
         {
             throw ArmFailures.Unreachable(kind, EndpointAddress, e);
         }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is RequestFailedException { Status: 0 }))
+        {
+            // The retry policy gave up: one failed attempt each, the last one says why.
+            throw ArmFailures.Unreachable(kind, EndpointAddress, e.InnerExceptions[^1]);
+        }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw ArmFailures.Unreachable(kind, EndpointAddress, e);
