@@ -25,8 +25,8 @@ public sealed class AppServiceSlotTrafficRouter : ITrafficRouter
     private readonly string _slotAddress;
     private string? _slotHostName;
 
-    /// <summary>A router signed in as <see cref="DefaultAzureCredential"/>: a managed identity, a workload identity
-    /// federation of the CI, the Azure CLI's login, in that order of precedence as Azure.Identity documents it.</summary>
+    /// <summary>A router signed in as <see cref="DefaultAzureCredential"/>: whichever of environment variables, workload
+    /// identity federation, a managed identity or the Azure CLI's login Azure.Identity finds first.</summary>
     public AppServiceSlotTrafficRouter(AppServiceSlotTarget target) : this(target, new DefaultAzureCredential()) { }
 
     public AppServiceSlotTrafficRouter(AppServiceSlotTarget target, TokenCredential credential, ArmClientOptions? options = null)
