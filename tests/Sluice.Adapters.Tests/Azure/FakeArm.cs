@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +28,7 @@ public sealed class FakeArm : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, JsonObject> _configs = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> _slots = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentQueue<(string Method, string Path, string Query, string? Body)> _requests = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly HashSet<string> _forbidden = [];
     private readonly object _write = new();
     private LoopbackServer _server = null!;
@@ -43,7 +42,7 @@ public sealed class FakeArm : IAsyncDisposable
     /// <summary>Runs before each write; true answers it 409, as ARM does while another operation on the site runs.</summary>
     public Func<bool>? BeforeWrite { get; set; }
 
-    public IReadOnlyList<(string Method, string Path, string Query, string? Body)> Requests => _requests.ToList();
+    public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
     public static async Task<FakeArm> StartAsync()
     {
@@ -76,17 +75,9 @@ public sealed class FakeArm : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        FakeHttp.RecordAndRequireBearer(app, _requests, Token, c => Error(c, 401, "InvalidAuthenticationToken", "The access token is invalid."));
         app.Use(async (c, next) =>
         {
-            c.Request.EnableBuffering();
-            var body = c.Request.ContentLength > 0 ? await new StreamReader(c.Request.Body).ReadToEndAsync() : null;
-            c.Request.Body.Position = 0;
-            _requests.Enqueue((c.Request.Method, c.Request.Path.Value!, c.Request.QueryString.Value ?? "", body));
-            if (c.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
-            {
-                await Error(c, 401, "InvalidAuthenticationToken", "The access token is invalid.");
-                return;
-            }
             if (c.Request.Query["api-version"].ToString() != ApiVersion)
             {
                 await Error(c, 400, "NoRegisteredProviderFound",
@@ -112,15 +103,13 @@ public sealed class FakeArm : IAsyncDisposable
         if (!_configs.TryGetValue(siteId, out var config)) { await SiteNotFound(c, site); return; }
         JsonObject resource;
         lock (_write) resource = Resource(siteId, site, config);
-        await Json(c, 200, resource);
+        await FakeHttp.WriteJsonAsync(c, 200, resource);
     }
 
     private async Task WriteConfig(HttpContext c, string siteId, string site, bool replace)
     {
         if (!_configs.ContainsKey(siteId)) { await SiteNotFound(c, site); return; }
-        JsonObject? body;
-        try { body = JsonNode.Parse(await new StreamReader(c.Request.Body).ReadToEndAsync()) as JsonObject; }
-        catch (JsonException) { body = null; }
+        var body = await FakeHttp.ReadObjectAsync(c);
         var errors = body is null ? ["the body is not a JSON object"] : ValidateSiteConfigResource(body);
         if (errors.Count > 0) { await Error(c, 400, "BadRequest", string.Join("; ", errors)); return; }
         if (BeforeWrite?.Invoke() == true)
@@ -137,7 +126,7 @@ public sealed class FakeArm : IAsyncDisposable
             else foreach (var (key, value) in sent) stored[key] = value?.DeepClone();
             resource = Resource(siteId, site, stored);
         }
-        await Json(c, 200, resource);
+        await FakeHttp.WriteJsonAsync(c, 200, resource);
     }
 
     private async Task GetSlot(HttpContext c, string siteId, string site, string slot)
@@ -154,7 +143,7 @@ public sealed class FakeArm : IAsyncDisposable
         };
         var errors = SpecExcerpts.Errors(Site, resource);
         if (errors.Count > 0) throw new InvalidOperationException($"the fake serves a slot the spec refuses: {string.Join("; ", errors)}");
-        await Json(c, 200, resource);
+        await FakeHttp.WriteJsonAsync(c, 200, resource);
     }
 
     private static JsonObject Resource(string siteId, string site, JsonObject config)
@@ -173,14 +162,7 @@ public sealed class FakeArm : IAsyncDisposable
         Error(c, 404, "ResourceNotFound", $"The Resource 'Microsoft.Web/sites/{site}' under resource group was not found.");
 
     private static Task Error(HttpContext c, int status, string code, string message) =>
-        Json(c, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
-
-    private static async Task Json(HttpContext c, int status, JsonNode body)
-    {
-        c.Response.StatusCode = status;
-        c.Response.ContentType = "application/json; charset=utf-8";
-        await c.Response.WriteAsync(body.ToJsonString());
-    }
+        FakeHttp.WriteJsonAsync(c, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
 
     /// <summary>
     /// A JSON Schema from the excerpt's swagger definitions: <c>$ref</c>s point into <c>$defs</c>, allOf stays,

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +27,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private readonly ConcurrentDictionary<(string Ns, string Name), JsonObject> _routes = new();
     private readonly ConcurrentDictionary<(string Ns, string Name), bool> _services = new();
-    private readonly ConcurrentQueue<(string Method, string Path, string? Body)> _requests = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly HashSet<string> _forbiddenVerbs = [];
     private readonly object _write = new();
     private long _revision = 1000;
@@ -41,7 +40,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary>Runs inside each PUT before the version check: where a test lets another writer change the route.</summary>
     public Func<Task>? BeforeUpdate { get; set; }
 
-    public IReadOnlyList<(string Method, string Path, string? Body)> Requests => _requests.ToList();
+    public IReadOnlyList<RecordedRequest> Requests => _requests.ToList();
 
     public static async Task<FakeKubernetesApiServer> StartAsync()
     {
@@ -81,19 +80,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
-        app.Use(async (context, next) =>
-        {
-            context.Request.EnableBuffering();
-            var body = context.Request.ContentLength > 0 ? await new StreamReader(context.Request.Body).ReadToEndAsync() : null;
-            context.Request.Body.Position = 0;
-            _requests.Enqueue((context.Request.Method, context.Request.Path.Value!, body));
-            if (context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
-            {
-                await WriteStatus(context, 401, "Unauthorized", "Unauthorized");
-                return;
-            }
-            await next(context);
-        });
+        FakeHttp.RecordAndRequireBearer(app, _requests, Token, c => WriteStatus(c, 401, "Unauthorized", "Unauthorized"));
         const string route = "/apis/" + Group + "/v1/namespaces/{ns}/httproutes/{name}";
         app.MapGet(route, (string ns, string name, HttpContext c) => GetRoute(c, ns, name));
         app.MapPut(route, (string ns, string name, HttpContext c) => PutRoute(c, ns, name));
@@ -105,14 +92,14 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     {
         if (await Refused(c, "get", ns, name)) return;
         if (!_routes.TryGetValue((ns, name), out var stored)) { await NotFound(c, name); return; }
-        await WriteJson(c, 200, stored);
+        await FakeHttp.WriteJsonAsync(c, 200, stored);
     }
 
     private async Task PutRoute(HttpContext c, string ns, string name)
     {
         if (await Refused(c, "update", ns, name)) return;
         if (BeforeUpdate is { } hook) { BeforeUpdate = null; await hook(); }
-        var body = await ReadObject(c);
+        var body = await FakeHttp.ReadObjectAsync(c);
         if (body is null) { await WriteStatus(c, 400, "BadRequest", "the body is not a JSON object"); return; }
         if ((string?)body["apiVersion"] != $"{Group}/v1" || (string?)body["kind"] != "HTTPRoute")
         {
@@ -141,7 +128,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             await WriteStatus(c, 415, "UnsupportedMediaType", $"the fake serves merge patches only, not {c.Request.ContentType}");
             return;
         }
-        var patch = await ReadObject(c);
+        var patch = await FakeHttp.ReadObjectAsync(c);
         if (patch is null) { await WriteStatus(c, 400, "BadRequest", "the body is not a JSON object"); return; }
         if (!_routes.TryGetValue((ns, name), out var stored)) { await NotFound(c, name); return; }
         var merged = MergePatch(stored.DeepClone(), patch).AsObject();
@@ -172,7 +159,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
         if (outcome.Code == 404) await NotFound(c, name);
         else if (outcome.Body is null) await WriteStatus(c, outcome.Code, outcome.Reason!, outcome.Message!);
-        else await WriteJson(c, 200, outcome.Body);
+        else await FakeHttp.WriteJsonAsync(c, 200, outcome.Body);
     }
 
     private async Task GetService(HttpContext c, string ns, string name)
@@ -182,7 +169,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             await WriteStatus(c, 404, "NotFound", $"services \"{name}\" not found");
             return;
         }
-        await WriteJson(c, 200, new JsonObject
+        await FakeHttp.WriteJsonAsync(c, 200, new JsonObject
         {
             ["apiVersion"] = "v1", ["kind"] = "Service",
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns, ["resourceVersion"] = "1" },
@@ -232,26 +219,13 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         return t;
     }
 
-    private static async Task<JsonObject?> ReadObject(HttpContext c)
-    {
-        try { return JsonNode.Parse(await new StreamReader(c.Request.Body).ReadToEndAsync()) as JsonObject; }
-        catch (JsonException) { return null; }
-    }
-
     private static Task NotFound(HttpContext c, string name) =>
         WriteStatus(c, 404, "NotFound", $"httproutes.{Group} \"{name}\" not found");
 
     private static Task WriteStatus(HttpContext c, int code, string reason, string message) =>
-        WriteJson(c, code, new JsonObject
+        FakeHttp.WriteJsonAsync(c, code, new JsonObject
         {
             ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(),
             ["status"] = "Failure", ["message"] = message, ["reason"] = reason, ["code"] = code,
         });
-
-    private static async Task WriteJson(HttpContext c, int code, JsonNode body)
-    {
-        c.Response.StatusCode = code;
-        c.Response.ContentType = "application/json";
-        await c.Response.WriteAsync(body.ToJsonString());
-    }
 }
