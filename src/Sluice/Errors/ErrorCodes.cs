@@ -151,4 +151,24 @@ public static class ErrorCodes
 
     /// <summary>SLU142: Lint found an error finding in a plan's SQL.</summary>
     public const string LintFailed = "SLU142";
+
+    // Production traffic routers of the canary (Kubernetes Gateway API, Azure App Service slots)
+    /// <summary>SLU265: the HTTPRoute the canary routes through (or its rule) is not found.</summary>
+    public const string RouteNotFound = "SLU265";
+    /// <summary>SLU266: a version's backend is not routed: missing from the route's rule, its Service missing, or the rule also routes elsewhere.</summary>
+    public const string BackendNotRouted = "SLU266";
+    /// <summary>SLU267: a traffic router's API (the Kubernetes API server, Azure Resource Manager) cannot be reached.</summary>
+    public const string RouterUnreachable = "SLU267";
+    /// <summary>SLU268: a traffic router's API refused the credentials or the permission.</summary>
+    public const string RouterForbidden = "SLU268";
+    /// <summary>SLU269: the weights kept changing under Sluice (HTTP 409) after every retry.</summary>
+    public const string RouterConflict = "SLU269";
+    /// <summary>SLU270: a traffic router's settings are unusable (kubeconfig, context, names, api-version).</summary>
+    public const string RouterSettingsInvalid = "SLU270";
+    /// <summary>SLU271: the App Service site (its production slot's configuration) is not found.</summary>
+    public const string SiteNotFound = "SLU271";
+    /// <summary>SLU272: the App Service deployment slot of the canary is not found.</summary>
+    public const string SlotNotFound = "SLU272";
+    /// <summary>SLU273: a traffic router's API answered in a form Sluice cannot read as a split.</summary>
+    public const string RouterAnswerUnreadable = "SLU273";
 }
