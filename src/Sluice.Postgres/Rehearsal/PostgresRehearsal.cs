@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
-using Sluice.Migrations.Journal;
 using Sluice.Errors;
+using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
@@ -20,33 +20,19 @@ namespace Sluice.Postgres.Rehearsal;
 /// transaction checks and line mapping) under <see cref="LockRetries"/> with the run's default backoff, its jitter
 /// seeded by the workload seed; the locks and rewrites are read through the executor's <see cref="IStatementObserver"/> hook.
 /// </summary>
-public sealed class PostgresRehearsal
+public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null)
 {
     internal static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
     private static readonly TimeSpan WorkloadBlockedWarning = TimeSpan.FromSeconds(1);
-    private readonly string connectionString;
-    private readonly double scale;
-    private readonly IReadOnlyList<IStatementObserver> _alsoObserving;
     private readonly List<RehearsalFinding> _findings = [];
-    private readonly WorkloadOptions _workloadOptions;
+    private readonly WorkloadOptions _workloadOptions = workload ?? new WorkloadOptions(Runs: 1);
     private readonly StatementRecorder _recorder = new();
     private WriteWorkload? _workload;
     private PostgresPhaseExecutor? _executor;
     private LockRetries? _retries;
 
-    public PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null)
-        : this(connectionString, scale, workload, [])
-    {
-    }
-
-    /// <param name="alsoObserving">Watch the phases' statements beside the rehearsal's own recorder (a test compares them with Promote's).</param>
-    internal PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload, IReadOnlyList<IStatementObserver> alsoObserving)
-    {
-        this.connectionString = connectionString;
-        this.scale = scale;
-        _workloadOptions = workload ?? new WorkloadOptions(Runs: 1);
-        _alsoObserving = alsoObserving;
-    }
+    /// <summary>Watch the phases' statements beside the rehearsal's own recorder (a test compares them with Promote's).</summary>
+    internal IReadOnlyList<IStatementObserver> AlsoObserving { get; init; } = [];
 
     private PostgresPhaseExecutor Executor => _executor ?? throw new InvalidOperationException("the rehearsal has not started");
 
@@ -60,7 +46,7 @@ public sealed class PostgresRehearsal
         // Its own sessions, named so the observer's sampler finds their locks, unpooled so no setting outlives a phase.
         await using var phaseSessions = NpgsqlDataSource.Create(
             new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = PhaseObserver.PhaseName, Pooling = false }.ConnectionString);
-        _executor = new PostgresPhaseExecutor(phaseSessions, [_recorder, .. _alsoObserving]);
+        _executor = new PostgresPhaseExecutor(phaseSessions, [_recorder, .. AlsoObserving]);
         _retries = LockRetries.For(new MigrationRunnerOptions("rehearsal", Seed: seed));
         await database.Providers.Journal.EnsureAsync(cancellationToken);
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);

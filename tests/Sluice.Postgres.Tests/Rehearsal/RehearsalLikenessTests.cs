@@ -56,7 +56,7 @@ public sealed class RehearsalLikenessTests(PostgresFixture postgres)
 
         await using var rehearsed = await ProbedDatabaseAsync(ct);
         var rehearsalHook = new SettingsHook();
-        var (phases, findings) = await new PostgresRehearsal(rehearsed.ConnectionString, 1, new WorkloadOptions(Runs: 1), [rehearsalHook]).RunAsync([plan], 7, ct);
+        var (phases, findings) = await new PostgresRehearsal(rehearsed.ConnectionString, 1, new WorkloadOptions(Runs: 1)) { AlsoObserving = [rehearsalHook] }.RunAsync([plan], 7, ct);
         Assert.DoesNotContain(findings, f => f.Severity == FindingSeverity.Error);
         Assert.All(phases, p => Assert.True(p.Reversible));
 
