@@ -8,6 +8,7 @@ using Sluice.Postgres.Migrations;
 using Sluice.Postgres.Rehearsal;
 using Sluice.Postgres.Tests.Migrations;
 using Sluice.Rehearsal.Runs;
+using Sluice.Tests;
 using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests.Rehearsal;
@@ -116,6 +117,38 @@ public sealed class RehearsalLikenessTests(PostgresFixture postgres)
         var failed = Assert.Single(findings, f => f.Rule == "up-failed");
         Assert.Contains("lock timeout", failed.Message, StringComparison.Ordinal);
         Assert.Equal((2, "ALTER TABLE customers ADD COLUMN IF NOT EXISTS nickname text"), (failed.Line, failed.Statement));
+    }
+
+    [Fact]
+    public async Task Plans_the_environment_has_applied_are_built_into_the_rehearsal_schema_and_not_rehearsed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var service = new TempFolder("sluice-applied");
+        var migrations = Path.Combine(service.Path, "migrations");
+        FixtureRehearsal.Copy(Path.Combine(FixtureRehearsal.Folder("non-idempotent"), "migrations"), migrations);
+        // Pending: a plan that needs the applied plan's column.
+        var pending = Path.Combine(migrations, "0002_note_default");
+        Directory.CreateDirectory(pending);
+        await File.WriteAllTextAsync(Path.Combine(pending, "plan.yaml"), """
+            id: 0002_note_default
+            owner: team-fixtures
+            risk: low
+            description: gives the applied plan's column a default
+            max_partial_state: 1h
+            phases:
+              - name: note_default
+                kind: expand
+                up: up.sql
+                down: down.sql
+                lock_timeout: 1s
+            """, ct);
+        await File.WriteAllTextAsync(Path.Combine(pending, "up.sql"), "ALTER TABLE items ALTER COLUMN note SET DEFAULT '';", ct);
+        await File.WriteAllTextAsync(Path.Combine(pending, "down.sql"), "ALTER TABLE items ALTER COLUMN note DROP DEFAULT;", ct);
+
+        var report = await FixtureRehearsal.RehearseAsync(postgres, service.Path, ct, appliedPlans: new HashSet<string> { "0001_add_note" });
+
+        Assert.True(report.Passed, RehearsalReportFiles.ToMarkdown(report));
+        Assert.Equal(["0002_note_default"], report.Phases.Select(p => p.Plan));
     }
 
     /// <summary>A shop database whose every DDL statement logs its text, settings and transaction block to the server log.</summary>
