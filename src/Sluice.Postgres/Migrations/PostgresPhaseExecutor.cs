@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
@@ -5,9 +6,24 @@ using Sluice.Migrations.Running;
 
 namespace Sluice.Postgres.Migrations;
 
-/// <summary>Applies expand, switch and contract phases; see <see cref="IPhaseExecutor"/>.</summary>
-public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseExecutor
+/// <summary>Applies expand, switch and contract phases; see <see cref="IPhaseExecutor"/>. Promote and the rehearsal
+/// both run phases here; the rehearsal watches each statement through an <see cref="IStatementObserver"/>.</summary>
+public sealed class PostgresPhaseExecutor : IPhaseExecutor
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<IStatementObserver> _observers;
+
+    public PostgresPhaseExecutor(NpgsqlDataSource dataSource)
+        : this(dataSource, [])
+    {
+    }
+
+    internal PostgresPhaseExecutor(NpgsqlDataSource dataSource, IReadOnlyList<IStatementObserver> observers)
+    {
+        _dataSource = dataSource;
+        _observers = observers;
+    }
+
     public Task ApplyAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken) =>
         phase.Transactional
             ? ApplyInTransactionAsync(plan, phase, attempt, by, cancellationToken)
@@ -16,7 +32,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     /// <summary>DDL, flag and journal row commit together: the journal can never say done for DDL that rolled back.</summary>
     private async Task ApplyInTransactionAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
         await MarkAsync(connection, transaction, plan, phase, attempt, by, "started", cancellationToken);
@@ -33,7 +49,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     /// </summary>
     private async Task ApplyStatementByStatementAsync(MigrationPlan plan, ScriptPhase phase, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await MarkAsync(connection, null, plan, phase, attempt, by, "started", cancellationToken);
         await SetTimeoutsAsync(connection, null, phase, local: false, cancellationToken);
         await RunScriptAsync(connection, null, plan, phase, phase.Up, cancellationToken);
@@ -44,7 +60,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
 
     public async Task RevertAsync(MigrationPlan plan, MigrationPhase phase, bool runDown, int attempt, RunnerIdentity by, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         if (runDown && phase.Down is not null && !phase.Transactional)
         {
             // Like its up, a non-transactional down runs statement by statement and must be re-runnable: a crash
@@ -75,12 +91,15 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
     /// statements that refuse transaction blocks are each sent alone), and checks that the script left the session's
     /// transaction as it found it (SLU118).</summary>
-    private static async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
+    private async Task RunScriptAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, MigrationPlan plan, MigrationPhase phase,
         PlanScript script, CancellationToken cancellationToken)
     {
         long? own = transaction is null ? null : await ScriptTransactions.CurrentAsync(connection, cancellationToken);
         foreach (var statement in SqlStatements.Parse(script.Sql))
         {
+            var sent = new PhaseStatement(connection, transaction, plan, phase, script, statement);
+            foreach (var observer in _observers) await observer.BeforeAsync(sent, cancellationToken);
+            var started = Stopwatch.GetTimestamp();
             try
             {
                 await using var command = new NpgsqlCommand(statement.Text, connection, transaction);
@@ -90,7 +109,9 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
             {
                 throw PhaseErrors.Translate(e, plan, phase, script, statement);
             }
+            var duration = Stopwatch.GetElapsedTime(started);
             if (own is { } id) await ScriptTransactions.EnsureOwnTransactionAsync(connection, id, script, statement.Text, statement.Line, cancellationToken);
+            foreach (var observer in _observers) await observer.AfterAsync(sent, duration, cancellationToken);
         }
         if (transaction is null) await ScriptTransactions.EnsureIdleAsync(connection, script, cancellationToken);
     }
@@ -98,7 +119,7 @@ public sealed class PostgresPhaseExecutor(NpgsqlDataSource dataSource) : IPhaseE
     public async Task<VerifyResult> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
         var script = phase.Verify ?? throw new ArgumentException($"phase '{phase.Name}' has no verify", nameof(phase));
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await SetTimeoutsAsync(connection, transaction, phase, local: true, cancellationToken);
         try

@@ -13,6 +13,9 @@ namespace Sluice.Postgres.Rehearsal;
 internal sealed class PhaseObserver : IAsyncDisposable
 {
     public const string WorkloadName = "sluice-rehearsal-workload";
+
+    /// <summary>The application name of the sessions that run the phases, whose locks the sampler reads.</summary>
+    public const string PhaseName = "sluice-rehearsal-phase";
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(5);
 
     private readonly CancellationTokenSource _stop;
@@ -60,7 +63,7 @@ internal sealed class PhaseObserver : IAsyncDisposable
         await using var command = new NpgsqlCommand($"""
             SELECT n.nspname || '.' || c.relname, l.mode, false
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE a.application_name = '{ScriptRunner.ApplicationName}' AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm')
+            WHERE a.application_name = '{PhaseName}' AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p', 'm')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
             UNION ALL
             SELECT '', '', true FROM pg_stat_activity WHERE application_name = '{WorkloadName}' AND wait_event_type = 'Lock'

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Npgsql;
+using Sluice.Errors;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Hints;
 using Sluice.Rehearsal.Runs;
@@ -14,20 +16,38 @@ namespace Sluice.Postgres.Rehearsal;
 /// a backfill whether every row's new representation is what the batch computes from the old one, a second
 /// application (idempotence), every phase back in reverse (reversibility, compared with the state before each phase;
 /// a difference is blamed on the first phase whose revert leaves it), and forward again from where the rollback stopped.
+/// Every up and down runs as Promote runs it: through <see cref="PostgresPhaseExecutor"/> (its statement loop, timeouts,
+/// transaction checks and line mapping) under <see cref="LockRetries"/> with the run's default backoff, its jitter
+/// seeded by the workload seed; the locks and rewrites are read through the executor's <see cref="IStatementObserver"/> hook.
 /// </summary>
 public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null)
 {
-    private static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
+    internal static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
     private static readonly TimeSpan WorkloadBlockedWarning = TimeSpan.FromSeconds(1);
     private readonly List<RehearsalFinding> _findings = [];
     private readonly WorkloadOptions _workloadOptions = workload ?? new WorkloadOptions(Runs: 1);
+    private readonly StatementRecorder _recorder = new();
     private WriteWorkload? _workload;
+    private PostgresPhaseExecutor? _executor;
+    private LockRetries? _retries;
+
+    /// <summary>Watch the phases' statements beside the rehearsal's own recorder (a test compares them with Promote's).</summary>
+    internal IReadOnlyList<IStatementObserver> AlsoObserving { get; init; } = [];
+
+    private PostgresPhaseExecutor Executor => _executor ?? throw new InvalidOperationException("the rehearsal has not started");
+
+    private LockRetries Retries => _retries ?? throw new InvalidOperationException("the rehearsal has not started");
 
     /// <summary>Rehearses the plans under the workload of <paramref name="seed"/>.</summary>
     public async Task<(IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> RunAsync(
         IReadOnlyList<MigrationPlan> plans, int seed, CancellationToken cancellationToken)
     {
         await using var database = new PostgresMigrationDatabase(connectionString);
+        // Its own sessions, named so the observer's sampler finds their locks, unpooled so no setting outlives a phase.
+        await using var phaseSessions = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = PhaseObserver.PhaseName, Pooling = false }.ConnectionString);
+        _executor = new PostgresPhaseExecutor(phaseSessions, [_recorder, .. AlsoObserving]);
+        _retries = LockRetries.For(new MigrationRunnerOptions("rehearsal", Seed: seed));
         await database.Providers.Journal.EnsureAsync(cancellationToken);
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
         _workload = await WriteWorkload.PrepareAsync(connectionString,
@@ -65,7 +85,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             }
             reverted = i;
             if (phase.Down is null) continue; // a backfill: its columns go with its expand's down
-            if (!await TryRunAsync(plan, phase, phase.Down, "down", cancellationToken)) { reversible[(plan.Id, phase.Name)] = false; break; }
+            if (!await TryRunAsync(plan, phase, phase.Down, "down", attempt => Executor.RevertAsync(plan, phase, runDown: true, attempt, Rehearser, cancellationToken), cancellationToken))
+            {
+                reversible[(plan.Id, phase.Name)] = false;
+                break;
+            }
             var differences = await state.ChangesAsync(cancellationToken);
             var own = differences.Where(d => !inherited.Contains(d.Subject)).ToList();
             inherited.UnionWith(differences.Select(d => d.Subject));
@@ -89,7 +113,9 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         foreach (var (plan, phase, _) in before.Skip(reverted))
         {
             if (phase is BackfillPhase backfill) await BackfillAsync(database, plan, backfill, cancellationToken);
-            else if (phase is ScriptPhase script && !await TryRunAsync(plan, phase, script.Up, "forward again", cancellationToken)) break;
+            else if (phase is ScriptPhase script
+                     && !await TryRunAsync(plan, phase, script.Up, "forward again", attempt => Executor.ApplyAsync(plan, script, attempt, Rehearser, cancellationToken), cancellationToken))
+                break;
             again.Add((plan.Id, phase.Name));
         }
 
@@ -104,27 +130,24 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         TimeSpan blocked;
         Dictionary<string, uint> storageBefore, storageAfter;
         await using (var connection = await OpenAsync(cancellationToken))
-            storageBefore = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+            storageBefore = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
         var failed = false;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
         {
-            try
-            {
-                statements = await ApplyAsync(database, plan, phase, cancellationToken);
-            }
-            catch (StatementFailedException e)
+            if (await ApplyAsync(database, plan, phase, cancellationToken) is { } failure)
             {
                 failed = true;
-                Add(FindingSeverity.Error, "up-failed", $"{e.Script.FileName} failed: {e.InnerException!.Message}", plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement));
+                Add(FindingSeverity.Error, "up-failed", $"{failure.File} failed: {failure.Message}", plan, phase, failure.File, failure.Line, failure.Statement);
             }
+            statements = _recorder.Runs;
             await observer.DisposeAsync();
             sampled = observer.Locks;
             blocked = observer.WorkloadBlocked;
         }
         var duration = clock.Elapsed;
         await using (var connection = await OpenAsync(cancellationToken))
-            storageAfter = await ScriptRunner.StorageAsync(connection, null, cancellationToken);
+            storageAfter = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
 
         var rewritten = storageAfter.Where(p => storageBefore.TryGetValue(p.Key, out var b) && b != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 
@@ -177,34 +200,23 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         }
     }
 
+    /// <summary>The phase's verify as Promote runs it: in a transaction under the phase's timeouts.</summary>
     private async Task<bool?> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
         if (phase.Verify is null) return null;
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand(phase.Verify.Sql, connection);
-            if (await command.ExecuteScalarAsync(cancellationToken) is true) return true;
-            Add(FindingSeverity.Error, "verify-failed", $"{phase.Verify.FileName} returned false after {phase.Name} ran", plan, phase, phase.Verify.FileName, 1);
-        }
-        catch (PostgresException e)
-        {
-            Add(FindingSeverity.Error, "verify-failed", $"{phase.Verify.FileName} raised: {e.MessageText}", plan, phase, phase.Verify.FileName, 1);
-        }
+        var result = await Executor.VerifyAsync(plan, phase, cancellationToken);
+        if (result.Passed) return true;
+        Add(FindingSeverity.Error, "verify-failed", $"{result.Detail} after {phase.Name} ran", plan, phase, phase.Verify.FileName, 1);
         return false;
     }
 
     private async Task<bool?> ReapplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
         var first = await RehearsalState.TakeAsync(connectionString, _workload, cancellationToken);
-        try
+        if (await ApplyAsync(database, plan, phase, cancellationToken) is { } failure)
         {
-            await ApplyAsync(database, plan, phase, cancellationToken);
-        }
-        catch (StatementFailedException e) when (phase is ScriptPhase script)
-        {
-            Add(FindingSeverity.Error, "not-idempotent", $"applying {script.Up.FileName} a second time fails: {e.InnerException!.Message}",
-                plan, phase, e.Script.FileName, e.Line, StatementText.FirstLine(e.Statement),
+            Add(FindingSeverity.Error, "not-idempotent", $"applying {UpFile(phase)} a second time fails: {failure.Message}",
+                plan, phase, failure.File, failure.Line, failure.Statement,
                 "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
             return false;
         }
@@ -215,36 +227,63 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         return false;
     }
 
-    private async Task<bool> TryRunAsync(MigrationPlan plan, MigrationPhase phase, PlanScript script, string step, CancellationToken cancellationToken)
+    private async Task<bool> TryRunAsync(MigrationPlan plan, MigrationPhase phase, PlanScript script, string step, Func<int, Task> attempt, CancellationToken cancellationToken)
     {
-        try
-        {
-            await ScriptRunner.RunAsync(connectionString, phase, script, cancellationToken);
-            return true;
-        }
-        catch (StatementFailedException e)
-        {
-            Add(FindingSeverity.Error, step == "down" ? "down-failed" : "reapply-failed", $"{script.FileName} failed ({step}): {e.InnerException!.Message}",
-                plan, phase, script.FileName, e.Line, StatementText.FirstLine(e.Statement));
-            return false;
-        }
+        if (await RunStepAsync(plan, phase, script, attempt, cancellationToken) is not { } failure) return true;
+        Add(FindingSeverity.Error, step == "down" ? "down-failed" : "reapply-failed", $"{failure.File} failed ({step}): {failure.Message}",
+            plan, phase, failure.File, failure.Line, failure.Statement);
+        return false;
     }
 
-    /// <summary>Runs the phase's forward work once: a script's up statement by statement (what each statement did is
-    /// returned), or a backfill's batches (nothing returned: the observer samples them).</summary>
-    private async Task<IReadOnlyList<StatementRun>> ApplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    /// <summary>Runs the phase's forward work once: a script's up through the executor (what each statement did is in
+    /// the recorder), or a backfill's batches (the recorder stays empty: the observer samples them).</summary>
+    private async Task<StepFailure?> ApplyAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
+        _recorder.Clear();
         switch (phase)
         {
             case ScriptPhase script:
-                return await ScriptRunner.RunAsync(connectionString, phase, script.Up, cancellationToken);
+                return await RunStepAsync(plan, phase, script.Up, attempt => Executor.ApplyAsync(plan, script, attempt, Rehearser, cancellationToken), cancellationToken);
             case BackfillPhase backfill:
                 await BackfillAsync(database, plan, backfill, cancellationToken);
-                return [];
+                return null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
         }
     }
+
+    /// <summary>
+    /// One up or down of <paramref name="script"/> under the lock retries Promote uses (each retry is reported as an
+    /// info finding with the wait it chose); null when it ran, else what failed where (the recorder's current
+    /// statement, the line the executor mapped the server's error to).
+    /// </summary>
+    private async Task<StepFailure?> RunStepAsync(MigrationPlan plan, MigrationPhase phase, PlanScript script, Func<int, Task> attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Retries.RunAsync(phase, number =>
+            {
+                _recorder.Clear();
+                return attempt(number);
+            }, retry =>
+            {
+                var at = _recorder.Current;
+                Add(FindingSeverity.Info, "lock-retry", retry.Message, plan, phase, (at?.Script ?? script).FileName, at?.Statement.Line,
+                    at is null ? null : StatementText.FirstLine(at.Statement.Text));
+                return Task.CompletedTask;
+            }, cancellationToken);
+            return null;
+        }
+        catch (Exception e) when (e is SluiceException { Kind: ErrorKind.Failure } or LockTimeoutException)
+        {
+            var at = _recorder.Current;
+            return new StepFailure((at?.Script ?? script).FileName, (e as SluiceException)?.Line ?? at?.Statement.Line ?? 1,
+                at is null ? null : StatementText.FirstLine(at.Statement.Text), (e.InnerException as PostgresException)?.Message ?? e.Message);
+        }
+    }
+
+    /// <summary>Where a step failed: the script, its line, the statement's first line, and the server's message.</summary>
+    private sealed record StepFailure(string File, int Line, string? Statement, string Message);
 
     private static string? UpFile(MigrationPhase phase) => (phase as ScriptPhase)?.Up.FileName;
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using Sluice.Errors;
 using Sluice.Migrations.Plans;
+using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Profiles;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -23,9 +24,17 @@ internal static class RehearsalSchema
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
         }
-        foreach (var plan in applied)
-            foreach (var phase in plan.Phases.OfType<ScriptPhase>())
-                await ScriptRunner.RunAsync(connectionString, phase, phase.Up, cancellationToken);
+        // The applied plans' ups as Promote ran them, journaled as the environment's journal has them.
+        await using (var database = new PostgresMigrationDatabase(connectionString))
+        {
+            await database.Providers.Journal.EnsureAsync(cancellationToken);
+            foreach (var plan in applied)
+            {
+                await database.Providers.Journal.RecordPlanAsync(plan, PostgresRehearsal.Rehearser, cancellationToken);
+                foreach (var phase in plan.Phases.OfType<ScriptPhase>())
+                    await database.Providers.Phases.ApplyAsync(plan, phase, 1, PostgresRehearsal.Rehearser, cancellationToken);
+            }
+        }
 
         // Base schemas may seed rows; synthetic data replaces them.
         await using (var connection = new NpgsqlConnection(connectionString))

@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Errors;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
@@ -22,7 +21,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         var options = new MigrationRunnerOptions("local", InitialBackoff: TimeSpan.FromMilliseconds(5), MaxBackoff: TimeSpan.FromMilliseconds(20), Seed: 1);
         var progress = new RecordingProgress();
 
-        await using var blocker = await BlockerAsync(database.ConnectionString, ct);
+        await using var blocker = await CustomersBlocker.HoldAsync(database.ConnectionString, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, ct, options));
@@ -57,7 +56,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         using var plans = NicknamePlan(retries: 50);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         var options = new MigrationRunnerOptions("local", InitialBackoff: TimeSpan.FromMilliseconds(5), MaxBackoff: TimeSpan.FromMilliseconds(20), Seed: 2);
-        await using var blocker = await BlockerAsync(database.ConnectionString, ct);
+        await using var blocker = await CustomersBlocker.HoldAsync(database.ConnectionString, ct);
         // The blocker lets go after the first retry is reported.
         var progress = new RecordingProgress(r =>
         {
@@ -68,25 +67,6 @@ public sealed class LockContentionTests(PostgresFixture postgres)
 
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.True(result.Phases.Single().Attempts >= 2);
-    }
-
-    /// <summary>A long transaction that has read customers: ALTER TABLE needs ACCESS EXCLUSIVE and cannot get it.</summary>
-    private static async Task<Blocker> BlockerAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var read = new NpgsqlCommand("SELECT count(*) FROM customers", connection, transaction)) await read.ExecuteScalarAsync(cancellationToken);
-        return new Blocker(connection, transaction);
-    }
-
-    private sealed record Blocker(NpgsqlConnection Connection, NpgsqlTransaction Transaction) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-        }
     }
 
     private static PlanCopy NicknamePlan(int retries)

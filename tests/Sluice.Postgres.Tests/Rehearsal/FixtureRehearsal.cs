@@ -14,7 +14,8 @@ internal static class FixtureRehearsal
 
     public static string Folder(string fixture) => Path.Combine(RepositoryFiles.Root, "tests", "Fixtures", "rehearsal", fixture);
 
-    public static async Task<RehearsalReport> RehearseAsync(PostgresFixture postgres, string fixture, CancellationToken ct, WorkloadOptions? workload = null)
+    public static async Task<RehearsalReport> RehearseAsync(PostgresFixture postgres, string fixture, CancellationToken ct, WorkloadOptions? workload = null,
+        IReadOnlySet<string>? appliedPlans = null)
     {
         using var scratch = new TempFolder("sluice-fx");
         var serviceFolder = WithSchema(fixture, scratch.Path);
@@ -24,7 +25,7 @@ internal static class FixtureRehearsal
             await RehearsalDatabases.ExecuteAsync(source.ConnectionString, await File.ReadAllTextAsync(file, ct), ct);
         var profile = await PostgresProfiler.ReadAsync(source.ConnectionString, new ProfileOptions("staging"), ct);
         var service = new PostgresRehearsalService(postgres.Databases);
-        return await service.RehearseAsync(new RehearsalRequest(serviceFolder, "staging", profile, new HashSet<string>(), Workload: workload ?? OneRun), ct);
+        return await service.RehearseAsync(new RehearsalRequest(serviceFolder, "staging", profile, appliedPlans ?? new HashSet<string>(), Workload: workload ?? OneRun), ct);
     }
 
     // A fixture without a schema/ folder of its own is rehearsed on the shared items table (items-schema/).
@@ -37,7 +38,7 @@ internal static class FixtureRehearsal
         return folder;
     }
 
-    private static void Copy(string from, string to)
+    public static void Copy(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {

@@ -43,15 +43,14 @@ public sealed class MigrationRunner
     private readonly MigrationProviders _providers;
     private readonly MigrationRunnerOptions _options;
     private readonly TimeProvider _time;
-    private readonly RetryPolicy _retry;
+    private readonly LockRetries _lockRetries;
 
     public MigrationRunner(MigrationProviders providers, MigrationRunnerOptions options, TimeProvider? timeProvider = null)
     {
         _providers = providers;
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
-        _retry = new RetryPolicy(options.EffectiveInitialBackoff, options.EffectiveMaxBackoff,
-            options.Seed is { } seed ? new Random(seed) : new Random());
+        _lockRetries = LockRetries.For(options, _time);
     }
 
     private IMigrationJournal Journal => _providers.Journal;
@@ -353,37 +352,32 @@ public sealed class MigrationRunner
     private async Task<int> WithLockRetriesAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run,
         Func<int, Task> work, CancellationToken cancellationToken, bool journalFirstAttempt = true)
     {
-        for (var attempt = 1; ; attempt++)
+        var attempt = 0;
+        try
         {
-            if (attempt > 1 || journalFirstAttempt)
-                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Attempt, plan.Id, phase.Name,
-                $"attempt {attempt} of {phase.Retries} (lock_timeout {Durations.Format(phase.LockTimeout)})", by, attempt), cancellationToken);
-            try
+            return await _lockRetries.RunAsync(phase, async number =>
             {
+                attempt = number;
+                if (attempt > 1 || journalFirstAttempt)
+                    await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Attempt, plan.Id, phase.Name,
+                        $"attempt {attempt} of {phase.Retries} (lock_timeout {Durations.Format(phase.LockTimeout)})", by, attempt), cancellationToken);
                 await work(attempt);
-                return attempt;
-            }
-            catch (LockTimeoutException e) when (attempt < phase.Retries)
-            {
-                var delay = _retry.Delay(attempt);
-                var message = $"lock timeout on attempt {attempt} of {phase.Retries} ({e.Message}); retrying in {delay.TotalMilliseconds:F0} ms";
-                await run.RecordAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, message, by, attempt), MigrationStep.Retry, cancellationToken);
-                await Task.Delay(delay, _time, cancellationToken);
-            }
-            catch (LockTimeoutException e)
-            {
-                var message = $"phase '{phase.Name}' of plan '{plan.Id}' could not take its locks in {attempt} attempts " +
-                              $"(lock_timeout {Durations.Format(phase.LockTimeout)} each): {e.Message}";
-                await FailAsync(plan, phase, attempt, message, by, cancellationToken);
-                throw new SluiceException(ErrorKind.Failure, ErrorCodes.LockTimeoutExhausted, message,
-                    "find the blocking sessions (SELECT pid, query, xact_start FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<pid>))), "
-                    + "end long transactions, or raise 'retries'/'lock_timeout' in the plan and run again", plan.PlanFile, phase.Line, e);
-            }
-            catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
-            {
-                await FailAsync(plan, phase, attempt, e.Message, by, cancellationToken);
-                throw;
-            }
+            }, retry => run.RecordAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, retry.Message, by, retry.FailedAttempt), MigrationStep.Retry, cancellationToken),
+            cancellationToken);
+        }
+        catch (LockTimeoutException e)
+        {
+            var message = $"phase '{phase.Name}' of plan '{plan.Id}' could not take its locks in {attempt} attempts " +
+                          $"(lock_timeout {Durations.Format(phase.LockTimeout)} each): {e.Message}";
+            await FailAsync(plan, phase, attempt, message, by, cancellationToken);
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.LockTimeoutExhausted, message,
+                "find the blocking sessions (SELECT pid, query, xact_start FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<pid>))), "
+                + "end long transactions, or raise 'retries'/'lock_timeout' in the plan and run again", plan.PlanFile, phase.Line, e);
+        }
+        catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+        {
+            await FailAsync(plan, phase, attempt, e.Message, by, cancellationToken);
+            throw;
         }
     }
 
