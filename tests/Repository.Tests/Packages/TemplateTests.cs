@@ -70,11 +70,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
     public async Task Its_build_restores_from_the_packed_packages_runs_and_rebuilds_only_for_what_it_is_built_from()
     {
         await NewRepositoryAsync();
-        var environment = new Dictionary<string, string>
-        {
-            ["NUGET_PACKAGES"] = Path.Combine(_temp, "nuget-packages"), // Sluice.* can come from nowhere but the feed
-            ["RestoreAdditionalProjectFallbackFolders"] = MachinePackagesFolder,
-        };
+        var environment = OfflineRestore;
 
         var help = await ThrowawayRoot.RunAsync("bash", ["build.sh", "--help"], Repository, Ct, environment);
         Assert.True(help.ExitCode == 0, help.Output);
@@ -101,6 +97,51 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         Assert.Equal(0, (await ThrowawayRoot.RunAsync("bash", ["build.sh", "--help"], Repository, Ct, environment)).ExitCode);
         Assert.NotEqual(built, File.GetLastWriteTimeUtc(properties));
     }
+
+    [Fact]
+    public async Task The_docs_build_classes_compile_against_the_packages_and_run()
+    {
+        await NewRepositoryAsync();
+        var environment = OfflineRestore;
+        var buildClass = Path.Combine(Repository, "build", "Build.cs");
+
+        // README's example class: its Compile fails when dotnet build does (here a project that does not compile).
+        File.WriteAllText(buildClass, "using Sluice.Build;\nusing Sluice.Targets;\n\n" + CodeBlockAfter("README.md", "<!-- readme-example -->"));
+        File.WriteAllText(Path.Combine(Repository, "Broken.csproj"),
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework>" +
+            "<EnableDefaultCompileItems>false</EnableDefaultCompileItems></PropertyGroup><ItemGroup><Compile Include=\"Broken.cs\" /></ItemGroup></Project>");
+        File.WriteAllText(Path.Combine(Repository, "Broken.cs"), "class Broken { int M() => ; }");
+        var compile = await ThrowawayRoot.RunAsync("bash", ["build.sh", "Compile"], Repository, Ct, environment);
+        Assert.True(compile.ExitCode == 1, $"Compile of a broken project exited {compile.ExitCode}:\n{compile.Output}");
+        Assert.Contains("Broken.cs", compile.Output);
+        Assert.Contains("dotnet build", compile.Output);
+
+        // docs/nuke.md's build: Sluice's release targets added to a NUKE-style build in at most 30 lines.
+        var nuke = CodeBlockAfter(Path.Combine("docs", "nuke.md"), "<!-- nuke-example -->");
+        Assert.True(nuke.Split('\n').Length <= 30, $"docs/nuke.md's example has {nuke.Split('\n').Length} lines");
+        File.WriteAllText(buildClass, nuke);
+        var help = await ThrowawayRoot.RunAsync("bash", ["build.sh", "--help"], Repository, Ct, environment);
+        Assert.True(help.ExitCode == 0, help.Output);
+        foreach (var target in new[] { "Compile", "Test", "Release", "Promote", "Rollback" })
+            Assert.Contains($"  {target} ", help.Output);
+    }
+
+    /// <summary>The body of the first fenced code block after a marker line in a file of the repository.</summary>
+    private static string CodeBlockAfter(string file, string marker)
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Path, file));
+        var start = Array.IndexOf(lines, marker);
+        Assert.True(start >= 0 && lines[start + 1].StartsWith("```", StringComparison.Ordinal), $"{file} has no code block after {marker}");
+        var end = Array.FindIndex(lines, start + 2, l => l.StartsWith("```", StringComparison.Ordinal));
+        return string.Join('\n', lines[(start + 2)..end]) + "\n";
+    }
+
+    /// <summary>Sluice.* only from the feed; the machine's package cache serves the rest as a fallback folder.</summary>
+    private Dictionary<string, string> OfflineRestore => new()
+    {
+        ["NUGET_PACKAGES"] = Path.Combine(_temp, "nuget-packages"),
+        ["RestoreAdditionalProjectFallbackFolders"] = MachinePackagesFolder,
+    };
 
     /// <summary>NuGet's global packages folder of this machine, where the repository's own restore put Npgsql and the rest.</summary>
     private static string MachinePackagesFolder =>
