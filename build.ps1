@@ -90,7 +90,9 @@ function Write-Stamp($propertiesJson, $started) {
     Set-Content -Path $StampFile -Value $lines
     (Get-Item $StampFile).LastWriteTimeUtc = $started
     New-Item -ItemType File -Path $AssetsSeenFile -Force | Out-Null
-    (Get-Item $AssetsSeenFile).LastWriteTimeUtc = (Get-Item $properties.ProjectAssetsFile).LastWriteTimeUtc
+    # One tick later than the assets file: .NET keeps times to 100 ns, a Unix file system to 1 ns, and build.sh must not
+    # find the assets file newer than this copy of its time.
+    (Get-Item $AssetsSeenFile).LastWriteTimeUtc = (Get-Item $properties.ProjectAssetsFile).LastWriteTimeUtc.AddTicks(1)
 }
 
 $DotNet = Find-DotNet

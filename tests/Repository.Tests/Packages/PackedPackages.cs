@@ -17,16 +17,12 @@ public sealed class PackedPackages : IAsyncLifetime
 
     public IReadOnlyDictionary<string, string> Files { get; private set; } = new Dictionary<string, string>();
 
-    public TimeSpan PackTime { get; private set; }
-
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Folder);
         foreach (var old in Directory.GetFiles(Folder, "Sluice*.nupkg")) File.Delete(old);
-        var started = DateTime.UtcNow;
         var (exitCode, output) = await ThrowawayRoot.RunAsync("dotnet", [ThrowawayRoot.BuildAssembly, "Pack", "--skip", "Compile", "Restore"],
             RepositoryRoot.Path, TestContext.Current.CancellationToken);
-        PackTime = DateTime.UtcNow - started;
         if (exitCode != 0) throw new InvalidOperationException($"Pack failed (exit {exitCode}):\n{output}");
         Files = Directory.GetFiles(Folder, "Sluice*.nupkg").ToDictionary(IdOf, f => f);
     }

@@ -6,8 +6,9 @@ namespace Repository.Tests.Packages;
 /// <c>dotnet new sluice --service billing</c> from the packed template (issue 17, item 1), installed into a hive of
 /// the test's own, in a folder outside the repository: the files it lays out, a plan the strict loader accepts, and a
 /// build that restores Sluice only from a folder feed of the packed packages (NuGet's machine cache serves the
-/// third-party packages, so nothing is downloaded) and runs. Then the bootstrapper's rebuild rules: a change to the
-/// service's own sources does not rebuild the build project, a change to nuget.config does.
+/// third-party packages, so nothing is downloaded) and runs, through build.sh and build.ps1 alike. Then the
+/// bootstrappers' rebuild rules: a change to the service's own sources does not rebuild the build project, a change to
+/// nuget.config or the build project does. The README's and docs/nuke.md's build classes compile against the packages.
 /// </summary>
 [Collection(PackedPackagesCollection.Name)]
 public sealed class TemplateTests(PackedPackages packages) : IDisposable
@@ -124,6 +125,36 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         Assert.True(help.ExitCode == 0, help.Output);
         foreach (var target in new[] { "Compile", "Test", "Release", "Promote", "Rollback" })
             Assert.Contains($"  {target} ", help.Output);
+    }
+
+    [Fact]
+    public async Task Build_ps1_follows_the_same_rules_and_shares_the_stamp_with_build_sh()
+    {
+        await NewRepositoryAsync();
+        var environment = OfflineRestore;
+        // PowerShell as the .NET global tool, pinned, into the test's own folder (7.7 may want a later .NET).
+        var tools = Path.Combine(_temp, "tools");
+        var install = await ThrowawayRoot.RunAsync("dotnet", ["tool", "install", "PowerShell", "--version", "7.6.9", "--tool-path", tools], _temp, Ct);
+        Assert.True(install.ExitCode == 0, install.Output);
+        var pwsh = Path.Combine(tools, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+
+        var lint = await ThrowawayRoot.RunAsync(pwsh, ["-NoProfile", "-File", "build.ps1", "Lint"], Repository, Ct, environment);
+        Assert.True(lint.ExitCode == 0, lint.Output);
+        Assert.Contains("no findings in 1 plan(s)", lint.Output);
+
+        // build.sh reads the stamp build.ps1 wrote and finds nothing stale; neither does build.ps1 after a service change.
+        var log = Path.Combine(Repository, ".nuke", "temp", "build.log");
+        var built = File.GetLastWriteTimeUtc(log);
+        Assert.Equal(0, (await ThrowawayRoot.RunAsync("bash", ["build.sh", "--help"], Repository, Ct, environment)).ExitCode);
+        Directory.CreateDirectory(Path.Combine(Repository, "src"));
+        File.WriteAllText(Path.Combine(Repository, "src", "Invoice.cs"), "public sealed record Invoice(long Id);");
+        Assert.Equal(0, (await ThrowawayRoot.RunAsync(pwsh, ["-NoProfile", "-File", "build.ps1", "--help"], Repository, Ct, environment)).ExitCode);
+        Assert.Equal(built, File.GetLastWriteTimeUtc(log));
+
+        // A change to the build project is seen by build.ps1 too.
+        File.AppendAllText(Path.Combine(Repository, "build", "Build.cs"), "\n// changed\n");
+        Assert.Equal(0, (await ThrowawayRoot.RunAsync(pwsh, ["-NoProfile", "-File", "build.ps1", "--help"], Repository, Ct, environment)).ExitCode);
+        Assert.NotEqual(built, File.GetLastWriteTimeUtc(log));
     }
 
     /// <summary>The body of the first fenced code block after a marker line in a file of the repository.</summary>
