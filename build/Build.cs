@@ -46,13 +46,20 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         .Executes(async ct => await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct));
 
     public Target Pack => _ => _
-        .Description("Packs the libraries into artifacts/packages")
+        .Description("Packs the libraries and the dotnet new template into artifacts/packages, versioned from git")
         .DependsOn(Compile)
         .Executes(async ct =>
         {
-            foreach (var project in Directory.GetFiles(Root / "src", "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var project in PackedProjects)
                 await DotNet(ct, "pack", project, "--nologo", "-c", "Release", "-o", Artifacts / "packages", "-v", "quiet");
         });
+
+    /// <summary>Every project under src/ and templates/: the packages a team references, and Sluice.Templates.</summary>
+    private IEnumerable<string> PackedProjects =>
+        new[] { Root / "src", Root / "templates" }
+            .SelectMany(folder => Directory.GetFiles(folder, "*.csproj", SearchOption.AllDirectories))
+            .Where(project => !project.Contains($"{Path.DirectorySeparatorChar}content{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
 
     public Target Benchmark => _ => _
         .Description("Runs tests/Sluice.Benchmarks and prints times and ratios against baselines")

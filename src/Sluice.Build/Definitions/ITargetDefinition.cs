@@ -5,7 +5,7 @@ namespace Sluice.Build;
 /// <summary>
 /// The fluent verbs that configure a target, as in NUKE. Relations name other targets either directly
 /// (<c>DependsOn(Compile)</c>) or through a component interface (<c>DependsOn&lt;IGate&gt;(x =&gt; x.Gate)</c>).
-/// The rules that give these verbs meaning are in <see cref="Planning.ExecutionPlanner"/>.
+/// The rules that give these verbs meaning are in <c>Planning.ExecutionPlanner</c> (internal).
 /// </summary>
 public interface ITargetDefinition
 {

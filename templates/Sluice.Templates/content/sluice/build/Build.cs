@@ -1,0 +1,27 @@
+using Sluice.Build;
+using Sluice.Targets;
+
+/// <summary>
+/// The SERVICE_NAME repository's build: Sluice's release targets (Provision, Migrate, Status, Snapshot, Lint, Gate,
+/// Approve, Rehearse, Promote, Rollback) composed from its components, plus targets of your own. `./build.sh --help` lists them.
+/// </summary>
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, ILint, IGate, IApprove, IRehearse, IPromote, IRollback
+{
+    public static int Main() => Execute<Build>(x => x.Compile);
+
+    [Parameter("Build configuration: Debug or Release")]
+    public string Configuration { get; set; } = "Debug";
+
+    /// <summary>Builds the service's solutions at the root, when there are any; fails when dotnet build does.</summary>
+    public Target Compile => _ => _
+        .Description("Builds the service's solution")
+        .OnlyWhenStatic(() => Solutions.Length > 0)
+        .Executes(async ct =>
+        {
+            foreach (var solution in Solutions)
+                (await ProcessTool.RunAsync(Host, "dotnet", ["build", solution, "-c", Configuration], ct, Root)).EnsureSuccess("dotnet build");
+        });
+
+    private string[] Solutions =>
+        [.. Directory.GetFiles(Root, "*.sln").Concat(Directory.GetFiles(Root, "*.slnx")).Order(StringComparer.Ordinal)];
+}

@@ -1,0 +1,1 @@
+ALTER TABLE example_items DROP COLUMN IF EXISTS note;
