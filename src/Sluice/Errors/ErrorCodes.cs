@@ -151,4 +151,16 @@ public static class ErrorCodes
 
     /// <summary>SLU142: Lint found an error finding in a plan's SQL.</summary>
     public const string LintFailed = "SLU142";
+
+    // Traffic: the local router, its metrics, the load generator and service instances
+    /// <summary>SLU175: a traffic router cannot be reached, or a version behind it does not answer.</summary>
+    public const string RouterUnreachable = "SLU175";
+    /// <summary>SLU176: a router destination is not on loopback and remote destinations were not allowed.</summary>
+    public const string RemoteDestination = "SLU176";
+    /// <summary>SLU177: the load generator's target is not a loopback address.</summary>
+    public const string LoadTargetNotLoopback = "SLU177";
+    /// <summary>SLU178: the load generator's rate or duration is missing or out of its bounds.</summary>
+    public const string BadLoadBounds = "SLU178";
+    /// <summary>SLU179: a service instance did not start or did not become ready in time.</summary>
+    public const string InstanceNotReady = "SLU179";
 }
