@@ -90,28 +90,37 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
         return new YarpTrafficRouter(app, split, options, log, bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    /// <summary>Asks the router's port and each version's ready path; the first that does not answer fails with
-    /// SLU175 naming its address.</summary>
+    /// <summary>Connects to the router's port (no request, so nothing is counted) and asks each version's ready path;
+    /// the first that does not answer fails with SLU175 naming its address.</summary>
     public async Task CheckReachableAsync(CancellationToken cancellationToken)
     {
         if (_stopped) throw Unreachable(Address, "the router was stopped", null);
-        foreach (var (name, address) in new[] { ("router", new Uri(Address)), ("baseline", _options.Baseline), ("canary", _options.Canary) })
+        var router = new Uri(Address);
+        try
         {
-            var url = name == "router" ? address : new Uri(address, _options.ReadyPath);
+            using var connection = new System.Net.Sockets.TcpClient();
+            await connection.ConnectAsync(router.Host, router.Port, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw Unreachable(Address, $"the router cannot be reached: {e.Message}", e);
+        }
+        foreach (var (name, address) in new[] { ("baseline", _options.Baseline), ("canary", _options.Canary) })
+        {
+            var url = new Uri(address, _options.ReadyPath);
             try
             {
                 using var response = await _probe.GetAsync(url, cancellationToken);
-                // The router itself answers whatever the service does; only the versions must say they are ready.
-                if (name != "router" && !response.IsSuccessStatusCode)
+                if (!response.IsSuccessStatusCode)
                     throw Unreachable(url.ToString(), $"the {name} version answered {(int)response.StatusCode} {response.ReasonPhrase}", null);
             }
             catch (HttpRequestException e)
             {
-                throw Unreachable(url.ToString(), $"the {name} {(name == "router" ? "" : "version ")}cannot be reached: {e.Message}", e);
+                throw Unreachable(url.ToString(), $"the {name} version cannot be reached: {e.Message}", e);
             }
             catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
-                throw Unreachable(url.ToString(), $"the {name} {(name == "router" ? "" : "version ")}did not answer within {_probe.Timeout.TotalSeconds:0} s", e);
+                throw Unreachable(url.ToString(), $"the {name} version did not answer within {_probe.Timeout.TotalSeconds:0} s", e);
             }
         }
     }
