@@ -52,6 +52,9 @@ public sealed class ServiceInstance : IAsyncDisposable
         foreach (var argument in start.Arguments) info.ArgumentList.Add(argument);
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        // ASP.NET Core logs every request at Information when no appsettings say otherwise: noise that costs the
+        // instance time under load and pushes its start-up lines out of the ones kept for messages.
+        info.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
         foreach (var (name, value) in start.Environment) info.Environment[name] = value;
 
         var process = new Process { StartInfo = info };
