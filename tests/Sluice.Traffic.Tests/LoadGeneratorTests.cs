@@ -74,8 +74,8 @@ public sealed class LoadGeneratorTests(PostgresFixture postgres)
         Assert.Equal(report.Sent, report.Reads + report.Writes);
         Assert.InRange(report.Writes, 15, 45);
         Assert.Equal(before + report.Writes, await CustomersAsync(database.ConnectionString)); // the writes are real rows
-        // Requests start over the 2 s and the run ends when the last one is answered, not later.
-        Assert.InRange(report.Elapsed.TotalSeconds, 1.9, 3.5);
+        // Requests start over the 2 s and the run ends when the last one is answered (well within its 10 s timeout).
+        Assert.InRange(report.Elapsed.TotalSeconds, 1.9, 5);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class LoadGeneratorTests(PostgresFixture postgres)
 
         var report = await new LoadGenerator(new LoadOptions(new Uri($"http://127.0.0.1:{port}"), 20, OneSecond)).RunAsync(Ct);
         Assert.Equal((20L, 0L, 20L), (report.Sent, report.Ok, report.Failed));
-        Assert.InRange(report.Elapsed.TotalSeconds, 0.9, 3);
+        Assert.InRange(report.Elapsed.TotalSeconds, 0.9, 4);
     }
 
     private static async Task<long> CustomersAsync(string connectionString)

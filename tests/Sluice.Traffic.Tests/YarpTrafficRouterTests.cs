@@ -58,9 +58,7 @@ public sealed class YarpTrafficRouterTests(PostgresFixture postgres)
         await Task.Delay(500, Ct); // all twenty are now waiting inside v1
 
         await pair.Router.RouteAsync(TrafficSplit.AllCanary, Ct);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        Assert.Equal(2, await ShopProcesses.VersionAsync(client, Ct));
-        Assert.True(watch.ElapsedMilliseconds < 1_000, $"a new request waited {watch.ElapsedMilliseconds} ms: it went to v1");
+        Assert.Equal(2, await ShopProcesses.VersionAsync(client, Ct)); // a new request goes to v2 while v1 still holds the twenty
 
         Assert.All(await Task.WhenAll(slow), version => Assert.Equal(1, version));
         var (baseline, canary) = await Observed.ReadAsync(new RouterMetricSource(pair.Router), new MetricWindow(start, DateTimeOffset.UtcNow), Ct);

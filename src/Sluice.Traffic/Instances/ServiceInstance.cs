@@ -109,7 +109,7 @@ public sealed class ServiceInstance : IAsyncDisposable
             Address = await _address.Task.WaitAsync(timeout.Token);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             var ready = new Uri(Address, Start.ReadyPath);
-            string last = "no answer yet";
+            var last = "no answer yet";
             while (true)
             {
                 if (_process.HasExited) throw NotReady($"exited (code {_process.ExitCode}) before {ready} answered", null);
@@ -122,6 +122,10 @@ public sealed class ServiceInstance : IAsyncDisposable
                 catch (HttpRequestException e)
                 {
                     last = e.Message;
+                }
+                catch (TaskCanceledException) when (!timeout.IsCancellationRequested)
+                {
+                    // One slow answer (a busy machine, a cold database pool) is not the end: ask again until the deadline.
                 }
                 await Task.Delay(100, timeout.Token);
             }

@@ -34,7 +34,7 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
     private readonly WebApplication _app;
     private readonly CurrentSplit _split;
     private readonly RouterOptions _options;
-    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(15) };
     private bool _stopped;
 
     private YarpTrafficRouter(WebApplication app, CurrentSplit split, RouterOptions options, RequestLog log, string address)
@@ -150,6 +150,7 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
 
     private static Task DropUnweighted(HttpContext context, Func<Task> next, CurrentSplit split)
     {
+        if (split.Value.CanaryPercent is > 0 and < 100) return next(); // both versions take traffic: nothing to drop
         var proxy = context.Features.GetRequiredFeature<IReverseProxyFeature>();
         var weighted = proxy.AvailableDestinations.Where(d => Destinations.VersionOf(d.DestinationId) is not { } v || split.PercentOf(v) > 0).ToList();
         if (weighted.Count != proxy.AvailableDestinations.Count) proxy.AvailableDestinations = weighted;
