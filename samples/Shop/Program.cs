@@ -1,12 +1,17 @@
 using Shop;
+using Shop.Faults;
+using Shop.Health;
 
 // The sample service: ConnectionStrings:Shop names the database, Shop:Version (1 or 2) which handlers run.
 var builder = WebApplication.CreateBuilder(args);
 var connectionString = builder.Configuration.GetConnectionString("Shop")
     ?? throw new InvalidOperationException("set ConnectionStrings__Shop to the shop database's Npgsql connection string");
-builder.Services.AddShop(connectionString, builder.Configuration.GetValue("Shop:Version", 2));
+builder.Services.AddShop(connectionString, builder.Configuration.GetValue("Shop:Version", 2), FaultSwitches.FromConfiguration(builder.Configuration));
 var app = builder.Build();
+app.UseFaults();
 app.MapShop();
+app.MapHealth();
+app.MapFaultAdmin();
 app.Run();
 
 /// <summary>Visible to tests that host the app.</summary>

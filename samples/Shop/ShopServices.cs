@@ -1,6 +1,7 @@
 using Microsoft.FeatureManagement;
 using Npgsql;
 using Shop.Customers;
+using Shop.Faults;
 using Shop.Flags;
 
 namespace Shop;
@@ -8,9 +9,13 @@ namespace Shop;
 /// <summary>Registers the shop's services for one version (1 or 2) against one database.</summary>
 public static class ShopServices
 {
-    public static IServiceCollection AddShop(this IServiceCollection services, string connectionString, int version)
+    /// <param name="faults">The fault switches (all off when not given).</param>
+    public static IServiceCollection AddShop(this IServiceCollection services, string connectionString, int version, FaultSwitches? faults = null)
     {
-        services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        // Each version's sessions carry their own application_name, so the database's statistics tell them apart.
+        var named = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"shop-v{version}" }.ConnectionString;
+        services.AddSingleton(_ => NpgsqlDataSource.Create(named));
+        services.AddSingleton(faults ?? new FaultSwitches());
         // Registered before AddFeatureManagement, which only adds its configuration provider when none is there.
         services.AddSingleton<IFeatureDefinitionProvider, DatabaseFeatureDefinitions>();
         services.AddFeatureManagement();

@@ -171,4 +171,15 @@ public static class ErrorCodes
     public const string SlotNotFound = "SLU272";
     /// <summary>SLU273: a traffic router's API answered in a form Sluice cannot read as a split.</summary>
     public const string RouterAnswerUnreadable = "SLU273";
+    // Traffic: the local router, its metrics, the load generator and service instances
+    /// <summary>SLU175: a traffic router cannot be reached, or a version behind it does not answer.</summary>
+    public const string LocalRouterUnreachable = "SLU175";
+    /// <summary>SLU176: a router destination is not on loopback and remote destinations were not allowed.</summary>
+    public const string RemoteDestination = "SLU176";
+    /// <summary>SLU177: the load generator's target is not a loopback address.</summary>
+    public const string LoadTargetNotLoopback = "SLU177";
+    /// <summary>SLU178: the load generator's rate or duration is missing or out of its bounds.</summary>
+    public const string BadLoadBounds = "SLU178";
+    /// <summary>SLU179: a service instance did not start or did not become ready in time.</summary>
+    public const string InstanceNotReady = "SLU179";
 }
