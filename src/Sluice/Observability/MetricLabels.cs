@@ -3,7 +3,7 @@ namespace Sluice.Observability;
 /// <summary>The label (tag) names of Sluice's instruments, and the values a label may take where the set is closed.</summary>
 public static class MetricLabels
 {
-    public const string Environment = "environment";
+    public const string DeploymentEnvironment = "environment";
     public const string Plan = "plan";
     public const string Phase = "phase";
     public const string Table = "table";
@@ -13,7 +13,7 @@ public static class MetricLabels
     public const string Verdict = "verdict";
     public const string Outcome = "outcome";
     public const string Service = "service";
-    public const string Version = "version";
+    public const string ServiceVersion = "version";
     public const string Role = "role";
 
     /// <summary>Values of <see cref="Reason"/>: what paused the backfill.</summary>

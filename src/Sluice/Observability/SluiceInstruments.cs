@@ -14,49 +14,49 @@ public sealed class SluiceInstruments : IDisposable
     public const string MeterName = "Sluice";
 
     public static readonly MetricDefinition RowsBackfilled = new("sluice.backfill.rows", InstrumentKind.Counter, "{row}",
-        "Rows a backfill phase has written, committed with their checkpoint", [Environment, Plan, Phase, Table]);
+        "Rows a backfill phase has written, committed with their checkpoint", [DeploymentEnvironment, Plan, Phase, Table]);
 
     public static readonly MetricDefinition BackfillThroughput = new("sluice.backfill.throughput", InstrumentKind.Gauge, "{row}/s",
-        "Rows per second over the last batch of a backfill phase", [Environment, Plan, Phase]);
+        "Rows per second over the last batch of a backfill phase", [DeploymentEnvironment, Plan, Phase]);
 
     public static readonly MetricDefinition BackfillActive = new("sluice.backfill.active", InstrumentKind.UpDownCounter, "{backfill}",
-        "1 while a backfill phase is running, 0 otherwise (a stalled backfill is active without new rows)", [Environment, Plan, Phase]);
+        "1 while a backfill phase is running, 0 otherwise (a stalled backfill is active without new rows)", [DeploymentEnvironment, Plan, Phase]);
 
     public static readonly MetricDefinition BatchDuration = new("sluice.backfill.batch.duration", InstrumentKind.Histogram, "s",
-        "Time one backfill batch took, from its statement to its checkpoint's commit", [Environment, Plan, Phase]);
+        "Time one backfill batch took, from its statement to its checkpoint's commit", [DeploymentEnvironment, Plan, Phase]);
 
     public static readonly MetricDefinition LockWaits = new("sluice.backfill.lock_waits", InstrumentKind.Counter, "{wait}",
-        "Times a backfill batch waited on a lock held by the workload", [Environment, Plan, Phase]);
+        "Times a backfill batch waited on a lock held by the workload", [DeploymentEnvironment, Plan, Phase]);
 
     public static readonly MetricDefinition ThrottlePauses = new("sluice.backfill.throttle.pauses", InstrumentKind.Counter, "{pause}",
-        "Times the backfill paused to let replicas or the workload catch up, by reason", [Environment, Plan, Phase, Reason]);
+        "Times the backfill paused to let replicas or the workload catch up, by reason", [DeploymentEnvironment, Plan, Phase, Reason]);
 
     public static readonly MetricDefinition ReplicationLag = new("sluice.replication.lag", InstrumentKind.Gauge, "s",
-        "Replication lag of each replica as last measured by the backfill's throttle", [Environment, Plan, Replica]);
+        "Replication lag of each replica as last measured by the backfill's throttle", [DeploymentEnvironment, Plan, Replica]);
 
     public static readonly MetricDefinition ReplicationLagLimit = new("sluice.replication.lag.limit", InstrumentKind.Gauge, "s",
-        "The plan's replication lag limit: above it the backfill pauses", [Environment, Plan]);
+        "The plan's replication lag limit: above it the backfill pauses", [DeploymentEnvironment, Plan]);
 
     public static readonly MetricDefinition PartialStateDuration = new("sluice.plan.partial_state.duration", InstrumentKind.Gauge, "s",
-        "How long the plan has been half-migrated (its first phase applied, its last not yet)", [Environment, Plan]);
+        "How long the plan has been half-migrated (its first phase applied, its last not yet)", [DeploymentEnvironment, Plan]);
 
     public static readonly MetricDefinition PartialStateLimit = new("sluice.plan.partial_state.limit", InstrumentKind.Gauge, "s",
-        "The plan's max_partial_state: how long it may stay half-migrated", [Environment, Plan]);
+        "The plan's max_partial_state: how long it may stay half-migrated", [DeploymentEnvironment, Plan]);
 
     public static readonly MetricDefinition GateVerdicts = new("sluice.gate.verdicts", InstrumentKind.Counter, "{verdict}",
-        "Gate decisions, by gate and verdict (pass, warn, fail)", [Environment, Plan, Gate, Verdict]);
+        "Gate decisions, by gate and verdict (pass, warn, fail)", [DeploymentEnvironment, Plan, Gate, Verdict]);
 
     public static readonly MetricDefinition Rollbacks = new("sluice.rollbacks", InstrumentKind.Counter, "{rollback}",
-        "Rollbacks of a plan, by outcome (succeeded, failed)", [Environment, Plan, Outcome]);
+        "Rollbacks of a plan, by outcome (succeeded, failed)", [DeploymentEnvironment, Plan, Outcome]);
 
     public static readonly MetricDefinition CanaryErrorRate = new("sluice.canary.error_rate", InstrumentKind.Gauge, "1",
-        "Share of failed requests per version in the last canary analysis step (canary and baseline)", [Environment, Service, Version, Role]);
+        "Share of failed requests per version in the last canary analysis step (canary and baseline)", [DeploymentEnvironment, Service, ServiceVersion, Role]);
 
     public static readonly MetricDefinition CanaryErrorRateLimit = new("sluice.canary.error_rate.limit", InstrumentKind.Gauge, "1",
-        "The canary's error rate threshold: above it a step fails", [Environment, Service]);
+        "The canary's error rate threshold: above it a step fails", [DeploymentEnvironment, Service]);
 
     public static readonly MetricDefinition CanaryLatency = new("sluice.canary.latency", InstrumentKind.Histogram, "s",
-        "Request latency per version during the canary (canary and baseline)", [Environment, Service, Version, Role]);
+        "Request latency per version during the canary (canary and baseline)", [DeploymentEnvironment, Service, ServiceVersion, Role]);
 
     /// <summary>Every instrument, in the order the docs and the dashboard show them.</summary>
     public static IReadOnlyList<MetricDefinition> Catalog { get; } =

@@ -29,27 +29,27 @@ public static class SluiceAlerts
     public static IReadOnlyList<AlertingRule> Rules { get; } =
     [
         Rule(BackfillStalled, "5m", Warning,
-            $"(max by ({Environment}, {Plan}, {Phase}) ({BackfillActive.PrometheusName}) > 0)"
-            + $" unless on ({Environment}, {Plan}, {Phase}) (sum by ({Environment}, {Plan}, {Phase}) (increase({RowsBackfilled.PrometheusName}[10m])) > 0)",
+            $"(max by ({DeploymentEnvironment}, {Plan}, {Phase}) ({BackfillActive.PrometheusName}) > 0)"
+            + $" unless on ({DeploymentEnvironment}, {Plan}, {Phase}) (sum by ({DeploymentEnvironment}, {Plan}, {Phase}) (increase({RowsBackfilled.PrometheusName}[10m])) > 0)",
             "Backfill {{ $labels.plan }} / {{ $labels.phase }} on {{ $labels.environment }} is stalled",
             "The backfill phase is running but wrote no row in the last 10 minutes. Look at lock waits and throttle pauses; ./build.sh Status --env {{ $labels.environment }} shows its checkpoint."),
         Rule(ReplicationLagAboveLimit, "5m", Warning,
-            $"max by ({Environment}, {Plan}) ({ReplicationLag.PrometheusName})"
-            + $" > on ({Environment}, {Plan}) max by ({Environment}, {Plan}) ({ReplicationLagLimit.PrometheusName})",
+            $"max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLag.PrometheusName})"
+            + $" > on ({DeploymentEnvironment}, {Plan}) max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLagLimit.PrometheusName})",
             "Replication lag on {{ $labels.environment }} is above plan {{ $labels.plan }}'s limit",
             "A replica lags {{ $value | humanizeDuration }} behind, more than the plan allows, for 5 minutes; the backfill is paused while it does."),
         Rule(PartialStateTooLong, "1m", Critical,
-            $"max by ({Environment}, {Plan}) ({PartialStateDuration.PrometheusName})"
-            + $" > on ({Environment}, {Plan}) max by ({Environment}, {Plan}) ({PartialStateLimit.PrometheusName})",
+            $"max by ({DeploymentEnvironment}, {Plan}) ({PartialStateDuration.PrometheusName})"
+            + $" > on ({DeploymentEnvironment}, {Plan}) max by ({DeploymentEnvironment}, {Plan}) ({PartialStateLimit.PrometheusName})",
             "Plan {{ $labels.plan }} on {{ $labels.environment }} is half-migrated longer than max_partial_state",
             "The plan has been half-migrated for {{ $value | humanizeDuration }}. Finish it (./build.sh Promote) or roll it back (./build.sh Rollback)."),
         Rule(CanaryFailing, "2m", Critical,
-            $"max by ({Environment}, {Service}, {Version}) ({CanaryErrorRate.PrometheusName}{{{Role}=\"{Roles.Canary}\"}})"
-            + $" > on ({Environment}, {Service}) group_left max by ({Environment}, {Service}) ({CanaryErrorRateLimit.PrometheusName})",
+            $"max by ({DeploymentEnvironment}, {Service}, {ServiceVersion}) ({CanaryErrorRate.PrometheusName}{{{Role}=\"{Roles.Canary}\"}})"
+            + $" > on ({DeploymentEnvironment}, {Service}) group_left max by ({DeploymentEnvironment}, {Service}) ({CanaryErrorRateLimit.PrometheusName})",
             "Canary {{ $labels.version }} of {{ $labels.service }} on {{ $labels.environment }} is failing",
             "The canary's error rate is {{ $value | humanizePercentage }}, above its threshold, for 2 minutes; Sluice routes traffic back to the baseline when its analysis agrees."),
         Rule(RollbackFailed, "0m", Critical,
-            $"max by ({Environment}, {Plan}) ({Rollbacks.PrometheusName}{{{Outcome}=\"{Outcomes.Failed}\"}}) > 0",
+            $"max by ({DeploymentEnvironment}, {Plan}) ({Rollbacks.PrometheusName}{{{Outcome}=\"{Outcomes.Failed}\"}}) > 0",
             "A rollback of plan {{ $labels.plan }} on {{ $labels.environment }} failed",
             "The revert path did not restore the plan's previous state. ./build.sh Status --env {{ $labels.environment }} shows what ran; restore the verified snapshot if the revert cannot be completed."),
     ];

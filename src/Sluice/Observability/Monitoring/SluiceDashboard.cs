@@ -49,7 +49,7 @@ public static class SluiceDashboard
             (CanaryErrorRate, Series(CanaryErrorRate), "{{version}} ({{role}})"),
             (CanaryErrorRateLimit, Series(CanaryErrorRateLimit), "threshold"),
         ]),
-        new("Canary latency per version (p95)", "s", [(CanaryLatency, Quantile(0.95, CanaryLatency, $"{Version}, {Role}"), "{{version}} ({{role}})")]),
+        new("Canary latency per version (p95)", "s", [(CanaryLatency, Quantile(0.95, CanaryLatency, $"{ServiceVersion}, {Role}"), "{{version}} ({{role}})")]),
     ];
 
     public static GrafanaDashboard Dashboard { get; } = Build();
@@ -68,7 +68,7 @@ public static class SluiceDashboard
         var variables = new List<GrafanaVariable>
         {
             new(DataSourceVariable, "Data source", "datasource", "prometheus", false, false, null, null, null),
-            LabelVariable(Environment, PartialStateLimit),
+            LabelVariable(DeploymentEnvironment, PartialStateLimit),
             LabelVariable(Plan, PartialStateLimit),
             LabelVariable(Service, CanaryErrorRateLimit),
         };
@@ -82,7 +82,7 @@ public static class SluiceDashboard
 
     /// <summary>The selector that applies the dashboard's variables to the labels an instrument has.</summary>
     private static string Selector(MetricDefinition metric) =>
-        "{" + string.Join(", ", new[] { Environment, Plan, Service }.Where(metric.Labels.Contains).Select(l => $"{l}=~\"${l}\"")) + "}";
+        "{" + string.Join(", ", new[] { DeploymentEnvironment, Plan, Service }.Where(metric.Labels.Contains).Select(l => $"{l}=~\"${l}\"")) + "}";
 
     private static string Series(MetricDefinition metric) => metric.PrometheusName + Selector(metric);
 
