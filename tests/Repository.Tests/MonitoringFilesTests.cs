@@ -32,6 +32,26 @@ public sealed class MonitoringFilesTests
         Assert.Contains($"SUCCESS: {SluiceAlerts.Rules.Count} rules found", output);
     }
 
+    /// <summary>Grafana sends the panels' queries to Prometheus with the variables filled in; each must parse.</summary>
+    [Fact]
+    public void Every_dashboard_query_is_valid_PromQL()
+    {
+        // Each query as an alerting rule (promtool parses its expression), with Grafana's variables as Grafana fills them.
+        var queries = SluiceDashboard.Dashboard.Panels.SelectMany(p => p.Targets.Select(t => new AlertingRule($"DashboardPanel{p.Id}{t.RefId}",
+            t.Expr.Replace("$__rate_interval", "5m").Replace("$environment", ".*").Replace("$plan", ".*").Replace("$service", ".*"),
+            "0m", new Dictionary<string, string>(), new Dictionary<string, string>()))).ToList();
+        var rules = new PrometheusRuleFile([new PrometheusRuleGroup("dashboard", queries)]).ToYaml("the dashboard's queries");
+        var file = Path.Combine(Path.GetTempPath(), $"sluice-dashboard-queries-{Guid.NewGuid():N}.yml");
+        File.WriteAllText(file, rules);
+        try
+        {
+            var (exitCode, output) = Promtool("check", "rules", file);
+            Assert.True(exitCode == 0, output + "\n" + rules);
+            Assert.Contains($"SUCCESS: {queries.Count} rules found", output);
+        }
+        finally { File.Delete(file); }
+    }
+
     [Fact]
     public void Promtool_unit_tests_of_every_alert_pass()
     {

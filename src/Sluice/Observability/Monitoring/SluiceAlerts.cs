@@ -36,7 +36,7 @@ public static class SluiceAlerts
         Rule(ReplicationLagAboveLimit, "5m", Warning,
             $"max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLag.PrometheusName})"
             + $" > on ({DeploymentEnvironment}, {Plan}) max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLagLimit.PrometheusName})",
-            "Replication lag on {{ $labels.environment }} is above plan {{ $labels.plan }}'s limit",
+            "Replication lag on {{ $labels.environment }} is above the limit of plan {{ $labels.plan }}",
             "A replica lags {{ $value | humanizeDuration }} behind, more than the plan allows, for 5 minutes; the backfill is paused while it does."),
         Rule(PartialStateTooLong, "1m", Critical,
             $"max by ({DeploymentEnvironment}, {Plan}) ({PartialStateDuration.PrometheusName})"
