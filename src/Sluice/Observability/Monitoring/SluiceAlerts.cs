@@ -34,18 +34,15 @@ public static class SluiceAlerts
             "Backfill {{ $labels.plan }} / {{ $labels.phase }} on {{ $labels.environment }} is stalled",
             "The backfill phase is running but wrote no row in the last 10 minutes. Look at lock waits and throttle pauses; ./build.sh Status --env {{ $labels.environment }} shows its checkpoint."),
         Rule(ReplicationLagAboveLimit, "5m", Warning,
-            $"max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLag.PrometheusName})"
-            + $" > on ({DeploymentEnvironment}, {Plan}) max by ({DeploymentEnvironment}, {Plan}) ({ReplicationLagLimit.PrometheusName})",
+            AboveLimit(ReplicationLag.PrometheusName, ReplicationLagLimit, [DeploymentEnvironment, Plan], [DeploymentEnvironment, Plan]),
             "Replication lag on {{ $labels.environment }} is above the limit of plan {{ $labels.plan }}",
             "A replica lags {{ $value | humanizeDuration }} behind, more than the plan allows, for 5 minutes; the backfill is paused while it does."),
         Rule(PartialStateTooLong, "1m", Critical,
-            $"max by ({DeploymentEnvironment}, {Plan}) ({PartialStateDuration.PrometheusName})"
-            + $" > on ({DeploymentEnvironment}, {Plan}) max by ({DeploymentEnvironment}, {Plan}) ({PartialStateLimit.PrometheusName})",
+            AboveLimit(PartialStateDuration.PrometheusName, PartialStateLimit, [DeploymentEnvironment, Plan], [DeploymentEnvironment, Plan]),
             "Plan {{ $labels.plan }} on {{ $labels.environment }} is half-migrated longer than max_partial_state",
             "The plan has been half-migrated for {{ $value | humanizeDuration }}. Finish it (./build.sh Promote) or roll it back (./build.sh Rollback)."),
         Rule(CanaryFailing, "2m", Critical,
-            $"max by ({DeploymentEnvironment}, {Service}, {ServiceVersion}) ({CanaryErrorRate.PrometheusName}{{{Role}=\"{Roles.Canary}\"}})"
-            + $" > on ({DeploymentEnvironment}, {Service}) group_left max by ({DeploymentEnvironment}, {Service}) ({CanaryErrorRateLimit.PrometheusName})",
+            AboveLimit($"{CanaryErrorRate.PrometheusName}{{{Role}=\"{Roles.Canary}\"}}", CanaryErrorRateLimit, [DeploymentEnvironment, Service, ServiceVersion], [DeploymentEnvironment, Service]),
             "Canary {{ $labels.version }} of {{ $labels.service }} on {{ $labels.environment }} is failing",
             "The canary's error rate is {{ $value | humanizePercentage }}, above its threshold, for 2 minutes; Sluice routes traffic back to the baseline when its analysis agrees."),
         Rule(RollbackFailed, "0m", Critical,
@@ -55,6 +52,15 @@ public static class SluiceAlerts
     ];
 
     public static PrometheusRuleFile File { get; } = new([new PrometheusRuleGroup("sluice", Rules)]);
+
+    /// <summary>The highest value per <paramref name="by"/> above the limit of its <paramref name="limitBy"/> group
+    /// (several values, such as versions, may share one limit).</summary>
+    private static string AboveLimit(string value, MetricDefinition limit, string[] by, string[] limitBy)
+    {
+        var on = string.Join(", ", limitBy);
+        var groupLeft = by.Length > limitBy.Length ? " group_left" : "";
+        return $"max by ({string.Join(", ", by)}) ({value}) > on ({on}){groupLeft} max by ({on}) ({limit.PrometheusName})";
+    }
 
     private static AlertingRule Rule(string name, string forDuration, string severity, string expr, string summary, string description) =>
         new(name, expr, forDuration,
