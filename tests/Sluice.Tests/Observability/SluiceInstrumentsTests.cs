@@ -33,7 +33,7 @@ public sealed partial class SluiceInstrumentsTests
     }
 
     [Fact]
-    public void An_instance_publishes_every_catalog_instrument_on_its_own_Sluice_meter_with_the_catalog_unit_and_description()
+    public void An_instance_publishes_every_catalog_instrument_on_its_own_Sluice_meter_with_the_catalog_kind_unit_and_description()
     {
         using var instruments = new SluiceInstruments();
         var published = new List<Instrument>();
@@ -41,8 +41,17 @@ public sealed partial class SluiceInstrumentsTests
         listener.Start();
 
         Assert.Equal(SluiceInstruments.MeterName, instruments.Meter.Name);
-        Assert.Equal(SluiceInstruments.Catalog.Select(m => (m.Name, m.Unit, m.Description)), published.Select(i => (i.Name, i.Unit!, i.Description!)));
+        Assert.Equal(SluiceInstruments.Catalog.Select(m => (m.Name, m.Kind, m.Unit, m.Description)), published.Select(i => (i.Name, KindOf(i), i.Unit!, i.Description!)));
     }
+
+    private static InstrumentKind KindOf(Instrument instrument) => instrument.GetType().GetGenericTypeDefinition() switch
+    {
+        var t when t == typeof(Counter<>) => InstrumentKind.Counter,
+        var t when t == typeof(UpDownCounter<>) => InstrumentKind.UpDownCounter,
+        var t when t == typeof(Gauge<>) => InstrumentKind.Gauge,
+        var t when t == typeof(Histogram<>) => InstrumentKind.Histogram,
+        var t => throw new InvalidOperationException($"{instrument.Name} is a {t.Name}, which the catalog has no kind for"),
+    };
 
     [Fact]
     public void Measurements_reach_a_listener_with_their_labels_and_two_runs_do_not_share_instruments()
