@@ -151,4 +151,10 @@ public static class ErrorCodes
 
     /// <summary>SLU142: Lint found an error finding in a plan's SQL.</summary>
     public const string LintFailed = "SLU142";
+
+    // Canary
+    /// <summary>SLU185: an environment's canary definition is invalid.</summary>
+    public const string BadCanary = "SLU185";
+    /// <summary>SLU186: a canary's requires_phase is not a phase of the plan.</summary>
+    public const string CanaryPhaseNotInPlan = "SLU186";
 }
