@@ -2,6 +2,7 @@ using Microsoft.FeatureManagement;
 using Npgsql;
 using Shop.Customers;
 using Shop.Flags;
+using Shop.Metrics;
 
 namespace Shop;
 
@@ -23,6 +24,7 @@ public static class ShopServices
     /// <summary>The HTTP surface: the same routes in both versions.</summary>
     public static WebApplication MapShop(this WebApplication app)
     {
+        app.UseShopMetrics();
         app.MapGet("/customers/{id:long}", async (long id, ICustomerHandlers handlers, CancellationToken ct) =>
             await handlers.GetCustomerAsync(id, ct) is { } customer ? Results.Ok(customer) : Results.NotFound());
         app.MapPost("/customers", async (NewCustomer customer, ICustomerHandlers handlers, CancellationToken ct) =>
