@@ -28,7 +28,7 @@ public static class StepJudge
         var comparisons = new List<PendingComparison>();
         foreach (var metric in definition.Metrics)
         {
-            var minimum = metric.MinSamples ?? definition.MinSamples;
+            var minimum = MinimumOf(metric, definition);
             if (!readings.TryGetValue(metric.Source, out var reading))
                 throw new ArgumentException($"no reading of source '{metric.Source}' for metric '{metric.Name}'", nameof(readings));
             if (reading.Error is { } error)
@@ -51,6 +51,11 @@ public static class StepJudge
         var (verdict, reason) = Combine(judgements, weight);
         return new StepAnalysis(step, weight, window, verdict, reason, judgements);
     }
+
+    /// <summary>The metric's own minimum, else one session for the database's event counts (it counts sessions, not
+    /// requests), else the definition's <c>min_samples</c>.</summary>
+    public static int MinimumOf(CanaryMetric metric, CanaryDefinition definition) =>
+        metric.MinSamples ?? (metric.Source == MetricCatalog.Database ? 1 : definition.MinSamples);
 
     private static MetricObservation? Find(SourceReading reading, CanaryMetric metric, ServiceVersion version) =>
         reading.Observations.FirstOrDefault(o => o.Metric == metric.SourceMetric && o.Version == version);

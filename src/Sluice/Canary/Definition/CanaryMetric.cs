@@ -47,7 +47,8 @@ public sealed record CanaryMetric
     [JsonPropertyName("compare")]
     public LatencyComparison? Compare { get; init; }
 
-    /// <summary>This metric's own minimum; default the definition's <c>min_samples</c>.</summary>
+    /// <summary>This metric's own minimum; default the definition's <c>min_samples</c>, or 1 for a <c>database</c>
+    /// metric, whose count is the sessions a version had (the database counts events, not requests).</summary>
     [JsonPropertyName("min_samples")]
     public int? MinSamples { get; init; }
 
