@@ -80,6 +80,8 @@ public sealed class CanaryDefinitionTests : IDisposable
         { "\"interval\": \"1m\" },", "\"interval\": \"soon\" },", "\"soon\"", "duration" },
         { "{version}\\\",code", "1\\\",code", "code=~", "{version}" },
         { "\"tolerance\": 0.2", "\"tolerance\": -1", "\"tolerance\": -1", "negative" },
+        { "\"table\": \"customers\"", "\"table\": null", "\"table\": null", "null" },
+        { "\"weight\": 5, ", "", "\"interval\": \"30s\"", "weight" },
     };
 
     [Theory]

@@ -14,7 +14,7 @@ public static partial class CanaryDefinitionReader
 {
     private const string Remedy = "see docs/canary.md, \"The definition\"";
 
-    private static readonly JsonSerializerOptions Options = new() { AllowDuplicateProperties = false };
+    private static readonly JsonSerializerOptions Options = new() { AllowDuplicateProperties = false, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true };
 
     /// <summary>The environment's canary, or null when it declares none.</summary>
     /// <param name="file">The parameters file, for messages.</param>
