@@ -90,7 +90,7 @@ public sealed class CanaryDefinitionTests : IDisposable
     {
         var text = Good.Replace(replace, with, StringComparison.Ordinal);
         Assert.NotEqual(Good, text);
-        var error = Assert.Throws<SluiceException>(() => EnvironmentSpecReader.ReadFile(Write(text), Display));
+        var error = Refused(text);
         Assert.Equal(ErrorKind.Usage, error.Kind);
         Assert.Equal(ErrorCodes.BadCanary, error.Code);
         Assert.Equal(Display, error.File);
@@ -102,7 +102,7 @@ public sealed class CanaryDefinitionTests : IDisposable
     public void A_percentile_on_a_metric_without_samples_is_refused_at_its_key()
     {
         var text = Good.Replace("\"metric\": \"sqlstate_errors\", \"max\": 0", "\"metric\": \"sqlstate_errors\", \"p99_max\": 0", StringComparison.Ordinal);
-        var error = Assert.Throws<SluiceException>(() => EnvironmentSpecReader.ReadFile(Write(text), Display));
+        var error = Refused(text);
         Assert.Equal(LineOf(text, "\"p99_max\": 0"), error.Line);
         Assert.Contains("raw samples", error.Message, StringComparison.Ordinal);
     }
@@ -111,7 +111,7 @@ public sealed class CanaryDefinitionTests : IDisposable
     public void Blue_green_takes_one_step_of_100()
     {
         var text = Good.Replace("\"strategy\": \"canary\"", "\"strategy\": \"blue_green\"", StringComparison.Ordinal);
-        var error = Assert.Throws<SluiceException>(() => EnvironmentSpecReader.ReadFile(Write(text), Display));
+        var error = Refused(text);
         Assert.Equal(LineOf(text, "\"steps\""), error.Line);
         Assert.Contains("one step of weight 100", error.Message, StringComparison.Ordinal);
     }
@@ -120,7 +120,7 @@ public sealed class CanaryDefinitionTests : IDisposable
     public void A_database_metric_needs_an_application_name_per_version()
     {
         var text = Good.Replace("\"application_name\": \"shop-v{version}\",", "\"application_name\": \"shop\",", StringComparison.Ordinal);
-        var error = Assert.Throws<SluiceException>(() => EnvironmentSpecReader.ReadFile(Write(text), Display));
+        var error = Refused(text);
         Assert.Equal(LineOf(text, "\"application_name\": \"shop\""), error.Line);
     }
 
@@ -137,6 +137,8 @@ public sealed class CanaryDefinitionTests : IDisposable
         Assert.Equal(LineOf(Good, "\"requires_phase\""), error.Line);
         Assert.Contains("expand, switch, contract", error.Message, StringComparison.Ordinal);
     }
+
+    private SluiceException Refused(string text) => Assert.Throws<SluiceException>(() => EnvironmentSpecReader.ReadFile(Write(text), Display));
 
     private string Write(string text)
     {
