@@ -63,10 +63,13 @@ public sealed class ShopPrometheusTests(PostgresFixture postgres)
         {
             Assert.True((await client.GetAsync(new Uri(Address(v1), "customers/1"), Ct)).IsSuccessStatusCode);
             await client.GetAsync(new Uri(Address(v2), i % 5 == 0 ? "customers/999999999" : "customers/1"), Ct);
+            await Task.Delay(15, Ct); // traffic spread over several scrapes, as a real step's is
         }
         await WaitForAsync(prometheus, "sum(http_requests_received_total)", 204);
         await Task.Delay(Scrape * 2, Ct);
-        var window = new MetricWindow(start, DateTimeOffset.UtcNow);
+        // A burst this short against 500 ms scrapes: open the window a scrape before it, so the range holds a sample
+        // from before the first request (a real step lasts many scrapes, and rate/increase extrapolate to its edges).
+        var window = new MetricWindow(start - Scrape * 2, DateTimeOffset.UtcNow);
 
         var definition = new CanaryDefinition
         {
