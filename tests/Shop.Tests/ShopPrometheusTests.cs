@@ -15,7 +15,8 @@ namespace Shop.Tests;
 /// The Prometheus metric source against a real Prometheus scraping the real sample service: two shop instances
 /// (v1 the baseline, v2 the canary) on loopback, each with its own <c>/metrics</c> labelled by version; v2 answers one
 /// request in five with a 404. The source reads each version's rate and count, the analysis fails the canary on
-/// it, and a Prometheus that is killed makes the source raise, which the analysis counts as an error.
+/// it, and a Prometheus that is killed makes the source raise, which the analysis counts as an error until
+/// <c>consecutive_error_limit</c> fails the canary.
 /// </summary>
 public sealed class ShopPrometheusTests(PostgresFixture postgres)
 {
@@ -75,6 +76,7 @@ public sealed class ShopPrometheusTests(PostgresFixture postgres)
         {
             Steps = [new() { Weight = 50, Interval = TimeSpan.FromSeconds(10) }, new() { Weight = 100, Interval = TimeSpan.FromSeconds(10) }],
             Metrics = [NotFoundRate, P99],
+            ConsecutiveErrorLimit = 2,
         };
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var source = PrometheusMetricSource.For(definition, http, prometheus.Address);
@@ -100,7 +102,17 @@ public sealed class ShopPrometheusTests(PostgresFixture postgres)
         prometheus.Kill();
         var error = await Assert.ThrowsAsync<MetricSourceException>(() => source.ObserveAsync(window, Ct));
         Assert.Contains(prometheus.Address.ToString(), error.Message, StringComparison.Ordinal);
-        Assert.Equal(Verdict.Error, (await analyzer.AnalyzeAsync(definition, 1, window, Ct)).Verdict);
+        // A silent source holds the step and is asked again, until consecutive_error_limit is exceeded: never a pass.
+        var history = new List<StepAnalysis>();
+        CanaryDecision decision;
+        do
+        {
+            history.Add(await analyzer.AnalyzeAsync(definition, 1, window, Ct));
+            decision = CanaryLimits.Decide(definition, history);
+        } while (decision.Action == CanaryAction.HoldAndRetry);
+        Assert.All(history, a => Assert.Equal(Verdict.Error, a.Verdict));
+        Assert.Equal((CanaryAction.Fail, 3), (decision.Action, decision.Rule));
+        Assert.Equal(definition.ConsecutiveErrorLimit + 1, history.Count);
     }
 
     [Fact]
