@@ -6,7 +6,7 @@ namespace Sluice.Repository;
 /// <summary>
 /// Installs what this repository's tests need on a fresh machine: PostgreSQL 15 from the OS packages (the tests
 /// start their own clusters from its binaries) and Prometheus (its <c>promtool</c> checks and unit-tests the generated
-/// alert rules). Without root or apt-get it stops with the command to run instead.
+/// alert rules; the canary tests start a real one). Without root or apt-get it stops with the command to run instead.
 /// </summary>
 internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
 {
@@ -16,8 +16,8 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
     [
         new("postgresql-15", "PostgreSQL 15 binaries", "the tests run real PostgreSQL clusters", "postgresql@15",
             () => Directory.Exists("/usr/lib/postgresql") && Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Length > 0),
-        new("prometheus", "Prometheus's promtool binaries", "the tests check and unit-test the generated alert rules", "prometheus",
-            () => File.Exists("/usr/bin/promtool")),
+        new("prometheus", "Prometheus and its promtool", "the canary tests scrape the sample service with a real Prometheus; promtool checks and unit-tests the generated alert rules", "prometheus",
+            () => File.Exists("/usr/bin/prometheus") && File.Exists("/usr/bin/promtool")),
     ];
 
     public async Task EnsureAsync(CancellationToken ct)

@@ -3,6 +3,7 @@ using Npgsql;
 using Shop.Customers;
 using Shop.Faults;
 using Shop.Flags;
+using Shop.Metrics;
 
 namespace Shop;
 
@@ -28,6 +29,7 @@ public static class ShopServices
     /// <summary>The HTTP surface: the same routes in both versions.</summary>
     public static WebApplication MapShop(this WebApplication app)
     {
+        app.UseShopMetrics();
         app.MapGet("/customers/{id:long}", async (long id, ICustomerHandlers handlers, CancellationToken ct) =>
             await handlers.GetCustomerAsync(id, ct) is { } customer ? Results.Ok(customer) : Results.NotFound());
         app.MapPost("/customers", async (NewCustomer customer, ICustomerHandlers handlers, CancellationToken ct) =>

@@ -26,7 +26,13 @@ public sealed partial class EnvironmentFileProperties : IDisposable
             "order": 1,
             "protected": true,
             "gates": { "snapshot_max_age": "24h", "approvals": 1 },
-            "canary": { "steps": [5, 25, 50], "interval": "2m" },
+            "canary": {
+              "strategy": "canary", "requires_phase": "backfill", "flag": "customers.read_split_name",
+              "steps": [{ "weight": 5, "interval": "2m" }, { "weight": 100, "interval": "2m" }],
+              "metrics": [{ "name": "error_rate", "source": "router", "max": 0.01 }, { "name": "errors", "source": "database", "metric": "sqlstate_errors", "max": 0 }],
+              "application_name": "shop-v{version}", "failure_limit": 0, "inconclusive_limit": 2, "consecutive_error_limit": 4, "min_samples": 50,
+              "divergence": [{ "name": "full_name", "table": "customers", "expected": "full_name", "actual": "first_name || ' ' || last_name", "written_at": "updated_at" }]
+            },
             "calendar": { "time_zone": "Europe/Berlin", "windows": [{ "days": ["mon", "tue"], "from": "09:00", "to": "17:00" }] }
           },
           "TimeBudget": "50m"

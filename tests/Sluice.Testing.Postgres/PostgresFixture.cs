@@ -54,7 +54,7 @@ public class PostgresFixture : IAsyncLifetime
             // Test runners print only the message: put the install command in it, and fail rather than skip.
             throw new InvalidOperationException($"the PostgreSQL test fixture cannot run: {e}", e);
         }
-        _cluster = await LocalCluster.StartEphemeralAsync(toolchain, timeout.Token);
+        _cluster = await LocalCluster.StartEphemeralAsync(toolchain, timeout.Token, ServerSettings);
         _databases = new EphemeralDatabases(_cluster.ConnectionString());
         await CreateTemplateAsync(timeout.Token);
     }
@@ -66,6 +66,9 @@ public class PostgresFixture : IAsyncLifetime
     /// <summary>An empty database; dispose it to drop it.</summary>
     public Task<EphemeralDatabase> CreateEmptyDatabaseAsync(CancellationToken cancellationToken) =>
         Databases.CreateEmptyAsync(cancellationToken);
+
+    /// <summary>Extra <c>postgresql.conf</c> settings for the cluster (a subclass that needs the server's csvlog, say); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? ServerSettings => null;
 
     /// <summary>Loads what every test's database should start with. The connection is closed afterwards and the
     /// template is locked against connections, so clones never fail because of it.</summary>

@@ -65,6 +65,22 @@ public sealed class PostgresFingerprints(FingerprintOptions? options = null)
         var diff = (diffOptions ?? DiffOptions.Default).Validated();
         await using var sourceSession = await ReadSession.OpenAsync(sourceConnectionString, diff.Degree, cancellationToken);
         await using var targetSession = await ReadSession.OpenAsync(targetConnectionString, diff.Degree, cancellationToken);
+        return await DiffAsync(sourceSession, source, targetSession, target, diff, cancellationToken);
+    }
+
+    /// <summary>Compares two sources of one database in one snapshot, so rows written while the diff runs cannot
+    /// make the two sides disagree: the old and the new representation of the same rows.</summary>
+    public static async Task<TableDiff> DiffAsync(string connectionString, FingerprintSource source, FingerprintSource target,
+        CancellationToken cancellationToken, DiffOptions? diffOptions = null)
+    {
+        var diff = (diffOptions ?? DiffOptions.Default).Validated();
+        await using var session = await ReadSession.OpenAsync(connectionString, diff.Degree, cancellationToken);
+        return await DiffAsync(session, source, session, target, diff, cancellationToken);
+    }
+
+    private static async Task<TableDiff> DiffAsync(ReadSession sourceSession, FingerprintSource source, ReadSession targetSession,
+        FingerprintSource target, DiffOptions diff, CancellationToken cancellationToken)
+    {
         await using var s = new PostgresFingerprintReader(sourceSession, source);
         await using var t = new PostgresFingerprintReader(targetSession, target);
         return await new DataDiffer(diff).DiffAsync(s, t, cancellationToken);

@@ -9,7 +9,8 @@ namespace Sluice.Environments;
 /// <param name="Object">The line of the <c>"environment"</c> key.</param>
 /// <param name="ValueStart">The byte offset of its value, where deserialisation starts.</param>
 /// <param name="ValueLine">The line that value starts on.</param>
-/// <param name="Keys">The line of each key of the object (the first, when a key repeats).</param>
+/// <param name="Keys">The line of each key of the object (the first, when a key repeats), and of each key nested in
+/// it by its path (<c>canary.steps[2].weight</c>), so a nested definition can be reported at the key at fault.</param>
 public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLine, IReadOnlyDictionary<string, int> Keys)
 {
     /// <summary>The line of the first of <paramref name="keys"/> that is written, else the object's (a missing key is missing there).</summary>
@@ -43,9 +44,10 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
                 {
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        keys.TryAdd(reader.GetString()!, LineAt(file, reader.TokenStartIndex));
+                        var key = reader.GetString()!;
+                        keys.TryAdd(key, LineAt(file, reader.TokenStartIndex));
                         reader.Read();
-                        reader.Skip();
+                        AddNested(ref reader, file, key, keys);
                     }
                 }
                 return new EnvironmentKeyLines(line, start, LineAt(file, start), keys);
@@ -56,6 +58,30 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
             return null;
         }
         return null;
+    }
+
+    /// <summary>Records the keys inside the value the reader is on, by path, and leaves the reader on its last token.</summary>
+    private static void AddNested(ref Utf8JsonReader reader, ReadOnlySpan<byte> file, string path, Dictionary<string, int> keys)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var key = $"{path}.{reader.GetString()}";
+                keys.TryAdd(key, LineAt(file, reader.TokenStartIndex));
+                reader.Read();
+                AddNested(ref reader, file, key, keys);
+            }
+        }
+        else if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            for (var index = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; index++)
+            {
+                var item = $"{path}[{index}]";
+                keys.TryAdd(item, LineAt(file, reader.TokenStartIndex));
+                AddNested(ref reader, file, item, keys);
+            }
+        }
     }
 
     private static int LineAt(ReadOnlySpan<byte> bytes, long offset) => bytes[..(int)Math.Min(offset, bytes.Length)].Count((byte)'\n') + 1;

@@ -53,7 +53,8 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("gates")]
     public JsonElement? Gates { get; init; }
 
-    /// <summary>Canary configuration; its shape belongs to the canary issue, kept raw until then.</summary>
+    /// <summary>The canary: kept raw here and read by <see cref="Canary.Definition.CanaryDefinitionReader"/>, which
+    /// <see cref="EnvironmentSpecReader.Validate"/> calls so a bad one fails with the rest.</summary>
     [JsonPropertyName("canary")]
     public JsonElement? Canary { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sluice.Canary.Definition;
 using Sluice.Errors;
 
 namespace Sluice.Environments;
@@ -96,6 +97,7 @@ public static class EnvironmentSpecReader
         }
         if (spec.Port is < 1 or > 65535)
             throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
+        CanaryDefinitionReader.Read(spec, file, lines);
         return spec;
     }
 

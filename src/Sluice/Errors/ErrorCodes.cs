@@ -182,4 +182,9 @@ public static class ErrorCodes
     public const string BadLoadBounds = "SLU178";
     /// <summary>SLU179: a service instance did not start or did not become ready in time.</summary>
     public const string InstanceNotReady = "SLU179";
+    // Canary
+    /// <summary>SLU185: an environment's canary definition is invalid.</summary>
+    public const string BadCanary = "SLU185";
+    /// <summary>SLU186: a canary's requires_phase is not a phase of the plan.</summary>
+    public const string CanaryPhaseNotInPlan = "SLU186";
 }
