@@ -4,33 +4,45 @@ using Sluice.Errors;
 namespace Sluice.Repository;
 
 /// <summary>
-/// Installs what this repository's tests need on a fresh machine: PostgreSQL 15 from the OS packages (the tests
-/// start their own clusters from its binaries). Without root or apt-get it stops with the command to run instead.
+/// Installs what this repository's tests need on a fresh machine, from the OS packages, in one apt-get: PostgreSQL 15
+/// (the tests start their own clusters from its binaries) and Chromium (the report tests open each page in it, as a
+/// person would). Without root or apt-get it stops with the command to run instead.
 /// </summary>
 internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
 {
-    private const string PostgresPackage = "postgresql-15";
+    /// <summary>A Debian package, what the tests use it for, and how to tell it is already there.</summary>
+    private sealed record Need(string Package, string Brew, string Purpose, Func<bool> Present);
+
+    private static readonly Need[] Needs =
+    [
+        new("postgresql-15", "postgresql@15", "PostgreSQL 15 binaries (the tests run real clusters)",
+            () => Directory.Exists("/usr/lib/postgresql") && Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Length > 0),
+        new("chromium", "--cask chromium", "Chromium (the report tests open the pages in a headless browser)",
+            () => Environment.GetEnvironmentVariable("SLUICE_CHROMIUM") is { Length: > 0 } set ? File.Exists(set) : File.Exists("/usr/bin/chromium") || File.Exists("/usr/bin/chromium-browser")),
+    ];
 
     public async Task EnsureAsync(CancellationToken ct)
     {
-        if (Directory.Exists("/usr/lib/postgresql") && Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Length > 0)
+        var missing = Needs.Where(n => !n.Present()).ToList();
+        if (missing.Count == 0)
         {
-            host.Debug("PostgreSQL binaries found under /usr/lib/postgresql");
+            host.Debug($"found {string.Join(", ", Needs.Select(n => n.Package))}");
             return;
         }
-        var hint = $"install them: sudo apt-get install -y {PostgresPackage} (Debian/Ubuntu) or brew install postgresql@15 (macOS)";
-        if (!File.Exists("/usr/bin/apt-get")) throw new UsageException(ErrorCodes.BinariesMissing, "PostgreSQL 15 binaries are missing", hint);
+        var what = string.Join(" and ", missing.Select(n => n.Purpose));
+        var packages = missing.Select(n => n.Package).ToArray();
+        var hint = $"install them: sudo apt-get install -y {string.Join(' ', packages)} (Debian/Ubuntu) or {string.Join("; ", missing.Select(n => $"brew install {n.Brew}"))} (macOS)";
+        if (!File.Exists("/usr/bin/apt-get")) throw new UsageException(ErrorCodes.BinariesMissing, $"{what}: missing", hint);
         // As root apt-get runs directly; elsewhere (a CI runner's user) through passwordless sudo when there is one.
         var asRoot = Environment.UserName == "root";
         if (!asRoot && (await ProcessTool.RunAsync(host, "sudo", ["-n", "true"], ct, root, echoOutput: false)).ExitCode != 0)
-            throw new UsageException(ErrorCodes.BinariesMissing, "PostgreSQL 15 binaries are missing and this user cannot install them", hint);
+            throw new UsageException(ErrorCodes.BinariesMissing, $"{what}: missing, and this user cannot install them", hint);
 
-        host.Info($"installing {PostgresPackage} (the tests run real PostgreSQL clusters)");
+        host.Info($"installing {string.Join(", ", packages)}: {what}");
         var env = new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" };
         await AptGetAsync(asRoot, ["update", "-qq"], env, ct);
-        await AptGetAsync(asRoot, ["install", "-y", "-qq", "--no-install-recommends", PostgresPackage], env, ct);
+        await AptGetAsync(asRoot, ["install", "-y", "-qq", "--no-install-recommends", .. packages], env, ct);
     }
-
     private async Task AptGetAsync(bool asRoot, string[] arguments, Dictionary<string, string?> env, CancellationToken ct)
     {
         var (file, args) = asRoot ? ("apt-get", arguments) : ("sudo", ["-n", "-E", "apt-get", .. arguments]);

@@ -11,7 +11,7 @@ public static class HtmlPage
         h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
         .passed{color:#1a7f37}.failed{color:#cf222e}.muted{color:#59636e}
         table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
-        th{background:#f6f8fa}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        th{background:#f6f8fa}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
         code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;background:#f6f8fa;padding:.05rem .25rem;border-radius:3px}
         ul.findings{list-style:none;padding:0}ul.findings li{border-left:4px solid #d0d7de;padding:.3rem .7rem;margin:.5rem 0;background:#fbfcfd}
         li.error{border-color:#cf222e!important}li.warning{border-color:#bf8700!important}li.info{border-color:#0969da!important}

@@ -1,8 +1,13 @@
 namespace Sluice.Reports.Markdown;
 
 /// <summary>
-/// Text made safe for GitHub Markdown, the one escaping every Markdown report uses: one line, no raw HTML (angle
-/// brackets become entities), pipes escaped inside table cells, code spans fenced by more backticks than they hold.
+/// Text made safe for GitHub Markdown, the one escaping every Markdown report uses. The rules:
+/// <list type="number">
+/// <item>Line breaks (CR, LF, blank lines) become "; ": a text stays one line, so it cannot end a list item or a table row.</item>
+/// <item><c>&lt;</c> and <c>&gt;</c> become entities: no raw HTML (<c>&lt;br&gt;</c>, <c>&lt;script&gt;</c>) reaches the page.</item>
+/// <item>In a table cell, <c>|</c> becomes <c>\|</c>: a cell cannot split into two.</item>
+/// <item>A code span is fenced by one backtick more than its longest run of backticks, padded when it starts or ends with one; its content is literal, so rule 2 does not apply.</item>
+/// </list>
 /// </summary>
 public static class MarkdownText
 {
