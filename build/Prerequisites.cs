@@ -4,29 +4,36 @@ using Sluice.Errors;
 namespace Sluice.Repository;
 
 /// <summary>
-/// Installs what this repository's tests need on a fresh machine, from the OS packages, in one apt-get: PostgreSQL 15
-/// (the tests start their own clusters from its binaries) and Chromium (the report tests open each page in it, as a
-/// person would). Without root or apt-get it stops with the command to run instead.
+/// Installs what a run needs on a fresh machine, from the OS packages, in one apt-get: PostgreSQL 15 for a local
+/// environment and for the tests (they start their own clusters from its binaries), and for the tests also Chromium
+/// (the report tests open each page in it, as a person would). Without root or apt-get it stops with the command to
+/// run instead.
 /// </summary>
 internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
 {
     /// <summary>A Debian package, what the tests use it for, and how to tell it is already there.</summary>
     private sealed record Need(string Package, string Brew, string Purpose, Func<bool> Present);
 
-    private static readonly Need[] Needs =
-    [
+    private static readonly Need Postgres =
         new("postgresql-15", "postgresql@15", "PostgreSQL 15 binaries (the tests run real clusters)",
-            () => Directory.Exists("/usr/lib/postgresql") && Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Length > 0),
-        new("chromium", "--cask chromium", "Chromium (the report tests open the pages in a headless browser)",
-            () => Environment.GetEnvironmentVariable("SLUICE_CHROMIUM") is { Length: > 0 } set ? File.Exists(set) : File.Exists("/usr/bin/chromium") || File.Exists("/usr/bin/chromium-browser")),
-    ];
+            () => Directory.Exists("/usr/lib/postgresql") && Directory.GetFiles("/usr/lib/postgresql", "initdb", SearchOption.AllDirectories).Length > 0);
 
-    public async Task EnsureAsync(CancellationToken ct)
+    private static readonly Need Chromium =
+        new("chromium", "--cask chromium", "Chromium (the report tests open the pages in a headless browser)",
+            () => Environment.GetEnvironmentVariable("SLUICE_CHROMIUM") is { Length: > 0 } set ? File.Exists(set) : File.Exists("/usr/bin/chromium") || File.Exists("/usr/bin/chromium-browser"));
+
+    /// <summary>What a local environment needs: PostgreSQL 15.</summary>
+    public Task EnsureAsync(CancellationToken ct) => EnsureAsync([Postgres], ct);
+
+    /// <summary>What the tests need: PostgreSQL 15 and Chromium.</summary>
+    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Chromium], ct);
+
+    private async Task EnsureAsync(Need[] needs, CancellationToken ct)
     {
-        var missing = Needs.Where(n => !n.Present()).ToList();
+        var missing = needs.Where(n => !n.Present()).ToList();
         if (missing.Count == 0)
         {
-            host.Debug($"found {string.Join(", ", Needs.Select(n => n.Package))}");
+            host.Debug($"found {string.Join(", ", needs.Select(n => n.Package))}");
             return;
         }
         var what = string.Join(" and ", missing.Select(n => n.Purpose));

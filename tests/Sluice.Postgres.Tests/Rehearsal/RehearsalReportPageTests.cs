@@ -13,6 +13,7 @@ public sealed partial class RehearsalReportPageTests(PostgresFixture postgres)
     public async Task The_report_of_a_blocking_index_opens_in_a_browser_with_its_charts_findings_and_nothing_fetched()
     {
         var ct = TestContext.Current.CancellationToken;
+        HeadlessChromium.Executable(); // a missing browser fails here, with the command that installs it, before the rehearsal's minute
         var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("index-blocking"), ct);
         var finding = Assert.Single(report.Findings, f => f.Rule == "blocks-writers");
         Assert.NotNull(finding.Remedy);
