@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Sluice.Rehearsal.Runs;
+using Sluice.Reports.Html;
 using Sluice.Secrets;
 using Sluice.Testing.Browser;
 using Sluice.Testing.Postgres;
@@ -53,6 +54,27 @@ public sealed partial class RehearsalReportPageTests(PostgresFixture postgres)
         Assert.Equal(report.Phases.Count + 2, table.Count);
         Assert.All(table, l => Assert.Equal(13, UnescapedPipe().Matches(l).Count));
         Assert.Contains("ShareLock on public.items", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_browser_check_sees_a_fetch_a_console_error_and_a_blocked_request()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var folder = new TempFolder();
+        const string body = """<img src="http://127.0.0.1:9/x.png"><script>console.error("boom")</script>""";
+        var open = Path.Combine(folder.Path, "open.html");
+        var locked = Path.Combine(folder.Path, "locked.html");
+        await File.WriteAllTextAsync(open, $"<!doctype html><html><head><title>t</title></head><body>{body}</body></html>", ct);
+        await File.WriteAllTextAsync(locked, HtmlPage.Render("t", []).Replace("</body>", body + "</body>", StringComparison.Ordinal), ct);
+
+        var visit = await HeadlessChromium.VisitAsync(open, Path.Combine(folder.Path, "open.png"), ct);
+        Assert.Contains("http://127.0.0.1:9/x.png", visit.Requests);
+        Assert.Contains(visit.Errors, e => e.Contains("boom", StringComparison.Ordinal));
+
+        // The report pages' policy refuses both, and the refusal is an error the report tests would see.
+        var refused = await HeadlessChromium.VisitAsync(locked, Path.Combine(folder.Path, "locked.png"), ct);
+        Assert.DoesNotContain(refused.Errors, e => e.Contains("boom", StringComparison.Ordinal));
+        Assert.Contains(refused.Errors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@"<[A-Za-z!/?]")]
