@@ -64,6 +64,15 @@ public sealed class ReportComponentsTests
     }
 
     [Fact]
+    public void A_long_row_label_keeps_its_end_and_shows_whole_on_hover()
+    {
+        const string label = "0001_split_customer_name / index_last_name";
+        var chart = BarChart.Render("b", [new("s", "#000")], [new(label, [1.0])], v => "1").Markup;
+
+        Assert.Contains($"<title>{label}</title>…{label[^33..]}</text>", chart, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_rehearsal_markdown_carries_a_finding_with_raw_html_in_it_as_text()
     {
         var report = new RehearsalReport("svc", "staging", [new("0001_x", "abcdef")], DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), 10, 1,

@@ -23,7 +23,7 @@ public static class BarChart
         for (var g = 0; g < groups.Count; g++)
         {
             var y = Top + g * groupHeight + 5;
-            Svg.Label(svg, Svg.LabelWidth - 8, y + series.Count * BarHeight / 2, groups[g].Label, "end");
+            Svg.RowLabel(svg, y + series.Count * BarHeight / 2, groups[g].Label);
             for (var s = 0; s < series.Count && s < groups[g].Values.Count; s++)
             {
                 if (groups[g].Values[s] is not { } value) continue;

@@ -18,6 +18,14 @@ internal static class Svg
     public static void Label(StringBuilder svg, double x, double y, string text, string anchor = "start") =>
         svg.Append($"<text x=\"{N(x)}\" y=\"{N(y)}\" text-anchor=\"{anchor}\" dominant-baseline=\"middle\">{HtmlFragment.Text(text)}</text>");
 
+    /// <summary>A row's label, right-aligned against the plot; a long one keeps its end (the phase name) and shows whole on hover.</summary>
+    public static void RowLabel(StringBuilder svg, double y, string text)
+    {
+        const int fits = 34; // characters of 12px text in the label column
+        var shown = text.Length <= fits ? text : "…" + text[^(fits - 1)..];
+        svg.Append($"<text x=\"{N(LabelWidth - 8)}\" y=\"{N(y)}\" text-anchor=\"end\" dominant-baseline=\"middle\"><title>{HtmlFragment.Text(text)}</title>{HtmlFragment.Text(shown)}</text>");
+    }
+
     public static void Line(StringBuilder svg, double x1, double y1, double x2, double y2, string color) =>
         svg.Append($"<line x1=\"{N(x1)}\" y1=\"{N(y1)}\" x2=\"{N(x2)}\" y2=\"{N(y2)}\" stroke=\"{HtmlFragment.Text(color)}\" stroke-width=\"1\"/>");
 

@@ -32,7 +32,7 @@ public static class TimelineChart
         for (var r = 0; r < rows.Count; r++)
         {
             var y = Top + r * rowHeight;
-            Svg.Label(svg, Svg.LabelWidth - 8, y + rowHeight / 2, rows[r].Label, "end");
+            Svg.RowLabel(svg, y + rowHeight / 2, rows[r].Label);
             foreach (var span in rows[r].Spans.Where(s => s.Length > TimeSpan.Zero))
             {
                 var x = Svg.LabelWidth + span.Start.TotalMilliseconds / max * Svg.PlotWidth;
