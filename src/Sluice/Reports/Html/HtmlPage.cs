@@ -7,10 +7,10 @@ namespace Sluice.Reports.Html;
 public static class HtmlPage
 {
     private const string Style = """
-        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1f2328;line-height:1.45}
+        body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:80rem;padding:0 1rem;color:#1f2328;line-height:1.45}
         h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
         .passed{color:#1a7f37}.failed{color:#cf222e}.muted{color:#59636e}
-        table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
+        div.wide{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
         th{background:#f6f8fa}td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
         code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;background:#f6f8fa;padding:.05rem .25rem;border-radius:3px}
         ul.findings{list-style:none;padding:0}ul.findings li{border-left:4px solid #d0d7de;padding:.3rem .7rem;margin:.5rem 0;background:#fbfcfd}

@@ -11,6 +11,7 @@ public static class HtmlTable
             if (cells.Count != columns.Count) throw new ArgumentException($"a row has {cells.Count} cells for {columns.Count} columns", nameof(rows));
             return HtmlFragment.Element("tr", HtmlFragment.Concat(cells.Select((cell, i) => HtmlFragment.Element("td", cell, columns[i].Numeric ? "num" : null))));
         });
-        return HtmlFragment.Element("table", HtmlFragment.Concat(HtmlFragment.Element("thead", head), HtmlFragment.Element("tbody", HtmlFragment.Concat(body))));
+        // In a scrolling box: a wide table scrolls on its own instead of pushing the page wider than the screen.
+        return HtmlFragment.Element("div", HtmlFragment.Element("table", HtmlFragment.Concat(HtmlFragment.Element("thead", head), HtmlFragment.Element("tbody", HtmlFragment.Concat(body)))), "wide");
     }
 }

@@ -21,7 +21,7 @@ internal static class Svg
     /// <summary>A row's label, right-aligned against the plot; a long one keeps its end (the phase name) and shows whole on hover.</summary>
     public static void RowLabel(StringBuilder svg, double y, string text)
     {
-        const int fits = 34; // characters of 12px text in the label column
+        const int fits = 29; // characters of 12px text in the label column
         var shown = text.Length <= fits ? text : "…" + text[^(fits - 1)..];
         svg.Append($"<text x=\"{N(LabelWidth - 8)}\" y=\"{N(y)}\" text-anchor=\"end\" dominant-baseline=\"middle\"><title>{HtmlFragment.Text(text)}</title>{HtmlFragment.Text(shown)}</text>");
     }
