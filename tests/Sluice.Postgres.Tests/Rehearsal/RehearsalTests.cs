@@ -32,6 +32,9 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         Assert.StartsWith("# Rehearsal of shop for staging: passed", markdown, StringComparison.Ordinal);
         Assert.Contains($"Workload seeds: {report.Seeds[0]}, {report.Seeds[1]}", markdown, StringComparison.Ordinal);
         Assert.Contains("| 0001_split_customer_name | index_last_name | Expand |", markdown, StringComparison.Ordinal);
+        // Two locks in one cell are separated as text: the step summary shows no literal <br>.
+        Assert.Contains("AccessExclusiveLock on public.customers", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<br>", markdown, StringComparison.Ordinal);
         using var folder = new TempFolder();
         var paths = await RehearsalReportFiles.WriteAsync(report, folder.Path, SecretValues.None, ct);
         Assert.All(paths, p => Assert.True(new FileInfo(p).Length > 0));
