@@ -43,7 +43,11 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         .Description("Runs every test project; prints a closing 'N passed, N failed' line")
         .DependsOn(Compile, Prerequisites)
         .Timeout(TimeSpan.FromMinutes(30))
-        .Executes(async ct => await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct));
+        .Executes(async ct =>
+        {
+            await new Prerequisites(Host, Root).EnsureForTestsAsync(ct); // and Chromium: the report tests open their pages in it
+            await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct);
+        });
 
     public Target Pack => _ => _
         .Description("Packs the libraries and the dotnet new template into artifacts/packages, versioned from git")

@@ -2,6 +2,7 @@ using Sluice.Postgres.Rehearsal;
 using Sluice.Rehearsal.Profiles;
 using Sluice.Rehearsal.Runs;
 using Sluice.Tests;
+using Sluice.Testing.Browser;
 using Sluice.Testing.Postgres;
 using Sluice.Secrets;
 
@@ -31,9 +32,20 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         Assert.StartsWith("# Rehearsal of shop for staging: passed", markdown, StringComparison.Ordinal);
         Assert.Contains($"Workload seeds: {report.Seeds[0]}, {report.Seeds[1]}", markdown, StringComparison.Ordinal);
         Assert.Contains("| 0001_split_customer_name | index_last_name | Expand |", markdown, StringComparison.Ordinal);
+        // Two locks in one cell are separated as text: the step summary shows no literal <br>.
+        Assert.Contains("AccessExclusiveLock on public.customers", markdown, StringComparison.Ordinal);
+        Assert.DoesNotContain("<br>", markdown, StringComparison.Ordinal);
         using var folder = new TempFolder();
         var paths = await RehearsalReportFiles.WriteAsync(report, folder.Path, SecretValues.None, ct);
         Assert.All(paths, p => Assert.True(new FileInfo(p).Length > 0));
+
+        // The sample's five phases as a page: every phase in the table and in both charts, and nothing fetched.
+        var visit = await HeadlessChromium.VisitAsync(paths.Single(p => p.EndsWith(".html", StringComparison.Ordinal)),
+            Path.Combine(AppContext.BaseDirectory, "artifacts", "rehearsal-report-shop.png"), ct);
+        Assert.Empty(visit.Errors);
+        Assert.All(visit.Requests, url => Assert.StartsWith("file://", url, StringComparison.Ordinal));
+        Assert.Equal(5, visit.TableRows);
+        Assert.All(visit.Svgs, svg => Assert.True(svg.Height > 5 * 20 && svg.VisibleMarks > 5 * 2, svg.ToString()));
     }
 
     [Theory]

@@ -1,0 +1,32 @@
+using System.Text;
+using Sluice.Reports;
+using Sluice.Reports.Markdown;
+
+namespace Sluice.Rehearsal.Runs;
+
+/// <summary>The rehearsal report for a step summary or a pull-request comment: headings, a pipe table, a list; no raw HTML.</summary>
+internal static class RehearsalReportMarkdown
+{
+    public static string Render(RehearsalReport report)
+    {
+        var md = new StringBuilder();
+        md.Append("# ").Append(MarkdownText.Inline(RehearsalReportTables.Title(report))).Append("\n\n");
+        md.Append(MarkdownText.Inline(RehearsalReportTables.Summary(report))).Append("\n\n");
+        if (RehearsalReportTables.Seeds(report) is { } seeds) md.Append(MarkdownText.Inline(seeds)).Append("\n\n");
+        foreach (var plan in report.Plans)
+            md.Append("- plan ").Append(MarkdownText.Code(plan.Id)).Append(" hash ").Append(MarkdownText.Code(RehearsalReportTables.ShortHash(plan))).Append('\n');
+        md.Append("\n## Phases\n\n").Append(MarkdownTable.Render(RehearsalReportTables.PhaseColumns, RehearsalReportTables.PhaseRows(report)));
+        md.Append("\n## Findings\n\n");
+        if (report.Findings.Count == 0) md.Append("None.\n");
+        foreach (var f in RehearsalReportTables.Findings(report))
+        {
+            md.Append("- **").Append(RehearsalReportTables.Severity(f)).Append("** ").Append(MarkdownText.Code(f.Rule));
+            if (f.Where.Length > 0) md.Append(" at ").Append(MarkdownText.Code(f.Where));
+            if (f.Seed is { } seed) md.Append(" (seed ").Append(seed).Append(')');
+            md.Append(": ").Append(MarkdownText.Inline(f.Message)).Append('\n');
+            if (f.Statement is not null) md.Append("  - statement: ").Append(MarkdownText.Code(f.Statement)).Append('\n');
+            if (f.Remedy is not null) md.Append("  - safe recipe: ").Append(MarkdownText.Inline(f.Remedy)).Append('\n');
+        }
+        return md.ToString();
+    }
+}

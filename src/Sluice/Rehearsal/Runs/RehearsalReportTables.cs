@@ -1,0 +1,42 @@
+using System.Globalization;
+using Sluice.Reports;
+
+namespace Sluice.Rehearsal.Runs;
+
+/// <summary>The rehearsal report's facts as text cells, shared by its Markdown and its HTML version so they cannot disagree.</summary>
+internal static class RehearsalReportTables
+{
+    public static readonly IReadOnlyList<ReportColumn> PhaseColumns =
+    [
+        new("plan"), new("phase"), new("kind"), new("time here", Numeric: true), new("predicted", Numeric: true), new("locks (longest hold)"),
+        new("rewrites"), new("workload blocked", Numeric: true), new("verify"), new("idempotent"), new("reversible"), new("forward again"),
+    ];
+
+    public static IEnumerable<IReadOnlyList<string>> PhaseRows(RehearsalReport report) => report.Phases.Select(p => (IReadOnlyList<string>)
+    [
+        p.Plan, p.Phase, p.Kind, ReportFormat.Duration(p.Duration), ReportFormat.Duration(p.PredictedDuration), Locks(p),
+        p.RewrittenTables.Count == 0 ? "-" : string.Join(", ", p.RewrittenTables), ReportFormat.Duration(p.WorkloadBlocked),
+        Mark(p.Verified), Mark(p.Idempotent), Mark(p.Reversible), Mark(p.ForwardAgain),
+    ]);
+
+    public static string Title(RehearsalReport report) => $"Rehearsal of {report.Service} for {report.Environment}: {(report.Passed ? "passed" : "FAILED")}";
+
+    public static string Summary(RehearsalReport report) => string.Create(CultureInfo.InvariantCulture,
+        $"{report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {report.Elapsed.TotalSeconds:F1} s, {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.####} of the profile; durations below are extrapolated by 1/scale).");
+
+    public static string? Seeds(RehearsalReport report) => report.Seeds is { Count: > 0 } seeds
+        ? $"Workload seeds: {string.Join(", ", seeds)} (replay one with --workload-seed N)."
+        : null;
+
+    public static string ShortHash(PlanHash plan) => plan.Hash[..Math.Min(12, plan.Hash.Length)];
+
+    /// <summary>Most severe first, as a person triages them.</summary>
+    public static IEnumerable<RehearsalFinding> Findings(RehearsalReport report) => report.Findings.OrderByDescending(f => f.Severity);
+
+    public static string Severity(RehearsalFinding finding) => finding.Severity.ToString().ToLowerInvariant();
+
+    private static string Locks(PhaseRehearsal phase) =>
+        phase.Locks.Count == 0 ? "-" : string.Join("; ", phase.Locks.Select(l => $"{l.Mode} on {l.Table} ({ReportFormat.Duration(l.Held)})"));
+
+    private static string Mark(bool? value) => value switch { true => "yes", false => "NO", null => "-" };
+}
