@@ -58,11 +58,9 @@ public sealed class MigrationRunner
 
     /// <summary>Runs <paramref name="plans"/> in order. Throws Busy when another runner holds the environment, Usage
     /// when a plan changed after it ran, Failure when a phase fails; returns Incomplete when the budget ran out.</summary>
-    /// <param name="heldLease">The environment's lease when the caller already holds it (an engine that leases the
-    /// environment for a whole run); null to acquire it here and release it at the end.</param>
     public Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
-        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(by, progress, cancellationToken, async (run, token) =>
         {
             foreach (var plan in plans) await RefuseChangedPlanAsync(plan, token);
             foreach (var plan in plans)
@@ -78,8 +76,8 @@ public sealed class MigrationRunner
     /// irreversible (only a snapshot brings that back) or when the plan changed since it was applied.
     /// </summary>
     public Task<MigrationRunResult> RollbackAsync(MigrationPlan plan, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
-        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(by, progress, cancellationToken, async (run, token) =>
         {
             await RefuseChangedPlanAsync(plan, token);
             var recorded = (await Journal.ReadPhasesAsync(plan.Id, token)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
@@ -186,16 +184,14 @@ public sealed class MigrationRunner
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> holding the environment's lease (the caller's, or one taken here), and
-    /// turns a lost lease into a clear failure.</summary>
-    private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IEnvironmentLease? heldLease, IProgress<MigrationProgress>? progress,
+    /// <summary>Runs <paramref name="work"/> holding the environment's lease, as the providers hand it (taken now, or
+    /// the one the caller holds through a <see cref="HeldLeaseProvider"/>), and turns a lost lease into a clear failure.</summary>
+    private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IProgress<MigrationProgress>? progress,
         CancellationToken cancellationToken, Func<RunState, CancellationToken, Task<MigrationRunResult>> work)
     {
         var run = new RunState(_time, _options.TimeBudget, Journal, progress);
         await Journal.EnsureAsync(cancellationToken);
-        var ownLease = heldLease is null ? await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken) : null;
-        await using var release = ownLease; // a held lease stays with its owner
-        var lease = heldLease ?? ownLease!;
+        await using var lease = await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.LeaseAcquired, null, null, $"holding the lease of '{_options.Environment}' as {lease.Holder.Holder}"));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
