@@ -6,7 +6,8 @@ namespace Sluice.Targets;
 
 /// <summary>
 /// <c>Gate</c> evaluates the environment's gates for its pending plans and prints <c>gate | verdict | evidence |
-/// remedy</c>; it fails (exit 1, SLU070) when any gate fails. It reads only and records its decisions in the journal.
+/// remedy</c>; it fails (exit 1, SLU070) when any gate fails. It holds the environment's lease while it judges (a release in
+/// progress is not judged half-way), changes nothing and records its decisions in the journal.
 /// </summary>
 public interface IGate : IMigrate
 {
