@@ -3,8 +3,6 @@ using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Fingerprints;
-using Sluice.Postgres.Secrets;
-using Sluice.Postgres.Fingerprints;
 
 namespace Sluice.Targets;
 
@@ -36,7 +34,7 @@ public interface IDiff : ISluiceComponent
         {
             var source = await DiffAccess.ConnectionStringAsync(this, Source, SourceEnv, "source", ct);
             var target = await DiffAccess.ConnectionStringAsync(this, Target, TargetEnv, "target", ct);
-            var report = await new PostgresFingerprints().DiffAsync(source, target, ct, DiffOptions.Default with { Degree = DiffDegree ?? 2 });
+            var report = await SessionProvider.DiffAsync(source, target, DiffOptions.Default with { Degree = DiffDegree ?? 2 }, this.Redactor(), ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             var (from, to) = (SessionProvider.Describe(source), SessionProvider.Describe(target));
@@ -54,12 +52,8 @@ public static class DiffAccess
 {
     public static async Task<string> ConnectionStringAsync(IDiff build, string? connectionString, string? environment, string side, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(connectionString))
-        {
-            // The whole value is a secret parameter; its password alone is secret too.
-            foreach (var secret in ConnectionSecrets.Of(connectionString)) build.AddSecret(secret);
-            return connectionString;
-        }
+        // A given value is a secret parameter; the provider registers its password too before it parses it.
+        if (!string.IsNullOrEmpty(connectionString)) return connectionString;
         if (string.IsNullOrEmpty(environment))
             throw SluiceException.Usage(ErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
         var request = build.SessionRequest with { Environment = environment, Spec = Definition(build.Root, environment), DatabaseOverride = null };

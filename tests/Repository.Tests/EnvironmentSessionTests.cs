@@ -24,7 +24,7 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
     public void Dispose() => _root.Dispose();
 
     /// <summary>The targets of the sample flow that need a session, with the sample's plans behind a counting source.</summary>
-    private sealed class SessionBuild(IPlanSource plans) : SluiceBuild, IPromote, IApprove, IRehearse
+    private sealed class SessionBuild(IPlanSource plans) : SluiceBuild, IPromote, IApprove, IRehearse, IDiff
     {
         public SessionBuild() : this(new FilePlanSource())
         {
@@ -117,6 +117,23 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
             Assert.True(exit == ExitCode.Success, output);
             Assert.Null(await after.Providers.Leases.ReadHolderAsync("local", Ct));
         }
+    }
+
+    [Fact]
+    public async Task Diff_compares_two_databases_through_the_provider_and_keeps_their_passwords_out_of_the_output()
+    {
+        await using var shop = await ShopAsync();
+        await using var empty = await postgres.CreateDatabaseAsync(Ct);
+        var password = new NpgsqlConnectionStringBuilder(shop.ConnectionString).Password!;
+
+        var same = await RunAsync($"Diff --source {shop.ConnectionString} --target {shop.ConnectionString}", shop.ConnectionString);
+        var different = await RunAsync($"Diff --source {shop.ConnectionString} --target {empty.ConnectionString}", shop.ConnectionString);
+
+        Assert.True(same.Exit == ExitCode.Success, same.Output);
+        Assert.Equal(ExitCode.TargetFailed, different.Exit);
+        Assert.Contains("error SLU", different.Output);
+        Assert.Contains(" differ: ", different.Output);
+        Assert.DoesNotContain(password, same.Output + different.Output);
     }
 
     [Fact]

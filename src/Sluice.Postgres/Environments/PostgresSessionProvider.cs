@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sluice.Environments;
+using Sluice.Fingerprints;
+using Sluice.Postgres.Fingerprints;
 using Sluice.Postgres.Secrets;
 using Sluice.Secrets;
 
@@ -29,6 +31,13 @@ public sealed class PostgresSessionProvider(ILogger? logger = null, params IEnvi
         // the exception it throws.
         if (!string.IsNullOrEmpty(request.DatabaseOverride)) Register(request.Secrets, request.DatabaseOverride);
         return Resolve(request.Environment, request.Spec, request);
+    }
+
+    public Task<DiffReport> DiffAsync(string source, string target, DiffOptions options, IRunSecrets secrets, CancellationToken cancellationToken)
+    {
+        Register(secrets, source);
+        Register(secrets, target);
+        return new PostgresFingerprints().DiffAsync(source, target, cancellationToken, options);
     }
 
     public string Describe(string connectionString)

@@ -1,3 +1,4 @@
+using Sluice.Fingerprints;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Secrets;
@@ -18,6 +19,10 @@ public interface IEnvironmentSessionProvider
     /// <summary>The environment's connection string, provisioned and registered as a secret: only for what works on a
     /// database outside any session (Diff's two sides, a repository's own seeding step).</summary>
     Task<string> ConnectionStringAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Compares two databases down to the differing keys (Diff); both connection strings' secrets are
+    /// registered before anything parses them.</summary>
+    Task<DiffReport> DiffAsync(string source, string target, DiffOptions options, IRunSecrets secrets, CancellationToken cancellationToken);
 
     /// <summary>Where a database is, without credentials (<c>127.0.0.1:5433/shop</c>).</summary>
     string Describe(string connectionString);
