@@ -34,7 +34,7 @@ public interface IPromote : IGate, IRollback
                 PromoteResult result;
                 try
                 {
-                    result = await Session.Releases.PromoteAsync(Session.Release(scoped), touched, ct, PrintGates, Host.Info);
+                    result = await Session.Releases.PromoteAsync(Session.Release(scoped), touched, PrintGates, Host.Info, ct);
                 }
                 catch (GatesBlockedException blocked)
                 {

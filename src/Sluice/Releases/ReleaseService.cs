@@ -91,10 +91,14 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// Gate, then migrate the pending plans under the lease; on a failure roll back the plans this run touched,
     /// latest first, and throw SLU074 naming the failure and the rollback (SLU075 when the rollback failed too).
     /// </summary>
+    public Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        PromoteAsync(request, progress, null, null, cancellationToken);
+
+    /// <inheritdoc cref="PromoteAsync(PromoteRequest, IProgress{MigrationProgress}?, CancellationToken)"/>
     /// <param name="onGates">Shown the gate decisions before anything changes (a blocked release throws instead).</param>
     /// <param name="onSnapshot">Told what snapshot was taken and verified before migrating.</param>
-    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        Action<GateReport>? onGates = null, Action<string>? onSnapshot = null)
+    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, Action<GateReport>? onGates,
+        Action<string>? onSnapshot, CancellationToken cancellationToken)
     {
         var migration = request.Migration;
         var pending = await PendingAsync(migration, cancellationToken);

@@ -13,8 +13,12 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
 {
     /// <summary>Runs the pending phases. Returns Incomplete (see <see cref="MigrationRunResult.ThrowIfIncomplete"/>)
     /// when the time budget ran out; throws <see cref="Errors.SluiceException"/> for usage, busy and failure.</summary>
-    public Task<MigrationRunResult> MigrateAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        MigrationRunnerOptions? options = null)
+    public Task<MigrationRunResult> MigrateAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        MigrateAsync(request, progress, null, cancellationToken);
+
+    /// <param name="options">Backoff and seed of the lock-timeout retries; null for the defaults.</param>
+    public Task<MigrationRunResult> MigrateAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, MigrationRunnerOptions? options,
+        CancellationToken cancellationToken)
     {
         var plans = request.PlansToRun();
         var runner = new MigrationRunner(providers,
@@ -27,8 +31,7 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
     /// Rolls back one plan: <c>--migration ID</c>, or else the latest plan with anything applied (the last partial or
     /// failed transition, or the last completed one). Its applied phases are reverted latest first.
     /// </summary>
-    public async Task<MigrationRunResult> RollbackAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        MigrationRunnerOptions? options = null)
+    public async Task<MigrationRunResult> RollbackAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
         var plans = request.PlansToRun();
         await providers.Journal.EnsureAsync(cancellationToken);
@@ -39,7 +42,7 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
             if (phases.Any(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)) { target = plan; break; }
         }
         if (target is null) return new MigrationRunResult(MigrationOutcome.Completed, [], "nothing to roll back: no plan has an applied phase");
-        var runner = new MigrationRunner(providers, (options ?? new MigrationRunnerOptions(request.Environment)) with { Environment = request.Environment }, timeProvider);
+        var runner = new MigrationRunner(providers, new MigrationRunnerOptions(request.Environment), timeProvider);
         return await runner.RollbackAsync(target, request.By, progress, cancellationToken);
     }
 
