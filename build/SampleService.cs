@@ -25,14 +25,15 @@ internal static class SampleService
 
     public static async Task SeedAsync(ISluiceComponent build, CancellationToken ct)
     {
-        var service = EnvironmentAccess.ServiceName(build);
+        var service = build.SessionRequest.ServiceName;
         if (service != Name)
         {
             build.Host.Info($"SeedSample seeds only the sample service '{Name}'; this run is for {(service is null ? "no single service" : $"service '{service}'")}: nothing loaded");
             return;
         }
-        var connectionString = await EnvironmentAccess.ConnectionStringAsync(build, ct);
-        var database = EnvironmentAccess.Describe(connectionString);
+        // The repository's own seeding step works on the database directly, outside the run's session.
+        var connectionString = await build.SessionProvider.ConnectionStringAsync(build.SessionRequest, ct);
+        var database = build.SessionProvider.Describe(connectionString);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         await using (var probe = new NpgsqlCommand("""

@@ -21,6 +21,13 @@ public interface ISluiceBuild
 
     /// <summary>The text with every secret of the run so far replaced: for whatever a component keeps (a file, a row).</summary>
     string Redact(string text);
+
+    /// <summary>
+    /// The run's one <typeparamref name="T"/>: made by <paramref name="create"/> the first time any component asks,
+    /// the same object for every component after, and disposed (when it is disposable) once the run ends, after the
+    /// environment's lease is released. What a run opens once and shares lives here, never in static state.
+    /// </summary>
+    T RunScoped<T>(Func<T> create) where T : class;
 }
 
 public static class SluiceBuildExtensions

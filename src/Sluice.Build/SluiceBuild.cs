@@ -47,6 +47,37 @@ public abstract class SluiceBuild : ISluiceBuild
 
     public string Redact(string text) => Secrets?.Redact(text) ?? text;
 
+    private readonly List<(Type Key, object Value)> _runScoped = [];
+
+    public T RunScoped<T>(Func<T> create) where T : class
+    {
+        lock (_runScoped)
+        {
+            foreach (var (key, value) in _runScoped)
+                if (key == typeof(T)) return (T)value;
+            var created = create();
+            _runScoped.Add((typeof(T), created));
+            return created;
+        }
+    }
+
+    /// <summary>Disposes what <see cref="RunScoped{T}"/> made, latest first; called once the run has ended.</summary>
+    internal async ValueTask DisposeRunScopedAsync()
+    {
+        List<object> made;
+        lock (_runScoped)
+        {
+            made = [.. _runScoped.Select(r => r.Value)];
+            _runScoped.Clear();
+        }
+        made.Reverse();
+        foreach (var value in made)
+        {
+            if (value is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
+            else if (value is IDisposable disposable) disposable.Dispose();
+        }
+    }
+
     /// <summary>The CI pipelines <c>./build.sh GenerateCi</c> writes for this build (GitHub Actions and Azure Pipelines).</summary>
     public virtual IEnumerable<Ci.CiPipeline> CiPipelines => [];
 

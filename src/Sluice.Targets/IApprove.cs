@@ -1,5 +1,4 @@
 using Sluice.Build;
-using Sluice.Postgres.Releases;
 
 namespace Sluice.Targets;
 
@@ -13,11 +12,10 @@ public interface IApprove : IMigrate
     Target Approve => _ => _
         .Description("Records --by NAME's approval of the pending plans for the environment (an owner cannot approve their own plan)")
         .Environment()
+        .Validates(CheckPlansAsync)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
-            var approvals = await database.Service().ApproveAsync(ReleaseAccess.Migration(this, Migration), By ?? "", ct);
+            var approvals = await Session.Releases.ApproveAsync(Session.Migration(Migration), By ?? "", ct);
             Host.Info(approvals.Count == 0 ? "nothing pending to approve"
                 : $"{By} approved {string.Join(", ", approvals.Select(a => $"{a.PlanId} ({a.PlanHash[..12]})"))} for {Env}");
         });

@@ -3,8 +3,6 @@ using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Fingerprints;
-using Sluice.Postgres.Environments;
-using Sluice.Postgres.Fingerprints;
 
 namespace Sluice.Targets;
 
@@ -36,13 +34,14 @@ public interface IDiff : ISluiceComponent
         {
             var source = await DiffAccess.ConnectionStringAsync(this, Source, SourceEnv, "source", ct);
             var target = await DiffAccess.ConnectionStringAsync(this, Target, TargetEnv, "target", ct);
-            var report = await new PostgresFingerprints().DiffAsync(source, target, ct, DiffOptions.Default with { Degree = DiffDegree ?? 2 });
+            var report = await SessionProvider.DiffAsync(source, target, DiffOptions.Default with { Degree = DiffDegree ?? 2 }, this.Redactor(), ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
-            Host.AppendSummary($"### Diff {EnvironmentAccess.Describe(source)} -> {EnvironmentAccess.Describe(target)}\n\n```\n{text}```\n");
+            var (from, to) = (SessionProvider.Describe(source), SessionProvider.Describe(target));
+            Host.AppendSummary($"### Diff {from} -> {to}\n\n```\n{text}```\n");
             if (!report.AreEqual)
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.DatabasesDiffer,
-                    $"{EnvironmentAccess.Describe(source)} and {EnvironmentAccess.Describe(target)} differ: {report.SchemaChanges.Count} schema change(s), "
+                    $"{from} and {to} differ: {report.SchemaChanges.Count} schema change(s), "
                     + $"{report.Tables.Count(t => !t.AreEqual)} table(s) with differing rows",
                     "the lines above name each difference");
         });
@@ -53,18 +52,12 @@ public static class DiffAccess
 {
     public static async Task<string> ConnectionStringAsync(IDiff build, string? connectionString, string? environment, string side, CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(connectionString))
-        {
-            EnvironmentAccess.RegisterSecrets(build, connectionString);
-            return connectionString;
-        }
+        // A given value is a secret parameter; the provider registers its password too before it parses it.
+        if (!string.IsNullOrEmpty(connectionString)) return connectionString;
         if (string.IsNullOrEmpty(environment))
             throw SluiceException.Usage(ErrorCodes.BadSource, $"Diff needs a {side}: --{side} CONNECTION or --{side}-env NAME");
-        var resolved = PostgresEnvironments.CreateResolver(new HostLogger(build.Host))
-            .Resolve(environment, Definition(build.Root, environment), build.Root, serviceName: EnvironmentAccess.ServiceName(build));
-        var value = await resolved.GetConnectionStringAsync(cancellationToken);
-        EnvironmentAccess.RegisterSecrets(build, value);
-        return value;
+        var request = build.SessionRequest with { Environment = environment, Spec = Definition(build.Root, environment), DatabaseOverride = null };
+        return await build.SessionProvider.ConnectionStringAsync(request, cancellationToken);
     }
 
     /// <summary>The <c>environment</c> object of <c>.nuke/parameters.&lt;name&gt;.json</c>; null for <c>local</c> without one.</summary>

@@ -1,13 +1,13 @@
 using Sluice.Build;
 using Sluice.Gates;
-using Sluice.Postgres.Releases;
 using Sluice.Releases;
 
 namespace Sluice.Targets;
 
 /// <summary>
 /// <c>Gate</c> evaluates the environment's gates for its pending plans and prints <c>gate | verdict | evidence |
-/// remedy</c>; it fails (exit 1, SLU070) when any gate fails. It reads only and records its decisions in the journal.
+/// remedy</c>; it fails (exit 1, SLU070) when any gate fails. It holds the environment's lease while it judges (a release in
+/// progress is not judged half-way), changes nothing and records its decisions in the journal.
 /// </summary>
 public interface IGate : IMigrate
 {
@@ -17,21 +17,19 @@ public interface IGate : IMigrate
         .Validates(CheckReleaseInputsAsync)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
-            var report = await database.Service().GateAsync(ReleaseAccess.Request(this, database, connectionString, ReleaseAccess.Migration(this, Migration)), ct);
+            var report = await Session.Releases.GateAsync(Session.Release(Session.Migration(Migration)), ct);
             PrintGates(report);
             if (report.Blocked) throw new GatesBlockedException(report);
         });
 
     /// <summary>Plans and gate settings are read before anything runs: a bad one is a usage error (exit 2).</summary>
-    Task CheckReleaseInputsAsync(CancellationToken cancellationToken)
+    async Task CheckReleaseInputsAsync(CancellationToken cancellationToken)
     {
-        Migrations.Plans.ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
-        var spec = ReleaseAccess.Spec(this);
-        GateSettings.Read(spec.Gates, ReleaseAccess.SpecFile(this));
-        ChangeCalendar.Read(spec.Calendar, ReleaseAccess.SpecFile(this));
-        return Task.CompletedTask;
+        await CheckPlansAsync(cancellationToken);
+        var request = SessionRequest;
+        GateSettings.Read(request.EffectiveSpec.Gates, request.SpecFile);
+        ChangeCalendar.Read(request.EffectiveSpec.Calendar, request.SpecFile);
+        if (this is ISnapshot snapshots) await snapshots.CheckSnapshotFormat();
     }
 
     void PrintGates(GateReport report)

@@ -1,9 +1,5 @@
 using Sluice.Build;
-using Sluice.Environments;
-using Sluice.Migrations.Journal;
-using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
-using Sluice.Postgres.Migrations;
 
 namespace Sluice.Targets;
 
@@ -28,23 +24,22 @@ public interface IMigrate : ISluiceComponent
         .Description("Runs the pending migration phases on the environment (--migration ID, --time-budget SPAN)")
         .Environment()
         .Resumable()
-        // Plans are read and checked before anything else runs, so a bad plan touches no database (exit 2).
-        .Validates(_ =>
-        {
-            ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
-            return Task.CompletedTask;
-        })
+        .Validates(CheckPlansAsync)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresMigrationDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
-            var request = new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env, Migration, TimeBudget,
-                RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables()));
-            if (await ContinueOnlyScope.NarrowAsync(this, database.Providers.Journal, request, ct) is not { } scoped) return;
-            var result = await database.Service().MigrateAsync(scoped, new MigrationProgressToHost(Host), ct);
+            if (await ContinueOnlyScope.NarrowAsync(this, Session.Journal, Session.Migration(Migration, TimeBudget), ct) is not { } scoped) return;
+            var result = await Session.Migrations.MigrateAsync(scoped, new MigrationProgressToHost(Host), ct);
             Host.Info(result.Summary);
             result.ThrowIfIncomplete();
         });
+
+    /// <summary>The run's plans are read and checked before anything else runs, so a bad plan (or an unknown
+    /// <c>--migration</c>) touches no database (exit 2); the same objects are then gated and run.</summary>
+    Task CheckPlansAsync(CancellationToken cancellationToken)
+    {
+        _ = Plans.Select(Migration);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Shows a run's progress on the build host: backfills as progress bars, retries and throttling as warnings.</summary>

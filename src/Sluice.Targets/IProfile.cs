@@ -1,6 +1,4 @@
 using Sluice.Build;
-using Sluice.Migrations.Plans;
-using Sluice.Postgres.Rehearsal;
 using Sluice.Rehearsal.Profiles;
 
 namespace Sluice.Targets;
@@ -19,17 +17,24 @@ public interface IProfile : ISluiceComponent
     Target Profile => _ => _
         .Description("Reads the environment's data statistics into a profile for synthetic data (--data-profile FILE)")
         .Environment()
+        .Validates(CheckServiceAsync)
         .Executes(async ct =>
         {
-            var serviceFolder = ServicePlans.Load(Path.Combine(Root, Pipelines), Service).ServiceFolder;
+            var serviceFolder = Session.Plans.ServiceFolder;
             var path = RehearsalPaths.Profile(this, serviceFolder, DataProfile);
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
             var sensitive = await SensitiveColumns.LoadAsync(serviceFolder, ct);
-            var profile = await PostgresProfiler.ReadAsync(connectionString, new ProfileOptions(Env, sensitive), ct);
-            EmptyProfile.Refuse(profile, EnvironmentAccess.Describe(connectionString), EnvironmentAccess.ServiceName(this));
+            var profile = await Session.Rehearsals.ProfileAsync(sensitive, ct);
+            EmptyProfile.Refuse(profile, Session.Location, Session.Plans.Service);
             await ProfileFile.WriteAsync(profile, path, this.Redactor(), ct);
             Host.Info($"profile of {Env}: {profile.Tables.Count} table(s), {profile.TotalRows:N0} rows, {sensitive.QualifiedNames.Count} sensitive column(s) masked -> {Path.GetRelativePath(Root, path)}");
         });
+
+    /// <summary>The service's plans are read before anything runs: a bad one is a usage error (exit 2).</summary>
+    Task CheckServiceAsync(CancellationToken cancellationToken)
+    {
+        _ = Plans;
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Where rehearsal files go.</summary>

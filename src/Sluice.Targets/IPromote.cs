@@ -2,7 +2,6 @@ using System.Globalization;
 using Sluice.Build;
 using Sluice.Build.Ci;
 using Sluice.Errors;
-using Sluice.Postgres.Releases;
 using Sluice.Releases;
 
 namespace Sluice.Targets;
@@ -24,24 +23,18 @@ public interface IPromote : IGate, IRollback
         .Validates(CheckReleaseInputsAsync)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
-            var migration = ReleaseAccess.Migration(this, Migration, TimeBudget);
-            if (await ContinueOnlyScope.NarrowAsync(this, database.Migrations.Providers.Journal, migration, ct) is not { } scoped)
+            if (await ContinueOnlyScope.NarrowAsync(this, Session.Journal, Session.Migration(Migration, TimeBudget), ct) is not { } scoped)
             {
                 PromoteOutputs.Of(null, null).WriteTo(Host);
                 return;
             }
-            var request = ReleaseAccess.Request(this, database, connectionString, scoped);
-            if (this is ISnapshot snapshots)
-                request = request with { Snapshot = new BuildReleaseSnapshot(snapshots, connectionString) };
             var touched = new TouchedPlan(new MigrationProgressToHost(Host));
             try
             {
                 PromoteResult result;
                 try
                 {
-                    result = await database.Service().PromoteAsync(request, touched, ct, PrintGates, Host.Info);
+                    result = await Session.Releases.PromoteAsync(Session.Release(scoped), touched, PrintGates, Host.Info, ct);
                 }
                 catch (GatesBlockedException blocked)
                 {
@@ -58,15 +51,8 @@ public interface IPromote : IGate, IRollback
                 PromoteOutputs.Of(failure, touched.PlanId).WriteTo(Host);
                 // A continuation compares this with the previous run's figure, to stop one that got nothing done.
                 if (failure is SluiceException { Kind: ErrorKind.Incomplete })
-                    Host.SetOutput(CiOutputs.Progress, (await database.Migrations.Service().StatusAsync(scoped, ct)).Progress.ToString(CultureInfo.InvariantCulture));
+                    Host.SetOutput(CiOutputs.Progress, (await Session.Migrations.StatusAsync(scoped, ct)).Progress.ToString(CultureInfo.InvariantCulture));
                 throw;
             }
         });
-}
-
-/// <summary>The build's snapshot store (see <see cref="SnapshotAccess"/>), opened only when Promote needs a snapshot.</summary>
-public sealed class BuildReleaseSnapshot(ISnapshot build, string connectionString) : IReleaseSnapshot
-{
-    public async Task<string> TakeVerifiedAsync(CancellationToken cancellationToken) =>
-        await new StoreReleaseSnapshot(await SnapshotAccess.StoreAsync(build, connectionString, cancellationToken), connectionString).TakeVerifiedAsync(cancellationToken);
 }

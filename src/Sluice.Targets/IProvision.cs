@@ -17,12 +17,10 @@ public interface IProvision : ISluiceComponent
         .Description("Creates or starts the environment's database (local: a cluster under .sluice/<env>/)")
         .Executes(async ct =>
         {
-            var environment = EnvironmentAccess.Resolve(this);
-            await environment.ProvisionAsync(ct);
-            var connectionString = await environment.GetConnectionStringAsync(ct);
-            EnvironmentAccess.RegisterSecrets(this, connectionString);
-            Host.Info($"environment {Env} is ready at {EnvironmentAccess.Describe(connectionString)}");
-            Host.SetOutput("database", EnvironmentAccess.Describe(connectionString));
+            await SessionProvider.Resolve(SessionRequest).ProvisionAsync(ct);
+            var session = await SessionAsync(ct);
+            Host.Info($"environment {Env} is ready at {session.Location}");
+            Host.SetOutput("database", session.Location);
         });
 
     Target Teardown => _ => _
@@ -30,7 +28,7 @@ public interface IProvision : ISluiceComponent
         .Executes(async ct =>
         {
             var scope = KeepData ? TeardownScope.Stop : TeardownScope.Remove;
-            await EnvironmentAccess.Resolve(this).TeardownAsync(scope, ct);
+            await SessionProvider.Resolve(SessionRequest).TeardownAsync(scope, ct);
             Host.Info(scope == TeardownScope.Remove ? $"environment {Env} removed" : $"environment {Env} stopped; data kept");
         });
 }

@@ -1,5 +1,4 @@
 using Sluice.Build;
-using Sluice.Postgres.Releases;
 using Sluice.Releases;
 
 namespace Sluice.Targets;
@@ -13,9 +12,7 @@ public interface IReleaseStatus : IStatus
         .TriggeredBy<IStatus>(x => x.Status)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, redactor: this.Redactor());
-            var report = await ReleaseStatusReport.ReadAsync(database.Journal, 20, ct);
+            var report = await ReleaseStatusReport.ReadAsync((await SessionAsync(ct)).ReleaseJournal, 20, ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             Host.AppendSummary($"### Releases on {Env}\n\n```\n{text}```\n");

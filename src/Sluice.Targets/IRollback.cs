@@ -1,5 +1,4 @@
 using Sluice.Build;
-using Sluice.Postgres.Releases;
 using Sluice.Releases;
 
 namespace Sluice.Targets;
@@ -17,17 +16,10 @@ public interface IRollback : IMigrate
     Target Rollback => _ => _
         .Description("Reverts the last partial or failed migration transition on the environment (--migration ID for one plan)")
         .Environment()
-        .Validates(_ =>
-        {
-            Migrations.Plans.ServicePlans.Load(Path.Combine(Root, Pipelines), Service).Select(Migration);
-            return Task.CompletedTask;
-        })
+        .Validates(CheckPlansAsync)
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresReleaseDatabase(connectionString, EnvironmentAccess.Lease(this), redactor: this.Redactor());
-            var result = await database.Service().RollbackAsync(ReleaseAccess.Migration(this, Migration), RollbackTrigger.Manual,
-                new MigrationProgressToHost(Host), ct);
+            var result = await Session.Releases.RollbackAsync(Session.Migration(Migration), RollbackTrigger.Manual, new MigrationProgressToHost(Host), ct);
             Host.Info(result.Record.Detail);
         });
 }

@@ -1,15 +1,21 @@
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Errors;
+using Sluice.Migrations.Plans;
+using Sluice.Postgres.Environments;
 
 namespace Sluice.Targets;
 
 /// <summary>
 /// What every Sluice component shares: the command-line contract's common parameters (DESIGN §1), the environment's
-/// definition from <c>.nuke/parameters.&lt;env&gt;.json</c>, and the mapping of Sluice's errors to exit codes.
-/// A build implements the components it wants: <c>class Build : SluiceBuild, IProvision, IMigrate</c>.
+/// definition from <c>.nuke/parameters.&lt;env&gt;.json</c>, the run's one <see cref="IEnvironmentSession"/>, and the
+/// mapping of Sluice's errors to exit codes. A build implements the components it wants:
+/// <c>class Build : SluiceBuild, IProvision, IMigrate</c>.
+/// <para>It is the engine's lease hook: before the first target marked <c>.Environment()</c> the engine opens the
+/// session and takes the environment's lease through it, once per run, and releases it when the run ends (also on a
+/// failure or Ctrl-C). A target body acts through <see cref="Session"/>.</para>
 /// </summary>
-public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator
+public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnvironmentLeaseProvider
 {
     [Parameter("Npgsql connection string; overrides the environment's"), Secret]
     string? Database => this.Parameter<string>();
@@ -22,6 +28,31 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator
 
     [Parameter("How the environment is reached; set as \"environment\" in .nuke/parameters.<env>.json (default: a local cluster)", Name = "Environment")]
     EnvironmentSpec? EnvironmentDefinition => this.Parameter<EnvironmentSpec>();
+
+    /// <summary>How environments are reached: PostgreSQL's provider (local clusters, connection strings). A build
+    /// overrides it to register more providers (<c>new PostgresSessionProvider(logger, new TestcontainersEnvironmentProvider())</c>).</summary>
+    IEnvironmentSessionProvider SessionProvider => new PostgresSessionProvider(new HostLogger(Host));
+
+    /// <summary>Where the plans come from: the files under <c>--pipelines</c>.</summary>
+    IPlanSource PlanSource => new FilePlanSource();
+
+    /// <summary>The service's plans, loaded and validated once per run (a target's preflight is the first to ask).</summary>
+    ServicePlans Plans => Run.Plans;
+
+    /// <summary>What the run's session is opened for (the definition checked against its provider), without opening it.</summary>
+    EnvironmentSessionRequest SessionRequest => Run.Request;
+
+    /// <summary>The run's session, opened on first use (provisioning the environment when needed).</summary>
+    Task<IEnvironmentSession> SessionAsync(CancellationToken cancellationToken) => Run.OpenAsync(cancellationToken);
+
+    /// <summary>The run's session in a target marked <c>.Environment()</c>: the engine opened it to take the lease.</summary>
+    IEnvironmentSession Session => Run.Opened
+        ?? throw new InvalidOperationException("the environment session opens with the lease: mark the target .Environment(), or await SessionAsync");
+
+    private EnvironmentRun Run => RunScoped(() => new EnvironmentRun(this));
+
+    async Task<IAsyncDisposable> IEnvironmentLeaseProvider.AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken) =>
+        await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken);
 
     BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception);
 }

@@ -1,10 +1,7 @@
-using Npgsql;
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Fingerprints;
-using Sluice.Postgres.Clusters;
-using Sluice.Postgres.Snapshots;
 using Sluice.Snapshots;
 
 namespace Sluice.Targets;
@@ -30,10 +27,10 @@ public interface ISnapshot : ISluiceComponent
 
     Target Snapshot => _ => _
         .Description("Dumps the environment's database into .sluice/snapshots/<env>/<id>/ with a fingerprinted manifest")
+        .Validates(_ => CheckSnapshotFormat())
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            var manifest = await (await SnapshotAccess.StoreAsync(this, connectionString, ct)).CreateAsync(connectionString, ct);
+            var manifest = await (await SessionAsync(ct)).Snapshots.TakeAsync(ct);
             Host.Info($"snapshot {manifest.Id} of {manifest.Source}: {manifest.TotalBytes:N0} bytes, {manifest.Fingerprint.Data.Tables.Count} tables, "
                 + $"{manifest.Fingerprint.Data.Tables.Sum(t => t.Rows):N0} rows, schema {manifest.Fingerprint.Schema.Hash[..12]}; not verified yet (run VerifySnapshot)");
             Host.SetOutput("snapshot", manifest.Id);
@@ -41,13 +38,13 @@ public interface ISnapshot : ISluiceComponent
 
     Target VerifySnapshot => _ => _
         .Description("Checks a snapshot's files, restores it into a throwaway database and compares fingerprints (--snapshot ID, default the latest)")
+        .Validates(_ => CheckSnapshotFormat())
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            var store = await SnapshotAccess.StoreAsync(this, connectionString, ct);
-            var id = SnapshotId ?? await SnapshotAccess.Catalog(this).LatestAsync(ct);
+            var snapshots = (await SessionAsync(ct)).Snapshots;
+            var id = SnapshotId ?? await snapshots.Catalog.LatestAsync(ct);
             if (SnapshotId is null) Host.Info($"verifying the latest snapshot, {id}");
-            var verification = await store.VerifyAsync(id, ct);
+            var verification = await snapshots.VerifyAsync(id, ct);
             Host.Info($"snapshot {id} verified: {verification.FilesChecked} file(s) intact, {verification.Tables} tables and {verification.Rows:N0} rows "
                 + $"restored equal to the recorded fingerprint in {verification.Elapsed.TotalSeconds:F1} s");
             Host.SetOutput("snapshot", id);
@@ -60,12 +57,12 @@ public interface ISnapshot : ISluiceComponent
         .Executes(async ct =>
         {
             var id = SnapshotId ?? throw new UsageException(EngineErrorCodes.MissingParameter, "RestoreSnapshot needs --snapshot ID", "list snapshots with the Snapshots target");
-            if (!SnapshotAccess.IsLocal(this) && !Force)
+            if (!SessionRequest.IsLocal && !Force)
                 throw SluiceException.Usage(ErrorCodes.RestoreRefused,
                     $"refusing to restore over environment '{Env}': it is not a local cluster ({(string.IsNullOrEmpty(Database) ? "its provider is " + EnvironmentDefinition?.Provider.ToString().ToLowerInvariant() : "--database points elsewhere")})", "pass --force if replacing its database is really intended");
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            SnapshotAccess.Catalog(this).Find(id);
-            await (await SnapshotAccess.StoreAsync(this, connectionString, ct)).RestoreAsync(id, connectionString, ct);
+            await CheckSnapshotFormat();
+            Catalog.Find(id);
+            await (await SessionAsync(ct)).Snapshots.RestoreAsync(id, ct);
             Host.Info($"environment {Env} restored from snapshot {id}; its fingerprint equals the snapshot's");
         });
 
@@ -73,8 +70,8 @@ public interface ISnapshot : ISluiceComponent
         .Description("Lists the environment's snapshots, newest first, checking each one's files (a damaged one is listed as damaged, and why)")
         .Executes(async ct =>
         {
-            var entries = await SnapshotAccess.Catalog(this).InspectAsync(checkFiles: true, ct);
-            if (entries.Count == 0) Host.Info($"no snapshots of {Env} in {SnapshotAccess.Catalog(this).Folder}");
+            var entries = await Catalog.InspectAsync(checkFiles: true, ct);
+            if (entries.Count == 0) Host.Info($"no snapshots of {Env} in {Catalog.Folder}");
             foreach (var entry in entries)
             {
                 if (entry.Manifest is not { } m) { Host.Warning($"{entry.Id}  DAMAGED: {entry.Damage}"); continue; }
@@ -84,36 +81,17 @@ public interface ISnapshot : ISluiceComponent
                 else Host.Warning(line + $"DAMAGED: {entry.Damage}");
             }
         });
-}
 
-/// <summary>The snapshot store of the selected environment.</summary>
-public static class SnapshotAccess
-{
-    public static SnapshotCatalog Catalog(ISnapshot build) => new(SnapshotIds.DefaultFolder(build.Root, build.Env), build.Redactor());
+    /// <summary>The environment's snapshots, listed without opening it (Snapshots reads only files).</summary>
+    SnapshotCatalog Catalog => new(SnapshotIds.DefaultFolder(Root, Env), this.Redactor());
 
-    /// <summary>The embedded default or a <c>local</c> definition, and no <c>--database</c> pointing elsewhere.</summary>
-    public static bool IsLocal(ISluiceComponent build) =>
-        string.IsNullOrEmpty(build.Database) && (build.EnvironmentDefinition?.Provider ?? EnvironmentProviderKind.Local) == EnvironmentProviderKind.Local;
-
-    /// <summary>A pg_dump store (a local environment verifies on its own server, any other on a throwaway local
-    /// cluster), or for <c>--snapshot-format template</c> on a local environment a template store.</summary>
-    public static async Task<ISnapshotStore> StoreAsync(ISnapshot build, string connectionString, CancellationToken cancellationToken)
+    /// <summary><c>--snapshot-format template</c> keeps the copy on the environment's own server: local only. Checked
+    /// before anything runs.</summary>
+    Task CheckSnapshotFormat()
     {
-        var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
-        if (build.SnapshotFormat == Snapshots.SnapshotFormat.Template)
-        {
-            if (!IsLocal(build))
-                throw new UsageException(EngineErrorCodes.BadParameter, $"--snapshot-format template keeps copies on the environment's own server; '{build.Env}' is not local",
-                    "use custom or directory");
-            return new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog(build).Folder, Environment = build.Env, Server = server, Redactor = build.Redactor() });
-        }
-        return new PgDumpSnapshotStore(new PgDumpSnapshotOptions
-        {
-            Folder = Catalog(build).Folder,
-            Environment = build.Env,
-            Redactor = build.Redactor(),
-            Format = build.SnapshotFormat ?? Snapshots.SnapshotFormat.Custom,
-            VerifyServer = IsLocal(build) ? server : null,
-        }, await PostgresToolchain.DetectAsync(cancellationToken, new HostLogger(build.Host)));
+        if (SnapshotFormat == Sluice.Snapshots.SnapshotFormat.Template && !SessionRequest.IsLocal)
+            throw new UsageException(EngineErrorCodes.BadParameter, $"--snapshot-format template keeps copies on the environment's own server; '{Env}' is not local",
+                "use custom or directory");
+        return Task.CompletedTask;
     }
 }

@@ -1,6 +1,4 @@
 using Sluice.Build;
-using Sluice.Migrations.Running;
-using Sluice.Postgres.Migrations;
 
 namespace Sluice.Targets;
 
@@ -12,9 +10,8 @@ public interface IStatus : ISluiceComponent
         .Description("Prints where every migration plan stands on the environment: phases, checkpoints, events, lease")
         .Executes(async ct =>
         {
-            var connectionString = await EnvironmentAccess.ConnectionStringAsync(this, ct);
-            await using var database = new PostgresMigrationDatabase(connectionString, redactor: this.Redactor());
-            var report = await database.Service().StatusAsync(new MigrationRequest(Path.Combine(Root, Pipelines), Service, Env), ct);
+            var session = await SessionAsync(ct);
+            var report = await session.Migrations.StatusAsync(session.Migration(), ct);
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line.TrimEnd('\r'));
             Host.AppendSummary($"### Migrations on {Env}\n\n```\n{text}```\n");

@@ -59,8 +59,8 @@ public sealed partial class EnvironmentFileProperties : IDisposable
     {
         public Target Read => _ => _.Executes(() =>
         {
-            EnvironmentAccess.Definition(this);
-            ReleaseAccess.ConfiguredEnvironments(((ISluiceBuild)this).Root);
+            Assert.NotNull(((ISluiceComponent)this).SessionRequest);
+            Sluice.Environments.EnvironmentCatalog.Read(((ISluiceBuild)this).Root);
         });
     }
 

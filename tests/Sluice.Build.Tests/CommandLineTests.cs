@@ -111,4 +111,43 @@ public sealed class CommandLineTests : IDisposable
         var run = await _root.RunAsync<Leased>("Verify --env staging", cancellationToken: Ct);
         Assert.Equal(["plain", "acquire staging for Migrate", "migrate", "verify", "release"], ((Leased)run.Build).Events);
     }
+
+    private sealed class SharedRun : SluiceBuild, IEnvironmentLeaseProvider
+    {
+        public List<string> Events { get; } = [];
+        public Target Migrate => _ => _.Environment().Executes(() => Events.Add($"migrate with {RunScoped(() => new Shared(Events)).Id}"));
+        public Target Verify => _ => _.Environment().DependsOn(Migrate).Executes(() =>
+        {
+            Events.Add($"verify with {RunScoped(() => new Shared(Events)).Id}");
+            throw new InvalidOperationException("verify failed");
+        });
+
+        public Task<IAsyncDisposable> AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken)
+        {
+            Events.Add($"acquire with {RunScoped(() => new Shared(Events)).Id}");
+            return Task.FromResult<IAsyncDisposable>(new Shared(Events, "release"));
+        }
+
+        private sealed class Shared(List<string> events, string word = "dispose") : IAsyncDisposable
+        {
+            public Guid Id { get; } = Guid.NewGuid();
+
+            public ValueTask DisposeAsync()
+            {
+                events.Add(word);
+                return ValueTask.CompletedTask;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task What_a_run_opens_once_is_shared_by_every_target_and_disposed_after_the_lease_also_on_failure()
+    {
+        _root.WithFile(".nuke/parameters.staging.json", "{}");
+        var run = await _root.RunAsync<SharedRun>("Verify --env staging", cancellationToken: Ct);
+        var events = ((SharedRun)run.Build).Events;
+        Assert.Equal(ExitCode.TargetFailed, run.ExitCode);
+        var id = events[0]["acquire with ".Length..];
+        Assert.Equal([$"acquire with {id}", $"migrate with {id}", $"verify with {id}", "release", "dispose"], events);
+    }
 }

@@ -71,6 +71,9 @@ internal static class BuildRunner
         }
         finally
         {
+            // After the executor released the environment's lease: what the run opened once closes here, also on
+            // failure and Ctrl-C.
+            await build.DisposeRunScopedAsync();
             await output.Out.FlushAsync(CancellationToken.None);
         }
     }

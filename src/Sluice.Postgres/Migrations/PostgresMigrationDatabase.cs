@@ -37,6 +37,9 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
 
     public MigrationProviders Providers { get; }
 
+    /// <summary>The one pool every provider of this database shares (the lease keeps its own unpooled connection).</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>What the journal's text passes through: this connection's secrets, then the run's.</summary>
     public ISecretRedactor Redactor { get; }
 

@@ -11,10 +11,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// </summary>
 public static class PostgresRehearsalEvidence
 {
-    public static async Task RecordAsync(string connectionString, RehearsalReport report, string reportJson, CancellationToken cancellationToken)
+    public static async Task RecordAsync(NpgsqlDataSource dataSource, RehearsalReport report, string reportJson, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await JournalSchema.EnsureAsync(connection, cancellationToken);
         foreach (var plan in report.Plans)
         {

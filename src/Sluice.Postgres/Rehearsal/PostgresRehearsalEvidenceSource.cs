@@ -5,12 +5,11 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>The rehearsal gate's source: the latest passing rehearsal of a plan hash for an environment, from
 /// <c>sluice.rehearsal_evidence</c> in that environment's database (none when no rehearsal was ever recorded).</summary>
-public sealed class PostgresRehearsalEvidenceSource(string connectionString) : IRehearsalEvidenceSource
+public sealed class PostgresRehearsalEvidenceSource(NpgsqlDataSource dataSource) : IRehearsalEvidenceSource
 {
     public async Task<DateTimeOffset?> LatestRehearsalAsync(string environment, string planHash, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('sluice.rehearsal_evidence') IS NOT NULL", connection))
             if (await exists.ExecuteScalarAsync(cancellationToken) is not true) return null;
         await using var command = new NpgsqlCommand(

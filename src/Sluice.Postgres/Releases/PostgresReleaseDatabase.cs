@@ -1,6 +1,7 @@
 using Npgsql;
 using Sluice.Gates;
 using Sluice.Postgres.Migrations;
+using Sluice.Postgres.Rehearsal;
 using Sluice.Releases;
 using Sluice.Secrets;
 
@@ -8,21 +9,20 @@ namespace Sluice.Postgres.Releases;
 
 /// <summary>
 /// The PostgreSQL providers of Gate, Approve, Promote and Rollback for one target database: the migration providers
-/// plus the release journal and replication lag. Dispose it to close its pools.
+/// plus the release journal and replication lag, all on the migration providers' one pool. Dispose it to close it.
 /// </summary>
 public sealed class PostgresReleaseDatabase : IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _dataSource;
-
     /// <param name="redactor">The run's secrets, kept out of the journal's text; this connection's own are always kept out.</param>
     public PostgresReleaseDatabase(string connectionString, LeaseOptions? lease = null, ISecretRedactor? redactor = null)
     {
         Migrations = new PostgresMigrationDatabase(connectionString, lease, redactor: redactor);
-        _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-release" }.ConnectionString);
-        var journal = new PostgresReleaseJournal(_dataSource, Migrations.Redactor);
+        var pool = Migrations.DataSource;
+        var journal = new PostgresReleaseJournal(pool, Migrations.Redactor);
         Journal = journal;
-        Replication = new PostgresReplicationLag(_dataSource);
-        Expectations = new PostgresSchemaExpectations(_dataSource, connectionString, journal);
+        Replication = new PostgresReplicationLag(pool);
+        Expectations = new PostgresSchemaExpectations(pool, connectionString, journal);
+        Rehearsals = new PostgresRehearsalEvidenceSource(pool);
     }
 
     public PostgresMigrationDatabase Migrations { get; }
@@ -33,6 +33,12 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
 
     public ISchemaExpectations Expectations { get; }
 
+    /// <summary>The rehearsal gate's evidence, recorded in this database.</summary>
+    public IRehearsalEvidenceSource Rehearsals { get; }
+
+    /// <summary>The pool, for the rest of the environment's session (rehearsal evidence).</summary>
+    internal NpgsqlDataSource DataSource => Migrations.DataSource;
+
     public ReleaseService Service(TimeProvider? timeProvider = null) => new(Migrations.Providers, Journal, timeProvider, Expectations);
 
     /// <summary>What gates read here; snapshot and rehearsal evidence come from their own components (none by default).</summary>
@@ -40,9 +46,5 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
         IReplicationLagSource? replication = null) =>
         new(Migrations.Providers.Journal, Journal, replication ?? Replication, history, snapshots ?? new NoSnapshotSource(), rehearsals ?? new NoRehearsalSource(), Expectations);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _dataSource.DisposeAsync();
-        await Migrations.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => Migrations.DisposeAsync();
 }

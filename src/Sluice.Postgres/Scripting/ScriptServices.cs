@@ -1,5 +1,4 @@
 using Sluice.Errors;
-using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
@@ -39,12 +38,9 @@ public static class ScriptServices
         return (result.Outcome == MigrationOutcome.Incomplete ? 4 : 0, result.Summary);
     }
 
+    /// <summary>The request names no runner: it reads the process environment once, as every request does.</summary>
     private static MigrationRequest Request(string pipelines, string? service, string environment, TimeSpan? budget) =>
-        new(pipelines, service, environment, null, budget, RunnerIdentity.FromEnvironment(EnvironmentRequestVariables()));
-
-    private static IReadOnlyDictionary<string, string> EnvironmentRequestVariables() =>
-        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        new(pipelines, service, environment, null, budget);
 
     /// <summary>A script cannot see Sluice's exception types from its own context; the message carries code, place and remedy.</summary>
     private static T Guard<T>(Func<T> action)

@@ -22,7 +22,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// <summary>The plans of the request not yet done on its environment, in order.</summary>
     public async Task<IReadOnlyList<MigrationPlan>> PendingAsync(MigrationRequest request, CancellationToken cancellationToken)
     {
-        var plans = ServicePlans.Load(request.PipelinesFolder, request.Service).Select(request.MigrationId);
+        var plans = request.PlansToRun();
         await providers.Journal.EnsureAsync(cancellationToken);
         var pending = new List<MigrationPlan>();
         foreach (var plan in plans)
@@ -56,17 +56,21 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// Reverts the last partial or failed transition (or <c>--migration ID</c>) and records the outcome. An
     /// irreversible applied phase is recorded as needing a snapshot restore and rethrown (SLU047).
     /// </summary>
-    public async Task<RollbackResult> RollbackAsync(MigrationRequest request, RollbackTrigger trigger, IProgress<MigrationProgress>? progress,
-        CancellationToken cancellationToken, IEnvironmentLease? heldLease = null)
+    public Task<RollbackResult> RollbackAsync(MigrationRequest request, RollbackTrigger trigger, IProgress<MigrationProgress>? progress,
+        CancellationToken cancellationToken) =>
+        RollbackAsync(Migrations, request, trigger, progress, cancellationToken);
+
+    private async Task<RollbackResult> RollbackAsync(MigrationService migrations, MigrationRequest request, RollbackTrigger trigger,
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
         await releases.EnsureAsync(cancellationToken);
-        var by = (request.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables())).ToString();
+        var by = request.By.ToString();
         var started = _time.GetTimestamp();
         RollbackRecord Record(string? planId, RollbackOutcome outcome, int phases, string detail) =>
             new(request.Environment, planId, trigger, outcome, phases, detail, by, _time.GetUtcNow(), _time.GetElapsedTime(started));
         try
         {
-            var run = await Migrations.RollbackAsync(request, progress, cancellationToken, heldLease: heldLease);
+            var run = await migrations.RollbackAsync(request, progress, cancellationToken);
             var record = Record(run.Phases.FirstOrDefault()?.PlanId ?? request.MigrationId,
                 run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
             await releases.RecordRollbackAsync(record, CancellationToken.None);
@@ -87,12 +91,16 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// Gate, then migrate the pending plans under the lease; on a failure roll back the plans this run touched,
     /// latest first, and throw SLU074 naming the failure and the rollback (SLU075 when the rollback failed too).
     /// </summary>
+    public Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        PromoteAsync(request, progress, null, null, cancellationToken);
+
+    /// <inheritdoc cref="PromoteAsync(PromoteRequest, IProgress{MigrationProgress}?, CancellationToken)"/>
     /// <param name="onGates">Shown the gate decisions before anything changes (a blocked release throws instead).</param>
     /// <param name="onSnapshot">Told what snapshot was taken and verified before migrating.</param>
-    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken,
-        Action<GateReport>? onGates = null, Action<string>? onSnapshot = null)
+    public async Task<PromoteResult> PromoteAsync(PromoteRequest request, IProgress<MigrationProgress>? progress, Action<GateReport>? onGates,
+        Action<string>? onSnapshot, CancellationToken cancellationToken)
     {
-        var migration = request.Migration with { By = request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables()) };
+        var migration = request.Migration;
         var pending = await PendingAsync(migration, cancellationToken);
         if (pending.Count == 0)
             return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
@@ -108,10 +116,13 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         if (gates.Blocked) throw new GatesBlockedException(gates);
         onGates?.Invoke(gates);
 
-        await using var lease = await providers.Leases.AcquireAsync(migration.Environment, migration.By!, cancellationToken);
+        // One lease for the migration and its rollback: nobody acts in between. Under a run that holds it already, the
+        // providers hand that one back.
+        await using var lease = await providers.Leases.AcquireAsync(migration.Environment, migration.By, cancellationToken);
+        var leased = new MigrationService(providers with { Leases = new HeldLeaseProvider(lease, providers.Leases) }, _time);
         try
         {
-            var run = await Migrations.MigrateAsync(migration, progress, cancellationToken, heldLease: lease);
+            var run = await leased.MigrateAsync(migration, progress, cancellationToken);
             if (expectations is not null)
                 await expectations.RecordAsync(migration.Environment, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
             return run.Outcome == MigrationOutcome.Incomplete
@@ -125,7 +136,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             {
                 foreach (var plan in pending.Reverse())
                 {
-                    var result = await RollbackAsync(migration with { MigrationId = plan.Id }, RollbackTrigger.Automatic, progress, cancellationToken, lease);
+                    var result = await RollbackAsync(leased, migration with { MigrationId = plan.Id }, RollbackTrigger.Automatic, progress, cancellationToken);
                     if (result.Record.Outcome == RollbackOutcome.Succeeded) reverted.Add($"{plan.Id} ({result.Record.PhasesReverted} phase(s))");
                 }
             }
@@ -149,7 +160,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile, pending);
         var report = await GatePolicy.EvaluateAsync(gates, context, cancellationToken);
         await releases.EnsureAsync(cancellationToken);
-        await releases.RecordGateReportAsync(report, (request.Migration.By ?? RunnerIdentity.FromEnvironment(Environments.EnvironmentRequest.ProcessVariables())).ToString(), cancellationToken);
+        await releases.RecordGateReportAsync(report, request.Migration.By.ToString(), cancellationToken);
         return report;
     }
 }

@@ -24,7 +24,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         await using var blocker = await CustomersBlocker.HoldAsync(database.ConnectionString, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
-            target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, ct, options));
+            target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, options, ct));
 
         Assert.Equal((ErrorKind.Failure, "SLU041"), (error.Kind, error.Code));
         Assert.Contains("phase 'add_nickname' of plan '0002_add_nickname' could not take its locks in 3 attempts (lock_timeout 50ms each)", error.Message);
@@ -43,7 +43,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
 
         // Once the blocker commits, the same command succeeds.
         await blocker.Transaction.CommitAsync(ct);
-        var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), null, ct, options);
+        var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), null, options, ct);
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.Equal(JournalStatus.Done, (await target.Providers.Journal.ReadPhasesAsync(PlanId, ct)).Single().Status);
     }
@@ -63,7 +63,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
             if (r.Step == MigrationStep.Retry && r.Attempt == 1) blocker.Transaction.Commit();
         });
 
-        var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, ct, options);
+        var result = await target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), progress, options, ct);
 
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.True(result.Phases.Single().Attempts >= 2);

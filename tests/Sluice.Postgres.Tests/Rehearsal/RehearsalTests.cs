@@ -74,18 +74,19 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         var report = await RehearseAsync(Path.Combine(Fixtures, "index-blocking"), ct);
         await using var environment = await postgres.CreateDatabaseAsync(ct);
         var json = RehearsalReportFiles.ToJson(report);
+        await using var pool = Npgsql.NpgsqlDataSource.Create(environment.ConnectionString);
 
-        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, report, json, ct);
-        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, report, json, ct);
+        await PostgresRehearsalEvidence.RecordAsync(pool, report, json, ct);
+        await PostgresRehearsalEvidence.RecordAsync(pool, report, json, ct);
 
         Assert.Equal("0001_index_name:false:2", await ColumnFidelity.ScalarAsync<string>(environment.ConnectionString,
             "SELECT min(plan_id) || ':' || bool_or(passed) || ':' || count(*) FROM sluice.rehearsal_evidence", ct));
         // The rehearsal gate reads only passing rehearsals of the exact hash.
-        var gateSource = new PostgresRehearsalEvidenceSource(environment.ConnectionString);
+        var gateSource = new PostgresRehearsalEvidenceSource(pool);
         Assert.Null(await gateSource.LatestRehearsalAsync("staging", report.Plans[0].Hash, ct));
 
         var passing = report with { Findings = [] };
-        await PostgresRehearsalEvidence.RecordAsync(environment.ConnectionString, passing, RehearsalReportFiles.ToJson(passing), ct);
+        await PostgresRehearsalEvidence.RecordAsync(pool, passing, RehearsalReportFiles.ToJson(passing), ct);
         var at = await gateSource.LatestRehearsalAsync("staging", report.Plans[0].Hash, ct);
         Assert.Equal(report.StartedAt.ToUnixTimeMilliseconds(), at!.Value.ToUnixTimeMilliseconds());
         Assert.Null(await gateSource.LatestRehearsalAsync("production", report.Plans[0].Hash, ct));
@@ -96,7 +97,8 @@ public sealed class RehearsalTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var environment = await postgres.CreateDatabaseAsync(ct);
-        Assert.Null(await new PostgresRehearsalEvidenceSource(environment.ConnectionString).LatestRehearsalAsync("local", "abc", ct));
+        await using var pool = Npgsql.NpgsqlDataSource.Create(environment.ConnectionString);
+        Assert.Null(await new PostgresRehearsalEvidenceSource(pool).LatestRehearsalAsync("local", "abc", ct));
     }
 
     [Fact]

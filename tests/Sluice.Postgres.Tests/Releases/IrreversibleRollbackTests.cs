@@ -40,8 +40,8 @@ public sealed class IrreversibleRollbackTests(PostgresFixture postgres)
         var store = await Stores.PgDumpAsync(postgres, folder.Path, Ct);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         var taken = new List<string>();
-        await release.Service().PromoteAsync(ReleaseFixtures.PromoteWithSnapshots(release, plans, store, folder.Path, database.ConnectionString), null, Ct,
-            onSnapshot: taken.Add);
+        await release.Service().PromoteAsync(ReleaseFixtures.PromoteWithSnapshots(release, plans, store, folder.Path, database.ConnectionString), null,
+            null, taken.Add, Ct);
         Assert.Contains("taken and verified", Assert.Single(taken));
         var state = await ReleaseFixtures.StateAsync(database.ConnectionString, Ct);
 

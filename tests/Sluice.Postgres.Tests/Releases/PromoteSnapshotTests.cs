@@ -31,7 +31,7 @@ public sealed class PromoteSnapshotTests(PostgresFixture postgres)
             Snapshot: new StoreReleaseSnapshot(store, database.ConnectionString));
         var taken = new List<string>();
 
-        var result = await release.Service().PromoteAsync(request, null, Ct, onSnapshot: taken.Add);
+        var result = await release.Service().PromoteAsync(request, null, null, taken.Add, Ct);
 
         Assert.Equal(PromoteOutcome.Completed, result.Outcome);
         Assert.Contains("taken and verified", Assert.Single(taken));

@@ -57,15 +57,13 @@ public sealed class MigrationRunner
 
     /// <summary>Runs <paramref name="plans"/> in order. Throws Busy when another runner holds the environment, Usage
     /// when a plan changed after it ran, Failure when a phase fails; returns Incomplete when the budget ran out.</summary>
-    /// <param name="heldLease">The environment's lease when the caller already holds it (an engine that leases the
-    /// environment for a whole run); null to acquire it here and release it at the end.</param>
     public Task<MigrationRunResult> RunAsync(IReadOnlyList<MigrationPlan> plans, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
-        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(by, progress, cancellationToken, async (run, token) =>
         {
             foreach (var plan in plans) await RefuseChangedPlanAsync(plan, token);
             foreach (var plan in plans)
-                if (!await RunPlanAsync(plan, by, run, token))
+                if (!await RunPlanAsync(plan, run, token))
                     return run.Result(MigrationOutcome.Incomplete,
                         $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
             return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
@@ -77,8 +75,8 @@ public sealed class MigrationRunner
     /// irreversible (only a snapshot brings that back) or when the plan changed since it was applied.
     /// </summary>
     public Task<MigrationRunResult> RollbackAsync(MigrationPlan plan, RunnerIdentity by,
-        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken, IEnvironmentLease? heldLease = null) =>
-        UnderLeaseAsync(by, heldLease, progress, cancellationToken, async (run, token) =>
+        IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
+        UnderLeaseAsync(by, progress, cancellationToken, async (run, token) =>
         {
             await RefuseChangedPlanAsync(plan, token);
             var recorded = (await Journal.ReadPhasesAsync(plan.Id, token)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
@@ -96,7 +94,7 @@ public sealed class MigrationRunner
             {
                 var runDown = step == PhaseStep.RunDown;
                 var started = _time.GetTimestamp();
-                var attempts = await WithLockRetriesAsync(plan, phase, by, run,
+                var attempts = await WithLockRetriesAsync(plan, phase, run,
                     attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
                 var message = !runDown ? $"reverted ({Word(status)}; its up never committed)" : phase switch
                 {
@@ -109,7 +107,7 @@ public sealed class MigrationRunner
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
             await run.RecordAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), MigrationStep.PlanReverted, token);
-            var check = await VerifyRollbackAsync(plan, [.. touched.Select(x => x.phase)], by, run, token);
+            var check = await VerifyRollbackAsync(plan, [.. touched.Select(x => x.phase)], run, token);
             return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
 
@@ -124,9 +122,10 @@ public sealed class MigrationRunner
     /// its values (SLU105), naming the table, the column and the key ranges. What could not be verified is said, with why.
     /// </summary>
     /// <returns>A clause for the result's message.</returns>
-    private async Task<string> VerifyRollbackAsync(MigrationPlan plan, IReadOnlyList<MigrationPhase> reverted, RunnerIdentity by, RunState run,
+    private async Task<string> VerifyRollbackAsync(MigrationPlan plan, IReadOnlyList<MigrationPhase> reverted, RunState run,
         CancellationToken cancellationToken)
     {
+        var by = run.By;
         if (_providers.Baselines is not { } baselines) return "";
         // The downs ran and are journaled; failing to read the database must not turn that into a failed rollback.
         var check = await Guarded(() => baselines.CheckAsync(plan.Id, cancellationToken),
@@ -185,16 +184,14 @@ public sealed class MigrationRunner
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> holding the environment's lease (the caller's, or one taken here), and
-    /// turns a lost lease into a clear failure.</summary>
-    private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IEnvironmentLease? heldLease, IProgress<MigrationProgress>? progress,
+    /// <summary>Runs <paramref name="work"/> holding the environment's lease, as the providers hand it (taken now, or
+    /// the one the caller holds through a <see cref="HeldLeaseProvider"/>), and turns a lost lease into a clear failure.</summary>
+    private async Task<MigrationRunResult> UnderLeaseAsync(RunnerIdentity by, IProgress<MigrationProgress>? progress,
         CancellationToken cancellationToken, Func<RunState, CancellationToken, Task<MigrationRunResult>> work)
     {
-        var run = new RunState(_time, _options.TimeBudget, Journal, progress);
+        var run = new RunState(by, _time, _options.TimeBudget, Journal, progress);
         await Journal.EnsureAsync(cancellationToken);
-        var ownLease = heldLease is null ? await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken) : null;
-        await using var release = ownLease; // a held lease stays with its owner
-        var lease = heldLease ?? ownLease!;
+        await using var lease = await _providers.Leases.AcquireAsync(_options.Environment, by, cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.LeaseAcquired, null, null, $"holding the lease of '{_options.Environment}' as {lease.Holder.Holder}"));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
         try
@@ -244,8 +241,9 @@ public sealed class MigrationRunner
     }
 
     /// <returns>False when the time budget ran out.</returns>
-    private async Task<bool> RunPlanAsync(MigrationPlan plan, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    private async Task<bool> RunPlanAsync(MigrationPlan plan, RunState run, CancellationToken cancellationToken)
     {
+        var by = run.By;
         await Journal.RecordPlanAsync(plan, by, cancellationToken);
         var recorded = (await Journal.ReadPhasesAsync(plan.Id, cancellationToken)).ToDictionary(p => p.Phase, StringComparer.Ordinal);
         run.Report(new MigrationProgress(MigrationStep.PlanStarted, plan.Id, null, $"{plan.Phases.Count} phases, risk {plan.Risk.ToString().ToLowerInvariant()}"));
@@ -260,14 +258,14 @@ public sealed class MigrationRunner
             var step = PhaseStateRules.Decide(PhaseAction.Apply, StatusOf(phase), phase, latestDone: ReferenceEquals(phase, latestDone)).Step;
             if (step is PhaseStep.VerifyAndSkip or PhaseStep.Skip)
             {
-                if (step == PhaseStep.VerifyAndSkip) await VerifyAsync(plan, phase, by, run, cancellationToken);
+                if (step == PhaseStep.VerifyAndSkip) await VerifyAsync(plan, phase, run, cancellationToken);
                 await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), MigrationStep.PhaseSkipped, cancellationToken);
                 run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.AlreadyDone, 0, TimeSpan.Zero));
                 continue;
             }
             if (run.BudgetExhausted)
             {
-                await PauseAsync(plan, phase, by, run, $"stopping before '{phase.Name}', which has not started", cancellationToken);
+                await PauseAsync(plan, phase, run, $"stopping before '{phase.Name}', which has not started", cancellationToken);
                 return false;
             }
             // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
@@ -296,7 +294,7 @@ public sealed class MigrationRunner
             switch (phase)
             {
                 case BackfillPhase backfill:
-                    if (!await BackfillAsync(plan, backfill, by, run, cancellationToken))
+                    if (!await BackfillAsync(plan, backfill, run, cancellationToken))
                     {
                         run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
                         return false;
@@ -304,7 +302,7 @@ public sealed class MigrationRunner
                     attempts = 1;
                     break;
                 case ScriptPhase script:
-                    attempts = await WithLockRetriesAsync(plan, phase, by, run,
+                    attempts = await WithLockRetriesAsync(plan, phase, run,
                         attempt => _providers.Phases.ApplyAsync(plan, script, attempt, by, cancellationToken), cancellationToken);
                     break;
                 default:
@@ -313,7 +311,7 @@ public sealed class MigrationRunner
             var flag = (phase as ScriptPhase)?.Flag;
             await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
                 flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
-            await VerifyAsync(plan, phase, by, run, cancellationToken);
+            await VerifyAsync(plan, phase, run, cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
             run.Current = null;
@@ -324,14 +322,16 @@ public sealed class MigrationRunner
     }
 
     /// <param name="where">Where the budget ran out, truthfully: before a phase, or inside a backfill after its checkpoint.</param>
-    private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, string where, CancellationToken cancellationToken)
+    private async Task PauseAsync(MigrationPlan plan, MigrationPhase phase, RunState run, string where, CancellationToken cancellationToken)
     {
+        var by = run.By;
         var message = $"time budget of {Durations.Format(_options.TimeBudget!.Value)} {where}";
         await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillPaused, plan.Id, phase.Name, message, by), MigrationStep.BudgetExhausted, cancellationToken);
     }
 
-    private async Task VerifyAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    private async Task VerifyAsync(MigrationPlan plan, MigrationPhase phase, RunState run, CancellationToken cancellationToken)
     {
+        var by = run.By;
         if (phase.Verify is null) return;
         var result = await _providers.Phases.VerifyAsync(plan, phase, cancellationToken);
         if (result.Passed)
@@ -349,9 +349,10 @@ public sealed class MigrationRunner
 
     /// <summary>Runs <paramref name="work"/>, retrying lock timeouts with backoff up to the phase's <c>retries</c>.</summary>
     /// <returns>The attempts it took.</returns>
-    private async Task<int> WithLockRetriesAsync(MigrationPlan plan, MigrationPhase phase, RunnerIdentity by, RunState run,
+    private async Task<int> WithLockRetriesAsync(MigrationPlan plan, MigrationPhase phase, RunState run,
         Func<int, Task> work, CancellationToken cancellationToken, bool journalFirstAttempt = true)
     {
+        var by = run.By;
         var attempt = 0;
         try
         {
@@ -369,20 +370,21 @@ public sealed class MigrationRunner
         {
             var message = $"phase '{phase.Name}' of plan '{plan.Id}' could not take its locks in {attempt} attempts " +
                           $"(lock_timeout {Durations.Format(phase.LockTimeout)} each): {e.Message}";
-            await FailAsync(plan, phase, attempt, message, by, cancellationToken);
+            await FailAsync(plan, phase, attempt, message, run, cancellationToken);
             throw new SluiceException(ErrorKind.Failure, ErrorCodes.LockTimeoutExhausted, message,
                 "find the blocking sessions (SELECT pid, query, xact_start FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids(<pid>))), "
                 + "end long transactions, or raise 'retries'/'lock_timeout' in the plan and run again", plan.PlanFile, phase.Line, e);
         }
         catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
         {
-            await FailAsync(plan, phase, attempt, e.Message, by, cancellationToken);
+            await FailAsync(plan, phase, attempt, e.Message, run, cancellationToken);
             throw;
         }
     }
 
-    private async Task FailAsync(MigrationPlan plan, MigrationPhase phase, int attempts, string message, RunnerIdentity by, CancellationToken cancellationToken)
+    private async Task FailAsync(MigrationPlan plan, MigrationPhase phase, int attempts, string message, RunState run, CancellationToken cancellationToken)
     {
+        var by = run.By;
         // The failure is journaled even when the run is being cancelled: it is what the next reader needs.
         await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseFailed, plan.Id, phase.Name, message, by, attempts), CancellationToken.None);
         await Journal.MarkPhaseFailedAsync(plan, phase, attempts, message, by, CancellationToken.None);
@@ -390,8 +392,9 @@ public sealed class MigrationRunner
     }
 
     /// <returns>False when the time budget ran out (the checkpoint is committed).</returns>
-    private async Task<bool> BackfillAsync(MigrationPlan plan, BackfillPhase phase, RunnerIdentity by, RunState run, CancellationToken cancellationToken)
+    private async Task<bool> BackfillAsync(MigrationPlan plan, BackfillPhase phase, RunState run, CancellationToken cancellationToken)
     {
+        var by = run.By;
         var spec = phase.Backfill;
         var backfills = _providers.Backfills;
         var checkpoint = await backfills.ReadCheckpointAsync(plan.Id, phase.Name, cancellationToken);
@@ -410,7 +413,7 @@ public sealed class MigrationRunner
         {
             if (run.BudgetExhausted)
             {
-                await PauseAsync(plan, phase, by, run, $"reached inside '{phase.Name}' after a checkpoint ({rowsDone} rows done); the next run continues from it", cancellationToken);
+                await PauseAsync(plan, phase, run, $"reached inside '{phase.Name}' after a checkpoint ({rowsDone} rows done); the next run continues from it", cancellationToken);
                 return false;
             }
             var reason = ThrottleReason(await _providers.Pressure.ReadAsync(cancellationToken), spec);
@@ -428,7 +431,7 @@ public sealed class MigrationRunner
             var size = sizer.Current;
             BackfillBatchResult? batch = null;
             // Batches journal only their retries: thousands of first attempts would flood the journal.
-            await WithLockRetriesAsync(plan, phase, by, run, async _ =>
+            await WithLockRetriesAsync(plan, phase, run, async _ =>
                 batch = await backfills.RunBatchAsync(plan, phase, afterKey, size, by, cancellationToken), cancellationToken, journalFirstAttempt: false);
             afterKey = batch!.LastKey ?? afterKey;
             rowsDone = batch.Checkpoint.RowsDone;
@@ -456,8 +459,11 @@ public sealed class MigrationRunner
     }
 
     /// <summary>The mutable bookkeeping of one run, kept out of the runner so the runner holds no per-run state.</summary>
-    private sealed class RunState(TimeProvider time, TimeSpan? budget, IMigrationJournal journal, IProgress<MigrationProgress>? progress)
+    private sealed class RunState(RunnerIdentity by, TimeProvider time, TimeSpan? budget, IMigrationJournal journal, IProgress<MigrationProgress>? progress)
     {
+        /// <summary>Who runs: one fact of the run, recorded with each of its events.</summary>
+        public RunnerIdentity By => by;
+
         private readonly long _started = time.GetTimestamp();
         private readonly List<PhaseRunResult> _phases = [];
 

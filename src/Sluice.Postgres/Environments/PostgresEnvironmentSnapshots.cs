@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Sluice.Environments;
+using Sluice.Postgres.Clusters;
+using Sluice.Postgres.Snapshots;
+using Sluice.Releases;
+using Sluice.Snapshots;
+
+namespace Sluice.Postgres.Environments;
+
+/// <summary>
+/// The session's snapshots: a pg_dump store (a local environment verifies on its own server, any other on a throwaway
+/// local cluster), or for <c>--snapshot-format template</c> on a local environment a template store. The store is
+/// opened on first use (finding pg_dump takes a moment); the connection string stays here.
+/// </summary>
+internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, ILogger? logger) : IEnvironmentSnapshots
+{
+    private ISnapshotStore? _store;
+
+    public SnapshotCatalog Catalog { get; } = new(SnapshotIds.DefaultFolder(request.Root, request.Environment), request.Secrets);
+
+    public bool IsLocal => request.IsLocal;
+
+    public async Task<SnapshotManifest> TakeAsync(CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).CreateAsync(connectionString, cancellationToken);
+
+    public async Task<SnapshotVerification> VerifyAsync(string id, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).VerifyAsync(id, cancellationToken);
+
+    public async Task RestoreAsync(string id, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).RestoreAsync(id, connectionString, cancellationToken);
+
+    public IReleaseSnapshot Release => new TakenAndVerified(this);
+
+    private async Task<ISnapshotStore> StoreAsync(CancellationToken cancellationToken)
+    {
+        if (_store is not null) return _store;
+        var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+        if (request.SnapshotFormat == SnapshotFormat.Template && IsLocal)
+            return _store = new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Server = server, Redactor = request.Secrets });
+        if (request.SnapshotFormat == SnapshotFormat.Template)
+            throw new InvalidOperationException($"a template snapshot keeps its copy on the environment's own server; '{request.Environment}' is not local");
+        return _store = new PgDumpSnapshotStore(new PgDumpSnapshotOptions
+        {
+            Folder = Catalog.Folder,
+            Environment = request.Environment,
+            Redactor = request.Secrets,
+            Format = request.SnapshotFormat ?? SnapshotFormat.Custom,
+            VerifyServer = IsLocal ? server : null,
+        }, await PostgresToolchain.DetectAsync(cancellationToken, logger));
+    }
+
+    private sealed class TakenAndVerified(PostgresEnvironmentSnapshots snapshots) : IReleaseSnapshot
+    {
+        public async Task<string> TakeVerifiedAsync(CancellationToken cancellationToken)
+        {
+            var manifest = await snapshots.TakeAsync(cancellationToken);
+            var verification = await snapshots.VerifyAsync(manifest.Id, cancellationToken);
+            return $"snapshot {manifest.Id} taken and verified ({verification.Tables} tables, {verification.Rows:N0} rows)";
+        }
+    }
+}
