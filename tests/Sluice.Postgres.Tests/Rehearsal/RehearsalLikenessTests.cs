@@ -99,7 +99,7 @@ public sealed class RehearsalLikenessTests(PostgresFixture postgres)
         await using (var target = new PostgresMigrationDatabase(promoted.ConnectionString))
         {
             var error = await Assert.ThrowsAsync<SluiceException>(() => target.Service().MigrateAsync(
-                new MigrationRequest(plans.Pipelines, PlanCopy.Service, "local", By: Runner), null, ct, new MigrationRunnerOptions("local", Seed: seed)));
+                new MigrationRequest(plans.Pipelines, PlanCopy.Service, "local", By: Runner), null, new MigrationRunnerOptions("local", Seed: seed), ct));
             Assert.Equal(ErrorCodes.LockTimeoutExhausted, error.Code);
             promoteRetries = [.. (await target.Providers.Journal.ReadEventsAsync(PlanId, ct)).Where(e => e.Kind == JournalEventKind.Retry).Select(e => e.Message)];
         }
