@@ -34,7 +34,9 @@ public interface ILint : ISluiceComponent
             if (errors.Count > 0)
                 throw new BuildException(ExitCode.TargetFailed, ErrorCodes.LintFailed, $"lint found {errors.Count} error(s) in the plans of {plans.Service}, the first at {Location(errors[0])}",
                     "fix the plan's SQL (a plan that has not run yet may still change); Promote's lint gate would block it");
-            Host.Info(findings.Count == 0 ? $"no findings in {plans.Plans.Count} plan(s)" : $"{findings.Count} finding(s), no errors, in {plans.Plans.Count} plan(s)");
+            var warnings = findings.Count(h => h.Severity == HintSeverity.Warning);
+            var info = findings.Count(h => h.Severity == HintSeverity.Info);
+            Host.Info($"{(warnings == 0 ? "no warnings or errors" : $"{warnings} warning(s), no errors,")} in {plans.Plans.Count} plan(s){(info > 0 ? $" ({info} informational)" : "")}");
 
             string Location(PlanHint hint) => $"{hint.PlanId}/{hint.Location}";
         });

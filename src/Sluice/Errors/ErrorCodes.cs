@@ -229,9 +229,9 @@ public static class ErrorCodes
     public const string LintNotRobust = "SLU230";
     /// <summary>SLU231: lint concurrently-in-transaction.</summary>
     public const string LintConcurrentlyInTransaction = "SLU231";
-    /// <summary>SLU232: rehearsal lock-blocks-writers.</summary>
+    /// <summary>SLU232: rehearsal blocks-writers.</summary>
     public const string LintLockBlocksWriters = "SLU232";
-    /// <summary>SLU233: rehearsal lock-blocks-reads-and-writes.</summary>
+    /// <summary>SLU233: rehearsal blocks-reads-and-writes.</summary>
     public const string LintLockBlocksAll = "SLU233";
     /// <summary>SLU234: rehearsal table-rewrite.</summary>
     public const string LintTableRewrite = "SLU234";

@@ -21,6 +21,6 @@ public sealed class LintGate(IPlanHintSource hints) : IReleaseGate
         if (found.Any(h => h.Severity == HintSeverity.Warning))
             return GateResult.Warn(Name, List(HintSeverity.Warning), "check each warning; rehearsal shows the locks and rewrites it predicts");
         var info = found.Count(h => h.Severity == HintSeverity.Info);
-        return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans" : info > 0 ? $"{info} informational finding(s), nothing to fix, in {context.Plans.Count} plan(s)" : $"no findings in {context.Plans.Count} plan(s)");
+        return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans" : $"no warnings or errors in {context.Plans.Count} plan(s){(info > 0 ? $" ({info} informational)" : "")}");
     }
 }

@@ -91,8 +91,8 @@ public static class LintRules
         new(ErrorCodes.LintConcurrentlyInTransaction, "concurrently-in-transaction", LintGroup.Robustness, Error, false, "PostgreSQL refuses CONCURRENTLY inside a transaction block"),
         new(ErrorCodes.LintDefaultLockTimeout, "default-lock-timeout", LintGroup.Robustness, Info, false, "a phase on the default lock_timeout waits up to 1 s for each lock, with every later session queued behind it"),
         new(ErrorCodes.DataNotRestorable, "data-not-restorable", LintGroup.Compatibility, Error, false, "data destroyed that the phase's down cannot bring back"),
-        new(ErrorCodes.LintLockBlocksWriters, "lock-blocks-writers", LintGroup.Locks, Error, true, "the rehearsal saw a lock that blocks writers held past max_lock_hold"),
-        new(ErrorCodes.LintLockBlocksAll, "lock-blocks-reads-and-writes", LintGroup.Locks, Error, true, "the rehearsal saw ACCESS EXCLUSIVE held past max_lock_hold"),
+        new(ErrorCodes.LintLockBlocksWriters, "blocks-writers", LintGroup.Locks, Error, true, "the rehearsal saw a lock that blocks writers held past max_lock_hold"),
+        new(ErrorCodes.LintLockBlocksAll, "blocks-reads-and-writes", LintGroup.Locks, Error, true, "the rehearsal saw ACCESS EXCLUSIVE held past max_lock_hold"),
         new(ErrorCodes.LintTableRewrite, "table-rewrite", LintGroup.Locks, Error, true, "the rehearsal saw a table rewritten"),
     ];
 

@@ -19,4 +19,7 @@ public sealed record StatementContext(MigrationPlan Plan, MigrationPhase Phase, 
     public bool IsNew(string table) => Scope.CreatedTables.Contains(table);
 
     public bool Contract => Phase.Kind == PhaseKind.Contract;
+
+    /// <summary>"an expand phase", "a switch phase", for messages.</summary>
+    public string PhaseWords => Phase.Kind == PhaseKind.Expand ? "an expand phase" : $"a {Phase.Kind.ToString().ToLowerInvariant()} phase";
 }

@@ -1,3 +1,4 @@
+using Sluice.Errors;
 using Sluice.Postgres.Rehearsal;
 using Sluice.Rehearsal.Hints;
 using Sluice.Rehearsal.Runs;
@@ -75,8 +76,10 @@ public sealed class RehearsalDefectTests(PostgresFixture postgres)
         var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("all-distinct"), ct);
 
         Assert.DoesNotContain(report.Findings, f => f.Rule == "up-failed");
-        // ADD PRIMARY KEY on a live table does block writers; the recipe is the one for a key.
-        var blocking = Assert.Single(report.Findings, f => f.Rule == "blocks-writers");
+        // ADD PRIMARY KEY on a live table takes ACCESS EXCLUSIVE while it builds the index: readers and writers wait.
+        // The finding carries the static rule's code, and the recipe is the one for a key.
+        var blocking = Assert.Single(report.Findings, f => f.Rule == "blocks-reads-and-writes");
+        Assert.Equal((FindingSeverity.Error, ErrorCodes.LintKeyWithoutIndex), (blocking.Severity, blocking.Code));
         Assert.Equal(LockRemedies.ById("R5").Remedy, blocking.Remedy);
     }
 

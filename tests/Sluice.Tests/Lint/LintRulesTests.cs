@@ -168,3 +168,15 @@ public sealed class LintRulesTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"30 scripts took {clock.Elapsed}");
     }
 }
+
+public sealed class SamplePlanLintTests
+{
+    [Fact]
+    public async Task The_sample_service_plans_give_no_finding_above_information()
+    {
+        var plans = ServicePlans.Load(RepositoryFiles.Pipelines, "shop").Plans;
+        var findings = (await new Linter(new PgQueryParser()).LintAsync(plans, LintSettings.ForPlans(plans), null, TestContext.Current.CancellationToken))
+            .Where(f => f.Severity != FindingSeverity.Info).ToList();
+        Assert.True(findings.Count == 0, string.Join("\n", findings.Select(f => $"{f.Code} {f.Plan}/{f.Location}: {f.Message}")));
+    }
+}

@@ -28,7 +28,7 @@ public static class CompatibilityRules
                 {
                     var table = name.Contains('.', StringComparison.Ordinal) ? name : $"public.{name}";
                     if (c.IsNew(table)) continue;
-                    yield return new(ErrorCodes.LintDropOutsideContract, $"DROP {node.Str("removeType")!["OBJECT_".Length..]} {name} in a {c.Phase.Kind.ToString().ToLowerInvariant()} phase: the old code still reads it",
+                    yield return new(ErrorCodes.LintDropOutsideContract, $"DROP {node.Str("removeType")!["OBJECT_".Length..]} {name} in {c.PhaseWords}: the old code still reads it",
                         "move the DROP into a contract phase, after the switch that stops every client from using it");
                 }
                 break;
@@ -40,7 +40,7 @@ public static class CompatibilityRules
                     switch (cmd.Str("subtype"))
                     {
                         case "AT_DropColumn" when !c.Contract && !c.Scope.AddedColumns.Contains((table, column ?? "")):
-                            yield return new(ErrorCodes.LintDropOutsideContract, $"DROP COLUMN {table}.{column} in a {c.Phase.Kind.ToString().ToLowerInvariant()} phase: the old code still reads and writes it",
+                            yield return new(ErrorCodes.LintDropOutsideContract, $"DROP COLUMN {table}.{column} in {c.PhaseWords}: the old code still reads and writes it",
                                 "stop reading and writing it (a switch phase), then drop it in a contract phase");
                             break;
                         case "AT_DropNotNull":
