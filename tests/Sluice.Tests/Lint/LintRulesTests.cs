@@ -180,3 +180,17 @@ public sealed class SamplePlanLintTests
         Assert.True(findings.Count == 0, string.Join("\n", findings.Select(f => $"{f.Code} {f.Plan}/{f.Location}: {f.Message}")));
     }
 }
+
+public sealed class PgQueryParserTests
+{
+    [Fact]
+    public async Task Without_Nodejs_the_parse_fails_with_SLU160_and_the_install_command_never_a_silent_skip()
+    {
+        var installed = new PgQueryParser();
+        await installed.ParseAsync([new PlanScript("a.sql", "/x/a.sql", "SELECT 1;")], TestContext.Current.CancellationToken);
+        var e = await Assert.ThrowsAsync<SluiceException>(() => new PgQueryParser(installed.ToolsFolder, "/nonexistent/bin/node")
+            .ParseAsync([new PlanScript("a.sql", "/x/a.sql", "SELECT 1;")], TestContext.Current.CancellationToken));
+        Assert.Equal(ErrorCodes.ParserMissing, e.Code);
+        Assert.Contains("apt-get install -y nodejs npm", e.Remedy, StringComparison.Ordinal);
+    }
+}

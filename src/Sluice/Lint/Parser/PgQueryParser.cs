@@ -14,7 +14,9 @@ namespace Sluice.Lint.Parser;
 /// <c>~/.local/share/sluice/pg-parser-&lt;version&gt;</c>) and the package is installed there with <c>npm ci</c>.
 /// No Node.js, or an install that fails, is <c>SLU160</c> with the command to run; never a silent skip.
 /// </summary>
-public sealed class PgQueryParser(string? toolsFolder = null) : ISqlParser
+/// <param name="toolsFolder">Where the parser is installed (default above).</param>
+/// <param name="node">The Node.js executable (default <c>node</c> on the PATH).</param>
+public sealed class PgQueryParser(string? toolsFolder = null, string node = "node") : ISqlParser
 {
     public const string PackageVersion = "18.1.5";
     private static readonly SemaphoreSlim Installing = new(1, 1);
@@ -30,7 +32,7 @@ public sealed class PgQueryParser(string? toolsFolder = null) : ISqlParser
     {
         if (scripts.Count == 0) return [];
         await EnsureInstalledAsync(cancellationToken);
-        var (code, output, error) = await RunAsync("node", [Path.Combine(ToolsFolder, "parse.cjs"), Path.Combine(ToolsFolder, "node_modules")],
+        var (code, output, error) = await RunAsync(node, [Path.Combine(ToolsFolder, "parse.cjs"), Path.Combine(ToolsFolder, "node_modules")],
             JsonSerializer.Serialize(scripts.Select(s => s.Sql)), cancellationToken);
         if (code != 0)
             throw SluiceException.Usage(ErrorCodes.ParserFailed, $"PostgreSQL's parser (node) exited {code}: {Last(error)}", $"reinstall it: delete {ToolsFolder} and run again");
