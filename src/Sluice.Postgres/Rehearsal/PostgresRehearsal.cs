@@ -168,7 +168,8 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         {
             var statement = statements[i];
             var firstLine = StatementText.FirstLine(statement.Text);
-            var remedy = LockRemedies.For(statement.Text).Remedy;
+            // The lint rule's recipe is written for this statement; LockRemedies covers what no rule names.
+            var remedy = _lint.LockRecipeAt(plan.Id, file, statement.Line) ?? LockRemedies.For(statement.Text).Remedy;
             var staticCode = _lint.LockCodeAt(plan.Id, file, statement.Line);
             // In a transaction a lock is held from the statement that takes it to the commit.
             var held = Predict(statements.Skip(i).Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration));

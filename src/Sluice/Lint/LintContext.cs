@@ -10,8 +10,13 @@ public sealed record LintContext(LintSettings Settings, DataProfile? Profile, IR
     public static LintContext None { get; } = new(LintSettings.Default, null, []);
 
     /// <summary>The code of the lock rule that names the statement at this line, when one does.</summary>
-    public string? LockCodeAt(string plan, string? file, int line) =>
-        Findings.FirstOrDefault(f => f.Plan == plan && f.File == file && f.Line == line && LintRules.ByCode(f.Code).Group == LintGroup.Locks)?.Code;
+    public string? LockCodeAt(string plan, string? file, int line) => LockFindingAt(plan, file, line)?.Code;
+
+    /// <summary>That rule's recipe, written for the statement.</summary>
+    public string? LockRecipeAt(string plan, string? file, int line) => LockFindingAt(plan, file, line)?.Recipe;
+
+    private LintFinding? LockFindingAt(string plan, string? file, int line) =>
+        Findings.FirstOrDefault(f => f.Plan == plan && f.File == file && f.Line == line && LintRules.ByCode(f.Code).Group == LintGroup.Locks);
 
     /// <summary>The static findings as rehearsal findings. They are at most warnings there: the rehearsal's own
     /// measurements decide its verdict, and the lint gate blocks on the same findings' errors.</summary>
