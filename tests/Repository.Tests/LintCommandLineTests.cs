@@ -25,7 +25,7 @@ public sealed class LintCommandLineTests : IDisposable
     {
         var clean = await _throwaway.BuildAsync("Lint", Ct, GitHub());
         Assert.True(clean.ExitCode == 0, clean.Output);
-        Assert.Contains("no findings in 1 plan(s)", clean.Output);
+        Assert.Contains("no warnings or errors in 1 plan(s)", clean.Output);
 
         var file = Path.Combine(_throwaway.Path, ExpandUp);
         var lines = File.ReadAllLines(file).Length;

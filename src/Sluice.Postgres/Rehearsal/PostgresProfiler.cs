@@ -44,9 +44,26 @@ public static class PostgresProfiler
                 constraints.FirstOrDefault(c => c.Type == 'p')?.Columns ?? [],
                 uniques,
                 [.. constraints.Where(c => c.Type == 'c').Select(c => new CheckProfile(c.Name, c.Columns, c.Definition))],
-                foreignKeys));
+                foreignKeys, await ActivityAsync(connection, oid, cancellationToken)));
         }
         return new DataProfile(DataProfile.CurrentVersion, options.Source, DateTimeOffset.UtcNow, tables);
+    }
+
+    // Scans and row writes since the statistics were last reset (or the server started), per second: lint weighs a
+    // lock on a table by it. Averages, not peaks; null when the statistics collector has nothing for the table.
+    private static async Task<TableActivity?> ActivityAsync(NpgsqlConnection connection, uint oid, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT (s.seq_scan + coalesce(s.idx_scan, 0))::float8, (s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::float8,
+                   greatest(1, extract(epoch FROM now() - coalesce(d.stats_reset, pg_postmaster_start_time())))::float8
+            FROM pg_stat_user_tables s JOIN pg_stat_database d ON d.datname = current_database()
+            WHERE s.relid = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = oid, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var seconds = reader.GetDouble(2);
+        return new TableActivity(Math.Round(reader.GetDouble(0) / seconds, 3), Math.Round(reader.GetDouble(1) / seconds, 3));
     }
 
     private static async Task<List<(uint Oid, string Schema, string Name, double Estimate)>> TablesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

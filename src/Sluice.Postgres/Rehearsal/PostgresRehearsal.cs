@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Sluice.Errors;
+using Sluice.Lint;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
@@ -20,8 +21,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// transaction checks and line mapping) under <see cref="LockRetries"/> with the run's default backoff, its jitter
 /// seeded by the workload seed; the locks and rewrites are read through the executor's <see cref="IStatementObserver"/> hook.
 /// </summary>
-public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null)
+public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null, LintContext? lint = null)
 {
+    private readonly LintContext _lint = lint ?? LintContext.None;
     internal static readonly RunnerIdentity Rehearser = new("sluice-rehearsal", Environment.MachineName, null);
     private static readonly TimeSpan WorkloadBlockedWarning = TimeSpan.FromSeconds(1);
     private readonly List<RehearsalFinding> _findings = [];
@@ -179,24 +181,41 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, verified, idempotent, null);
     }
 
+    // Every lock a statement takes is judged (LockJudgement); a rewrite of a table that existed is one finding of its own.
     private void JudgeStatements(MigrationPlan plan, MigrationPhase phase, IReadOnlyList<StatementRun> statements, IReadOnlySet<string> created)
     {
         var file = UpFile(phase);
-        foreach (var statement in statements)
+        var seen = new HashSet<(string, string)>();
+        for (var i = 0; i < statements.Count; i++)
         {
+            var statement = statements[i];
             var firstLine = StatementText.FirstLine(statement.Text);
-            var remedy = LockRemedies.For(statement.Text).Remedy;
+            // The lint rule's recipe is written for this statement; LockRemedies covers what no rule names.
+            var remedy = _lint.LockRecipeAt(plan.Id, file, statement.Line) ?? LockRemedies.For(statement.Text).Remedy;
+            var staticCode = _lint.LockCodeAt(plan.Id, file, statement.Line);
+            // In a transaction a lock is held from the statement that takes it to the commit.
+            var held = Predict(statements.Skip(i).Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration));
             foreach (var table in statement.Rewritten.Where(t => !created.Contains(t)))
             {
                 var mode = statement.Locks.FirstOrDefault(l => l.Table == table).Mode ?? "AccessExclusiveLock";
-                Add(FindingSeverity.Error, "table-rewrite",
-                    $"rewrites {table} under {mode} (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size), blocking readers and writers throughout",
-                    plan, phase, file, statement.Line, firstLine, remedy);
+                var empty = LockWeight.Row(table, _lint.Profile, _lint.Settings) == "W2";
+                Add(empty ? FindingSeverity.Info : FindingSeverity.Error, "table-rewrite",
+                    $"rewrites {table} under {mode} (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size), blocking readers and writers throughout"
+                    + (empty ? " (empty and idle in the profile)" : ""),
+                    plan, phase, file, statement.Line, firstLine, remedy, staticCode ?? ErrorCodes.LintTableRewrite);
             }
-            foreach (var (table, _) in statement.Locks.Where(l => l.Mode == "ShareLock" && !created.Contains(l.Table)))
-                Add(FindingSeverity.Error, "blocks-writers",
-                    $"holds ShareLock on {table} while it builds (took {statement.Duration.TotalMilliseconds:F0} ms here, about {Predict(statement.Duration).TotalSeconds:F1} s at production size): every INSERT, UPDATE and DELETE waits",
-                    plan, phase, file, statement.Line, firstLine, remedy);
+            foreach (var group in statement.Locks.Where(l => !seen.Contains(l) && !statement.Rewritten.Contains(l.Table)).GroupBy(l => l.Table))
+            {
+                var mode = LockJudgement.Strongest(group.Select(l => l.Mode));
+                var verdict = LockJudgement.Judge(new LockObservation(group.Key, mode, held, created.Contains(group.Key), staticCode is not null || mode == "ShareLock"),
+                    staticCode, _lint.Profile, _lint.Settings);
+                if (verdict.Severity is not { } severity) continue;
+                Add(severity, verdict.Rule!,
+                    $"holds {mode} on {group.Key}, blocking {verdict.Blocks} (held {held.TotalMilliseconds:F0} ms at production size against max_lock_hold {_lint.Settings.MaxLockHold.TotalMilliseconds:F0} ms; "
+                    + $"{LockWeight.Describe(group.Key, _lint.Profile)}; {verdict.Row}){(verdict.Acceptable ? ": acceptable" : "")}",
+                    plan, phase, file, statement.Line, firstLine, remedy, verdict.Code);
+            }
+            seen.UnionWith(statement.Locks);
         }
     }
 
@@ -217,7 +236,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         {
             Add(FindingSeverity.Error, "not-idempotent", $"applying {UpFile(phase)} a second time fails: {failure.Message}",
                 plan, phase, failure.File, failure.Line, failure.Statement,
-                "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done");
+                "write the phase so a repeat changes nothing: IF NOT EXISTS / IF EXISTS, CREATE OR REPLACE, WHERE clauses that skip rows already done", ErrorCodes.LintNotRobust);
             return false;
         }
         var differences = await first.ChangesAsync(cancellationToken);
@@ -350,7 +369,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     }
 
     private void Add(FindingSeverity severity, string rule, string message, MigrationPlan plan, MigrationPhase phase,
-        string? file = null, int? line = null, string? statement = null, string? remedy = null) =>
+        string? file = null, int? line = null, string? statement = null, string? remedy = null, string? code = null) =>
         _findings.Add(new RehearsalFinding(severity, rule, message, remedy, plan.Id, phase.Name,
-            file is null ? null : Path.Combine(Path.GetFileName(plan.Folder), file), line, statement, _workload?.Seed));
+            file is null ? null : Path.Combine(Path.GetFileName(plan.Folder), file), line, statement, _workload?.Seed, code));
 }

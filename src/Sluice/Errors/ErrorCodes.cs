@@ -187,4 +187,89 @@ public static class ErrorCodes
     public const string BadCanary = "SLU185";
     /// <summary>SLU186: a canary's requires_phase is not a phase of the plan.</summary>
     public const string CanaryPhaseNotInPlan = "SLU186";
+    // Lint: PostgreSQL's parser, the service's lint settings, suppression comments
+    /// <summary>SLU160: PostgreSQL's parser for lint.</summary>
+    public const string ParserMissing = "SLU160";
+    /// <summary>SLU161: a plan's SQL does not parse with PostgreSQL's grammar.</summary>
+    public const string SqlSyntax = "SLU161";
+    /// <summary>SLU162: the lint section of a service's sluice.yaml is not valid.</summary>
+    public const string BadLintConfig = "SLU162";
+    /// <summary>SLU163: a -- sluice-ignore comment names an unknown rule or gives no reason.</summary>
+    public const string BadSuppression = "SLU163";
+    /// <summary>SLU164: PostgreSQL's parser process.</summary>
+    public const string ParserFailed = "SLU164";
+
+    // Lint rules (docs/lint.md): one code per rule
+    /// <summary>SLU200: lint index-blocks-writes.</summary>
+    public const string LintIndexBlocksWrites = "SLU200";
+    /// <summary>SLU201: lint index-drop-blocks.</summary>
+    public const string LintIndexDropBlocks = "SLU201";
+    /// <summary>SLU202: lint reindex-blocks.</summary>
+    public const string LintReindexBlocks = "SLU202";
+    /// <summary>SLU203: lint detach-partition-blocks.</summary>
+    public const string LintDetachBlocks = "SLU203";
+    /// <summary>SLU204: lint full-rewrite.</summary>
+    public const string LintFullRewrite = "SLU204";
+    /// <summary>SLU205: lint key-without-index.</summary>
+    public const string LintKeyWithoutIndex = "SLU205";
+    /// <summary>SLU206: lint constraint-validates-now.</summary>
+    public const string LintConstraintValidates = "SLU206";
+    /// <summary>SLU207: lint set-not-null-scans.</summary>
+    public const string LintSetNotNullScans = "SLU207";
+    /// <summary>SLU208: lint drop-not-null.</summary>
+    public const string LintDropNotNull = "SLU208";
+    /// <summary>SLU209: lint volatile-default.</summary>
+    public const string LintVolatileDefault = "SLU209";
+    /// <summary>SLU210: lint stored-generated-column.</summary>
+    public const string LintStoredGenerated = "SLU210";
+    /// <summary>SLU211: lint column-type-change.</summary>
+    public const string LintColumnType = "SLU211";
+    /// <summary>SLU212: lint domain-check-added.</summary>
+    public const string LintDomainCheck = "SLU212";
+    /// <summary>SLU213: lint constrained-domain.</summary>
+    public const string LintConstrainedDomain = "SLU213";
+    /// <summary>SLU214: lint rename.</summary>
+    public const string LintRename = "SLU214";
+    /// <summary>SLU215: lint drop-outside-contract.</summary>
+    public const string LintDropOutsideContract = "SLU215";
+    /// <summary>SLU216: lint required-column.</summary>
+    public const string LintRequiredColumn = "SLU216";
+    /// <summary>SLU217: lint enum-value-appended.</summary>
+    public const string LintEnumAppended = "SLU217";
+    /// <summary>SLU218: lint truncate-cascade.</summary>
+    public const string LintTruncateCascade = "SLU218";
+    /// <summary>SLU219: lint drop-database.</summary>
+    public const string LintDropDatabase = "SLU219";
+    /// <summary>SLU220: lint char-type.</summary>
+    public const string LintCharType = "SLU220";
+    /// <summary>SLU221: lint varchar-length.</summary>
+    public const string LintVarcharLength = "SLU221";
+    /// <summary>SLU222: lint int-key.</summary>
+    public const string LintIntKey = "SLU222";
+    /// <summary>SLU223: lint smallint-key.</summary>
+    public const string LintSmallintKey = "SLU223";
+    /// <summary>SLU224: lint serial-column.</summary>
+    public const string LintSerialColumn = "SLU224";
+    /// <summary>SLU225: lint timestamp-without-time-zone.</summary>
+    public const string LintTimestampWithoutZone = "SLU225";
+    /// <summary>SLU226: lint identifier-too-long.</summary>
+    public const string LintIdentifierTooLong = "SLU226";
+    /// <summary>SLU227: lint duplicate-assignment.</summary>
+    public const string LintDuplicateAssignment = "SLU227";
+    /// <summary>SLU228: lint no-statement-timeout.</summary>
+    public const string LintNoStatementTimeout = "SLU228";
+    /// <summary>SLU229: lint unqualified-name.</summary>
+    public const string LintUnqualifiedName = "SLU229";
+    /// <summary>SLU230: lint not-robust.</summary>
+    public const string LintNotRobust = "SLU230";
+    /// <summary>SLU231: lint concurrently-in-transaction.</summary>
+    public const string LintConcurrentlyInTransaction = "SLU231";
+    /// <summary>SLU232: rehearsal blocks-writers.</summary>
+    public const string LintLockBlocksWriters = "SLU232";
+    /// <summary>SLU233: rehearsal blocks-reads-and-writes.</summary>
+    public const string LintLockBlocksAll = "SLU233";
+    /// <summary>SLU234: rehearsal table-rewrite.</summary>
+    public const string LintTableRewrite = "SLU234";
+    /// <summary>SLU235: lint default-lock-timeout.</summary>
+    public const string LintDefaultLockTimeout = "SLU235";
 }

@@ -23,7 +23,7 @@ public static class GatePolicy
             new CalendarGate(ChangeCalendar.Read(spec.Calendar, file)),
             new ReplicationLagGate(sources.Replication, settings.MaxReplicationLag),
             new DriftGate(sources.Drift),
-            new LintGate(sources.Hints ?? new BuiltInPlanHints()),
+            new LintGate(sources.Hints ?? new BuiltInPlanHints(environment: environment)),
         };
         var irreversible = (plans ?? []).SelectMany(p => p.Phases.Where(f => f.Irreversible).Select(f => $"{p.Id}/{f.Name}")).ToList();
         var first = !spec.Protected && (spec.Order ?? 0) == 0;

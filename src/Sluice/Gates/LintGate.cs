@@ -18,8 +18,9 @@ public sealed class LintGate(IPlanHintSource hints) : IReleaseGate
         }
         if (found.Any(h => h.Severity == HintSeverity.Error))
             return GateResult.Fail(Name, List(HintSeverity.Error), "fix the plan's SQL (a plan that has not run yet may still change)");
-        if (found.Count > 0)
+        if (found.Any(h => h.Severity == HintSeverity.Warning))
             return GateResult.Warn(Name, List(HintSeverity.Warning), "check each warning; rehearsal shows the locks and rewrites it predicts");
-        return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans" : $"no findings in {context.Plans.Count} plan(s)");
+        var info = found.Count(h => h.Severity == HintSeverity.Info);
+        return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans" : $"no warnings or errors in {context.Plans.Count} plan(s){(info > 0 ? $" ({info} informational)" : "")}");
     }
 }

@@ -1,6 +1,8 @@
-using System.Text.RegularExpressions;
-using Sluice.Errors;
+using Sluice.Lint;
+using Sluice.Lint.Parser;
 using Sluice.Migrations.Plans;
+using Sluice.Rehearsal.Profiles;
+using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Gates;
 
@@ -8,12 +10,15 @@ public enum HintSeverity
 {
     Warning,
     Error,
+    /// <summary>Shown, never blocks: a lock on an empty idle table, a finding a statement's comment allows.</summary>
+    Info,
 }
 
 /// <summary>A finding of static analysis in a plan's SQL: an error blocks a release, a warning is shown.</summary>
 /// <param name="File">The SQL file, relative to the plan folder.</param>
 /// <param name="Line">The line of the statement in <paramref name="File"/>, when the finding is about one statement.</param>
-public sealed record PlanHint(string PlanId, string Phase, HintSeverity Severity, string Message, string File, int? Line = null)
+/// <param name="Code">The lint rule's code (docs/lint.md).</param>
+public sealed record PlanHint(string PlanId, string Phase, HintSeverity Severity, string Message, string File, int? Line = null, string? Code = null)
 {
     /// <summary><c>05_drop.up.sql:3</c>, or the file alone.</summary>
     public string Location => Line is { } line ? $"{File}:{line}" : File;
@@ -26,61 +31,25 @@ public interface IPlanHintSource
 }
 
 /// <summary>
-/// Sluice's own checks of a phase's <c>up</c> for what breaks the expand/contract discipline or locks a busy table:
-/// removals in an expand phase (old code still reads them), a NOT NULL column added without a default (fails on
-/// existing rows or rewrites), an index built without CONCURRENTLY or a column type changed (long exclusive locks),
-/// and a statement that destroys data its phase's down cannot bring back while the phase is not marked irreversible
-/// (<see cref="DataChanges"/>; an irreversible phase then needs a verified snapshot, see <see cref="GatePolicy"/>).
-/// Comments and dollar-quoted bodies are ignored; the checks are deliberately simple and name what they saw.
+/// The lint gate's reading of the plans: the shared rule set (<see cref="LintRules"/>, run by <see cref="Linter"/> with
+/// PostgreSQL's own grammar) with the service's sluice.yaml settings and, when the environment has one, its data
+/// profile (<c>pipelines/&lt;service&gt;/profiles/&lt;env&gt;.json</c>) to weigh locks by the table's rows and activity.
+/// Lint, this gate and the rehearsal report the same findings for the same plan.
 /// </summary>
-public sealed partial class BuiltInPlanHints : IPlanHintSource
+public sealed class BuiltInPlanHints(ISqlParser? parser = null, string? environment = null) : IPlanHintSource
 {
-    public Task<IReadOnlyList<PlanHint>> ReadAsync(IReadOnlyList<MigrationPlan> plans, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<PlanHint>> ReadAsync(IReadOnlyList<MigrationPlan> plans, CancellationToken cancellationToken) =>
+        [.. (await FindingsAsync(plans, cancellationToken)).Select(f => new PlanHint(f.Plan, f.Phase,
+            f.Severity switch { FindingSeverity.Error => HintSeverity.Error, FindingSeverity.Warning => HintSeverity.Warning, _ => HintSeverity.Info },
+            $"{f.Message} [{f.Code}]: {f.Recipe}", f.File, f.Line, f.Code))];
+
+    /// <summary>The findings as the rule set gives them.</summary>
+    public async Task<IReadOnlyList<LintFinding>> FindingsAsync(IReadOnlyList<MigrationPlan> plans, CancellationToken cancellationToken)
     {
-        var hints = new List<PlanHint>();
-        foreach (var plan in plans)
-        {
-            foreach (var change in DataChanges.Of(plan).Where(c => !c.Phase.Irreversible && !DataChanges.RestoredByDown(c)))
-                hints.Add(new PlanHint(plan.Id, change.Phase.Name, HintSeverity.Error,
-                    $"'{change.What}' destroys data that {(change.Phase.Down is { } down ? $"its down ({down.FileName}) does not bring back" : "no down brings back")}"
-                    + $" [{ErrorCodes.DataNotRestorable}]: mark phase '{change.Phase.Name}' 'irreversible: true' (Promote then requires a verified snapshot), or make its down {change.Restore}",
-                    change.Statement.Script.FileName, change.Statement.Line));
-            foreach (var phase in plan.Phases)
-            {
-                if (phase is not ScriptPhase { Up: var up }) continue;
-                var sql = Comments().Replace(up.Sql, " ");
-                void Add(HintSeverity severity, string message) => hints.Add(new PlanHint(plan.Id, phase.Name, severity, message, up.FileName));
-                if (phase.Kind == PhaseKind.Expand && Removal().Match(sql) is { Success: true } removal)
-                    Add(HintSeverity.Error, $"'{Squash(removal.Value)}' in an expand phase: the old code still reads it; move it to a contract phase");
-                if (NotNullWithoutDefault().Match(sql) is { Success: true } notNull && !notNull.Value.Contains("DEFAULT", StringComparison.OrdinalIgnoreCase))
-                    Add(HintSeverity.Error, $"'{Squash(notNull.Value)}' fails on existing rows: add it nullable, backfill, then set NOT NULL");
-                if (BlockingIndex().Match(sql) is { Success: true } index)
-                    Add(HintSeverity.Warning, $"'{Squash(index.Value)}' blocks writes while it builds: use CREATE INDEX CONCURRENTLY in a non-transactional phase");
-                if (TypeChange().Match(sql) is { Success: true } type)
-                    Add(HintSeverity.Warning, $"'{Squash(type.Value)}' may rewrite the table under an exclusive lock: add a new column and backfill instead");
-            }
-        }
-        return Task.FromResult<IReadOnlyList<PlanHint>>(hints);
+        if (plans.Count == 0) return [];
+        var serviceFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(plans[0].Folder)))!;
+        var profilePath = environment is null ? null : ProfileFile.DefaultPath(serviceFolder, environment);
+        var profile = profilePath is not null && File.Exists(profilePath) ? await ProfileFile.ReadAsync(profilePath, cancellationToken) : null;
+        return await new Linter(parser ?? new PgQueryParser()).LintAsync(plans, LintSettings.Load(serviceFolder), profile, cancellationToken);
     }
-
-    private static string Squash(string sql) => Whitespace().Replace(sql.Trim(), " ");
-
-    // Comments and dollar-quoted bodies (functions, DO blocks: their statements run conditionally) are left out.
-    [GeneratedRegex(@"--[^\n]*|/\*.*?\*/|\$(\w*)\$.*?\$\1\$", RegexOptions.Singleline)]
-    private static partial Regex Comments();
-
-    [GeneratedRegex(@"\bDROP\s+(TABLE|COLUMN|VIEW|INDEX|SCHEMA)\b(\s+IF\s+EXISTS)?\s+[\w.""]+|\bALTER\s+TABLE\s+[\w.""]+\s+DROP\s+(COLUMN\s+)?(IF\s+EXISTS\s+)?(?!CONSTRAINT\b)[\w""]+|\bRENAME\b", RegexOptions.IgnoreCase)]
-    private static partial Regex Removal();
-
-    [GeneratedRegex(@"\bADD\s+COLUMN\s+(IF\s+NOT\s+EXISTS\s+)?[\w""]+\s+[^,;]*?\bNOT\s+NULL\b[^,;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex NotNullWithoutDefault();
-
-    [GeneratedRegex(@"\bCREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b)[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex BlockingIndex();
-
-    [GeneratedRegex(@"\bALTER\s+COLUMN\s+[\w""]+\s+(SET\s+DATA\s+)?TYPE\b[^,;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex TypeChange();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
 }

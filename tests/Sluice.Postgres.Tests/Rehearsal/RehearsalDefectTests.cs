@@ -1,5 +1,5 @@
+using Sluice.Errors;
 using Sluice.Postgres.Rehearsal;
-using Sluice.Rehearsal.Hints;
 using Sluice.Rehearsal.Runs;
 using Sluice.Testing.Postgres;
 
@@ -75,9 +75,12 @@ public sealed class RehearsalDefectTests(PostgresFixture postgres)
         var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("all-distinct"), ct);
 
         Assert.DoesNotContain(report.Findings, f => f.Rule == "up-failed");
-        // ADD PRIMARY KEY on a live table does block writers; the recipe is the one for a key.
-        var blocking = Assert.Single(report.Findings, f => f.Rule == "blocks-writers");
-        Assert.Equal(LockRemedies.ById("R5").Remedy, blocking.Remedy);
+        // ADD PRIMARY KEY on a live table takes ACCESS EXCLUSIVE while it builds the index: readers and writers wait.
+        // The finding carries the static rule's code, and its recipe, written for this key.
+        var blocking = Assert.Single(report.Findings, f => f.Rule == "blocks-reads-and-writes");
+        Assert.Equal((FindingSeverity.Error, ErrorCodes.LintKeyWithoutIndex), (blocking.Severity, blocking.Code));
+        Assert.Contains("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS tags_pkey_idx ON public.tags (code)", blocking.Remedy, StringComparison.Ordinal);
+        Assert.Contains("ADD CONSTRAINT tags_pkey PRIMARY KEY USING INDEX tags_pkey_idx", blocking.Remedy, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +99,8 @@ public sealed class RehearsalDefectTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         var report = await FixtureRehearsal.RehearseAsync(postgres, FixtureRehearsal.Folder("type-rewrite"), ct);
 
-        Assert.All(report.Findings.Where(f => f.Rule is "table-rewrite" or "blocks-writers"), f => Assert.Equal(LockRemedies.ById("R1").Remedy, f.Remedy));
+        Assert.All(report.Findings.Where(f => f.Rule is "table-rewrite" or "blocks-writers" or "blocks-reads-and-writes"),
+            f => Assert.StartsWith("add a column qty_new int8, keep it in step with a trigger, backfill it in batches", f.Remedy, StringComparison.Ordinal));
         Assert.Contains(report.Findings, f => f.Rule == "table-rewrite");
     }
 

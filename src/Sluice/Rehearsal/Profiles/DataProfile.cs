@@ -21,6 +21,7 @@ public sealed record DataProfile(int Version, string Source, DateTimeOffset Take
 /// <summary>One table's size, columns and constraints.</summary>
 /// <param name="PrimaryKey">Column names of the primary key (empty when there is none).</param>
 /// <param name="UniqueKeys">Column names of each unique constraint or unique index other than the primary key.</param>
+/// <param name="Activity">How busy the table is (from <c>pg_stat_user_tables</c>), when the profile measured it; lint weighs locks by it.</param>
 public sealed record TableProfile(
     string Schema,
     string Name,
@@ -29,13 +30,17 @@ public sealed record TableProfile(
     IReadOnlyList<string> PrimaryKey,
     IReadOnlyList<IReadOnlyList<string>> UniqueKeys,
     IReadOnlyList<CheckProfile> Checks,
-    IReadOnlyList<ForeignKeyProfile> ForeignKeys)
+    IReadOnlyList<ForeignKeyProfile> ForeignKeys,
+    TableActivity? Activity = null)
 {
     public string QualifiedName => $"{Schema}.{Name}";
 
     public ColumnProfile Column(string name) =>
         Columns.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"table {QualifiedName} has no column '{name}'", nameof(name));
 }
+
+/// <summary>A table's traffic, averaged over the time its statistics cover: reads are scans (sequential and by index), writes are rows inserted, updated or deleted.</summary>
+public sealed record TableActivity(double ReadsPerSecond, double WritesPerSecond);
 
 /// <summary>One column's statistics as PostgreSQL's planner sees them (<c>pg_stats</c> after ANALYZE).</summary>
 /// <param name="Type">The type's name in <c>pg_type</c> (<c>int8</c>, <c>numeric</c>, <c>timestamptz</c>, ...).</param>

@@ -16,6 +16,7 @@ public enum FindingSeverity
 /// <param name="Line">The line of the statement in that file.</param>
 /// <param name="Statement">The statement's first line.</param>
 /// <param name="Seed">The workload seed of the run that found it, when it came from a run (replays it).</param>
+/// <param name="Code">The lint rule's code (docs/lint.md) when a rule of the shared set, or a lock judged, found it.</param>
 public sealed record RehearsalFinding(
     FindingSeverity Severity,
     string Rule,
@@ -26,7 +27,8 @@ public sealed record RehearsalFinding(
     string? File = null,
     int? Line = null,
     string? Statement = null,
-    int? Seed = null)
+    int? Seed = null,
+    string? Code = null)
 {
     public string Where => File is null ? "" : Line is null ? File : $"{File}:{Line}";
 }

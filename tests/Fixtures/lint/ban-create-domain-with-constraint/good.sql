@@ -1,0 +1,1 @@
+CREATE DOMAIN app_email AS text;

@@ -1,0 +1,2 @@
+-- fixture: cluster_statements=true
+DROP DATABASE "old_reports";

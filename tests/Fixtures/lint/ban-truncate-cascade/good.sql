@@ -1,0 +1,2 @@
+-- fixture: irreversible=true
+truncate a, b;

@@ -1,0 +1,3 @@
+-- fixture: transactional=false
+begin;
+create table users (id bigint);

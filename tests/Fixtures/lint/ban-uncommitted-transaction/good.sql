@@ -1,0 +1,4 @@
+-- fixture: transactional=false
+begin;
+create table if not exists users (id bigint);
+commit;

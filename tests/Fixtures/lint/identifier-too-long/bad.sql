@@ -1,0 +1,3 @@
+create table table_very_long_very_long_very_long_very_long_very_long_very_long (
+  column_very_long_very_long_very_long_very_long_very_long_very_long bigint
+);

@@ -1,0 +1,3 @@
+create table a_shorter_table_name (
+  a_shorter_column_name bigint
+);

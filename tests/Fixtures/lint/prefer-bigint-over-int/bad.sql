@@ -1,0 +1,3 @@
+CREATE TABLE posts (
+  id int primary key
+);

@@ -1,0 +1,3 @@
+CREATE TABLE posts (
+  id smallint primary key
+);

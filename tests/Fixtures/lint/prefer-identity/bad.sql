@@ -1,0 +1,4 @@
+create table app.users
+(
+    id  bigserial
+);

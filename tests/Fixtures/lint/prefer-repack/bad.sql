@@ -1,0 +1,2 @@
+vacuum full t;
+cluster t using t_pkey;

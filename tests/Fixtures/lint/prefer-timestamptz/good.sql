@@ -1,0 +1,5 @@
+create table app.users
+(
+    created_ts   timestamptz,
+    modified_ts  timestamptz
+);

@@ -1,0 +1,1 @@
+CREATE VIEW user_favorites AS SELECT * FROM user_stars;

@@ -1,0 +1,2 @@
+-- fixture: kind=contract
+DROP INDEX "app"."email_idx";

@@ -1,0 +1,2 @@
+-- fixture: transactional=false
+ALTER TABLE t DETACH PARTITION p CONCURRENTLY;

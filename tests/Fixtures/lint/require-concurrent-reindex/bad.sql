@@ -1,0 +1,2 @@
+REINDEX TABLE foo;
+REINDEX INDEX foo_idx;

@@ -1,0 +1,3 @@
+-- fixture: transactional=false
+REINDEX TABLE CONCURRENTLY foo;
+REINDEX INDEX CONCURRENTLY foo_idx;

@@ -1,0 +1,2 @@
+-- fixture: statement_timeout=none
+alter table t add column c boolean;

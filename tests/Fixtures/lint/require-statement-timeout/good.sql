@@ -1,0 +1,3 @@
+-- fixture: statement_timeout=none
+set statement_timeout = '5s';
+alter table t add column c boolean;

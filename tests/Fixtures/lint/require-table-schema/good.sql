@@ -1,0 +1,2 @@
+-- fixture: enable=unqualified-name
+create table public.posts(id bigint);

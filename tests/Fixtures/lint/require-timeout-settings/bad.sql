@@ -1,0 +1,2 @@
+-- fixture: lock_timeout=none statement_timeout=none
+alter table t add column c boolean;

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE t ADD COLUMN c boolean;
+COMMIT;
