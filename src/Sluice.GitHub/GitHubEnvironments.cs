@@ -104,7 +104,9 @@ public sealed class GitHubEnvironments(GitHubCalls calls)
         foreach (var reviewer in reviewers)
         {
             var id = reviewer.Kind == ReviewerKind.Team
-                ? (await calls.RunAsync($"find team '{reviewer.Name}'", "members: read", () => calls.Client.Organization.Team.GetByName(Settings.Owner, reviewer.Name))).Id
+                ? (await calls.RunAsync($"find team '{reviewer.Name}'", "members: read", () => calls.Api.GetAll<Team>(new Uri($"orgs/{Settings.Owner}/teams", UriKind.Relative))))
+                    .FirstOrDefault(t => string.Equals(t.Slug, reviewer.Name, StringComparison.OrdinalIgnoreCase))?.Id
+                    ?? throw SluiceException.Usage(ErrorCodes.BadEnvironmentsFile, $"no team '{reviewer.Name}' in {Settings.Owner}", "name a team slug of the repository's organization")
                 : (await calls.RunAsync($"find user '{reviewer.Name}'", "members: read", () => calls.Client.User.Get(reviewer.Name))).Id;
             ids.Add(new Dictionary<string, object> { ["type"] = reviewer.Kind == ReviewerKind.Team ? "Team" : "User", ["id"] = id });
         }
