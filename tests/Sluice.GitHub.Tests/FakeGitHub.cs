@@ -12,7 +12,7 @@ namespace Sluice.GitHub.Tests;
 
 /// <summary>One request to the fake and its answer, as sent on the wire.</summary>
 /// <param name="Fault">An answer the test injected (a rate limit, a 5xx, a refused permission): its body is GitHub's error shape, not the operation's.</param>
-public sealed record FakeExchange(string Method, string Path, int Status, JsonNode? Request, JsonNode? Response, bool Fault);
+public sealed record FakeExchange(string Method, string Path, int Status, JsonNode? Request, JsonNode? Response, bool Fault, string Query = "");
 
 /// <summary>
 /// A fake of GitHub's REST API on 127.0.0.1 that speaks its wire format: the answer bodies start from minimal valid
@@ -121,7 +121,7 @@ public sealed class FakeGitHub : IAsyncDisposable
             {
                 (status, response) = Route(request, body, headers);
             }
-            _exchanges.Add(new FakeExchange(request.Method, request.Path.Value!, status, body?.DeepClone(), response?.DeepClone(), fault));
+            _exchanges.Add(new FakeExchange(request.Method, request.Path.Value!, status, body?.DeepClone(), response?.DeepClone(), fault, request.QueryString.Value ?? ""));
         }
         context.Response.StatusCode = status;
         foreach (var (name, value) in headers) context.Response.Headers[name] = value;
@@ -278,8 +278,30 @@ public sealed class FakeGitHub : IAsyncDisposable
     private JsonObject Shape(string key, Action<JsonObject>? fill = null)
     {
         var shape = _shapes[key].DeepClone().AsObject();
+        Settle(shape);
         fill?.Invoke(shape);
         return shape;
+    }
+
+    /// <summary>The minimal instances fill free strings with "x"; Octokit reads a few of them as enums, so those get a real value of GitHub's.</summary>
+    private static void Settle(JsonNode? node)
+    {
+        if (node is JsonArray array) foreach (var item in array) Settle(item);
+        if (node is not JsonObject o) return;
+        foreach (var (key, value) in o.ToList())
+        {
+            // GitHub may send these as null; Octokit's Repository holds them as non-nullable dates.
+            if (value is null && key is "created_at" or "updated_at" or "pushed_at") o[key] = "2026-01-01T00:00:00Z";
+            else if (value is JsonValue v && v.TryGetValue<string>(out var text) && text == "x")
+                o[key] = key switch
+                {
+                    "type" when o.ContainsKey("login") => "User",
+                    "visibility" => "public",
+                    "permission" => "pull",
+                    _ => value.DeepClone(),
+                };
+            else Settle(value);
+        }
     }
 
     private static long UserId(string login) => 1000 + Math.Abs(login.GetHashCode(StringComparison.Ordinal) % 100000);

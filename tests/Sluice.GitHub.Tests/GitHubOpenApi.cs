@@ -30,6 +30,7 @@ public sealed class GitHubOpenApi
             ["method"] = x.Method, ["path"] = x.Path, ["status"] = x.Status,
             ["request"] = x.Request?.DeepClone(),
             ["response"] = x.Fault ? null : x.Response?.DeepClone(),
+            ["fault"] = x.Fault,
         }).ToArray());
         var (code, output) = await RunAsync("validate", input, ct);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
