@@ -91,7 +91,9 @@ public sealed class GitHubDomainRulesTests
         var change = Assert.Single(Changes(Hosted(reviewers: [new Reviewer(ReviewerKind.User, "linus")], preventSelfReview: false, wait: 0)));
         Assert.Equal(EnvironmentChangeKind.UpdateProtection, change.Kind);
         Assert.Equal("reviewers [linus] → [team team-shop]; prevent_self_review off → on; wait timer 0 → 5 min", change.Detail);
-        Assert.Equal("declared branches only → any branch", Assert.Single(EnvironmentChangePlanner.Plan([Staging with { BranchPolicies = [] }], [Hosted()])).Detail);
+        // Back to any branch: the restriction goes, and so do the patterns it held.
+        Assert.Equal(["update protection of staging: declared branches only → any branch", "remove branch policy from staging: main"],
+            EnvironmentChangePlanner.Plan([Staging with { BranchPolicies = [] }], [Hosted()]).Select(c => c.ToString()));
     }
 
     [Fact]
@@ -128,7 +130,7 @@ public sealed class GitHubDomainRulesTests
     [InlineData("environments:\n  staging:\n    reviewers:\n      - user: a\n        team: b\n", 4, "either { user: LOGIN } or { team: SLUG }")]
     [InlineData("environments:\n  staging:\n    secrets: [A, A]\n", 3, "listed twice")]
     [InlineData("environments: [staging]\n", 1, "must be a mapping")]
-    [InlineData("environments:\n  staging: {\n", 2, "not valid YAML")]
+    [InlineData("environments:\n  staging: {\n", 3, "not valid YAML")]
     public void A_bad_environments_file_is_SLU277_at_its_line(string text, int line, string message)
     {
         var error = Assert.Throws<SluiceException>(() => EnvironmentsFileReader.Parse(text, "/repo/.github/sluice-environments.yaml"));
