@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sluice.Testing;
 
 [assembly: AssemblyFixture(typeof(Sluice.GitHub.Tests.GitHubOpenApi))]
 
@@ -14,8 +14,7 @@ namespace Sluice.GitHub.Tests;
 /// </summary>
 public sealed class GitHubOpenApi
 {
-    private readonly SemaphoreSlim _install = new(1, 1);
-    private bool _installed;
+    private readonly NpmValidatorFolder _npm = new(Folder, Path.Combine(Folder, "node_modules", "@octokit", "openapi", "package.json"), "@octokit/openapi");
 
     public static string RepositoryRoot { get; } = typeof(GitHubOpenApi).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .First(a => a.Key == "RepositoryRoot").Value!;
@@ -49,59 +48,16 @@ public sealed class GitHubOpenApi
 
     private async Task<(int, string)> RunAsync(string command, JsonArray input, CancellationToken ct)
     {
-        await EnsureInstalledAsync(ct);
+        await _npm.EnsureInstalledAsync(ct);
         var file = Path.Combine(Path.GetTempPath(), $"sluice-github-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, input.ToJsonString(), ct);
         try
         {
-            return await ProcessAsync("node", ["openapi.mjs", command, file], ct);
+            return await _npm.RunAsync("node", ["openapi.mjs", command, file], ct);
         }
         finally
         {
             File.Delete(file);
-        }
-    }
-
-    private async Task EnsureInstalledAsync(CancellationToken ct)
-    {
-        await _install.WaitAsync(ct);
-        try
-        {
-            if (_installed) return;
-            var marker = Path.Combine(Folder, "node_modules", "@octokit", "openapi", "package.json");
-            if (!File.Exists(marker))
-            {
-                var (code, output) = await ProcessAsync("npm", ["ci", "--no-audit", "--no-fund"], ct);
-                if (code != 0 || !File.Exists(marker))
-                    throw new Xunit.Sdk.XunitException($"could not install @octokit/openapi (npm ci in tests/validators/github-openapi exited {code}); install Node.js 20 and npm (apt-get install -y nodejs npm).\n{output}");
-            }
-            _installed = true;
-        }
-        finally
-        {
-            _install.Release();
-        }
-    }
-
-    private static async Task<(int, string)> ProcessAsync(string file, string[] arguments, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Folder };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"'{file}' is not installed ({e.Message}): install Node.js 20 and npm (apt-get install -y nodejs npm)");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, await stdout + await stderr);
         }
     }
 }
