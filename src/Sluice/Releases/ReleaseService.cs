@@ -38,9 +38,16 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     }
 
     /// <summary>Records <paramref name="approver"/>'s sign-off of every pending plan; the runner is read from this
-    /// machine (OS user, <c>git config user.email</c>) and the rules of <see cref="LocalApprovalRules"/> apply, with no declared approvers.</summary>
-    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken) =>
-        await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(Directory.GetCurrentDirectory(), cancellationToken), [], cancellationToken);
+    /// machine (OS user, <c>git config user.email</c>), the environment's declared approvers from
+    /// <c>.github/sluice-environments.yaml</c> in the working folder (none when it is absent), and the rules of
+    /// <see cref="LocalApprovalRules"/> apply.</summary>
+    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
+    {
+        var root = Directory.GetCurrentDirectory();
+        var file = Path.Combine(root, Environments.AsCode.EnvironmentsFile.RelativePath);
+        var declared = File.Exists(file) ? Environments.AsCode.EnvironmentsFileReader.Read(file).DeclaredUsers(request.Environment) : [];
+        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, cancellationToken);
+    }
 
     /// <summary>Records the sign-off of every pending plan for the environment by <paramref name="runner"/>, once
     /// <see cref="LocalApprovalRules"/> allow it: <paramref name="by"/> is the runner, the runner owns none of the
