@@ -272,4 +272,19 @@ public static class ErrorCodes
     public const string LintTableRewrite = "SLU234";
     /// <summary>SLU235: lint default-lock-timeout.</summary>
     public const string LintDefaultLockTimeout = "SLU235";
+    // GitHub and environments as code (SLU275-SLU289)
+    /// <summary>SLU275: the GitHub token lacks a permission a configured part needs (the message names it, e.g. deployments: write).</summary>
+    public const string GitHubPermissionMissing = "SLU275";
+    /// <summary>SLU276: a GitHub call failed after its retries (5xx, or a rate limit longer than the cap).</summary>
+    public const string GitHubUnavailable = "SLU276";
+    /// <summary>SLU277: the environments-as-code file is not valid (file and line).</summary>
+    public const string BadEnvironmentsFile = "SLU277";
+    /// <summary>SLU278: a secret an environment declares as required does not exist on GitHub.</summary>
+    public const string SecretMissing = "SLU278";
+    /// <summary>SLU279: Approve --by names someone other than the person running it.</summary>
+    public const string ApproverNotRunner = "SLU279";
+    /// <summary>SLU280: the approver is not one of the environment's declared approvers.</summary>
+    public const string ApproverNotDeclared = "SLU280";
+    /// <summary>SLU281: a GitHub part is switched on without what it needs (repository, token, pull request, run).</summary>
+    public const string GitHubNotConfigured = "SLU281";
 }

@@ -37,15 +37,27 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         return await EvaluateAsync(request, pending, cancellationToken);
     }
 
-    /// <summary>Records <paramref name="approver"/>'s sign-off of every pending plan for the environment; an owner cannot approve their own plan.</summary>
+    /// <summary>Records <paramref name="approver"/>'s sign-off of every pending plan; the runner is read from this
+    /// machine (OS user, <c>git config user.email</c>), the environment's declared approvers from
+    /// <c>.github/sluice-environments.yaml</c> in the working folder (none when it is absent), and the rules of
+    /// <see cref="LocalApprovalRules"/> apply.</summary>
     public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(approver))
-            throw SluiceException.Usage(ErrorCodes.MissingApprover, "an approval needs the approver's name", "pass --by NAME");
+        var root = Directory.GetCurrentDirectory();
+        var file = Path.Combine(root, Environments.AsCode.EnvironmentsFile.RelativePath);
+        var declared = File.Exists(file) ? Environments.AsCode.EnvironmentsFileReader.Read(file).DeclaredUsers(request.Environment) : [];
+        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, cancellationToken);
+    }
+
+    /// <summary>Records the sign-off of every pending plan for the environment by <paramref name="runner"/>, once
+    /// <see cref="LocalApprovalRules"/> allow it: <paramref name="by"/> is the runner, the runner owns none of the
+    /// plans, and is one of <paramref name="declaredApprovers"/> when the environment declares any.</summary>
+    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string? by, ApproverIdentity runner,
+        IReadOnlyCollection<string> declaredApprovers, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(by)) LocalApprovalRules.Check(by, runner, [], declaredApprovers);
         var pending = await PendingAsync(request, cancellationToken);
-        if (pending.FirstOrDefault(p => string.Equals(p.Owner, approver, StringComparison.OrdinalIgnoreCase)) is { } own)
-            throw SluiceException.Usage(ErrorCodes.SelfApproval, $"'{approver}' owns plan '{own.Id}' and cannot approve it",
-                "ask someone other than the plan's owner to approve it", own.PlanFile);
+        var approver = LocalApprovalRules.Check(by, runner, pending, declaredApprovers);
         await releases.EnsureAsync(cancellationToken);
         var approvals = pending.Select(p => new Approval(request.Environment, p.Id, p.Hash, approver, _time.GetUtcNow())).ToList();
         foreach (var approval in approvals) await releases.RecordApprovalAsync(approval, cancellationToken);

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Sluice.Testing;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,8 +15,7 @@ namespace Sluice.Build.Tests.Ci;
 /// </summary>
 public sealed class CiValidators
 {
-    private readonly SemaphoreSlim _install = new(1, 1);
-    private bool _installed;
+    private readonly NpmValidatorFolder _npm = new(ValidatorsFolder, Path.Combine(ValidatorsFolder, "node_modules", "@tktco", "node-actionlint", "package.json"), "the CI validators");
     private JsonSchema? _azureSchema;
 
     public static string RepositoryRoot { get; } = FindRoot();
@@ -27,8 +26,8 @@ public sealed class CiValidators
 
     public async Task<(int ExitCode, string Output)> ActionlintAsync(string file, CancellationToken ct)
     {
-        await EnsureInstalledAsync(ct);
-        var (code, output) = await RunAsync("node", [Path.Combine(ValidatorsFolder, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js"), file], ct);
+        await _npm.EnsureInstalledAsync(ct);
+        var (code, output) = await _npm.RunAsync("node", [Path.Combine(ValidatorsFolder, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js"), file], ct);
         // The newest actionlint on npm (1.6.0, April 2026) predates concurrency's `queue: max` (generally available
         // 2026-05-07); GitHub's own parser, run next, knows it. Only that one finding is forgiven.
         var findings = output.Split('\n').Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"\.ya?ml:\d+:\d+ ")).ToList();
@@ -38,8 +37,8 @@ public sealed class CiValidators
 
     public async Task<(int ExitCode, string Output)> WorkflowParserAsync(string file, CancellationToken ct)
     {
-        await EnsureInstalledAsync(ct);
-        return await RunAsync("node", ["--import", "./register.mjs", "validate-workflow.mjs", file], ct);
+        await _npm.EnsureInstalledAsync(ct);
+        return await _npm.RunAsync("node", ["--import", "./register.mjs", "validate-workflow.mjs", file], ct);
     }
 
     /// <summary>Validates Azure YAML against Microsoft's schema; the YAML is read with YAML 1.2 core rules, so <c>on</c> stays a key.</summary>
@@ -61,49 +60,6 @@ public sealed class CiValidators
         Collect(result);
         var depth = errors.Max(e => e.Location.Count(c => c == '/'));
         return errors.Where(e => e.Location.Count(c => c == '/') >= depth - 1).Select(e => $"{e.Location}: {e.Message}").Distinct().Take(20).ToList();
-    }
-
-    private async Task EnsureInstalledAsync(CancellationToken ct)
-    {
-        await _install.WaitAsync(ct);
-        try
-        {
-            if (_installed) return;
-            var marker = Path.Combine(ValidatorsFolder, "node_modules", "@tktco", "node-actionlint", "package.json");
-            if (!File.Exists(marker))
-            {
-                var (code, output) = await RunAsync("npm", ["ci", "--no-audit", "--no-fund"], ct);
-                if (code != 0 || !File.Exists(marker))
-                    throw new Xunit.Sdk.XunitException($"could not install the CI validators (npm ci in tests/validators exited {code}); install Node.js 20 and npm (apt-get install -y nodejs npm) and run again.\n{output}");
-            }
-            _installed = true;
-        }
-        finally
-        {
-            _install.Release();
-        }
-    }
-
-    private static async Task<(int, string)> RunAsync(string file, string[] arguments, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = ValidatorsFolder };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new Xunit.Sdk.XunitException($"'{file}' is not installed ({e.Message}): install Node.js 20 and npm (apt-get install -y nodejs npm)");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            return (process.ExitCode, await stdout + await stderr);
-        }
     }
 
     private static string FindRoot()

@@ -21,6 +21,9 @@ public sealed class GateTests(PostgresFixture postgres)
     private static GateContext Context(PlanCopy plans, DateTimeOffset? now = null, string environment = "staging") =>
         new(environment, EnvironmentSpec.LocalDefault, [SamplePlan(plans)], now ?? Now);
 
+    /// <summary>Who runs Approve in these tests, as the machine would tell (LocalApprovalRules).</summary>
+    internal static readonly ApproverIdentity Grace = new("grace", "grace@shop.invalid");
+
     [Fact]
     public async Task Approvals_block_until_someone_other_than_the_owner_signs_off_this_hash()
     {
@@ -35,11 +38,15 @@ public sealed class GateTests(PostgresFixture postgres)
         Assert.Contains("0001_split_customer_name has 0 of 1", blocked.Evidence);
         Assert.Contains("Approve --env staging --by NAME", blocked.Remedy);
 
-        var own = await Assert.ThrowsAsync<SluiceException>(() => release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "staging"), "team-shop", Ct));
+        var own = await Assert.ThrowsAsync<SluiceException>(() => release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "staging"), "team-shop", Grace, [], Ct));
         Assert.Equal(("SLU072", ErrorKind.Usage), (own.Code, own.Kind));
         Assert.Equal(GateVerdict.Fail, (await gate.EvaluateAsync(Context(plans), Ct)).Verdict);
 
-        await release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "staging"), "grace", Ct);
+        var impostor = await Assert.ThrowsAsync<SluiceException>(() => release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "staging"), "linus", Grace, [], Ct));
+        Assert.Equal(ErrorCodes.ApproverNotRunner, impostor.Code);
+        Assert.Equal(GateVerdict.Fail, (await gate.EvaluateAsync(Context(plans), Ct)).Verdict);
+
+        await release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "staging"), "grace", Grace, [], Ct);
         var passed = await gate.EvaluateAsync(Context(plans), Ct);
         Assert.Equal(GateVerdict.Pass, passed.Verdict);
         Assert.Contains("0001_split_customer_name by grace", passed.Evidence);

@@ -24,7 +24,7 @@ public sealed class PromoteSnapshotTests(PostgresFixture postgres)
         using var folder = new TempFolder("sluice-snap");
         var store = await Stores.PgDumpAsync(postgres, folder.Path, Ct);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
-        await release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "production"), "grace", Ct);
+        await release.Service().ApproveAsync(ReleaseFixtures.Request(plans, "production"), "grace", GateTests.Grace, [], Ct);
         var sources = release.Sources(new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null)),
             new SnapshotCatalogSource(new SnapshotCatalog(folder.Path)), new FixedEvidence(rehearsed: DateTimeOffset.UtcNow));
         var request = new PromoteRequest(ReleaseFixtures.Request(plans, "production"), Production, [], sources,

@@ -1,0 +1,41 @@
+namespace Sluice.Gates;
+
+/// <summary>What a reviewer said.</summary>
+public enum ReviewState { Approved, ChangesRequested, Rejected, Dismissed, Commented }
+
+/// <summary>A review from a code-review system: a pull-request review (with the commit it saw) or an environment
+/// deployment review (with the environment it was for).</summary>
+public sealed record Review(string Reviewer, ReviewState State, DateTimeOffset At, string? CommitId = null, string? Environment = null);
+
+/// <summary>
+/// Which reviewers count as approving a plan, the first matching row deciding for each review:
+/// <list type="number">
+/// <item>an environment review for another environment → ignored;</item>
+/// <item>a pull-request review of a commit other than the head (when both are known) → ignored: it saw other SQL;</item>
+/// <item>a review that is not the reviewer's latest one, comments aside → ignored (a later change request, rejection or dismissal withdraws an approval);</item>
+/// <item>a review that is not an approval → ignored;</item>
+/// <item>by the plan's author → ignored: an author never approves their own change;</item>
+/// <item>by someone who is not an owner of the plan (not a member of its owner team) → ignored;</item>
+/// <item>otherwise → the reviewer counts, once.</item>
+/// </list>
+/// </summary>
+public static class OwnerReviewRules
+{
+    public static IReadOnlyList<string> Approvers(IEnumerable<Review> reviews, string environment, string? headCommit, string author,
+        IReadOnlyCollection<string> owners)
+    {
+        var relevant = reviews
+            .Where(r => r.Environment is null || string.Equals(r.Environment, environment, StringComparison.OrdinalIgnoreCase))
+            .Where(r => r.CommitId is null || headCommit is null || string.Equals(r.CommitId, headCommit, StringComparison.OrdinalIgnoreCase))
+            .Where(r => r.State != ReviewState.Commented);
+        return relevant
+            .GroupBy(r => r.Reviewer, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.MaxBy(r => r.At)!)
+            .Where(r => r.State == ReviewState.Approved)
+            .Where(r => !string.Equals(r.Reviewer, author, StringComparison.OrdinalIgnoreCase))
+            .Where(r => owners.Contains(r.Reviewer, StringComparer.OrdinalIgnoreCase))
+            .Select(r => r.Reviewer)
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+}
