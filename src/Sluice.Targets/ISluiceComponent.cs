@@ -17,7 +17,7 @@ namespace Sluice.Targets;
 /// </summary>
 public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnvironmentLeaseProvider
 {
-    [Parameter("Npgsql connection string; overrides the environment's"), Secret]
+    [Parameter("Npgsql connection string; overrides the environment's"), Secret(ReadByEnvironmentTargets = true)]
     string? Database => this.Parameter<string>();
 
     [Parameter("Where migration plans live (default: pipelines)")]

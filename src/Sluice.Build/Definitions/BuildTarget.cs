@@ -31,7 +31,10 @@ public sealed class BuildTarget
     public IReadOnlyList<string> Consumes => Definition.ConsumedEvidence;
 
     /// <summary>The secret parameters the target reads (see <see cref="ITargetDefinition.ReadsSecrets"/>).</summary>
-    public IReadOnlyList<string> Secrets => ActsOnEnvironment && !Definition.SecretsRead.Contains("Database") ? [.. Definition.SecretsRead, "Database"] : Definition.SecretsRead;
+    public IReadOnlyList<string> Secrets => ActsOnEnvironment ? [.. Definition.SecretsRead.Union(EnvironmentSecrets)] : Definition.SecretsRead;
+
+    /// <summary>The secrets every <c>.Environment()</c> target reads (<see cref="SecretAttribute.ReadByEnvironmentTargets"/>).</summary>
+    internal IReadOnlyList<string> EnvironmentSecrets { get; set; } = [];
 
     public override string ToString() => Name;
 }

@@ -83,6 +83,6 @@ public interface ITargetDefinition
     ITargetDefinition Consumes(params string[] evidence);
 
     /// <summary>Secret parameters (by member name) this target reads; CI gives them only to the jobs that run it.
-    /// A target that acts on an environment reads <c>Database</c> without saying so.</summary>
+    /// A target that acts on an environment also reads every secret marked <see cref="SecretAttribute.ReadByEnvironmentTargets"/>.</summary>
     ITargetDefinition ReadsSecrets(params string[] parameters);
 }

@@ -50,7 +50,8 @@ public sealed class TargetCatalog
                 : throw new InvalidOperationException($"Target {from} refers to a target that is not a property of the build or of one of its components.");
         }
 
-        var targets = definitions.Select(d => new BuildTarget(d.Name, d.DeclaredBy, d.Definition)).ToList();
+        var environmentSecrets = ParameterDescriptor.Discover(build.GetType()).Where(p => p.IsSecret && p.ReadByEnvironmentTargets).Select(p => p.Name).ToList();
+        var targets = definitions.Select(d => new BuildTarget(d.Name, d.DeclaredBy, d.Definition) { EnvironmentSecrets = environmentSecrets }).ToList();
         var dependsOn = targets.ToDictionary(t => t.Name, _ => new List<string>());
         var after = targets.ToDictionary(t => t.Name, _ => new List<string>());
         var triggers = targets.ToDictionary(t => t.Name, _ => new List<string>());

@@ -19,7 +19,13 @@ public sealed class ParameterAttribute(string? description = null) : Attribute
 
 /// <summary>The value never prints: it is redacted at every output sink and masked in CI logs.</summary>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
-public sealed class SecretAttribute : Attribute;
+public sealed class SecretAttribute : Attribute
+{
+    /// <summary>Every target marked <c>.Environment()</c> reads this secret (how an environment is reached, such as a
+    /// connection string), so a CI job running one receives it without each target declaring it with
+    /// <c>ReadsSecrets</c>. The component that defines the environment says so; the engine names no such parameter.</summary>
+    public bool ReadByEnvironmentTargets { get; init; }
+}
 
 /// <summary>The run is a usage error (exit 2) when this parameter has no value and any target will execute.</summary>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]

@@ -15,7 +15,8 @@ internal sealed record ParameterDescriptor(
     bool IsRequired,
     Type DeclaredBy,
     MemberInfo Member,
-    string? ExplicitImplicitValue = null)
+    string? ExplicitImplicitValue = null,
+    bool ReadByEnvironmentTargets = false)
 {
     /// <summary>The value the option takes when given bare: <c>true</c> for booleans, else the attribute's.</summary>
     public string? ImplicitValue => ExplicitImplicitValue ?? (UnderlyingType == typeof(bool) ? "true" : null);
@@ -64,7 +65,8 @@ internal sealed record ParameterDescriptor(
                 member.Name, name, ParameterNames.Kebab(name), attribute.Description, valueType,
                 member.GetCustomAttribute<SecretAttribute>() is not null,
                 member.GetCustomAttribute<RequiredAttribute>() is not null,
-                declaredBy, member, attribute.ImplicitValue));
+                declaredBy, member, attribute.ImplicitValue,
+                member.GetCustomAttribute<SecretAttribute>() is { ReadByEnvironmentTargets: true }));
         }
 
         for (var type = buildType; type is not null && type != typeof(object); type = type.BaseType)

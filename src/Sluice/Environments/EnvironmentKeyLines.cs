@@ -30,7 +30,7 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isEnvironment = string.Equals(reader.GetString(), "environment", StringComparison.OrdinalIgnoreCase);
+                var isEnvironment = string.Equals(KeyName(ref reader), "environment", StringComparison.OrdinalIgnoreCase);
                 var line = LineAt(file, reader.TokenStartIndex);
                 reader.Read();
                 if (!isEnvironment)
@@ -44,7 +44,7 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
                 {
                     while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                     {
-                        var key = reader.GetString()!;
+                        var key = KeyName(ref reader);
                         keys.TryAdd(key, LineAt(file, reader.TokenStartIndex));
                         reader.Read();
                         AddNested(ref reader, file, key, keys);
@@ -67,7 +67,7 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var key = $"{path}.{reader.GetString()}";
+                var key = $"{path}.{KeyName(ref reader)}";
                 keys.TryAdd(key, LineAt(file, reader.TokenStartIndex));
                 reader.Read();
                 AddNested(ref reader, file, key, keys);
@@ -85,4 +85,18 @@ public sealed record EnvironmentKeyLines(int Object, int ValueStart, int ValueLi
     }
 
     private static int LineAt(ReadOnlySpan<byte> bytes, long offset) => bytes[..(int)Math.Min(offset, bytes.Length)].Count((byte)'\n') + 1;
+
+    /// <summary>A key's name; a name that is not valid UTF-8 (a damaged file) is decoded with replacement characters, as
+    /// the deserialiser reads it, so its error can still be placed at a line.</summary>
+    private static string KeyName(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+        }
+    }
 }

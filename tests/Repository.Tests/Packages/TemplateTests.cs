@@ -81,7 +81,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
 
         var lint = await ThrowawayRoot.RunAsync("bash", ["build.sh", "Lint"], Repository, Ct, environment);
         Assert.True(lint.ExitCode == 0, lint.Output);
-        Assert.Contains("no findings in 1 plan(s)", lint.Output);
+        Assert.Contains("no warnings or errors in 1 plan(s)", lint.Output);
 
         // The build was made once; the service's own sources, plans and docs do not make it stale.
         var properties = Path.Combine(Repository, ".nuke", "temp", "build.properties");
@@ -140,7 +140,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
 
         var lint = await ThrowawayRoot.RunAsync(pwsh, ["-NoProfile", "-File", "build.ps1", "Lint"], Repository, Ct, environment);
         Assert.True(lint.ExitCode == 0, lint.Output);
-        Assert.Contains("no findings in 1 plan(s)", lint.Output);
+        Assert.Contains("no warnings or errors in 1 plan(s)", lint.Output);
 
         // build.sh reads the stamp build.ps1 wrote and finds nothing stale; neither does build.ps1 after a service change.
         var log = Path.Combine(Repository, ".nuke", "temp", "build.log");

@@ -26,7 +26,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
 
     private sealed class PerEnvironment : SluiceBuild
     {
-        [Parameter("Connection string"), Secret] public string? Database { get; set; }
+        [Parameter("Connection string"), Secret(ReadByEnvironmentTargets = true)] public string? Database { get; set; }
         [Parameter("Approver token"), Secret] public string? ApprovalToken { get; set; }
 
         public Target Rehearse => _ => _.Timeout(TimeSpan.FromMinutes(45)).Produces("rehearsal-report", ".sluice/reports/rehearsal.json").Executes(() => { });
@@ -89,7 +89,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
 
     private sealed class LongMigration : SluiceBuild
     {
-        [Parameter("Connection string"), Secret] public string? Database { get; set; }
+        [Parameter("Connection string"), Secret(ReadByEnvironmentTargets = true)] public string? Database { get; set; }
 
         public Target Migrate => _ => _.Environment().Resumable().Executes(() => { });
         public Target Verify => _ => _.Environment().DependsOn(Migrate).Timeout(TimeSpan.FromMinutes(10)).Executes(() => { });
