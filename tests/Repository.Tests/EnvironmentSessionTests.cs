@@ -47,6 +47,22 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         }
     }
 
+    /// <summary>Counts loads, and moves the service's migrations away after the first (its schema folder stays: a
+    /// rehearsal builds its database from it): a second read of the plans anywhere fails the run.</summary>
+    private sealed class CountingMigrationsSource : IPlanSource
+    {
+        public int Loads { get; private set; }
+
+        public ServicePlans Load(string pipelinesFolder, string? service)
+        {
+            Loads++;
+            var plans = new FilePlanSource().Load(pipelinesFolder, service);
+            var migrations = Path.Combine(plans.ServiceFolder, "migrations");
+            Directory.Move(migrations, migrations + ".read");
+            return plans;
+        }
+    }
+
     private async Task<EphemeralDatabase> ShopAsync()
     {
         var database = await postgres.CreateDatabaseAsync(Ct);
@@ -85,6 +101,19 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         // data baselines) are not pools. No pool of its own for the release journal, the history or the evidence.
         Assert.Equal(["sluice", "sluice-fingerprint", "sluice-lease"], connections.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(1, connections["sluice-lease"]);
+    }
+
+    [Fact]
+    public async Task One_Rehearse_rehearses_the_plans_the_run_loaded_and_reads_them_once()
+    {
+        await using var shop = await ShopAsync();
+        var plans = new CountingMigrationsSource();
+
+        var (exit, output) = await RunAsync("Rehearse --env local --workload-runs 1", shop.ConnectionString, plans);
+
+        Assert.True(exit == ExitCode.Success, output);
+        Assert.Equal(1, plans.Loads);
+        Assert.Contains("0001_split_customer_name", output);
     }
 
     [Theory]

@@ -26,7 +26,7 @@ internal sealed class PostgresEnvironmentRehearsals(EnvironmentSessionRequest re
         await using var scratch = await RehearsalCluster.ForAsync(connectionString, plans.Plans.Any(p => p.Phases.Any(ph => ph.ClusterStatements)), cancellationToken);
         return await new PostgresRehearsalService(scratch.Databases, scratch.Throwaway).RehearseAsync(
             new RehearsalRequest(plans.ServiceFolder, request.Environment, settings.Profile, applied, settings.MigrationId, new SyntheticOptions(settings.Scale),
-                new WorkloadOptions(settings.WorkloadRuns, settings.WorkloadSeed)), cancellationToken);
+                new WorkloadOptions(settings.WorkloadRuns, settings.WorkloadSeed), plans), cancellationToken);
     }
 
     public Task RecordEvidenceAsync(RehearsalReport report, string reportJson, CancellationToken cancellationToken) =>

@@ -22,7 +22,7 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var service = Path.GetFileName(Path.GetFullPath(request.ServiceFolder).TrimEnd('/'));
-        var all = new ServicePlans(service, request.ServiceFolder, ServicePlans.LoadMigrations(Path.Combine(request.ServiceFolder, "migrations")));
+        var all = request.Plans ?? new ServicePlans(service, request.ServiceFolder, ServicePlans.LoadMigrations(Path.Combine(request.ServiceFolder, "migrations")));
         var selected = all.Select(request.MigrationId);
         var pending = selected.Where(p => !request.AppliedPlans.Contains(p.Id)).ToList();
         var applied = all.Plans.Where(p => request.AppliedPlans.Contains(p.Id)).ToList();

@@ -7,6 +7,8 @@ namespace Sluice.Postgres.Rehearsal;
 /// <param name="AppliedPlans">Plans the environment has already applied: built into the schema, not rehearsed.</param>
 /// <param name="MigrationId">Only this plan, or every pending plan when null.</param>
 /// <param name="Workload">How many seeded workloads to rehearse under, or the one seed to replay (default: 3 fresh seeds).</param>
+/// <param name="Plans">The service's plans as the run loaded them at preflight, so the plans rehearsed are the ones
+/// validated; null reads them from <paramref name="ServiceFolder"/> (a rehearsal called outside a session).</param>
 public sealed record RehearsalRequest(
     string ServiceFolder,
     string Environment,
@@ -14,4 +16,5 @@ public sealed record RehearsalRequest(
     IReadOnlySet<string> AppliedPlans,
     string? MigrationId = null,
     SyntheticOptions? Synthetic = null,
-    WorkloadOptions? Workload = null);
+    WorkloadOptions? Workload = null,
+    Sluice.Migrations.Plans.ServicePlans? Plans = null);
