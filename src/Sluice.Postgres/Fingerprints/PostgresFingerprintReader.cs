@@ -105,7 +105,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         [.. (await HashGroupAsync(described, plan, group, blockFilter, [], cancellationToken)).Select(c => new ChunkHash(c.Range, c.Rows, c.Hash))];
 
     /// <summary>
-    /// Each range's count and row-hash sum, and with <paramref name="columns"/> each column's non-NULL count and hash
+    /// Each range's count and row-hash sum, and with the plan's columns each column's non-NULL count and hash
     /// sum too (the column hashed alone, as in the row hash), for a baseline that names the column that changed. One
     /// scan of the table either way, one query per group of ranges.
     /// </summary>

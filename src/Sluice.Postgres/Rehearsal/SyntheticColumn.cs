@@ -45,7 +45,6 @@ internal sealed class SyntheticColumn<T>(string name, SyntheticValueType<T> type
 /// <param name="Statistics">The profile's statistics of the column, or null when the profile has none (then plain placeholder values).</param>
 /// <param name="Unique">Every non-null value must differ (a key or the last column of a composite key).</param>
 /// <param name="Closed">Only values the profile names may appear (a check constraint reads the column).</param>
-/// <param name="Correlation">Keep values in ascending (1) or descending (-1) row order rather than shuffled.</param>
 internal sealed record ColumnSpec(string Name, Sluice.Rehearsal.Profiles.ColumnProfile? Statistics, int Rows, bool NotNull, bool Unique, bool Closed);
 
 internal interface ISyntheticColumnFactory

@@ -23,9 +23,9 @@ public sealed record TableBaseline(string Table, IReadOnlyList<string> Key, IRea
 /// <param name="Values">How many values are gone: the drop in non-NULL values beyond the rows removed.</param>
 /// <param name="Before">The column's non-NULL values in the baseline.</param>
 /// <param name="Ranges">The key ranges where they are gone.</param>
-/// <param name="Keys">A few keys of rows in those ranges whose value is NULL now, when they could be read.</param>
 public sealed record LostValues(string Table, string Column, long Values, long Before, IReadOnlyList<KeyRange> Ranges)
 {
+    /// <summary>A few keys of rows in those ranges whose value is NULL now, when they could be read.</summary>
     public IReadOnlyList<RowKey> Keys { get; init; } = [];
 
     public override string ToString() =>

@@ -11,7 +11,7 @@ namespace Sluice.Canary.Analysis;
 public sealed class CanaryAnalyzer(IReadOnlyList<IMetricSource> sources, IDivergenceProbe? divergence = null)
 {
     /// <summary>Fails with <c>SLU185</c> before any traffic moves when the definition names a source or a metric
-    /// that none of <paramref name="sources"/> measures, or declares divergence checks with no probe.</summary>
+    /// that none of the analyzer's sources measures, or declares divergence checks with no probe.</summary>
     public void CheckSources(CanaryDefinition definition, string? file = null)
     {
         foreach (var metric in definition.Metrics)
