@@ -27,10 +27,11 @@ public interface ISnapshot : ISluiceComponent
 
     Target Snapshot => _ => _
         .Description("Dumps the environment's database into .sluice/snapshots/<env>/<id>/ with a fingerprinted manifest")
+        .Environment()
         .Validates(_ => CheckSnapshotFormat())
         .Executes(async ct =>
         {
-            var manifest = await (await SessionAsync(ct)).Snapshots.TakeAsync(ct);
+            var manifest = await Session.Snapshots.TakeAsync(ct);
             Host.Info($"snapshot {manifest.Id} of {manifest.Source}: {manifest.TotalBytes:N0} bytes, {manifest.Fingerprint.Data.Tables.Count} tables, "
                 + $"{manifest.Fingerprint.Data.Tables.Sum(t => t.Rows):N0} rows, schema {manifest.Fingerprint.Schema.Hash[..12]}; not verified yet (run VerifySnapshot)");
             Host.SetOutput("snapshot", manifest.Id);
@@ -52,17 +53,14 @@ public interface ISnapshot : ISluiceComponent
 
     Target RestoreSnapshot => _ => _
         .Description("Replaces the environment's database with a snapshot (--snapshot ID; --force for a non-local environment)")
-        // No .Environment(): the lease lives in the database being replaced (schema sluice), which the restore drops
-        // and brings back as it was at snapshot time, journal included.
+        // Under the lease, though the restore drops the database the lease row lives in: the lease's lock lives in the
+        // maintenance database, so no second runner can slip in while the database is gone (PostgresLeaseProvider).
+        .Environment()
+        .Validates(_ => CheckRestoreAsync())
         .Executes(async ct =>
         {
-            var id = SnapshotId ?? throw new UsageException(EngineErrorCodes.MissingParameter, "RestoreSnapshot needs --snapshot ID", "list snapshots with the Snapshots target");
-            if (!SessionRequest.IsLocal && !Force)
-                throw SluiceException.Usage(ErrorCodes.RestoreRefused,
-                    $"refusing to restore over environment '{Env}': it is not a local cluster ({(string.IsNullOrEmpty(Database) ? "its provider is " + EnvironmentDefinition?.Provider.ToString().ToLowerInvariant() : "--database points elsewhere")})", "pass --force if replacing its database is really intended");
-            await CheckSnapshotFormat();
-            Catalog.Find(id);
-            await (await SessionAsync(ct)).Snapshots.RestoreAsync(id, ct);
+            var id = SnapshotId!;
+            await Session.Snapshots.RestoreAsync(id, ct);
             Host.Info($"environment {Env} restored from snapshot {id}; its fingerprint equals the snapshot's");
         });
 
@@ -84,6 +82,18 @@ public interface ISnapshot : ISluiceComponent
 
     /// <summary>The environment's snapshots, listed without opening it (Snapshots reads only files).</summary>
     SnapshotCatalog Catalog => new(SnapshotIds.DefaultFolder(Root, Env), this.Redactor());
+
+    /// <summary>A restore's refusals, before the lease is taken or anything touched: no id, an unknown one, or an
+    /// environment that is not local without <c>--force</c>.</summary>
+    async Task CheckRestoreAsync()
+    {
+        var id = SnapshotId ?? throw new UsageException(EngineErrorCodes.MissingParameter, "RestoreSnapshot needs --snapshot ID", "list snapshots with the Snapshots target");
+        if (!SessionRequest.IsLocal && !Force)
+            throw SluiceException.Usage(ErrorCodes.RestoreRefused,
+                $"refusing to restore over environment '{Env}': it is not a local cluster ({(string.IsNullOrEmpty(Database) ? "its provider is " + EnvironmentDefinition?.Provider.ToString().ToLowerInvariant() : "--database points elsewhere")})", "pass --force if replacing its database is really intended");
+        await CheckSnapshotFormat();
+        Catalog.Find(id);
+    }
 
     /// <summary><c>--snapshot-format template</c> keeps the copy on the environment's own server: local only. Checked
     /// before anything runs.</summary>

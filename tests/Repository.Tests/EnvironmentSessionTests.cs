@@ -24,7 +24,7 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
     public void Dispose() => _root.Dispose();
 
     /// <summary>The targets of the sample flow that need a session, with the sample's plans behind a counting source.</summary>
-    private sealed class SessionBuild(IPlanSource plans) : SluiceBuild, IPromote, IApprove, IRehearse, IDiff
+    private sealed class SessionBuild(IPlanSource plans) : SluiceBuild, IPromote, IApprove, IRehearse, IDiff, ISnapshot
     {
         public SessionBuild() : this(new FilePlanSource())
         {
@@ -97,10 +97,11 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         Assert.Contains("promoted 1 plan(s) to 'local'", output);
         Assert.Equal(1, plans.Loads);
         var connections = log.Connections(database);
-        // The session's pool and the lease's own connection; the fingerprint reader's snapshot sessions (the schema and
-        // data baselines) are not pools. No pool of its own for the release journal, the history or the evidence.
-        Assert.Equal(["sluice", "sluice-fingerprint", "sluice-lease"], connections.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(1, connections["sluice-lease"]);
+        // The session's pool, for everything: the fingerprint reader's snapshot sessions (the schema and data baselines)
+        // too. No pool of its own for the release journal, the history or the evidence. The lease's own connection
+        // lives in the maintenance database, so that a restore can replace this one under it (PostgresLeaseProvider).
+        Assert.Equal(["sluice"], connections.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("sluice-lease", log.Connections("postgres").Keys);
     }
 
     [Fact]
@@ -124,6 +125,7 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
     [InlineData("Promote")]
     [InlineData("Migrate")]
     [InlineData("Rollback")]
+    [InlineData("Snapshot")]
     public async Task A_second_runner_during_the_target_exits_3_naming_the_holder(string target)
     {
         // Approve records who ran it and accepts only that person (issue 19), so it approves as the test's own user.
@@ -151,6 +153,33 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
     }
 
     [Fact]
+    public async Task RestoreSnapshot_holds_the_lease_a_second_runner_exits_3_naming_the_holder_and_the_restore_leaves_the_environment_free()
+    {
+        await using var shop = await ShopAsync();
+        var (taken, snapshot) = await RunAsync("Snapshot --env local", shop.ConnectionString);
+        Assert.True(taken == ExitCode.Success, snapshot);
+        var id = Regex.Match(snapshot, @"snapshot (\S+) of ").Groups[1].Value;
+        await ScalarAsync<int>(shop.ConnectionString, "WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*)::int FROM gone");
+        var restore = $"RestoreSnapshot --env local --snapshot {id} --force";
+
+        await using (var first = new PostgresMigrationDatabase(shop.ConnectionString))
+        await using (await first.Providers.Leases.AcquireAsync("local", new RunnerIdentity("first", "runner-host", null), Ct))
+        {
+            var (busy, output) = await RunAsync(restore, shop.ConnectionString);
+            Assert.True(busy == ExitCode.EnvironmentBusy, $"expected exit 3, got {(int)busy}:\n{output}");
+            Assert.Contains("held by first@runner-host since", output);
+        }
+        var (restored, restoreOutput) = await RunAsync(restore, shop.ConnectionString);
+
+        Assert.True(restored == ExitCode.Success, restoreOutput);
+        Assert.Contains($"restored from snapshot {id}", restoreOutput);
+        Assert.True(await ScalarAsync<long>(shop.ConnectionString, "SELECT count(*) FROM orders") > 0);
+        await using var after = new PostgresMigrationDatabase(shop.ConnectionString);
+        Assert.Null(await after.Providers.Leases.ReadHolderAsync("local", Ct));
+        Assert.Contains((await after.Providers.Journal.ReadEventsAsync(null, Ct)).Select(e => e.Message), m => m.Contains("through the replacement of its database"));
+    }
+
+    [Fact]
     public async Task Diff_compares_two_databases_through_the_provider_and_keeps_their_passwords_out_of_the_output()
     {
         await using var shop = await ShopAsync();
@@ -173,6 +202,14 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         var references = typeof(IPromote).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.Contains("Sluice", references);
         Assert.DoesNotContain("Npgsql", references);
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     /// <summary>The shared cluster's own record of every connection (<c>log_connections</c>), from now on.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sluice.Environments;
 using Sluice.Postgres.Clusters;
+using Sluice.Postgres.Migrations;
 using Sluice.Postgres.Snapshots;
 using Sluice.Releases;
 using Sluice.Snapshots;
@@ -12,8 +13,13 @@ namespace Sluice.Postgres.Environments;
 /// The session's snapshots: a pg_dump store (a local environment verifies on its own server, any other on a throwaway
 /// local cluster), or for <c>--snapshot-format template</c> on a local environment a template store. The store is
 /// opened on first use (finding pg_dump takes a moment); the connection string stays here.
+/// <para>Taking and restoring act under the environment's lease (the targets declare <c>.Environment()</c>). The
+/// lease's lock lives in the maintenance database (<see cref="PostgresLeaseProvider"/>), so a template copy sees no
+/// connection to its source once the session's idle pool is closed, and a restore keeps the lease while it drops and
+/// recreates the database; the lease row is written again afterwards, since no snapshot carries one.</para>
 /// </summary>
-internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, ILogger? logger) : IEnvironmentSnapshots
+internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, NpgsqlDataSource dataSource,
+    Func<PostgresEnvironmentLease?> lease, ILogger? logger) : IEnvironmentSnapshots
 {
     private ISnapshotStore? _store;
 
@@ -21,14 +27,26 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
 
     public bool IsLocal => request.IsLocal;
 
-    public async Task<SnapshotManifest> TakeAsync(CancellationToken cancellationToken) =>
-        await (await StoreAsync(cancellationToken)).CreateAsync(connectionString, cancellationToken);
+    public async Task<SnapshotManifest> TakeAsync(CancellationToken cancellationToken)
+    {
+        Held();
+        var store = await StoreAsync(cancellationToken);
+        // PostgreSQL copies a template only while nobody is connected to it: the session's idle connections go first.
+        if (store is TemplateSnapshotStore) dataSource.Clear();
+        return await store.CreateAsync(connectionString, cancellationToken);
+    }
 
     public async Task<SnapshotVerification> VerifyAsync(string id, CancellationToken cancellationToken) =>
         await (await StoreAsync(cancellationToken)).VerifyAsync(id, cancellationToken);
 
-    public async Task RestoreAsync(string id, CancellationToken cancellationToken) =>
-        await (await StoreAsync(cancellationToken)).RestoreAsync(id, connectionString, cancellationToken);
+    public async Task RestoreAsync(string id, CancellationToken cancellationToken)
+    {
+        var store = await StoreAsync(cancellationToken);
+        await Held().WhileDatabaseReplacedAsync(() => store.RestoreAsync(id, connectionString, cancellationToken), cancellationToken);
+    }
+
+    private PostgresEnvironmentLease Held() => lease() ?? throw new InvalidOperationException(
+        $"the lease of '{request.Environment}' is not held: Snapshot and RestoreSnapshot declare .Environment(), and the engine takes its lease");
 
     public IReleaseSnapshot Release => new TakenAndVerified(this);
 

@@ -84,7 +84,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
         var text = $"SELECT {sql.KeyText}, {described.RowHash(plan)} FROM {sql.From}{sql.Where(range)}";
         return await session.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(text, connection);
+            await using var command = new NpgsqlCommand(text, connection) { CommandTimeout = 0 }; // a long read: a pooled connection's timeout would cut it
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var rows = new List<RowHash>();
             var keyColumns = sql.Key.Count;
@@ -139,7 +139,7 @@ public sealed class PostgresFingerprintReader(ReadSession session, FingerprintSo
             """;
         var found = await session.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(text, connection);
+            await using var command = new NpgsqlCommand(text, connection) { CommandTimeout = 0 }; // a long read: a pooled connection's timeout would cut it
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var byBucket = new Dictionary<int, (long Rows, ulong Hash, ColumnChunk[] Columns)>();
             while (await reader.ReadAsync(cancellationToken))

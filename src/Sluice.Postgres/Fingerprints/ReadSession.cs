@@ -7,19 +7,23 @@ namespace Sluice.Postgres.Fingerprints;
 /// Connections to one database that all read the same snapshot: the first opens a <c>REPEATABLE READ</c> transaction
 /// and exports its snapshot (<c>pg_export_snapshot()</c>), the others import it, so parallel chunk queries and a
 /// <c>pg_dump --snapshot</c> see exactly the same rows. The exporting transaction stays open until disposal.
+/// <para>On an environment session's pool (<see cref="OpenAsync(NpgsqlDataSource, int, CancellationToken)"/>) its
+/// connections are the pool's: each transaction is rolled back before the connection goes back, the pool's reset
+/// undoes the pinned settings, and the long reads set their own command timeout (0). From a connection string, its
+/// connections are unpooled ones of their own (<c>sluice-fingerprint</c>), for databases no session holds.</para>
 /// </summary>
 public sealed class ReadSession : IAsyncDisposable
 {
-    private readonly string _connectionString;
+    private readonly Func<CancellationToken, ValueTask<NpgsqlConnection>> _open;
     private readonly NpgsqlConnection _exporter;
     private readonly SemaphoreSlim _slots;
     private readonly ConcurrentBag<NpgsqlConnection> _idle = [];
     private readonly ConcurrentBag<NpgsqlConnection> _all = [];
     private readonly ConcurrentDictionary<string, TypeHashing> _hashing = new(StringComparer.Ordinal);
 
-    private ReadSession(string connectionString, NpgsqlConnection exporter, string snapshotId, int degree)
+    private ReadSession(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, NpgsqlConnection exporter, string snapshotId, int degree)
     {
-        _connectionString = connectionString;
+        _open = open;
         _exporter = exporter;
         SnapshotId = snapshotId;
         Degree = degree;
@@ -35,17 +39,31 @@ public sealed class ReadSession : IAsyncDisposable
     public int Degree { get; }
 
     /// <summary>Opens the exporting connection; <paramref name="degree"/> connections at most will query at once.</summary>
-    public static async Task<ReadSession> OpenAsync(string connectionString, int degree, CancellationToken cancellationToken)
+    public static Task<ReadSession> OpenAsync(string connectionString, int degree, CancellationToken cancellationToken)
+    {
+        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "sluice-fingerprint", CommandTimeout = 0 }.ConnectionString;
+        return OpenAsync(async ct =>
+        {
+            var connection = new NpgsqlConnection(unpooled);
+            await connection.OpenAsync(ct);
+            return connection;
+        }, degree, cancellationToken);
+    }
+
+    /// <summary>As <see cref="OpenAsync(string, int, CancellationToken)"/>, on connections of <paramref name="dataSource"/>
+    /// (an environment session's pool).</summary>
+    public static Task<ReadSession> OpenAsync(NpgsqlDataSource dataSource, int degree, CancellationToken cancellationToken) =>
+        OpenAsync(dataSource.OpenConnectionAsync, degree, cancellationToken);
+
+    private static async Task<ReadSession> OpenAsync(Func<CancellationToken, ValueTask<NpgsqlConnection>> open, int degree, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(degree, 1);
-        var unpooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "sluice-fingerprint", CommandTimeout = 0 }.ConnectionString;
-        var exporter = new NpgsqlConnection(unpooled);
+        var exporter = await open(cancellationToken);
         try
         {
-            await exporter.OpenAsync(cancellationToken);
             await using var begin = new NpgsqlCommand($"{SessionSettings.Sql} BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot()", exporter);
             var snapshot = (string)(await begin.ExecuteScalarAsync(cancellationToken))!;
-            return new ReadSession(unpooled, exporter, snapshot, degree);
+            return new ReadSession(open, exporter, snapshot, degree);
         }
         catch
         {
@@ -86,8 +104,7 @@ public sealed class ReadSession : IAsyncDisposable
 
     private async Task<NpgsqlConnection> ImportAsync(CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        var connection = await _open(cancellationToken);
         _all.Add(connection);
         await using var begin = new NpgsqlCommand(
             $"{SessionSettings.Sql} BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{SnapshotId}'", connection);
@@ -97,7 +114,23 @@ public sealed class ReadSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var connection in _all) await connection.DisposeAsync();
+        foreach (var connection in _all)
+        {
+            // A pooled connection goes back without the snapshot's transaction; an unpooled one just closes.
+            try
+            {
+                if (connection.State == System.Data.ConnectionState.Open)
+                {
+                    await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                    await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+            }
+            catch (NpgsqlException)
+            {
+                // A broken connection is not returned to the pool for reuse.
+            }
+            await connection.DisposeAsync();
+        }
         _slots.Dispose();
     }
 }

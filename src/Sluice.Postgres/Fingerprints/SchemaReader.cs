@@ -82,9 +82,9 @@ internal static class SchemaReader
 
     /// <summary>The schema of the database now, outside the <c>sluice</c> schema, read in a snapshot of its own: what a
     /// recorded expectation or baseline is compared with.</summary>
-    public static async Task<SchemaFingerprint> ReadCurrentAsync(string connectionString, CancellationToken cancellationToken)
+    public static async Task<SchemaFingerprint> ReadCurrentAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var session = await ReadSession.OpenAsync(connectionString, 1, cancellationToken);
+        await using var session = await ReadSession.OpenAsync(dataSource, 1, cancellationToken);
         return await ReadAsync(session, FingerprintOptions.DefaultExcludedSchemas, cancellationToken);
     }
 

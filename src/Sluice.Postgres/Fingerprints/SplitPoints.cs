@@ -81,7 +81,7 @@ internal sealed class SplitPoints(ReadSession session, DescribedSource source)
         var key = sql.KeyExpression;
         var (min, max) = await session.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {sql.From}{sql.Where(range)}", connection);
+            await using var command = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {sql.From}{sql.Where(range)}", connection) { CommandTimeout = 0 }; // a scan when the key has no index
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             return reader.IsDBNull(0) ? ((long?)null, (long?)null) : (reader.GetInt64(0), reader.GetInt64(1));
@@ -111,7 +111,7 @@ internal sealed class SplitPoints(ReadSession session, DescribedSource source)
             """;
         return await session.RunAsync(async connection =>
         {
-            await using var command = new NpgsqlCommand(text, connection);
+            await using var command = new NpgsqlCommand(text, connection) { CommandTimeout = 0 }; // a long read: a pooled connection's timeout would cut it
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             var keys = new List<RowKey>();
             while (await reader.ReadAsync(cancellationToken))

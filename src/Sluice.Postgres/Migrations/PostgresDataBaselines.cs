@@ -13,7 +13,7 @@ namespace Sluice.Postgres.Migrations;
 /// and hash per chunk, so a comparison names the table, the column and the key ranges. Only the columns in the plan's
 /// schema baseline are hashed: the ones the plan's own phases added go with their downs.
 /// </summary>
-public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, string connectionString, FingerprintOptions? options = null) : IDataBaselines
+public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, FingerprintOptions? options = null) : IDataBaselines
 {
     private readonly FingerprintOptions _options = options ?? FingerprintOptions.Default;
 
@@ -22,7 +22,7 @@ public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, string co
         var before = await SchemaBeforeAsync(planId, cancellationToken);
         var taken = new List<(TableBaseline Baseline, TimeSpan Took)>();
         var started = Stopwatch.GetTimestamp();
-        await using (var session = await ReadSession.OpenAsync(connectionString, _options.Degree, cancellationToken))
+        await using (var session = await ReadSession.OpenAsync(dataSource, _options.Degree, cancellationToken))
         {
             foreach (var table in tables)
             {
@@ -84,7 +84,7 @@ public sealed class PostgresDataBaselines(NpgsqlDataSource dataSource, string co
 
         var checks = new List<TableDataCheck>();
         var differences = new List<string>();
-        await using (var session = await ReadSession.OpenAsync(connectionString, _options.Degree, cancellationToken))
+        await using (var session = await ReadSession.OpenAsync(dataSource, _options.Degree, cancellationToken))
         {
             foreach (var before in baselines)
             {

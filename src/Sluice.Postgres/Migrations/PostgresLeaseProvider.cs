@@ -9,24 +9,30 @@ namespace Sluice.Postgres.Migrations;
 /// One runner per environment, by a session-level advisory lock and a lease row naming the holder and the backend of
 /// its lease session; <see cref="LeaseClaim"/> holds the rules (a killed holder's lease is taken over at once, one whose
 /// session may still act keeps it until it expires).
+/// <para>The lease's session, and so its advisory lock, lives in the server's maintenance database (<c>postgres</c>),
+/// keyed by the environment's database and name; the row lives in the environment's database. A restore drops and
+/// recreates that database, and a template snapshot copies it, which PostgreSQL allows only while nobody is connected
+/// to it: with the lock outside, the holder keeps the environment through both, with no moment in which a second runner
+/// could take it (releasing and re-acquiring around the drop would open exactly that moment).</para>
 /// </summary>
-/// <param name="dataSource">The pooled connections for the lease row and events.</param>
-/// <param name="sessionSource">Unpooled connections: a lease's session holds its advisory lock, and closing it must end the session.</param>
+/// <param name="dataSource">The pooled connections of the environment's database: the lease row and events.</param>
+/// <param name="sessionSource">Unpooled connections to the maintenance database: a lease's session holds its advisory
+/// lock, and closing it must end the session.</param>
 /// <param name="options">Time to live and heartbeat.</param>
 public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDataSource sessionSource, LeaseOptions? options = null) : ILeaseProvider
 {
     private readonly LeaseOptions _options = options ?? new LeaseOptions();
+    private readonly string _database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
 
     public async Task<IEnvironmentLease> AcquireAsync(string environment, RunnerIdentity holder, CancellationToken cancellationToken)
     {
-        await JournalSchema.EnsureAsync(dataSource, cancellationToken);
         // Its own unpooled session: the advisory lock lives exactly as long as this connection.
         var connection = sessionSource.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);
             var token = Guid.NewGuid();
-            var (lease, previous, reason) = await ClaimRowAsync(connection, environment, holder, token, cancellationToken);
+            var (lease, previous, reason) = await ClaimAsync(connection, environment, holder, token, cancellationToken);
             var message = previous is null
                 ? $"lease of '{environment}' acquired by {holder}"
                 : $"lease of '{environment}' taken over by {holder} from {previous.Holder} ({reason})";
@@ -34,7 +40,7 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
                 await PostgresMigrationJournal.InsertEventAsync(events, null,
                     new JournalEvent(previous is null ? JournalEventKind.LeaseAcquired : JournalEventKind.LeaseTakenOver, null, null, message, holder),
                     cancellationToken);
-            return new PostgresEnvironmentLease(dataSource, connection, lease, token, LockName(environment), _options);
+            return new PostgresEnvironmentLease(dataSource, connection, lease, token, LockName(_database, environment), _options);
         }
         catch
         {
@@ -52,47 +58,86 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
 
     /// <param name="token">Marks the row as this holder's: heartbeats and the release touch only a row with it.</param>
     /// <returns>The new lease, the dead one it replaced (null when the environment had none) and why it was dead.</returns>
-    private async Task<(LeaseHolder Lease, LeaseHolder? Previous, string Reason)> ClaimRowAsync(NpgsqlConnection connection, string environment,
+    private async Task<(LeaseHolder Lease, LeaseHolder? Previous, string Reason)> ClaimAsync(NpgsqlConnection session, string environment,
         RunnerIdentity holder, Guid token, CancellationToken cancellationToken)
     {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Claims queue on a transaction-level lock, so a runner that finds the session lock taken also finds the
         // winner's row committed and can name it. The session-level lock outlives this transaction.
+        await using var claim = await session.BeginTransactionAsync(cancellationToken);
         bool lockFree;
-        await using (var claim = new NpgsqlCommand(
-                         "SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), pg_try_advisory_lock(hashtextextended($2, 0))", connection, transaction))
+        int pid;
+        DateTime? backendStart;
+        await using (var locks = new NpgsqlCommand("""
+                         SELECT pg_advisory_xact_lock(hashtextextended($1, 0)), pg_try_advisory_lock(hashtextextended($2, 0)),
+                                pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid())
+                         """, session, claim))
         {
-            claim.Parameters.Add(new() { Value = $"sluice.lease-claim:{environment}" });
-            claim.Parameters.Add(new() { Value = LockName(environment) });
-            await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+            locks.Parameters.Add(new() { Value = $"sluice.lease-claim:{_database}:{environment}" });
+            locks.Parameters.Add(new() { Value = LockName(_database, environment) });
+            await using var reader = await locks.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             lockFree = reader.GetBoolean(1);
+            pid = reader.GetInt32(2);
+            backendStart = reader.IsDBNull(3) ? null : reader.GetDateTime(3);
         }
-        var existing = await ReadRowAsync(connection, transaction, environment, forUpdate: lockFree, cancellationToken);
-        var expired = existing is not null && lockFree && await IsExpiredAsync(connection, transaction, existing, cancellationToken);
+        // The environment's database is touched only once the lock is ours: a holder may be replacing it (a restore).
+        if (!lockFree) throw Busy(environment, await TryReadHolderAsync(environment, cancellationToken), LeaseClaim.Decide(false, null, false).Reason);
+        await JournalSchema.EnsureAsync(dataSource, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var existing = await ReadRowAsync(connection, transaction, environment, forUpdate: true, cancellationToken);
+        var expired = existing is not null && await IsExpiredAsync(connection, transaction, existing, cancellationToken);
         var decision = LeaseClaim.Decide(lockFree, existing, expired);
         if (decision.Outcome == LeaseClaimOutcome.Busy) throw Busy(environment, existing, decision.Reason);
-        // The backend's start time tells a reused pid from the holder's own backend.
-        await using var upsert = new NpgsqlCommand("""
+        var lease = await WriteRowAsync(connection, transaction, environment, holder, token, pid, backendStart, _options, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await claim.CommitAsync(cancellationToken);
+        return (lease, existing, decision.Reason);
+    }
+
+    /// <summary>Writes the lease row for its holder's session (<paramref name="pid"/>, whose start time tells a reused
+    /// pid from the holder's own backend): on a claim, and again when a restore brought the database back without it.</summary>
+    internal static async Task<LeaseHolder> WriteRowAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string environment,
+        RunnerIdentity holder, Guid token, int pid, DateTime? backendStart, LeaseOptions options, CancellationToken cancellationToken)
+    {
+        await using (var upsert = new NpgsqlCommand("""
             INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at,
                                        holder_pid, holder_backend_start)
-            VALUES ($1, $6, $2, $3, $4, now(), now(), now() + $5,
-                    pg_backend_pid(), (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()))
+            VALUES ($1, $6, $2, $3, $4, now(), now(), now() + $5, $7, $8)
             ON CONFLICT (environment) DO UPDATE
             SET token = excluded.token, holder_user = excluded.holder_user, holder_host = excluded.holder_host, ci_run_url = excluded.ci_run_url,
                 acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at,
                 holder_pid = excluded.holder_pid, holder_backend_start = excluded.holder_backend_start
-            """, connection, transaction);
-        upsert.Parameters.Add(new() { Value = environment });
-        upsert.Parameters.Add(new() { Value = holder.User });
-        upsert.Parameters.Add(new() { Value = holder.Host });
-        upsert.Parameters.Add(new() { Value = (object?)holder.CiRunUrl ?? DBNull.Value });
-        upsert.Parameters.Add(new() { Value = _options.EffectiveTimeToLive });
-        upsert.Parameters.Add(new() { Value = token });
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
-        var lease = (await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken))!;
-        await transaction.CommitAsync(cancellationToken);
-        return (lease, existing, decision.Reason);
+            """, connection, transaction))
+        {
+            upsert.Parameters.Add(new() { Value = environment });
+            upsert.Parameters.Add(new() { Value = holder.User });
+            upsert.Parameters.Add(new() { Value = holder.Host });
+            upsert.Parameters.Add(new() { Value = (object?)holder.CiRunUrl ?? DBNull.Value });
+            upsert.Parameters.Add(new() { Value = options.EffectiveTimeToLive });
+            upsert.Parameters.Add(new() { Value = token });
+            upsert.Parameters.Add(new() { Value = pid });
+            upsert.Parameters.Add(new() { Value = (object?)backendStart ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return (await ReadRowAsync(connection, transaction, environment, forUpdate: false, cancellationToken))!;
+    }
+
+    /// <summary>The holder to name in a busy error; none while the holder is replacing the database (a restore).</summary>
+    private async Task<LeaseHolder?> TryReadHolderAsync(string environment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var exists = new NpgsqlCommand("SELECT to_regclass('sluice.leases') IS NOT NULL", connection);
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return null;
+            return await ReadRowAsync(connection, null, environment, forUpdate: false, cancellationToken);
+        }
+        catch (NpgsqlException)
+        {
+            // The database is gone or being replaced (its sessions ended): the lock has decided; the name is a courtesy.
+            return null;
+        }
     }
 
     private static async Task<bool> IsExpiredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder lease, CancellationToken cancellationToken)
@@ -125,11 +170,13 @@ public sealed class PostgresLeaseProvider(NpgsqlDataSource dataSource, NpgsqlDat
             reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetBoolean(8));
     }
 
-    internal static string LockName(string environment) => $"sluice.lease:{environment}";
+    /// <summary>The advisory lock's name: keyed by the database too, since every environment's lock lives in the one
+    /// maintenance database of its server.</summary>
+    internal static string LockName(string database, string environment) => $"sluice.lease:{database}:{environment}";
 
     private static SluiceException Busy(string environment, LeaseHolder? holder, string remedy)
     {
-        var who = holder is null ? "another runner (its lease row is not written yet)" : $"{holder.Holder} since {holder.AcquiredAt:u}";
+        var who = holder is null ? "another runner (its lease row is not written yet, or it is restoring the database)" : $"{holder.Holder} since {holder.AcquiredAt:u}";
         return new SluiceException(ErrorKind.Busy, ErrorCodes.Busy, $"environment '{environment}' is busy: held by {who}", remedy);
     }
 }

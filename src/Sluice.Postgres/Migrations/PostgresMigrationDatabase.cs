@@ -24,16 +24,21 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     {
         Redactor = ConnectionSecrets.Redactor(connectionString, redactor);
         _dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice" }.ConnectionString);
-        _leaseSessions = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "sluice-lease", Pooling = false }.ConnectionString);
+        // The lease's session lives in the maintenance database, so that replacing this one keeps the lease (PostgresLeaseProvider).
+        _leaseSessions = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+            { Database = MaintenanceDatabase, ApplicationName = "sluice-lease", Pooling = false }.ConnectionString);
         Providers = new MigrationProviders(
             new PostgresMigrationJournal(_dataSource, Redactor),
             new PostgresLeaseProvider(_dataSource, _leaseSessions, lease),
             new PostgresPhaseExecutor(_dataSource),
             new PostgresBackfillExecutor(_dataSource),
             pressure ?? new PostgresBackfillPressure(_dataSource),
-            new PostgresSchemaBaselines(_dataSource, connectionString),
-            new PostgresDataBaselines(_dataSource, connectionString));
+            new PostgresSchemaBaselines(_dataSource),
+            new PostgresDataBaselines(_dataSource));
     }
+
+    /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>
+    internal const string MaintenanceDatabase = "postgres";
 
     public MigrationProviders Providers { get; }
 

@@ -10,11 +10,11 @@ namespace Sluice.Postgres.Migrations;
 /// Schema baselines in the journal (<c>sluice.schema_baselines</c>), read with the fingerprint service's schema reader:
 /// the same normalised catalog a snapshot's manifest records, so "restored" means what it means for snapshots.
 /// </summary>
-public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string connectionString) : ISchemaBaselines
+public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource) : ISchemaBaselines
 {
     public async Task RecordAsync(string planId, CancellationToken cancellationToken)
     {
-        var schema = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
+        var schema = await SchemaReader.ReadCurrentAsync(dataSource, cancellationToken);
         await using var command = dataSource.CreateCommand("""
             INSERT INTO sluice.schema_baselines (plan_id, hash, objects) VALUES ($1, $2, $3::jsonb)
             ON CONFLICT (plan_id) DO UPDATE SET taken_at = clock_timestamp(), hash = excluded.hash, objects = excluded.objects
@@ -42,7 +42,7 @@ public sealed class PostgresSchemaBaselines(NpgsqlDataSource dataSource, string 
         // rollback's to undo: the comparison would blame it.
         if (await OtherPlansSinceAsync(dataSource, planId, takenAt, cancellationToken) is { } plans)
             return new SchemaCheck(null, [], $"schema not verified: plan(s) {plans} changed it after this plan started");
-        var now = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
+        var now = await SchemaReader.ReadCurrentAsync(dataSource, cancellationToken);
         var changes = SchemaDiff.Compare(baseline, now);
         return changes.Count == 0
             ? new SchemaCheck(true, [], $"schema verified: fingerprint {now.Hash[..12]} matches the one taken before the plan ran")

@@ -21,7 +21,7 @@ public sealed class PostgresReleaseDatabase : IAsyncDisposable
         var journal = new PostgresReleaseJournal(pool, Migrations.Redactor);
         Journal = journal;
         Replication = new PostgresReplicationLag(pool);
-        Expectations = new PostgresSchemaExpectations(pool, connectionString, journal);
+        Expectations = new PostgresSchemaExpectations(pool, journal);
         Rehearsals = new PostgresRehearsalEvidenceSource(pool);
     }
 

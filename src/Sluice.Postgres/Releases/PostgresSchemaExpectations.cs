@@ -11,14 +11,14 @@ namespace Sluice.Postgres.Releases;
 /// excluded) after each release transition, with the journal's last plan event at that moment, so a later Migrate
 /// outside Promote is told apart from a change by hand.
 /// </summary>
-public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, string connectionString, PostgresReleaseJournal journal) : ISchemaExpectations
+public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, PostgresReleaseJournal journal) : ISchemaExpectations
 {
     private const string LastPlanEvent = "SELECT coalesce(max(id), 0) FROM sluice.events WHERE plan_id IS NOT NULL";
 
     public async Task RecordAsync(string environment, string reason, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
-        var schema = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
+        var schema = await SchemaReader.ReadCurrentAsync(dataSource, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO sluice.schema_expectations (environment, schema_hash, objects, last_event_id, reason)
             VALUES ($1, $2, $3::jsonb, ({LastPlanEvent}), $4)
@@ -31,7 +31,7 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, stri
     public async Task<SchemaDrift> ReadAsync(string environment, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
-        var live = await SchemaReader.ReadCurrentAsync(connectionString, cancellationToken);
+        var live = await SchemaReader.ReadCurrentAsync(dataSource, cancellationToken);
         await using var command = dataSource.CreateCommand($"""
             SELECT schema_hash, objects::text, at, last_event_id < ({LastPlanEvent})
             FROM sluice.schema_expectations WHERE environment = $1 ORDER BY id DESC LIMIT 1

@@ -115,7 +115,8 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
     private async Task DumpAsync(string connectionString, string snapshotId, string archive, CancellationToken cancellationToken)
     {
         var format = options.Format == SnapshotFormat.Directory ? "directory" : "custom";
-        List<string> arguments = [$"--format={format}", $"--file={archive}", $"--snapshot={snapshotId}", "--no-password"];
+        // The lease row is the runner's of now, not data of the snapshot: a restore must not bring a stale holder back.
+        List<string> arguments = [$"--format={format}", $"--file={archive}", $"--snapshot={snapshotId}", "--no-password", $"--exclude-table-data={LeaseRows.Table}"];
         if (options.Format == SnapshotFormat.Directory) arguments.Add($"--jobs={options.Jobs}");
         var result = await toolchain.RunClientProgramAsync("pg_dump", arguments, cancellationToken, PgConnectionEnvironment.For(connectionString));
         if (!result.Succeeded)

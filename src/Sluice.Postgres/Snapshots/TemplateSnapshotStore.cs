@@ -45,6 +45,8 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
                     $"cannot copy database '{source}' as a template: sessions are connected to it",
                     "stop the application, or use TerminateSessions, or take a pg_dump snapshot instead", inner: e);
             }
+            // The copy carries the source's lease row, the runner's of now and not data of the snapshot.
+            await LeaseRows.ClearAsync(CopyConnection(copy), cancellationToken);
             // Nobody can connect to the copy yet, so its fingerprint is the source's at the moment of the copy.
             var fingerprint = await _fingerprints.TakeAsync(CopyConnection(copy), cancellationToken);
             await SealAsync(copy, cancellationToken);

@@ -81,7 +81,11 @@ public sealed class LeaseTests(PostgresFixture postgres)
         Assert.Contains("run again after that", error.Remedy);
         // The refused runner let go of the advisory lock it took while looking (its session closes asynchronously, so
         // look again for a while before concluding it did not).
-        const string held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+        // The lease's lock lives in the maintenance database, keyed by this database and the environment.
+        var held = $"""
+            SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
+            AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('{PostgresLeaseProvider.LockName(database.Name, "staging")}', 0)
+            """;
         var advisoryLocks = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, held, ct);
         for (var look = 0; advisoryLocks > 0 && look < 100; look++)
         {
@@ -108,7 +112,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
 
         // An operator ends the lease's session: the advisory lock goes with it, and the holder must stop acting.
         await ShopDatabase.ExecuteAsync(database.ConnectionString,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sluice-lease' AND datname = current_database()", ct);
+            "SELECT pg_terminate_backend(holder_pid) FROM sluice.leases WHERE environment = 'local'", ct);
         await Task.Delay(Timeout.Infinite, lease.Lost).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ct);
         Assert.True(lease.Lost.IsCancellationRequested);
         // The holder is told first and journals the loss right after, on its own connection: look for a while.
