@@ -34,7 +34,8 @@ public interface IGate : IMigrate
 
     void PrintGates(GateReport report)
     {
-        var table = report.Render();
+        var remedies = BuildRemedies.Of(this);
+        var table = (report with { Results = [.. report.Results.Select(r => r with { Remedy = remedies.Rewrite(r.Remedy) })] }).Render();
         foreach (var line in table.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
         Host.AppendSummary($"### Gates on {Env}: {GateReport.Word(report.Verdict)}\n\n```\n{table}```\n");
     }

@@ -54,18 +54,21 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     async Task<IAsyncDisposable> IEnvironmentLeaseProvider.AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken) =>
         await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken);
 
-    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception);
+    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, BuildRemedies.Of(this).Rewrite);
 }
 
 /// <summary>Maps <see cref="SluiceException"/> kinds to the engine's exit codes: usage 2, busy 3, incomplete 4, failure 1.</summary>
 public static class DomainErrors
 {
-    public static BuildException? Translate(Exception exception) => exception switch
+    public static BuildException? Translate(Exception exception) => Translate(exception, remedy => remedy);
+
+    /// <param name="remedy">Rewrites the remedy for the build at hand (<see cref="BuildRemedies"/>).</param>
+    public static BuildException? Translate(Exception exception, Func<string?, string?> remedy) => exception switch
     {
-        SluiceException { Kind: ErrorKind.Usage } e => new UsageException(e.Code, e.Message, e.Remedy, e.File, e.Line, e),
-        SluiceException { Kind: ErrorKind.Busy } e => new EnvironmentBusyException(e.Code, e.Message, e.Remedy, e),
-        SluiceException { Kind: ErrorKind.Incomplete } e => new IncompleteException(e.Code, e.Message, e.Remedy, e),
-        SluiceException e => new BuildException(ExitCode.TargetFailed, e.Code, e.Message, e.Remedy, e.File, e.Line, e),
+        SluiceException { Kind: ErrorKind.Usage } e => new UsageException(e.Code, e.Message, remedy(e.Remedy), e.File, e.Line, e),
+        SluiceException { Kind: ErrorKind.Busy } e => new EnvironmentBusyException(e.Code, e.Message, remedy(e.Remedy), e),
+        SluiceException { Kind: ErrorKind.Incomplete } e => new IncompleteException(e.Code, e.Message, remedy(e.Remedy), e),
+        SluiceException e => new BuildException(ExitCode.TargetFailed, e.Code, e.Message, remedy(e.Remedy), e.File, e.Line, e),
         _ => null,
     };
 }

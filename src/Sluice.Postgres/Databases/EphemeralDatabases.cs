@@ -27,7 +27,16 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         var name = EphemeralDatabaseName.New(_clock.GetUtcNow());
         ConfinedRole role;
         await using (var admin = await OpenAdminAsync(cancellationToken))
-            role = await ConfinedRole.CreateAsync(admin, name, cancellationToken);
+        {
+            try
+            {
+                role = await ConfinedRole.CreateAsync(admin, name, cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw PrivilegeMissing(adminConnectionString, "CREATEROLE", "create roles", e);
+            }
+        }
         var database = new EphemeralDatabase(name, adminConnectionString, role);
         try
         {
@@ -119,12 +128,28 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw PrivilegeMissing(adminConnectionString, "CREATEDB", "create databases", e);
+        }
         catch (Exception e) when (e is OperationCanceledException or NpgsqlException && cancellationToken.IsCancellationRequested)
         {
             // The server may have finished just before the cancel landed: leave nothing behind.
             await EphemeralDatabase.DropAsync(adminConnectionString, null, name, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>A role without CREATEDB (or CREATEROLE, for a confined database) asked for a throwaway database (a rehearsal, a snapshot's verification): name the
+    /// role and the grant, and the way round it.</summary>
+    internal static SluiceException PrivilegeMissing(string connectionString, string privilege, string what, PostgresException e)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var role = builder.Username ?? Environment.UserName;
+        return new SluiceException(ErrorKind.Failure, ErrorCodes.CreateDatabaseDenied,
+            $"role '{role}' may not {what} on {builder.Host}:{builder.Port} ({e.MessageText}); the step needs a throwaway database there",
+            $"grant the privilege, as a superuser: ALTER ROLE {Sql.Identifier(role)} {privilege}; or leave this server alone: a rehearsal of a server "
+            + "that is not on this machine runs on a throwaway local cluster of its own", inner: e);
     }
 
     /// <summary>Roles of confined databases whose run died before dropping them.</summary>

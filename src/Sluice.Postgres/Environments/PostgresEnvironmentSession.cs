@@ -37,6 +37,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger);
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
+        Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
         Gates = _database.Sources(
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
@@ -61,6 +62,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IEnvironmentSnapshots Snapshots { get; }
 
     public IEnvironmentRehearsals Rehearsals { get; }
+
+    public IEnvironmentSchema Schema { get; }
 
     public IReleaseJournal ReleaseJournal => _database.Journal;
 

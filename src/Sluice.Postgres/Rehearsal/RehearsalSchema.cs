@@ -1,6 +1,7 @@
 using Npgsql;
 using Sluice.Errors;
 using Sluice.Migrations.Plans;
+using Sluice.Postgres.Databases;
 using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Profiles;
 
@@ -11,18 +12,14 @@ internal static class RehearsalSchema
 {
     public static async Task BuildAsync(string connectionString, string serviceFolder, IEnumerable<MigrationPlan> applied, CancellationToken cancellationToken)
     {
-        var schemaFolder = Path.Combine(serviceFolder, "schema");
-        if (!Directory.Exists(schemaFolder))
-            throw SluiceException.Usage(ErrorCodes.BadProfile, $"the service has no schema folder '{schemaFolder}'",
-                "put the base schema (CREATE TABLE ...) in pipelines/<service>/schema/*.sql", schemaFolder);
+        var files = ServiceSchemaFiles.Find(serviceFolder);
+        if (!Directory.Exists(ServiceSchemaFiles.Folder(serviceFolder)))
+            throw SluiceException.Usage(ErrorCodes.BadProfile, $"the service has no schema folder '{ServiceSchemaFiles.Folder(serviceFolder)}'",
+                "put the base schema (CREATE TABLE ...) in pipelines/<service>/schema/*.sql", ServiceSchemaFiles.Folder(serviceFolder));
         await using (var connection = new NpgsqlConnection(connectionString))
         {
             await connection.OpenAsync(cancellationToken);
-            foreach (var file in Directory.EnumerateFiles(schemaFolder, "*.sql").Order(StringComparer.Ordinal))
-            {
-                await using var command = new NpgsqlCommand(await File.ReadAllTextAsync(file, cancellationToken), connection);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await ServiceSchemaFiles.LoadAsync(connection, null, files, cancellationToken);
         }
         // The applied plans' ups as Promote ran them, journaled as the environment's journal has them.
         await using (var database = new PostgresMigrationDatabase(connectionString))

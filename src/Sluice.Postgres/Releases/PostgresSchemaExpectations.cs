@@ -15,10 +15,11 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, Post
 {
     private const string LastPlanEvent = "SELECT coalesce(max(id), 0) FROM sluice.events WHERE plan_id IS NOT NULL";
 
-    public async Task RecordAsync(string environment, string reason, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(string environment, ExpectationOrigin origin, string reason, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
         var schema = await SchemaReader.ReadCurrentAsync(dataSource, cancellationToken);
+        if (!ExpectationRules.Records(origin, schema.Objects.Count)) return false;
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO sluice.schema_expectations (environment, schema_hash, objects, last_event_id, reason)
             VALUES ($1, $2, $3::jsonb, ({LastPlanEvent}), $4)
@@ -26,6 +27,7 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, Post
         foreach (var value in new object[] { environment, schema.Hash, JsonSerializer.Serialize(Lines(schema)), reason })
             command.Parameters.Add(new NpgsqlParameter { Value = value });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        return true;
     }
 
     public async Task<SchemaDrift> ReadAsync(string environment, CancellationToken cancellationToken)
@@ -40,6 +42,9 @@ public sealed class PostgresSchemaExpectations(NpgsqlDataSource dataSource, Post
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return new SchemaDrift(null, null, live.Hash, false, []);
         var expected = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(1))!;
+        // An empty schema expects nothing (ExpectationRules, rule 3): one recorded by a rollback before that rule would
+        // block the first load of the service's schema forever.
+        if (expected.Count == 0) return new SchemaDrift(null, null, live.Hash, false, []);
         var now = Lines(live);
         var differences = now.Keys.Where(k => !expected.ContainsKey(k)).Select(k => $"+ {k}")
             .Concat(expected.Keys.Where(k => !now.ContainsKey(k)).Select(k => $"- {k}"))

@@ -151,6 +151,12 @@ public static class ErrorCodes
 
     /// <summary>SLU142: Lint found an error finding in a plan's SQL.</summary>
     public const string LintFailed = "SLU142";
+    /// <summary>SLU143: AcceptSchema was run without --reason.</summary>
+    public const string AcceptSchemaWithoutReason = "SLU143";
+    /// <summary>SLU144: the environment's role may not create databases (CREATEDB) or roles (CREATEROLE), which the step needs.</summary>
+    public const string CreateDatabaseDenied = "SLU144";
+    /// <summary>SLU145: a service's schema folder cannot be loaded into its empty local database (file and line).</summary>
+    public const string SchemaSeedFailed = "SLU145";
 
     // Production traffic routers of the canary (Kubernetes Gateway API, Azure App Service slots)
     /// <summary>SLU265: the HTTPRoute the canary routes through (or its rule) is not found.</summary>

@@ -20,6 +20,6 @@ public sealed class DriftGate(ISchemaExpectations expectations) : IReleaseGate
             return GateResult.Warn(Name, $"schema changed since {drift.RecordedAt:yyyy-MM-dd HH:mm}Z by phases run outside Promote: {listed}",
                 "release through Promote so the expectation stays current");
         return GateResult.Fail(Name, $"schema differs from the one recorded {drift.RecordedAt:yyyy-MM-dd HH:mm}Z with no migration since: {listed}",
-            "find who changed the schema by hand; revert it, or capture it in a migration plan and promote that");
+            $"find who changed the schema by hand; revert it, or capture it in a migration plan and promote that; or, when the live schema is meant to stay (an adopted database), accept it: ./build.sh AcceptSchema --env {context.Environment} --reason WHY");
     }
 }

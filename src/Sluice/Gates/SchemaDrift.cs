@@ -14,5 +14,7 @@ public interface ISchemaExpectations
 {
     Task<SchemaDrift> ReadAsync(string environment, CancellationToken cancellationToken);
 
-    Task RecordAsync(string environment, string reason, CancellationToken cancellationToken);
+    /// <summary>Records the live schema as the expected one when <see cref="ExpectationRules"/> says so.</summary>
+    /// <returns>Whether it was recorded.</returns>
+    Task<bool> RecordAsync(string environment, ExpectationOrigin origin, string reason, CancellationToken cancellationToken);
 }

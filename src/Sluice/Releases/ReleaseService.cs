@@ -87,7 +87,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
                 run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
             await releases.RecordRollbackAsync(record, CancellationToken.None);
             if (record.Outcome == RollbackOutcome.Succeeded && expectations is not null)
-                await expectations.RecordAsync(request.Environment, $"rollback of {record.PlanId}", CancellationToken.None);
+                await expectations.RecordAsync(request.Environment, ExpectationOrigin.Rollback, $"rollback of {record.PlanId}", CancellationToken.None);
             return new RollbackResult(record, run);
         }
         catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
@@ -97,6 +97,22 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             await releases.RecordRollbackAsync(Record(request.MigrationId, outcome, 0, e.Message), CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Accepts the live schema as the one the drift gate expects: for adopting a database whose schema Sluice did not
+    /// make, or after a change by hand that is meant to stay. Journaled with who and why (<c>sluice.schema_expectations</c>).
+    /// </summary>
+    /// <param name="reason">Why; required (SLU143 without one).</param>
+    /// <returns>The drift gate's view afterwards (the expected hash is the live one).</returns>
+    public async Task<SchemaDrift> AcceptSchemaAsync(string environment, RunnerIdentity by, string? reason, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            throw SluiceException.Usage(ErrorCodes.AcceptSchemaWithoutReason, "AcceptSchema records why the live schema is accepted, and no reason was given",
+                "pass --reason TEXT (for example --reason \"adopted the existing billing database\")");
+        var store = expectations ?? throw new InvalidOperationException("this release service records no schema expectations");
+        await store.RecordAsync(environment, ExpectationOrigin.Accepted, $"accepted by {by}: {reason.Trim()}", cancellationToken);
+        return await store.ReadAsync(environment, cancellationToken);
     }
 
     /// <summary>
@@ -136,7 +152,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         {
             var run = await leased.MigrateAsync(migration, progress, cancellationToken);
             if (expectations is not null)
-                await expectations.RecordAsync(migration.Environment, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
+                await expectations.RecordAsync(migration.Environment, ExpectationOrigin.Promote, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
             return run.Outcome == MigrationOutcome.Incomplete
                 ? new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary)
                 : new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}");
