@@ -15,11 +15,11 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private readonly string _temp = Directory.CreateTempSubdirectory("sluice-template-").FullName;
+    private readonly NewRepository _new = new("sluice-template-", "billing");
 
-    private string Hive => Path.Combine(_temp, "hive");
-    private string Repository => Path.Combine(_temp, "billing");
-    private string Feed => Path.Combine(_temp, "feed");
+    private string Temp => _new.Temp;
+    private string Repository => _new.Root;
+    private string Feed => _new.Feed;
 
     private static readonly string[] LaidOut =
     [
@@ -32,16 +32,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         "pipelines/billing/migrations/0001_add_item_note/01_add_note.verify.sql",
     ];
 
-    private async Task NewRepositoryAsync()
-    {
-        Directory.CreateDirectory(Feed);
-        foreach (var file in packages.Files.Values) File.Copy(file, Path.Combine(Feed, Path.GetFileName(file)));
-        var install = await ThrowawayRoot.RunAsync("dotnet", ["new", "install", packages.Files[PackedPackages.Template], "--debug:custom-hive", Hive], _temp, Ct);
-        Assert.True(install.ExitCode == 0, install.Output);
-        Directory.CreateDirectory(Repository);
-        var created = await ThrowawayRoot.RunAsync("dotnet", ["new", "sluice", "--service", "billing", "--feed", Feed, "--debug:custom-hive", Hive], Repository, Ct);
-        Assert.True(created.ExitCode == 0, created.Output);
-    }
+    private Task NewRepositoryAsync() => _new.CreateAsync(packages, Ct);
 
     [Fact]
     public async Task It_lays_out_a_repository_for_the_service_whose_plan_loads()
@@ -77,7 +68,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         Assert.True(help.ExitCode == 0, help.Output);
         foreach (var target in new[] { "Provision", "Migrate", "Status", "Snapshot", "Lint", "Gate", "Approve", "Rehearse", "Promote", "Rollback" })
             Assert.Contains($"  {target} ", help.Output);
-        Assert.True(Directory.Exists(Path.Combine(_temp, "nuget-packages", "sluice.targets")), "Sluice.Targets was not restored from the feed");
+        Assert.True(Directory.Exists(Path.Combine(Temp, "nuget-packages", "sluice.targets")), "Sluice.Targets was not restored from the feed");
 
         var lint = await ThrowawayRoot.RunAsync("bash", ["build.sh", "Lint"], Repository, Ct, environment);
         Assert.True(lint.ExitCode == 0, lint.Output);
@@ -133,8 +124,8 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         await NewRepositoryAsync();
         var environment = OfflineRestore;
         // PowerShell as the .NET global tool, pinned, into the test's own folder (7.7 may want a later .NET).
-        var tools = Path.Combine(_temp, "tools");
-        var install = await ThrowawayRoot.RunAsync("dotnet", ["tool", "install", "PowerShell", "--version", "7.6.9", "--tool-path", tools], _temp, Ct);
+        var tools = Path.Combine(Temp, "tools");
+        var install = await ThrowawayRoot.RunAsync("dotnet", ["tool", "install", "PowerShell", "--version", "7.6.9", "--tool-path", tools], Temp, Ct);
         Assert.True(install.ExitCode == 0, install.Output);
         var pwsh = Path.Combine(tools, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
 
@@ -167,18 +158,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
         return string.Join('\n', lines[(start + 2)..end]) + "\n";
     }
 
-    /// <summary>Sluice.* only from the feed; the machine's package cache serves the rest as a fallback folder.</summary>
-    private Dictionary<string, string> OfflineRestore => new()
-    {
-        ["NUGET_PACKAGES"] = Path.Combine(_temp, "nuget-packages"),
-        ["RestoreAdditionalProjectFallbackFolders"] = MachinePackagesFolder,
-    };
+    private Dictionary<string, string> OfflineRestore => _new.OfflineRestore;
 
-    /// <summary>NuGet's global packages folder of this machine, where the repository's own restore put Npgsql and the rest.</summary>
-    private static string MachinePackagesFolder =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } folder
-            ? folder
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
-    public void Dispose() => Directory.Delete(_temp, recursive: true);
+    public void Dispose() => _new.Dispose();
 }

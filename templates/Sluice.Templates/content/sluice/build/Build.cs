@@ -2,10 +2,11 @@ using Sluice.Build;
 using Sluice.Targets;
 
 /// <summary>
-/// The SERVICE_NAME repository's build: Sluice's release targets (Provision, Migrate, Status, Snapshot, Lint, Gate,
-/// Approve, Rehearse, Promote, Rollback) composed from its components, plus targets of your own. `./build.sh --help` lists them.
+/// The SERVICE_NAME repository's build: every Sluice release target (ISluiceRelease: Provision, SeedSchema, Migrate,
+/// Status, Snapshot, Lint, Gate, Approve, Rehearse, Promote, Rollback, AcceptSchema, GenerateCi, ...), plus targets of
+/// your own. `./build.sh --help` lists them; to pick, list single components instead of ISluiceRelease.
 /// </summary>
-public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, ILint, IGate, IApprove, IRehearse, IPromote, IRollback
+public sealed class Build : SluiceBuild, ISluiceRelease
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
