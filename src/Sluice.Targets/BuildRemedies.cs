@@ -30,7 +30,7 @@ public sealed partial class BuildRemedies
     }
 
     /// <summary>Which component declares each target of <c>Sluice.Targets</c> (read from the interfaces themselves).</summary>
-    internal static IReadOnlyDictionary<string, string> Components { get; } = typeof(ISluiceComponent).Assembly.GetExportedTypes()
+    public static IReadOnlyDictionary<string, string> Components { get; } = typeof(ISluiceComponent).Assembly.GetExportedTypes()
         .Where(t => t.IsInterface && typeof(ISluiceBuild).IsAssignableFrom(t))
         .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(p => p.PropertyType == typeof(Target)).Select(p => (Target: p.Name, Component: t.Name)))
