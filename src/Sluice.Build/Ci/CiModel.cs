@@ -108,4 +108,11 @@ public sealed record CiJob(string Target)
 
     /// <summary>Extra arguments for <c>./build.sh</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>For a deployment job: steps before and after its target and on failure, in the environment's job
+    /// (Azure's <c>runOnce</c> hooks); null runs the target alone.</summary>
+    public CiLifecycle? Lifecycle { get; init; }
+
+    /// <summary>For a job acting on no environment: run it once per cell, each with the cell's variables.</summary>
+    public CiMatrix? Matrix { get; init; }
 }

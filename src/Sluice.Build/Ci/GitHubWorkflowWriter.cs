@@ -117,13 +117,14 @@ internal static class GitHubWorkflowWriter
         var environment = job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : job.Environment;
         var map = new YMap
         {
-            { "name", environment is null ? plan.Target.Name : $"{plan.Target.Name} ({environment})" },
+            { "name", environment is not null ? $"{plan.Target.Name} ({environment})" : job.Matrix is { } m ? $"{plan.Target.Name} ({m.Name} ${{{{ matrix.{m.Name} }}}})" : plan.Target.Name },
             { "needs", plan.Needs.Count > 0 ? Strings(plan.Needs) : null },
             { "if", Condition(shape, plan, all) },
             { "runs-on", shape.Pipeline.RunsOn },
             { "timeout-minutes", platform.TimeoutMinutes(plan) },
             { "environment", environment is null ? null : job.Url is null ? environment : new YMap { { "name", environment }, { "url", job.Url } } },
             { "permissions", shape.Pipeline.Oidc ? new YMap { { "contents", "read" }, { "id-token", "write" } } : null },
+            { "strategy", job.Matrix is { } matrix ? Strategy(matrix) : null },
         };
         if (plan.IsDeployment)
         {
@@ -151,7 +152,10 @@ internal static class GitHubWorkflowWriter
         };
         foreach (var (evidence, from) in plan.Downloads)
             steps.Add(new YMap { { "name", $"Download {evidence} from {from}" }, { "uses", GitHubActionPins.DownloadArtifact }, { "with", new YMap { { "name", evidence }, { "path", EvidencePath(context, evidence) } } } });
+        foreach (var (point, hook) in plan.HookSteps(p => p == CiHookPoint.PreDeploy)) steps.Add(HookStep(shape, plan, context, point, hook));
         steps.Add(RunStep(shape, plan, context, platform));
+        foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic)) steps.Add(HookStep(shape, plan, context, point, hook));
+        foreach (var (point, hook) in plan.HookSteps(p => p == CiHookPoint.OnFailure)) steps.Add(HookStep(shape, plan, context, point, hook));
         foreach (var (evidence, path) in plan.Uploads)
             steps.Add(new YMap
             {
@@ -164,11 +168,54 @@ internal static class GitHubWorkflowWriter
         return map;
     }
 
-    private static Y RunStep(Shape shape, CiJobPlan plan, CiContext context, CiPlatform platform)
+    /// <summary>Every cell one <c>include</c> entry: its label under the matrix's name, and its variables.</summary>
+    private static YMap Strategy(CiMatrix matrix)
+    {
+        var cells = matrix.Cells.Select(cell =>
+        {
+            var entry = new YMap { { matrix.Name, cell.Label } };
+            foreach (var (name, value) in cell.Variables.OrderBy(v => v.Key, StringComparer.Ordinal)) entry.Add(name, value);
+            return (Y)entry;
+        }).ToList();
+        return new YMap { { "fail-fast", false }, { "matrix", new YMap { { "include", new YSequence(cells) } } } };
+    }
+
+    /// <summary>The variables every build step of the job gets: its secrets and variables, its environment, its matrix cell's.</summary>
+    private static YMap StepEnvironment(Shape shape, CiJobPlan plan, CiContext context)
     {
         var env = context.StepEnvironment(plan, name => $"${{{{ secrets.{name} }}}}");
         if (plan.IsDeployment)
             env.Add(CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : plan.Job.Environment);
+        foreach (var name in (plan.Job.Matrix?.Cells[0].Variables.Keys ?? []).Order(StringComparer.Ordinal)) env.Add(name, $"${{{{ matrix.{name} }}}}");
+        return env;
+    }
+
+    /// <summary>A lifecycle step in the environment's job: after the steps before it succeeded, or, in
+    /// <c>OnFailure</c>, after one failed (<see cref="CiLifecycle"/>).</summary>
+    private static YMap HookStep(Shape shape, CiJobPlan plan, CiContext context, CiHookPoint point, CiHookStep step)
+    {
+        var env = StepEnvironment(shape, plan, context);
+        var script = CiScript.Run(plan.HookCommand(step), $"echo \"{CiOutputs.ExitCode}=$code\" >> \"$GITHUB_OUTPUT\"", continued: false);
+        if (step.RevertsFailedPlan)
+        {
+            var left = plan.StepsThatMayLeaveAPlan;
+            for (var i = 0; i < left.Count; i++) env.Add(CiScript.LeftPlanVariable(i + 1), $"${{{{ steps.{left[i]}.outputs.{CiOutputs.RollbackPlan} }}}}");
+            script = CiScript.RevertFailedPlan(script, left.Count);
+        }
+        return new YMap
+        {
+            { "name", $"{step.Target} ({point.AzureKey()})" },
+            { "id", step.Id(point) },
+            { "if", point == CiHookPoint.OnFailure ? "failure()" : null },
+            { "shell", "bash" },
+            { "env", env },
+            { "run", script },
+        };
+    }
+
+    private static Y RunStep(Shape shape, CiJobPlan plan, CiContext context, CiPlatform platform)
+    {
+        var env = StepEnvironment(shape, plan, context);
         if (plan.RollbackSource is { } source) env.Add(CiScript.RollbackPlanVariable, $"${{{{ needs.{source.Job}.outputs.{source.Output} }}}}");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, ContinueOnly(shape));
         var command = plan.Command(platform);
