@@ -192,7 +192,10 @@ internal static class AzurePipelineWriter
         runOnce.Add("deploy", new YMap { { "steps", new YSequence(steps) } });
         if (plan.HookSteps(p => p == CiHookPoint.RouteTraffic).Count > 0) runOnce.Add("routeTraffic", Hook(CiHookPoint.RouteTraffic));
         if (plan.HookSteps(p => p == CiHookPoint.PostRouteTraffic).Count > 0) runOnce.Add("postRouteTraffic", Hook(CiHookPoint.PostRouteTraffic));
-        if (plan.HookSteps(p => p == CiHookPoint.OnFailure).Count > 0) runOnce.Add("on", new YMap { { "failure", Hook(CiHookPoint.OnFailure) } });
+        var on = new YMap();
+        foreach (var point in new[] { CiHookPoint.OnSuccess, CiHookPoint.OnFailure })
+            if (plan.HookSteps(p => p == point).Count > 0) on.Add(point.AzureKey(), Hook(point));
+        if (!on.IsEmpty) runOnce.Add("on", on);
         map.Add("strategy", new YMap { { "runOnce", runOnce } });
         return map;
     }

@@ -184,14 +184,14 @@ internal sealed record CiJobPlan(
         return parts;
     }
 
-    /// <summary>The lifecycle steps that run before a failure (every hook but <c>OnFailure</c>), by hook; the job's own
+    /// <summary>The lifecycle steps of the hooks <paramref name="which"/> picks, in the order they run; the job's own
     /// target (step <c>run</c>) sits between <c>PreDeploy</c> and <c>RouteTraffic</c>.</summary>
     public IReadOnlyList<(CiHookPoint Point, CiHookStep Step)> HookSteps(Func<CiHookPoint, bool> which) =>
         (Job.Lifecycle?.Hooks ?? []).Where(h => which(h.Point)).SelectMany(h => h.Steps.Select(s => (h.Point, s))).ToList();
 
     /// <summary>The ids of the steps whose outputs may name a plan left to revert: the job's own and every hook step
-    /// before <c>OnFailure</c>, in the order they run.</summary>
+    /// but <c>OnFailure</c>'s, in the order they run.</summary>
     public IReadOnlyList<string> StepsThatMayLeaveAPlan =>
         [.. HookSteps(p => p == CiHookPoint.PreDeploy).Select(h => h.Step.Id(h.Point)), "run",
-         .. HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic).Select(h => h.Step.Id(h.Point))];
+         .. HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic or CiHookPoint.OnSuccess).Select(h => h.Step.Id(h.Point))];
 }

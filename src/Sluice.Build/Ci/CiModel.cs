@@ -113,6 +113,11 @@ public sealed record CiJob(string Target)
     /// (Azure's <c>runOnce</c> hooks); null runs the target alone.</summary>
     public CiLifecycle? Lifecycle { get; init; }
 
+    /// <summary>What the job's targets do with the CI platform's own token, as GitHub permissions
+    /// (<c>deployments: write</c>, <c>pull-requests: write</c>): GitHub grants them to the job's <c>GITHUB_TOKEN</c> and
+    /// passes it to the build steps. Azure's token is not GitHub's: there the targets find no token and stay off.</summary>
+    public IReadOnlyDictionary<string, string> TokenPermissions { get; init; } = new Dictionary<string, string>();
+
     /// <summary>For a job acting on no environment: run it once per cell, each with the cell's variables.</summary>
     public CiMatrix? Matrix { get; init; }
 }

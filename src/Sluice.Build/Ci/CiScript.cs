@@ -12,9 +12,11 @@ internal static class CiScript
     public const string ContinueOnlyVariable = "CONTINUE_ONLY";
     public const string NuGetPackagesVariable = "NUGET_PACKAGES";
     public const string ServiceVariable = "SLUICE_SERVICE";
+    /// <summary>The job's GitHub token, for a job with <see cref="CiJob.TokenPermissions"/>.</summary>
+    public const string GitHubTokenVariable = "GITHUB_TOKEN";
 
     /// <summary>The run step's variables the writers set themselves; a job may not declare them (<see cref="CiJob.Variables"/>).</summary>
-    public static readonly IReadOnlyList<string> WriterVariables = [EnvironmentVariable, RollbackPlanVariable, ContinueOnlyVariable, NuGetPackagesVariable, ServiceVariable];
+    public static readonly IReadOnlyList<string> WriterVariables = [EnvironmentVariable, RollbackPlanVariable, ContinueOnlyVariable, NuGetPackagesVariable, ServiceVariable, GitHubTokenVariable];
 
     /// <summary>How many follow-up runs one release may take before a person must look (each is one job's budget).</summary>
     public const int MaxAttempts = 48;

@@ -123,7 +123,7 @@ internal static class GitHubWorkflowWriter
             { "runs-on", shape.Pipeline.RunsOn },
             { "timeout-minutes", platform.TimeoutMinutes(plan) },
             { "environment", environment is null ? null : job.Url is null ? environment : new YMap { { "name", environment }, { "url", job.Url } } },
-            { "permissions", shape.Pipeline.Oidc ? new YMap { { "contents", "read" }, { "id-token", "write" } } : null },
+            { "permissions", Permissions(shape, job) },
             { "strategy", job.Matrix is { } matrix ? Strategy(matrix) : null },
         };
         if (plan.IsDeployment)
@@ -155,7 +155,7 @@ internal static class GitHubWorkflowWriter
         foreach (var (point, hook) in plan.HookSteps(p => p == CiHookPoint.PreDeploy)) steps.Add(HookStep(shape, plan, context, point, hook));
         steps.Add(RunStep(shape, plan, context, platform));
         foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic)) steps.Add(HookStep(shape, plan, context, point, hook));
-        foreach (var (point, hook) in plan.HookSteps(p => p == CiHookPoint.OnFailure)) steps.Add(HookStep(shape, plan, context, point, hook));
+        foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.OnSuccess or CiHookPoint.OnFailure)) steps.Add(HookStep(shape, plan, context, point, hook));
         foreach (var (evidence, path) in plan.Uploads)
             steps.Add(new YMap
             {
@@ -166,6 +166,17 @@ internal static class GitHubWorkflowWriter
             });
         map.Add("steps", new YSequence(steps));
         return map;
+    }
+
+    /// <summary>The job's token permissions beyond the workflow's <c>contents: read</c>: an OIDC token, and what its
+    /// targets do on GitHub (<see cref="CiJob.TokenPermissions"/>); null keeps the workflow's.</summary>
+    private static YMap? Permissions(Shape shape, CiJob job)
+    {
+        if (!shape.Pipeline.Oidc && job.TokenPermissions.Count == 0) return null;
+        var permissions = new YMap { { "contents", "read" } };
+        if (shape.Pipeline.Oidc) permissions.Add("id-token", "write");
+        foreach (var (scope, access) in job.TokenPermissions.OrderBy(p => p.Key, StringComparer.Ordinal)) permissions.Add(scope, access);
+        return permissions;
     }
 
     /// <summary>Every cell one <c>include</c> entry: its label under the matrix's name, and its variables.</summary>
@@ -187,6 +198,7 @@ internal static class GitHubWorkflowWriter
         if (plan.IsDeployment)
             env.Add(CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : plan.Job.Environment);
         foreach (var name in (plan.Job.Matrix?.Cells[0].Variables.Keys ?? []).Order(StringComparer.Ordinal)) env.Add(name, $"${{{{ matrix.{name} }}}}");
+        if (plan.Job.TokenPermissions.Count > 0) env.Add(CiScript.GitHubTokenVariable, "${{ github.token }}");
         return env;
     }
 
