@@ -181,6 +181,13 @@ internal static class AzurePipelineWriter
         if (!plan.IsDeployment)
         {
             if (job.Matrix is { } matrix) map.Add("strategy", new YMap { { "matrix", Matrix(matrix) } });
+            // A plain job's hooks are steps after its target: on success by default, on failure under failed().
+            foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.OnSuccess or CiHookPoint.OnFailure))
+            {
+                var step = HookStep(plan, environment, context, templated, point, hook);
+                if (point == CiHookPoint.OnFailure) step.Add("condition", "failed()");
+                steps.Add(step);
+            }
             map.Add("steps", new YSequence(steps));
             return map;
         }

@@ -10,9 +10,10 @@ namespace Sluice.Build.Ci;
 /// | 1 | a matrix on a job that acts on an environment                            | a deployment happens once, behind one approval      |
 /// | 2 | a matrix with no cells, two cells with one label, or a label or name that is not letters, digits, <c>.</c>, <c>_</c>, <c>-</c> | each cell is one run with its own id |
 /// | 3 | a cell variable that is not an identifier or is set by the writers, or cells that set different variables | every cell's step reads the same names |
-/// | 4 | lifecycle hooks on a job that acts on no environment, a rollback job or a time-budgeted job | hooks belong to one deployment run |
+/// | 4 | hooks on a rollback job or a time-budgeted job, or hooks around traffic (<c>PreDeploy</c>, <c>RouteTraffic</c>, <c>PostRouteTraffic</c>) on a job that acts on no environment | hooks belong to one run of one target; traffic belongs to a deployment |
 /// | 5 | a hook step whose target does not exist                                  | the step would fail on every run                    |
 /// | 6 | a step reverting the failed plan outside <c>OnFailure</c>                | only a failure leaves a plan to revert              |
+/// | 7 | two steps of one hook with the same target                               | a step's id is its target and hook                  |
 /// </summary>
 internal static partial class CiJobShapeCheck
 {
@@ -55,8 +56,10 @@ internal static partial class CiJobShapeCheck
     private static void CheckLifecycle(string where, CiJob job, CiLifecycle lifecycle, TargetCatalog catalog)
     {
         UsageException Refused(string message, string remedy) => new(EngineErrorCodes.BadJobLifecycle, $"{where}: {message}", remedy);
-        if (job.Environment is null || job.RunsWhenFailed is not null || job.TimeBudget is not null) // 4
-            throw Refused("lifecycle hooks need a deployment job that is neither a rollback job nor time-budgeted", "give the job an Environment, or drop its RunsWhenFailed and TimeBudget");
+        if (job.RunsWhenFailed is not null || job.TimeBudget is not null) // 4
+            throw Refused("a rollback job or a time-budgeted job cannot have lifecycle hooks", "drop its RunsWhenFailed or TimeBudget, or the hooks");
+        if (job.Environment is null && lifecycle.PreDeploy.Count + lifecycle.RouteTraffic.Count + lifecycle.PostRouteTraffic.Count > 0)
+            throw Refused("only a job that acts on an environment has hooks around traffic (PreDeploy, RouteTraffic, PostRouteTraffic)", "give the job an Environment, or use OnSuccess and OnFailure only");
         foreach (var (point, steps) in lifecycle.Hooks)
             foreach (var step in steps)
             {
@@ -64,6 +67,8 @@ internal static partial class CiJobShapeCheck
                     throw Refused($"the {point.AzureKey()} step's target '{step.Target}' does not exist", "name a target of the build");
                 if (step.RevertsFailedPlan && point != CiHookPoint.OnFailure) // 6
                     throw Refused($"the {point.AzureKey()} step {step.Target} reverts the failed plan, but runs before any failure", "put it in OnFailure");
+                if (steps.Count(s => s.Target == step.Target) > 1) // 7
+                    throw Refused($"the {point.AzureKey()} hook runs {step.Target} twice", "run it once per hook, with all its arguments");
             }
     }
 }
