@@ -222,11 +222,12 @@ internal static class AzurePipelineWriter
 
     /// <summary>The variables every build step of the job gets: its secrets and variables, packages, environment,
     /// service and matrix cell.</summary>
-    private static YMap StepEnvironment(CiJobPlan plan, string? environment, CiContext context, bool templated)
+    private static YMap StepEnvironment(CiJobPlan plan, string? environment, CiContext context, bool templated, Action<YMap>? runtime = null)
     {
         var env = context.StepEnvironment(plan, name => $"$({name})");
         env.Add(CiScript.NuGetPackagesVariable, "$(Pipeline.Workspace)/.nuget/packages");
         if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
+        runtime?.Invoke(env);
         // Empty is unset (the only service); a caller composing several services names one per include.
         if (templated) env.Add(CiScript.ServiceVariable, "${{ parameters.service }}");
         foreach (var name in (plan.Job.Matrix?.Cells[0].Variables.Keys ?? []).Order(StringComparer.Ordinal)) env.Add(name, $"$({name})");
@@ -275,9 +276,11 @@ internal static class AzurePipelineWriter
     private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform, bool templated)
     {
         var steps = Setup(plan, context);
-        var env = StepEnvironment(plan, environment, context, templated);
-        if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
-        if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        var env = StepEnvironment(plan, environment, context, templated, runtime: env =>
+        {
+            if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
+            if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        });
         var command = plan.Command(platform);
         var script = plan.IsDeployment
             ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)

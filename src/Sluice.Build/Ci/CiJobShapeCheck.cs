@@ -38,14 +38,14 @@ internal static partial class CiJobShapeCheck
         UsageException Refused(string message, string remedy) => new(EngineErrorCodes.BadJobMatrix, $"{where}: {message}", remedy);
         if (job.Environment is not null) throw Refused("a job that acts on an environment cannot run as a matrix", "run the matrix in a job without an environment"); // 1
         if (matrix.Cells.Count == 0) throw Refused($"the matrix '{matrix.Name}' has no cells", "give it one cell per value"); // 2
-        if (!Identifier().IsMatch(matrix.Name)) throw Refused($"the matrix name '{matrix.Name}' is not an identifier", "use a letter or _, then letters, digits or _ (postgres)");
+        if (!Identifier().IsMatch(matrix.Name)) throw Refused($"the matrix name '{matrix.Name}' is not an identifier", "use a letter or _, then letters, digits or _ (server)");
         foreach (var cell in matrix.Cells)
         {
             if (!Label().IsMatch(cell.Label)) throw Refused($"the matrix label '{cell.Label}' is not letters, digits, '.', '_' or '-'", "use a short label such as 16 or 16.4");
             if (matrix.Cells.Count(c => c.Label == cell.Label) > 1) throw Refused($"two matrix cells are labelled '{cell.Label}'", "give each cell its own label");
             foreach (var name in cell.Variables.Keys) // 3
             {
-                if (!Identifier().IsMatch(name)) throw Refused($"the matrix variable '{name}' is not an identifier", "use a letter or _, then letters, digits or _ (SLUICE_PG_BIN)");
+                if (!Identifier().IsMatch(name)) throw Refused($"the matrix variable '{name}' is not an identifier", "use a letter or _, then letters, digits or _ (SERVER_VERSION)");
                 if (CiScript.WriterVariables.Contains(name) || name == matrix.Name) throw Refused($"the matrix variable {name} is set by the generated step itself", "choose another name");
             }
             if (!cell.Variables.Keys.Order(StringComparer.Ordinal).SequenceEqual(matrix.Cells[0].Variables.Keys.Order(StringComparer.Ordinal)))
