@@ -91,7 +91,7 @@ internal static class Pipelines
     private static CiPipeline Nightly(AbsolutePath root) => new("nightly")
     {
         DisplayName = "Nightly (sample service)",
-        Triggers = [CiTrigger.Schedule("23 2 * * *")],
+        Triggers = [CiTrigger.ScheduledRun("23 2 * * *")],
         Jobs =
         [
             new CiJob("Rehearse") { Environment = "staging" },

@@ -35,10 +35,12 @@ internal static class AzurePipelineWriter
         root.Add("trigger", push is null ? "none" : new YMap { { "batch", "true" }, { "branches", new YMap { { "include", Strings(push.Branches) } } } });
         var pr = pipeline.Triggers.OfType<PullRequestTrigger>().FirstOrDefault();
         root.Add("pr", pr is null ? "none" : new YMap { { "branches", new YMap { { "include", Strings(pr.Branches) } } } });
-        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (Y)new YMap
+        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (s.Cron, s.Branches, What: "continue work in progress"))
+            .Concat(pipeline.Triggers.OfType<ScheduledRunTrigger>().Select(c => (c.Cron, c.Branches, What: "scheduled run")))
+            .Select(s => (Y)new YMap
         {
             { "cron", s.Cron },
-            { "displayName", $"{pipeline.Name}: continue work in progress" },
+            { "displayName", $"{pipeline.Name}: {s.What}" },
             { "branches", new YMap { { "include", Strings(s.Branches) } } },
             // Microsoft's schema types Azure booleans as the strings "true"/"false" (its parser reads every scalar as text).
             { "always", "true" },

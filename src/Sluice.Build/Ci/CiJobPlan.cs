@@ -42,7 +42,11 @@ internal sealed record CiJobPlan(
     /// <summary>Resolves every job of a pipeline against the catalog; unknown targets and needs are errors.</summary>
     public static IReadOnlyList<CiJobPlan> Resolve(CiPipeline pipeline, TargetCatalog catalog)
     {
-        foreach (var schedule in pipeline.Triggers.OfType<ScheduleTrigger>()) CheckOffTheHour(pipeline, schedule);
+        foreach (var schedule in pipeline.Triggers.OfType<ScheduleTrigger>()) CheckOffTheHour(pipeline, schedule.Cron);
+        foreach (var cron in pipeline.Triggers.OfType<ScheduledRunTrigger>()) CheckOffTheHour(pipeline, cron.Cron);
+        if (pipeline.Triggers.OfType<ScheduledRunTrigger>().Any() && (pipeline.Triggers.OfType<ScheduleTrigger>().Any() || pipeline.Jobs.Any(j => j.TimeBudget is not null)))
+            throw new UsageException(EngineErrorCodes.BadSchedule, $"pipeline {pipeline.Name}: a ScheduledRun trigger runs the jobs as they are, but the pipeline also continues work (a Schedule trigger or a time-budgeted job)",
+                "put the scheduled jobs in a pipeline of their own, or use Schedule to only continue work in progress");
         var ids = new Dictionary<CiJob, string>();
         foreach (var job in pipeline.Jobs)
         {
@@ -125,13 +129,13 @@ internal sealed record CiJobPlan(
 
     /// <summary>Every pipeline scheduled at :00 starts at once and waits in the same queue; a schedule must name minutes
     /// away from the top of the hour (<c>17,47 * * * *</c>, not <c>*/30</c> or <c>0</c>).</summary>
-    private static void CheckOffTheHour(CiPipeline pipeline, ScheduleTrigger schedule)
+    private static void CheckOffTheHour(CiPipeline pipeline, string cron)
     {
-        var minutes = schedule.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var minutes = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         var hitsTheHour = minutes == "*" || minutes.StartsWith("*/", StringComparison.Ordinal)
             || minutes.Split(',').Any(m => m.Split('-')[0] is "0" or "00");
         if (hitsTheHour)
-            throw new UsageException(EngineErrorCodes.ScheduleOnTheHour, $"pipeline {pipeline.Name}: the schedule '{schedule.Cron}' runs at the top of the hour, when every scheduled pipeline starts",
+            throw new UsageException(EngineErrorCodes.ScheduleOnTheHour, $"pipeline {pipeline.Name}: the schedule '{cron}' runs at the top of the hour, when every scheduled pipeline starts",
                 "name minutes away from :00, for example \"17,47 * * * *\"");
     }
 

@@ -44,6 +44,11 @@ public abstract record CiTrigger
     /// a plan the journal shows in progress (<c>--continue-only</c>). Pick minutes away from the top of the hour.</summary>
     public static CiTrigger Schedule(string cron, params string[] branches) => new ScheduleTrigger(cron, branches.Length == 0 ? ["main"] : branches);
 
+    /// <summary>A cron schedule (UTC) that runs the pipeline's jobs as a push would: for a pipeline of work that starts
+    /// no release (a nightly rehearsal, partial-state expiry, drills). It cannot be combined with <see cref="Schedule"/>
+    /// nor with time-budgeted jobs (a scheduled run of those only continues, SLU154). Off the hour, as <see cref="Schedule"/>.</summary>
+    public static CiTrigger ScheduledRun(string cron, params string[] branches) => new ScheduledRunTrigger(cron, branches.Length == 0 ? ["main"] : branches);
+
     /// <summary>A manual run with an <c>env</c> choice built from <c>.nuke/parameters.*.json</c>.</summary>
     public static CiTrigger Dispatch(string defaultEnvironment = EnvironmentProfiles.DefaultEnvironment) => new DispatchTrigger(defaultEnvironment);
 }
@@ -52,6 +57,7 @@ public sealed record PushTrigger(IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record PullRequestTrigger(IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record ScheduleTrigger(string Cron, IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record DispatchTrigger(string DefaultEnvironment) : CiTrigger;
+public sealed record ScheduledRunTrigger(string Cron, IReadOnlyList<string> Branches) : CiTrigger;
 
 /// <summary>
 /// A job that runs one target (<c>./build.sh TARGET --skip ...</c>, skipping what earlier jobs ran). Its dependencies

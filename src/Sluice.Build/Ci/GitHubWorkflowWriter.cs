@@ -59,7 +59,8 @@ internal static class GitHubWorkflowWriter
         var on = new YMap();
         foreach (var push in pipeline.Triggers.OfType<PushTrigger>()) on.Add("push", new YMap { { "branches", Strings(push.Branches) } });
         foreach (var pr in pipeline.Triggers.OfType<PullRequestTrigger>()) on.Add("pull_request", new YMap { { "branches", Strings(pr.Branches) } });
-        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (Y)new YMap { { "cron", s.Cron } }).ToList();
+        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => s.Cron).Concat(pipeline.Triggers.OfType<ScheduledRunTrigger>().Select(c => c.Cron))
+            .Select(cron => (Y)new YMap { { "cron", cron } }).ToList();
         if (schedules.Count > 0) on.Add("schedule", new YSequence(schedules));
         if (dispatch is not null)
         {
