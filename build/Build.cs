@@ -1,13 +1,15 @@
 using System.Xml.Linq;
 using Sluice.Build;
 using Sluice.Build.Ci;
+using Sluice.GitHub;
 using Sluice.Targets;
 
 namespace Sluice.Repository;
 
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
-public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring,
+    IPublishToGitHub, ICanaryStandIn, IExpirePartialStatesStandIn
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
@@ -102,36 +104,8 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
             Host.Info(changed.Count == 0 ? "CI files are current" : $"wrote {string.Join(", ", changed)}");
         });
 
-    /// <summary>
-    /// This repository's CI: <c>ci</c> runs the tests on every push and pull request; <c>release</c> rehearses the
-    /// sample service on pull requests and promotes it (gates, snapshot, phased migration within a budget that fits the
-    /// platform, continued by follow-up runs of the same commit), rolls back what a failed Promote left, and shows the status.
-    /// </summary>
-    public override IEnumerable<CiPipeline> CiPipelines =>
-    [
-        new CiPipeline("ci")
-        {
-            DisplayName = "CI",
-            Triggers = [CiTrigger.Push("main"), CiTrigger.PullRequest("main")],
-            Jobs = [CiJob.Of<Build>(x => x.Test)],
-        },
-        new CiPipeline("release")
-        {
-            DisplayName = "Release (sample service)",
-            // A pull request rehearses (a PostgreSQL service container; the report in the step summary) and lints the
-            // plans (findings at their file and line, and in the step summary), and deploys nothing. A push to main rehearses, then promotes to staging; production is the same run dispatched with
-            // env=production, behind that environment's reviewers, and its order gate wants staging done first.
-            Triggers = [CiTrigger.PullRequest("main"), CiTrigger.Push("main"), CiTrigger.Dispatch("staging"), CiTrigger.Schedule("17,47 * * * *")],
-            Jobs =
-            [
-                new CiJob("Lint"),
-                new CiJob("Rehearse").WithPostgres(),
-                new CiJob("Promote") { Environment = CiJob.FromDispatch, TimeBudget = TimeSpan.FromHours(5), Needs = ["lint", "rehearse"] },
-                new CiJob("Rollback") { Environment = CiJob.FromDispatch, RunsWhenFailed = "promote" },
-                new CiJob("Status") { Environment = CiJob.FromDispatch, Needs = ["promote"] },
-            ],
-        },
-    ];
+    /// <summary>This repository's CI (<see cref="Pipelines"/>).</summary>
+    public override IEnumerable<CiPipeline> CiPipelines => Pipelines.All(Root);
 
     private async Task DotNet(CancellationToken ct, params string[] arguments)
     {

@@ -43,16 +43,22 @@ public interface IConfigureGitHub : ISluiceBuild
     private (EnvironmentsFile File, GitHubEnvironments Environments) Open()
     {
         var file = EnvironmentsFileReader.Read(Root / EnvironmentsFile.RelativePath);
-        var variables = EnvironmentRequest.ProcessVariables();
-        var fromCi = GitHubSettings.FromEnvironment(variables);
+        var settings = ConfiguredGitHub() ?? throw Errors.SluiceException.Usage(Errors.ErrorCodes.GitHubNotConfigured, "ConfigureGitHub needs the repository (owner/name) and a token",
+            "pass --git-hub-repository OWNER/NAME and --git-hub-token (or set GITHUB_REPOSITORY and GITHUB_TOKEN)");
+        return (file, new GitHubEnvironments(GitHubCalls.Open(settings)));
+    }
+
+    /// <summary>The repository and token from the parameters, else from the CI job's variables; null when either is
+    /// missing (the part is off). The token is registered as a secret.</summary>
+    protected GitHubSettings? ConfiguredGitHub()
+    {
+        var fromCi = GitHubSettings.FromEnvironment(EnvironmentRequest.ProcessVariables());
         var token = GitHubToken ?? fromCi?.Token;
         var repository = GitHubRepository ?? fromCi?.Repository;
-        if (token is null || repository is null || repository.Split('/').Length != 2)
-            throw Errors.SluiceException.Usage(Errors.ErrorCodes.GitHubNotConfigured, "ConfigureGitHub needs the repository (owner/name) and a token",
-                "pass --git-hub-repository OWNER/NAME and --git-hub-token (or set GITHUB_REPOSITORY and GITHUB_TOKEN)");
+        if (token is null || repository is null || repository.Split('/').Length != 2) return null;
         AddSecret(token);
         var api = GitHubApiUrl is { } url ? new Uri(url.TrimEnd('/') + "/") : fromCi?.ApiUrl ?? GitHubSettings.GitHubDotCom;
-        return (file, new GitHubEnvironments(GitHubCalls.Open(new GitHubSettings(repository, token, api, TimeSpan.FromMinutes(2)))));
+        return new GitHubSettings(repository, token, api, TimeSpan.FromMinutes(2));
     }
 
     private void Print(EnvironmentsFile file, IReadOnlyList<EnvironmentChange> changes)

@@ -35,10 +35,12 @@ internal static class AzurePipelineWriter
         root.Add("trigger", push is null ? "none" : new YMap { { "batch", "true" }, { "branches", new YMap { { "include", Strings(push.Branches) } } } });
         var pr = pipeline.Triggers.OfType<PullRequestTrigger>().FirstOrDefault();
         root.Add("pr", pr is null ? "none" : new YMap { { "branches", new YMap { { "include", Strings(pr.Branches) } } } });
-        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (Y)new YMap
+        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (s.Cron, s.Branches, What: "continue work in progress"))
+            .Concat(pipeline.Triggers.OfType<ScheduledRunTrigger>().Select(c => (c.Cron, c.Branches, What: "scheduled run")))
+            .Select(s => (Y)new YMap
         {
             { "cron", s.Cron },
-            { "displayName", $"{pipeline.Name}: continue work in progress" },
+            { "displayName", $"{pipeline.Name}: {s.What}" },
             { "branches", new YMap { { "include", Strings(s.Branches) } } },
             // Microsoft's schema types Azure booleans as the strings "true"/"false" (its parser reads every scalar as text).
             { "always", "true" },
@@ -180,15 +182,75 @@ internal static class AzurePipelineWriter
         var steps = Steps(plan, environment, context, platform, templated);
         if (!plan.IsDeployment)
         {
+            if (job.Matrix is { } matrix) map.Add("strategy", new YMap { { "matrix", Matrix(matrix) } });
+            // A plain job's hooks are steps after its target: on success by default, on failure under failed().
+            foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.OnSuccess or CiHookPoint.OnFailure))
+            {
+                var step = HookStep(plan, environment, context, templated, point, hook);
+                if (point == CiHookPoint.OnFailure) step.Add("condition", "failed()");
+                steps.Add(step);
+            }
             map.Add("steps", new YSequence(steps));
             return map;
         }
         map.Add("environment", environment);
-        map.Add("strategy", new YMap { { "runOnce", new YMap { { "deploy", new YMap { { "steps", new YSequence(steps) } } } } } });
+        var runOnce = new YMap();
+        // Each hook runs as an agent job of its own: each checks out and sets up again.
+        YMap Hook(CiHookPoint point) => new() { { "steps", new YSequence([.. Setup(plan, context), .. plan.HookSteps(p => p == point).Select(h => HookStep(plan, environment, context, templated, h.Point, h.Step))]) } };
+        if (plan.HookSteps(p => p == CiHookPoint.PreDeploy).Count > 0) runOnce.Add("preDeploy", Hook(CiHookPoint.PreDeploy));
+        runOnce.Add("deploy", new YMap { { "steps", new YSequence(steps) } });
+        if (plan.HookSteps(p => p == CiHookPoint.RouteTraffic).Count > 0) runOnce.Add("routeTraffic", Hook(CiHookPoint.RouteTraffic));
+        if (plan.HookSteps(p => p == CiHookPoint.PostRouteTraffic).Count > 0) runOnce.Add("postRouteTraffic", Hook(CiHookPoint.PostRouteTraffic));
+        var on = new YMap();
+        foreach (var point in new[] { CiHookPoint.OnSuccess, CiHookPoint.OnFailure })
+            if (plan.HookSteps(p => p == point).Count > 0) on.Add(point.AzureKey(), Hook(point));
+        if (!on.IsEmpty) runOnce.Add("on", on);
+        map.Add("strategy", new YMap { { "runOnce", runOnce } });
         return map;
     }
 
-    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform, bool templated)
+    /// <summary>One entry per cell, named after the matrix and the label (Azure shows it beside the job's name).</summary>
+    private static YMap Matrix(CiMatrix matrix)
+    {
+        var cells = new YMap();
+        foreach (var cell in matrix.Cells)
+        {
+            var variables = new YMap { { matrix.Name, cell.Label } };
+            foreach (var (name, value) in cell.Variables.OrderBy(v => v.Key, StringComparer.Ordinal)) variables.Add(name, value);
+            cells.Add($"{matrix.Name}_{cell.Label.Replace('.', '_').Replace('-', '_')}", variables);
+        }
+        return cells;
+    }
+
+    /// <summary>The variables every build step of the job gets: its secrets and variables, packages, environment,
+    /// service and matrix cell.</summary>
+    private static YMap StepEnvironment(CiJobPlan plan, string? environment, CiContext context, bool templated, Action<YMap>? runtime = null)
+    {
+        var env = context.StepEnvironment(plan, name => $"$({name})");
+        env.Add(CiScript.NuGetPackagesVariable, "$(Pipeline.Workspace)/.nuget/packages");
+        if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
+        runtime?.Invoke(env);
+        // Empty is unset (the only service); a caller composing several services names one per include.
+        if (templated) env.Add(CiScript.ServiceVariable, "${{ parameters.service }}");
+        foreach (var name in (plan.Job.Matrix?.Cells[0].Variables.Keys ?? []).Order(StringComparer.Ordinal)) env.Add(name, $"$({name})");
+        return env;
+    }
+
+    /// <summary>A lifecycle step: its output variables are read by later steps as <c>$(step.var)</c>.</summary>
+    private static YMap HookStep(CiJobPlan plan, string? environment, CiContext context, bool templated, CiHookPoint point, CiHookStep step)
+    {
+        var env = StepEnvironment(plan, environment, context, templated);
+        var script = CiScript.Run(plan.HookCommand(step), $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: false);
+        if (step.RevertsFailedPlan)
+        {
+            var left = plan.StepsThatMayLeaveAPlan;
+            for (var i = 0; i < left.Count; i++) env.Add(CiScript.LeftPlanVariable(i + 1), $"$({left[i]}.{CiOutputs.RollbackPlan})");
+            script = CiScript.RevertFailedPlan(script, left.Count);
+        }
+        return new YMap { { "bash", script }, { "name", step.Id(point) }, { "displayName", $"{step.Target} ({point.AzureKey()})" }, { "env", env } };
+    }
+
+    private static List<Y> Setup(CiJobPlan plan, CiContext context)
     {
         var steps = new List<Y>
         {
@@ -210,14 +272,17 @@ internal static class AzurePipelineWriter
                 { "inputs", new YMap { { "artifactName", evidence }, { "targetPath", $"$(Build.SourcesDirectory)/{EvidenceFolder(context, evidence)}" } } },
             });
         }
+        return steps;
+    }
 
-        var env = context.StepEnvironment(plan, name => $"$({name})");
-        env.Add(CiScript.NuGetPackagesVariable, "$(Pipeline.Workspace)/.nuget/packages");
-        if (environment is not null) env.Add(CiScript.EnvironmentVariable, environment);
-        if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
-        if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
-        // Empty is unset (the only service); a caller composing several services names one per include.
-        if (templated) env.Add(CiScript.ServiceVariable, "${{ parameters.service }}");
+    private static List<Y> Steps(CiJobPlan plan, string? environment, CiContext context, CiPlatform platform, bool templated)
+    {
+        var steps = Setup(plan, context);
+        var env = StepEnvironment(plan, environment, context, templated, runtime: env =>
+        {
+            if (plan.RollbackSource is not null) env.Add(CiScript.RollbackPlanVariable, "$(rollbackPlan)");
+            if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, "${{ parameters.continueOnly }}");
+        });
         var command = plan.Command(platform);
         var script = plan.IsDeployment
             ? CiScript.Run(command, $"echo \"##vso[task.setvariable variable={CiOutputs.ExitCode};isOutput=true]$code\"", continued: plan.Job.TimeBudget is not null)

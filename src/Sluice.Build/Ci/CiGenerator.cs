@@ -5,6 +5,7 @@ public static class CiGenerator
 {
     public static IReadOnlyList<(string Path, string Content)> Generate(SluiceBuild build, AbsolutePath root)
     {
+        build.Root = root; // a build may declare its pipelines from the repository's files (one job per environment of a kind)
         var context = new CiContext(
             TargetCatalog.Discover(build),
             ParameterDescriptor.Discover(build.GetType()).Where(p => p.IsSecret).ToList(),

@@ -29,8 +29,12 @@ internal sealed record CiJobPlan(
     /// (<see cref="CiOutputs.Plan"/>), and only when that deployment completed. Never a bare <c>Rollback</c>.</summary>
     public (string Job, string Output)? RollbackSource { get; private init; }
 
-    /// <summary>Secret parameters the job's targets read (<see cref="ITargetDefinition.ReadsSecrets"/>).</summary>
-    public IReadOnlyList<string> SecretsRead => Runs.SelectMany(t => t.Secrets).Distinct().ToList();
+    /// <summary>The targets the job's lifecycle steps run (<see cref="CiJob.Lifecycle"/>): each step's target and the
+    /// dependencies no earlier job ran.</summary>
+    public IReadOnlyList<BuildTarget> HookRuns { get; private init; } = [];
+
+    /// <summary>Secret parameters the job's targets read (<see cref="ITargetDefinition.ReadsSecrets"/>), its lifecycle steps' included.</summary>
+    public IReadOnlyList<string> SecretsRead => Runs.Concat(HookRuns).SelectMany(t => t.Secrets).Distinct().ToList();
 
     /// <summary>The secrets the job receives: those it reads, less those a job variable replaces (<see cref="CiJob.Variables"/>).</summary>
     public IReadOnlyList<string> SecretsPassed => SecretsRead.Where(s => !Job.Variables.ContainsKey(ParameterNames.EnvironmentVariable(s))).ToList();
@@ -38,7 +42,11 @@ internal sealed record CiJobPlan(
     /// <summary>Resolves every job of a pipeline against the catalog; unknown targets and needs are errors.</summary>
     public static IReadOnlyList<CiJobPlan> Resolve(CiPipeline pipeline, TargetCatalog catalog)
     {
-        foreach (var schedule in pipeline.Triggers.OfType<ScheduleTrigger>()) CheckOffTheHour(pipeline, schedule);
+        foreach (var schedule in pipeline.Triggers.OfType<ScheduleTrigger>()) CheckOffTheHour(pipeline, schedule.Cron);
+        foreach (var cron in pipeline.Triggers.OfType<ScheduledRunTrigger>()) CheckOffTheHour(pipeline, cron.Cron);
+        if (pipeline.Triggers.OfType<ScheduledRunTrigger>().Any() && (pipeline.Triggers.OfType<ScheduleTrigger>().Any() || pipeline.Jobs.Any(j => j.TimeBudget is not null)))
+            throw new UsageException(EngineErrorCodes.BadSchedule, $"pipeline {pipeline.Name}: a ScheduledRun trigger runs the jobs as they are, but the pipeline also continues work (a Schedule trigger or a time-budgeted job)",
+                "put the scheduled jobs in a pipeline of their own, or use Schedule to only continue work in progress");
         var ids = new Dictionary<CiJob, string>();
         foreach (var job in pipeline.Jobs)
         {
@@ -48,6 +56,7 @@ internal sealed record CiJobPlan(
             ids[job] = id;
         }
         CiJobServicesCheck.Check(pipeline, ids);
+        CiJobShapeCheck.Check(pipeline, ids, catalog);
 
         var plans = new List<CiJobPlan>();
         foreach (var job in pipeline.Jobs)
@@ -89,9 +98,12 @@ internal sealed record CiJobPlan(
                 if (!needs.Contains(rollbackSource.Value.Item1)) needs.Add(rollbackSource.Value.Item1);
             }
 
+            var hookRuns = (job.Lifecycle?.Hooks ?? []).SelectMany(h => h.Steps).Select(s => catalog.Find(s.Target)!)
+                .SelectMany(t => Dependencies(catalog, t).Where(d => !skip.Contains(d)).Select(d => catalog.Find(d)!).Append(t)).Distinct().ToList();
             plans.Add(new CiJobPlan(job, ids[job], target, needs, skip, target.Timeout is { } t ? (int)Math.Ceiling(t.TotalMinutes) : null, produces, downloads)
             {
                 Runs = runs,
+                HookRuns = hookRuns,
                 NeedsWorkOf = workOf,
                 RollbackSource = rollbackSource,
             });
@@ -117,13 +129,13 @@ internal sealed record CiJobPlan(
 
     /// <summary>Every pipeline scheduled at :00 starts at once and waits in the same queue; a schedule must name minutes
     /// away from the top of the hour (<c>17,47 * * * *</c>, not <c>*/30</c> or <c>0</c>).</summary>
-    private static void CheckOffTheHour(CiPipeline pipeline, ScheduleTrigger schedule)
+    private static void CheckOffTheHour(CiPipeline pipeline, string cron)
     {
-        var minutes = schedule.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        var minutes = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
         var hitsTheHour = minutes == "*" || minutes.StartsWith("*/", StringComparison.Ordinal)
             || minutes.Split(',').Any(m => m.Split('-')[0] is "0" or "00");
         if (hitsTheHour)
-            throw new UsageException(EngineErrorCodes.ScheduleOnTheHour, $"pipeline {pipeline.Name}: the schedule '{schedule.Cron}' runs at the top of the hour, when every scheduled pipeline starts",
+            throw new UsageException(EngineErrorCodes.ScheduleOnTheHour, $"pipeline {pipeline.Name}: the schedule '{cron}' runs at the top of the hour, when every scheduled pipeline starts",
                 "name minutes away from :00, for example \"17,47 * * * *\"");
     }
 
@@ -150,13 +162,40 @@ internal sealed record CiJobPlan(
     /// (<see cref="CiScript"/>), never spliced into the script.</summary>
     public string Command(CiPlatform platform)
     {
-        var parts = new List<string> { "./build.sh", Target.Name };
-        if (IsDeployment) parts.AddRange(["--env", $"\"${CiScript.EnvironmentVariable}\""]);
-        if (Skip.Count > 0) parts.AddRange(["--skip", .. Skip]);
+        var parts = Start(Target.Name);
         if (platform.Budget(Job) is { } budget) parts.AddRange(["--time-budget", $"{(int)Math.Floor(budget.TotalMinutes)}m"]);
         if (RollbackSource is not null) parts.AddRange(["--migration", $"\"${CiScript.RollbackPlanVariable}\""]);
         if (Job.TimeBudget is not null) parts.Add("$continue_only");
         parts.AddRange(Job.Arguments);
         return string.Join(" ", parts);
     }
+
+    /// <summary>The command of one lifecycle step: its target on the job's environment, with the job's skips; a step
+    /// reverting the failed plan names it (<c>--migration "$ROLLBACK_PLAN"</c>, see <see cref="CiScript.RevertFailedPlan"/>).</summary>
+    public string HookCommand(CiHookStep step)
+    {
+        var parts = Start(step.Target);
+        if (step.RevertsFailedPlan) parts.AddRange(["--migration", $"\"${CiScript.RollbackPlanVariable}\""]);
+        parts.AddRange(step.Arguments);
+        return string.Join(" ", parts);
+    }
+
+    private List<string> Start(string target)
+    {
+        var parts = new List<string> { "./build.sh", target };
+        if (IsDeployment) parts.AddRange(["--env", $"\"${CiScript.EnvironmentVariable}\""]);
+        if (Skip.Count > 0) parts.AddRange(["--skip", .. Skip]);
+        return parts;
+    }
+
+    /// <summary>The lifecycle steps of the hooks <paramref name="which"/> picks, in the order they run; the job's own
+    /// target (step <c>run</c>) sits between <c>PreDeploy</c> and <c>RouteTraffic</c>.</summary>
+    public IReadOnlyList<(CiHookPoint Point, CiHookStep Step)> HookSteps(Func<CiHookPoint, bool> which) =>
+        (Job.Lifecycle?.Hooks ?? []).Where(h => which(h.Point)).SelectMany(h => h.Steps.Select(s => (h.Point, s))).ToList();
+
+    /// <summary>The ids of the steps whose outputs may name a plan left to revert: the job's own and every hook step
+    /// but <c>OnFailure</c>'s, in the order they run.</summary>
+    public IReadOnlyList<string> StepsThatMayLeaveAPlan =>
+        [.. HookSteps(p => p == CiHookPoint.PreDeploy).Select(h => h.Step.Id(h.Point)), "run",
+         .. HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic or CiHookPoint.OnSuccess).Select(h => h.Step.Id(h.Point))];
 }

@@ -44,6 +44,11 @@ public abstract record CiTrigger
     /// a plan the journal shows in progress (<c>--continue-only</c>). Pick minutes away from the top of the hour.</summary>
     public static CiTrigger Schedule(string cron, params string[] branches) => new ScheduleTrigger(cron, branches.Length == 0 ? ["main"] : branches);
 
+    /// <summary>A cron schedule (UTC) that runs the pipeline's jobs as a push would: for a pipeline of work that starts
+    /// no release (a nightly rehearsal, partial-state expiry, drills). It cannot be combined with <see cref="Schedule"/>
+    /// nor with time-budgeted jobs (a scheduled run of those only continues, SLU154). Off the hour, as <see cref="Schedule"/>.</summary>
+    public static CiTrigger ScheduledRun(string cron, params string[] branches) => new ScheduledRunTrigger(cron, branches.Length == 0 ? ["main"] : branches);
+
     /// <summary>A manual run with an <c>env</c> choice built from <c>.nuke/parameters.*.json</c>.</summary>
     public static CiTrigger Dispatch(string defaultEnvironment = EnvironmentProfiles.DefaultEnvironment) => new DispatchTrigger(defaultEnvironment);
 }
@@ -52,6 +57,7 @@ public sealed record PushTrigger(IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record PullRequestTrigger(IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record ScheduleTrigger(string Cron, IReadOnlyList<string> Branches) : CiTrigger;
 public sealed record DispatchTrigger(string DefaultEnvironment) : CiTrigger;
+public sealed record ScheduledRunTrigger(string Cron, IReadOnlyList<string> Branches) : CiTrigger;
 
 /// <summary>
 /// A job that runs one target (<c>./build.sh TARGET --skip ...</c>, skipping what earlier jobs ran). Its dependencies
@@ -108,4 +114,16 @@ public sealed record CiJob(string Target)
 
     /// <summary>Extra arguments for <c>./build.sh</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>For a deployment job: steps before and after its target and on failure, in the environment's job
+    /// (Azure's <c>runOnce</c> hooks); null runs the target alone.</summary>
+    public CiLifecycle? Lifecycle { get; init; }
+
+    /// <summary>What the job's targets do with the CI platform's own token, as GitHub permissions
+    /// (<c>deployments: write</c>, <c>pull-requests: write</c>): GitHub grants them to the job's <c>GITHUB_TOKEN</c> and
+    /// passes it to the build steps. Azure's token is not GitHub's: there the targets find no token and stay off.</summary>
+    public IReadOnlyDictionary<string, string> TokenPermissions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>For a job acting on no environment: run it once per cell, each with the cell's variables.</summary>
+    public CiMatrix? Matrix { get; init; }
 }

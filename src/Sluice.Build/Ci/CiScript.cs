@@ -12,9 +12,11 @@ internal static class CiScript
     public const string ContinueOnlyVariable = "CONTINUE_ONLY";
     public const string NuGetPackagesVariable = "NUGET_PACKAGES";
     public const string ServiceVariable = "SLUICE_SERVICE";
+    /// <summary>The job's GitHub token, for a job with <see cref="CiJob.TokenPermissions"/>.</summary>
+    public const string GitHubTokenVariable = "GITHUB_TOKEN";
 
     /// <summary>The run step's variables the writers set themselves; a job may not declare them (<see cref="CiJob.Variables"/>).</summary>
-    public static readonly IReadOnlyList<string> WriterVariables = [EnvironmentVariable, RollbackPlanVariable, ContinueOnlyVariable, NuGetPackagesVariable, ServiceVariable];
+    public static readonly IReadOnlyList<string> WriterVariables = [EnvironmentVariable, RollbackPlanVariable, ContinueOnlyVariable, NuGetPackagesVariable, ServiceVariable, GitHubTokenVariable];
 
     /// <summary>How many follow-up runs one release may take before a person must look (each is one job's budget).</summary>
     public const int MaxAttempts = 48;
@@ -48,4 +50,21 @@ internal static class CiScript
         "if [ \"$EXIT_CODE\" = 4 ]; then progress=\"$PROGRESS\"; else progress=\"$PREVIOUS_PROGRESS\"; fi\n" +
         // Exit 4 leaves a plan in progress to continue; after exit 3 (busy) the run never started, so it is repeated as it was.
         $"if [ \"$EXIT_CODE\" = 4 ] || [ \"${ContinueOnlyVariable}\" = true ] || [ \"${ContinueOnlyVariable}\" = True ]; then continue_only=true; else continue_only=false; fi";
+
+    /// <summary>
+    /// A failure step that reverts the plan a failed step left (<see cref="CiHookStep.RevertsFailedPlan"/>): the steps'
+    /// <c>rollback_plan</c> outputs arrive as <c>LEFT_PLAN_1</c>... (<paramref name="candidates"/> of them, in the order
+    /// the steps ran); the first one set is reverted. None set (the failed step rolled back itself, or failed before
+    /// touching a plan) reverts nothing. A value still reading <c>$(</c> is an Azure macro no step defined: unset.
+    /// </summary>
+    public static string RevertFailedPlan(string command, int candidates) =>
+        $"{RollbackPlanVariable}=\n" +
+        $"for left in {string.Join(" ", Enumerable.Range(1, candidates).Select(i => $"\"${LeftPlanVariable(i)}\""))}; do\n" +
+        $"  case \"$left\" in ''|'$('*) ;; *) {RollbackPlanVariable}=\"$left\"; break ;; esac\n" +
+        "done\n" +
+        $"if [ -z \"${RollbackPlanVariable}\" ]; then echo \"nothing to revert: no failed step left a plan (a step that failed rolled back what it did)\"; exit 0; fi\n" +
+        command;
+
+    /// <summary>The variable carrying the <paramref name="index"/>th step's <c>rollback_plan</c> output (1-based).</summary>
+    public static string LeftPlanVariable(int index) => $"LEFT_PLAN_{index}";
 }

@@ -59,7 +59,8 @@ internal static class GitHubWorkflowWriter
         var on = new YMap();
         foreach (var push in pipeline.Triggers.OfType<PushTrigger>()) on.Add("push", new YMap { { "branches", Strings(push.Branches) } });
         foreach (var pr in pipeline.Triggers.OfType<PullRequestTrigger>()) on.Add("pull_request", new YMap { { "branches", Strings(pr.Branches) } });
-        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => (Y)new YMap { { "cron", s.Cron } }).ToList();
+        var schedules = pipeline.Triggers.OfType<ScheduleTrigger>().Select(s => s.Cron).Concat(pipeline.Triggers.OfType<ScheduledRunTrigger>().Select(c => c.Cron))
+            .Select(cron => (Y)new YMap { { "cron", cron } }).ToList();
         if (schedules.Count > 0) on.Add("schedule", new YSequence(schedules));
         if (dispatch is not null)
         {
@@ -117,13 +118,14 @@ internal static class GitHubWorkflowWriter
         var environment = job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : job.Environment;
         var map = new YMap
         {
-            { "name", environment is null ? plan.Target.Name : $"{plan.Target.Name} ({environment})" },
+            { "name", environment is not null ? $"{plan.Target.Name} ({environment})" : job.Matrix is { } m ? $"{plan.Target.Name} ({m.Name} ${{{{ matrix.{m.Name} }}}})" : plan.Target.Name },
             { "needs", plan.Needs.Count > 0 ? Strings(plan.Needs) : null },
             { "if", Condition(shape, plan, all) },
             { "runs-on", shape.Pipeline.RunsOn },
             { "timeout-minutes", platform.TimeoutMinutes(plan) },
             { "environment", environment is null ? null : job.Url is null ? environment : new YMap { { "name", environment }, { "url", job.Url } } },
-            { "permissions", shape.Pipeline.Oidc ? new YMap { { "contents", "read" }, { "id-token", "write" } } : null },
+            { "permissions", Permissions(shape, job) },
+            { "strategy", job.Matrix is { } matrix ? Strategy(matrix) : null },
         };
         if (plan.IsDeployment)
         {
@@ -151,7 +153,10 @@ internal static class GitHubWorkflowWriter
         };
         foreach (var (evidence, from) in plan.Downloads)
             steps.Add(new YMap { { "name", $"Download {evidence} from {from}" }, { "uses", GitHubActionPins.DownloadArtifact }, { "with", new YMap { { "name", evidence }, { "path", EvidencePath(context, evidence) } } } });
+        foreach (var (point, hook) in plan.HookSteps(p => p == CiHookPoint.PreDeploy)) steps.Add(HookStep(shape, plan, context, point, hook));
         steps.Add(RunStep(shape, plan, context, platform));
+        foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.RouteTraffic or CiHookPoint.PostRouteTraffic)) steps.Add(HookStep(shape, plan, context, point, hook));
+        foreach (var (point, hook) in plan.HookSteps(p => p is CiHookPoint.OnSuccess or CiHookPoint.OnFailure)) steps.Add(HookStep(shape, plan, context, point, hook));
         foreach (var (evidence, path) in plan.Uploads)
             steps.Add(new YMap
             {
@@ -164,11 +169,66 @@ internal static class GitHubWorkflowWriter
         return map;
     }
 
-    private static Y RunStep(Shape shape, CiJobPlan plan, CiContext context, CiPlatform platform)
+    /// <summary>The job's token permissions beyond the workflow's <c>contents: read</c>: an OIDC token, and what its
+    /// targets do on GitHub (<see cref="CiJob.TokenPermissions"/>); null keeps the workflow's.</summary>
+    private static YMap? Permissions(Shape shape, CiJob job)
+    {
+        if (!shape.Pipeline.Oidc && job.TokenPermissions.Count == 0) return null;
+        var permissions = new YMap { { "contents", "read" } };
+        if (shape.Pipeline.Oidc) permissions.Add("id-token", "write");
+        foreach (var (scope, access) in job.TokenPermissions.OrderBy(p => p.Key, StringComparer.Ordinal)) permissions.Add(scope, access);
+        return permissions;
+    }
+
+    /// <summary>Every cell one <c>include</c> entry: its label under the matrix's name, and its variables.</summary>
+    private static YMap Strategy(CiMatrix matrix)
+    {
+        var cells = matrix.Cells.Select(cell =>
+        {
+            var entry = new YMap { { matrix.Name, cell.Label } };
+            foreach (var (name, value) in cell.Variables.OrderBy(v => v.Key, StringComparer.Ordinal)) entry.Add(name, value);
+            return (Y)entry;
+        }).ToList();
+        return new YMap { { "fail-fast", false }, { "matrix", new YMap { { "include", new YSequence(cells) } } } };
+    }
+
+    /// <summary>The variables every build step of the job gets: its secrets and variables, its environment, its matrix cell's.</summary>
+    private static YMap StepEnvironment(Shape shape, CiJobPlan plan, CiContext context)
     {
         var env = context.StepEnvironment(plan, name => $"${{{{ secrets.{name} }}}}");
         if (plan.IsDeployment)
             env.Add(CiScript.EnvironmentVariable, plan.Job.Environment == CiJob.FromDispatch ? $"${{{{ {shape.EnvironmentExpression} }}}}" : plan.Job.Environment);
+        foreach (var name in (plan.Job.Matrix?.Cells[0].Variables.Keys ?? []).Order(StringComparer.Ordinal)) env.Add(name, $"${{{{ matrix.{name} }}}}");
+        if (plan.Job.TokenPermissions.Count > 0) env.Add(CiScript.GitHubTokenVariable, "${{ github.token }}");
+        return env;
+    }
+
+    /// <summary>A lifecycle step in the environment's job: after the steps before it succeeded, or, in
+    /// <c>OnFailure</c>, after one failed (<see cref="CiLifecycle"/>).</summary>
+    private static YMap HookStep(Shape shape, CiJobPlan plan, CiContext context, CiHookPoint point, CiHookStep step)
+    {
+        var env = StepEnvironment(shape, plan, context);
+        var script = CiScript.Run(plan.HookCommand(step), $"echo \"{CiOutputs.ExitCode}=$code\" >> \"$GITHUB_OUTPUT\"", continued: false);
+        if (step.RevertsFailedPlan)
+        {
+            var left = plan.StepsThatMayLeaveAPlan;
+            for (var i = 0; i < left.Count; i++) env.Add(CiScript.LeftPlanVariable(i + 1), $"${{{{ steps.{left[i]}.outputs.{CiOutputs.RollbackPlan} }}}}");
+            script = CiScript.RevertFailedPlan(script, left.Count);
+        }
+        return new YMap
+        {
+            { "name", $"{step.Target} ({point.AzureKey()})" },
+            { "id", step.Id(point) },
+            { "if", point == CiHookPoint.OnFailure ? "failure()" : null },
+            { "shell", "bash" },
+            { "env", env },
+            { "run", script },
+        };
+    }
+
+    private static Y RunStep(Shape shape, CiJobPlan plan, CiContext context, CiPlatform platform)
+    {
+        var env = StepEnvironment(shape, plan, context);
         if (plan.RollbackSource is { } source) env.Add(CiScript.RollbackPlanVariable, $"${{{{ needs.{source.Job}.outputs.{source.Output} }}}}");
         if (plan.Job.TimeBudget is not null) env.Add(CiScript.ContinueOnlyVariable, ContinueOnly(shape));
         var command = plan.Command(platform);

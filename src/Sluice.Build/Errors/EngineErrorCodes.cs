@@ -35,6 +35,12 @@ public static class EngineErrorCodes
 
     /// <summary>SLU141: a CI continuation stopped because the run it follows made no progress since the run before.</summary>
     public const string ContinuationMadeNoProgress = "SLU141";
+    /// <summary>SLU151: a CI job's matrix cannot be written as declared.</summary>
+    public const string BadJobMatrix = "SLU151";
+    /// <summary>SLU152: a CI job's lifecycle hooks cannot be written as declared.</summary>
+    public const string BadJobLifecycle = "SLU152";
+    /// <summary>SLU154: a CI pipeline mixes a ScheduledRun trigger with work that a scheduled run only continues.</summary>
+    public const string BadSchedule = "SLU154";
     /// <summary>SLU155: a CI job's service container or variable cannot be written as declared.</summary>
     public const string BadJobServiceOrVariable = "SLU155";
 }

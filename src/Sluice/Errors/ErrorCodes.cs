@@ -293,4 +293,6 @@ public static class ErrorCodes
     public const string ApproverNotDeclared = "SLU280";
     /// <summary>SLU281: a GitHub part is switched on without what it needs (repository, token, pull request, run).</summary>
     public const string GitHubNotConfigured = "SLU281";
+    /// <summary>SLU153: PublishDeployment was given a --deployment-state other than started, succeeded or failed.</summary>
+    public const string BadDeploymentState = "SLU153";
 }

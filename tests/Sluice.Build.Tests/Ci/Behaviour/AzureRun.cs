@@ -53,7 +53,7 @@ public static partial class AzureRun
             while (inStage.Count < stage.Jobs.Count)
             {
                 var job = stage.Jobs.First(j => !inStage.ContainsKey(Name(j)) && DependsOn(j).All(inStage.ContainsKey));
-                var run = go ? RunJob(job, scenario, inStage, runs, stageOf, group ?? DefaultGroup) : new JobRun(Name(job), "Skipped", [], new Dictionary<string, string>());
+                var run = go ? RunCells(job, scenario, inStage, runs, stageOf, group ?? DefaultGroup) : new JobRun(Name(job), "Skipped", [], new Dictionary<string, string>());
                 if (run.Result != "Skipped") events?.Add($"run {run.Id}");
                 inStage[run.Id] = run;
             }
@@ -65,10 +65,21 @@ public static partial class AzureRun
 
     private static string Name(YamlNode job) => job.Text("job") ?? job.Text("deployment")!;
 
+    /// <summary>A job with <c>strategy: matrix</c> runs once per cell, the cell's variables added to the job's; the runs
+    /// are reported as one (calls in cell order).</summary>
+    private static JobRun RunCells(YamlNode job, CiScenario scenario, Dictionary<string, JobRun> runs, Dictionary<string, JobRun> earlier,
+        Dictionary<string, string?> stageOf, IReadOnlyDictionary<string, string> group)
+    {
+        var cells = job.Get("strategy")?.Get("matrix").Entries().ToList();
+        if (cells is null || cells.Count == 0 || job.Text("deployment") is not null) return RunJob(job, scenario, runs, earlier, stageOf, group, new Dictionary<string, string>());
+        var each = cells.Select(c => RunJob(job, scenario, runs, earlier, stageOf, group, c.Value.Entries().ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!))).ToList();
+        return new JobRun(Name(job), each.All(r => r.Result != "Failed") ? each[0].Result : "Failed", each.SelectMany(r => r.Calls).ToList(), new Dictionary<string, string>(), string.Concat(each.Select(r => r.Log)));
+    }
+
     private static IReadOnlyList<string> DependsOn(YamlNode job) => job.Get("dependsOn").Items().Select(n => ((YamlScalarNode)n).Value!).ToList();
 
     private static JobRun RunJob(YamlNode job, CiScenario scenario, Dictionary<string, JobRun> runs, Dictionary<string, JobRun> earlier,
-        Dictionary<string, string?> stageOf, IReadOnlyDictionary<string, string> group)
+        Dictionary<string, string?> stageOf, IReadOnlyDictionary<string, string> group, IReadOnlyDictionary<string, string> cell)
     {
         var name = Name(job);
         var depends = DependsOn(job);
@@ -100,6 +111,7 @@ public static partial class AzureRun
             ["System.AccessToken"] = "azure-token", ["System.DefinitionId"] = "7", ["Build.SourceBranch"] = "refs/heads/main",
             ["Build.SourceVersion"] = scenario.Sha, ["System.CollectionUri"] = "https://dev.azure.com/team/", ["System.TeamProject"] = "service",
         };
+        foreach (var (key, value) in cell) variables[key] = value;
         foreach (var variable in job.Get("variables").Items())
         {
             if (variable.Text("group") is not null) foreach (var (key, value) in group) variables[key] = value;
@@ -111,15 +123,23 @@ public static partial class AzureRun
         }
         string Macros(string text) => Macro().Replace(text, m => variables.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
 
-        var steps = job.Get("steps") ?? job.Get("strategy")!.Get("runOnce")!.Get("deploy")!.Get("steps");
+        // A deployment's hooks run in lifecycle order; then on: success when all succeeded, or on: failure when one failed.
+        var runOnce = job.Get("strategy")?.Get("runOnce");
+        var hooks = job.Get("steps") is { } plain
+            ? [(Hook: "steps", Steps: plain)]
+            : new[] { "preDeploy", "deploy", "routeTraffic", "postRouteTraffic" }.Select(h => (Hook: h, Steps: runOnce!.Get(h)?.Get("steps"))).Where(h => h.Steps is not null)
+                .Select(h => (h.Hook, Steps: h.Steps!)).ToList();
         using var tools = new FakeTools(scenario, "azure");
         var calls = new List<string>();
         var outputs = new Dictionary<string, string>();
         var log = new System.Text.StringBuilder();
         var failed = false;
-        foreach (var step in steps.Items())
+        var ordered = hooks.SelectMany(h => h.Steps.Items().Select(st => (h.Hook, Step: st))).ToList();
+        foreach (var (hook, step) in ordered.Concat(Lazy(() => runOnce?.Get("on")?.Get(failed ? "failure" : "success")?.Get("steps").Items().Select(st => ("on", st)) ?? [])))
         {
-            if (failed && step.Text("condition") is not "always()") continue;
+            var when = step.Text("condition");
+            var due = hook == "on" || when is "always()" || (failed ? when is "failed()" : when is not "failed()");
+            if (!due) continue;
             if (step.Text("bash") is not { } script) continue; // checkout, tasks and publish change nothing here
             var env = new Dictionary<string, string> { ["BUILD_REASON"] = reason };
             foreach (var (key, value) in step.Get("env").Entries()) env[key] = Macros(((YamlScalarNode)value).Value!);
@@ -128,11 +148,17 @@ public static partial class AzureRun
             log.Append(output);
             foreach (Match set in SetVariable().Matches(output))
                 if (step.Text("name") is { } stepName)
+                {
                     outputs[(job.Text("deployment") is not null ? $"{name}." : "") + $"{stepName}.{set.Groups[1].Value}"] = set.Groups[2].Value.TrimEnd('\r');
+                    variables[$"{stepName}.{set.Groups[1].Value}"] = set.Groups[2].Value.TrimEnd('\r'); // $(step.var) in the later steps of the job
+                }
             if (code != 0) failed = true;
         }
         return new JobRun(name, failed ? "Failed" : "Succeeded", calls, outputs, log.ToString());
     }
+
+    /// <summary>Enumerated when reached: which <c>on:</c> hook runs depends on the steps before it.</summary>
+    private static IEnumerable<T> Lazy<T>(Func<IEnumerable<T>> items) { foreach (var item in items()) yield return item; }
 
     [GeneratedRegex(@"\$\{\{\s*parameters\.(\w+)\s*\}\}")]
     private static partial Regex TemplateParameter();

@@ -3,7 +3,8 @@ using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Build.Tests.Ci.Behaviour;
 
-/// <summary>How a target behaves when a job runs it: its exit code and the step outputs the host writes.</summary>
+/// <summary>How a target behaves when a job runs it: its exit code and the step outputs the host writes. Keyed by the
+/// target (<c>Promote</c>), or by the target and one of its arguments (<c>Canary:route</c>) for one stage of it.</summary>
 public sealed record TargetBehaviour(int ExitCode, IReadOnlyDictionary<string, string>? Outputs = null);
 
 /// <summary>One run to simulate: what started it, its inputs or parameters, how each target behaves, which
@@ -42,9 +43,12 @@ public sealed class FakeTools : IDisposable
             secrets=$(env | grep -o '^SLUICE_[A-Z_]*' | sort | tr '\n' ' ')
             echo "build.sh $* | secrets: $secrets" >> "{{Calls}}"
             code=0
-            [ -f "{{Behaviour}}/$1.code" ] && code=$(cat "{{Behaviour}}/$1.code")
-            if [ -f "{{Behaviour}}/$1.outputs" ]; then
-              while IFS='=' read -r k v; do {{write}}; done < "{{Behaviour}}/$1.outputs"
+            # A behaviour keyed TARGET:ARGUMENT (Canary:route) wins over the target's own (Canary).
+            key="$1"
+            for a in "${@:2}"; do [ -f "{{Behaviour}}/$1:$a.code" ] && { key="$1:$a"; break; }; done
+            [ -f "{{Behaviour}}/$key.code" ] && code=$(cat "{{Behaviour}}/$key.code")
+            if [ -f "{{Behaviour}}/$key.outputs" ]; then
+              while IFS='=' read -r k v; do {{write}}; done < "{{Behaviour}}/$key.outputs"
             fi
             exit $code
             """);

@@ -22,14 +22,22 @@ public static class GitHubRun
         while (runs.Count < jobs.Count)
         {
             var (id, job) = jobs.First(j => !runs.ContainsKey(j.Key) && Needs(j.Value).All(runs.ContainsKey));
-            runs[id] = RunJob(id, job, scenario, inputs, runs);
+            // A matrix job runs once per include entry; the runs are reported as one (calls in cell order).
+            var cells = job.Get("strategy")?.Get("matrix")?.Get("include").Items().Select(c => c.Entries().ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value!)).ToList();
+            if (cells is null) runs[id] = RunJob(id, job, scenario, inputs, runs, new Dictionary<string, string>());
+            else
+            {
+                var each = cells.Select(cell => RunJob(id, job, scenario, inputs, runs, cell)).ToList();
+                runs[id] = new JobRun(id, each.All(r => r.Result == "success") ? "success" : "failure", each.SelectMany(r => r.Calls).ToList(),
+                    new Dictionary<string, string>(), string.Concat(each.Select(r => r.Log)));
+            }
         }
         return runs;
     }
 
     private static IReadOnlyList<string> Needs(YamlNode job) => job.Get("needs").Items().Select(n => ((YamlScalarNode)n).Value!).ToList();
 
-    private static JobRun RunJob(string id, YamlNode job, CiScenario scenario, Dictionary<string, object?> inputs, Dictionary<string, JobRun> runs)
+    private static JobRun RunJob(string id, YamlNode job, CiScenario scenario, Dictionary<string, object?> inputs, Dictionary<string, JobRun> runs, IReadOnlyDictionary<string, string> matrix)
     {
         var needs = Needs(job);
         var steps = new Dictionary<string, Dictionary<string, string>>();
@@ -53,6 +61,7 @@ public static class GitHubRun
                 "steps" => steps.GetValueOrDefault(parts[1])?.GetValueOrDefault(parts[3]),
                 "secrets" => $"secret-{parts[1]}",
                 "runner" => "Linux",
+                "matrix" => matrix.TryGetValue(parts[1], out var cell) ? cell : throw new FormatException($"job {id} reads matrix.{parts[1]}, which its matrix does not set"),
                 _ => throw new FormatException($"context {path} is not modelled"),
             };
         }

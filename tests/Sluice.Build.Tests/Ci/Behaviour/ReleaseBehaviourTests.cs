@@ -1,8 +1,8 @@
 namespace Sluice.Build.Tests.Ci.Behaviour;
 
 /// <summary>
-/// What the committed release pipeline does, run on a model of the job graph built from the YAML itself, for each
-/// way Promote can end. Promote's outputs per ending follow <c>Sluice.Targets.PromoteOutputs</c>'s table.
+/// What the committed pipelines do (release, ci, nightly), run on a model of the job graph built from the YAML itself,
+/// for each way Promote can end. Promote's outputs per ending follow <c>Sluice.Targets.PromoteOutputs</c>'s table.
 /// </summary>
 public sealed class ReleaseBehaviourTests
 {
@@ -28,88 +28,123 @@ public sealed class ReleaseBehaviourTests
         _ => throw new ArgumentOutOfRangeException(nameof(ending)),
     };
 
-    private static CiScenario Dispatched(string ending, ISet<string>? rejected = null) =>
-        new("workflow_dispatch", new Dictionary<string, string> { ["env"] = "local" },
-            new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote(ending) }, rejected is null ? null : new HashSet<string>(rejected));
+    /// <summary>A push to main whose staging Promote (its first call: the phases the new version needs) ends so.</summary>
+    private static CiScenario Pushed(string ending, ISet<string>? rejected = null, IReadOnlyDictionary<string, TargetBehaviour>? more = null)
+    {
+        var targets = new Dictionary<string, TargetBehaviour> { ["Promote:prepare"] = Promote(ending) };
+        foreach (var (key, behaviour) in more ?? new Dictionary<string, TargetBehaviour>()) targets[key] = behaviour;
+        return new("push", new Dictionary<string, string>(), targets, rejected is null ? null : new HashSet<string>(rejected));
+    }
+
+    private static IReadOnlyDictionary<string, JobRun> Release(string dialect, CiScenario scenario, IReadOnlyDictionary<string, string>? group = null) => dialect == "github"
+        ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario)
+        : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario, group);
+
+    private static string Job(string dialect, string id) => dialect == "github" ? id : id.Replace('-', '_');
+
+    /// <summary>The steps of one environment's job when everything passes, in the order they run.</summary>
+    private static string[] ReleaseSteps(string env) =>
+    [
+        $"build.sh PublishDeployment --env {env} --deployment-state started",
+        $"build.sh Promote --env {env} --canary-stage prepare",
+        $"build.sh Canary --env {env} --canary-stage deploy",
+        $"build.sh Canary --env {env} --canary-stage route",
+        $"build.sh Canary --env {env} --canary-stage analyse",
+        $"build.sh Promote --env {env}",
+        $"build.sh PublishDeployment --env {env} --deployment-state succeeded",
+    ];
+
+    private static IEnumerable<string> Commands(JobRun run) => run.Calls.Select(c => c.Split(" | ")[0]);
 
     [Theory]
-    [MemberData(nameof(Endings))]
-    public void GitHub_rolls_back_only_the_plan_Promote_could_not_roll_back_itself(string ending)
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_push_promotes_staging_then_production_with_the_canary_inside_each_environments_job(string dialect)
     {
-        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched(ending));
-        var rollback = runs["rollback"];
-        if (ending == "rollback-failed")
-        {
-            Assert.Equal("success", rollback.Result);
-            Assert.Equal("build.sh Rollback --env local --migration 0002_orders | secrets: SLUICE_DATABASE ", Assert.Single(rollback.Calls));
-        }
-        else Assert.Equal("skipped", rollback.Result);
-        Assert.DoesNotContain(runs.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Rollback", StringComparison.Ordinal) && !c.Contains("--migration 0002_orders", StringComparison.Ordinal));
+        var runs = Release(dialect, Pushed("done"));
+        Assert.Equal(ReleaseSteps("staging"), Commands(runs[Job(dialect, "promote-staging")]));
+        Assert.Equal(ReleaseSteps("production"), Commands(runs[Job(dialect, "promote-production")]));
+        // Each step gets the environment's connection string; nothing else of the environment's.
+        Assert.All(runs[Job(dialect, "promote-staging")].Calls, c => Assert.EndsWith("| secrets: SLUICE_DATABASE ", c));
     }
 
     [Theory]
-    [MemberData(nameof(Endings))]
-    public void GitHub_continues_after_exit_3_and_4_for_the_same_environment_and_commit(string ending)
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_rejected_staging_approval_deploys_nothing_and_never_reaches_production(string dialect)
     {
-        var scenario = Dispatched(ending);
-        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario);
-        var promote = runs["promote"];
-        Assert.Equal($"build.sh Promote --env local --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(promote.Calls));
-        var continuation = runs["continue-promote"];
-        switch (ending)
+        var runs = Release(dialect, Pushed("done", rejected: new HashSet<string> { "staging" }));
+        var (failed, skipped) = dialect == "github" ? ("failure", "skipped") : ("Failed", "Skipped");
+        Assert.Equal(failed, runs[Job(dialect, "promote-staging")].Result);
+        Assert.Equal(skipped, runs[Job(dialect, "promote-production")].Result);
+        Assert.Equal(["build.sh Lint", "build.sh Rehearse", "build.sh CommentReport"], runs.Values.SelectMany(Commands));
+    }
+
+    [Theory]
+    [InlineData("github", "done")]
+    [InlineData("github", "gate-blocked")]
+    [InlineData("github", "rolled-back-itself")]
+    [InlineData("github", "rollback-failed")]
+    [InlineData("github", "usage")]
+    [InlineData("github", "busy")]
+    [InlineData("azure", "done")]
+    [InlineData("azure", "gate-blocked")]
+    [InlineData("azure", "rolled-back-itself")]
+    [InlineData("azure", "rollback-failed")]
+    [InlineData("azure", "usage")]
+    [InlineData("azure", "busy")]
+    public void A_failed_step_is_rolled_back_in_the_environments_job_only_when_it_left_a_plan_and_the_deployment_says_so(string dialect, string ending)
+    {
+        var staging = Release(dialect, Pushed(ending))[Job(dialect, "promote-staging")];
+        var commands = Commands(staging).ToList();
+        Assert.Equal("build.sh Promote --env staging --canary-stage prepare", commands[1]);
+        if (ending == "done")
         {
-            case "incomplete":
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=true -f progress=", Assert.Single(continuation.Calls));
-                break;
-            case "busy":
-                // The busy run never started: the follow-up repeats it as it was, not as a continuation.
-                Assert.Equal($"gh workflow run release.yml --ref main -f env=local -f sha={scenario.Sha} -f attempt=2 -f continue_only=false -f progress=", Assert.Single(continuation.Calls));
-                break;
-            default:
-                Assert.Equal("skipped", continuation.Result);
-                break;
+            Assert.Equal(ReleaseSteps("staging"), commands);
+            return;
         }
-        // Exit 3 and 4 mean "run again later": the job ends green and Status still shows where things stand.
-        Assert.Equal(ending is "done" or "busy" or "incomplete" ? "success" : "failure", promote.Result);
-        Assert.Equal(ending is "done" or "busy" or "incomplete" ? "success" : "skipped", runs["status"].Result);
+        // Nothing after the failed step runs but the failure hook: the rollback (only of what the step left), then the record.
+        var rollback = ending == "rollback-failed" ? ["build.sh Rollback --env staging --migration 0002_orders"] : Array.Empty<string>();
+        Assert.Equal(["build.sh PublishDeployment --env staging --deployment-state started", "build.sh Promote --env staging --canary-stage prepare",
+            .. rollback, "build.sh PublishDeployment --env staging --deployment-state failed"], commands);
+        if (ending != "rollback-failed") Assert.Contains("nothing to revert", staging.Log);
+        Assert.Equal(dialect == "github" ? "failure" : "Failed", staging.Result);
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_canary_whose_analysis_fails_is_rolled_back_by_the_plan_it_names_and_production_never_starts(string dialect)
+    {
+        var analysis = new TargetBehaviour(1, Outputs(plan: "0002_orders", slu: "SLU075", rollbackPlan: "0002_orders"));
+        var runs = Release(dialect, Pushed("done", more: new Dictionary<string, TargetBehaviour> { ["Canary:analyse"] = analysis }));
+        Assert.Equal([.. ReleaseSteps("staging").Take(5), "build.sh Rollback --env staging --migration 0002_orders", "build.sh PublishDeployment --env staging --deployment-state failed"],
+            Commands(runs[Job(dialect, "promote-staging")]));
+        Assert.Empty(runs[Job(dialect, "promote-production")].Calls);
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_pull_request_lints_rehearses_and_comments_the_report_and_deploys_nothing(string dialect)
+    {
+        var pr = Release(dialect, new CiScenario("pull_request", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
+        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE ", "build.sh CommentReport | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
+        // A failed rehearsal is commented too: the reviewer reads why.
+        var failed = Release(dialect, new CiScenario("pull_request", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Rehearse"] = new(1) }));
+        Assert.Equal(["build.sh Lint", "build.sh Rehearse", "build.sh CommentReport"], failed.Values.SelectMany(Commands));
     }
 
     [Fact]
-    public void GitHub_a_rejected_approval_runs_nothing_and_rolls_nothing_back()
+    public void GitHub_only_the_jobs_that_publish_get_a_token_and_only_with_the_permission_they_need()
     {
-        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), Dispatched("done", new HashSet<string> { "local" }));
-        Assert.Equal("failure", runs["promote"].Result);
-        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], runs.Values.SelectMany(r => r.Calls)); // the service container's
-        Assert.Equal("skipped", runs["rollback"].Result);
-        Assert.Equal("skipped", runs["continue-promote"].Result);
-    }
-
-    [Fact]
-    public void GitHub_a_schedule_starts_no_release_and_continues_every_environment_only_if_in_progress()
-    {
-        var scenario = new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") });
-        var runs = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario);
-        Assert.Equal("skipped", runs["promote"].Result);
-        Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"gh workflow run release.yml --ref main -f env={e} -f continue_only=true"), runs["schedule-continuations"].Calls);
-        Assert.Equal("skipped", runs["rehearse"].Result);
-        Assert.Equal("skipped", runs["lint"].Result);
-
-        // The dispatched continue-only run passes --continue-only to Promote.
-        var continued = GitHubRun.Simulate(Committed(".github/workflows/release.yml"),
-            new CiScenario("workflow_dispatch", new Dictionary<string, string> { ["env"] = "local", ["continue_only"] = "true" }, scenario.Targets));
-        Assert.Equal("build.sh Promote --env local --time-budget 300m --continue-only | secrets: SLUICE_DATABASE ", Assert.Single(continued["promote"].Calls));
-    }
-
-    [Fact]
-    public void A_pull_request_lints_and_rehearses_and_deploys_nothing_and_a_push_promotes_staging()
-    {
-        var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") };
-        var pr = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], pr.Values.SelectMany(r => r.Calls));
-        var push = GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario("push", new Dictionary<string, string>(), targets));
-        Assert.Equal("build.sh Promote --env staging --time-budget 300m | secrets: SLUICE_DATABASE ", Assert.Single(push["promote"].Calls));
-        var azurePr = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario("pull_request", new Dictionary<string, string>(), targets));
-        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], azurePr.Values.SelectMany(r => r.Calls));
+        var jobs = Yaml.Load(Committed(".github/workflows/release.yml")).Get("jobs").Entries().ToDictionary(j => j.Key, j => j.Value);
+        Assert.Equal("read", Yaml.Load(Committed(".github/workflows/release.yml")).Get("permissions")!.Text("contents"));
+        Assert.Equal("write", jobs["rehearse"].Get("permissions")!.Text("pull-requests"));
+        Assert.Null(jobs["rehearse"].Get("permissions")!.Get("deployments"));
+        Assert.Equal("write", jobs["promote-staging"].Get("permissions")!.Text("deployments"));
+        Assert.Null(jobs["lint"].Get("permissions"));
+        Assert.DoesNotContain("GITHUB_TOKEN", jobs["lint"].ToString());
     }
 
     [Fact]
@@ -121,41 +156,80 @@ public sealed class ReleaseBehaviourTests
     }
 
     [Theory]
-    [MemberData(nameof(Endings))]
-    public void Azure_rolls_back_only_what_Promote_left_and_continues_after_3_and_4(string ending)
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void The_database_test_projects_run_once_per_supported_PostgreSQL_version(string dialect)
     {
-        var scenario = Dispatched(ending);
-        var runs = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario);
-        Assert.Equal("build.sh Promote --env local --time-budget 45m | secrets: SLUICE_DATABASE ", Assert.Single(runs["promote"].Calls));
-        var rollback = runs["rollback"];
-        if (ending == "rollback-failed") Assert.Equal("build.sh Rollback --env local --migration 0002_orders | secrets: SLUICE_DATABASE ", Assert.Single(rollback.Calls));
-        else Assert.Equal("Skipped", rollback.Result);
-        var continuation = runs["continue_promote"];
-        if (ending is "incomplete" or "busy")
-            Assert.Equal($"az pipelines run --id 7 --branch refs/heads/main --commit-id {scenario.Sha} --parameters env=local continueOnly={(ending == "incomplete" ? "true" : "false")} attempt=2 progress=none",
-                Assert.Single(continuation.Calls));
-        else Assert.Equal("Skipped", continuation.Result);
+        var scenario = new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour>());
+        var runs = dialect == "github" ? GitHubRun.Simulate(Committed(".github/workflows/ci.yml"), scenario) : AzureRun.Simulate(Committed("azure-pipelines.yml"), scenario);
+        var matrix = runs[Job(dialect, "test-postgres")];
+        Assert.Equal(5, matrix.Calls.Count);
+        Assert.All(matrix.Calls, c => Assert.StartsWith("build.sh Test --test-projects Repository.Tests Shop.Tests Sluice.Postgres.Tests Sluice.Traffic.Tests | secrets:", c));
+        Assert.Contains("SLUICE_PG_VERSION", matrix.Calls[0]); // the fake lists SLUICE_* variables it was given
+        // Each cell gets its own version (the fake records the variable's presence; the YAML carries the values).
+        var yaml = dialect == "github" ? Committed(".github/workflows/ci.yml") : Committed("azure-pipelines.yml");
+        foreach (var version in new[] { "14", "15", "16", "17", "18" }) Assert.Contains($"SLUICE_PG_VERSION: \"{version}\"", yaml);
     }
 
-    [Fact]
-    public void Azure_a_rejected_approval_or_a_schedule_rolls_nothing_back_and_starts_no_release()
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_lint_error_on_a_pull_request_fails_the_run_and_on_main_nothing_is_promoted(string dialect)
     {
-        var rejected = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done", new HashSet<string> { "local" }));
-        Assert.Equal("Failed", rejected["promote"].Result);
-        Assert.Equal(["build.sh Lint | secrets: ", "build.sh Rehearse | secrets: SLUICE_DATABASE "], rejected.Values.SelectMany(r => r.Calls));
+        var targets = new Dictionary<string, TargetBehaviour> { ["Lint"] = new(1), ["Promote"] = Promote("done") };
+        var (failed, skipped) = dialect == "github" ? ("failure", "skipped") : ("Failed", "Skipped");
 
-        var scheduled = AzureRun.Simulate(Committed("azure-pipelines.release.yml"),
-            new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote("done") }));
-        Assert.Equal("Skipped", scheduled["promote"].Result);
-        Assert.Equal(new[] { "local", "production", "staging" }.Select(e => $"az pipelines run --id 7 --branch refs/heads/main --parameters env={e} continueOnly=true"), scheduled["continue_environments"].Calls);
+        var pr = Release(dialect, new CiScenario("pull_request", new Dictionary<string, string>(), targets));
+        Assert.Equal(failed, pr["lint"].Result);
+        Assert.Equal("build.sh Lint | secrets: ", Assert.Single(pr["lint"].Calls)); // no database secret: lint reads only files
+        var push = Release(dialect, new CiScenario("push", new Dictionary<string, string>(), targets));
+        Assert.Equal(failed, push["lint"].Result);
+        Assert.Equal(skipped, push[Job(dialect, "promote-staging")].Result);
+        Assert.DoesNotContain(push.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Promote", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Azure_an_undefined_secret_variable_reaches_the_build_as_the_literal_macro_which_the_engine_ignores()
     {
         // Azure leaves $(DATABASE) as text when the group lacks it; ParameterSources then treats it as unset (SLU135).
-        var runs = AzureRun.Simulate(Committed("azure-pipelines.release.yml"), Dispatched("done"), new Dictionary<string, string>());
-        Assert.Equal("build.sh Promote --env local --time-budget 45m | secrets: SLUICE_DATABASE ", Assert.Single(runs["promote"].Calls));
+        var runs = Release("azure", Pushed("done"), new Dictionary<string, string>());
+        Assert.Equal("build.sh Promote --env staging --canary-stage prepare | secrets: SLUICE_DATABASE ", runs["promote_staging"].Calls[1]);
+    }
+
+    [Theory]
+    [InlineData("push", "sluice-staging-production")]
+    [InlineData("pull_request", "sluice-refs/pull/7/merge")]
+    public void GitHub_runs_on_the_release_environments_queue_in_one_group_and_none_is_cancelled(string trigger, string group)
+    {
+        foreach (var workflow in new[] { "release", "nightly" })
+        {
+            var concurrency = Yaml.Load(Committed($".github/workflows/{workflow}.yml")).Get("concurrency")!;
+            var expression = new GitHubExpression(path => path switch
+            {
+                "github.event_name" => trigger,
+                "github.ref" => "refs/pull/7/merge",
+                _ => throw new FormatException(path),
+            }, _ => true);
+            // The nightly acts on the same environments: it waits behind a release, never beside it.
+            Assert.Equal(workflow == "nightly" && trigger == "pull_request" ? "sluice-staging-production" : group, expression.Interpolate(concurrency.Text("group")!));
+            Assert.Equal("max", concurrency.Text("queue"));
+            Assert.Equal("false", concurrency.Text("cancel-in-progress"));
+        }
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void Every_night_the_pending_plans_are_rehearsed_on_staging_and_expired_partial_states_acted_on_in_every_protected_environment(string dialect)
+    {
+        var scenario = new CiScenario("schedule", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour>());
+        var runs = dialect == "github" ? GitHubRun.Simulate(Committed(".github/workflows/nightly.yml"), scenario) : AzureRun.Simulate(Committed("azure-pipelines.nightly.yml"), scenario);
+        Assert.Equal("build.sh Rehearse --env staging | secrets: SLUICE_DATABASE ", Assert.Single(runs[Job(dialect, "rehearse-staging")].Calls));
+        // .nuke/parameters.production.json says protected; each protected environment gets its own job.
+        Assert.Equal("build.sh ExpirePartialStates --env production | secrets: SLUICE_DATABASE ", Assert.Single(runs[Job(dialect, "expire-partial-states-production")].Calls));
+        Assert.Equal(2, runs.Count);
+        var yaml = dialect == "github" ? Committed(".github/workflows/nightly.yml") : Committed("azure-pipelines.nightly.yml");
+        Assert.Contains("cron: 23 2 * * *", yaml);
     }
 
     [Theory]
@@ -195,86 +269,6 @@ public sealed class ReleaseBehaviourTests
             template: PerEnvironmentTemplate);
         Assert.Equal(["run rehearse", "approval staging", "run promote_staging"], events); // the rejected job is reported, production never asked
         Assert.Equal("Skipped", rejected["promote_production"].Result);
-    }
-
-    [Theory]
-    [InlineData("push", "", "sluice-staging")]
-    [InlineData("workflow_dispatch", "production", "sluice-production")] // a follow-up of production queues with it
-    [InlineData("schedule", "", "sluice-schedule")]
-    [InlineData("pull_request", "", "sluice-refs/pull/7/merge")]
-    public void GitHub_runs_on_one_environment_queue_in_one_group_and_none_is_cancelled(string trigger, string env, string group)
-    {
-        var concurrency = Yaml.Load(Committed(".github/workflows/release.yml")).Get("concurrency")!;
-        var expression = new GitHubExpression(path => path switch
-        {
-            "github.event_name" => trigger,
-            "github.ref" => "refs/pull/7/merge",
-            "inputs.env" => env.Length == 0 ? null : env,
-            _ => throw new FormatException(path),
-        }, _ => true);
-        Assert.Equal(group, expression.Interpolate(concurrency.Text("group")!));
-        Assert.Equal("max", concurrency.Text("queue"));
-        Assert.Equal("false", concurrency.Text("cancel-in-progress"));
-        Assert.All(Yaml.Load(Committed(".github/workflows/release.yml")).Get("jobs").Entries(), j => Assert.Null(j.Value.Get("concurrency")));
-    }
-
-    /// <summary>Promote stopped incomplete (or busy) after a run whose progress figure the dispatched run was given.</summary>
-    private static CiScenario Continued(int exitCode, string progress, string previous, string environment = "production") =>
-        new("workflow_dispatch", new Dictionary<string, string> { ["env"] = environment, ["attempt"] = "5", ["progress"] = previous },
-            new Dictionary<string, TargetBehaviour>
-            {
-                ["Promote"] = new(exitCode, exitCode == 4
-                    ? new Dictionary<string, string>(Outputs(plan: "0002_orders", slu: "SLU043")) { ["progress"] = progress }
-                    : Outputs(slu: "SLU040")),
-            });
-
-    [Theory]
-    [InlineData("github")]
-    [InlineData("azure")]
-    public void A_continuation_that_made_no_progress_since_the_previous_run_stops_loudly_naming_the_plan(string dialect)
-    {
-        IReadOnlyDictionary<string, JobRun> Run(CiScenario scenario) => dialect == "github"
-            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), scenario)
-            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), scenario);
-        var job = dialect == "github" ? "continue-promote" : "continue_promote";
-        var (failed, succeeded) = dialect == "github" ? ("failure", "success") : ("Failed", "Succeeded");
-
-        // 1: the same figure as the run before: nothing is queued, the job fails naming the plan and the environment.
-        var stuck = Run(Continued(4, progress: "1201", previous: "1201"))[job];
-        Assert.Equal(failed, stuck.Result);
-        Assert.Empty(stuck.Calls);
-        Assert.Contains("SLU141: Promote made no progress on plan 0002_orders in run 5", stuck.Log);
-        Assert.Contains("./build.sh Status --env production", stuck.Log);
-
-        // 2: more done than the run before: continued, and this run's figure passed on.
-        var moving = Run(Continued(4, progress: "1250", previous: "1201"))[job];
-        Assert.Equal(succeeded, moving.Result);
-        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=true -f progress=1250" : "continueOnly=true attempt=6 progress=1250", Assert.Single(moving.Calls));
-
-        // 3: busy (exit 3) never started: repeated, the previous figure passed on unchanged.
-        var busy = Run(Continued(3, progress: "", previous: "1201"))[job];
-        Assert.Equal(succeeded, busy.Result);
-        Assert.EndsWith(dialect == "github" ? "-f attempt=6 -f continue_only=false -f progress=1201" : "continueOnly=false attempt=6 progress=1201", Assert.Single(busy.Calls));
-    }
-
-    [Theory]
-    [InlineData("github")]
-    [InlineData("azure")]
-    public void A_lint_error_on_a_pull_request_fails_the_run_and_on_main_nothing_is_promoted(string dialect)
-    {
-        var targets = new Dictionary<string, TargetBehaviour> { ["Lint"] = new(1), ["Promote"] = Promote("done") };
-        IReadOnlyDictionary<string, JobRun> Run(string trigger) => dialect == "github"
-            ? GitHubRun.Simulate(Committed(".github/workflows/release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets))
-            : AzureRun.Simulate(Committed("azure-pipelines.release.yml"), new CiScenario(trigger, new Dictionary<string, string>(), targets));
-        var (failed, skipped) = dialect == "github" ? ("failure", "skipped") : ("Failed", "Skipped");
-
-        var pr = Run("pull_request");
-        Assert.Equal(failed, pr["lint"].Result);
-        Assert.Equal("build.sh Lint | secrets: ", Assert.Single(pr["lint"].Calls)); // no database secret: lint reads only files
-        var push = Run("push");
-        Assert.Equal(failed, push["lint"].Result);
-        Assert.Equal(skipped, push["promote"].Result);
-        Assert.DoesNotContain(push.Values.SelectMany(r => r.Calls), c => c.StartsWith("build.sh Promote", StringComparison.Ordinal));
     }
 
     /// <summary>The per-environment shape is reusable: its jobs live in a template, read here by the path its caller names.</summary>

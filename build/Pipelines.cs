@@ -1,0 +1,115 @@
+using Sluice.Build;
+using Sluice.Build.Ci;
+using Sluice.Environments;
+using Sluice.Targets;
+
+namespace Sluice.Repository;
+
+/// <summary>
+/// This repository's CI, written by <c>./build.sh GenerateCi</c>:
+/// <list type="bullet">
+/// <item><c>ci</c>: every test project on each push and pull request, and the database test projects once per
+/// supported PostgreSQL version (a matrix passing <c>SLUICE_PG_VERSION</c>).</item>
+/// <item><c>release</c>: a pull request lints, rehearses (the report as a pull-request comment) and deploys nothing; a push
+/// to main promotes staging and then production, each in its environment's job (reviewers, deployment record) with the
+/// canary inside it and, on failure, a rollback of exactly what the failed step left.</item>
+/// <item><c>nightly</c>: rehearses the pending plans on staging so rehearsal evidence stays fresh, and acts on expired
+/// partial states in every protected environment; the drills join it at <see cref="NightlyDrills"/>.</item>
+/// </list>
+/// </summary>
+internal static class Pipelines
+{
+    /// <summary>PostgreSQL majors Sluice supports (<c>hash_record_extended</c> needs 14).</summary>
+    public static readonly IReadOnlyList<int> PostgresVersions = [14, 15, 16, 17, 18];
+
+    public static IEnumerable<CiPipeline> All(AbsolutePath root) => [Ci(root), Release(), Nightly(root)];
+
+    private static CiPipeline Ci(AbsolutePath root) => new("ci")
+    {
+        DisplayName = "CI",
+        Triggers = [CiTrigger.Push("main"), CiTrigger.PullRequest("main")],
+        Jobs =
+        [
+            CiJob.Of<Build>(x => x.Test),
+            new CiJob("Test")
+            {
+                Id = "test-postgres",
+                Arguments = ["--test-projects", .. DatabaseTestProjects(root)],
+                Matrix = new CiMatrix("postgres", PostgresVersions.Select(v => new CiMatrixCell(
+                    v.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    new Dictionary<string, string> { ["SLUICE_PG_VERSION"] = v.ToString(System.Globalization.CultureInfo.InvariantCulture) })).ToList()),
+            },
+        ],
+    };
+
+    /// <summary>The test projects that start PostgreSQL clusters: those referencing the shared fixtures.</summary>
+    private static IEnumerable<string> DatabaseTestProjects(AbsolutePath root) =>
+        Directory.GetFiles(root / "tests", "*.csproj", SearchOption.AllDirectories)
+            .Where(p => File.ReadAllText(p).Contains(@"Sluice.Testing.Postgres\Sluice.Testing.Postgres.csproj", StringComparison.Ordinal))
+            .Select(Path.GetFileNameWithoutExtension).OfType<string>()
+            .Order(StringComparer.Ordinal);
+
+    private static CiPipeline Release() => new("release")
+    {
+        DisplayName = "Release (sample service)",
+        Triggers = [CiTrigger.PullRequest("main"), CiTrigger.Push("main")],
+        Jobs =
+        [
+            new CiJob("Lint"),
+            new CiJob("Rehearse")
+            {
+                TokenPermissions = new Dictionary<string, string> { ["pull-requests"] = "write" },
+                // The reviewer reads the rehearsal on the pull request, passed or failed.
+                Lifecycle = new CiLifecycle { OnSuccess = [new CiHookStep("CommentReport")], OnFailure = [new CiHookStep("CommentReport")] },
+            }.WithPostgres(),
+            Promotion("staging", ["lint", "rehearse"]),
+            Promotion("production", ["promote-staging"]),
+        ],
+    };
+
+    /// <summary>One environment's release in its own job: the deployment recorded, the phases the new version needs,
+    /// the canary, then the rest of the plan; on failure, the plan a failed step could not roll back itself.</summary>
+    private static CiJob Promotion(string environment, IReadOnlyList<string> needs) => new("Canary")
+    {
+        Id = $"promote-{environment}",
+        Environment = environment,
+        Needs = needs,
+        Arguments = ["--canary-stage", "deploy"],
+        TokenPermissions = new Dictionary<string, string> { ["deployments"] = "write" },
+        Lifecycle = new CiLifecycle
+        {
+            PreDeploy = [Step("PublishDeployment", "--deployment-state", "started"), Step("Promote", "--canary-stage", "prepare")],
+            RouteTraffic = [Step("Canary", "--canary-stage", "route")],
+            PostRouteTraffic = [Step("Canary", "--canary-stage", "analyse")],
+            OnSuccess = [Step("Promote"), Step("PublishDeployment", "--deployment-state", "succeeded")],
+            OnFailure = [new CiHookStep("Rollback") { RevertsFailedPlan = true }, Step("PublishDeployment", "--deployment-state", "failed")],
+        },
+    };
+
+    private static CiHookStep Step(string target, params string[] arguments) => new(target) { Arguments = arguments };
+
+    private static CiPipeline Nightly(AbsolutePath root) => new("nightly")
+    {
+        DisplayName = "Nightly (sample service)",
+        Triggers = [CiTrigger.ScheduledRun("23 2 * * *")],
+        Jobs =
+        [
+            new CiJob("Rehearse") { Environment = "staging" },
+            .. ProtectedEnvironments(root).Select(env => new CiJob("ExpirePartialStates")
+            {
+                Environment = env,
+                Needs = env == "staging" ? ["rehearse-staging"] : [], // one lease per environment: after the rehearsal
+            }),
+            .. NightlyDrills,
+        ],
+    };
+
+    /// <summary>Where the nightly drills join (issue 18.4: "once they exist"): one job per drill, for example
+    /// <c>new CiJob("Drill") { Environment = "staging", Arguments = ["--scenario", "S"] }</c>. Empty until the
+    /// <c>Drill</c> target exists; nothing stands in for it.</summary>
+    private static IEnumerable<CiJob> NightlyDrills => [];
+
+    /// <summary>The environments whose definition says <c>protected</c>, in name order.</summary>
+    private static IEnumerable<string> ProtectedEnvironments(AbsolutePath root) =>
+        EnvironmentCatalog.Read(root).Defined.Where(e => e.Spec.Protected).Select(e => e.Name);
+}
