@@ -37,6 +37,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, logger);
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
+        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
         Gates = _database.Sources(
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
@@ -63,6 +64,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IEnvironmentRehearsals Rehearsals { get; }
 
     public IReleaseJournal ReleaseJournal => _database.Journal;
+
+    public Sluice.Canary.Running.IEnvironmentCanaries Canaries { get; }
 
     public IMigrationJournal Journal => _providers.Journal;
 
