@@ -56,7 +56,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
                 { "name": "error_rate", "source": "router", "max": 0.01 },
                 { "name": "latency", "source": "router", "p99_max": 2000 },
                 { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
-                  "query": "sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
+                  "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
                   "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
               ],
               "divergence": [
@@ -210,7 +210,8 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
             var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
             Directory.CreateDirectory(folder);
             foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            var pair = await ShopPair.StartAsync(database.ConnectionString, ct, v2Settings: v2Settings);
+            // Bounded pools: on a slow machine each version's pool would otherwise grow with the requests waiting.
+            var pair = await ShopPair.StartAsync($"{database.ConnectionString};Maximum Pool Size=10", ct, v2Settings: v2Settings);
             var prometheus = await PrometheusServer.StartAsync([pair.V1.Address, pair.V2.Address], TimeSpan.FromMilliseconds(200), ct);
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync(ct);
@@ -243,7 +244,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
                 Release.Sources(new PostgresPromotionHistory((_, _) => Task.FromResult<string?>(null)))) { Barrier = barrier };
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var traffic = load
-                ? new LoadGenerator(new LoadOptions(Pair.RouterAddress, 300, TimeSpan.FromMinutes(2))).RunAsync(stop.Token)
+                ? new LoadGenerator(new LoadOptions(Pair.RouterAddress, 150, TimeSpan.FromMinutes(2))).RunAsync(stop.Token)
                 : Task.FromResult<LoadReport>(null!);
             try
             {

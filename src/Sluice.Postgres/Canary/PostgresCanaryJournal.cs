@@ -30,7 +30,9 @@ public sealed class PostgresCanaryJournal(NpgsqlDataSource dataSource, ISecretRe
     public async Task RecordMeasurementAsync(long canary, CanaryMeasurement measurement, CancellationToken cancellationToken)
     {
         var (a, d) = (measurement.Analysis, measurement.Decision);
-        await using var batch = dataSource.CreateBatch();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
         // The measurement's number is the next one of this canary, taken in the same statement.
         batch.BatchCommands.Add(Command("""
             INSERT INTO sluice.canary_steps (canary_id, measurement, step, weight, window_start, window_end, verdict, reason, action, rule, decision)
@@ -45,10 +47,6 @@ public sealed class PostgresCanaryJournal(NpgsqlDataSource dataSource, ISecretRe
                 j.CanaryValue, j.BaselineValue, j.Limit,
                 j.Comparison is null ? null : new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(j.Comparison) },
                 j.DifferingKeys is null ? null : j.DifferingKeys.ToArray()));
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        batch.Connection = connection;
-        batch.Transaction = transaction;
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }

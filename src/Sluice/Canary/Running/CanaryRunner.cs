@@ -15,7 +15,7 @@ public sealed record CanaryResult(long Id, CanaryOutcome Outcome, string Summary
 /// <item>a decision to fail: traffic goes back to the baseline <em>first</em>, at once after the verdict, then the
 /// canary is journaled and SLU187 is thrown (Promote then rolls the plan back: the flag off, the phases the version
 /// needed reverted by their downs, the schema compared with its fingerprint from before the plan);</item>
-/// <item>the router fails under way: as 2, the message naming the router;</item>
+/// <item>anything else fails under way (the router, the journal): as 2, the message naming what failed;</item>
 /// <item>the run is cancelled: traffic goes back to the baseline, the canary is journaled rolled back, the cancellation
 /// propagates.</item>
 /// </list>
@@ -80,9 +80,9 @@ public sealed class CanaryRunner(CanaryDefinition definition, ITrafficRouter rou
             await BackToBaselineAsync(id, "the run was cancelled", null);
             throw;
         }
-        catch (SluiceException e) when (e.Code != ErrorCodes.CanaryFailed)
+        catch (Exception e) when (e is not OperationCanceledException && e is not SluiceException { Code: ErrorCodes.CanaryFailed })
         {
-            // The router (or the journal) failed under way: whatever the weights are now, put them back.
+            // The router, a source or the journal failed under way: whatever the weights are now, put them back.
             var reason = await BackToBaselineAsync(id, $"at step {step}: {e.Message}", e);
             throw Failed(context, reason, e);
         }
