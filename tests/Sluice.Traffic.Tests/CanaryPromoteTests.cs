@@ -98,6 +98,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
         var canary = Assert.Single(await stack.Journal.ReadAsync(5, Ct));
         Assert.Equal(CanaryOutcome.RolledBack, canary.Outcome);
         Assert.NotNull(canary.RolledBackDetail);
+        Assert.Contains("1 of 1 rollbacks succeeded", new CanaryStatusReport([canary]).Render(), StringComparison.Ordinal);
         var failing = canary.Measurements[^1];
         Assert.Equal(Verdict.Fail, failing.Analysis.Verdict);
         Assert.Contains(failing.Analysis.Judgements, j => j.Metric is "error_rate" or "http_5xx" && j.Verdict == Verdict.Fail);
