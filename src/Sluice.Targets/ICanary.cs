@@ -1,6 +1,7 @@
 using Sluice.Build;
 using Sluice.Canary;
 using Sluice.Canary.Definition;
+using Sluice.Canary.Reports;
 using Sluice.Canary.Running;
 using Sluice.Errors;
 using Sluice.Migrations.Running;
@@ -36,8 +37,15 @@ public interface ICanary : IMigrate
                 VersionCompatibility.Require(ServiceVersion.Canary, definition, plan, states, $"route traffic to v{definition.Versions.Canary}");
             }
             var runner = await run.RunnerAsync(definition, Session, ct);
-            var result = await runner.RunAsync(new CanaryContext(Env, null, Session.By.ToString()), new LinesToHost(Host), ct);
-            Host.Info(result.Summary);
+            try
+            {
+                var result = await runner.RunAsync(new CanaryContext(Env, null, Session.By.ToString()), new LinesToHost(Host), ct);
+                Host.Info(result.Summary);
+            }
+            finally
+            {
+                if (runner.Id is { } id) await WriteCanaryReportAsync(id, CancellationToken.None);
+            }
         });
 
     /// <summary>The definition, its phase, its sources and its router, before any traffic moves (exit 2).</summary>
@@ -56,7 +64,17 @@ public interface ICanary : IMigrate
         if (CanaryRun.PlanOf(definition, pending) is not { } plan) return null;
         var runner = await CanaryRun.RunnerAsync(definition, Session, cancellationToken);
         return new CanaryBarrier(definition, runner, Session.Canaries.Journal, Session.Journal, new CanaryContext(Env, plan.Id, Session.By.ToString()),
-            new LinesToHost(Host));
+            new LinesToHost(Host), WriteCanaryReportAsync);
+    }
+
+    /// <summary>Writes the canary's HTML and Markdown report under <c>.sluice/reports</c> and says where; the
+    /// Markdown also goes to the CI step summary.</summary>
+    async Task WriteCanaryReportAsync(long id, CancellationToken cancellationToken)
+    {
+        if ((await Session.Canaries.Journal.ReadAsync(1, cancellationToken)).FirstOrDefault(c => c.Id == id) is not { } canary) return;
+        var files = await CanaryReportFiles.WriteAsync(canary, RehearsalPaths.Reports(this), this.Redactor(), cancellationToken);
+        Host.Info($"canary report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
+        Host.AppendSummary(CanaryReportFiles.ToMarkdown(canary));
     }
 
     private CanaryRun CanaryRun => RunScoped(() => new CanaryRun(this));

@@ -12,8 +12,9 @@ namespace Sluice.Canary.Running;
 /// the live schema (SLU188). A failed canary has put traffic back on the baseline and throws SLU187; Promote then
 /// rolls the plan back and tells this barrier how that went, which the canary's journal row records.
 /// </summary>
+/// <param name="finished">Told the canary's id once its outcome is journaled (promoted, or failed and rolled back): the report is written there.</param>
 public sealed class CanaryBarrier(CanaryDefinition definition, CanaryRunner runner, ICanaryJournal journal, IMigrationJournal migrations,
-    CanaryContext context, IProgress<string>? progress) : IPhaseBarrier
+    CanaryContext context, IProgress<string>? progress, Func<long, CancellationToken, Task>? finished = null) : IPhaseBarrier
 {
     private bool _ran;
 
@@ -30,10 +31,13 @@ public sealed class CanaryBarrier(CanaryDefinition definition, CanaryRunner runn
         progress?.Report($"canary in plan {plan.Id} before {(next is null ? "its end" : $"phase '{next.Name}'")}: " +
             string.Join(", ", definition.Steps.Select(s => $"{s.Weight} % for {Durations.Format(s.Interval)}")));
         Result = await runner.RunAsync(context, progress, cancellationToken);
+        if (finished is not null) await finished(Result.Id, cancellationToken);
     }
 
     public async Task RolledBackAsync(bool succeeded, string detail, CancellationToken cancellationToken)
     {
-        if (runner.Id is { } id && Result is null) await journal.RecordRollbackAsync(id, succeeded, detail, cancellationToken);
+        if (runner.Id is not { } id || Result is not null) return;
+        await journal.RecordRollbackAsync(id, succeeded, detail, cancellationToken);
+        if (finished is not null) await finished(id, cancellationToken);
     }
 }
