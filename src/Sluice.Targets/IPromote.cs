@@ -10,7 +10,8 @@ namespace Sluice.Targets;
 /// <c>Promote</c> releases the pending plans to <c>--env</c>: gates first (a blocked release touches nothing, exit 1),
 /// then, where the snapshot gate applies and the build has <see cref="ISnapshot"/>, a snapshot taken and verified,
 /// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
-/// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
+/// verified (where the build has <see cref="ICanary"/> and the environment declares a canary, it runs between
+/// <c>requires_phase</c> and the contract); on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
 /// anything, is left to revert; an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
 /// </summary>
@@ -21,6 +22,7 @@ public interface IPromote : IGate, IRollback
         .Environment()
         .Resumable()
         .Validates(CheckReleaseInputsAsync)
+        .Validates(ct => this is ICanary canary ? canary.CheckCanaryInputsAsync(ct) : Task.CompletedTask)
         .Executes(async ct =>
         {
             if (await ContinueOnlyScope.NarrowAsync(this, Session.Journal, Session.Migration(Migration, TimeBudget), ct) is not { } scoped)
@@ -34,7 +36,9 @@ public interface IPromote : IGate, IRollback
                 PromoteResult result;
                 try
                 {
-                    result = await Session.Releases.PromoteAsync(Session.Release(scoped), touched, PrintGates, Host.Info, ct);
+                    // Where the environment declares a canary, it runs between requires_phase and the contract.
+                    var release = Session.Release(scoped) with { Barrier = this is ICanary canary ? await canary.CanaryBarrierAsync(scoped, ct) : null };
+                    result = await Session.Releases.PromoteAsync(release, touched, PrintGates, Host.Info, ct);
                 }
                 catch (GatesBlockedException blocked)
                 {

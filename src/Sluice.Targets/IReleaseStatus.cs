@@ -1,9 +1,11 @@
 using Sluice.Build;
+using Sluice.Canary.Running;
 using Sluice.Releases;
 
 namespace Sluice.Targets;
 
-/// <summary>Adds rollbacks (with their success rate), gate decisions and approvals to <c>Status</c>: it runs right
+/// <summary>Adds rollbacks (with their success rate), gate decisions, approvals and canaries (with the success rate of
+/// their rollbacks) to <c>Status</c>: it runs right
 /// after it. It reads only.</summary>
 public interface IReleaseStatus : IStatus
 {
@@ -16,5 +18,8 @@ public interface IReleaseStatus : IStatus
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             Host.AppendSummary($"### Releases on {Env}\n\n```\n{text}```\n");
+            var canaries = (await CanaryStatusReport.ReadAsync((await SessionAsync(ct)).Canaries.Journal, 20, ct)).Render();
+            foreach (var line in canaries.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
+            Host.AppendSummary($"### Canaries on {Env}\n\n```\n{canaries}```\n");
         });
 }

@@ -38,6 +38,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
+        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
         Gates = _database.Sources(
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
@@ -66,6 +67,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IEnvironmentSchema Schema { get; }
 
     public IReleaseJournal ReleaseJournal => _database.Journal;
+
+    public Sluice.Canary.Running.IEnvironmentCanaries Canaries { get; }
 
     public IMigrationJournal Journal => _providers.Journal;
 

@@ -182,6 +182,56 @@ internal static class JournalSchema
         );
         CREATE INDEX IF NOT EXISTS rehearsal_evidence_plan ON sluice.rehearsal_evidence (plan_id, plan_hash);
         """,
+        // 9: canaries, each measurement with its decision, and every judgement with the numbers behind its verdict.
+        """
+        CREATE TABLE sluice.canaries (
+            id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            environment         text        NOT NULL,
+            plan_id             text,
+            strategy            text        NOT NULL CHECK (strategy IN ('canary', 'blue_green')),
+            outcome             text        NOT NULL CHECK (outcome IN ('running', 'promoted', 'rolled_back', 'rollback_failed')),
+            reason              text        NOT NULL DEFAULT '',
+            run_by              text        NOT NULL,
+            started_at          timestamptz NOT NULL,
+            finished_at         timestamptz,
+            back_on_baseline_ms double precision,
+            rollback_detail     text
+        );
+        CREATE INDEX canaries_environment ON sluice.canaries (environment, id);
+        CREATE TABLE sluice.canary_steps (
+            canary_id    bigint      NOT NULL REFERENCES sluice.canaries (id),
+            measurement  int         NOT NULL,
+            step         int         NOT NULL,
+            weight       int         NOT NULL,
+            window_start timestamptz NOT NULL,
+            window_end   timestamptz NOT NULL,
+            verdict      text        NOT NULL,
+            reason       text        NOT NULL,
+            action       text        NOT NULL,
+            rule         int         NOT NULL,
+            decision     text        NOT NULL,
+            PRIMARY KEY (canary_id, measurement)
+        );
+        CREATE TABLE sluice.canary_judgements (
+            canary_id      bigint NOT NULL,
+            measurement    int    NOT NULL,
+            ordinal        int    NOT NULL,
+            metric         text   NOT NULL,
+            source         text   NOT NULL,
+            check_name     text   NOT NULL,
+            verdict        text   NOT NULL,
+            reason         text   NOT NULL,
+            canary_count   bigint NOT NULL,
+            baseline_count bigint NOT NULL,
+            canary_value   double precision,
+            baseline_value double precision,
+            limit_value    double precision,
+            comparison     jsonb,
+            differing_keys text[],
+            PRIMARY KEY (canary_id, measurement, ordinal),
+            FOREIGN KEY (canary_id, measurement) REFERENCES sluice.canary_steps (canary_id, measurement)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

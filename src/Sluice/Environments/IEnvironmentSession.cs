@@ -51,6 +51,9 @@ public interface IEnvironmentSession : IAsyncDisposable
     /// <summary>Recent rollbacks, gate decisions and approvals.</summary>
     IReleaseJournal ReleaseJournal { get; }
 
+    /// <summary>The canary's journal, the database's signals per version and the dual-write parity probe.</summary>
+    Canary.Running.IEnvironmentCanaries Canaries { get; }
+
     /// <summary>A request for the plans of this session (<paramref name="migrationId"/>, or all), by its runner.</summary>
     MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null);
 

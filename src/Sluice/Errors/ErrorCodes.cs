@@ -193,6 +193,12 @@ public static class ErrorCodes
     public const string BadCanary = "SLU185";
     /// <summary>SLU186: a canary's requires_phase is not a phase of the plan.</summary>
     public const string CanaryPhaseNotInPlan = "SLU186";
+    /// <summary>SLU187: a canary failed its analysis (or its router failed under way); traffic went back to the baseline.</summary>
+    public const string CanaryFailed = "SLU187";
+    /// <summary>SLU188: a service version cannot run on the live schema; routing or deploying it is refused.</summary>
+    public const string VersionCannotRun = "SLU188";
+    /// <summary>SLU189: an environment's canary has no router to move traffic with.</summary>
+    public const string CanaryNoRouter = "SLU189";
     // Lint: PostgreSQL's parser, the service's lint settings, suppression comments
     /// <summary>SLU160: PostgreSQL's parser for lint.</summary>
     public const string ParserMissing = "SLU160";

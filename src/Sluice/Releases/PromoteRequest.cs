@@ -8,8 +8,9 @@ namespace Sluice.Releases;
 /// come before it in the promotion order, and where gates read their evidence.</summary>
 /// <param name="Snapshot">Takes and verifies a snapshot before migrating, where the snapshot gate applies; null when
 /// the build has no snapshot component (the gate then says that no verified snapshot exists).</param>
+/// <param name="Barrier">Work between phases under the migration's lease (the canary), told how a rollback went; null for none.</param>
 public sealed record PromoteRequest(MigrationRequest Migration, EnvironmentSpec Spec, IReadOnlyList<EarlierEnvironment> Earlier, GateSources Sources,
-    string? SpecFile = null, IReleaseSnapshot? Snapshot = null);
+    string? SpecFile = null, IReleaseSnapshot? Snapshot = null, IPhaseBarrier? Barrier = null);
 
 /// <summary>How a Promote ended.</summary>
 public enum PromoteOutcome

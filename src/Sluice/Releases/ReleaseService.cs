@@ -150,7 +150,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         var leased = new MigrationService(providers with { Leases = new HeldLeaseProvider(lease, providers.Leases) }, _time);
         try
         {
-            var run = await leased.MigrateAsync(migration, progress, cancellationToken);
+            var run = await leased.MigrateAsync(migration, progress, new MigrationRunnerOptions(migration.Environment, Barrier: request.Barrier), cancellationToken);
             if (expectations is not null)
                 await expectations.RecordAsync(migration.Environment, ExpectationOrigin.Promote, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
             return run.Outcome == MigrationOutcome.Incomplete
@@ -170,10 +170,13 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             }
             catch (SluiceException rollbackFailure)
             {
+                if (request.Barrier is { } failed) await failed.RolledBackAsync(false, rollbackFailure.Message, CancellationToken.None);
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.RollbackFailed,
                     $"promote to '{migration.Environment}' failed: {failure.Message}; the automatic rollback failed too: {rollbackFailure.Message}",
                     rollbackFailure.Remedy, rollbackFailure.File, rollbackFailure.Line, failure);
             }
+            if (request.Barrier is { } barrier)
+                await barrier.RolledBackAsync(true, reverted.Count == 0 ? "nothing had been applied" : string.Join(", ", reverted), CancellationToken.None);
             throw new SluiceException(ErrorKind.Failure, ErrorCodes.PromoteFailed,
                 $"promote to '{migration.Environment}' failed: {failure.Message}; rolled back automatically: {(reverted.Count == 0 ? "nothing had been applied" : string.Join(", ", reverted))}",
                 failure.Remedy, failure.File, failure.Line, failure);

@@ -38,6 +38,8 @@ public sealed class CanaryDefinitionTests : IDisposable
                 { "name": "sql_errors", "source": "database", "metric": "sqlstate_errors", "max": 0, "min_samples": 1 }
               ],
               "application_name": "shop-v{version}",
+              "prometheus": "http://127.0.0.1:9090/",
+              "router": { "baseline": "http://127.0.0.1:5001", "canary": "http://127.0.0.1:5002", "sticky": true },
               "divergence": [
                 { "name": "full_name", "table": "customers", "expected": "full_name", "actual": "first_name || ' ' || last_name", "written_at": "updated_at" }
               ]
@@ -82,6 +84,9 @@ public sealed class CanaryDefinitionTests : IDisposable
         { "\"tolerance\": 0.2", "\"tolerance\": -1", "\"tolerance\": -1", "negative" },
         { "\"table\": \"customers\"", "\"table\": null", "\"table\": null", "null" },
         { "\"weight\": 5, ", "", "\"interval\": \"30s\"", "weight" },
+        { "\"canary\": \"http://127.0.0.1:5002\"", "\"canary\": \"127.0.0.1:5002\"", "\"canary\": \"127.0.0.1:5002\"", "'router.canary'" },
+        { "\"sticky\": true", "\"sticky\": true, \"port\": 70000", "\"port\": 70000", "'router.port'" },
+        { "\"prometheus\": \"http://127.0.0.1:9090/\"", "\"prometheus\": \"localhost:9090\"", "\"prometheus\": \"localhost", "'prometheus'" },
     };
 
     [Theory]

@@ -73,6 +73,15 @@ public sealed record CanaryDefinition
     [JsonPropertyName("application_name")]
     public string? ApplicationName { get; init; }
 
+    /// <summary>The local router (YARP on 127.0.0.1) in front of the two running versions; null when the build
+    /// provides its own router (Kubernetes, Azure).</summary>
+    [JsonPropertyName("router")]
+    public LocalRouterSpec? Router { get; init; }
+
+    /// <summary>The Prometheus HTTP API the <c>prometheus</c> metrics query (<c>http://127.0.0.1:9090/</c>).</summary>
+    [JsonPropertyName("prometheus")]
+    public string? Prometheus { get; init; }
+
     /// <summary>The <c>application_name</c> of <paramref name="version"/>, or null when none is declared.</summary>
     public string? ApplicationNameOf(ServiceVersion version) => ApplicationName?.Replace("{version}", Versions.Of(version), StringComparison.Ordinal);
 }
@@ -108,4 +117,25 @@ public sealed record VersionLabels
     public string Canary { get; init; } = "2";
 
     public string Of(ServiceVersion version) => version == ServiceVersion.Baseline ? Baseline : Canary;
+}
+
+/// <summary>Where the two versions of the service answer, for the local router Sluice starts in front of them.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record LocalRouterSpec
+{
+    /// <summary>The running baseline, e.g. <c>http://127.0.0.1:5001</c>.</summary>
+    [JsonPropertyName("baseline")]
+    public required string Baseline { get; init; }
+
+    /// <summary>The running canary, e.g. <c>http://127.0.0.1:5002</c>.</summary>
+    [JsonPropertyName("canary")]
+    public required string Canary { get; init; }
+
+    /// <summary>The router's port on 127.0.0.1; 0 for any free one.</summary>
+    [JsonPropertyName("port")]
+    public int Port { get; init; }
+
+    /// <summary>Keep each user on the version that first served them (a cookie).</summary>
+    [JsonPropertyName("sticky")]
+    public bool Sticky { get; init; }
 }

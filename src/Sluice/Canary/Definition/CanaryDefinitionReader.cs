@@ -62,9 +62,21 @@ public static partial class CanaryDefinitionReader
             throw at.Error("'requires_phase' is empty", "requires_phase");
         if (d.Flag is { } flag && string.IsNullOrWhiteSpace(flag))
             throw at.Error("'flag' is empty", "flag");
+        ValidateAddresses(d, at);
         if (d.Versions.Baseline == d.Versions.Canary || d.Versions.Baseline.Length == 0 || d.Versions.Canary.Length == 0)
             throw at.Error($"'versions' must give the two versions different, non-empty labels, not '{d.Versions.Baseline}' and '{d.Versions.Canary}'", "versions");
         return d;
+    }
+
+    private static void ValidateAddresses(CanaryDefinition d, Where at)
+    {
+        static bool Http(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+        if (d.Prometheus is { } prometheus && !Http(prometheus))
+            throw at.Error($"'prometheus' is '{prometheus}', not an http(s) address of the Prometheus HTTP API", "prometheus");
+        if (d.Router is not { } router) return;
+        foreach (var (value, name) in new[] { (router.Baseline, "baseline"), (router.Canary, "canary") })
+            if (!Http(value)) throw at.Error($"'router.{name}' is '{value}', not an http(s) address of the running version", $"router.{name}");
+        if (router.Port is < 0 or > 65535) throw at.Error($"'router.port' {router.Port} is outside 0-65535", "router.port");
     }
 
     private static void ValidateSteps(CanaryDefinition d, Where at)

@@ -268,6 +268,7 @@ public sealed class MigrationRunner
                 await PauseAsync(plan, phase, run, $"stopping before '{phase.Name}', which has not started", cancellationToken);
                 return false;
             }
+            if (_options.Barrier is { } barrier) await barrier.BeforeAsync(plan, phase, cancellationToken);
             // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
             // that already changed it.
             if (untouched && _providers.Baselines is { } baselines)
@@ -316,6 +317,7 @@ public sealed class MigrationRunner
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
             run.Current = null;
         }
+        if (_options.Barrier is { } last) await last.BeforeAsync(plan, null, cancellationToken);
         await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Done, cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.PlanDone, plan.Id, null, "every phase done"));
         return true;

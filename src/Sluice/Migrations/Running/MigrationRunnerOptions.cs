@@ -6,12 +6,14 @@ namespace Sluice.Migrations.Running;
 /// <param name="InitialBackoff">The first lock-timeout retry waits up to this (default 200 ms).</param>
 /// <param name="MaxBackoff">No retry waits longer than this (default 10 s).</param>
 /// <param name="Seed">Seeds the backoff jitter, for reproducible tests; null for a random seed.</param>
+/// <param name="Barrier">Work waited on between phases (Promote's canary); null for none.</param>
 public sealed record MigrationRunnerOptions(
     string Environment,
     TimeSpan? TimeBudget = null,
     TimeSpan? InitialBackoff = null,
     TimeSpan? MaxBackoff = null,
-    int? Seed = null)
+    int? Seed = null,
+    IPhaseBarrier? Barrier = null)
 {
     public TimeSpan EffectiveInitialBackoff => InitialBackoff ?? TimeSpan.FromMilliseconds(200);
 

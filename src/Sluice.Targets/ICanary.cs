@@ -1,0 +1,81 @@
+using Sluice.Build;
+using Sluice.Canary;
+using Sluice.Canary.Definition;
+using Sluice.Canary.Reports;
+using Sluice.Canary.Running;
+using Sluice.Errors;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Targets;
+
+/// <summary>
+/// <c>Canary</c> runs the environment's canary alone (<c>environment.canary</c> in <c>.nuke/parameters.&lt;env&gt;.json</c>):
+/// traffic to the new version step by step, each step measured against the baseline, a live line per measurement,
+/// every measurement journaled. It refuses, before any traffic moves, a version that cannot run on the live schema
+/// (SLU188, naming the phase to apply or revert first). A failure puts traffic back on the baseline first and exits 1
+/// (SLU187); alone, it reverts no phase (<c>Rollback</c> does; under <c>Promote</c> the plan is rolled back).
+/// <c>Promote</c> runs the same canary between <c>requires_phase</c> and the contract when the build has this component.
+/// </summary>
+public interface ICanary : IMigrate
+{
+    Target Canary => _ => _
+        .Description("The canary step alone: traffic steps to the new version, analysis against the baseline, divergence; back to the baseline on failure")
+        .Environment()
+        .Validates(CheckCanaryInputsAsync)
+        .Executes(async ct =>
+        {
+            var run = CanaryRun;
+            if (run.Definition is not { } definition)
+            {
+                Host.Info($"no canary: '{Env}' declares none ({run.File})");
+                return;
+            }
+            if (CanaryRun.PlanOf(definition, Session.Plans.Plans) is { } plan)
+            {
+                var states = (await Session.Journal.ReadPhasesAsync(plan.Id, ct)).ToDictionary(p => p.Phase, p => p.Status, StringComparer.Ordinal);
+                VersionCompatibility.Require(ServiceVersion.Baseline, definition, plan, states, $"keep v{definition.Versions.Baseline} as the baseline");
+                VersionCompatibility.Require(ServiceVersion.Canary, definition, plan, states, $"route traffic to v{definition.Versions.Canary}");
+            }
+            var runner = await run.RunnerAsync(definition, Session, ct);
+            try
+            {
+                var result = await runner.RunAsync(new CanaryContext(Env, null, Session.By.ToString()), new LinesToHost(Host), ct);
+                Host.Info(result.Summary);
+            }
+            finally
+            {
+                if (runner.Id is { } id) await WriteCanaryReportAsync(id, CancellationToken.None);
+            }
+        });
+
+    /// <summary>The definition, its phase, its sources and its router, before any traffic moves (exit 2).</summary>
+    Task CheckCanaryInputsAsync(CancellationToken cancellationToken) => CanaryRun.CheckAsync(cancellationToken);
+
+    /// <summary>The router the canary moves traffic with: by default the local YARP router from <c>canary.router</c>.
+    /// A build overrides it for a production router (Kubernetes Gateway API, Azure App Service slots).</summary>
+    Task<ITrafficRouter> CanaryRouterAsync(CanaryDefinition definition, CancellationToken cancellationToken) =>
+        Targets.CanaryRun.LocalRouterAsync(definition, Environments.EnvironmentCatalog.SpecFile(Env), cancellationToken);
+
+    /// <summary>Promote's canary for the pending plans of <paramref name="migration"/>; null when the environment declares none.</summary>
+    async Task<IPhaseBarrier?> CanaryBarrierAsync(MigrationRequest migration, CancellationToken cancellationToken)
+    {
+        if (CanaryRun.Definition is not { } definition) return null;
+        var pending = await Session.Releases.PendingAsync(migration, cancellationToken);
+        if (CanaryRun.PlanOf(definition, pending) is not { } plan) return null;
+        var runner = await CanaryRun.RunnerAsync(definition, Session, cancellationToken);
+        return new CanaryBarrier(definition, runner, Session.Canaries.Journal, Session.Journal, new CanaryContext(Env, plan.Id, Session.By.ToString()),
+            new LinesToHost(Host), WriteCanaryReportAsync);
+    }
+
+    /// <summary>Writes the canary's HTML and Markdown report under <c>.sluice/reports</c> and says where; the
+    /// Markdown also goes to the CI step summary.</summary>
+    async Task WriteCanaryReportAsync(long id, CancellationToken cancellationToken)
+    {
+        if ((await Session.Canaries.Journal.ReadAsync(1, cancellationToken)).FirstOrDefault(c => c.Id == id) is not { } canary) return;
+        var files = await CanaryReportFiles.WriteAsync(canary, RehearsalPaths.Reports(this), this.Redactor(), cancellationToken);
+        Host.Info($"canary report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
+        Host.AppendSummary(CanaryReportFiles.ToMarkdown(canary));
+    }
+
+    private CanaryRun CanaryRun => RunScoped(() => new CanaryRun(this));
+}

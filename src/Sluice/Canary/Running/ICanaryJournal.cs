@@ -1,0 +1,21 @@
+namespace Sluice.Canary.Running;
+
+/// <summary>Every canary, each measurement with its judgements and decision, and how it ended (journal step 9).</summary>
+public interface ICanaryJournal
+{
+    /// <summary>Creates the tables when missing; safe to call from concurrent runners.</summary>
+    Task EnsureAsync(CancellationToken cancellationToken);
+
+    /// <returns>The canary's id.</returns>
+    Task<long> StartAsync(CanaryContext context, Definition.CanaryStrategy strategy, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task RecordMeasurementAsync(long canary, CanaryMeasurement measurement, CancellationToken cancellationToken);
+
+    Task FinishAsync(long canary, CanaryOutcome outcome, string reason, DateTimeOffset at, TimeSpan? backOnBaselineAfter, CancellationToken cancellationToken);
+
+    /// <summary>Records how the rollback after a failed canary went (its outcome becomes RolledBack or RollbackFailed).</summary>
+    Task RecordRollbackAsync(long canary, bool succeeded, string detail, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="last"/> canaries, oldest first, with their measurements.</summary>
+    Task<IReadOnlyList<CanaryRecord>> ReadAsync(int last, CancellationToken cancellationToken);
+}
