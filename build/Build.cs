@@ -86,11 +86,11 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         });
 
     public Target SeedSample => _ => _
-        .Description("Loads the sample shop service's base schema and seed rows into the shop's local database when it has none")
+        .Description("Loads the sample shop service's base schema and seed rows (or synthetic rows, for staging) into a local cluster's shop database when it has none")
         .DependentFor<IMigrate>(x => x.Migrate).DependentFor<IPromote>(x => x.Promote)
         .DependentFor<IProfile>(x => x.Profile).DependentFor<IRehearse>(x => x.Rehearse)
         .DependsOn(Prerequisites) // a fresh machine gets PostgreSQL 15 for the local environment, as for the tests
-        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment)
+        .OnlyWhenStatic(() => ((ISluiceComponent)this).SessionRequest.EffectiveSpec.Provider == Sluice.Environments.EnvironmentProviderKind.Local) // a cluster on this machine: local, and staging's copy
         .Executes(async ct => await SampleService.SeedAsync(this, ct));
 
     public Target GenerateCi => _ => _

@@ -12,11 +12,11 @@ namespace Sluice.Targets;
 /// then every phase under the environment's lease honouring <c>--time-budget</c> (exit 4, run again to continue), each
 /// verified; on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
-/// anything, is left to revert; an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
+/// anything, is left to revert; in a build with <see cref="IRehearse"/> it depends on Rehearse (skipped when the evidence is fresh); an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
 /// </summary>
 public interface IPromote : IGate, IRollback
 {
-    Target Promote => _ => _
+    Target Promote => _ => RehearsedFirst(_)
         .Description("Gates, then migrates the pending plans on the environment; rolls back automatically on failure")
         .Environment()
         .Resumable()
@@ -55,4 +55,9 @@ public interface IPromote : IGate, IRollback
                 throw;
             }
         });
+
+    /// <summary>In a build that rehearses, Promote depends on Rehearse, which skips itself when the journal already holds
+    /// fresh evidence for the pending plans' hashes: missing evidence is produced, not reported as a failed gate.</summary>
+    private ITargetDefinition RehearsedFirst(ITargetDefinition definition) =>
+        this is IRehearse ? definition.DependsOn<IRehearse>(x => x.Rehearse) : definition;
 }
