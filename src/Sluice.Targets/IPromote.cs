@@ -42,6 +42,7 @@ public interface IPromote : IGate, IRollback
                     throw;
                 }
                 Host.Info(result.Summary);
+                ReportsWhere();
                 result.Run?.ThrowIfIncomplete();
                 PromoteOutputs.Of(null, touched.PlanId).WriteTo(Host);
             }
@@ -55,6 +56,16 @@ public interface IPromote : IGate, IRollback
                 throw;
             }
         });
+
+    /// <summary>Where a reader finds what this release is based on: the rehearsal reports of the environment, and the
+    /// release history Report draws.</summary>
+    private void ReportsWhere()
+    {
+        var folder = RehearsalPaths.Reports(this);
+        var rehearsals = Directory.Exists(folder) ? Directory.GetFiles(folder, $"rehearsal-*-{Env}.html").Order(StringComparer.Ordinal).ToList() : [];
+        if (rehearsals.Count > 0) Host.Info($"rehearsal report: {string.Join(", ", rehearsals.Select(f => Path.GetRelativePath(Root, f)))}");
+        Host.Info($"snapshots: {Path.GetRelativePath(Root, Sluice.Snapshots.SnapshotIds.DefaultFolder(Root, Env))}; where every plan stands: ./build.sh Status --env {Env}; release history: ./build.sh Report --env {Env}");
+    }
 
     /// <summary>In a build that rehearses, Promote depends on Rehearse, which skips itself when the journal already holds
     /// fresh evidence for the pending plans' hashes: missing evidence is produced, not reported as a failed gate.</summary>
