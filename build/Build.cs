@@ -90,7 +90,8 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         .DependentFor<IMigrate>(x => x.Migrate).DependentFor<IPromote>(x => x.Promote)
         .DependentFor<IProfile>(x => x.Profile).DependentFor<IRehearse>(x => x.Rehearse)
         .DependsOn(Prerequisites) // a fresh machine gets PostgreSQL 15 for the local environment, as for the tests
-        .OnlyWhenStatic(() => ((ISluiceComponent)this).SessionRequest.EffectiveSpec.Provider == Sluice.Environments.EnvironmentProviderKind.Local) // a cluster on this machine: local, and staging's copy
+        // local, and an environment filled with synthetic data (staging's local copy); no other is ever seeded
+        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment || ((ISluiceComponent)this).EnvironmentDefinition?.SyntheticData is not null)
         .Executes(async ct => await SampleService.SeedAsync(this, ct));
 
     public Target GenerateCi => _ => _

@@ -10,7 +10,7 @@ namespace Sluice.Repository;
 /// <summary>
 /// The sample shop service's starting point on the local environment: its base schema and seed rows
 /// (<c>pipelines/shop/schema/0000_base.sql</c>), loaded only where they belong. Other environments already hold their
-/// service's data and are never seeded. The rules, in order:
+/// service's data and are never seeded, except one that declares <c>synthetic_data</c> (row 5). The rules, in order:
 /// <list type="number">
 /// <item>The run is for another service (<c>--service</c>, or the only one under <c>--pipelines</c>): nothing is
 /// loaded; the shop's schema belongs in the shop's database only.</item>

@@ -57,18 +57,19 @@ public interface IPromote : IGate, IRollback
             }
         });
 
-    /// <summary>Where a reader finds what this release is based on: the rehearsal reports of the environment, and the
-    /// release history Report draws.</summary>
+    /// <summary>Where a reader finds what this release is based on: the environment's rehearsal reports and snapshots.</summary>
     private void ReportsWhere()
     {
         var folder = RehearsalPaths.Reports(this);
         var rehearsals = Directory.Exists(folder) ? Directory.GetFiles(folder, $"rehearsal-*-{Env}.html").Order(StringComparer.Ordinal).ToList() : [];
         if (rehearsals.Count > 0) Host.Info($"rehearsal report: {string.Join(", ", rehearsals.Select(f => Path.GetRelativePath(Root, f)))}");
-        Host.Info($"snapshots: {Path.GetRelativePath(Root, Sluice.Snapshots.SnapshotIds.DefaultFolder(Root, Env))}; where every plan stands: ./build.sh Status --env {Env}; release history: ./build.sh Report --env {Env}");
+        Host.Info($"snapshots: {Path.GetRelativePath(Root, Sluice.Snapshots.SnapshotIds.DefaultFolder(Root, Env))}; where every plan stands: ./build.sh Status --env {Env}");
     }
 
-    /// <summary>In a build that rehearses, Promote depends on Rehearse, which skips itself when the journal already holds
-    /// fresh evidence for the pending plans' hashes: missing evidence is produced, not reported as a failed gate.</summary>
+    /// <summary>On a protected environment, where the rehearsal gate blocks without evidence, and in a build that
+    /// rehearses, Promote depends on Rehearse, which skips itself when the journal already holds fresh evidence for the
+    /// pending plans' hashes: missing evidence is produced instead of failing the gate. Elsewhere (local, the quick one)
+    /// the gate only warns, and Promote does not wait for a rehearsal. Decided from the bound <c>--env</c>'s definition.</summary>
     private ITargetDefinition RehearsedFirst(ITargetDefinition definition) =>
-        this is IRehearse ? definition.DependsOn<IRehearse>(x => x.Rehearse) : definition;
+        this is IRehearse && EnvironmentDefinition?.Protected == true ? definition.DependsOn<IRehearse>(x => x.Rehearse) : definition;
 }
