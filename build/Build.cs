@@ -91,8 +91,11 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         .DependentFor<IProfile>(x => x.Profile).DependentFor<IRehearse>(x => x.Rehearse)
         .DependsOn(Prerequisites) // a fresh machine gets PostgreSQL 15 for the local environment, as for the tests
         // local, and an environment filled with synthetic data (staging's local copy); no other is ever seeded
-        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment || ((ISluiceComponent)this).EnvironmentDefinition?.SyntheticData is not null)
+        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment || FilledWithSyntheticData)
         .Executes(async ct => await SampleService.SeedAsync(this, ct));
+
+    /// <summary>The environment's definition asks for synthetic data (staging's local copy).</summary>
+    private bool FilledWithSyntheticData => ((ISluiceComponent)this).EnvironmentDefinition?.SyntheticData is not null;
 
     public Target GenerateCi => _ => _
         .Description("Writes .github/workflows/*.yml and azure-pipelines*.yml from CiPipelines (and the schema)")

@@ -41,27 +41,66 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// machine (OS user, <c>git config user.email</c>), the environment's declared approvers from
     /// <c>.github/sluice-environments.yaml</c> in the working folder (none when it is absent), and the rules of
     /// <see cref="LocalApprovalRules"/> apply.</summary>
-    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken) =>
+        ApproveAsync(request, approver, null, cancellationToken);
+
+    /// <summary>As above, each approval signing the evidence as it stands now (<see cref="SignedEvidence"/>: the plan
+    /// hash, the rehearsal, the verified snapshot and the change window of <paramref name="release"/>'s environment),
+    /// so a change to any of them voids it.</summary>
+    public Task<IReadOnlyList<Approval>> ApproveAsync(PromoteRequest release, string approver, CancellationToken cancellationToken)
+    {
+        var calendar = ChangeCalendar.Read(release.Spec.Calendar, release.SpecFile);
+        return ApproveAsync(release.Migration, approver,
+            (plan, ct) => SignedEvidence.CurrentAsync(release.Sources, calendar, release.Migration.Environment, plan, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver,
+        Func<MigrationPlan, CancellationToken, Task<SignedEvidence>>? evidence, CancellationToken cancellationToken)
     {
         var root = Directory.GetCurrentDirectory();
         var file = Path.Combine(root, Environments.AsCode.EnvironmentsFile.RelativePath);
         var declared = File.Exists(file) ? Environments.AsCode.EnvironmentsFileReader.Read(file).DeclaredUsers(request.Environment) : [];
-        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, cancellationToken);
+        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, evidence, cancellationToken);
     }
 
     /// <summary>Records the sign-off of every pending plan for the environment by <paramref name="runner"/>, once
     /// <see cref="LocalApprovalRules"/> allow it: <paramref name="by"/> is the runner, the runner owns none of the
     /// plans, and is one of <paramref name="declaredApprovers"/> when the environment declares any.</summary>
+    public Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string? by, ApproverIdentity runner,
+        IReadOnlyCollection<string> declaredApprovers, CancellationToken cancellationToken) =>
+        ApproveAsync(request, by, runner, declaredApprovers, null, cancellationToken);
+
+    /// <inheritdoc cref="ApproveAsync(MigrationRequest, string?, ApproverIdentity, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// <param name="evidence">What each approval signs; null signs the plan's hash only.</param>
     public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string? by, ApproverIdentity runner,
-        IReadOnlyCollection<string> declaredApprovers, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> declaredApprovers, Func<MigrationPlan, CancellationToken, Task<SignedEvidence>>? evidence, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(by)) LocalApprovalRules.Check(by, runner, [], declaredApprovers);
         var pending = await PendingAsync(request, cancellationToken);
         var approver = LocalApprovalRules.Check(by, runner, pending, declaredApprovers);
         await releases.EnsureAsync(cancellationToken);
-        var approvals = pending.Select(p => new Approval(request.Environment, p.Id, p.Hash, approver, _time.GetUtcNow())).ToList();
+        var approvals = new List<Approval>();
+        foreach (var plan in pending)
+        {
+            var signed = evidence is null ? null : await evidence(plan, cancellationToken);
+            approvals.Add(new Approval(request.Environment, plan.Id, plan.Hash, approver, _time.GetUtcNow(), signed, runner.OsUser, runner.GitEmail));
+        }
         foreach (var approval in approvals) await releases.RecordApprovalAsync(approval, cancellationToken);
         return approvals;
+    }
+
+    /// <summary>For each of <paramref name="approvals"/> of <paramref name="release"/>'s environment that signed evidence,
+    /// what has changed since (<see cref="SignedEvidence.Voids"/>); an approval of a plan no longer in the service is left out.</summary>
+    public async Task<IReadOnlyDictionary<Approval, IReadOnlyList<string>>> ApprovalVoidsAsync(PromoteRequest release, IReadOnlyList<Approval> approvals,
+        CancellationToken cancellationToken)
+    {
+        var calendar = ChangeCalendar.Read(release.Spec.Calendar, release.SpecFile);
+        var plans = (release.Migration with { MigrationId = null }).PlansToRun().ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var voids = new Dictionary<Approval, IReadOnlyList<string>>();
+        foreach (var approval in approvals.Where(a => a.Environment == release.Migration.Environment && a.Signed is not null))
+            if (plans.TryGetValue(approval.PlanId, out var plan))
+                voids[approval] = approval.Signed!.Voids(await SignedEvidence.CurrentAsync(release.Sources, calendar, approval.Environment, plan, cancellationToken));
+        return voids;
     }
 
     /// <summary>
