@@ -1,4 +1,5 @@
 using Npgsql;
+using Sluice.Migrations.Plans;
 using Sluice.Gates;
 using Sluice.Postgres.Migrations;
 using Sluice.Releases;
@@ -110,6 +111,30 @@ public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource, ISecretR
             rows.Add(new Approval(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
                 signed, Text(8), Text(9)));
         }
+        return rows;
+    }
+
+    public async Task RecordExpiryActionAsync(ExpiryAction action, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sluice.expiry_actions (environment, plan_id, policy, partial_since, outcome, detail, run_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
+        Add(command, action.Environment, action.PlanId, Snake(action.Policy), action.PartialSince, Snake(action.Outcome), action.Detail, action.By, action.At);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ExpiryAction>> ReadExpiryActionsAsync(int last, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT environment, plan_id, policy, partial_since, outcome, detail, run_by, at
+            FROM (SELECT * FROM sluice.expiry_actions ORDER BY id DESC LIMIT $1) e ORDER BY id
+            """);
+        Add(command, last);
+        var rows = new List<ExpiryAction>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new ExpiryAction(reader.GetString(0), reader.GetString(1), Parse<ExpiryPolicy>(reader.GetString(2)), reader.GetFieldValue<DateTimeOffset>(3),
+                Parse<ExpiryOutcome>(reader.GetString(4)), reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
         return rows;
     }
 

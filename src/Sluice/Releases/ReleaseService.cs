@@ -203,6 +203,60 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         }
     }
 
+    /// <summary>
+    /// Acts on every plan that has stayed partial longer than its <c>max_partial_state</c>, as its <c>on_expiry</c> says,
+    /// under the environment's lease; each action is journaled. The first row that matches decides, per plan:
+    /// <list type="number">
+    /// <item>not partial (nothing applied, or every phase done) → nothing;</item>
+    /// <item>partial for no longer than <c>max_partial_state</c> → nothing;</item>
+    /// <item><c>on_expiry: complete</c> → its remaining phases run; completed, or failed (journaled, then rethrown);</item>
+    /// <item><c>on_expiry: rollback</c> → its applied phases are reverted and verified; rolled back, or failed (journaled, then rethrown);</item>
+    /// <item><c>on_expiry: alert</c> (the default) → nothing changes; alerted, so someone decides.</item>
+    /// </list>
+    /// </summary>
+    public async Task<IReadOnlyList<ExpiryAction>> ExpirePartialStatesAsync(MigrationRequest request, IProgress<MigrationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await providers.Journal.EnsureAsync(cancellationToken);
+        var expired = new List<(MigrationPlan Plan, DateTimeOffset Since)>();
+        foreach (var plan in request.PlansToRun())
+            if (PartialState.Since(plan, await providers.Journal.ReadPhasesAsync(plan.Id, cancellationToken), now) is { } since && now - since > plan.MaxPartialState)
+                expired.Add((plan, since));
+        if (expired.Count == 0) return [];
+
+        await releases.EnsureAsync(cancellationToken);
+        await using var lease = await providers.Leases.AcquireAsync(request.Environment, request.By, cancellationToken);
+        var leased = new MigrationService(providers with { Leases = new HeldLeaseProvider(lease, providers.Leases) }, _time);
+        var actions = new List<ExpiryAction>();
+        foreach (var (plan, since) in expired)
+        {
+            var partialFor = $"partial for {Durations.Format(now - since)} (max_partial_state {Durations.Format(plan.MaxPartialState)})";
+            ExpiryAction Action(ExpiryOutcome outcome, string detail) =>
+                new(request.Environment, plan.Id, plan.OnExpiry, since, outcome, $"{partialFor}: {detail}", request.By.ToString(), _time.GetUtcNow());
+            var scoped = request with { MigrationId = plan.Id };
+            ExpiryAction action;
+            try
+            {
+                action = plan.OnExpiry switch
+                {
+                    ExpiryPolicy.Complete => Action(ExpiryOutcome.Completed, (await leased.MigrateAsync(scoped, progress, cancellationToken)).Summary),
+                    ExpiryPolicy.Rollback => Action(ExpiryOutcome.RolledBack,
+                        (await RollbackAsync(leased, scoped, RollbackTrigger.Automatic, progress, cancellationToken)).Record.Detail),
+                    _ => Action(ExpiryOutcome.Alerted, "on_expiry is alert: nothing changed; finish it (Migrate) or revert it (Rollback)"),
+                };
+            }
+            catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure)
+            {
+                await releases.RecordExpiryActionAsync(Action(ExpiryOutcome.Failed, failure.Message), CancellationToken.None);
+                throw;
+            }
+            await releases.RecordExpiryActionAsync(action, cancellationToken);
+            actions.Add(action);
+        }
+        return actions;
+    }
+
     private const string SnapshotGateName = "snapshot";
 
     private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, CancellationToken cancellationToken)
