@@ -9,7 +9,7 @@ namespace Sluice.Repository;
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
 public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring,
-    IPublishToGitHub, ICanaryStandIn, IExpirePartialStatesStandIn
+    IPublishToGitHub, ICanaryStandIn, IExpirePartialStates
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
@@ -88,12 +88,16 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         });
 
     public Target SeedSample => _ => _
-        .Description("Loads the sample shop service's base schema and seed rows into the shop's local database when it has none")
+        .Description("Loads the sample shop service's base schema and seed rows (or synthetic rows, for staging) into a local cluster's shop database when it has none")
         .DependentFor<IMigrate>(x => x.Migrate).DependentFor<IPromote>(x => x.Promote)
         .DependentFor<IProfile>(x => x.Profile).DependentFor<IRehearse>(x => x.Rehearse)
         .DependsOn(Prerequisites) // a fresh machine gets PostgreSQL 15 for the local environment, as for the tests
-        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment)
+        // local, and an environment filled with synthetic data (staging's local copy); no other is ever seeded
+        .OnlyWhenStatic(() => Env == EnvironmentProfiles.DefaultEnvironment || FilledWithSyntheticData)
         .Executes(async ct => await SampleService.SeedAsync(this, ct));
+
+    /// <summary>The environment's definition asks for synthetic data (staging's local copy).</summary>
+    private bool FilledWithSyntheticData => ((ISluiceComponent)this).EnvironmentDefinition?.SyntheticData is not null;
 
     public Target GenerateCi => _ => _
         .Description("Writes .github/workflows/*.yml and azure-pipelines*.yml from CiPipelines (and the schema)")

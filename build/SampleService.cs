@@ -1,6 +1,8 @@
 using Npgsql;
 using Sluice.Build;
 using Sluice.Errors;
+using Sluice.Postgres.Rehearsal;
+using Sluice.Rehearsal.Profiles;
 using Sluice.Targets;
 
 namespace Sluice.Repository;
@@ -8,7 +10,7 @@ namespace Sluice.Repository;
 /// <summary>
 /// The sample shop service's starting point on the local environment: its base schema and seed rows
 /// (<c>pipelines/shop/schema/0000_base.sql</c>), loaded only where they belong. Other environments already hold their
-/// service's data and are never seeded. The rules, in order:
+/// service's data and are never seeded, except one that declares <c>synthetic_data</c> (row 5). The rules, in order:
 /// <list type="number">
 /// <item>The run is for another service (<c>--service</c>, or the only one under <c>--pipelines</c>): nothing is
 /// loaded; the shop's schema belongs in the shop's database only.</item>
@@ -16,6 +18,9 @@ namespace Sluice.Repository;
 /// <item>The database holds other tables: it is someone else's database (a <c>database</c> key pointing elsewhere);
 /// refused with SLU126, naming the database and a table, before anything is loaded.</item>
 /// <item>Otherwise (a database with no user tables): the base schema and its seed rows are loaded in one transaction.</item>
+/// <item>When the environment declares <c>synthetic_data</c> (a profile file; staging's is production's), the seed rows
+/// of row 4 are replaced by synthetic rows following that profile. The profile is read before anything is loaded, so
+/// a bad one fails (exit 2) with the database untouched.</item>
 /// </list>
 /// </summary>
 internal static class SampleService
@@ -31,6 +36,8 @@ internal static class SampleService
             build.Host.Info($"SeedSample seeds only the sample service '{Name}'; this run is for {(service is null ? "no single service" : $"service '{service}'")}: nothing loaded");
             return;
         }
+        var syntheticData = build.SessionRequest.EffectiveSpec.SyntheticData;
+        var profile = syntheticData is null ? null : await ProfileFile.ReadAsync(Path.GetFullPath(syntheticData, build.Root), ct);
         // The repository's own seeding step works on the database directly, outside the run's session.
         var connectionString = await build.SessionProvider.ConnectionStringAsync(build.SessionRequest, ct);
         var database = build.SessionProvider.Describe(connectionString);
@@ -61,5 +68,11 @@ internal static class SampleService
         await using (var load = new NpgsqlCommand(sql, connection, transaction)) await load.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
         build.Host.Info($"loaded {BaseSchema} into {database}");
+        if (profile is null) return;
+
+        build.Host.Info($"filling {database} with synthetic data shaped like {profile.Source} ({syntheticData}: {profile.TotalRows:N0} rows, statistics only) ...");
+        await using (var truncate = new NpgsqlCommand("TRUNCATE customers, orders RESTART IDENTITY", connection)) await truncate.ExecuteNonQueryAsync(ct);
+        var filled = await SyntheticDataGenerator.FillAsync(connectionString, profile, new SyntheticOptions(), ct);
+        build.Host.Info($"filled {database}: {string.Join(", ", filled.Tables.Select(t => $"{t.Table} {t.Rows:N0} rows"))} in {filled.Elapsed.TotalSeconds:F1} s");
     }
 }

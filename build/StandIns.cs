@@ -20,13 +20,3 @@ public interface ICanaryStandIn : ISluiceComponent
         .Environment()
         .Executes(() => throw new InvalidOperationException("Canary is a stand-in until issue 16's target merges: it only lets GenerateCi name it"));
 }
-
-/// <summary>Stand-in for issue 18's <c>ExpirePartialStates</c> (engineer h18): the nightly pipeline runs it on every
-/// protected environment.</summary>
-public interface IExpirePartialStatesStandIn : ISluiceComponent
-{
-    Target ExpirePartialStates => _ => _
-        .Description("Stand-in for issue 18's partial-state expiry (fails if run): completes, rolls back or alerts on plans past max_partial_state")
-        .Environment()
-        .Executes(() => throw new InvalidOperationException("ExpirePartialStates is a stand-in until issue 18's target merges: it only lets GenerateCi name it"));
-}

@@ -40,8 +40,31 @@ public interface IProfile : ISluiceComponent
 /// <summary>Where rehearsal files go.</summary>
 public static class RehearsalPaths
 {
+    /// <summary>The environment a profile is committed for when an environment has none of its own.</summary>
+    public const string Production = "production";
+
+    /// <summary>Where Profile writes: <c>--data-profile</c>, else <c>pipelines/&lt;service&gt;/profiles/&lt;env&gt;.json</c>.</summary>
     public static string Profile(ISluiceComponent build, string serviceFolder, string? dataProfile) =>
         dataProfile is null ? ProfileFile.DefaultPath(serviceFolder, build.Env) : Path.GetFullPath(dataProfile, build.Root);
+
+    /// <summary>
+    /// The profile a rehearsal's synthetic data follows; the first row that matches decides:
+    /// <list type="number">
+    /// <item><c>--data-profile FILE</c> → that file (a missing one is a usage error);</item>
+    /// <item><c>pipelines/&lt;service&gt;/profiles/&lt;env&gt;.json</c> exists → the environment's own profile;</item>
+    /// <item><c>pipelines/&lt;service&gt;/profiles/production.json</c> exists → production's: every environment rehearses
+    /// on data shaped like production's unless told otherwise (a local database's few seed rows say nothing about durations);</item>
+    /// <item>otherwise → null: the environment is profiled on the spot.</item>
+    /// </list>
+    /// </summary>
+    public static string? RehearsalProfile(ISluiceComponent build, string serviceFolder, string? dataProfile)
+    {
+        if (dataProfile is not null) return Path.GetFullPath(dataProfile, build.Root);
+        var own = ProfileFile.DefaultPath(serviceFolder, build.Env);
+        if (File.Exists(own)) return own;
+        var production = ProfileFile.DefaultPath(serviceFolder, Production);
+        return File.Exists(production) ? production : null;
+    }
 
     public static string Reports(ISluiceComponent build) => Path.Combine(build.Root, ".sluice", "reports");
 }

@@ -13,11 +13,11 @@ namespace Sluice.Targets;
 /// verified (where the build has <see cref="ICanary"/> and the environment declares a canary, it runs between
 /// <c>requires_phase</c> and the contract); on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
-/// anything, is left to revert; an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
+/// anything, is left to revert; in a build with <see cref="IRehearse"/> it depends on Rehearse (skipped when the evidence is fresh); an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
 /// </summary>
 public interface IPromote : IGate, IRollback
 {
-    Target Promote => _ => _
+    Target Promote => _ => RehearsedFirst(_)
         .Description("Gates, then migrates the pending plans on the environment; rolls back automatically on failure")
         .Environment()
         .Resumable()
@@ -46,6 +46,7 @@ public interface IPromote : IGate, IRollback
                     throw;
                 }
                 Host.Info(result.Summary);
+                ReportsWhere();
                 result.Run?.ThrowIfIncomplete();
                 PromoteOutputs.Of(null, touched.PlanId).WriteTo(Host);
             }
@@ -59,4 +60,20 @@ public interface IPromote : IGate, IRollback
                 throw;
             }
         });
+
+    /// <summary>Where a reader finds what this release is based on: the environment's rehearsal reports and snapshots.</summary>
+    private void ReportsWhere()
+    {
+        var folder = RehearsalPaths.Reports(this);
+        var rehearsals = Directory.Exists(folder) ? Directory.GetFiles(folder, $"rehearsal-*-{Env}.html").Order(StringComparer.Ordinal).ToList() : [];
+        if (rehearsals.Count > 0) Host.Info($"rehearsal report: {string.Join(", ", rehearsals.Select(f => Path.GetRelativePath(Root, f)))}");
+        Host.Info($"snapshots: {Path.GetRelativePath(Root, Sluice.Snapshots.SnapshotIds.DefaultFolder(Root, Env))}; where every plan stands: ./build.sh Status --env {Env}");
+    }
+
+    /// <summary>On a protected environment, where the rehearsal gate blocks without evidence, and in a build that
+    /// rehearses, Promote depends on Rehearse, which skips itself when the journal already holds fresh evidence for the
+    /// pending plans' hashes: missing evidence is produced instead of failing the gate. Elsewhere (local, the quick one)
+    /// the gate only warns, and Promote does not wait for a rehearsal. Decided from the bound <c>--env</c>'s definition.</summary>
+    private ITargetDefinition RehearsedFirst(ITargetDefinition definition) =>
+        this is IRehearse && EnvironmentDefinition?.Protected == true ? definition.DependsOn<IRehearse>(x => x.Rehearse) : definition;
 }

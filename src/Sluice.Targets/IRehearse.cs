@@ -1,6 +1,7 @@
 using Sluice.Build;
 using Sluice.Environments;
 using Sluice.Errors;
+using Sluice.Gates;
 using Sluice.Rehearsal.Profiles;
 using Sluice.Rehearsal.Runs;
 
@@ -23,6 +24,9 @@ public interface IRehearse : IProfile
     [Parameter("Rehearse: replay the one workload of this seed (every report prints its seeds)")]
     int? WorkloadSeed => this.Parameter<int?>();
 
+    [Parameter("Rehearse: rehearse even when the journal holds fresh passing evidence for every pending plan's hash")]
+    bool RehearseAgain => this.Parameter<bool>();
+
     Target Rehearse => _ => _
         .Description("Rehearses pending migrations on synthetic data (--data-profile FILE, --scale X, --migration ID, --workload-seed N)")
         .Environment()
@@ -30,13 +34,21 @@ public interface IRehearse : IProfile
         .Executes(async ct =>
         {
             var plans = Session.Plans;
-            var profilePath = RehearsalPaths.Profile(this, plans.ServiceFolder, DataProfile);
+            if (!RehearseAgain && await FreshEvidenceAsync(ct) is { } fresh)
+            {
+                Host.Info($"rehearsal skipped: {fresh} (--rehearse-again rehearses anyway)");
+                return;
+            }
             DataProfile profile;
-            if (File.Exists(profilePath)) profile = await ProfileFile.ReadAsync(profilePath, ct);
+            if (RehearsalPaths.RehearsalProfile(this, plans.ServiceFolder, DataProfile) is { } profilePath)
+            {
+                profile = await ProfileFile.ReadAsync(profilePath, ct);
+                Host.Info($"synthetic data follows the profile of {profile.Source} ({Path.GetRelativePath(Root, profilePath)}: {profile.TotalRows:N0} rows)");
+            }
             else
             {
                 // No profile yet: the environment's own statistics (masked the same way) are the next best thing.
-                Host.Warning($"no data profile at {Path.GetRelativePath(Root, profilePath)}; profiling {Env} now (run Profile to keep one)");
+                Host.Warning($"no data profile at {Path.GetRelativePath(Root, RehearsalPaths.Profile(this, plans.ServiceFolder, null))}; profiling {Env} now (run Profile to keep one)");
                 profile = await Session.Rehearsals.ProfileAsync(await SensitiveColumns.LoadAsync(plans.ServiceFolder, ct), ct);
             }
 
@@ -57,6 +69,7 @@ public interface IRehearse : IProfile
                 if (finding.Severity == FindingSeverity.Error) Host.Error(line); else Host.Warning(line);
             }
             Host.Info($"report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
+            if (report.Passed) Host.Info($"rehearsal evidence recorded in {Env}'s journal for {string.Join(", ", report.Phases.Select(p => p.Plan).Distinct())}");
             // On a pull request the reviewer reads the rehearsal where CI shows the run (the step summary).
             Host.AppendSummary(RehearsalReportFiles.ToMarkdown(report));
             if (!report.Passed)
@@ -67,4 +80,16 @@ public interface IRehearse : IProfile
                     first.Remedy ?? "see the report under .sluice/reports/", first.File, first.Line);
             }
         });
+
+    /// <summary>What makes a rehearsal needless: the rehearsal gate passes for the pending plans (each rehearsed at its
+    /// exact hash within the environment's <c>rehearsal_max_age</c>), or nothing is pending. Null when one must run.</summary>
+    private async Task<string?> FreshEvidenceAsync(CancellationToken cancellationToken)
+    {
+        var pending = await Session.Releases.PendingAsync(Session.Migration(this is IMigrate m ? m.Migration : null), cancellationToken);
+        if (pending.Count == 0) return $"nothing pending on {Env}";
+        var spec = SessionRequest.EffectiveSpec;
+        var gate = new RehearsalGate(Session.Gates.Rehearsals, GateSettings.Read(spec.Gates, SessionRequest.SpecFile).RehearsalMaxAge, blocking: true);
+        var result = await gate.EvaluateAsync(new GateContext(Env, spec, pending, DateTimeOffset.UtcNow), cancellationToken);
+        return result.Verdict == GateVerdict.Pass ? $"{Env}'s journal holds the evidence: {result.Evidence}" : null;
+    }
 }

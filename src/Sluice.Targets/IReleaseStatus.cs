@@ -5,8 +5,8 @@ using Sluice.Releases;
 namespace Sluice.Targets;
 
 /// <summary>Adds rollbacks (with their success rate), gate decisions, approvals and canaries (with the success rate of
-/// their rollbacks) to <c>Status</c>: it runs right
-/// after it. It reads only.</summary>
+/// their rollbacks) to <c>Status</c>: it runs right after it; an approval whose signed evidence changed since is marked
+/// VOID with what changed. It reads only.</summary>
 public interface IReleaseStatus : IStatus
 {
     Target ReleaseStatus => _ => _
@@ -14,7 +14,9 @@ public interface IReleaseStatus : IStatus
         .TriggeredBy<IStatus>(x => x.Status)
         .Executes(async ct =>
         {
-            var report = await ReleaseStatusReport.ReadAsync((await SessionAsync(ct)).ReleaseJournal, 20, ct);
+            var session = await SessionAsync(ct);
+            var report = await ReleaseStatusReport.ReadAsync(session.ReleaseJournal, 20, ct);
+            report = report with { Voids = await session.Releases.ApprovalVoidsAsync(session.Release(session.Migration()), report.Approvals, ct) };
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             Host.AppendSummary($"### Releases on {Env}\n\n```\n{text}```\n");

@@ -34,10 +34,11 @@ internal sealed class ThrowawayRoot : IDisposable
         }
     }
 
-    /// <summary>The connection string of a database in this root's local cluster, from its <c>.sluice/local/cluster.json</c>.</summary>
-    public string LocalConnectionString(string database)
+    /// <summary>The connection string of a database in this root's local cluster of <paramref name="environment"/>, from
+    /// its <c>.sluice/&lt;environment&gt;/cluster.json</c>.</summary>
+    public string LocalConnectionString(string database, string environment = "local")
     {
-        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, ".sluice", "local", "cluster.json")));
+        using var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(System.IO.Path.Combine(Path, ".sluice", environment, "cluster.json")));
         var port = state.RootElement.GetProperty("port").GetInt32();
         var password = state.RootElement.GetProperty("password").GetString();
         return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database={database}";

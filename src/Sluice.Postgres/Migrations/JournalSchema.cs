@@ -230,6 +230,36 @@ internal static class JournalSchema
             differing_keys text[],
             PRIMARY KEY (canary_id, measurement, ordinal),
             FOREIGN KEY (canary_id, measurement) REFERENCES sluice.canary_steps (canary_id, measurement)
+        // 10: governance. What an approval signs (rehearsal, verified snapshot, change window) and who ran it; the
+        // values of the service's invariants at each check; the actions taken on partial states past their limit.
+        """
+        ALTER TABLE sluice.approvals
+            ADD COLUMN rehearsal_report text,
+            ADD COLUMN snapshot_id      text,
+            ADD COLUMN change_window    text,
+            ADD COLUMN os_user          text,
+            ADD COLUMN git_identity     text;
+        CREATE TABLE sluice.invariant_checks (
+            id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at          timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment text NOT NULL,
+            plan_id     text,
+            checkpoint  text NOT NULL,
+            invariant   text NOT NULL,
+            value       text,
+            passed      boolean NOT NULL,
+            detail      text NOT NULL
+        );
+        CREATE TABLE sluice.expiry_actions (
+            id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at            timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment   text NOT NULL,
+            plan_id       text NOT NULL,
+            policy        text NOT NULL CHECK (policy IN ('complete', 'rollback', 'alert')),
+            partial_since timestamptz NOT NULL,
+            outcome       text NOT NULL CHECK (outcome IN ('completed', 'rolled_back', 'alerted', 'failed')),
+            detail        text NOT NULL,
+            run_by        text NOT NULL
         );
         """,
     ];

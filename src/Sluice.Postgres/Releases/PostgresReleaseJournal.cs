@@ -1,4 +1,5 @@
 using Npgsql;
+using Sluice.Migrations.Plans;
 using Sluice.Gates;
 using Sluice.Postgres.Migrations;
 using Sluice.Releases;
@@ -73,28 +74,67 @@ public sealed class PostgresReleaseJournal(NpgsqlDataSource dataSource, ISecretR
 
     public async Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken)
     {
+        // A new sign-off by the same person replaces the old one with what it signs now.
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO sluice.approvals (environment, plan_id, plan_hash, approved_by, at) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (environment, plan_id, plan_hash, approved_by) DO UPDATE SET at = excluded.at
+            INSERT INTO sluice.approvals (environment, plan_id, plan_hash, approved_by, at, rehearsal_report, snapshot_id, change_window, os_user, git_identity)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (environment, plan_id, plan_hash, approved_by) DO UPDATE SET at = excluded.at, rehearsal_report = excluded.rehearsal_report,
+                snapshot_id = excluded.snapshot_id, change_window = excluded.change_window, os_user = excluded.os_user, git_identity = excluded.git_identity
             """);
         Add(command, approval.Environment, approval.PlanId, approval.PlanHash, approval.By, approval.At);
+        foreach (var value in new[] { approval.Signed?.Rehearsal, approval.Signed?.Snapshot, approval.Signed?.ChangeWindow, approval.OsUser, approval.GitIdentity })
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public Task<IReadOnlyList<Approval>> ReadApprovalsAsync(string environment, string planId, string planHash, CancellationToken cancellationToken) =>
         ReadApprovalsWhereAsync("WHERE environment = $1 AND plan_id = $2 AND plan_hash = $3", [environment, planId, planHash], cancellationToken);
 
+    public Task<IReadOnlyList<Approval>> ReadSignedApprovalsAsync(string environment, string planId, CancellationToken cancellationToken) =>
+        ReadApprovalsWhereAsync("WHERE environment = $1 AND plan_id = $2", [environment, planId], cancellationToken);
+
     public Task<IReadOnlyList<Approval>> ReadAllApprovalsAsync(CancellationToken cancellationToken) =>
         ReadApprovalsWhereAsync("", [], cancellationToken);
 
     private async Task<IReadOnlyList<Approval>> ReadApprovalsWhereAsync(string where, object[] values, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT environment, plan_id, plan_hash, approved_by, at FROM sluice.approvals {where} ORDER BY at, approved_by");
+        await using var command = dataSource.CreateCommand(
+            $"SELECT environment, plan_id, plan_hash, approved_by, at, change_window, rehearsal_report, snapshot_id, os_user, git_identity FROM sluice.approvals {where} ORDER BY at, approved_by");
         Add(command, values);
         var rows = new List<Approval>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            rows.Add(new Approval(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            // An approval from before step 10 (no change window recorded) signed the plan's hash only.
+            var signed = Text(5) is { } window ? new SignedEvidence(reader.GetString(2), Text(6), Text(7), window) : null;
+            rows.Add(new Approval(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4),
+                signed, Text(8), Text(9)));
+        }
+        return rows;
+    }
+
+    public async Task RecordExpiryActionAsync(ExpiryAction action, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO sluice.expiry_actions (environment, plan_id, policy, partial_since, outcome, detail, run_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """);
+        Add(command, action.Environment, action.PlanId, Snake(action.Policy), action.PartialSince, Snake(action.Outcome), action.Detail, action.By, action.At);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ExpiryAction>> ReadExpiryActionsAsync(int last, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT environment, plan_id, policy, partial_since, outcome, detail, run_by, at
+            FROM (SELECT * FROM sluice.expiry_actions ORDER BY id DESC LIMIT $1) e ORDER BY id
+            """);
+        Add(command, last);
+        var rows = new List<ExpiryAction>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new ExpiryAction(reader.GetString(0), reader.GetString(1), Parse<ExpiryPolicy>(reader.GetString(2)), reader.GetFieldValue<DateTimeOffset>(3),
+                Parse<ExpiryOutcome>(reader.GetString(4)), reader.GetString(5), reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7)));
         return rows;
     }
 

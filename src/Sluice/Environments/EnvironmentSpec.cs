@@ -29,6 +29,12 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("port")]
     public int? Port { get; init; }
 
+    /// <summary>For <c>local</c>: a data profile (relative to the repository root) whose synthetic rows fill the
+    /// service's database when it is created, so a local copy of a later environment holds data shaped like production's
+    /// (statistics only, never a row of it). Read by the seeding step of the service's build.</summary>
+    [JsonPropertyName("synthetic_data")]
+    public string? SyntheticData { get; init; }
+
     /// <summary>For <c>local</c> and <c>testcontainers</c>: the database to create; default the service's name
     /// (<c>--service</c> or the only service), else <c>sluice</c>. See <see cref="DatabaseChoice"/>.</summary>
     [JsonPropertyName("database")]

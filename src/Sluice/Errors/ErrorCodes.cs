@@ -301,4 +301,10 @@ public static class ErrorCodes
     public const string GitHubNotConfigured = "SLU281";
     /// <summary>SLU153: PublishDeployment was given a --deployment-state other than started, succeeded or failed.</summary>
     public const string BadDeploymentState = "SLU153";
+    /// <summary>SLU236: a plan stayed partial past its max_partial_state and its on_expiry is alert.</summary>
+    public const string PartialStateExpired = "SLU236";
+    /// <summary>SLU237: a service invariant failed or drifted (before the first phase: blocked; after a phase: rolled back).</summary>
+    public const string InvariantBroken = "SLU237";
+    /// <summary>SLU238: the invariants of sluice.yaml are malformed.</summary>
+    public const string BadInvariant = "SLU238";
 }

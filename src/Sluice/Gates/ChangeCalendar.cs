@@ -37,6 +37,12 @@ public sealed record ChangeCalendar(TimeZoneInfo Zone, IReadOnlyList<ChangeWindo
         return Windows.Any(w => w.Days.Contains(local.DayOfWeek) && time >= w.From && time < w.To);
     }
 
+    /// <summary>The whole calendar as one line (zone, windows, freezes), which an approval signs: a changed window voids it.</summary>
+    public string Signature() =>
+        Windows.Count == 0 && Freezes.Count == 0 ? "any time (no calendar)"
+            : $"{Zone.Id}: windows [{string.Join("; ", Windows.Select(w => $"{string.Join(",", w.Days.Order().Select(d => d.ToString()[..3].ToLowerInvariant()))} {w.From:HH\\:mm}-{w.To:HH\\:mm}"))}]"
+              + $" freezes [{string.Join("; ", Freezes.Select(f => $"{f.From:yyyy-MM-dd HH\\:mm}-{f.To:yyyy-MM-dd HH\\:mm} {f.Reason}"))}]";
+
     public string Describe(DateTimeOffset at) =>
         $"{TimeZoneInfo.ConvertTime(at, Zone):yyyy-MM-dd HH:mm ddd} {Zone.Id}";
 

@@ -16,11 +16,12 @@ public static class GatePolicy
         IReadOnlyList<EarlierEnvironment> earlier, GateSources sources, string? file = null, IReadOnlyList<MigrationPlan>? plans = null)
     {
         var settings = GateSettings.Read(spec.Gates, file);
+        var calendar = ChangeCalendar.Read(spec.Calendar, file);
         var gates = new List<IReleaseGate>
         {
             new PartialStateGate(sources.Journal),
             new PromotionOrderGate(earlier, sources.History),
-            new CalendarGate(ChangeCalendar.Read(spec.Calendar, file)),
+            new CalendarGate(calendar),
             new ReplicationLagGate(sources.Replication, settings.MaxReplicationLag),
             new DriftGate(sources.Drift),
             new LintGate(sources.Hints ?? new BuiltInPlanHints(environment: environment)),
@@ -35,7 +36,8 @@ public static class GatePolicy
         var blocking = spec.Protected || risk == MigrationRisk.High || irreversible.Count > 0;
         gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking, irreversible.Count > 0 ? Irreversible(irreversible) : null));
         gates.Add(new RehearsalGate(sources.Rehearsals, settings.RehearsalMaxAge, blocking));
-        gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking));
+        gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking, settings.ApprovalsFromRisk,
+            (plan, ct) => SignedEvidence.CurrentAsync(sources, calendar, environment, plan, ct)));
         return gates;
     }
 

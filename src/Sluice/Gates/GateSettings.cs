@@ -6,9 +6,11 @@ namespace Sluice.Gates;
 
 /// <summary>
 /// The <c>gates</c> of an environment: <c>{ "snapshot_max_age": "24h", "rehearsal_max_age": "7d",
-/// "max_replication_lag": "10s", "approvals": 1 }</c>. Absent keys take these defaults.
+/// "max_replication_lag": "10s", "approvals": 1, "approvals_from_risk": "high" }</c>. Absent keys take these defaults;
+/// without <c>approvals_from_risk</c> every plan needs its approvals, with it only plans of that risk or higher.
 /// </summary>
-public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMaxAge, TimeSpan MaxReplicationLag, int Approvals)
+public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMaxAge, TimeSpan MaxReplicationLag, int Approvals,
+    MigrationRisk ApprovalsFromRisk = MigrationRisk.Low)
 {
     public static GateSettings Default { get; } = new(TimeSpan.FromHours(24), TimeSpan.FromDays(7), TimeSpan.FromSeconds(10), 1);
 
@@ -25,7 +27,11 @@ public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMax
         var approvals = Default.Approvals;
         if (root.TryGetProperty("approvals", out var a) && !(a.ValueKind == JsonValueKind.Number && a.TryGetInt32(out approvals) && approvals >= 0))
             throw SluiceException.Usage(ErrorCodes.BadGateSettings, $"gates.approvals is not a count: {a.GetRawText()}", "write a whole number such as 1", file);
+        var fromRisk = Default.ApprovalsFromRisk;
+        if (root.TryGetProperty("approvals_from_risk", out var r)
+            && !(r.ValueKind == JsonValueKind.String && Enum.TryParse(r.GetString(), ignoreCase: true, out fromRisk) && Enum.IsDefined(fromRisk)))
+            throw SluiceException.Usage(ErrorCodes.BadGateSettings, $"gates.approvals_from_risk is not a risk: {r.GetRawText()}", "write \"low\", \"medium\" or \"high\"", file);
         return new GateSettings(Span("snapshot_max_age", Default.SnapshotMaxAge), Span("rehearsal_max_age", Default.RehearsalMaxAge),
-            Span("max_replication_lag", Default.MaxReplicationLag), approvals);
+            Span("max_replication_lag", Default.MaxReplicationLag), approvals, fromRisk);
     }
 }

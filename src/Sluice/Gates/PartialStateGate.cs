@@ -15,17 +15,14 @@ public sealed class PartialStateGate(IMigrationJournal journal) : IReleaseGate
         var partial = 0;
         foreach (var plan in context.Plans)
         {
-            var phases = await journal.ReadPhasesAsync(plan.Id, cancellationToken);
-            var applied = phases.Where(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed).ToList();
-            if (applied.Count == 0 || applied.Count == plan.Phases.Count && applied.All(p => p.Status == JournalStatus.Done)) continue;
+            if (Releases.PartialState.Since(plan, await journal.ReadPhasesAsync(plan.Id, cancellationToken), context.Now) is not { } since) continue;
             partial++;
-            var since = applied.Min(p => p.StartedAt) ?? context.Now;
             if (context.Now - since > plan.MaxPartialState)
                 stale.Add($"{plan.Id} has been partial for {Durations.Format(context.Now - since)} (max_partial_state {Durations.Format(plan.MaxPartialState)})");
         }
         if (stale.Count > 0)
             return GateResult.Fail(Name, string.Join("; ", stale),
-                $"decide first: finish it with ./build.sh Migrate --env {context.Environment} or revert it with ./build.sh Rollback --env {context.Environment}");
+                $"decide first: finish it with ./build.sh Migrate --env {context.Environment} or revert it with ./build.sh Rollback --env {context.Environment} (ExpirePartialStates applies the plan's on_expiry)");
         return GateResult.Pass(Name, partial == 0 ? "no partial plan" : $"{partial} partial plan(s) within max_partial_state");
     }
 }

@@ -7,5 +7,8 @@ namespace Sluice.Gates;
 public sealed class SnapshotCatalogSource(SnapshotCatalog catalog) : IVerifiedSnapshotSource
 {
     public async Task<DateTimeOffset?> LatestVerifiedAsync(string environment, CancellationToken cancellationToken) =>
-        await catalog.LatestIntactVerificationAsync(cancellationToken);
+        (await catalog.LatestIntactVerifiedAsync(cancellationToken))?.VerifiedAt;
+
+    public async Task<string?> LatestVerifiedIdAsync(string environment, CancellationToken cancellationToken) =>
+        (await catalog.LatestIntactVerifiedAsync(cancellationToken))?.Id;
 }

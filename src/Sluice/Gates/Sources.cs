@@ -3,12 +3,22 @@ using Sluice.Migrations.Journal;
 namespace Sluice.Gates;
 
 /// <summary>A sign-off of one plan (at one hash) for one environment.</summary>
-public sealed record Approval(string Environment, string PlanId, string PlanHash, string By, DateTimeOffset At);
+/// <param name="Signed">The evidence the approver saw (<c>./build.sh Approve</c>); null from a code-review system,
+/// whose approval covers the plan's hash only.</param>
+/// <param name="OsUser">The OS user who ran Approve, read from the machine.</param>
+/// <param name="GitIdentity">Their git identity (<c>user.email</c>), when configured.</param>
+public sealed record Approval(string Environment, string PlanId, string PlanHash, string By, DateTimeOffset At,
+    SignedEvidence? Signed = null, string? OsUser = null, string? GitIdentity = null);
 
 /// <summary>Where approvals come from: the journal (<c>./build.sh Approve</c>), or a code-review system.</summary>
 public interface IApprovalSource
 {
     Task<IReadOnlyList<Approval>> ReadApprovalsAsync(string environment, string planId, string planHash, CancellationToken cancellationToken);
+
+    /// <summary>Every approval of the plan for the environment at any hash, so a voided one can be named; a source that
+    /// keeps only current approvals returns none.</summary>
+    Task<IReadOnlyList<Approval>> ReadSignedApprovalsAsync(string environment, string planId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Approval>>([]);
 }
 
 /// <summary>When the environment's latest verified snapshot was verified; null when none is.</summary>
@@ -17,6 +27,9 @@ public interface IApprovalSource
 public interface IVerifiedSnapshotSource
 {
     Task<DateTimeOffset?> LatestVerifiedAsync(string environment, CancellationToken cancellationToken);
+
+    /// <summary>The id of the latest verified snapshot, which an approval signs; null when none is (or the source cannot name it).</summary>
+    Task<string?> LatestVerifiedIdAsync(string environment, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 }
 
 /// <summary>When this exact plan hash was last rehearsed successfully; null when it never was.</summary>

@@ -19,4 +19,9 @@ public interface IReleaseJournal : IApprovalSource
     Task RecordApprovalAsync(Approval approval, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Approval>> ReadAllApprovalsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records what ExpirePartialStates did with a plan past its <c>max_partial_state</c>.</summary>
+    Task RecordExpiryActionAsync(ExpiryAction action, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<ExpiryAction>> ReadExpiryActionsAsync(int last, CancellationToken cancellationToken);
 }

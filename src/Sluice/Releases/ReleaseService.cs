@@ -41,27 +41,66 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     /// machine (OS user, <c>git config user.email</c>), the environment's declared approvers from
     /// <c>.github/sluice-environments.yaml</c> in the working folder (none when it is absent), and the rules of
     /// <see cref="LocalApprovalRules"/> apply.</summary>
-    public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver, CancellationToken cancellationToken) =>
+        ApproveAsync(request, approver, null, cancellationToken);
+
+    /// <summary>As above, each approval signing the evidence as it stands now (<see cref="SignedEvidence"/>: the plan
+    /// hash, the rehearsal, the verified snapshot and the change window of <paramref name="release"/>'s environment),
+    /// so a change to any of them voids it.</summary>
+    public Task<IReadOnlyList<Approval>> ApproveAsync(PromoteRequest release, string approver, CancellationToken cancellationToken)
+    {
+        var calendar = ChangeCalendar.Read(release.Spec.Calendar, release.SpecFile);
+        return ApproveAsync(release.Migration, approver,
+            (plan, ct) => SignedEvidence.CurrentAsync(release.Sources, calendar, release.Migration.Environment, plan, ct), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string approver,
+        Func<MigrationPlan, CancellationToken, Task<SignedEvidence>>? evidence, CancellationToken cancellationToken)
     {
         var root = Directory.GetCurrentDirectory();
         var file = Path.Combine(root, Environments.AsCode.EnvironmentsFile.RelativePath);
         var declared = File.Exists(file) ? Environments.AsCode.EnvironmentsFileReader.Read(file).DeclaredUsers(request.Environment) : [];
-        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, cancellationToken);
+        return await ApproveAsync(request, approver, await ApproverIdentity.DetectAsync(root, cancellationToken), declared, evidence, cancellationToken);
     }
 
     /// <summary>Records the sign-off of every pending plan for the environment by <paramref name="runner"/>, once
     /// <see cref="LocalApprovalRules"/> allow it: <paramref name="by"/> is the runner, the runner owns none of the
     /// plans, and is one of <paramref name="declaredApprovers"/> when the environment declares any.</summary>
+    public Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string? by, ApproverIdentity runner,
+        IReadOnlyCollection<string> declaredApprovers, CancellationToken cancellationToken) =>
+        ApproveAsync(request, by, runner, declaredApprovers, null, cancellationToken);
+
+    /// <inheritdoc cref="ApproveAsync(MigrationRequest, string?, ApproverIdentity, IReadOnlyCollection{string}, CancellationToken)"/>
+    /// <param name="evidence">What each approval signs; null signs the plan's hash only.</param>
     public async Task<IReadOnlyList<Approval>> ApproveAsync(MigrationRequest request, string? by, ApproverIdentity runner,
-        IReadOnlyCollection<string> declaredApprovers, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> declaredApprovers, Func<MigrationPlan, CancellationToken, Task<SignedEvidence>>? evidence, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(by)) LocalApprovalRules.Check(by, runner, [], declaredApprovers);
         var pending = await PendingAsync(request, cancellationToken);
         var approver = LocalApprovalRules.Check(by, runner, pending, declaredApprovers);
         await releases.EnsureAsync(cancellationToken);
-        var approvals = pending.Select(p => new Approval(request.Environment, p.Id, p.Hash, approver, _time.GetUtcNow())).ToList();
+        var approvals = new List<Approval>();
+        foreach (var plan in pending)
+        {
+            var signed = evidence is null ? null : await evidence(plan, cancellationToken);
+            approvals.Add(new Approval(request.Environment, plan.Id, plan.Hash, approver, _time.GetUtcNow(), signed, runner.OsUser, runner.GitEmail));
+        }
         foreach (var approval in approvals) await releases.RecordApprovalAsync(approval, cancellationToken);
         return approvals;
+    }
+
+    /// <summary>For each of <paramref name="approvals"/> of <paramref name="release"/>'s environment that signed evidence,
+    /// what has changed since (<see cref="SignedEvidence.Voids"/>); an approval of a plan no longer in the service is left out.</summary>
+    public async Task<IReadOnlyDictionary<Approval, IReadOnlyList<string>>> ApprovalVoidsAsync(PromoteRequest release, IReadOnlyList<Approval> approvals,
+        CancellationToken cancellationToken)
+    {
+        var calendar = ChangeCalendar.Read(release.Spec.Calendar, release.SpecFile);
+        var plans = (release.Migration with { MigrationId = null }).PlansToRun().ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var voids = new Dictionary<Approval, IReadOnlyList<string>>();
+        foreach (var approval in approvals.Where(a => a.Environment == release.Migration.Environment && a.Signed is not null))
+            if (plans.TryGetValue(approval.PlanId, out var plan))
+                voids[approval] = approval.Signed!.Voids(await SignedEvidence.CurrentAsync(release.Sources, calendar, approval.Environment, plan, cancellationToken));
+        return voids;
     }
 
     /// <summary>
@@ -181,6 +220,60 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
                 $"promote to '{migration.Environment}' failed: {failure.Message}; rolled back automatically: {(reverted.Count == 0 ? "nothing had been applied" : string.Join(", ", reverted))}",
                 failure.Remedy, failure.File, failure.Line, failure);
         }
+    }
+
+    /// <summary>
+    /// Acts on every plan that has stayed partial longer than its <c>max_partial_state</c>, as its <c>on_expiry</c> says,
+    /// under the environment's lease; each action is journaled. The first row that matches decides, per plan:
+    /// <list type="number">
+    /// <item>not partial (nothing applied, or every phase done) → nothing;</item>
+    /// <item>partial for no longer than <c>max_partial_state</c> → nothing;</item>
+    /// <item><c>on_expiry: complete</c> → its remaining phases run; completed, or failed (journaled, then rethrown);</item>
+    /// <item><c>on_expiry: rollback</c> → its applied phases are reverted and verified; rolled back, or failed (journaled, then rethrown);</item>
+    /// <item><c>on_expiry: alert</c> (the default) → nothing changes; alerted, so someone decides.</item>
+    /// </list>
+    /// </summary>
+    public async Task<IReadOnlyList<ExpiryAction>> ExpirePartialStatesAsync(MigrationRequest request, IProgress<MigrationProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await providers.Journal.EnsureAsync(cancellationToken);
+        var expired = new List<(MigrationPlan Plan, DateTimeOffset Since)>();
+        foreach (var plan in request.PlansToRun())
+            if (PartialState.Since(plan, await providers.Journal.ReadPhasesAsync(plan.Id, cancellationToken), now) is { } since && now - since > plan.MaxPartialState)
+                expired.Add((plan, since));
+        if (expired.Count == 0) return [];
+
+        await releases.EnsureAsync(cancellationToken);
+        await using var lease = await providers.Leases.AcquireAsync(request.Environment, request.By, cancellationToken);
+        var leased = new MigrationService(providers with { Leases = new HeldLeaseProvider(lease, providers.Leases) }, _time);
+        var actions = new List<ExpiryAction>();
+        foreach (var (plan, since) in expired)
+        {
+            var partialFor = $"partial for {Durations.Format(now - since)} (max_partial_state {Durations.Format(plan.MaxPartialState)})";
+            ExpiryAction Action(ExpiryOutcome outcome, string detail) =>
+                new(request.Environment, plan.Id, plan.OnExpiry, since, outcome, $"{partialFor}: {detail}", request.By.ToString(), _time.GetUtcNow());
+            var scoped = request with { MigrationId = plan.Id };
+            ExpiryAction action;
+            try
+            {
+                action = plan.OnExpiry switch
+                {
+                    ExpiryPolicy.Complete => Action(ExpiryOutcome.Completed, (await leased.MigrateAsync(scoped, progress, cancellationToken)).Summary),
+                    ExpiryPolicy.Rollback => Action(ExpiryOutcome.RolledBack,
+                        (await RollbackAsync(leased, scoped, RollbackTrigger.Automatic, progress, cancellationToken)).Record.Detail),
+                    _ => Action(ExpiryOutcome.Alerted, "on_expiry is alert: nothing changed; finish it (Migrate) or revert it (Rollback)"),
+                };
+            }
+            catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure)
+            {
+                await releases.RecordExpiryActionAsync(Action(ExpiryOutcome.Failed, failure.Message), CancellationToken.None);
+                throw;
+            }
+            await releases.RecordExpiryActionAsync(action, cancellationToken);
+            actions.Add(action);
+        }
+        return actions;
     }
 
     private const string SnapshotGateName = "snapshot";

@@ -7,6 +7,9 @@ namespace Sluice.Releases;
 /// <summary>The release section of Status: recent rollbacks with their success rate, gate decisions and approvals.</summary>
 public sealed record ReleaseStatusReport(IReadOnlyList<RollbackRecord> Rollbacks, IReadOnlyList<GateDecision> Gates, IReadOnlyList<Approval> Approvals)
 {
+    /// <summary>What voids each approval that signed evidence which has changed since (<see cref="ReleaseService.ApprovalVoidsAsync"/>).</summary>
+    public IReadOnlyDictionary<Approval, IReadOnlyList<string>> Voids { get; init; } = new Dictionary<Approval, IReadOnlyList<string>>();
+
     public static async Task<ReleaseStatusReport> ReadAsync(IReleaseJournal journal, int last, CancellationToken cancellationToken)
     {
         await journal.EnsureAsync(cancellationToken);
@@ -37,7 +40,9 @@ public sealed record ReleaseStatusReport(IReadOnlyList<RollbackRecord> Rollbacks
             text.Append(CultureInfo.InvariantCulture, $"  {g.At:yyyy-MM-dd HH:mm:ss}Z {g.Environment} {g.Gate} {GateReport.Word(g.Verdict)}: {g.Evidence}\n");
         text.Append(CultureInfo.InvariantCulture, $"approvals: {(Approvals.Count == 0 ? "none" : "")}\n");
         foreach (var a in Approvals)
-            text.Append(CultureInfo.InvariantCulture, $"  {a.At:yyyy-MM-dd HH:mm:ss}Z {a.Environment} {a.PlanId} ({a.PlanHash[..Math.Min(12, a.PlanHash.Length)]}) by {a.By}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {a.At:yyyy-MM-dd HH:mm:ss}Z {a.Environment} {a.PlanId} ({a.PlanHash[..Math.Min(12, a.PlanHash.Length)]}) by {a.By}"
+                + $"{(a.OsUser is null ? "" : $" (ran as {a.OsUser}{(a.GitIdentity is null ? "" : $", {a.GitIdentity}")})")}"
+                + $"{(Voids.TryGetValue(a, out var voids) && voids.Count > 0 ? $": VOID, {string.Join("; ", voids)}" : "")}\n");
         return text.ToString();
     }
 

@@ -112,14 +112,18 @@ public sealed class SnapshotCatalog(string folder, ISecretRedactor? redactor = n
 
     /// <summary>When the newest verified snapshot whose files are still intact was verified; null when none is. A
     /// snapshot damaged since its verification does not count.</summary>
-    public async Task<DateTimeOffset?> LatestIntactVerificationAsync(CancellationToken cancellationToken)
+    public async Task<DateTimeOffset?> LatestIntactVerificationAsync(CancellationToken cancellationToken) =>
+        (await LatestIntactVerifiedAsync(cancellationToken))?.VerifiedAt;
+
+    /// <summary>The manifest of the latest verified snapshot whose files still match it; null when none does.</summary>
+    public async Task<SnapshotManifest?> LatestIntactVerifiedAsync(CancellationToken cancellationToken)
     {
         foreach (var manifest in (await ListAsync(cancellationToken)).Where(m => m.VerifiedAt is not null).OrderByDescending(m => m.VerifiedAt))
         {
             try
             {
                 await SnapshotFiles.CheckAsync(PathOf(manifest.Id), manifest, cancellationToken);
-                return manifest.VerifiedAt;
+                return manifest;
             }
             catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
             {

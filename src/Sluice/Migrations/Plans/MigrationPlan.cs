@@ -21,6 +21,10 @@ public sealed record MigrationPlan(
     string PlanFile,
     string Hash)
 {
+    /// <summary>plan.yaml's <c>on_expiry</c>: what ExpirePartialStates does once the plan has been partial longer than
+    /// <see cref="MaxPartialState"/>.</summary>
+    public ExpiryPolicy OnExpiry { get; init; } = ExpiryPolicy.Alert;
+
     public MigrationPhase Phase(string name) =>
         Phases.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"plan '{Id}' has no phase '{name}'", nameof(name));
 }

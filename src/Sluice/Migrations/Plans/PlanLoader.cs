@@ -12,7 +12,7 @@ public static partial class PlanLoader
 {
     public const string PlanFileName = "plan.yaml";
 
-    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "cluster_statements", "phases"];
+    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "phases"];
     private static readonly string[] PhaseKeys =
         ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements"];
     private static readonly string[] BackfillKeys =
@@ -50,6 +50,7 @@ public static partial class PlanLoader
                          ?? throw map.Error(ErrorCodes.MissingKey, map.Node("phases") ?? root, "plan.yaml has no list of 'phases'",
                              "add 'phases:' followed by '- name: ...' items");
         var clusterStatements = map.OptionalBool("cluster_statements") ?? false;
+        var onExpiry = map.OptionalEnum<ExpiryPolicy>("on_expiry") ?? ExpiryPolicy.Alert;
 
         var folderPath = Path.GetDirectoryName(planFile)!;
         var phases = new List<MigrationPhase>();
@@ -68,7 +69,7 @@ public static partial class PlanLoader
         CheckOrder(phases, planFile);
 
         var hash = PlanHasher.Hash(text, phases);
-        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash);
+        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash) { OnExpiry = onExpiry };
     }
 
     private static MigrationPhase LoadPhase(YamlMap map, string folder, bool planClusterStatements)
