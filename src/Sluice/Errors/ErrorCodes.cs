@@ -287,4 +287,8 @@ public static class ErrorCodes
     public const string ApproverNotDeclared = "SLU280";
     /// <summary>SLU281: a GitHub part is switched on without what it needs (repository, token, pull request, run).</summary>
     public const string GitHubNotConfigured = "SLU281";
+    /// <summary>SLU250: a plan's slo block is not valid, or a phase contradicts it (file and line).</summary>
+    public const string BadSlo = "SLU250";
+    /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>
+    public const string SloBreached = "SLU251";
 }

@@ -21,6 +21,9 @@ public sealed record MigrationPlan(
     string PlanFile,
     string Hash)
 {
+    /// <summary>The plan's <c>slo:</c> block; null when it states none.</summary>
+    public PlanSlo? Slo { get; init; }
+
     public MigrationPhase Phase(string name) =>
         Phases.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"plan '{Id}' has no phase '{name}'", nameof(name));
 }
