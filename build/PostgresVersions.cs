@@ -11,8 +11,13 @@ namespace Sluice.Repository;
 /// </summary>
 internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
 {
-    /// <summary>A major version and the folder holding its <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>.</summary>
-    public sealed record Install(int Major, string BinFolder);
+    /// <summary>A major version, the folder holding its <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>, and whether the
+    /// machine's <c>pg_dump</c> can dump it (the packages ship no client programs, and a pg_dump refuses a newer server).</summary>
+    public sealed record Install(int Major, string BinFolder, bool PgDumpServes);
+
+    /// <summary>The test trait of the tests that need a pg_dump of the server's version or newer; they are left out
+    /// on a version the machine's pg_dump cannot dump (Debian 12 ships pg_dump 15 only, so 18).</summary>
+    public const string PgDumpTrait = "needs=pg_dump";
 
     /// <summary>The npm alias of each major in <c>tests/postgres-versions/package.json</c>.</summary>
     private static readonly int[] Majors = [14, 18];
@@ -25,7 +30,8 @@ internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
         var source = root / "tests" / "postgres-versions";
         var lockFile = File.ReadAllText(source / "package-lock.json");
         var installedLock = Path.Combine(InstallFolder, "package-lock.json");
-        var installs = Majors.Select(major => new Install(major, Path.Combine(InstallFolder, "node_modules", $"pg{major}", "native", "bin"))).ToList();
+        var pgDumpMajor = NewestPgDumpMajor();
+        var installs = Majors.Select(major => new Install(major, Path.Combine(InstallFolder, "node_modules", $"pg{major}", "native", "bin"), major <= pgDumpMajor)).ToList();
         var current = File.Exists(installedLock) && File.ReadAllText(installedLock) == lockFile
                       && installs.All(i => File.Exists(Path.Combine(i.BinFolder, "postgres")));
         if (!current)
@@ -49,6 +55,13 @@ internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
         (await RunAsync("chmod", ["-R", "a+rX", InstallFolder], root, ct)).EnsureSuccess("chmod");
         return installs;
     }
+
+    /// <summary>The newest major under Debian's <c>/usr/lib/postgresql</c> with a pg_dump (0 when none).</summary>
+    private static int NewestPgDumpMajor() =>
+        !Directory.Exists("/usr/lib/postgresql") ? 0 : Directory.EnumerateDirectories("/usr/lib/postgresql")
+            .Where(dir => File.Exists(Path.Combine(dir, "bin", "pg_dump")))
+            .Select(dir => int.TryParse(Path.GetFileName(dir), out var major) ? major : 0)
+            .DefaultIfEmpty(0).Max();
 
     private Task<ProcessResult> RunAsync(string file, string[] arguments, string folder, CancellationToken ct) =>
         ProcessTool.RunAsync(host, file, arguments, ct, folder, echoOutput: false);

@@ -34,15 +34,16 @@ internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string conf
         foreach (var project in projects)
         {
             var name = Path.GetFileNameWithoutExtension(project);
-            var runs = new List<(string Label, Dictionary<string, string?> Environment)> { (name, []) };
+            var runs = new List<(string Label, Dictionary<string, string?> Environment, string[] Filter)> { (name, [], []) };
             if (DatabaseProjects.Contains(name))
-                runs.AddRange(versions.Select(v => ($"{name}-pg{v.Major}", new Dictionary<string, string?> { ["SLUICE_PG_BIN"] = v.BinFolder })));
-            foreach (var (label, environment) in runs)
+                runs.AddRange(versions.Select(v => ($"{name}-pg{v.Major}", new Dictionary<string, string?> { ["SLUICE_PG_BIN"] = v.BinFolder },
+                    v.PgDumpServes ? Array.Empty<string>() : ["--filter", PostgresVersions.PgDumpTrait.Replace("=", "!=", StringComparison.Ordinal)])));
+            foreach (var (label, environment, versionFilter) in runs)
             {
                 using var group = host.Group($"test {label}");
                 var run = await ProcessTool.RunAsync(host, "dotnet",
                     ["test", project, "--no-build", "--nologo", "-c", configuration,
-                     "--logger", $"trx;LogFileName={label}.trx", "--results-directory", results],
+                     "--logger", $"trx;LogFileName={label}.trx", "--results-directory", results, .. versionFilter],
                     ct, root, environment);
                 var counters = ReadCounters(Path.Combine(results, $"{label}.trx"));
                 if (counters is null)
