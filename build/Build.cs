@@ -42,13 +42,14 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
         .Executes(async ct => await DotNet(ct, "build", Solution, "--no-restore", "--nologo", "-c", Configuration, "-v", "quiet", "-clp:NoSummary"));
 
     public Target Test => _ => _
-        .Description("Runs every test project; prints a closing 'N passed, N failed' line")
+        .Description("Runs every test project, the database ones on PostgreSQL 14 and 18 as well; prints a closing 'N passed, N failed' line")
         .DependsOn(Compile, Prerequisites)
         .Timeout(TimeSpan.FromMinutes(30))
         .Executes(async ct =>
         {
             await new Prerequisites(Host, Root).EnsureForTestsAsync(ct); // and Chromium: the report tests open their pages in it
-            await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, ct);
+            var versions = await new PostgresVersions(Host, Root).EnsureAsync(ct); // 14 and 18 beside the OS's 15
+            await new TestRunner(Host, Root, Configuration).RunAsync(TestProjects, versions, ct);
         });
 
     public Target Pack => _ => _

@@ -4,12 +4,21 @@ using Sluice.Build;
 namespace Sluice.Repository;
 
 /// <summary>
-/// Runs each test project with a TRX logger, one after the other (two cores), and adds up the counters so the
-/// run ends with one line CI can read: <c>N passed, N failed</c>.
+/// Runs each test project with a TRX logger, one after the other (two cores), the database projects once per
+/// PostgreSQL version, and adds up the counters so the run ends with one line CI can read: <c>N passed, N failed</c>.
 /// </summary>
 internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string configuration)
 {
-    public async Task RunAsync(IReadOnlyList<string> filter, CancellationToken ct)
+    /// <summary>The projects that test PostgreSQL itself: they run once more on each extra version (a label
+    /// <c>-pg14</c>, <c>-pg18</c>). The others start clusters only as scaffolding (Repository.Tests builds and runs
+    /// this repository's build; Sluice.Traffic.Tests routes HTTP), so one version is enough for them and the
+    /// 30-minute budget.</summary>
+    public static readonly IReadOnlySet<string> DatabaseProjects = new HashSet<string>(["Sluice.Postgres.Tests", "Shop.Tests"], StringComparer.Ordinal);
+
+    /// <param name="filter">Only the projects whose name contains one of these (all when empty).</param>
+    /// <param name="versions">The PostgreSQL installs the <see cref="DatabaseProjects"/> run against as well, through
+    /// <c>SLUICE_PG_BIN</c>, beside the machine's default one.</param>
+    public async Task RunAsync(IReadOnlyList<string> filter, IReadOnlyList<PostgresVersions.Install> versions, CancellationToken ct)
     {
         var results = root / "artifacts" / "test-results";
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
@@ -25,23 +34,30 @@ internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string conf
         foreach (var project in projects)
         {
             var name = Path.GetFileNameWithoutExtension(project);
-            using var group = host.Group($"test {name}");
-            var run = await ProcessTool.RunAsync(host, "dotnet",
-                ["test", project, "--no-build", "--nologo", "-c", configuration,
-                 "--logger", $"trx;LogFileName={name}.trx", "--results-directory", results],
-                ct, root);
-            var counters = ReadCounters(Path.Combine(results, $"{name}.trx"));
-            if (counters is null)
+            var runs = new List<(string Label, Dictionary<string, string?> Environment, string[] Filter)> { (name, [], []) };
+            if (DatabaseProjects.Contains(name))
+                runs.AddRange(versions.Select(v => ($"{name}-pg{v.Major}", new Dictionary<string, string?> { ["SLUICE_PG_BIN"] = v.BinFolder },
+                    v.PgDumpServes ? Array.Empty<string>() : ["--filter", PostgresVersions.PgDumpTrait.Replace("=", "!=", StringComparison.Ordinal)])));
+            foreach (var (label, environment, versionFilter) in runs)
             {
-                broken.Add($"{name} (exit code {run.ExitCode}, no results)");
-                failed++;
-                continue;
+                using var group = host.Group($"test {label}");
+                var run = await ProcessTool.RunAsync(host, "dotnet",
+                    ["test", project, "--no-build", "--nologo", "-c", configuration,
+                     "--logger", $"trx;LogFileName={label}.trx", "--results-directory", results, .. versionFilter],
+                    ct, root, environment);
+                var counters = ReadCounters(Path.Combine(results, $"{label}.trx"));
+                if (counters is null)
+                {
+                    broken.Add($"{label} (exit code {run.ExitCode}, no results)");
+                    failed++;
+                    continue;
+                }
+                passed += counters.Value.Passed;
+                failed += counters.Value.Failed;
+                skipped += counters.Value.Skipped;
+                if (run.ExitCode != 0 && counters.Value.Failed == 0) broken.Add($"{label} (exit code {run.ExitCode})");
+                host.Info($"{label}: {counters.Value.Passed} passed, {counters.Value.Failed} failed, {counters.Value.Skipped} skipped");
             }
-            passed += counters.Value.Passed;
-            failed += counters.Value.Failed;
-            skipped += counters.Value.Skipped;
-            if (run.ExitCode != 0 && counters.Value.Failed == 0) broken.Add($"{name} (exit code {run.ExitCode})");
-            host.Info($"{name}: {counters.Value.Passed} passed, {counters.Value.Failed} failed, {counters.Value.Skipped} skipped");
         }
 
         host.AppendSummary($"### Tests\n\n{passed} passed, {failed} failed, {skipped} skipped\n");

@@ -96,6 +96,28 @@ public sealed class BinaryFinderTests
         Assert.True(File.Exists(found.Tool("initdb")));
     }
 
+    [Fact]
+    public async Task Sluice_pg_bin_without_client_programs_borrows_them_from_the_installed_postgres()
+    {
+        // The npm packages of PostgreSQL 14-18 hold initdb, pg_ctl and postgres only.
+        using var serverOnly = new TempFolder();
+        FakeBin(serverOnly.Path);
+        using var root = new TempFolder();
+        var installed = Path.Combine(root.Path, "15", "bin");
+        FakeBin(installed);
+        File.WriteAllText(Path.Combine(installed, "pg_dump"), "");
+        var finder = new PostgresBinaryFinder(NowhereElse with { PgBinVariable = serverOnly.Path, VersionedRoots = [root.Path] });
+
+        var found = await finder.FindAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((serverOnly.Path, "SLUICE_PG_BIN", installed), (found.Directory, found.FoundBy, found.ClientDirectory));
+        Assert.Equal(Path.Combine(installed, "pg_dump"), found.Tool("pg_dump"));
+        Assert.Equal(Path.Combine(serverOnly.Path, "initdb"), found.Tool("initdb"));
+        // With nothing else installed, the folder's own path is all there is: the run then fails naming it.
+        var alone = await new PostgresBinaryFinder(NowhereElse with { PgBinVariable = serverOnly.Path }).FindAsync(TestContext.Current.CancellationToken);
+        Assert.Equal((null, Path.Combine(serverOnly.Path, "pg_dump")), (alone.ClientDirectory, alone.Tool("pg_dump")));
+    }
+
     private static void FakeBin(string folder)
     {
         Directory.CreateDirectory(folder);

@@ -57,3 +57,14 @@ internal static class Machine
     public static int UidOfUser(string user) =>
         int.Parse(File.ReadLines("/etc/passwd").Select(l => l.Split(':')).First(f => f[0] == user)[2], System.Globalization.CultureInfo.InvariantCulture);
 }
+
+/// <summary>
+/// The trait of tests that run <c>pg_dump</c> or <c>pg_restore</c> against the fixture's server: a pg_dump refuses a
+/// server newer than itself, and the npm packages of PostgreSQL 14–18 ship no client programs, so the Test target
+/// leaves these out on a version the machine's pg_dump cannot dump (filter <c>needs!=pg_dump</c>; on Debian 12, 18).
+/// </summary>
+internal static class Needs
+{
+    public const string Trait = "needs";
+    public const string PgDump = "pg_dump";
+}

@@ -7,25 +7,68 @@ public sealed class BackfillMathTests
 {
     private static readonly TimeSpan Target = TimeSpan.FromMilliseconds(200);
 
+    // One test per rule of BatchSizer's table (its doc comment), in its order.
+
     [Fact]
-    public void Batch_size_moves_toward_the_target_time_by_at_most_double_or_half()
+    public void Rule1_before_any_batch_the_size_is_the_initial_one_within_bounds()
     {
-        var sizer = new BatchSizer(Target, initial: 1000, min: 100, max: 50_000);
-        Assert.Equal(1000, sizer.Current);
-        Assert.Equal(2000, sizer.Next(1000, TimeSpan.FromMilliseconds(10)));   // far too fast: double, not 20x
-        Assert.Equal(2500, sizer.Next(2000, TimeSpan.FromMilliseconds(160)));  // a little fast: proportional
-        Assert.Equal(1250, sizer.Next(2500, TimeSpan.FromSeconds(5)));         // far too slow: halve, not /25
-        Assert.Equal(1250, sizer.Next(1250, Target));                          // on target: keep
+        Assert.Equal(1000, new BatchSizer(Target, initial: 1000, min: 100, max: 50_000).Current);
+        Assert.Equal(100, new BatchSizer(Target, initial: 5, min: 100, max: 300).Current);
     }
 
     [Fact]
-    public void Batch_size_stays_within_bounds()
+    public void Rule2_an_outlier_over_five_times_the_target_shrinks_at_once_in_proportion()
     {
-        var sizer = new BatchSizer(Target, initial: 5, min: 100, max: 300);
-        Assert.Equal(100, sizer.Current);
-        Assert.Equal(100, sizer.Next(100, TimeSpan.FromSeconds(10)));
-        Assert.Equal(200, sizer.Next(100, TimeSpan.Zero));
-        Assert.Equal(300, sizer.Next(200, TimeSpan.FromMilliseconds(1)));
+        var sizer = new BatchSizer(Target, initial: 10_000, min: 100, max: 50_000);
+        Assert.Equal(1000, sizer.Next(10_000, TimeSpan.FromSeconds(2)));   // 10x the target: a tenth, not a half
+        Assert.Equal(2, sizer.LastRule);
+    }
+
+    [Fact]
+    public void Rule3_writers_waiting_behind_a_batch_for_over_half_the_target_halve_it()
+    {
+        var sizer = new BatchSizer(Target, initial: 4000, min: 100, max: 50_000);
+        Assert.Equal(2000, sizer.Next(4000, TimeSpan.FromMilliseconds(150), writerWait: TimeSpan.FromMilliseconds(120)));
+        Assert.Equal(3, sizer.LastRule);
+        var shortWait = new BatchSizer(Target, initial: 4000, min: 100, max: 50_000);
+        shortWait.Next(4000, TimeSpan.FromMilliseconds(150), writerWait: TimeSpan.FromMilliseconds(90));
+        Assert.Equal(4, shortWait.LastRule);
+    }
+
+    [Fact]
+    public void Rule4_the_size_follows_the_p90_of_the_last_ten_batches_not_their_mean()
+    {
+        var sizer = new BatchSizer(Target, initial: 1000, min: 100, max: 50_000);
+        Assert.Equal(2000, sizer.Next(1000, TimeSpan.FromMilliseconds(10)));   // far too fast: at most double
+        Assert.Equal(4, sizer.LastRule);
+        // Eight batches at 0.1 ms a row and two at 0.4 ms: the mean says 0.16 ms (1250 rows), the p90 the slow ones' 500.
+        var tail = new BatchSizer(Target, initial: 1000, min: 100, max: 50_000);
+        for (var i = 0; i < 8; i++) tail.Next(1000, TimeSpan.FromMilliseconds(100));
+        tail.Next(1000, TimeSpan.FromMilliseconds(400));
+        Assert.Equal(500, tail.Next(1000, TimeSpan.FromMilliseconds(400)));
+        // Ten fast batches later the slow one has left the window.
+        for (var i = 0; i < 10; i++) tail.Next(1000, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(2000, tail.Current);
+    }
+
+    [Fact]
+    public void Rule5_a_byte_budget_caps_the_rows_whatever_the_time_says()
+    {
+        var sizer = new BatchSizer(Target, initial: 1000, min: 100, max: 50_000, maxRowsByBytes: 1500);
+        Assert.Equal(1500, sizer.Next(1000, TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(5, sizer.LastRule);
+    }
+
+    [Fact]
+    public void Rule6_the_size_stays_within_the_plans_bounds()
+    {
+        var slow = new BatchSizer(Target, initial: 100, min: 100, max: 300);
+        Assert.Equal(100, slow.Next(100, TimeSpan.FromSeconds(10)));
+        Assert.True(slow.AtMinimum);
+        var fast = new BatchSizer(Target, initial: 200, min: 100, max: 300);
+        Assert.Equal(300, fast.Next(200, TimeSpan.Zero));
+        Assert.Equal(300, fast.Next(300, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(100, fast.ShrinkTo(10));
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Sluice.Postgres.Binaries;
 /// <summary>
 /// Finds PostgreSQL's server programs: <c>SLUICE_PG_BIN</c>, then <c>pg_config --bindir</c>, then the newest
 /// <c>/usr/lib/postgresql/&lt;major&gt;/bin</c>, then <c>PATH</c>. Throws <c>SLU010</c> with the install command when
-/// none holds them.
+/// none holds them. A <c>SLUICE_PG_BIN</c> folder that has the server programs but no client ones (the npm packages of
+/// embedded PostgreSQL 14–18) borrows them from the install the rest of the search finds (<see cref="PostgresBinaries.ClientDirectory"/>).
 /// </summary>
 public sealed class PostgresBinaryFinder(PostgresSearch search)
 {
@@ -19,12 +20,22 @@ public sealed class PostgresBinaryFinder(PostgresSearch search)
         if (search.PgBinVariable is { } explicitFolder)
         {
             // An explicit setting is a decision: falling back to another install would hide its mistake.
-            if (PostgresBinaries.Complete(explicitFolder)) return new PostgresBinaries(Path.GetFullPath(explicitFolder), "SLUICE_PG_BIN");
+            if (PostgresBinaries.Complete(explicitFolder))
+                return new PostgresBinaries(Path.GetFullPath(explicitFolder), "SLUICE_PG_BIN") { ClientDirectory = (await FindInstalledAsync(cancellationToken))?.Directory };
             throw SluiceException.Usage(ErrorCodes.BinariesMissing,
                 $"SLUICE_PG_BIN is '{explicitFolder}', which does not hold {string.Join(", ", PostgresBinaries.Required)}",
                 $"point SLUICE_PG_BIN at PostgreSQL's bin folder or unset it; {HostPlatforms.InstallHint(search.Platform)}");
         }
 
+        return await FindInstalledAsync(cancellationToken) ?? throw SluiceException.Usage(ErrorCodes.BinariesMissing,
+            "PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found in SLUICE_PG_BIN, pg_config, "
+            + $"{string.Join(", ", search.VersionedRoots.Select(r => r + "/<version>/bin"))} or PATH",
+            HostPlatforms.InstallHint(search.Platform));
+    }
+
+    /// <summary>An installed PostgreSQL, <c>SLUICE_PG_BIN</c> aside: <c>pg_config</c>, the versioned roots, <c>PATH</c>.</summary>
+    private async Task<PostgresBinaries?> FindInstalledAsync(CancellationToken cancellationToken)
+    {
         if (search.AskPgConfig && FindOnPath("pg_config") is { } pgConfig
             && await AskBinDirAsync(pgConfig, cancellationToken) is { } fromPgConfig && PostgresBinaries.Complete(fromPgConfig))
             return new PostgresBinaries(fromPgConfig, "pg_config");
@@ -36,10 +47,7 @@ public sealed class PostgresBinaryFinder(PostgresSearch search)
         if (FindOnPath("initdb") is { } initdb && Path.GetDirectoryName(initdb) is { } onPath && PostgresBinaries.Complete(onPath))
             return new PostgresBinaries(onPath, "PATH");
 
-        throw SluiceException.Usage(ErrorCodes.BinariesMissing,
-            "PostgreSQL's server programs (initdb, pg_ctl, postgres) were not found in SLUICE_PG_BIN, pg_config, "
-            + $"{string.Join(", ", search.VersionedRoots.Select(r => r + "/<version>/bin"))} or PATH",
-            HostPlatforms.InstallHint(search.Platform));
+        return null;
     }
 
     /// <summary>The bin folder of the highest version under <paramref name="root"/> that is complete

@@ -119,11 +119,8 @@ public sealed class EphemeralDatabases(string adminConnectionString, TimeProvide
 
     private async Task CreateAsync(string name, string template, CloneStrategy strategy, string? owner, CancellationToken cancellationToken)
     {
-        var strategyName = strategy == CloneStrategy.FileCopy ? "FILE_COPY" : "WAL_LOG";
         await using var admin = await OpenAdminAsync(cancellationToken);
-        await using var create = new NpgsqlCommand(
-            $"CREATE DATABASE {Sql.Identifier(name)} TEMPLATE {Sql.Identifier(template)} STRATEGY {strategyName}"
-            + (owner is null ? "" : $" OWNER {Sql.Identifier(owner)}"), admin);
+        await using var create = new NpgsqlCommand(CreateDatabaseStatement.For(admin, name, template, strategy, owner), admin);
         try
         {
             await create.ExecuteNonQueryAsync(cancellationToken);

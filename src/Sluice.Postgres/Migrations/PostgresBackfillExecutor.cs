@@ -102,8 +102,32 @@ public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBac
         }
         await PostgresPhaseExecutor.MarkAsync(connection, transaction, plan, phase, 1, by, finished ? "done" : "started", cancellationToken,
             keepStart: true);
+        var (blocked, longestWait) = await BlockedWritersAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new BackfillBatchResult(upper, rows, keys, clock.Elapsed, finished, checkpoint);
+        return new BackfillBatchResult(upper, rows, keys, clock.Elapsed, finished, checkpoint) { BlockedWriters = blocked, LongestWriterWait = longestWait };
+    }
+
+    /// <summary>The sessions waiting on this transaction's locks right before it commits, and the longest wait among
+    /// them: a writer blocked by a batch waits until the commit, so this is what the batch cost the writers.</summary>
+    private static async Task<(int Blocked, TimeSpan? LongestWait)> BlockedWritersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT count(*)::int, max(clock_timestamp() - query_start)
+            FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND pg_backend_pid() = ANY(pg_blocking_pids(pid))
+            """, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<TimeSpan>(1));
+    }
+
+    public async Task<double?> EstimateRowBytesAsync(BackfillSpec spec, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT CASE WHEN reltuples > 0 THEN pg_relation_size(oid)::float8 / reltuples END FROM pg_class WHERE oid = $1::regclass");
+        command.Parameters.Add(new() { Value = Names(spec).Table });
+        return await command.ExecuteScalarAsync(cancellationToken) is double bytes ? bytes : null;
     }
 
     private static (string Table, string Key) Names(BackfillSpec spec) => (Sql.Qualified(spec.TableName), Sql.Qualified(spec.KeyName));

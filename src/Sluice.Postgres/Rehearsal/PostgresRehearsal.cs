@@ -338,7 +338,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             $"after {phase.Name}, {count} row(s) of {spec.Table} differ from what {spec.Batch.FileName} computes from the old columns "
             + $"(workload seed {_workload?.Seed}): {rows}{(count > sample.Count ? ", ..." : "")}",
             plan, phase, spec.Batch.FileName,
-            remedy: "keep the new columns in step with every write the application makes while the plan runs: a BEFORE INSERT OR UPDATE trigger in the expand phase that computes them as the batch does");
+            remedy: "keep the new columns in step with every write the application makes while the plan runs: a BEFORE INSERT OR UPDATE OF <the columns it maps> trigger in the expand phase that computes them as the batch does");
     }
 
     private TimeSpan Predict(TimeSpan measured) => scale <= 0 ? measured : TimeSpan.FromTicks((long)(measured.Ticks / scale));

@@ -18,8 +18,10 @@ internal static class TargetDatabase
         var quoted = Sql.Identifier(name);
         await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)", connection))
             await drop.ExecuteNonQueryAsync(cancellationToken);
-        var from = template is null ? " TEMPLATE template0" : $" TEMPLATE {Sql.Identifier(template)} STRATEGY FILE_COPY";
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {quoted}{from}", connection);
+        var statement = template is null
+            ? $"CREATE DATABASE {quoted} TEMPLATE template0"
+            : CreateDatabaseStatement.For(connection, name, template, CloneStrategy.FileCopy);
+        await using var create = new NpgsqlCommand(statement, connection);
         await create.ExecuteNonQueryAsync(cancellationToken);
     }
 }

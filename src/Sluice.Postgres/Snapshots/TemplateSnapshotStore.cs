@@ -37,7 +37,7 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
             if (options.TerminateSessions) await ExecuteAsync($"SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = {Quote(source)} AND pid <> pg_backend_pid()", cancellationToken);
             try
             {
-                await ExecuteAsync($"CREATE DATABASE {Identifier(copy)} TEMPLATE {Identifier(source)} STRATEGY FILE_COPY", cancellationToken);
+                await ExecuteAsync(admin => CreateDatabaseStatement.For(admin, copy, source, CloneStrategy.FileCopy), cancellationToken);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse)
             {
@@ -131,11 +131,14 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    private Task ExecuteAsync(string sql, CancellationToken cancellationToken) => ExecuteAsync(_ => sql, cancellationToken);
+
+    /// <summary>Runs the statement <paramref name="sql"/> writes for the server (some depend on its version).</summary>
+    private async Task ExecuteAsync(Func<NpgsqlConnection, string> sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(_admin);
         await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = new NpgsqlCommand(sql(connection), connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

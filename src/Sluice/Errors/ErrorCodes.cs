@@ -307,4 +307,8 @@ public static class ErrorCodes
     public const string InvariantBroken = "SLU237";
     /// <summary>SLU238: the invariants of sluice.yaml are malformed.</summary>
     public const string BadInvariant = "SLU238";
+    /// <summary>SLU250: a plan's slo block is not valid, or a phase contradicts it (file and line).</summary>
+    public const string BadSlo = "SLU250";
+    /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>
+    public const string SloBreached = "SLU251";
 }

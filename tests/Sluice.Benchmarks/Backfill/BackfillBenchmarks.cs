@@ -9,7 +9,8 @@ namespace Sluice.Benchmarks.Backfill;
 
 /// <summary>
 /// Issue 4's figures: the sample plan's backfill over 1M customers, batched by the runner against one single UPDATE:
-/// throughput, the longest time any row lock was held, and the p99 latency of concurrent application writes.
+/// throughput, the longest time any row lock was held, and the p99 latency of concurrent application writes; and
+/// issue 20's variants of the batch sizing weighed against each other in the same run.
 /// </summary>
 public sealed class BackfillBenchmarks : IBenchmarkSuite
 {
@@ -30,37 +31,59 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         {
             ["fsync"] = "on", ["synchronous_commit"] = "on", ["full_page_writes"] = "on", ["max_wal_size"] = "4GB", ["shared_buffers"] = "512MB",
         });
-        var pipelines = SamplePipelines(context.RepositoryRoot);
+        var variants = Variants.Select(v => (v.Name, Pipelines: SamplePipelines(context.RepositoryRoot, v.Edits))).ToList();
         try
         {
             await CreateTemplateAsync(cluster, context.RepositoryRoot, rows, cancellationToken);
             output.WriteLine($"{rows:N0} customers; {Writers} writers each updating one random customer's full_name in a loop (the sync trigger fires)");
 
             var idle = await MeasureAsync(cluster, "bench_idle", rows, (_, ct) => Task.Delay(BaselineWindow, ct), cancellationToken);
+            // Item 2 of issue 20: what the expand's sync trigger (the dual write) costs the writers.
+            var noTrigger = await MeasureAsync(cluster, "bench_no_trigger", rows, (_, ct) => Task.Delay(BaselineWindow, ct), cancellationToken,
+                setup: "DROP TRIGGER customers_sync_name ON customers");
             var single = await MeasureAsync(cluster, "bench_single", rows, SingleUpdateAsync, cancellationToken);
-            BackfillStats? batchedStats = null;
-            var batched = await MeasureAsync(cluster, "bench_batched", rows, async (connection, ct) =>
-                batchedStats = await BatchedAsync(connection, pipelines, ct), cancellationToken);
+            var runs = new List<(string Name, Measurement Writers, BackfillStats Stats)>();
+            foreach (var (name, pipelines) in variants)
+            {
+                BackfillStats? stats = null;
+                var measured = await MeasureAsync(cluster, $"bench_batched_{runs.Count}", rows, async (connection, ct) =>
+                    stats = await BatchedAsync(connection, pipelines, ct), cancellationToken);
+                runs.Add((name, measured, stats!));
+            }
 
             output.WriteLine();
             output.WriteLine("| what | time | rows/s | longest lock hold | writes | writer p50 | writer p99 | writer max |");
             output.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+            Row(output, "no backfill, no sync trigger (writers alone)", noTrigger, null, null);
             Row(output, "no backfill (writers alone)", idle, null, null);
             Row(output, "one UPDATE of every row", single, rows / single.Elapsed.TotalSeconds, single.Elapsed);
-            // The batched row's time is the backfill phase alone (the run also re-checks the expand and runs the verify).
-            Row(output, $"batched runner ({batchedStats!.Batches} batches, target 200ms)", batched with { Elapsed = batchedStats.Elapsed },
-                rows / batchedStats.Elapsed.TotalSeconds, batchedStats.LongestBatch);
+            // A batched row's time is the backfill phase alone (the run also re-checks the expand and runs the verify).
+            foreach (var (name, writers, stats) in runs)
+                Row(output, $"batched: {name} ({stats.Batches} batches)", writers with { Elapsed = stats.Elapsed }, rows / stats.Elapsed.TotalSeconds, stats.LongestBatch);
             output.WriteLine();
-            output.WriteLine($"throughput, batched / single UPDATE: {single.Elapsed / batchedStats.Elapsed:F2}x");
-            output.WriteLine($"longest lock hold, single UPDATE / batched: {single.Elapsed / batchedStats.LongestBatch:F0}x");
-            output.WriteLine($"writer p99, during the batched backfill / no backfill: {batched.P99 / idle.P99:F2}x; during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
-            output.WriteLine($"batch sizes: first {batchedStats.FirstSize}, last {batchedStats.LastSize}, largest {batchedStats.LargestSize}");
+            output.WriteLine("| variant | throughput vs single UPDATE (goal >= 0.5x) | longest lock hold (goal <= 250 ms) | writer p99 vs no backfill (goal <= 2x) | batch sizes first/last/largest |");
+            output.WriteLine("|---|---:|---:|---:|---|");
+            foreach (var (name, writers, stats) in runs)
+                output.WriteLine($"| {name} | {single.Elapsed / stats.Elapsed:F2}x | {stats.LongestBatch.TotalMilliseconds:N0} ms | {writers.P99 / idle.P99:F2}x | {stats.FirstSize}/{stats.LastSize}/{stats.LargestSize} |");
+            output.WriteLine();
+            output.WriteLine($"writer p99 during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
+            output.WriteLine($"dual-write cost (goal <= 2x): writes without the sync trigger / with it: {(double)noTrigger.Writes / idle.Writes:F2}x in {BaselineWindow.TotalSeconds:F0} s; writer p99 with / without: {idle.P99 / noTrigger.P99:F2}x");
         }
         finally
         {
-            Directory.Delete(pipelines, recursive: true);
+            foreach (var (_, pipelines) in variants) Directory.Delete(pipelines, recursive: true);
         }
     }
+
+    /// <summary>The tools weighed against each other, as plan settings over the sample's backfill block; the first is
+    /// the default (the tail-aware sizer alone).</summary>
+    private static readonly (string Name, (string Old, string New)[] Edits)[] Variants =
+    [
+        ("p90 sizer, target 200ms (default)", []),
+        ("p90 sizer, target 100ms", [("target_batch_time: 200ms", "target_batch_time: 100ms")]),
+        ("p90 sizer + byte budget 1MB", [("throttle_pause: 1s", "throttle_pause: 1s\n      max_batch_bytes: 1MB")]),
+        ("p90 sizer + pacing 20ms", [("throttle_pause: 1s", "throttle_pause: 1s\n      pause_between_batches: 20ms")]),
+    ];
 
     private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max);
 
@@ -73,10 +96,11 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
 
     /// <summary>Clones the template, runs <paramref name="work"/> while writers hammer the table, and times both.</summary>
     private static async Task<Measurement> MeasureAsync(LocalCluster cluster, string database, int rows,
-        Func<string, CancellationToken, Task> work, CancellationToken cancellationToken)
+        Func<string, CancellationToken, Task> work, CancellationToken cancellationToken, string? setup = null)
     {
         await ExecuteAsync(cluster.ConnectionString(), $"CREATE DATABASE {database} TEMPLATE bench_template STRATEGY FILE_COPY", cancellationToken);
         var connection = cluster.ConnectionString(database);
+        if (setup is not null) await ExecuteAsync(connection, setup, cancellationToken);
         using var stop = new CancellationTokenSource();
         var latencies = new List<TimeSpan>[Writers];
         var writers = Enumerable.Range(0, Writers).Select(w =>
@@ -171,7 +195,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     }
 
     /// <summary>A pipelines folder holding the sample plan cut down to its expand (re-runnable: IF NOT EXISTS) and backfill.</summary>
-    private static string SamplePipelines(string root)
+    private static string SamplePipelines(string root, (string Old, string New)[] edits)
     {
         var pipelines = Path.Combine(Path.GetTempPath(), $"sluice-bench-{Guid.NewGuid():N}");
         var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
@@ -179,7 +203,9 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         foreach (var file in Directory.EnumerateFiles(SampleFolder(root))) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
         var plan = Path.Combine(folder, "plan.yaml");
         var yaml = File.ReadAllText(plan);
-        File.WriteAllText(plan, yaml[..yaml.IndexOf("  - name: index_last_name", StringComparison.Ordinal)]);
+        yaml = yaml[..yaml.IndexOf("  - name: index_last_name", StringComparison.Ordinal)];
+        foreach (var (old, replacement) in edits) yaml = yaml.Replace(old, replacement, StringComparison.Ordinal);
+        File.WriteAllText(plan, yaml);
         return pipelines;
     }
 

@@ -117,7 +117,9 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
         Assert.Equal("pg_catalog.hashtextextended", hashers["c_varchar"]);
         Assert.Equal("pg_catalog.timestamp_hash_extended", hashers["c_timestamptz"]);
         Assert.Equal("pg_catalog.hash_numeric_extended", hashers["c_domain"]);
-        Assert.Equal("record", hashers["c_date"]);
+        // Up to 17, date hashes through int4's function, which takes another SQL type; 18 gave date its own.
+        var major = await session.RunAsync(c => Task.FromResult(c.PostgreSqlVersion.Major), ct);
+        Assert.Equal(major >= 18 ? "pg_catalog.hashdateextended" : "record", hashers["c_date"]);
         Assert.Equal("record", hashers["c_array"]);
         Assert.Equal("text", hashers["c_json"]);
         // An enum hashes its label's OID, which another database does not share: its text it is.

@@ -10,6 +10,7 @@ using Sluice.Secrets;
 
 namespace Sluice.Postgres.Tests.Snapshots;
 
+[Trait(Needs.Trait, Needs.PgDump)]
 public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
 {
     [Fact]

@@ -30,5 +30,6 @@ END
 $$;
 
 DROP TRIGGER IF EXISTS customers_sync_name ON customers;
-CREATE TRIGGER customers_sync_name BEFORE INSERT OR UPDATE ON customers
+-- Only on the columns it maps: an update of any other column (an email, a timestamp) pays nothing for it.
+CREATE TRIGGER customers_sync_name BEFORE INSERT OR UPDATE OF full_name, first_name, last_name ON customers
     FOR EACH ROW EXECUTE FUNCTION shop_customers_sync_name();

@@ -1,20 +1,78 @@
 namespace Sluice.Migrations.Backfill;
 
 /// <summary>
-/// Picks the next batch size so a batch takes about the target time: proportional to how far the last batch was from
-/// it, but never more than doubling or halving in one step (one slow batch from a checkpoint or autovacuum should not
-/// collapse the size), and within the plan's bounds.
+/// Picks the next batch size from the slow tail of recent batches, not their mean: what writers feel is the batch
+/// that holds its row locks longest. The rules, in order (the first that applies decides; 6 always applies last):
+/// <list type="number">
+/// <item>No batch has run yet: the initial size.</item>
+/// <item>The last batch took over 5× the target (an outlier: a checkpoint, autovacuum, a lock queue): shrink at once
+/// in proportion, with no limit on the step.</item>
+/// <item>Writers waited behind the last batch for more than half the target (feedback from the writers' side,
+/// <see cref="BackfillBatchResult.LongestWriterWait"/>): halve at once.</item>
+/// <item>Otherwise: the size at which the p90 time per row of the last ten batches takes the target, growing at most
+/// 2× a step (one fast batch proves little) and shrinking as far as that p90 says.</item>
+/// <item>A byte budget per batch is set and the row width known: at most the budget's worth of rows (time alone
+/// includes waiting behind the write queue; bytes do not).</item>
+/// <item>Within the plan's minimum and maximum.</item>
+/// </list>
 /// </summary>
-public sealed class BatchSizer(TimeSpan target, int initial, int min, int max)
+public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, int? maxRowsByBytes = null)
 {
-    public int Current { get; private set; } = Math.Clamp(initial, min, max);
+    /// <summary>How many recent batches the percentile looks at.</summary>
+    public const int Window = 10;
 
-    public int Next(int lastSize, TimeSpan lastDuration)
+    /// <summary>A batch this many times the target is an outlier.</summary>
+    public const double OutlierFactor = 5.0;
+
+    private readonly Queue<double> _secondsPerRow = new();
+
+    public int Current { get; private set; } = Bound(initial, min, max, maxRowsByBytes);
+
+    /// <summary>Which rule decided <see cref="Current"/> last (the numbers of the table above), for progress and tests.</summary>
+    public int LastRule { get; private set; } = 1;
+
+    public int Next(int lastSize, TimeSpan lastDuration, TimeSpan? writerWait = null)
     {
-        var ratio = lastDuration <= TimeSpan.Zero ? 2.0 : target / lastDuration;
-        ratio = Math.Clamp(ratio, 0.5, 2.0);
-        var next = (long)Math.Round(Math.Max(lastSize, 1) * ratio);
-        Current = (int)Math.Clamp(next, min, max);
+        var rows = Math.Max(lastSize, 1);
+        _secondsPerRow.Enqueue(Math.Max(lastDuration.TotalSeconds, 0) / rows);
+        if (_secondsPerRow.Count > Window) _secondsPerRow.Dequeue();
+
+        double next;
+        if (lastDuration > target * OutlierFactor)
+            (next, LastRule) = (rows * (target / lastDuration), 2);
+        else if (writerWait is { } wait && wait > target / 2)
+            (next, LastRule) = (rows / 2.0, 3);
+        else
+        {
+            var p90 = Percentile90([.. _secondsPerRow]);
+            var fits = p90 <= 0 ? double.MaxValue : target.TotalSeconds / p90;
+            (next, LastRule) = (Math.Min(fits, rows * 2.0), 4);
+        }
+        Current = Bound(next, min, max, maxRowsByBytes);
+        if (maxRowsByBytes is { } byBytes && next > byBytes) LastRule = 5;
         return Current;
+    }
+
+    /// <summary>Sets the size outright (a throttle from outside, such as the plan's SLO), within the bounds.</summary>
+    public int ShrinkTo(int size)
+    {
+        Current = Bound(Math.Min(size, Current), min, max, maxRowsByBytes);
+        return Current;
+    }
+
+    /// <summary>True when the size cannot shrink any further.</summary>
+    public bool AtMinimum => Current <= min;
+
+    private static int Bound(double size, int min, int max, int? maxRowsByBytes)
+    {
+        var upper = maxRowsByBytes is { } byBytes ? Math.Min(max, Math.Max(byBytes, min)) : max;
+        return (int)Math.Clamp(Math.Round(Math.Min(size, int.MaxValue)), min, upper);
+    }
+
+    /// <summary>The nearest-rank 90th percentile.</summary>
+    private static double Percentile90(double[] values)
+    {
+        Array.Sort(values);
+        return values[Math.Max(0, (int)Math.Ceiling(0.9 * values.Length) - 1)];
     }
 }

@@ -18,7 +18,19 @@ public interface IBackfillExecutor
     /// </summary>
     Task<BackfillBatchResult> RunBatchAsync(MigrationPlan plan, BackfillPhase phase, long? afterKey, int batchSize, RunnerIdentity by,
         CancellationToken cancellationToken);
+
+    /// <summary>The table's average row size in bytes from its statistics, for a byte budget per batch; null when
+    /// unknown (no statistics yet, or an executor that cannot tell).</summary>
+    Task<double?> EstimateRowBytesAsync(BackfillSpec spec, CancellationToken cancellationToken) => Task.FromResult<double?>(null);
 }
 
 /// <summary>One committed batch: its key range, rows changed, and time; <see cref="Finished"/> when no key was left.</summary>
-public sealed record BackfillBatchResult(long? LastKey, long RowsAffected, int Keys, TimeSpan Duration, bool Finished, BackfillCheckpoint Checkpoint);
+public sealed record BackfillBatchResult(long? LastKey, long RowsAffected, int Keys, TimeSpan Duration, bool Finished, BackfillCheckpoint Checkpoint)
+{
+    /// <summary>Sessions waiting on this batch's locks just before it committed: the writers it blocked.</summary>
+    public int BlockedWriters { get; init; }
+
+    /// <summary>How long the longest of <see cref="BlockedWriters"/> had waited by then (they wait until the commit);
+    /// null when none waited or the executor cannot tell.</summary>
+    public TimeSpan? LongestWriterWait { get; init; }
+}

@@ -37,6 +37,10 @@ public sealed record BackfillSpec(
     public const int DefaultMaxLockWaiters = 5;
     public static readonly TimeSpan DefaultThrottlePause = TimeSpan.FromSeconds(1);
 
+    /// <summary>A byte budget per batch (<c>max_batch_bytes</c>): at most this many bytes of the table's rows, by its
+    /// statistics' average row width; null for none.</summary>
+    public long? MaxBatchBytes { get; init; }
+
     /// <summary>The real name of <see cref="Table"/> (the plan loader refused a table that is not one).</summary>
     public SqlName TableName => SqlName.Parse(Table, 2);
 

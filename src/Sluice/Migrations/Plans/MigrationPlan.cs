@@ -24,6 +24,8 @@ public sealed record MigrationPlan(
     /// <summary>plan.yaml's <c>on_expiry</c>: what ExpirePartialStates does once the plan has been partial longer than
     /// <see cref="MaxPartialState"/>.</summary>
     public ExpiryPolicy OnExpiry { get; init; } = ExpiryPolicy.Alert;
+    /// <summary>The plan's <c>slo:</c> block; null when it states none.</summary>
+    public PlanSlo? Slo { get; init; }
 
     public MigrationPhase Phase(string name) =>
         Phases.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"plan '{Id}' has no phase '{name}'", nameof(name));

@@ -12,12 +12,12 @@ public static partial class PlanLoader
 {
     public const string PlanFileName = "plan.yaml";
 
-    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "phases"];
+    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "slo", "phases"];
     private static readonly string[] PhaseKeys =
         ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements"];
     private static readonly string[] BackfillKeys =
         ["table", "key", "batch", "target_batch_time", "initial_batch_size", "min_batch_size", "max_batch_size",
-         "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches"];
+         "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches", "max_batch_bytes"];
 
     public static MigrationPlan Load(string folder)
     {
@@ -69,7 +69,9 @@ public static partial class PlanLoader
         CheckOrder(phases, planFile);
 
         var hash = PlanHasher.Hash(text, phases);
-        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash) { OnExpiry = onExpiry };
+        var slo = map.Node("slo") is { } sloNode ? PlanSloReader.Read(new YamlMap(sloNode, planFile, "the slo block", PlanSlo.Keys)) : null;
+        if (slo is not null) PlanSloReader.Check(slo, phases, planFile);
+        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash) { OnExpiry = onExpiry, Slo = slo };
     }
 
     private static MigrationPhase LoadPhase(YamlMap map, string folder, bool planClusterStatements)
@@ -165,10 +167,18 @@ public static partial class PlanLoader
             map.OptionalDuration("max_replication_lag") ?? BackfillSpec.DefaultMaxReplicationLag,
             map.OptionalInt("max_lock_waiters", 0) ?? BackfillSpec.DefaultMaxLockWaiters,
             map.OptionalDuration("throttle_pause") ?? BackfillSpec.DefaultThrottlePause,
-            map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero);
+            map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero) { MaxBatchBytes = OptionalBytes(map, "max_batch_bytes") };
         if (spec.TargetBatchTime <= TimeSpan.Zero)
             throw map.Error(ErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
         return spec;
+    }
+
+    private static long? OptionalBytes(YamlMap map, string key)
+    {
+        if (map.OptionalText(key) is not { } text) return null;
+        if (ByteSizes.TryParse(text, out var bytes) && bytes > 0) return bytes;
+        throw map.Error(ErrorCodes.BadBackfill, map.Node(key)!, $"'{key}' of the backfill block is '{text}', not a size",
+            "write a positive size with PostgreSQL's units: 4MB, 512kB, 1GB, or a number of bytes");
     }
 
     /// <summary>A backfill's table or key, read as PostgreSQL reads a name (<see cref="SqlName"/>).</summary>

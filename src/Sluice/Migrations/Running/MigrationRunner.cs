@@ -403,7 +403,10 @@ public sealed class MigrationRunner
         var afterKey = checkpoint?.LastKey;
         var rowsAtStart = checkpoint?.RowsDone ?? 0;
         var rowsLeft = await backfills.CountRemainingAsync(spec, afterKey, cancellationToken);
-        var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize);
+        var rowBytes = spec.MaxBatchBytes is null ? null : await backfills.EstimateRowBytesAsync(spec, cancellationToken);
+        int? rowsByBytes = spec.MaxBatchBytes is { } budget && rowBytes is > 0 ? (int)Math.Min(int.MaxValue, budget / rowBytes.Value) : null;
+        var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize, rowsByBytes);
+        var slo = new BackfillSloGuard(plan.Slo);
         var started = _time.GetTimestamp();
         var rowsDone = rowsAtStart;
         var batches = checkpoint?.Batches ?? 0;
@@ -445,9 +448,30 @@ public sealed class MigrationRunner
                 return true;
             }
             var report = Progress(null) with { LastBatchTime = batch.Duration };
-            sizer.Next(batch.Keys, batch.Duration);
+            var atMinimum = sizer.AtMinimum;
+            sizer.Next(batch.Keys, batch.Duration, batch.LongestWriterWait);
+            await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, report.ToString(), report));
             if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>Applies the SLO guard's verdict on a batch: a throttle shrinks the next batch and is journaled; a stop
+    /// fails the phase (SLU251), which Promote then rolls back.</summary>
+    private async Task HoldToSloAsync(MigrationPlan plan, BackfillPhase phase, RunState run, SloVerdict verdict, BatchSizer sizer,
+        CancellationToken cancellationToken)
+    {
+        switch (verdict.Action)
+        {
+            case SloAction.Throttle:
+                sizer.ShrinkTo(verdict.ShrinkTo!.Value);
+                await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, $"slo: {verdict.Evidence} to {sizer.Current} rows", run.By),
+                    MigrationStep.Throttled, cancellationToken);
+                break;
+            case SloAction.Stop:
+                var message = $"backfill phase '{phase.Name}' of plan '{plan.Id}' cannot stay within its slo: {verdict.Evidence}";
+                await FailAsync(plan, phase, 1, message, run, cancellationToken);
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.SloBreached, message, verdict.Remedy!, plan.PlanFile, plan.Slo?.Line);
         }
     }
 
