@@ -14,7 +14,7 @@ namespace Sluice.Targets.Telemetry;
 /// the run when <c>--pushgateway</c> is given. Neither: nothing is built and nothing listens, so nothing costs.
 /// Disposing flushes both (the push happens then).
 /// </summary>
-internal sealed class TelemetryExport : IAsyncDisposable
+public sealed class TelemetryExport : IAsyncDisposable
 {
     private static readonly TimeSpan PushTimeout = TimeSpan.FromSeconds(10);
 
@@ -24,6 +24,9 @@ internal sealed class TelemetryExport : IAsyncDisposable
 
     private TelemetryExport(TracerProvider? traces, MeterProvider? metrics, HttpClient? http) => (_traces, _metrics, _http) = (traces, metrics, http);
 
+    /// <param name="variables">The run's environment, where the <c>OTEL_EXPORTER_OTLP_*</c> variables are read.</param>
+    /// <param name="pushgateway">The Pushgateway's URL; null pushes nothing.</param>
+    /// <param name="warn">Told when an export fails; the run goes on.</param>
     public static IAsyncDisposable Start(string environment, IReadOnlyDictionary<string, string> variables, string? pushgateway, Action<string> warn)
     {
         var otlp = OtlpSettings.From(variables);

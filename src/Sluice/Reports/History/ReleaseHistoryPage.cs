@@ -41,7 +41,8 @@ public static class ReleaseHistoryPage
     private static HtmlFragment Table(IReadOnlyList<ReportColumn> columns, IEnumerable<IReadOnlyList<string>> rows) =>
         HtmlTable.Render(columns, rows.Select(row => (IReadOnlyList<HtmlFragment>)[.. row.Select(HtmlFragment.Text)]));
 
-    // The last release's phases on one time axis from its first start: when each ran and for how long.
+    // The last release's phases on one time axis from its first start: each from its start to its finish, or to its
+    // revert when a rollback undid it (the journal keeps the latest transition).
     private static HtmlFragment Timeline(Migrations.Journal.PlanJournal plan)
     {
         var phases = plan.Phases.Where(p => p.StartedAt is not null).ToList();
@@ -49,9 +50,9 @@ public static class ReleaseHistoryPage
         var rows = phases.Select(p =>
         {
             var length = p.Duration ?? TimeSpan.Zero;
-            var failed = p.LastError is not null ? 1 : 0;
+            var failed = p.LastError is not null || plan.LastEvents.Any(e => e.Kind == Migrations.Journal.JournalEventKind.PhaseFailed && e.Phase == p.Phase) ? 1 : 0;
             return new TimelineRow(p.Phase, [new TimelineSpan(failed, p.StartedAt!.Value - origin, length, $"{p.Phase}: {ReportFormat.Duration(length)}")]);
         }).ToList();
-        return TimelineChart.Render("Phases of the last release, from its first start", TimelineSeries, rows, ReportFormat.Duration);
+        return TimelineChart.Render("Phases of the last release, from its first start to each finish or revert", TimelineSeries, rows, ReportFormat.Duration);
     }
 }
