@@ -7,7 +7,7 @@ namespace Sluice.Repository;
 /// Installs what a run needs on a fresh machine, from the OS packages, in one apt-get: PostgreSQL 15 for a local
 /// environment and for the tests (they start their own clusters from its binaries), and for the tests also Prometheus
 /// (the canary tests scrape the sample service with a real one; promtool checks and unit-tests the generated alert
-/// rules) and Chromium (the report tests open each page in it, as a person would). Without root or apt-get it stops with the command to
+/// rules; the telemetry tests push to a real Pushgateway) and Chromium (the report tests open each page in it, as a person would). Without root or apt-get it stops with the command to
 /// run instead.
 /// </summary>
 internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
@@ -27,11 +27,15 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
         new("prometheus", "prometheus", "Prometheus and promtool (the canary tests scrape with a real one; promtool checks the alert rules)",
             () => File.Exists("/usr/bin/prometheus") && File.Exists("/usr/bin/promtool"));
 
+    private static readonly Need Pushgateway =
+        new("prometheus-pushgateway", "prometheus-pushgateway", "the Prometheus Pushgateway (the telemetry tests push a Promote's metrics to a real one)",
+            () => File.Exists("/usr/bin/prometheus-pushgateway"));
+
     /// <summary>What a local environment needs: PostgreSQL 15.</summary>
     public Task EnsureAsync(CancellationToken ct) => EnsureAsync([Postgres], ct);
 
-    /// <summary>What the tests need: PostgreSQL 15, Prometheus and Chromium.</summary>
-    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Chromium], ct);
+    /// <summary>What the tests need: PostgreSQL 15, Prometheus, its Pushgateway and Chromium.</summary>
+    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Pushgateway, Chromium], ct);
 
     private async Task EnsureAsync(Need[] needs, CancellationToken ct)
     {

@@ -15,8 +15,11 @@ namespace Sluice.Targets;
 /// session and takes the environment's lease through it, once per run, and releases it when the run ends (also on a
 /// failure or Ctrl-C). A target body acts through <see cref="Session"/>.</para>
 /// </summary>
-public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnvironmentLeaseProvider
+public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnvironmentLeaseProvider, IRunTelemetry
 {
+    [Parameter("Prometheus Pushgateway URL: the run's metrics are pushed there when it ends (OTLP: the OTEL_EXPORTER_OTLP_* variables)")]
+    string? Pushgateway => this.Parameter<string>();
+
     [Parameter("Npgsql connection string; overrides the environment's"), Secret(ReadByEnvironmentTargets = true)]
     string? Database => this.Parameter<string>();
 
@@ -53,6 +56,9 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
 
     async Task<IAsyncDisposable> IEnvironmentLeaseProvider.AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken) =>
         await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken);
+
+    IAsyncDisposable IRunTelemetry.StartTelemetry(string environment, IReadOnlyDictionary<string, string> environmentVariables) =>
+        Telemetry.TelemetryExport.Start(environment, environmentVariables, Pushgateway, Host.Warning);
 
     BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, BuildRemedies.Of(this).Rewrite);
 }

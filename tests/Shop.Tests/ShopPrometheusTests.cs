@@ -8,6 +8,7 @@ using Sluice.Canary.Analysis;
 using Sluice.Canary.Definition;
 using Sluice.Canary.Sources;
 using Sluice.Testing.Postgres;
+using Sluice.Testing.Servers;
 
 namespace Shop.Tests;
 

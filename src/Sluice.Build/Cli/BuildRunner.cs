@@ -20,6 +20,7 @@ internal static class BuildRunner
         build.Host = host;
         build.Secrets = settings.Secrets;
         ExecutionPlan? plan = null;
+        IAsyncDisposable? telemetry = null;
         try
         {
             var parameters = ParameterDescriptor.Discover(build.GetType());
@@ -58,8 +59,21 @@ internal static class BuildRunner
             var translator = build as IExceptionTranslator;
             await Preflight.RunAsync(plan, translator, cancellationToken);
             using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var executor = new TargetExecutor(host, settings.Time, translator);
-            var outcome = await executor.RunAsync(plan, lifetime.Token, build as IEnvironmentLeaseProvider, env);
+            telemetry = (build as IRunTelemetry)?.StartTelemetry(env, settings.EnvironmentVariables);
+            var ci = BuildActivities.CiRun.From(settings.EnvironmentVariables, build.GetType().Name);
+            var span = BuildActivities.StartRun(ci, env, settings.EnvironmentVariables);
+            var executor = new TargetExecutor(host, settings.Time, translator) { Ci = ci };
+            BuildOutcome outcome;
+            try
+            {
+                outcome = await executor.RunAsync(plan, lifetime.Token, build as IEnvironmentLeaseProvider, env);
+            }
+            catch
+            {
+                BuildActivities.EndRun(span, null, ExitCode.TargetFailed);
+                throw;
+            }
+            BuildActivities.EndRun(span, outcome, outcome.ExitCode);
             host.RunFinished(outcome);
             RunMemory.Save(root, invocation, outcome, settings.Secrets);
             return new RunResult(outcome.ExitCode, outcome, plan);
@@ -74,6 +88,8 @@ internal static class BuildRunner
             // After the executor released the environment's lease: what the run opened once closes here, also on
             // failure and Ctrl-C.
             await build.DisposeRunScopedAsync();
+            // Last: what the run and its session recorded leaves with it.
+            if (telemetry is not null) await telemetry.DisposeAsync();
             await output.Out.FlushAsync(CancellationToken.None);
         }
     }

@@ -13,6 +13,9 @@ internal sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null,
     /// <summary>The token assured targets get once the run was cancelled, so cleanup is itself bounded.</summary>
     public TimeSpan AssuredTimeoutAfterCancel { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The CI run the targets' spans name; null outside a build run (tests of the executor).</summary>
+    public BuildActivities.CiRun? Ci { get; init; }
+
     /// <param name="leases">Takes the environment lease before the first <c>.Environment()</c> target; null when nothing does.</param>
     /// <param name="environment">The selected environment, passed to the lease provider.</param>
     public async Task<BuildOutcome> RunAsync(ExecutionPlan plan, CancellationToken cancellationToken,
@@ -94,7 +97,9 @@ internal sealed class TargetExecutor(IBuildHost host, TimeProvider? time = null,
         var token = assuredCts?.Token ?? runToken;
 
         host.TargetStarted(target.Name);
+        var span = BuildActivities.StartTarget(target, Ci);
         var result = await RunWithRetriesAsync(target, token, beforeRun);
+        BuildActivities.EndTarget(span, result);
         host.TargetFinished(result);
         return result;
     }

@@ -1,6 +1,8 @@
 using Npgsql;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Running;
+using Sluice.Observability;
+using Sluice.Observability.Tracing;
 using Sluice.Postgres.Secrets;
 using Sluice.Secrets;
 
@@ -14,6 +16,7 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlDataSource _leaseSessions;
+    private readonly SluiceInstruments _instruments = new();
 
     /// <param name="connectionString">The target database (a secret).</param>
     /// <param name="lease">Lease time to live and heartbeat; defaults 60 s and 20 s.</param>
@@ -34,7 +37,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresBackfillExecutor(_dataSource),
             pressure ?? new PostgresBackfillPressure(_dataSource),
             new PostgresSchemaBaselines(_dataSource),
-            new PostgresDataBaselines(_dataSource));
+            new PostgresDataBaselines(_dataSource),
+            new SluiceTelemetry(_instruments, Traced(connectionString)));
     }
 
     /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>
@@ -54,8 +58,13 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
     /// <summary>The default pressure source of a connection string, for wrapping (a test adds simulated lag to it).</summary>
     public IBackfillPressureSource DatabasePressure => new PostgresBackfillPressure(_dataSource);
 
+    /// <summary>What spans say about this database: PostgreSQL, and its name (<c>db.namespace</c>), never its address.</summary>
+    public static TracedDatabase Traced(string connectionString) =>
+        new("postgresql", new NpgsqlConnectionStringBuilder(connectionString).Database ?? "postgres");
+
     public async ValueTask DisposeAsync()
     {
+        _instruments.Dispose();
         await _leaseSessions.DisposeAsync();
         await _dataSource.DisposeAsync();
     }

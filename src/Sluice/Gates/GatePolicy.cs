@@ -49,6 +49,7 @@ public static class GatePolicy
         var results = new List<GateResult>();
         foreach (var gate in gates)
         {
+            using var span = Observability.Tracing.SluiceActivities.StartGate(context.Environment, gate.Name);
             try
             {
                 results.Add(await gate.EvaluateAsync(context, cancellationToken));
@@ -57,6 +58,7 @@ public static class GatePolicy
             {
                 results.Add(GateResult.Fail(gate.Name, $"could not decide: {e.Message}", "fix what the gate reads and run again"));
             }
+            Observability.Tracing.SluiceActivities.EndGate(span, results[^1].Verdict.ToString().ToLowerInvariant());
         }
         return new GateReport(context.Environment, results);
     }

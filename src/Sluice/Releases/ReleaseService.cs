@@ -4,6 +4,8 @@ using Sluice.Migrations.Journal;
 using Sluice.Migrations.Leases;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
+using Sluice.Observability;
+using Sluice.Observability.Tracing;
 
 namespace Sluice.Releases;
 
@@ -115,6 +117,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
         await releases.EnsureAsync(cancellationToken);
+        using var span = SluiceActivities.StartRollback(request.Environment, request.MigrationId);
         var by = request.By.ToString();
         var started = _time.GetTimestamp();
         RollbackRecord Record(string? planId, RollbackOutcome outcome, int phases, string detail) =>
@@ -125,6 +128,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             var record = Record(run.Phases.FirstOrDefault()?.PlanId ?? request.MigrationId,
                 run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
             await releases.RecordRollbackAsync(record, CancellationToken.None);
+            if (record.Outcome == RollbackOutcome.Succeeded) Recorded(span, request.Environment, record.PlanId, MetricLabels.Outcomes.Succeeded);
             if (record.Outcome == RollbackOutcome.Succeeded && expectations is not null)
                 await expectations.RecordAsync(request.Environment, ExpectationOrigin.Rollback, $"rollback of {record.PlanId}", CancellationToken.None);
             return new RollbackResult(record, run);
@@ -134,8 +138,17 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             var outcome = e.Code == ErrorCodes.Irreversible ? RollbackOutcome.NeedsSnapshotRestore : RollbackOutcome.Failed;
             // Recorded even when cancelled: the next reader needs to know a rollback was attempted.
             await releases.RecordRollbackAsync(Record(request.MigrationId, outcome, 0, e.Message), CancellationToken.None);
+            Recorded(span, request.Environment, request.MigrationId, MetricLabels.Outcomes.Failed);
+            SluiceActivities.RecordFailure(span, e);
             throw;
         }
+    }
+
+    /// <summary>A rollback that did something (or failed) counts; one with nothing to roll back does not.</summary>
+    private void Recorded(System.Diagnostics.Activity? span, string environment, string? planId, string outcome)
+    {
+        SluiceActivities.SetOutcome(span, outcome);
+        providers.Telemetry?.RolledBack(environment, planId, outcome);
     }
 
     /// <summary>
@@ -176,7 +189,19 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         if (request.Snapshot is { } snapshot && gates.Results.Any(r => r.Gate == SnapshotGateName)
             && gates.Results.All(r => r.Verdict != GateVerdict.Fail || r.Gate == SnapshotGateName))
         {
-            var taken = await snapshot.TakeVerifiedAsync(cancellationToken);
+            string taken;
+            using (var span = SluiceActivities.StartSnapshot(migration.Environment))
+            {
+                try
+                {
+                    taken = await snapshot.TakeVerifiedAsync(cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    SluiceActivities.RecordFailure(span, e);
+                    throw;
+                }
+            }
             onSnapshot?.Invoke(taken);
             gates = await EvaluateAsync(request, pending, cancellationToken);
         }
@@ -283,6 +308,9 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         var context = new GateContext(request.Migration.Environment, request.Spec, pending, _time.GetUtcNow());
         var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile, pending);
         var report = await GatePolicy.EvaluateAsync(gates, context, cancellationToken);
+        var plans = string.Join(",", pending.Select(p => p.Id));
+        foreach (var result in report.Results)
+            providers.Telemetry?.GateDecided(context.Environment, plans, result.Gate, result.Verdict.ToString().ToLowerInvariant());
         await releases.EnsureAsync(cancellationToken);
         await releases.RecordGateReportAsync(report, request.Migration.By.ToString(), cancellationToken);
         return report;

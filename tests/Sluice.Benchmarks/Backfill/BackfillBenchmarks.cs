@@ -87,7 +87,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
 
     private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max);
 
-    private sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed);
+    internal sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed);
 
     private static void Row(TextWriter output, string what, Measurement m, double? rate, TimeSpan? lockHold) =>
         output.WriteLine($"| {what} | {m.Elapsed.TotalSeconds:F1} s | {(rate is { } r ? $"{r:N0}" : "-")} | {(lockHold is { } l ? $"{l.TotalMilliseconds:N0} ms" : "-")} | {m.Writes:N0} | {Ms(m.P50)} | {Ms(m.P99)} | {Ms(m.Max)} |");
@@ -145,7 +145,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     private static Task SingleUpdateAsync(string connectionString, CancellationToken cancellationToken) =>
         ExecuteAsync(connectionString, "UPDATE customers SET first_name = shop_first_name(full_name), last_name = shop_last_name(full_name)", cancellationToken);
 
-    private static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken)
+    internal static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken)
     {
         // The template already holds the expand phase, which re-runs as a no-op; the backfill is timed on its own.
         await using var target = new PostgresMigrationDatabase(connectionString);
@@ -177,7 +177,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         public void Report(MigrationProgress value) => report(value);
     }
 
-    private static async Task CreateTemplateAsync(LocalCluster cluster, string root, int rows, CancellationToken cancellationToken)
+    internal static async Task CreateTemplateAsync(LocalCluster cluster, string root, int rows, CancellationToken cancellationToken)
     {
         await ExecuteAsync(cluster.ConnectionString(), "CREATE DATABASE bench_template", cancellationToken);
         var template = cluster.ConnectionString("bench_template");
@@ -195,7 +195,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     }
 
     /// <summary>A pipelines folder holding the sample plan cut down to its expand (re-runnable: IF NOT EXISTS) and backfill.</summary>
-    private static string SamplePipelines(string root, (string Old, string New)[] edits)
+    internal static string SamplePipelines(string root, (string Old, string New)[]? edits = null)
     {
         var pipelines = Path.Combine(Path.GetTempPath(), $"sluice-bench-{Guid.NewGuid():N}");
         var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
@@ -204,14 +204,14 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var plan = Path.Combine(folder, "plan.yaml");
         var yaml = File.ReadAllText(plan);
         yaml = yaml[..yaml.IndexOf("  - name: index_last_name", StringComparison.Ordinal)];
-        foreach (var (old, replacement) in edits) yaml = yaml.Replace(old, replacement, StringComparison.Ordinal);
+        foreach (var (old, replacement) in edits ?? []) yaml = yaml.Replace(old, replacement, StringComparison.Ordinal);
         File.WriteAllText(plan, yaml);
         return pipelines;
     }
 
     private static string SampleFolder(string root) => Path.Combine(root, "pipelines", "shop", "migrations", "0001_split_customer_name");
 
-    private static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    internal static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);

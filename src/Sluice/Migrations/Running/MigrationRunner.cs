@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using Sluice.Errors;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Leases;
 using Sluice.Migrations.Plans;
+using Sluice.Observability;
+using Sluice.Observability.Tracing;
 
 namespace Sluice.Migrations.Running;
 
@@ -63,11 +66,31 @@ public sealed class MigrationRunner
         {
             foreach (var plan in plans) await RefuseChangedPlanAsync(plan, token);
             foreach (var plan in plans)
-                if (!await RunPlanAsync(plan, run, token))
+                if (!await TracedPlanAsync(plan, run, token))
                     return run.Result(MigrationOutcome.Incomplete,
                         $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
             return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
         });
+
+    private SluiceTelemetry? Telemetry => _providers.Telemetry;
+
+    /// <summary>One plan's run as a span (<c>deployment.status</c> failed on an error, succeeded when every phase is done).</summary>
+    private async Task<bool> TracedPlanAsync(MigrationPlan plan, RunState run, CancellationToken cancellationToken)
+    {
+        using var span = SluiceActivities.StartPlan(_options.Environment, plan.Id, Telemetry?.Database);
+        try
+        {
+            var done = await RunPlanAsync(plan, run, cancellationToken);
+            if (done) SluiceActivities.SetDeploymentStatus(span, succeeded: true);
+            return done;
+        }
+        catch (Exception e)
+        {
+            SluiceActivities.SetDeploymentStatus(span, succeeded: false);
+            SluiceActivities.RecordFailure(span, e);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Reverts <paramref name="plan"/>: every phase that is done, started or failed, latest first, each by its
@@ -94,8 +117,20 @@ public sealed class MigrationRunner
             {
                 var runDown = step == PhaseStep.RunDown;
                 var started = _time.GetTimestamp();
-                var attempts = await WithLockRetriesAsync(plan, phase, run,
-                    attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
+                int attempts;
+                using (var span = SluiceActivities.StartPhase(_options.Environment, plan.Id, phase.Name, KindOf(phase), "down", Telemetry?.Database))
+                {
+                    try
+                    {
+                        attempts = await WithLockRetriesAsync(plan, phase, run,
+                            attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
+                    }
+                    catch (Exception e)
+                    {
+                        SluiceActivities.RecordFailure(span, e);
+                        throw;
+                    }
+                }
                 var message = !runDown ? $"reverted ({Word(status)}; its up never committed)" : phase switch
                 {
                     BackfillPhase => "reverted (checkpoint reset; the expand's down removes its data)",
@@ -232,6 +267,8 @@ public sealed class MigrationRunner
 
     private static string Word(JournalStatus status) => status.ToString().ToLowerInvariant();
 
+    private static string KindOf(MigrationPhase phase) => phase.Kind.ToString().ToLowerInvariant();
+
     private async Task RefuseChangedPlanAsync(MigrationPlan plan, CancellationToken cancellationToken)
     {
         if (await Journal.FindPlanAsync(plan.Id, cancellationToken) is { } recorded && recorded.Hash != plan.Hash)
@@ -252,6 +289,8 @@ public sealed class MigrationRunner
         // what an expand's verify looks for), so their checks no longer describe the database.
         JournalStatus StatusOf(MigrationPhase phase) => recorded.TryGetValue(phase.Name, out var r) ? r.Status : JournalStatus.Pending;
         var latestDone = plan.Phases.LastOrDefault(p => StatusOf(p) == JournalStatus.Done);
+        // Half-migrated since the plan's first phase started, in an earlier run or in this one.
+        var partialSince = recorded.Values.Where(r => r.Status != JournalStatus.Reverted).Min(r => r.StartedAt);
         var destructiveFrom = DestructiveFrom(plan);
         foreach (var (phase, index) in plan.Phases.Select((p, i) => (p, i)))
         {
@@ -285,40 +324,54 @@ public sealed class MigrationRunner
             }
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Started, cancellationToken);
             var started = _time.GetTimestamp();
+            partialSince ??= _time.GetUtcNow();
             var resumed = step == PhaseStep.Resume ? " (resuming an interrupted run)" : "";
-            var kind = phase.Kind.ToString().ToLowerInvariant();
+            var kind = KindOf(phase);
+            using var span = SluiceActivities.StartPhase(_options.Environment, plan.Id, phase.Name, kind, "up", Telemetry?.Database,
+                (phase as BackfillPhase)?.Backfill.Table);
             await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{kind} phase started{resumed}", by), MigrationStep.PhaseStarted,
                 cancellationToken, report: $"{kind}{resumed}");
             run.Current = (plan.Id, phase.Name);
 
             int attempts;
-            switch (phase)
+            try
             {
-                case BackfillPhase backfill:
-                    if (!await BackfillAsync(plan, backfill, run, cancellationToken))
-                    {
-                        run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
-                        return false;
-                    }
-                    attempts = 1;
-                    break;
-                case ScriptPhase script:
-                    attempts = await WithLockRetriesAsync(plan, phase, run,
-                        attempt => _providers.Phases.ApplyAsync(plan, script, attempt, by, cancellationToken), cancellationToken);
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
+                switch (phase)
+                {
+                    case BackfillPhase backfill:
+                        if (!await BackfillAsync(plan, backfill, run, cancellationToken))
+                        {
+                            run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Incomplete, 0, _time.GetElapsedTime(started)));
+                            Telemetry?.PartialState(_options.Environment, plan.Id, _time.GetUtcNow() - partialSince.Value, plan.MaxPartialState);
+                            return false;
+                        }
+                        attempts = 1;
+                        break;
+                    case ScriptPhase script:
+                        attempts = await WithLockRetriesAsync(plan, phase, run,
+                            attempt => _providers.Phases.ApplyAsync(plan, script, attempt, by, cancellationToken), cancellationToken);
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(phase), phase.GetType().Name, "a phase is a script or a backfill");
+                }
+                var flag = (phase as ScriptPhase)?.Flag;
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
+                    flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
+                await VerifyAsync(plan, phase, run, cancellationToken);
             }
-            var flag = (phase as ScriptPhase)?.Flag;
-            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
-                flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
-            await VerifyAsync(plan, phase, run, cancellationToken);
+            catch (Exception e)
+            {
+                SluiceActivities.RecordFailure(span, e);
+                throw;
+            }
+            Telemetry?.PartialState(_options.Environment, plan.Id, _time.GetUtcNow() - partialSince.Value, plan.MaxPartialState);
             run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
             run.Current = null;
         }
         if (_options.Barrier is { } last) await last.BeforeAsync(plan, null, cancellationToken);
         await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Done, cancellationToken);
+        Telemetry?.PartialState(_options.Environment, plan.Id, TimeSpan.Zero, plan.MaxPartialState);
         run.Report(new MigrationProgress(MigrationStep.PlanDone, plan.Id, null, "every phase done"));
         return true;
     }
@@ -365,7 +418,11 @@ public sealed class MigrationRunner
                     await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.Attempt, plan.Id, phase.Name,
                         $"attempt {attempt} of {phase.Retries} (lock_timeout {Durations.Format(phase.LockTimeout)})", by, attempt), cancellationToken);
                 await work(attempt);
-            }, retry => run.RecordAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, retry.Message, by, retry.FailedAttempt), MigrationStep.Retry, cancellationToken),
+            }, retry =>
+            {
+                if (phase is BackfillPhase) Telemetry?.BatchWaitedOnLock(_options.Environment, plan.Id, phase.Name);
+                return run.RecordAsync(new JournalEvent(JournalEventKind.Retry, plan.Id, phase.Name, retry.Message, by, retry.FailedAttempt), MigrationStep.Retry, cancellationToken);
+            },
             cancellationToken);
         }
         catch (LockTimeoutException e)
@@ -414,47 +471,78 @@ public sealed class MigrationRunner
 
         BackfillProgress Progress(string? throttled) => BackfillProgress.Estimate(rowsDone, rowsAtStart, rowsLeft, batches, sizer.Current, afterKey, _time.GetElapsedTime(started), throttled);
 
-        while (true)
+        var environment = _options.Environment;
+        Telemetry?.BackfillStarted(environment, plan.Id, phase.Name, spec.MaxReplicationLag);
+        Activity? group = null;
+        var (groupBatches, groupRows) = (0, 0L);
+        try
         {
-            if (run.BudgetExhausted)
+            while (true)
             {
-                await PauseAsync(plan, phase, run, $"reached inside '{phase.Name}' after a checkpoint ({rowsDone} rows done); the next run continues from it", cancellationToken);
-                return false;
-            }
-            var reason = ThrottleReason(await _providers.Pressure.ReadAsync(cancellationToken), spec);
-            if (reason is not null)
-            {
-                if (throttledBy is null)
-                    await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, reason, by), cancellationToken);
-                throttledBy = reason;
-                run.Report(new MigrationProgress(MigrationStep.Throttled, plan.Id, phase.Name, reason, Progress(reason)));
-                await Task.Delay(spec.ThrottlePause, _time, cancellationToken);
-                continue;
-            }
-            throttledBy = null;
+                if (run.BudgetExhausted)
+                {
+                    await PauseAsync(plan, phase, run, $"reached inside '{phase.Name}' after a checkpoint ({rowsDone} rows done); the next run continues from it", cancellationToken);
+                    return false;
+                }
+                var pressure = await _providers.Pressure.ReadAsync(cancellationToken);
+                Telemetry?.ReplicationLagRead(environment, plan.Id, pressure.ReplicationLag);
+                var (reason, reasonLabel) = ThrottleReason(pressure, spec);
+                if (reason is not null)
+                {
+                    Telemetry?.BackfillThrottled(environment, plan.Id, phase.Name, reasonLabel!);
+                    if (throttledBy is null)
+                        await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, reason, by), cancellationToken);
+                    throttledBy = reason;
+                    run.Report(new MigrationProgress(MigrationStep.Throttled, plan.Id, phase.Name, reason, Progress(reason)));
+                    await Task.Delay(spec.ThrottlePause, _time, cancellationToken);
+                    continue;
+                }
+                throttledBy = null;
 
-            var size = sizer.Current;
-            BackfillBatchResult? batch = null;
-            // Batches journal only their retries: thousands of first attempts would flood the journal.
-            await WithLockRetriesAsync(plan, phase, run, async _ =>
-                batch = await backfills.RunBatchAsync(plan, phase, afterKey, size, by, cancellationToken), cancellationToken, journalFirstAttempt: false);
-            afterKey = batch!.LastKey ?? afterKey;
-            rowsDone = batch.Checkpoint.RowsDone;
-            batches = batch.Checkpoint.Batches;
-            if (batch.Finished)
-            {
-                await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
-                    $"backfill done: {rowsDone} rows in {batches} batches", by), MigrationStep.Backfill, cancellationToken, report: "backfill done", Progress(null));
-                return true;
+                var size = sizer.Current;
+                BackfillBatchResult? batch = null;
+                group ??= SluiceActivities.StartBatchGroup(plan.Id, phase.Name, spec.Table, Telemetry?.Database);
+                // Batches journal only their retries: thousands of first attempts would flood the journal.
+                await WithLockRetriesAsync(plan, phase, run, async _ =>
+                    batch = await backfills.RunBatchAsync(plan, phase, afterKey, size, by, cancellationToken), cancellationToken, journalFirstAttempt: false);
+                afterKey = batch!.LastKey ?? afterKey;
+                rowsDone = batch.Checkpoint.RowsDone;
+                batches = batch.Checkpoint.Batches;
+                Telemetry?.BatchCommitted(environment, plan.Id, phase.Name, spec.Table, batch.RowsAffected, batch.Duration);
+                (groupBatches, groupRows) = (groupBatches + 1, groupRows + batch.RowsAffected);
+                if (groupBatches == BatchesPerSpan || batch.Finished)
+                {
+                    SluiceActivities.EndBatchGroup(group, groupBatches, groupRows);
+                    (group, groupBatches, groupRows) = (null, 0, 0);
+                }
+                if (batch.Finished)
+                {
+                    await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
+                        $"backfill done: {rowsDone} rows in {batches} batches", by), MigrationStep.Backfill, cancellationToken, report: "backfill done", Progress(null));
+                    return true;
+                }
+                var report = Progress(null) with { LastBatchTime = batch.Duration };
+                var atMinimum = sizer.AtMinimum;
+                sizer.Next(batch.Keys, batch.Duration, batch.LongestWriterWait);
+                await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, cancellationToken);
+                run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, report.ToString(), report));
+                if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
             }
-            var report = Progress(null) with { LastBatchTime = batch.Duration };
-            var atMinimum = sizer.AtMinimum;
-            sizer.Next(batch.Keys, batch.Duration, batch.LongestWriterWait);
-            await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, cancellationToken);
-            run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, report.ToString(), report));
-            if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            SluiceActivities.RecordFailure(group, e);
+            throw;
+        }
+        finally
+        {
+            SluiceActivities.EndBatchGroup(group, groupBatches, groupRows);
+            Telemetry?.BackfillStopped(environment, plan.Id, phase.Name);
         }
     }
+
+    /// <summary>Batches per batch-group span: a trace shows a backfill's progress without a span per batch.</summary>
+    private const int BatchesPerSpan = 10;
 
     /// <summary>Applies the SLO guard's verdict on a batch: a throttle shrinks the next batch and is journaled; a stop
     /// fails the phase (SLU251), which Promote then rolls back.</summary>
@@ -475,13 +563,14 @@ public sealed class MigrationRunner
         }
     }
 
-    private static string? ThrottleReason(BackfillPressure pressure, BackfillSpec spec)
+    /// <returns>Why the backfill must pause, and the <see cref="MetricLabels.Reasons"/> label of it; nulls when it need not.</returns>
+    private static (string? Message, string? Label) ThrottleReason(BackfillPressure pressure, BackfillSpec spec)
     {
         if (pressure.ReplicationLag is { } lag && lag > spec.MaxReplicationLag)
-            return $"replication lag {lag.TotalMilliseconds:F0} ms exceeds {Durations.Format(spec.MaxReplicationLag)}";
+            return ($"replication lag {lag.TotalMilliseconds:F0} ms exceeds {Durations.Format(spec.MaxReplicationLag)}", MetricLabels.Reasons.ReplicationLag);
         if (pressure.LockWaiters > spec.MaxLockWaiters)
-            return $"{pressure.LockWaiters} sessions wait on locks (max {spec.MaxLockWaiters})";
-        return null;
+            return ($"{pressure.LockWaiters} sessions wait on locks (max {spec.MaxLockWaiters})", MetricLabels.Reasons.LockWaits);
+        return (null, null);
     }
 
     /// <summary>The mutable bookkeeping of one run, kept out of the runner so the runner holds no per-run state.</summary>
