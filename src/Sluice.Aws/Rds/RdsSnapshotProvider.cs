@@ -70,7 +70,7 @@ internal sealed class RdsSnapshotProvider(RdsQueryClient client, string instance
         var groups = source?.Element(Ns + "VpcSecurityGroups")?.Elements(Ns + "VpcSecurityGroupMembership")
             .Select(g => g.Element(Ns + "VpcSecurityGroupId")?.Value).OfType<string>().ToList() ?? [];
         for (var i = 0; i < groups.Count; i++) parameters.Add(new($"VpcSecurityGroupIds.VpcSecurityGroupId.{i + 1}", groups[i]));
-        parameters.AddRange(Tags(tags));
+        parameters.AddRange(Tags(new Dictionary<string, string>(tags) { [CloudTags.CopyOf] = instance }));
         var result = await client.CallAsync("RestoreDBInstanceFromDBSnapshot", parameters, cancellationToken);
         return Instance(result.Element(Ns + "DBInstance")!);
     }

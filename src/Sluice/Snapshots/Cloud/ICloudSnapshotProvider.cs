@@ -22,7 +22,8 @@ public interface ICloudSnapshotProvider
     Task DeleteSnapshotAsync(string name, CancellationToken cancellationToken);
 
     /// <summary>Starts restoring snapshot <paramref name="snapshot"/> (made at <paramref name="snapshotTime"/>) to a new
-    /// instance or server <paramref name="copy"/> of class <paramref name="instanceClass"/>, tagged with <paramref name="tags"/>.</summary>
+    /// instance or server <paramref name="copy"/> of class <paramref name="instanceClass"/>, tagged with <paramref name="tags"/>
+    /// and <see cref="CloudTags.CopyOf"/> naming the source.</summary>
     Task<CloudResource> StartCopyAsync(string snapshot, DateTimeOffset snapshotTime, string copy, string instanceClass,
         IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken);
 
