@@ -34,7 +34,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Location = provider.Describe(connectionString);
         Migrations = new MigrationService(_providers);
         Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
-        var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, logger);
+        var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, logger, provider);
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
         Gates = _database.Sources(

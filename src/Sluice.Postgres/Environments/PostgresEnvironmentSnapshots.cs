@@ -5,15 +5,19 @@ using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Snapshots;
 using Sluice.Releases;
 using Sluice.Snapshots;
+using Sluice.Snapshots.Cloud;
+using Sluice.Postgres.Snapshots.Cloud;
 
 namespace Sluice.Postgres.Environments;
 
 /// <summary>
 /// The session's snapshots: a pg_dump store (a local environment verifies on its own server, any other on a throwaway
-/// local cluster), or for <c>--snapshot-format template</c> on a local environment a template store. The store is
+/// local cluster), for <c>--snapshot-format template</c> on a local environment a template store, and on an <c>rds</c> or
+/// <c>azure_flexible</c> environment the provider's own snapshots (<see cref="CloudSnapshotStore"/>). The store is
 /// opened on first use (finding pg_dump takes a moment); the connection string stays here.
 /// </summary>
-internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, ILogger? logger) : IEnvironmentSnapshots
+internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, ILogger? logger,
+    PostgresSessionProvider provider) : IEnvironmentSnapshots
 {
     private ISnapshotStore? _store;
 
@@ -36,6 +40,8 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
     {
         if (_store is not null) return _store;
         var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+        if (request.EffectiveSpec.IsCloud && string.IsNullOrEmpty(request.DatabaseOverride) && request.SnapshotFormat is null or SnapshotFormat.Provider)
+            return _store = CloudStore();
         if (request.SnapshotFormat == SnapshotFormat.Template && IsLocal)
             return _store = new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Server = server, Redactor = request.Secrets });
         if (request.SnapshotFormat == SnapshotFormat.Template)
@@ -48,6 +54,17 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
             Format = request.SnapshotFormat ?? SnapshotFormat.Custom,
             VerifyServer = IsLocal ? server : null,
         }, await PostgresToolchain.DetectAsync(cancellationToken, logger));
+    }
+
+    private CloudSnapshotStore CloudStore()
+    {
+        var definition = CloudDefinitionReader.Read(request.EffectiveSpec, request.SpecFile)!;
+        var tags = new Dictionary<string, string> { [CloudTags.Run] = request.By.CiRunUrl ?? $"{request.By.User}@{request.By.Host}" };
+        if (request.Plans().Plans is [.., var newest]) tags[CloudTags.Plan] = newest.Id;
+        return new CloudSnapshotStore(new CloudSnapshotOptions
+        {
+            Folder = Catalog.Folder, Environment = request.Environment, Definition = definition, Redactor = request.Secrets, Tags = tags,
+        }, provider.CloudProviderFor(request, definition), connectionString);
     }
 
     private sealed class TakenAndVerified(PostgresEnvironmentSnapshots snapshots) : IReleaseSnapshot
