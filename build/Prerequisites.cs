@@ -27,11 +27,19 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
         new("prometheus", "prometheus", "Prometheus and promtool (the canary tests scrape with a real one; promtool checks the alert rules)",
             () => File.Exists("/usr/bin/prometheus") && File.Exists("/usr/bin/promtool"));
 
+    private static readonly Need Node =
+        new("nodejs", "node", "Node.js (the CI validators and the official cloud clients the fakes are checked against run in it)",
+            () => File.Exists("/usr/bin/node"));
+
+    private static readonly Need Npm =
+        new("npm", "node", "npm (installs the validators under tests/validators offline-first, with npm ci)",
+            () => File.Exists("/usr/bin/npm"));
+
     /// <summary>What a local environment needs: PostgreSQL 15.</summary>
     public Task EnsureAsync(CancellationToken ct) => EnsureAsync([Postgres], ct);
 
-    /// <summary>What the tests need: PostgreSQL 15, Prometheus and Chromium.</summary>
-    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Chromium], ct);
+    /// <summary>What the tests need: PostgreSQL 15, Prometheus, Chromium, Node.js and npm.</summary>
+    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Chromium, Node, Npm], ct);
 
     private async Task EnsureAsync(Need[] needs, CancellationToken ct)
     {
