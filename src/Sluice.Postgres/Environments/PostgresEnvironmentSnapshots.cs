@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sluice.Environments;
+using Sluice.Errors;
 using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Snapshots;
 using Sluice.Releases;
@@ -42,6 +43,10 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
         var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
         if (request.EffectiveSpec.IsCloud && string.IsNullOrEmpty(request.DatabaseOverride) && request.SnapshotFormat is null or SnapshotFormat.Provider)
             return _store = CloudStore();
+        if (request.SnapshotFormat == SnapshotFormat.Provider)
+            throw SluiceException.Usage(ErrorCodes.CloudProviderMissing,
+                $"--snapshot-format provider takes the managed service's own snapshot; '{request.Environment}' is not an rds or azure_flexible environment (or --database points elsewhere)",
+                "use --snapshot-format custom, directory or template here", request.SpecFile);
         if (request.SnapshotFormat == SnapshotFormat.Template && IsLocal)
             return _store = new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Server = server, Redactor = request.Secrets });
         if (request.SnapshotFormat == SnapshotFormat.Template)
