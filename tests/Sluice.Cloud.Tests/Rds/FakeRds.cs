@@ -7,14 +7,15 @@ using Microsoft.AspNetCore.Http;
 using Npgsql;
 using Sluice.Adapters.Tests.Fakes;
 using Sluice.Aws.Rds;
+using Sluice.Cloud.Tests.Fakes;
 using Sluice.Postgres.Clusters;
 
 namespace Sluice.Cloud.Tests.Rds;
 
 /// <summary>
-/// A local fake of the RDS Query API (version 2014-10-31) backed by real PostgreSQL: a source instance is a database
-/// on the test cluster, a DB snapshot is a <c>pg_dump</c> of it, and a restored instance is a new PostgreSQL cluster of
-/// its own (its own port, the source's database name and master password, as RDS restores them) loaded from that dump.
+/// A local fake of the RDS Query API (version 2014-10-31) backed by real PostgreSQL (<see cref="FakeDatabaseHost"/>): a
+/// source instance is a database on the test cluster, a DB snapshot a <c>pg_dump</c> of it, a restored instance a
+/// PostgreSQL cluster of its own loaded from that dump.
 /// It speaks the wire format: form-encoded POSTs to <c>/</c>, SigV4 checked against <see cref="SecretKey"/>
 /// (<c>SignatureDoesNotMatch</c>, <c>InvalidClientTokenId</c>), <c>&lt;{Action}Response&gt;</c> bodies in RDS's
 /// namespace, and <c>&lt;ErrorResponse&gt;</c> with RDS's codes and statuses (<c>DBInstanceNotFound</c> 404,
@@ -29,14 +30,13 @@ public sealed class FakeRds : IAsyncDisposable
     public const string Region = "eu-west-1";
     private static readonly XNamespace Ns = RdsQueryClient.Ns;
 
-    private readonly PostgresToolchain _toolchain;
+    private readonly FakeDatabaseHost _host;
     private readonly ConcurrentDictionary<string, Instance> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Snapshot> _snapshots = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _calls = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("fake-rds-").FullName;
     private LoopbackServer _server = null!;
 
-    private FakeRds(PostgresToolchain toolchain) => _toolchain = toolchain;
+    private FakeRds(FakeDatabaseHost host) => _host = host;
 
     public Uri Endpoint => _server.Address;
 
@@ -68,7 +68,7 @@ public sealed class FakeRds : IAsyncDisposable
 
     public static async Task<FakeRds> StartAsync(CancellationToken cancellationToken)
     {
-        var fake = new FakeRds(await PostgresToolchain.DetectAsync(cancellationToken));
+        var fake = new FakeRds(await FakeDatabaseHost.StartAsync(cancellationToken));
         fake._server = await LoopbackServer.StartAsync(app => app.MapPost("/", fake.HandleAsync));
         return fake;
     }
@@ -88,7 +88,7 @@ public sealed class FakeRds : IAsyncDisposable
     {
         await _server.DisposeAsync();
         foreach (var instance in _instances.Values) if (instance.Cluster is { } cluster) await cluster.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        _host.Dispose();
     }
 
     private async Task HandleAsync(HttpContext c)
@@ -136,10 +136,7 @@ public sealed class FakeRds : IAsyncDisposable
         if (!_instances.TryGetValue(instance, out var source) || source.Source is null)
             throw new Fault(404, "DBInstanceNotFound", $"DBInstance {instance} not found.");
         if (_snapshots.ContainsKey(name)) throw new Fault(400, "DBSnapshotAlreadyExists", $"Cannot create the snapshot because a snapshot with the identifier {name} already exists.");
-        var file = Path.Combine(_folder, $"{name}.dump");
-        var dump = await _toolchain.RunClientProgramAsync("pg_dump", ["--format=custom", $"--file={file}", "--no-password"], cancellationToken, Libpq(source.Source));
-        if (!dump.Succeeded) throw new InvalidOperationException($"the fake's pg_dump failed: {dump.Output}");
-        var snapshot = new Snapshot(name, instance, file, new NpgsqlConnectionStringBuilder(source.Source).Database!, Tags(p), DateTimeOffset.UtcNow);
+        var snapshot = new Snapshot(name, instance, await _host.DumpAsync(name, source.Source, cancellationToken), Tags(p), DateTimeOffset.UtcNow);
         _snapshots[name] = snapshot;
         return SnapshotXml(snapshot, "creating");
     }
@@ -157,7 +154,7 @@ public sealed class FakeRds : IAsyncDisposable
     {
         var name = Required(p, "DBSnapshotIdentifier");
         if (!_snapshots.TryRemove(name, out var snapshot)) throw new Fault(404, "DBSnapshotNotFound", $"DBSnapshot {name} not found.");
-        File.Delete(snapshot.File);
+        File.Delete(snapshot.Dump.File);
         return SnapshotXml(snapshot, "deleted");
     }
 
@@ -195,27 +192,7 @@ public sealed class FakeRds : IAsyncDisposable
                 instance.Status = "incompatible-restore";
                 return;
         }
-        var cluster = await LocalCluster.StartEphemeralAsync(_toolchain, CancellationToken.None);
-        instance.Cluster = cluster;
-        var source = new NpgsqlConnectionStringBuilder(_instances[snapshot.Instance].Source!);
-        await using (var admin = new NpgsqlConnection(cluster.ConnectionString()))
-        {
-            await admin.OpenAsync();
-            await using (var create = new NpgsqlCommand($"CREATE DATABASE \"{snapshot.Database}\"", admin)) await create.ExecuteNonQueryAsync();
-            // As RDS restores them: the master user keeps its password.
-            await using (var password = new NpgsqlCommand($"ALTER ROLE \"{cluster.Superuser}\" PASSWORD '{source.Password}'", admin)) await password.ExecuteNonQueryAsync();
-        }
-        var copy = new NpgsqlConnectionStringBuilder(cluster.ConnectionString(snapshot.Database)) { Password = source.Password, Pooling = false }.ConnectionString;
-        var restore = await _toolchain.RunClientProgramAsync("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--no-password", $"--dbname={snapshot.Database}", snapshot.File],
-            CancellationToken.None, Libpq(copy));
-        if (!restore.Succeeded) throw new InvalidOperationException($"the fake's pg_restore failed: {restore.Output}");
-        if (CorruptRestore is { } sql)
-        {
-            await using var connection = new NpgsqlConnection(copy);
-            await connection.OpenAsync();
-            await using var corrupt = new NpgsqlCommand(sql, connection);
-            await corrupt.ExecuteNonQueryAsync();
-        }
+        instance.Cluster = await _host.RestoreAsync(snapshot.Dump, CorruptRestore);
         instance.Status = "available";
         OnCopyAvailable?.Invoke(instance.Name);
     }
@@ -282,16 +259,6 @@ public sealed class FakeRds : IAsyncDisposable
         return region == Region && service == "rds" && expected == parts["Signature"];
     }
 
-    private static Dictionary<string, string> Libpq(string connectionString)
-    {
-        var b = new NpgsqlConnectionStringBuilder(connectionString);
-        return new Dictionary<string, string>
-        {
-            ["PGHOST"] = b.Host!, ["PGPORT"] = b.Port.ToString(CultureInfo.InvariantCulture), ["PGDATABASE"] = b.Database!,
-            ["PGUSER"] = b.Username!, ["PGPASSWORD"] = b.Password ?? "",
-        };
-    }
-
     private static async Task ErrorAsync(HttpContext c, int status, string code, string message)
     {
         c.Response.StatusCode = status;
@@ -318,7 +285,7 @@ public sealed class FakeRds : IAsyncDisposable
         public string Code => code;
     }
 
-    private sealed record Snapshot(string Name, string Instance, string File, string Database, Dictionary<string, string> Tags, DateTimeOffset CreatedAt)
+    private sealed record Snapshot(string Name, string Instance, FakeDump Dump, Dictionary<string, string> Tags, DateTimeOffset CreatedAt)
     {
         /// <summary>Describes asked of it, hidden ones included.</summary>
         public int Seen { get; set; }
