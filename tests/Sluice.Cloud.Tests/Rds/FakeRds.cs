@@ -23,7 +23,7 @@ namespace Sluice.Cloud.Tests.Rds;
 /// <para>Fault modes, set per test: <see cref="Throttle"/>, <see cref="RestoreOutcome"/> (fails halfway, never
 /// available), <see cref="HiddenDescribes"/> (eventual consistency), <see cref="CorruptRestore"/> (a changed row).</para>
 /// </summary>
-public sealed class FakeRds : IAsyncDisposable
+public sealed class FakeRds : IAsyncDisposable, IFakeCloud
 {
     public const string AccessKey = "AKIAFAKERDS000000001";
     public const string SecretKey = "fake-rds-secret-key-7d1c9b2e";
@@ -44,10 +44,10 @@ public sealed class FakeRds : IAsyncDisposable
     public IReadOnlyList<string> Calls => [.. _calls];
 
     /// <summary>Answers the next calls of an action (any action when null) with <c>Throttling</c>, <see cref="Count"/> times.</summary>
-    public ThrottleMode? Throttle { get; set; }
+    public FakeThrottle? Throttle { get; set; }
 
     /// <summary>What a restore does: become available, fail halfway, or stay "creating" for ever.</summary>
-    public RestoreBehaviour RestoreOutcome { get; set; } = RestoreBehaviour.Available;
+    public FakeRestore RestoreOutcome { get; set; } = FakeRestore.Available;
 
     /// <summary>How many describes of a new snapshot or instance answer "not found" before it shows (eventual consistency).</summary>
     public int HiddenDescribes { get; set; }
@@ -186,9 +186,9 @@ public sealed class FakeRds : IAsyncDisposable
         if (instance.Describes < 2) return;
         switch (RestoreOutcome)
         {
-            case RestoreBehaviour.NeverAvailable:
+            case FakeRestore.NeverAvailable:
                 return;
-            case RestoreBehaviour.FailsHalfway:
+            case FakeRestore.FailsHalfway:
                 instance.Status = "incompatible-restore";
                 return;
         }
@@ -269,15 +269,6 @@ public sealed class FakeRds : IAsyncDisposable
             new XElement(Ns + "RequestId", Guid.NewGuid().ToString()));
         await c.Response.WriteAsync(error.ToString(SaveOptions.DisableFormatting));
     }
-
-    public sealed class ThrottleMode(string? action, int count, int? retryAfterSeconds = null)
-    {
-        public string? Action => action;
-        public int Count { get; set; } = count;
-        public int? RetryAfterSeconds => retryAfterSeconds;
-    }
-
-    public enum RestoreBehaviour { Available, FailsHalfway, NeverAvailable }
 
     private sealed class Fault(int status, string code, string message) : Exception(message)
     {

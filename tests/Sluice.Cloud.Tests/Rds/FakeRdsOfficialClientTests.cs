@@ -1,3 +1,4 @@
+using Sluice.Cloud.Tests.Fakes;
 using Sluice.Testing.Postgres;
 
 namespace Sluice.Cloud.Tests.Rds;
@@ -10,7 +11,7 @@ public sealed class FakeRdsOfficialClientTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var env = await RdsFakeEnvironment.StartAsync(postgres, ct);
-        env.Fake.Throttle = new FakeRds.ThrottleMode("DescribeDBSnapshots", 2);
+        env.Fake.Throttle = new FakeThrottle(2, "DescribeDBSnapshots");
         await CloudValidators.Folder.EnsureInstalledAsync(ct);
 
         var (code, output) = await CloudValidators.Folder.RunAsync("node",

@@ -32,16 +32,21 @@ public sealed class RdsFakeEnvironment : IAsyncDisposable
 
     public static RdsOptions Retries { get; } = new(4, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200));
 
-    public static async Task<RdsFakeEnvironment> StartAsync(PostgresFixture postgres, CancellationToken ct)
+    /// <summary>A database on the shared cluster holding <c>orders</c> with 100 rows: the source every cloud test snapshots.</summary>
+    public static async Task<EphemeralDatabase> SeedAsync(PostgresFixture postgres, CancellationToken ct)
     {
         var database = await postgres.CreateDatabaseAsync(ct);
-        await using (var connection = new NpgsqlConnection(database.ConnectionString))
-        {
-            await connection.OpenAsync(ct);
-            await using var seed = new NpgsqlCommand(
-                "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2) NOT NULL); INSERT INTO orders SELECT g, g * 1.5 FROM generate_series(1, 100) g", connection);
-            await seed.ExecuteNonQueryAsync(ct);
-        }
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var seed = new NpgsqlCommand(
+            "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2) NOT NULL); INSERT INTO orders SELECT g, g * 1.5 FROM generate_series(1, 100) g", connection);
+        await seed.ExecuteNonQueryAsync(ct);
+        return database;
+    }
+
+    public static async Task<RdsFakeEnvironment> StartAsync(PostgresFixture postgres, CancellationToken ct)
+    {
+        var database = await SeedAsync(postgres, ct);
         var fake = await FakeRds.StartAsync(ct);
         fake.AddInstance(Instance, database.ConnectionString);
         return new RdsFakeEnvironment(database, fake, Directory.CreateTempSubdirectory("rds-snapshots-").FullName);

@@ -1,3 +1,4 @@
+using Sluice.Cloud.Tests.Fakes;
 using Sluice.Errors;
 using Sluice.Snapshots;
 using Sluice.Snapshots.Cloud;
@@ -5,69 +6,12 @@ using Sluice.Testing.Postgres;
 
 namespace Sluice.Cloud.Tests.Rds;
 
-/// <summary>RDS snapshots, verified restores and their fault modes, against <see cref="FakeRds"/>: every test ends
-/// with no copy left at the fake.</summary>
+/// <summary>What only RDS does or only its fake can show (never-ending throttling of one action, eventually consistent
+/// describes, the sweep by tag, a refused signature); the fault modes both providers share are in
+/// <see cref="CloudSnapshotsAgainstFakesTests"/>. Every test ends with no copy left at the fake.</summary>
 public sealed class RdsSnapshotsAgainstFakeRdsTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    [Fact]
-    public async Task Fake_rds_snapshot_is_tagged_verified_on_a_small_tagged_copy_and_the_copy_is_deleted()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store();
-        IReadOnlyDictionary<string, string>? copyTags = null;
-        env.Fake.OnCopyAvailable = copy => copyTags = env.Fake.TagsOf(copy);
-
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        Assert.Equal(SnapshotFormat.Provider, manifest.Format);
-        Assert.Contains(manifest.ProviderSnapshot, env.Fake.SnapshotNames);
-        var snapshotTags = env.Fake.TagsOf(manifest.ProviderSnapshot!);
-        Assert.Equal("0001-add-orders", snapshotTags[CloudTags.Plan]);
-        Assert.Equal("test-run", snapshotTags[CloudTags.Run]);
-        Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
-
-        var verification = await store.VerifyAsync(manifest.Id, Ct);
-
-        Assert.Equal(100, verification.Rows);
-        Assert.NotNull((await store.ListAsync(Ct)).Single().VerifiedAt);
-        Assert.NotNull(copyTags);
-        Assert.Equal(RdsFakeEnvironment.Instance, copyTags![CloudTags.CopyOf]);
-        Assert.Equal(manifest.Id, copyTags[CloudTags.Snapshot]);
-        Assert.Contains("RestoreDBInstanceFromDBSnapshot", env.Fake.Calls);
-        Assert.Contains("DeleteDBInstance", env.Fake.Calls);
-        Assert.Empty(env.Fake.Copies);
-    }
-
-    [Fact]
-    public async Task Fake_rds_corrupted_restore_fails_verify_naming_the_table_and_deletes_the_copy()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store();
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        env.Fake.CorruptRestore = "UPDATE orders SET total = total + 1 WHERE id = 7";
-
-        var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
-
-        Assert.Equal(ErrorCodes.FingerprintMismatch, failure.Code);
-        Assert.Contains("orders", failure.Message);
-        Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
-        Assert.Empty(env.Fake.Copies);
-    }
-
-    [Fact]
-    public async Task Fake_rds_throttling_is_retried_until_it_passes()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store();
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        env.Fake.Throttle = new FakeRds.ThrottleMode("DescribeDBInstances", 3, retryAfterSeconds: 0);
-
-        await store.VerifyAsync(manifest.Id, Ct);
-
-        Assert.Equal(0, env.Fake.Throttle.Count);
-        Assert.Empty(env.Fake.Copies);
-    }
 
     [Fact]
     public async Task Fake_rds_throttling_that_never_ends_fails_clearly_and_leaves_no_copy()
@@ -75,42 +19,12 @@ public sealed class RdsSnapshotsAgainstFakeRdsTests(PostgresFixture postgres)
         await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
         var store = env.Store();
         var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        env.Fake.Throttle = new FakeRds.ThrottleMode("RestoreDBInstanceFromDBSnapshot", 1000);
+        env.Fake.Throttle = new FakeThrottle(1000, "RestoreDBInstanceFromDBSnapshot");
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
 
         Assert.Equal(ErrorCodes.CloudThrottled, failure.Code);
         Assert.Contains("RestoreDBInstanceFromDBSnapshot", failure.Message);
-        Assert.Empty(env.Fake.Copies);
-    }
-
-    [Fact]
-    public async Task Fake_rds_restore_failing_halfway_fails_clearly_and_leaves_no_copy()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store();
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        env.Fake.RestoreOutcome = FakeRds.RestoreBehaviour.FailsHalfway;
-
-        var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
-
-        Assert.Equal(ErrorCodes.CloudOperationFailed, failure.Code);
-        Assert.Contains("incompatible-restore", failure.Message);
-        Assert.Empty(env.Fake.Copies);
-    }
-
-    [Fact]
-    public async Task Fake_rds_restore_never_available_times_out_and_leaves_no_copy()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store(env.Definition(operationTimeout: TimeSpan.FromSeconds(2)));
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        env.Fake.RestoreOutcome = FakeRds.RestoreBehaviour.NeverAvailable;
-
-        var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
-
-        Assert.Equal(ErrorCodes.CloudOperationTimedOut, failure.Code);
-        Assert.Contains("'creating'", failure.Message);
         Assert.Empty(env.Fake.Copies);
     }
 
@@ -126,27 +40,6 @@ public sealed class RdsSnapshotsAgainstFakeRdsTests(PostgresFixture postgres)
 
         Assert.Equal(100, verification.Rows);
         Assert.Empty(env.Fake.Copies);
-    }
-
-    [Fact]
-    public async Task Fake_rds_cancelled_verify_deletes_its_copy()
-    {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store();
-        var manifest = await store.CreateAsync(env.Database.ConnectionString, Ct);
-        using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        string? cancelledOn = null;
-        env.Fake.OnCopyAvailable = copy =>
-        {
-            cancelledOn = copy;
-            ctrlC.Cancel();
-        };
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.VerifyAsync(manifest.Id, ctrlC.Token));
-
-        Assert.NotNull(cancelledOn);
-        Assert.Empty(env.Fake.Copies);
-        Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
     }
 
     [Fact]
