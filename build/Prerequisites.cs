@@ -31,11 +31,19 @@ internal sealed class Prerequisites(IBuildHost host, AbsolutePath root)
         new("prometheus-pushgateway", "prometheus-pushgateway", "the Prometheus Pushgateway (the telemetry tests push a Promote's metrics to a real one)",
             () => File.Exists("/usr/bin/prometheus-pushgateway"));
 
+    private static readonly Need Node =
+        new("nodejs", "node", "Node.js (the CI validators and the official cloud clients the fakes are checked against run in it)",
+            () => File.Exists("/usr/bin/node"));
+
+    private static readonly Need Npm =
+        new("npm", "node", "npm (installs the validators under tests/validators offline-first, with npm ci)",
+            () => File.Exists("/usr/bin/npm"));
+
     /// <summary>What a local environment needs: PostgreSQL 15.</summary>
     public Task EnsureAsync(CancellationToken ct) => EnsureAsync([Postgres], ct);
 
-    /// <summary>What the tests need: PostgreSQL 15, Prometheus, its Pushgateway and Chromium.</summary>
-    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Pushgateway, Chromium], ct);
+    /// <summary>What the tests need: PostgreSQL 15, Prometheus, its Pushgateway, Chromium, Node.js and npm.</summary>
+    public Task EnsureForTestsAsync(CancellationToken ct) => EnsureAsync([Postgres, Prometheus, Pushgateway, Chromium, Node, Npm], ct);
 
     private async Task EnsureAsync(Need[] needs, CancellationToken ct)
     {

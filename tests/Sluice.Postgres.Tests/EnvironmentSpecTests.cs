@@ -85,7 +85,7 @@ public sealed class EnvironmentSpecTests
 
     [Theory]
     [InlineData("""{ "provider": "connection" }""", "connection_string_variable")]
-    [InlineData("""{ "provider": "local", "connection_string_variable": "X" }""", "only applies to provider 'connection'")]
+    [InlineData("""{ "provider": "local", "connection_string_variable": "X" }""", "only applies to providers 'connection', 'rds' and 'azure_flexible'")]
     [InlineData("""{ "provider": "connection", "connection_string_variable": "X", "port": 5432 }""", "only apply to provider 'local'")]
     [InlineData("""{ "provider": "local", "port": 70000 }""", "outside 1-65535")]
     public void Fields_that_do_not_fit_the_provider_are_usage_errors(string json, string expected)

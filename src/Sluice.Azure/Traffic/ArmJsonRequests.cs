@@ -20,13 +20,21 @@ internal sealed class ArmJsonRequests : ArmResource
 
     public async Task<(int Status, JsonObject? Body, string Text)> SendAsync(RequestMethod method, string path, string apiVersion, JsonObject? body, ErrorKind kind, CancellationToken cancellationToken)
     {
-        using var message = Pipeline.CreateMessage();
-        var request = message.Request;
-        request.Method = method;
         var uri = new RequestUriBuilder();
         uri.Reset(Endpoint);
         uri.AppendPath(path, escape: false);
         uri.AppendQuery("api-version", apiVersion, true);
+        var (status, parsed, text, _) = await SendAsync(method, uri, body, kind, cancellationToken);
+        return (status, parsed, text);
+    }
+
+    /// <summary>A request to <paramref name="uri"/> as given (an <c>Azure-AsyncOperation</c> or <c>Location</c> address,
+    /// which carries its own api-version), with the response's headers.</summary>
+    public async Task<(int Status, JsonObject? Body, string Text, ResponseHeaders Headers)> SendAsync(RequestMethod method, RequestUriBuilder uri, JsonObject? body, ErrorKind kind, CancellationToken cancellationToken)
+    {
+        using var message = Pipeline.CreateMessage();
+        var request = message.Request;
+        request.Method = method;
         request.Uri = uri;
         request.Headers.Add("Accept", "application/json");
         if (body is not null)
@@ -59,6 +67,6 @@ internal sealed class ArmJsonRequests : ArmResource
         JsonObject? parsed = null;
         try { parsed = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject; }
         catch (System.Text.Json.JsonException) { parsed = null; }
-        return (message.Response.Status, parsed, text);
+        return (message.Response.Status, parsed, text, message.Response.Headers);
     }
 }

@@ -6,11 +6,13 @@ namespace Sluice.Postgres.Environments;
 
 /// <summary>
 /// Builds <see cref="ConnectionEnvironment"/>s: the connection string is <c>--database</c> when given, else the value
-/// of the spec's <c>connection_string_variable</c>. Both are checked here, before anything touches a database.
+/// of the spec's <c>connection_string_variable</c>. Both are checked here, before anything touches a database. The
+/// managed kinds (<c>rds</c>, <c>azure_flexible</c>) are reached the same way; only their snapshots differ.
 /// </summary>
-public sealed class ConnectionEnvironmentProvider : IEnvironmentProvider
+/// <param name="kind">The kind it serves: <c>connection</c> by default.</param>
+public sealed class ConnectionEnvironmentProvider(EnvironmentProviderKind kind = EnvironmentProviderKind.Connection) : IEnvironmentProvider
 {
-    public EnvironmentProviderKind Kind => EnvironmentProviderKind.Connection;
+    public EnvironmentProviderKind Kind => kind;
 
     public IDatabaseEnvironment Create(EnvironmentRequest request)
     {

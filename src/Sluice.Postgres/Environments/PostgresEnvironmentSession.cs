@@ -34,7 +34,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Location = provider.Describe(connectionString);
         Migrations = new MigrationService(_providers);
         Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
-        var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger);
+        var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);

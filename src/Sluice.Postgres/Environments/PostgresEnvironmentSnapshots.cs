@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Sluice.Environments;
+using Sluice.Errors;
 using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Migrations;
 using Sluice.Postgres.Snapshots;
 using Sluice.Releases;
 using Sluice.Snapshots;
+using Sluice.Snapshots.Cloud;
+using Sluice.Postgres.Snapshots.Cloud;
 
 namespace Sluice.Postgres.Environments;
 
 /// <summary>
 /// The session's snapshots: a pg_dump store (a local environment verifies on its own server, any other on a throwaway
-/// local cluster), or for <c>--snapshot-format template</c> on a local environment a template store. The store is
+/// local cluster), for <c>--snapshot-format template</c> on a local environment a template store, and on an <c>rds</c> or
+/// <c>azure_flexible</c> environment the provider's own snapshots (<see cref="CloudSnapshotStore"/>). The store is
 /// opened on first use (finding pg_dump takes a moment); the connection string stays here.
 /// <para>Taking and restoring act under the environment's lease (the targets declare <c>.Environment()</c>). The
 /// lease's lock lives in the maintenance database (<see cref="PostgresLeaseProvider"/>), so a template copy sees no
@@ -19,7 +23,7 @@ namespace Sluice.Postgres.Environments;
 /// recreates the database; the lease row is written again afterwards, since no snapshot carries one.</para>
 /// </summary>
 internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest request, string connectionString, NpgsqlDataSource dataSource,
-    Func<PostgresEnvironmentLease?> lease, ILogger? logger) : IEnvironmentSnapshots
+    Func<PostgresEnvironmentLease?> lease, ILogger? logger, PostgresSessionProvider provider) : IEnvironmentSnapshots
 {
     private ISnapshotStore? _store;
 
@@ -54,6 +58,12 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
     {
         if (_store is not null) return _store;
         var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+        if (request.EffectiveSpec.IsCloud && string.IsNullOrEmpty(request.DatabaseOverride) && request.SnapshotFormat is null or SnapshotFormat.Provider)
+            return _store = CloudStore();
+        if (request.SnapshotFormat == SnapshotFormat.Provider)
+            throw SluiceException.Usage(ErrorCodes.CloudProviderMissing,
+                $"--snapshot-format provider takes the managed service's own snapshot; '{request.Environment}' is not an rds or azure_flexible environment (or --database points elsewhere)",
+                "use --snapshot-format custom, directory or template here", request.SpecFile);
         if (request.SnapshotFormat == SnapshotFormat.Template && IsLocal)
             return _store = new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Server = server, Redactor = request.Secrets });
         if (request.SnapshotFormat == SnapshotFormat.Template)
@@ -66,6 +76,17 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
             Format = request.SnapshotFormat ?? SnapshotFormat.Custom,
             VerifyServer = IsLocal ? server : null,
         }, await PostgresToolchain.DetectAsync(cancellationToken, logger));
+    }
+
+    private CloudSnapshotStore CloudStore()
+    {
+        var definition = CloudDefinitionReader.Read(request.EffectiveSpec, request.SpecFile)!;
+        var tags = new Dictionary<string, string> { [CloudTags.Run] = request.By.CiRunUrl ?? $"{request.By.User}@{request.By.Host}" };
+        if (request.Plans().Plans is [.., var newest]) tags[CloudTags.Plan] = newest.Id;
+        return new CloudSnapshotStore(new CloudSnapshotOptions
+        {
+            Folder = Catalog.Folder, Environment = request.Environment, Definition = definition, Redactor = request.Secrets, Tags = tags,
+        }, provider.CloudProviderFor(request, definition), connectionString);
     }
 
     private sealed class TakenAndVerified(PostgresEnvironmentSnapshots snapshots) : IReleaseSnapshot

@@ -5,18 +5,51 @@ using Sluice.Fingerprints;
 using Sluice.Postgres.Fingerprints;
 using Sluice.Postgres.Secrets;
 using Sluice.Secrets;
+using Sluice.Errors;
+using Sluice.Snapshots.Cloud;
 
 namespace Sluice.Postgres.Environments;
 
 /// <summary>
 /// Opens PostgreSQL environment sessions: resolves the environment (<c>local</c>, <c>connection</c>, and any extra
 /// provider such as Sluice.Testcontainers'), provisions it when needed and registers its connection string as a secret
-/// the moment it is known. The string goes no further than the session it opens.
+/// the moment it is known. The string goes no further than the session it opens. An <c>rds</c> or <c>azure_flexible</c>
+/// environment is reached by connection string and snapshotted by the cloud snapshot provider registered for its kind.
 /// </summary>
-public sealed class PostgresSessionProvider(ILogger? logger = null, params IEnvironmentProvider[] extraProviders) : IEnvironmentSessionProvider
+public sealed class PostgresSessionProvider : IEnvironmentSessionProvider
 {
+    private readonly ILogger? logger;
+    private readonly IEnvironmentProvider[] extraProviders;
+    private readonly IReadOnlyList<ICloudSnapshotProviderFactory> cloud;
+
+    public PostgresSessionProvider(ILogger? logger = null, params IEnvironmentProvider[] extraProviders)
+        : this(logger, [], extraProviders)
+    {
+    }
+
+    /// <param name="cloud">The cloud snapshot providers (Sluice.Aws' <c>RdsSnapshots</c>, Sluice.Azure's
+    /// <c>FlexibleServerSnapshots</c>) for <c>rds</c> and <c>azure_flexible</c> environments.</param>
+    public PostgresSessionProvider(ILogger? logger, IReadOnlyList<ICloudSnapshotProviderFactory> cloud, params IEnvironmentProvider[] extraProviders)
+    {
+        this.logger = logger;
+        this.cloud = cloud;
+        this.extraProviders = extraProviders;
+    }
+
     public async Task<IEnvironmentSession> OpenAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken) =>
         new PostgresEnvironmentSession(request, await ConnectionStringAsync(request, cancellationToken), this, logger);
+
+    /// <summary>The cloud snapshot provider of an <c>rds</c> or <c>azure_flexible</c> environment; <c>SLU258</c> when none is registered.</summary>
+    internal ICloudSnapshotProvider CloudProviderFor(EnvironmentSessionRequest request, CloudDefinition definition)
+    {
+        var kind = CloudDefinitionReader.KindOf(request.EffectiveSpec.Provider);
+        var factory = cloud.FirstOrDefault(f => f.Kind == kind)
+            ?? throw SluiceException.Usage(ErrorCodes.CloudProviderMissing,
+                $"environment '{request.Environment}' uses provider '{(kind == CloudProviderKind.Rds ? "rds" : "azure_flexible")}', but the build registers no cloud snapshot provider for it",
+                $"reference {(kind == CloudProviderKind.Rds ? "Sluice.Aws and pass new RdsSnapshots()" : "Sluice.Azure and pass new FlexibleServerSnapshots()")} to PostgresSessionProvider (docs/cloud.md)",
+                request.SpecFile);
+        return factory.Create(definition);
+    }
 
     public async Task<string> ConnectionStringAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken)
     {

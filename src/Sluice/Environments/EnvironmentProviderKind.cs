@@ -17,4 +17,14 @@ public enum EnvironmentProviderKind
     /// <summary>A throwaway PostgreSQL container (needs Docker and the Sluice.Testcontainers package).</summary>
     [JsonStringEnumMemberName("testcontainers")]
     Testcontainers,
+
+    /// <summary>An Amazon RDS for PostgreSQL instance: reached by connection string like <c>connection</c>, snapshotted
+    /// by RDS itself (manual DB snapshots) as the <c>cloud</c> object says (needs the Sluice.Aws package).</summary>
+    [JsonStringEnumMemberName("rds")]
+    Rds,
+
+    /// <summary>An Azure Database for PostgreSQL Flexible Server: reached by connection string like <c>connection</c>,
+    /// snapshotted by Azure (on-demand backups) as the <c>cloud</c> object says (needs the Sluice.Azure package).</summary>
+    [JsonStringEnumMemberName("azure_flexible")]
+    AzureFlexible,
 }

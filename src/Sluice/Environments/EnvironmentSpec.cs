@@ -16,7 +16,7 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("provider")]
     public EnvironmentProviderKind Provider { get; init; } = EnvironmentProviderKind.Local;
 
-    /// <summary>For <c>connection</c>: the name of the environment variable holding the Npgsql connection string.
+    /// <summary>For <c>connection</c>, <c>rds</c> and <c>azure_flexible</c>: the name of the environment variable holding the Npgsql connection string.
     /// The secret <c>--database</c> parameter overrides it.</summary>
     [JsonPropertyName("connection_string_variable")]
     public string? ConnectionStringVariable { get; init; }
@@ -63,6 +63,16 @@ public sealed record EnvironmentSpec
     /// <see cref="EnvironmentSpecReader.Validate"/> calls so a bad one fails with the rest.</summary>
     [JsonPropertyName("canary")]
     public JsonElement? Canary { get; init; }
+
+    /// <summary>For <c>rds</c> and <c>azure_flexible</c>: which instance or server, and what its verification copies may
+    /// cost; kept raw here and read by <see cref="Snapshots.Cloud.CloudDefinitionReader"/>, which
+    /// <see cref="EnvironmentSpecReader.Validate"/> calls so a bad one fails with the rest.</summary>
+    [JsonPropertyName("cloud")]
+    public JsonElement? Cloud { get; init; }
+
+    /// <summary>Whether the provider is a managed service whose own snapshots Sluice takes (<c>rds</c>, <c>azure_flexible</c>).</summary>
+    [JsonIgnore]
+    public bool IsCloud => Provider is EnvironmentProviderKind.Rds or EnvironmentProviderKind.AzureFlexible;
 
     /// <summary>Change windows and freezes; its shape belongs to the gates issue, kept raw until then.</summary>
     [JsonPropertyName("calendar")]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Sluice.Canary.Definition;
 using Sluice.Errors;
+using Sluice.Snapshots.Cloud;
 
 namespace Sluice.Environments;
 
@@ -81,14 +82,15 @@ public static class EnvironmentSpecReader
     {
         switch (spec.Provider)
         {
-            case EnvironmentProviderKind.Connection when string.IsNullOrWhiteSpace(spec.ConnectionStringVariable):
+            case EnvironmentProviderKind.Connection or EnvironmentProviderKind.Rds or EnvironmentProviderKind.AzureFlexible
+                when string.IsNullOrWhiteSpace(spec.ConnectionStringVariable):
                 throw SluiceException.Usage(ErrorCodes.BadEnvironment,
-                    "provider 'connection' needs 'connection_string_variable' (the name of the variable holding the connection string)",
+                    $"provider '{Name(spec.Provider)}' needs 'connection_string_variable' (the name of the variable holding the connection string)",
                     "add \"connection_string_variable\": \"STAGING_DATABASE_URL\" or pass --database", file,
                     lines?.Of("connection_string_variable", "provider"));
-            case not EnvironmentProviderKind.Connection when spec.ConnectionStringVariable is not null:
+            case EnvironmentProviderKind.Local or EnvironmentProviderKind.Testcontainers when spec.ConnectionStringVariable is not null:
                 throw SluiceException.Usage(ErrorCodes.BadEnvironment,
-                    $"'connection_string_variable' only applies to provider 'connection', not '{Name(spec.Provider)}'", Remedy, file,
+                    $"'connection_string_variable' only applies to providers 'connection', 'rds' and 'azure_flexible', not '{Name(spec.Provider)}'", Remedy, file,
                     lines?.Of("connection_string_variable"));
             case not EnvironmentProviderKind.Local when spec.DataDir is not null || spec.Port is not null:
                 throw SluiceException.Usage(ErrorCodes.BadEnvironment,
@@ -98,10 +100,11 @@ public static class EnvironmentSpecReader
         if (spec.Port is < 1 or > 65535)
             throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
         CanaryDefinitionReader.Read(spec, file, lines);
+        CloudDefinitionReader.Read(spec, file, lines);
         return spec;
     }
 
-    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, database, lease_ttl, order, protected, gates, canary, calendar";
+    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, database, lease_ttl, order, protected, gates, canary, cloud, calendar";
 
     /// <param name="firstLine">The zero-based line the parsed text starts on in the file.</param>
     private static SluiceException Invalid(JsonException e, string? file, long firstLine = 0)

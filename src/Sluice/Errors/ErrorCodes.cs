@@ -311,4 +311,31 @@ public static class ErrorCodes
     public const string BadSlo = "SLU250";
     /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>
     public const string SloBreached = "SLU251";
+    // Cloud snapshots: RDS and Azure Flexible Server (SLU258-SLU264, SLU282-SLU289)
+    /// <summary>SLU258: an rds or azure_flexible environment, but no cloud snapshot provider is registered for it.</summary>
+    public const string CloudProviderMissing = "SLU258";
+    /// <summary>SLU259: the provider snapshot a manifest names no longer exists at the provider.</summary>
+    public const string CloudSnapshotGone = "SLU259";
+    /// <summary>SLU260: Rehearse on a restored copy, where the environment does not allow it (cloud.rehearse_on_copy).</summary>
+    public const string CopyRehearsalNotAllowed = "SLU260";
+    /// <summary>SLU261: a provider snapshot cannot replace a live instance's data in place (RestoreSnapshot on rds or azure_flexible).</summary>
+    public const string CloudRestoreInPlace = "SLU261";
+    /// <summary>SLU262: the restored copy never answered a PostgreSQL connection within the operation timeout.</summary>
+    public const string CopyNotAnswering = "SLU262";
+    /// <summary>SLU282: the environment's cloud object is not valid (file and line).</summary>
+    public const string BadCloudDefinition = "SLU282";
+    /// <summary>SLU283: the cost guard refused: a copy class larger than max_copy_class, or a lifetime or timeout over its limit.</summary>
+    public const string CloudCostGuard = "SLU283";
+    /// <summary>SLU284: a cloud API call failed (the message names the call, the provider's error code and message).</summary>
+    public const string CloudApiFailed = "SLU284";
+    /// <summary>SLU285: no cloud credentials were found, or the provider refused them or the permission.</summary>
+    public const string CloudForbidden = "SLU285";
+    /// <summary>SLU286: a snapshot or restore did not become available within the operation timeout.</summary>
+    public const string CloudOperationTimedOut = "SLU286";
+    /// <summary>SLU287: the provider reported a snapshot or restore as failed.</summary>
+    public const string CloudOperationFailed = "SLU287";
+    /// <summary>SLU288: a verification copy could not be deleted; the message names it and how to delete it.</summary>
+    public const string CloudCopyLeft = "SLU288";
+    /// <summary>SLU289: the cloud API kept throttling after every retry.</summary>
+    public const string CloudThrottled = "SLU289";
 }

@@ -26,6 +26,10 @@ public sealed record SnapshotManifest
     /// <summary>For <see cref="SnapshotFormat.Template"/>: the database on the source's server that holds the copy.</summary>
     public string? Database { get; init; }
 
+    /// <summary>For <see cref="SnapshotFormat.Provider"/>: the snapshot's identifier at the provider (an RDS DB snapshot,
+    /// an Azure Flexible Server backup); the data stays there and this folder holds only the manifest.</summary>
+    public string? ProviderSnapshot { get; init; }
+
     public IReadOnlyList<SnapshotFile> Files { get; init; } = [];
     public long TotalBytes => Files.Sum(f => f.Bytes);
 
@@ -50,4 +54,7 @@ public enum SnapshotFormat
     Directory,
     /// <summary>A database on the same server (<c>CREATE DATABASE ... TEMPLATE</c>), for local and rehearsal use.</summary>
     Template,
+    /// <summary>The managed service's own snapshot (RDS manual DB snapshot, Azure on-demand backup), verified by a
+    /// restore to a throwaway copy.</summary>
+    Provider,
 }

@@ -1,0 +1,3 @@
+using Sluice.Testing.Postgres;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
