@@ -16,6 +16,7 @@ using Sluice.Postgres.Releases;
 using Sluice.Releases;
 using Sluice.Secrets;
 using Sluice.Testing.Postgres;
+using Sluice.Testing.Servers;
 using Sluice.Tests;
 using Sluice.Traffic.Load;
 using Sluice.Traffic.Metrics;

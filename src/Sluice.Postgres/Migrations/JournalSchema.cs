@@ -230,6 +230,8 @@ internal static class JournalSchema
             differing_keys text[],
             PRIMARY KEY (canary_id, measurement, ordinal),
             FOREIGN KEY (canary_id, measurement) REFERENCES sluice.canary_steps (canary_id, measurement)
+        );
+        """,
         // 10: governance. What an approval signs (rehearsal, verified snapshot, change window) and who ran it; the
         // values of the service's invariants at each check; the actions taken on partial states past their limit.
         """
