@@ -131,7 +131,49 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         ];
     }
 
-    public static TheoryData<string> Shapes => ["one-job", "per-environment", "long-migration", "rollback-on-failure", "service-container"];
+    /// <summary>A test matrix, and a release whose canary runs in the environment's job around its target (lifecycle
+    /// hooks), rolled back on failure by the plan a failed step names; run nightly as well.</summary>
+    private sealed class CanaryRelease : SluiceBuild
+    {
+        [Parameter("Connection string"), Secret(ReadByEnvironmentTargets = true)] public string? Database { get; set; }
+
+        public Target Test => _ => _.Timeout(TimeSpan.FromMinutes(20)).Executes(() => { });
+        public Target Promote => _ => _.Environment().Executes(() => { });
+        public Target Canary => _ => _.Environment().Executes(() => { });
+        public Target Rollback => _ => _.Environment().Executes(() => { });
+
+        public override IEnumerable<CiPipeline> CiPipelines =>
+        [
+            new CiPipeline("release")
+            {
+                Triggers = [CiTrigger.Push("main"), CiTrigger.ScheduledRun("23 2 * * *")],
+                Jobs =
+                [
+                    new CiJob("Test")
+                    {
+                        Matrix = new CiMatrix("server", new[] { "14", "18" }.Select(v => new CiMatrixCell(v, new Dictionary<string, string> { ["SERVER_VERSION"] = v })).ToList()),
+                    },
+                    new CiJob("Canary")
+                    {
+                        Id = "release-staging",
+                        Environment = "staging",
+                        Needs = ["test"],
+                        TokenPermissions = new Dictionary<string, string> { ["deployments"] = "write" },
+                        Lifecycle = new CiLifecycle
+                        {
+                            PreDeploy = [new CiHookStep("Promote") { Arguments = ["--canary-stage", "prepare"] }],
+                            RouteTraffic = [new CiHookStep("Canary") { Arguments = ["--canary-stage", "route"] }],
+                            PostRouteTraffic = [new CiHookStep("Canary") { Arguments = ["--canary-stage", "analyse"] }],
+                            OnSuccess = [new CiHookStep("Promote")],
+                            OnFailure = [new CiHookStep("Rollback") { RevertsFailedPlan = true }],
+                        },
+                    },
+                ],
+            },
+        ];
+    }
+
+    public static TheoryData<string> Shapes => ["one-job", "per-environment", "long-migration", "rollback-on-failure", "service-container", "canary-release"];
 
     private SluiceBuild Build(string shape) => shape switch
     {
@@ -140,6 +182,7 @@ public sealed class CiShapesTests(CiValidators validators) : IDisposable
         "long-migration" => new LongMigration(),
         "rollback-on-failure" => new RollbackOnFailure(),
         "service-container" => new ServiceContainer(),
+        "canary-release" => new CanaryRelease(),
         _ => throw new ArgumentOutOfRangeException(nameof(shape)),
     };
 
