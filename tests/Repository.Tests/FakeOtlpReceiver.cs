@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Sluice.Testing.Servers;
 
 namespace Repository.Tests;
 
@@ -11,26 +10,22 @@ namespace Repository.Tests;
 /// </summary>
 internal sealed class FakeOtlpReceiver : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly List<OtlpSpan> _spans = [];
     private readonly List<string> _paths = [];
-    private readonly Task _serving;
+    private readonly LoopbackHttpServer _server;
 
     public sealed record OtlpSpan(string Scope, string TraceId, string SpanId, string ParentSpanId, string Name);
 
-    public FakeOtlpReceiver()
+    public FakeOtlpReceiver() => _server = new LoopbackHttpServer((path, body) =>
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        lock (_spans)
         {
-            probe.Start();
-            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
+            _paths.Add(path);
+            if (path == "/v1/traces") _spans.AddRange(DecodeSpans(body));
         }
-        _listener.Prefixes.Add(Address.ToString());
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
+    });
 
-    public Uri Address { get; }
+    public Uri Address => _server.Address;
 
     public IReadOnlyList<OtlpSpan> Spans
     {
@@ -40,33 +35,6 @@ internal sealed class FakeOtlpReceiver : IDisposable
     public IReadOnlyList<string> Paths
     {
         get { lock (_spans) return [.. _paths]; }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var path = context.Request.Url!.AbsolutePath;
-            lock (_spans)
-            {
-                _paths.Add(path);
-                if (path == "/v1/traces") _spans.AddRange(DecodeSpans(body.ToArray()));
-            }
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = "application/x-protobuf";
-            context.Response.Close();
-        }
     }
 
     private static IEnumerable<OtlpSpan> DecodeSpans(byte[] request) =>
@@ -117,15 +85,5 @@ internal sealed class FakeOtlpReceiver : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _listener.Close();
-        try
-        {
-            _serving.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
+    public void Dispose() => _server.Dispose();
 }

@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Sluice.Benchmarks.Backfill;
 using Sluice.Postgres.Clusters;
 using Sluice.Targets.Telemetry;
+using Sluice.Testing.Servers;
 
 namespace Sluice.Benchmarks.Telemetry;
 
@@ -77,44 +76,15 @@ public sealed class TelemetryBenchmarks : IBenchmarkSuite
     /// <summary>Accepts every request on loopback and answers 200, as a collector or Pushgateway that keeps up would.</summary>
     private sealed class DiscardingCollector : IDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly LoopbackHttpServer _server;
         private long _requests;
 
-        public DiscardingCollector()
-        {
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                Address = new Uri($"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/");
-            }
-            _listener.Prefixes.Add(Address.ToString());
-            _listener.Start();
-            _ = Task.Run(ServeAsync);
-        }
+        public DiscardingCollector() => _server = new LoopbackHttpServer((_, _) => Interlocked.Increment(ref _requests));
 
-        public Uri Address { get; }
+        public Uri Address => _server.Address;
 
         public long Requests => Interlocked.Read(ref _requests);
 
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                try
-                {
-                    var context = await _listener.GetContextAsync();
-                    await context.Request.InputStream.CopyToAsync(Stream.Null);
-                    Interlocked.Increment(ref _requests);
-                    context.Response.StatusCode = 200;
-                    context.Response.Close();
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-            }
-        }
-
-        public void Dispose() => _listener.Close();
+        public void Dispose() => _server.Dispose();
     }
 }
