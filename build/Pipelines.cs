@@ -20,7 +20,7 @@ namespace Sluice.Repository;
 internal static class Pipelines
 {
     /// <summary>PostgreSQL majors Sluice supports (<c>hash_record_extended</c> needs 14).</summary>
-    public static readonly IReadOnlyList<int> PostgresVersions = [14, 15, 16, 17, 18];
+    public static readonly IReadOnlyList<int> PostgresVersions = [.. Sluice.Repository.PostgresVersions.Majors.Append(Sluice.Repository.PostgresVersions.OsMajor).Order()];
 
     public static IEnumerable<CiPipeline> All(AbsolutePath root) => [Ci(root), Release(), Nightly(root)];
 

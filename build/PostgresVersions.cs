@@ -20,7 +20,10 @@ internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
     public const string PgDumpTrait = "needs=pg_dump";
 
     /// <summary>The npm alias of each major in <c>tests/postgres-versions/package.json</c>.</summary>
-    private static readonly int[] Majors = [14, 18];
+    public static readonly IReadOnlyList<int> Majors = [14, 18];
+
+    /// <summary>The major the OS packages install (Debian 12: 15); the tests use it when <c>SLUICE_PG_BIN</c> is unset.</summary>
+    public const int OsMajor = 15;
 
     /// <summary>Shared by every checkout on the machine; reinstalled when the pinned versions change.</summary>
     private const string InstallFolder = "/var/tmp/sluice-postgres-versions";

@@ -18,8 +18,13 @@ internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string conf
     /// <param name="filter">Only the projects whose name contains one of these (all when empty).</param>
     /// <param name="versions">The PostgreSQL installs the <see cref="DatabaseProjects"/> run against as well, through
     /// <c>SLUICE_PG_BIN</c>, beside the machine's default one.</param>
-    public async Task RunAsync(IReadOnlyList<string> filter, IReadOnlyList<PostgresVersions.Install> versions, CancellationToken ct)
+    /// <param name="onlyMajor">A CI matrix cell's <c>SLUICE_PG_VERSION</c>: every selected project runs on that version
+    /// alone (the OS's default for 15).</param>
+    public async Task RunAsync(IReadOnlyList<string> filter, IReadOnlyList<PostgresVersions.Install> versions, int? onlyMajor, CancellationToken ct)
     {
+        if (onlyMajor is { } major && major != PostgresVersions.OsMajor && versions.All(v => v.Major != major))
+            throw new UsageException(EngineErrorCodes.BadParameter, $"SLUICE_PG_VERSION={major}: the test set-up installs PostgreSQL {PostgresVersions.OsMajor} and {string.Join(", ", versions.Select(v => v.Major))} only",
+                "use one of those, or add the major to tests/postgres-versions/package.json and PostgresVersions");
         var results = root / "artifacts" / "test-results";
         if (Directory.Exists(results)) Directory.Delete(results, recursive: true);
         var projects = Directory.GetFiles(root / "tests", "*.csproj", SearchOption.AllDirectories)
@@ -34,9 +39,10 @@ internal sealed class TestRunner(IBuildHost host, AbsolutePath root, string conf
         foreach (var project in projects)
         {
             var name = Path.GetFileNameWithoutExtension(project);
-            var runs = new List<(string Label, Dictionary<string, string?> Environment, string[] Filter)> { (name, [], []) };
-            if (DatabaseProjects.Contains(name))
-                runs.AddRange(versions.Select(v => ($"{name}-pg{v.Major}", new Dictionary<string, string?> { ["SLUICE_PG_BIN"] = v.BinFolder },
+            var runs = new List<(string Label, Dictionary<string, string?> Environment, string[] Filter)>();
+            if (onlyMajor is null or PostgresVersions.OsMajor) runs.Add((name, [], []));
+            if (onlyMajor is not null || DatabaseProjects.Contains(name))
+                runs.AddRange(versions.Where(v => onlyMajor is null || v.Major == onlyMajor).Select(v => ($"{name}-pg{v.Major}", new Dictionary<string, string?> { ["SLUICE_PG_BIN"] = v.BinFolder },
                     v.PgDumpServes ? Array.Empty<string>() : ["--filter", PostgresVersions.PgDumpTrait.Replace("=", "!=", StringComparison.Ordinal)])));
             foreach (var (label, environment, versionFilter) in runs)
             {
