@@ -8,8 +8,8 @@ namespace Sluice.Repository;
 
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
-public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring,
-    IPublishToGitHub, ICanaryStandIn, IExpirePartialStates, IReport
+public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, ICanary, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring,
+    IPublishToGitHub, IExpirePartialStates, IReport
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 

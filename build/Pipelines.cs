@@ -67,21 +67,21 @@ internal static class Pipelines
         ],
     };
 
-    /// <summary>One environment's release in its own job: the deployment recorded, the phases the new version needs,
-    /// the canary, then the rest of the plan; on failure, the plan a failed step could not roll back itself.</summary>
-    private static CiJob Promotion(string environment, IReadOnlyList<string> needs) => new("Canary")
+    /// <summary>One environment's release in its own job: the deployment recorded, then Promote, which runs the canary
+    /// inside the migration (between the phase the new version needs and the contract, under the same lease, with the
+    /// local router in-process); on failure, the plan a failed step could not roll back itself. Azure's traffic hooks
+    /// (<c>routeTraffic</c>, <c>postRouteTraffic</c>) stay unused until a canary can be resumed across processes: the
+    /// steps, the analysis and the rollback share one router and one lease today.</summary>
+    private static CiJob Promotion(string environment, IReadOnlyList<string> needs) => new("Promote")
     {
         Id = $"promote-{environment}",
         Environment = environment,
         Needs = needs,
-        Arguments = ["--canary-stage", "deploy"],
         TokenPermissions = new Dictionary<string, string> { ["deployments"] = "write" },
         Lifecycle = new CiLifecycle
         {
-            PreDeploy = [Step("PublishDeployment", "--deployment-state", "started"), Step("Promote", "--canary-stage", "prepare")],
-            RouteTraffic = [Step("Canary", "--canary-stage", "route")],
-            PostRouteTraffic = [Step("Canary", "--canary-stage", "analyse")],
-            OnSuccess = [Step("Promote"), Step("PublishDeployment", "--deployment-state", "succeeded")],
+            PreDeploy = [Step("PublishDeployment", "--deployment-state", "started")],
+            OnSuccess = [Step("PublishDeployment", "--deployment-state", "succeeded")],
             OnFailure = [new CiHookStep("Rollback") { RevertsFailedPlan = true }, Step("PublishDeployment", "--deployment-state", "failed")],
         },
     };

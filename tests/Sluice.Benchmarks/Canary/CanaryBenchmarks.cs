@@ -21,7 +21,7 @@ public sealed class CanaryBenchmarks : IBenchmarkSuite
 {
     public string Name => "canary";
 
-    public string Description => "router overhead: the shop on loopback directly against through the YARP router (latency p50/p99, throughput)";
+    public string Description => "router overhead (latency p50/p99, throughput, against direct calls), time from 5 % errors to traffic back on the baseline, a soak of clean and faulty canaries";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
@@ -81,11 +81,13 @@ public sealed class CanaryBenchmarks : IBenchmarkSuite
             output.WriteLine($"    direct:  {directRate,8:N0} requests/s (baseline)");
             output.WriteLine($"    router:  {routedRate,8:N0} requests/s  ratio {routedRate / directRate:0.00}x  (goal: >= 0.80x)");
         }
+        output.WriteLine($"load average after the router runs: {await LoadAverageAsync(cancellationToken)}");
+        await CanaryRollbackBenchmark.RunAsync(context, connectionString, cancellationToken);
         output.WriteLine($"load average after: {await LoadAverageAsync(cancellationToken)}");
     }
 
     /// <summary>A database with the shop's base schema and seed rows (2,000 customers).</summary>
-    private static async Task<string> ShopDatabaseAsync(LocalCluster cluster, string root, CancellationToken ct)
+    internal static async Task<string> ShopDatabaseAsync(LocalCluster cluster, string root, CancellationToken ct)
     {
         await using (var admin = new NpgsqlConnection(cluster.ConnectionString()))
         {
@@ -101,7 +103,7 @@ public sealed class CanaryBenchmarks : IBenchmarkSuite
         return connectionString;
     }
 
-    private static async Task<string> LoadAverageAsync(CancellationToken ct) =>
+    internal static async Task<string> LoadAverageAsync(CancellationToken ct) =>
         File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg", ct)).Trim() : "unknown";
 
     private static async Task<long> ThroughputAsync(HttpClient client, Func<int, Uri> url, int callers, TimeSpan time, CancellationToken ct)
@@ -134,7 +136,7 @@ public sealed class CanaryBenchmarks : IBenchmarkSuite
         await response.Content.ReadAsByteArrayAsync(ct);
     }
 
-    private static double Percentile(List<double> values, double fraction)
+    internal static double Percentile(List<double> values, double fraction)
     {
         var sorted = values.Order().ToArray();
         return sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Length) - 1, 0, sorted.Length - 1)];

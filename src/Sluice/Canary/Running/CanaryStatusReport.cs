@@ -33,16 +33,9 @@ public sealed record CanaryStatusReport(IReadOnlyList<CanaryRecord> Canaries)
         {
             var back = c.BackOnBaselineAfter is { } b ? $", back on the baseline in {b.TotalMilliseconds:0} ms" : "";
             text.Append(CultureInfo.InvariantCulture,
-                $"  #{c.Id} {c.StartedAt:yyyy-MM-dd HH:mm:ss}Z {c.Environment} {c.PlanId ?? "-"} {Word(c.Outcome)} after {c.Measurements.Count} measurement(s){back} by {c.By}: {c.Reason}\n");
+                $"  #{c.Id} {c.StartedAt:yyyy-MM-dd HH:mm:ss}Z {c.Environment} {c.PlanId ?? "-"} {Reports.CanaryReportRows.Outcome(c.Outcome)} after {c.Measurements.Count} measurement(s){back} by {c.By}: {c.Reason}\n");
             if (c.RolledBackDetail is { } detail) text.Append(CultureInfo.InvariantCulture, $"     rollback: {detail}\n");
         }
         return text.ToString();
     }
-
-    private static string Word(CanaryOutcome outcome) => outcome switch
-    {
-        CanaryOutcome.RolledBack => "rolled back",
-        CanaryOutcome.RollbackFailed => "ROLLBACK FAILED",
-        _ => outcome.ToString().ToLowerInvariant(),
-    };
 }

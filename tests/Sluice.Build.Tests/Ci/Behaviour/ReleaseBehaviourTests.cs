@@ -31,7 +31,7 @@ public sealed class ReleaseBehaviourTests
     /// <summary>A push to main whose staging Promote (its first call: the phases the new version needs) ends so.</summary>
     private static CiScenario Pushed(string ending, ISet<string>? rejected = null, IReadOnlyDictionary<string, TargetBehaviour>? more = null)
     {
-        var targets = new Dictionary<string, TargetBehaviour> { ["Promote:prepare"] = Promote(ending) };
+        var targets = new Dictionary<string, TargetBehaviour> { ["Promote"] = Promote(ending) };
         foreach (var (key, behaviour) in more ?? new Dictionary<string, TargetBehaviour>()) targets[key] = behaviour;
         return new("push", new Dictionary<string, string>(), targets, rejected is null ? null : new HashSet<string>(rejected));
     }
@@ -46,10 +46,6 @@ public sealed class ReleaseBehaviourTests
     private static string[] ReleaseSteps(string env) =>
     [
         $"build.sh PublishDeployment --env {env} --deployment-state started",
-        $"build.sh Promote --env {env} --canary-stage prepare",
-        $"build.sh Canary --env {env} --canary-stage deploy",
-        $"build.sh Canary --env {env} --canary-stage route",
-        $"build.sh Canary --env {env} --canary-stage analyse",
         $"build.sh Promote --env {env}",
         $"build.sh PublishDeployment --env {env} --deployment-state succeeded",
     ];
@@ -97,7 +93,7 @@ public sealed class ReleaseBehaviourTests
     {
         var staging = Release(dialect, Pushed(ending))[Job(dialect, "promote-staging")];
         var commands = Commands(staging).ToList();
-        Assert.Equal("build.sh Promote --env staging --canary-stage prepare", commands[1]);
+        Assert.Equal("build.sh Promote --env staging", commands[1]);
         if (ending == "done")
         {
             Assert.Equal(ReleaseSteps("staging"), commands);
@@ -105,7 +101,7 @@ public sealed class ReleaseBehaviourTests
         }
         // Nothing after the failed step runs but the failure hook: the rollback (only of what the step left), then the record.
         var rollback = ending == "rollback-failed" ? ["build.sh Rollback --env staging --migration 0002_orders"] : Array.Empty<string>();
-        Assert.Equal(["build.sh PublishDeployment --env staging --deployment-state started", "build.sh Promote --env staging --canary-stage prepare",
+        Assert.Equal(["build.sh PublishDeployment --env staging --deployment-state started", "build.sh Promote --env staging",
             .. rollback, "build.sh PublishDeployment --env staging --deployment-state failed"], commands);
         if (ending != "rollback-failed") Assert.Contains("nothing to revert", staging.Log);
         Assert.Equal(dialect == "github" ? "failure" : "Failed", staging.Result);
@@ -114,11 +110,12 @@ public sealed class ReleaseBehaviourTests
     [Theory]
     [InlineData("github")]
     [InlineData("azure")]
-    public void A_canary_whose_analysis_fails_is_rolled_back_by_the_plan_it_names_and_production_never_starts(string dialect)
+    public void A_canary_that_fails_inside_Promote_rolls_back_there_and_production_never_starts(string dialect)
     {
-        var analysis = new TargetBehaviour(1, Outputs(plan: "0002_orders", slu: "SLU075", rollbackPlan: "0002_orders"));
-        var runs = Release(dialect, Pushed("done", more: new Dictionary<string, TargetBehaviour> { ["Canary:analyse"] = analysis }));
-        Assert.Equal([.. ReleaseSteps("staging").Take(5), "build.sh Rollback --env staging --migration 0002_orders", "build.sh PublishDeployment --env staging --deployment-state failed"],
+        // The canary runs inside Promote: a failed one has put traffic back and rolled its plan back (SLU187 in SLU074).
+        var canaryFailed = new TargetBehaviour(1, Outputs(plan: "0002_orders", slu: "SLU074", rolledBack: true));
+        var runs = Release(dialect, Pushed("done", more: new Dictionary<string, TargetBehaviour> { ["Promote"] = canaryFailed }));
+        Assert.Equal([.. ReleaseSteps("staging").Take(2), "build.sh PublishDeployment --env staging --deployment-state failed"],
             Commands(runs[Job(dialect, "promote-staging")]));
         Assert.Empty(runs[Job(dialect, "promote-production")].Calls);
     }
@@ -193,7 +190,7 @@ public sealed class ReleaseBehaviourTests
     {
         // Azure leaves $(DATABASE) as text when the group lacks it; ParameterSources then treats it as unset (SLU135).
         var runs = Release("azure", Pushed("done"), new Dictionary<string, string>());
-        Assert.Equal("build.sh Promote --env staging --canary-stage prepare | secrets: SLUICE_DATABASE ", runs["promote_staging"].Calls[1]);
+        Assert.Equal("build.sh Promote --env staging | secrets: SLUICE_DATABASE ", runs["promote_staging"].Calls[1]);
     }
 
     [Theory]
