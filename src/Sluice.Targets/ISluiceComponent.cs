@@ -54,7 +54,7 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     async Task<IAsyncDisposable> IEnvironmentLeaseProvider.AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken) =>
         await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken);
 
-    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, BuildRemedies.Of(this).Rewrite);
+    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, remedy => BuildRemedies.Of(this).Rewrite(remedy));
 }
 
 /// <summary>Maps <see cref="SluiceException"/> kinds to the engine's exit codes: usage 2, busy 3, incomplete 4, failure 1.</summary>
