@@ -60,7 +60,7 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     IAsyncDisposable IRunTelemetry.StartTelemetry(string environment, IReadOnlyDictionary<string, string> environmentVariables) =>
         Telemetry.TelemetryExport.Start(environment, environmentVariables, Pushgateway, Host.Warning);
 
-    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, BuildRemedies.Of(this).Rewrite);
+    BuildException? IExceptionTranslator.Translate(Exception exception) => DomainErrors.Translate(exception, remedy => BuildRemedies.Of(this).Rewrite(remedy));
 }
 
 /// <summary>Maps <see cref="SluiceException"/> kinds to the engine's exit codes: usage 2, busy 3, incomplete 4, failure 1.</summary>

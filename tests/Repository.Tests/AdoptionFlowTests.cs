@@ -47,6 +47,8 @@ public sealed class AdoptionFlowTests(PostgresFixture postgres) : IDisposable
         var unseeded = await RunAsync("Promote --env local --skip SeedSchema");
         Assert.True(unseeded.Exit == ExitCode.TargetFailed, unseeded.Output);
         Assert.Contains("example_items", unseeded.Output);
+        Assert.Contains("no tables in database 'billing', its schema was never loaded", unseeded.Output);
+        Assert.Contains("01_add_note.up.sql", unseeded.Output); // the SQL file's line, not plan.yaml's
 
         var seeded = await RunAsync("Promote --env local");
         Assert.True(seeded.Exit == ExitCode.Success, seeded.Output);

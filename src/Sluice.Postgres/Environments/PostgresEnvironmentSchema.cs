@@ -9,13 +9,6 @@ namespace Sluice.Postgres.Environments;
 /// one transaction, from the service's own schema folder into the service's own database.</summary>
 internal sealed class PostgresEnvironmentSchema(IEnvironmentSession session, EnvironmentSessionRequest request, NpgsqlDataSource dataSource) : IEnvironmentSchema
 {
-    private const string FirstTable = """
-        SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice')
-          AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
-        ORDER BY 1 LIMIT 1
-        """;
-
     public async Task<SeedResult> SeedAsync(CancellationToken cancellationToken)
     {
         var plans = session.Plans;
@@ -25,8 +18,7 @@ internal sealed class PostgresEnvironmentSchema(IEnvironmentSession session, Env
         string? table = null;
         if (request.IsLocal && files.Count > 0)
         {
-            await using var probe = new NpgsqlCommand(FirstTable, connection);
-            table = await probe.ExecuteScalarAsync(cancellationToken) as string;
+            table = await UserTables.FirstAsync(connection, cancellationToken);
         }
         switch (SeedRules.Decide(request.IsLocal, files.Count, table))
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Sluice.Postgres.Databases;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
@@ -88,6 +89,14 @@ public sealed class PostgresPhaseExecutor : IPhaseExecutor
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>The database's name when it holds no table of its own, else null (asked on a connection of its own:
+    /// the phase's transaction has failed).</summary>
+    private async Task<string?> EmptyDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await UserTables.FirstAsync(connection, cancellationToken) is null ? connection.Database : null;
+    }
+
     /// <summary>Runs a script statement by statement (so an error's position maps to a line of the file, and so
     /// statements that refuse transaction blocks are each sent alone), and checks that the script left the session's
     /// transaction as it found it (SLU118).</summary>
@@ -104,6 +113,11 @@ public sealed class PostgresPhaseExecutor : IPhaseExecutor
             {
                 await using var command = new NpgsqlCommand(statement.Text, connection, transaction);
                 await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                // In a database without a single table the plan is not at fault: the service's schema was never loaded.
+                throw PhaseErrors.Translate(e, plan, phase, script, statement, await EmptyDatabaseAsync(cancellationToken));
             }
             catch (PostgresException e)
             {
