@@ -13,13 +13,15 @@ namespace Sluice.Targets;
 /// replaces the environment's database (a non-local environment needs <c>--force</c>). <c>Snapshots</c> lists them.
 /// <para>Not named <c>Restore</c>: NUKE-style builds already have a <c>Restore</c> (NuGet) target, which would hide it.</para>
 /// <para><c>--snapshot-format template</c> keeps the copy as a template database on the same server (local environments only).</para>
+/// <para>On an <c>rds</c> or <c>azure_flexible</c> environment the snapshot is the provider's own, verified on a throwaway
+/// copy that is always deleted (docs/cloud.md).</para>
 /// </summary>
 public interface ISnapshot : ISluiceComponent
 {
     [Parameter("VerifySnapshot, RestoreSnapshot: the snapshot id (VerifySnapshot defaults to the latest)", Name = "Snapshot")]
     string? SnapshotId => this.Parameter<string>();
 
-    [Parameter("Snapshot: custom (one file), directory (parallel dump and restore) or template (a database copy; local only); default custom")]
+    [Parameter("Snapshot: custom (one file), directory (parallel dump and restore), template (a database copy; local only) or provider (the managed service's own; rds and azure_flexible, where it is the default); default custom")]
     SnapshotFormat? SnapshotFormat => this.Parameter<SnapshotFormat?>();
 
     [Parameter("RestoreSnapshot: allow restoring over an environment that is not local")]
@@ -102,6 +104,9 @@ public interface ISnapshot : ISluiceComponent
         if (SnapshotFormat == Sluice.Snapshots.SnapshotFormat.Template && !SessionRequest.IsLocal)
             throw new UsageException(EngineErrorCodes.BadParameter, $"--snapshot-format template keeps copies on the environment's own server; '{Env}' is not local",
                 "use custom or directory");
+        if (SnapshotFormat == Sluice.Snapshots.SnapshotFormat.Provider && !(SessionRequest.EffectiveSpec.IsCloud && string.IsNullOrEmpty(Database)))
+            throw new UsageException(EngineErrorCodes.BadParameter, $"--snapshot-format provider takes the managed service's own snapshot; '{Env}' is not an rds or azure_flexible environment",
+                "use custom, directory or template");
         return Task.CompletedTask;
     }
 }

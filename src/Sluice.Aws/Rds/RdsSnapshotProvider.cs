@@ -29,18 +29,8 @@ internal sealed class RdsSnapshotProvider(RdsQueryClient client, string instance
         return Snapshot(result.Element(Ns + "DBSnapshot")!);
     }
 
-    public async Task<CloudResource> DescribeSnapshotAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await client.CallAsync("DescribeDBSnapshots", [new("DBSnapshotIdentifier", name)], cancellationToken);
-            return result.Element(Ns + "DBSnapshots")?.Element(Ns + "DBSnapshot") is { } snapshot ? Snapshot(snapshot) : CloudResource.Gone(name);
-        }
-        catch (RdsApiException e) when (e.ErrorCode == "DBSnapshotNotFound")
-        {
-            return CloudResource.Gone(name);
-        }
-    }
+    public Task<CloudResource> DescribeSnapshotAsync(string name, CancellationToken cancellationToken) =>
+        DescribeOneAsync("DescribeDBSnapshots", "DBSnapshotIdentifier", "DBSnapshots", "DBSnapshot", "DBSnapshotNotFound", name, Snapshot, cancellationToken);
 
     public async Task DeleteSnapshotAsync(string name, CancellationToken cancellationToken)
     {
@@ -75,16 +65,21 @@ internal sealed class RdsSnapshotProvider(RdsQueryClient client, string instance
         return Instance(result.Element(Ns + "DBInstance")!);
     }
 
-    public async Task<CloudResource> DescribeCopyAsync(string copy, CancellationToken cancellationToken)
+    public Task<CloudResource> DescribeCopyAsync(string copy, CancellationToken cancellationToken) =>
+        DescribeOneAsync("DescribeDBInstances", "DBInstanceIdentifier", "DBInstances", "DBInstance", "DBInstanceNotFound", copy, Instance, cancellationToken);
+
+    /// <summary>One snapshot or instance by identifier; RDS's "not found" (or an empty list) is <see cref="CloudState.Gone"/>.</summary>
+    private async Task<CloudResource> DescribeOneAsync(string action, string parameter, string list, string item, string notFound, string name,
+        Func<XElement, CloudResource> read, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await client.CallAsync("DescribeDBInstances", [new("DBInstanceIdentifier", copy)], cancellationToken);
-            return result.Element(Ns + "DBInstances")?.Element(Ns + "DBInstance") is { } found ? Instance(found) : CloudResource.Gone(copy);
+            var result = await client.CallAsync(action, [new(parameter, name)], cancellationToken);
+            return result.Element(Ns + list)?.Element(Ns + item) is { } found ? read(found) : CloudResource.Gone(name);
         }
-        catch (RdsApiException e) when (e.ErrorCode == "DBInstanceNotFound")
+        catch (RdsApiException e) when (e.ErrorCode == notFound)
         {
-            return CloudResource.Gone(copy);
+            return CloudResource.Gone(name);
         }
     }
 

@@ -36,11 +36,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
             string version;
             await using (var session = await ReadSession.OpenAsync(connectionString, options.Fingerprint.Degree, cancellationToken))
             {
-                version = await session.RunAsync(async c =>
-                {
-                    await using var show = new NpgsqlCommand("SHOW server_version", c);
-                    return (string)(await show.ExecuteScalarAsync(cancellationToken))!;
-                }, cancellationToken);
+                version = await ServerVersion.ReadAsync(session, cancellationToken);
                 // The session's transaction stays open until both finish: pg_dump reads the snapshot it exported.
                 var dump = DumpAsync(connectionString, session.SnapshotId, Path.Combine(partial, ArchiveName), cancellationToken);
                 var take = _fingerprints.TakeAsync(session, cancellationToken);

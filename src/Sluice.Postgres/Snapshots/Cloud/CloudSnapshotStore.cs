@@ -44,11 +44,7 @@ public sealed class CloudSnapshotStore(CloudSnapshotOptions options, ICloudSnaps
             string version;
             await using (var session = await ReadSession.OpenAsync(connectionString, options.Fingerprint.Degree, cancellationToken))
             {
-                version = await session.RunAsync(async c =>
-                {
-                    await using var show = new NpgsqlCommand("SHOW server_version", c);
-                    return (string)(await show.ExecuteScalarAsync(cancellationToken))!;
-                }, cancellationToken);
+                version = await ServerVersion.ReadAsync(session, cancellationToken);
                 var tags = new Dictionary<string, string>(options.Tags) { [CloudTags.Environment] = options.Environment, [CloudTags.Snapshot] = id };
                 await provider.StartSnapshotAsync(name, tags, cancellationToken);
                 started = true;
