@@ -284,7 +284,7 @@ public static class ErrorCodes
     public const string LintTableRewrite = "SLU234";
     /// <summary>SLU235: lint default-lock-timeout.</summary>
     public const string LintDefaultLockTimeout = "SLU235";
-    // GitHub and environments as code (SLU275-SLU289)
+    // GitHub and environments as code (SLU275-SLU281)
     /// <summary>SLU275: the GitHub token lacks a permission a configured part needs (the message names it, e.g. deployments: write).</summary>
     public const string GitHubPermissionMissing = "SLU275";
     /// <summary>SLU276: a GitHub call failed after its retries (5xx, or a rate limit longer than the cap).</summary>
