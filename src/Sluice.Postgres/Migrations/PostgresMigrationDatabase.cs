@@ -32,7 +32,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresBackfillExecutor(_dataSource),
             pressure ?? new PostgresBackfillPressure(_dataSource),
             new PostgresSchemaBaselines(_dataSource, connectionString),
-            new PostgresDataBaselines(_dataSource, connectionString));
+            new PostgresDataBaselines(_dataSource, connectionString),
+            new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)));
     }
 
     public MigrationProviders Providers { get; }

@@ -8,6 +8,7 @@ namespace Sluice.Migrations.Running;
 /// <param name="Baselines">Schema fingerprints taken before each plan, so a rollback is verified; null skips that.</param>
 /// <param name="DataBaselines">Data fingerprints of the touched tables taken before each plan's first destructive
 /// phase, so a rollback's data is verified too; null skips that.</param>
+/// <param name="Checks">The service's invariants around each phase; null checks none.</param>
 public sealed record MigrationProviders(
     IMigrationJournal Journal,
     ILeaseProvider Leases,
@@ -15,4 +16,5 @@ public sealed record MigrationProviders(
     IBackfillExecutor Backfills,
     IBackfillPressureSource Pressure,
     ISchemaBaselines? Baselines = null,
-    IDataBaselines? DataBaselines = null);
+    IDataBaselines? DataBaselines = null,
+    IPhaseChecks? Checks = null);
