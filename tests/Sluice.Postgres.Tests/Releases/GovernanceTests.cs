@@ -112,21 +112,28 @@ public sealed class GovernanceTests(PostgresFixture postgres)
                 sql: SELECT sum(total) FROM orders
                 stable: true
             """);
-        // The first phase quietly changes money: the ledger drifts.
-        File.AppendAllText(Path.Combine(plans.SampleFolder, "01_add_split_columns.up.sql"), "\nUPDATE orders SET total = total + 1 WHERE id = 1;\n");
+        // Something the backfill sets off quietly changes money (a trigger of the service's own): the ledger drifts.
+        await ScalarAsync(database.ConnectionString, """
+            CREATE FUNCTION bump_ledger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE orders SET total = total + 1 WHERE id = 1; RETURN NULL; END $$;
+            CREATE TRIGGER customers_bump_ledger AFTER UPDATE ON customers FOR EACH STATEMENT EXECUTE FUNCTION bump_ledger();
+            SELECT 1::bigint
+            """);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
 
-        var failed = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans, environment: "staging"), null, Ct));
+        var failed = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
         Assert.Equal(ErrorCodes.PromoteFailed, failed.Code);
-        Assert.Contains("invariant 'order_ledger_total' broke after phase 'add_split_columns' of '0001_split_customer_name': drifted from", failed.Message);
+        Assert.Contains("invariant 'order_ledger_total' broke after phase 'backfill_split_name' of '0001_split_customer_name': drifted from", failed.Message);
         Assert.Contains("rolled back automatically: 0001_split_customer_name", failed.Message);
         Assert.Equal(JournalStatus.Reverted, (await release.Migrations.Providers.Journal.FindPlanAsync(PlanId, Ct))!.Status);
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
-        Assert.Equal(3L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks")); // 2 before, 1 after (the first failing stops)
+        // Both before the first phase and after it, then the failing pair after the backfill.
+        Assert.Equal((6L, 1L), (await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks"),
+            await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed")));
 
         // Orphaned orders before anything runs: blocked before the first phase, nothing applied.
-        await ScalarAsync(database.ConnectionString, "ALTER TABLE orders DROP CONSTRAINT orders_customer_id_fkey; UPDATE orders SET customer_id = 999999 WHERE id = 2; SELECT 1::bigint");
-        var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans, environment: "staging"), null, Ct));
+        // (Without firing the foreign key's triggers, so the schema stays as the drift gate expects.)
+        await ScalarAsync(database.ConnectionString, "SET session_replication_role = replica; UPDATE orders SET customer_id = 999999 WHERE id = 2; SELECT 1::bigint");
+        var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
         Assert.Contains("invariant 'every_order_has_a_customer' fails before the first phase of '0001_split_customer_name': returned 1, expected 0", blocked.Message);
         Assert.Contains("nothing had been applied", blocked.Message);
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
