@@ -51,12 +51,13 @@ public sealed class StagingCommandLineTests : IDisposable
         Assert.Contains("data verified: customers (50,000 rows) equal the baseline", rollback.Output.Replace("\n", " "));
 
         // A failure inside the third phase: staging's database refuses every CREATE INDEX from now on (the copies a
-        // snapshot verification restores elsewhere do not). The rehearsal evidence is fresh, so Rehearse skips itself;
+        // snapshot verification restores elsewhere do not); its function lives in schema sluice, which the drift gate does
+        // not read. The rehearsal evidence is fresh, so Rehearse skips itself;
         // the two phases before it are applied, then reverted.
         var staging = _throwaway.LocalConnectionString("shop", "staging");
         await ExecuteAsync(staging, """
-            CREATE FUNCTION public.refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop' THEN RAISE EXCEPTION 'injected: no index today'; END IF; END $$;
-            CREATE EVENT TRIGGER refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION public.refuse_index();
+            CREATE FUNCTION sluice.refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop' THEN RAISE EXCEPTION 'injected: no index today'; END IF; END $$;
+            CREATE EVENT TRIGGER refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION sluice.refuse_index();
             """);
         var before = await FingerprintAsync(staging);
         var failed = await RunAsync("Promote --env staging");

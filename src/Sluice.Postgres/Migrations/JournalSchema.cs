@@ -244,11 +244,10 @@ internal static class JournalSchema
         CREATE TABLE sluice.invariant_checks (
             id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             at          timestamptz NOT NULL DEFAULT clock_timestamp(),
-            environment text NOT NULL,
-            plan_id     text,
+            plan_id     text NOT NULL,
             checkpoint  text NOT NULL,
             invariant   text NOT NULL,
-            value       text,
+            value       text NOT NULL,
             passed      boolean NOT NULL,
             detail      text NOT NULL
         );

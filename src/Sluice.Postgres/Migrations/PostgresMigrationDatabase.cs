@@ -38,7 +38,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             pressure ?? new PostgresBackfillPressure(_dataSource),
             new PostgresSchemaBaselines(_dataSource),
             new PostgresDataBaselines(_dataSource),
-            new SluiceTelemetry(_instruments, Traced(connectionString)));
+            new SluiceTelemetry(_instruments, Traced(connectionString)),
+            new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)));
     }
 
     /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>

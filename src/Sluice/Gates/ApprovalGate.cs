@@ -37,7 +37,7 @@ public sealed class ApprovalGate(IApprovalSource approvals, int required, bool b
         if (missing.Count == 0)
             return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans to approve" : $"{(seen.Count == 0 ? "" : $"approved: {string.Join("; ", seen)}")}{none}");
         var evidence = $"missing approvals: {string.Join("; ", missing)}{(voided.Count == 0 ? "" : $"; {string.Join("; ", voided)}")}";
-        var remedy = $"someone other than the plan's owner runs: ./build.sh Approve --env {context.Environment} --by <their OS user or git email>";
+        var remedy = $"someone other than the plan's owner runs ./build.sh Approve --env {context.Environment} --by NAME (NAME: their OS user or git email)";
         return blocking ? GateResult.Fail(Name, evidence, remedy) : GateResult.Warn(Name, evidence, remedy);
     }
 }

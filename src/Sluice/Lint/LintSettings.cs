@@ -24,7 +24,7 @@ public sealed record LintSettings(IReadOnlyDictionary<string, FindingSeverity?> 
 {
     public static LintSettings Default { get; } = new(new Dictionary<string, FindingSeverity?>(), 100_000, 1, TimeSpan.FromSeconds(1));
 
-    private static readonly string[] TopKeys = ["sensitive_columns", "lint"];
+    private static readonly string[] TopKeys = ["sensitive_columns", "lint", "invariants"];
     private static readonly string[] LintKeys = ["rules", "large_table_rows", "busy_per_second", "max_lock_hold"];
 
     /// <summary>The rule's level for this service: its override, else null when the rule is off by default, else <paramref name="weighted"/>.</summary>

@@ -9,6 +9,7 @@ namespace Sluice.Migrations.Running;
 /// <param name="DataBaselines">Data fingerprints of the touched tables taken before each plan's first destructive
 /// phase, so a rollback's data is verified too; null skips that.</param>
 /// <param name="Telemetry">Where the run's metrics go and what its spans say about the database; null records no metrics.</param>
+/// <param name="Checks">The service's invariants around each phase; null checks none.</param>
 public sealed record MigrationProviders(
     IMigrationJournal Journal,
     ILeaseProvider Leases,
@@ -17,4 +18,5 @@ public sealed record MigrationProviders(
     IBackfillPressureSource Pressure,
     ISchemaBaselines? Baselines = null,
     IDataBaselines? DataBaselines = null,
-    Observability.SluiceTelemetry? Telemetry = null);
+    Observability.SluiceTelemetry? Telemetry = null,
+    IPhaseChecks? Checks = null);

@@ -310,12 +310,13 @@ public sealed class MigrationRunner
             if (_options.Barrier is { } barrier) await barrier.BeforeAsync(plan, phase, cancellationToken);
             // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
             // that already changed it.
+            if (untouched && _providers.Checks is { } before) await before.BeforePlanAsync(plan, cancellationToken);
             if (untouched && _providers.Baselines is { } baselines)
             {
                 await baselines.RecordAsync(plan.Id, cancellationToken);
                 if (_providers.DataBaselines is { } stale) await stale.ForgetAsync(plan.Id, cancellationToken);
-                untouched = false;
             }
+            untouched = false;
             if (index >= destructiveFrom && _providers.DataBaselines is { } data && !await data.ExistsAsync(plan.Id, cancellationToken))
             {
                 var taken = await data.RecordAsync(plan.Id, StatementTargets.TablesOf(plan), cancellationToken);
@@ -358,6 +359,7 @@ public sealed class MigrationRunner
                 await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseDone, plan.Id, phase.Name,
                     flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
                 await VerifyAsync(plan, phase, run, cancellationToken);
+                if (_providers.Checks is { } after) await after.AfterPhaseAsync(plan, phase, cancellationToken);
             }
             catch (Exception e)
             {

@@ -1,0 +1,18 @@
+namespace Sluice.Migrations.Invariants;
+
+/// <summary>One evaluation of an invariant, as journaled.</summary>
+/// <param name="Checkpoint"><c>before</c> (the plan's first phase) or <c>after &lt;phase&gt;</c>.</param>
+/// <param name="Value">What its SQL returned, as text (<c>null</c> for NULL).</param>
+public sealed record InvariantCheck(string PlanId, string Checkpoint, string Invariant, string Value, bool Passed, string Detail);
+
+/// <summary>Where invariants are evaluated and their checks journaled: the target database.</summary>
+public interface IInvariantStore
+{
+    /// <summary>The first column of the first row the SQL returns, as text; <c>null</c> for NULL or no row.</summary>
+    Task<string> EvaluateAsync(string sql, CancellationToken cancellationToken);
+
+    Task RecordAsync(InvariantCheck check, CancellationToken cancellationToken);
+
+    /// <summary>The value journaled before the plan's first phase, latest first; null when none was.</summary>
+    Task<string?> BeforeValueAsync(string planId, string invariant, CancellationToken cancellationToken);
+}

@@ -1,0 +1,58 @@
+using Sluice.Errors;
+using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
+
+namespace Sluice.Migrations.Invariants;
+
+/// <summary>
+/// The data-integrity gate of a migration run: the service's invariants (<see cref="ServiceInvariant"/>), evaluated
+/// before a plan's first phase and after each phase it applies. Every evaluation is journaled. The rules:
+/// <list type="number">
+/// <item>before the first phase, a value other than <c>expect</c> → SLU237: the release is blocked, nothing applied;</item>
+/// <item>before the first phase, otherwise → the value is journaled as the release's starting point;</item>
+/// <item>after a phase, a value other than <c>expect</c> → SLU237: the phase broke it, the run fails and is rolled back;</item>
+/// <item>after a phase, a <c>stable</c> invariant whose value differs from its starting point → SLU237, drifted: rolled back;</item>
+/// <item>otherwise → passed.</item>
+/// </list>
+/// The invariants are read from the <c>sluice.yaml</c> two folders above each plan (<c>pipelines/&lt;service&gt;/migrations/&lt;id&gt;</c>).
+/// </summary>
+public sealed class InvariantChecks(IInvariantStore store) : IPhaseChecks
+{
+    public async Task BeforePlanAsync(MigrationPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var invariant in Of(plan))
+        {
+            var value = await store.EvaluateAsync(invariant.Sql, cancellationToken);
+            var broken = invariant.Expect is { } expect && value != expect;
+            var detail = broken ? $"returned {value}, expected {invariant.Expect}" : $"returned {value}";
+            await store.RecordAsync(new InvariantCheck(plan.Id, Before, invariant.Name, value, !broken, detail), cancellationToken);
+            if (broken)
+                throw Broken(invariant, $"invariant '{invariant.Name}' fails before the first phase of '{plan.Id}': {detail}; the release is blocked, nothing was applied",
+                    "fix the data (or the invariant) first: the plan must start from a consistent state");
+        }
+    }
+
+    public async Task AfterPhaseAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
+    {
+        foreach (var invariant in Of(plan))
+        {
+            var value = await store.EvaluateAsync(invariant.Sql, cancellationToken);
+            string? problem = null;
+            if (invariant.Expect is { } expect && value != expect) problem = $"returned {value}, expected {expect}";
+            else if (invariant.Stable && await store.BeforeValueAsync(plan.Id, invariant.Name, cancellationToken) is { } before && before != value)
+                problem = $"drifted from {before} before the first phase to {value}";
+            await store.RecordAsync(new InvariantCheck(plan.Id, $"after {phase.Name}", invariant.Name, value, problem is null, problem ?? $"returned {value}"), cancellationToken);
+            if (problem is not null)
+                throw Broken(invariant, $"invariant '{invariant.Name}' broke after phase '{phase.Name}' of '{plan.Id}': {problem}",
+                    $"the phase changed what '{invariant.Name}' asserts: fix the phase in a new plan (the run rolls back what it applied)");
+        }
+    }
+
+    private const string Before = "before";
+
+    private static IReadOnlyList<ServiceInvariant> Of(MigrationPlan plan) =>
+        ServiceInvariant.Load(Path.GetFullPath(Path.Combine(plan.Folder, "..", "..")));
+
+    private static SluiceException Broken(ServiceInvariant invariant, string message, string remedy) =>
+        new(ErrorKind.Failure, ErrorCodes.InvariantBroken, message, remedy, invariant.File, invariant.Line);
+}
