@@ -63,13 +63,25 @@ RunTarget(target);
 /// <summary>Resolves Sluice and its dependencies (Npgsql, Microsoft.Extensions.Logging 10, YamlDotNet) from its own folder.</summary>
 sealed class SluiceLoadContext : AssemblyLoadContext
 {
-    private readonly string _folder;
+    private readonly string[] _folders;
 
-    public SluiceLoadContext(string folder) : base("sluice") => _folder = folder;
+    // Sluice's build output, then the ASP.NET Core shared framework of this runtime: Sluice.Traffic (the local canary
+    // router, YARP) references that framework, so the assemblies it carries (Microsoft.Extensions.*) are not copied
+    // beside Sluice's and must not come from Cake's own older ones.
+    public SluiceLoadContext(string folder) : base("sluice")
+    {
+        var runtime = System.IO.Path.GetDirectoryName(typeof(object).Assembly.Location);
+        var aspNetCore = System.IO.Path.Combine(runtime, "..", "..", "Microsoft.AspNetCore.App", System.IO.Path.GetFileName(runtime));
+        _folders = new[] { folder, aspNetCore };
+    }
 
     protected override Assembly Load(AssemblyName name)
     {
-        var path = System.IO.Path.Combine(_folder, name.Name + ".dll");
-        return System.IO.File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        foreach (var folder in _folders)
+        {
+            var path = System.IO.Path.Combine(folder, name.Name + ".dll");
+            if (System.IO.File.Exists(path)) return LoadFromAssemblyPath(path);
+        }
+        return null;
     }
 }

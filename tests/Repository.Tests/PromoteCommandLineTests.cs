@@ -118,7 +118,7 @@ public sealed class PromoteCommandLineTests : IDisposable
     [Fact]
     public async Task A_later_environment_waits_for_local_and_a_failing_promote_there_rolls_back_what_it_did()
     {
-        // qa: a second local cluster, second in the order, never seeded: its migration fails on the missing table.
+        // qa: a second local cluster, second in the order.
         File.WriteAllText(Path.Combine(Root, ".nuke", "parameters.qa.json"), """{ "environment": { "provider": "local", "order": 1, "database": "shop_qa" } }""");
         var provision = await RunAsync("Provision --env local", Ct);
         Assert.True(provision.ExitCode == 0, provision.Output);
@@ -132,13 +132,22 @@ public sealed class PromoteCommandLineTests : IDisposable
         var local = await RunAsync("Promote --env local", Ct);
         Assert.True(local.ExitCode == 0, local.Output);
 
+        // qa's database gets the shop's base schema (the repository's SeedSample fills local only), and refuses every
+        // CREATE INDEX from now on (not the copies a snapshot verification restores): the third phase fails after two.
+        await ThrowawayRoot.ExecuteAsync(_throwaway.LocalConnectionString("shop_qa", "qa"),
+            File.ReadAllText(Path.Combine(Root, "pipelines", "shop", "schema", "0000_base.sql")) + """
+            ;
+            CREATE FUNCTION sluice_test_refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop_qa' THEN RAISE EXCEPTION 'injected: no index on qa'; END IF; END $$;
+            CREATE EVENT TRIGGER refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION sluice_test_refuse_index();
+            """, Ct);
         var qa = await RunAsync("Promote --env qa", Ct);
         Assert.Equal(1, qa.ExitCode);
         Assert.Matches(@"promotion_order\s+\| pass\s+\| done at this hash on local", qa.Output);
         Assert.Contains("taken and verified", qa.Output);
-        Assert.Contains("error SLU074", qa.Output);
+        Assert.True(qa.Output.Contains("error SLU074", StringComparison.Ordinal), qa.Output);
         // The console wraps long error lines at a space: join them back before reading the sentence.
-        Assert.Contains("relation \"customers\" does not exist; rolled back automatically: 0001_split_customer_name (1 phase(s))", qa.Output.Replace("\n", ""));
+        Assert.Contains("injected: no index on qa", qa.Output.Replace("\n", ""));
+        Assert.Contains("rolled back automatically: 0001_split_customer_name", qa.Output.Replace("\n", ""));
 
         var status = await RunAsync("Status --env qa", Ct);
         Assert.True(status.ExitCode == 0, status.Output);

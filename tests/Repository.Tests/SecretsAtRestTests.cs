@@ -34,7 +34,7 @@ public sealed class SecretsAtRestTests : IDisposable
 
         // 1. The command line: a whole release, a rehearsal (reports and evidence), the plan page, a rollback.
         await RunAsync($"Promote --env local --database {Database("shop_cli")}", github, expectSuccess: true);
-        await RunAsync($"Rehearse --env local --database {Database("shop_cli")}", github, expectSuccess: true);
+        await RunAsync($"Rehearse --env local --database {Database("shop_cli")} --rehearse-again", github, expectSuccess: true); // after Promote nothing is pending: rehearse anyway
         await RunAsync($"Promote --env local --database {Database("shop_cli")} --plan html", github, expectSuccess: true);
         await RunAsync($"Rollback --env local --database {Database("shop_cli")}", github, expectSuccess: true);
         // 2. Environment variables, both spellings.

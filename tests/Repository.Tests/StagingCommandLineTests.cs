@@ -55,10 +55,10 @@ public sealed class StagingCommandLineTests : IDisposable
         // not read. The rehearsal evidence is fresh, so Rehearse skips itself;
         // the two phases before it are applied, then reverted.
         var staging = _throwaway.LocalConnectionString("shop", "staging");
-        await ExecuteAsync(staging, """
+        await ThrowawayRoot.ExecuteAsync(staging, """
             CREATE FUNCTION sluice.refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop' THEN RAISE EXCEPTION 'injected: no index today'; END IF; END $$;
             CREATE EVENT TRIGGER refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION sluice.refuse_index();
-            """);
+            """, Ct);
         var before = await FingerprintAsync(staging);
         var failed = await RunAsync("Promote --env staging");
         Assert.Equal(1, failed.ExitCode);
@@ -78,14 +78,6 @@ public sealed class StagingCommandLineTests : IDisposable
         Assert.True(run.ExitCode == 2, run.Output);
         Assert.Contains("plan.yaml:", run.Output);
         Assert.False(Directory.Exists(Path.Combine(Root, ".sluice", "staging")), run.Output);
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
     }
 
     /// <summary>The public schema's columns, indexes and triggers, and every row of both tables, each hashed in the

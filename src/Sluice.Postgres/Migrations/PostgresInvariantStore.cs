@@ -10,7 +10,15 @@ internal sealed class PostgresInvariantStore(NpgsqlDataSource dataSource) : IInv
     public async Task<string> EvaluateAsync(string sql, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
+        object? value;
+        try
+        {
+            value = await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            throw new InvariantQueryFailedException($"{e.SqlState}: {e.MessageText}", e);
+        }
         return value is null or DBNull ? "null" : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "null";
     }
 

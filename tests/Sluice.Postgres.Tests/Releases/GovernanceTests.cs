@@ -139,6 +139,26 @@ public sealed class GovernanceTests(PostgresFixture postgres)
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
     }
 
+    [Fact]
+    public async Task An_invariant_whose_SQL_the_database_refuses_blocks_the_release_with_the_reason_and_is_journaled()
+    {
+        await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
+        using var plans = PlanCopy.Sample();
+        File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), """
+            invariants:
+              - name: ledger_balances
+                sql: SELECT sum(amount) FROM ledger_entries
+                expect: "0"
+            """);
+        await using var release = new PostgresReleaseDatabase(database.ConnectionString);
+
+        var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
+        Assert.Contains("invariant 'ledger_balances' fails before the first phase of '0001_split_customer_name': could not run: 42P01: relation \"ledger_entries\" does not exist", blocked.Message);
+        Assert.Contains("nothing had been applied", blocked.Message);
+        Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
+        Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed AND detail LIKE 'could not run: 42P01%'"));
+    }
+
     private static async Task<bool> ColumnExistsAsync(string connectionString, string column) =>
         await ScalarAsync(connectionString, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = '{column}'") == 1L;
 

@@ -8,7 +8,8 @@ public sealed record InvariantCheck(string PlanId, string Checkpoint, string Inv
 /// <summary>Where invariants are evaluated and their checks journaled: the target database.</summary>
 public interface IInvariantStore
 {
-    /// <summary>The first column of the first row the SQL returns, as text; <c>null</c> for NULL or no row.</summary>
+    /// <summary>The first column of the first row the SQL returns, as text; <c>null</c> for NULL or no row. Throws
+    /// <see cref="InvariantQueryFailedException"/> when the database refuses the SQL (a missing table, a syntax error).</summary>
     Task<string> EvaluateAsync(string sql, CancellationToken cancellationToken);
 
     Task RecordAsync(InvariantCheck check, CancellationToken cancellationToken);
@@ -16,3 +17,6 @@ public interface IInvariantStore
     /// <summary>The value journaled before the plan's first phase, latest first; null when none was.</summary>
     Task<string?> BeforeValueAsync(string planId, string invariant, CancellationToken cancellationToken);
 }
+
+/// <summary>The database refused an invariant's SQL; the message says why (with its SQLSTATE).</summary>
+public sealed class InvariantQueryFailedException(string message, Exception? inner = null) : Exception(message, inner);

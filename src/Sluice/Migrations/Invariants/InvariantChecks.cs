@@ -8,6 +8,8 @@ namespace Sluice.Migrations.Invariants;
 /// The data-integrity gate of a migration run: the service's invariants (<see cref="ServiceInvariant"/>), evaluated
 /// before a plan's first phase and after each phase it applies. Every evaluation is journaled. The rules:
 /// <list type="number">
+/// <item>SQL the database refuses (a missing table, a syntax error) counts as a value other than <c>expect</c>: rules
+/// 2 and 4 apply with the database's reason as the value;</item>
 /// <item>before the first phase, a value other than <c>expect</c> → SLU237: the release is blocked, nothing applied;</item>
 /// <item>before the first phase, otherwise → the value is journaled as the release's starting point;</item>
 /// <item>after a phase, a value other than <c>expect</c> → SLU237: the phase broke it, the run fails and is rolled back;</item>
@@ -22,9 +24,9 @@ public sealed class InvariantChecks(IInvariantStore store) : IPhaseChecks
     {
         foreach (var invariant in Of(plan))
         {
-            var value = await store.EvaluateAsync(invariant.Sql, cancellationToken);
-            var broken = invariant.Expect is { } expect && value != expect;
-            var detail = broken ? $"returned {value}, expected {invariant.Expect}" : $"returned {value}";
+            var (value, refused) = await EvaluateAsync(invariant, cancellationToken);
+            var broken = refused is not null || (invariant.Expect is { } expect && value != expect);
+            var detail = refused is not null ? $"could not run: {refused}" : broken ? $"returned {value}, expected {invariant.Expect}" : $"returned {value}";
             await store.RecordAsync(new InvariantCheck(plan.Id, Before, invariant.Name, value, !broken, detail), cancellationToken);
             if (broken)
                 throw Broken(invariant, $"invariant '{invariant.Name}' fails before the first phase of '{plan.Id}': {detail}; the release is blocked, nothing was applied",
@@ -36,11 +38,12 @@ public sealed class InvariantChecks(IInvariantStore store) : IPhaseChecks
     {
         foreach (var invariant in Of(plan))
         {
-            var value = await store.EvaluateAsync(invariant.Sql, cancellationToken);
-            string? problem = null;
-            if (invariant.Expect is { } expect && value != expect) problem = $"returned {value}, expected {expect}";
-            else if (invariant.Stable && await store.BeforeValueAsync(plan.Id, invariant.Name, cancellationToken) is { } before && before != value)
-                problem = $"drifted from {before} before the first phase to {value}";
+            var (value, refused) = await EvaluateAsync(invariant, cancellationToken);
+            var problem = refused is not null ? $"could not run: {refused}"
+                : invariant.Expect is { } expect && value != expect ? $"returned {value}, expected {expect}"
+                : invariant.Stable && await store.BeforeValueAsync(plan.Id, invariant.Name, cancellationToken) is { } before && before != value
+                    ? $"drifted from {before} before the first phase to {value}"
+                : null;
             await store.RecordAsync(new InvariantCheck(plan.Id, $"after {phase.Name}", invariant.Name, value, problem is null, problem ?? $"returned {value}"), cancellationToken);
             if (problem is not null)
                 throw Broken(invariant, $"invariant '{invariant.Name}' broke after phase '{phase.Name}' of '{plan.Id}': {problem}",
@@ -49,6 +52,19 @@ public sealed class InvariantChecks(IInvariantStore store) : IPhaseChecks
     }
 
     private const string Before = "before";
+
+    /// <returns>The value, or the database's reason for refusing the SQL (rule 1).</returns>
+    private async Task<(string Value, string? Refused)> EvaluateAsync(ServiceInvariant invariant, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.EvaluateAsync(invariant.Sql, cancellationToken), null);
+        }
+        catch (InvariantQueryFailedException e)
+        {
+            return ("error", e.Message);
+        }
+    }
 
     private static IReadOnlyList<ServiceInvariant> Of(MigrationPlan plan) =>
         ServiceInvariant.Load(Path.GetFullPath(Path.Combine(plan.Folder, "..", "..")));
