@@ -27,13 +27,24 @@ public interface IRehearse : IProfile
     [Parameter("Rehearse: rehearse even when the journal holds fresh passing evidence for every pending plan's hash")]
     bool RehearseAgain => this.Parameter<bool>();
 
+    [Parameter("Rehearse: rehearse on a throwaway copy restored from this environment's verified snapshot (an id, or latest) instead of synthetic data; the copy is deleted afterwards (docs/cloud.md)")]
+    string? FromSnapshot => this.Parameter<string>();
+
     Target Rehearse => _ => _
-        .Description("Rehearses pending migrations on synthetic data (--data-profile FILE, --scale X, --migration ID, --workload-seed N)")
+        .Description("Rehearses pending migrations on synthetic data (--data-profile FILE, --scale X, --migration ID, --workload-seed N), or on a restored copy (--from-snapshot ID|latest)")
         .Environment()
         .Validates(CheckServiceAsync)
+        .Validates(CheckFromSnapshotAsync)
         .Executes(async ct =>
         {
             var plans = Session.Plans;
+            if (FromSnapshot is { } snapshot)
+            {
+                // Asked for by name: real data is rehearsed even where synthetic evidence is fresh.
+                await ReportAsync(await Session.Rehearsals.RehearseOnSnapshotAsync(
+                    new SnapshotRehearsalSettings(snapshot, this is IMigrate mig ? mig.Migration : null, WorkloadRuns ?? 1, WorkloadSeed), ct), ct);
+                return;
+            }
             if (!RehearseAgain && await FreshEvidenceAsync(ct) is { } fresh)
             {
                 Host.Info($"rehearsal skipped: {fresh} (--rehearse-again rehearses anyway)");
@@ -56,30 +67,51 @@ public interface IRehearse : IProfile
                 Host.Warning($"the profile of {profile.Source} holds no rows: this rehearsal checks the phases on empty tables only (locks, idempotence, reversibility), not their durations");
 
             var migration = this is IMigrate m ? m.Migration : null;
-            var report = await Session.Rehearsals.RehearseAsync(new RehearsalSettings(profile, migration, Scale ?? 1.0, WorkloadRuns ?? 3, WorkloadSeed), ct);
-            Host.Info($"workload seeds: {string.Join(", ", report.Seeds ?? [])} (replay one with --workload-seed N)");
-
-            var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), this.Redactor(), ct);
-            await Session.Rehearsals.RecordEvidenceAsync(report, RehearsalReportFiles.ToJson(report), ct);
-            foreach (var phase in report.Phases)
-                Host.Info($"{phase.Plan}/{phase.Phase}: {phase.Duration.TotalMilliseconds:F0} ms here, ~{phase.PredictedDuration.TotalSeconds:F1} s predicted, locks: {string.Join(", ", phase.Locks.Select(l => $"{l.Mode} {l.Table}"))}");
-            foreach (var finding in report.Findings.Where(f => f.Severity != FindingSeverity.Info))
-            {
-                var line = $"{finding.Rule}{(finding.Where.Length > 0 ? $" ({finding.Where})" : "")}: {finding.Message}";
-                if (finding.Severity == FindingSeverity.Error) Host.Error(line); else Host.Warning(line);
-            }
-            Host.Info($"report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
-            if (report.Passed) Host.Info($"rehearsal evidence recorded in {Env}'s journal for {string.Join(", ", report.Phases.Select(p => p.Plan).Distinct())}");
-            // On a pull request the reviewer reads the rehearsal where CI shows the run (the step summary).
-            Host.AppendSummary(RehearsalReportFiles.ToMarkdown(report));
-            if (!report.Passed)
-            {
-                var first = report.Findings.First(f => f.Severity == FindingSeverity.Error);
-                throw new SluiceException(ErrorKind.Failure, ErrorCodes.RehearsalFailed,
-                    $"the rehearsal found {report.Findings.Count(f => f.Severity == FindingSeverity.Error)} error(s); first: {first.Rule}: {first.Message}",
-                    first.Remedy ?? "see the report under .sluice/reports/", first.File, first.Line);
-            }
+            await ReportAsync(await Session.Rehearsals.RehearseAsync(new RehearsalSettings(profile, migration, Scale ?? 1.0, WorkloadRuns ?? 3, WorkloadSeed), ct), ct);
         });
+
+    /// <summary>The report's files, the evidence, the console and the step summary; an error finding fails the target.</summary>
+    private async Task ReportAsync(RehearsalReport report, CancellationToken ct)
+    {
+        if (report.Snapshot is { } from) Host.Info($"rehearsed on a copy restored from {from.Describe()}; the copy is deleted");
+        Host.Info($"workload seeds: {string.Join(", ", report.Seeds ?? [])} (replay one with --workload-seed N)");
+
+        var files = await RehearsalReportFiles.WriteAsync(report, RehearsalPaths.Reports(this), this.Redactor(), ct);
+        await Session.Rehearsals.RecordEvidenceAsync(report, RehearsalReportFiles.ToJson(report), ct);
+        foreach (var phase in report.Phases)
+            Host.Info($"{phase.Plan}/{phase.Phase}: {phase.Duration.TotalMilliseconds:F0} ms here, ~{phase.PredictedDuration.TotalSeconds:F1} s predicted, locks: {string.Join(", ", phase.Locks.Select(l => $"{l.Mode} {l.Table}"))}");
+        foreach (var finding in report.Findings.Where(f => f.Severity != FindingSeverity.Info))
+        {
+            var line = $"{finding.Rule}{(finding.Where.Length > 0 ? $" ({finding.Where})" : "")}: {finding.Message}";
+            if (finding.Severity == FindingSeverity.Error) Host.Error(line); else Host.Warning(line);
+        }
+        Host.Info($"report: {string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f)))}");
+        if (report.Passed) Host.Info($"rehearsal evidence recorded in {Env}'s journal for {string.Join(", ", report.Phases.Select(p => p.Plan).Distinct())}");
+        // On a pull request the reviewer reads the rehearsal where CI shows the run (the step summary).
+        Host.AppendSummary(RehearsalReportFiles.ToMarkdown(report));
+        if (!report.Passed)
+        {
+            var first = report.Findings.First(f => f.Severity == FindingSeverity.Error);
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.RehearsalFailed,
+                $"the rehearsal found {report.Findings.Count(f => f.Severity == FindingSeverity.Error)} error(s); first: {first.Rule}: {first.Message}",
+                first.Remedy ?? "see the report under .sluice/reports/", first.File, first.Line);
+        }
+    }
+
+    /// <summary><c>--from-snapshot</c> rehearses on the snapshot's data: options that shape synthetic data contradict it
+    /// (<c>SLU264</c>, exit 2, before anything runs).</summary>
+    private Task CheckFromSnapshotAsync(CancellationToken cancellationToken)
+    {
+        if (FromSnapshot is null) return Task.CompletedTask;
+        var synthetic = new[] { DataProfile is null ? null : "--data-profile", Scale is null ? null : "--scale" }.Where(o => o is not null).ToList();
+        if (synthetic.Count > 0)
+            throw SluiceException.Usage(ErrorCodes.SnapshotRehearsalSyntheticOption,
+                $"--from-snapshot rehearses on the snapshot's real data; {string.Join(" and ", synthetic)} shape synthetic data",
+                "drop them, or drop --from-snapshot to rehearse on synthetic data");
+        if (string.IsNullOrWhiteSpace(FromSnapshot))
+            throw SluiceException.Usage(ErrorCodes.CopyRehearsalNotAllowed, "--from-snapshot needs a snapshot id or latest", "e.g. --from-snapshot latest");
+        return Task.CompletedTask;
+    }
 
     /// <summary>What makes a rehearsal needless: the rehearsal gate passes for the pending plans (each rehearsed at its
     /// exact hash within the environment's <c>rehearsal_max_age</c>), or nothing is pending. Null when one must run.</summary>

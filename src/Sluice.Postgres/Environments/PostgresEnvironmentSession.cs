@@ -36,7 +36,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
-        Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
+        Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this, snapshots);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
         Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
         Gates = _database.Sources(

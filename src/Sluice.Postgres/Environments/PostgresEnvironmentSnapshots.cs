@@ -49,6 +49,24 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
         await Held().WhileDatabaseReplacedAsync(() => store.RestoreAsync(id, connectionString, cancellationToken), cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="work"/> on a throwaway copy of <paramref name="manifest"/>'s snapshot, restored by
+    /// the store of its format (a provider snapshot to a new instance or server, a dump onto a throwaway cluster, a
+    /// template as a clone beside it), and deletes the copy.</summary>
+    internal async Task<T> OnCopyAsync<T>(SnapshotManifest manifest, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
+        ISnapshotCopies copies = manifest.Format switch
+        {
+            SnapshotFormat.Provider when request.EffectiveSpec.IsCloud => CloudStore(),
+            SnapshotFormat.Provider => throw SluiceException.Usage(ErrorCodes.CloudProviderMissing,
+                $"snapshot {manifest.Id} is a provider snapshot; '{request.Environment}' is not an rds or azure_flexible environment", null, request.SpecFile),
+            SnapshotFormat.Template => new TemplateSnapshotStore(new TemplateSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Server = server, Redactor = request.Secrets }),
+            _ => new PgDumpSnapshotStore(new PgDumpSnapshotOptions { Folder = Catalog.Folder, Environment = request.Environment, Redactor = request.Secrets, Format = manifest.Format },
+                await PostgresToolchain.DetectAsync(cancellationToken, logger)),
+        };
+        return await copies.OnCopyAsync(manifest.Id, work, cancellationToken);
+    }
+
     private PostgresEnvironmentLease Held() => lease() ?? throw new InvalidOperationException(
         $"the lease of '{request.Environment}' is not held: Snapshot and RestoreSnapshot declare .Environment(), and the engine takes its lease");
 

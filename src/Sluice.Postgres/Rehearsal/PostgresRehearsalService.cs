@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using Npgsql;
+using Sluice.Errors;
+using Sluice.Migrations.Journal;
+using Sluice.Postgres.Migrations;
+using Sluice.Rehearsal.FromSnapshot;
 using Sluice.Migrations.Plans;
 using Sluice.Postgres.Databases;
 using Sluice.Lint;
@@ -21,6 +26,46 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
     {
         var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        var (service, pending, applied, lint) = await PrepareAsync(request, parser, cancellationToken);
+
+        await using var database = throwawayCluster && pending.Any(p => p.Phases.Any(ph => ph.ClusterStatements))
+            ? await databases.CreateEmptyAsync(cancellationToken)
+            : await databases.CreateConfinedAsync(cancellationToken);
+        await RehearsalSchema.BuildAsync(database.ConnectionString, request.ServiceFolder, applied, cancellationToken);
+        var synthetic = await SyntheticDataGenerator.FillAsync(database.ConnectionString, request.Profile, request.Synthetic ?? new SyntheticOptions(), cancellationToken);
+
+        var scale = EffectiveScale(synthetic);
+        var runs = await RunSeedsAsync(request, pending, lint, scale,
+            async ct => await databases.CloneAsync(database, ct, whenConnected: TemplateConnections.Terminate), cancellationToken);
+        return Report(request, service, pending, lint, startedAt, clock.Elapsed, synthetic.TotalRows, scale, runs);
+    }
+
+    /// <summary>
+    /// The same rehearsal on a copy restored from a snapshot (<paramref name="copyConnectionString"/>, a database the
+    /// caller deletes afterwards, on a server holding nothing else of value): the data is real, so nothing is built or
+    /// generated and durations are as measured. The caller checks first that the copy is where the environment is
+    /// (<see cref="EnsureSameJournalAsync"/>). One workload runs on the copy itself; more run each on a clone of it on the
+    /// copy's server.
+    /// </summary>
+    public static async Task<RehearsalReport> RehearseOnCopyAsync(RehearsalRequest request, string copyConnectionString, RehearsalSnapshot snapshot,
+        ISqlParser? parser, CancellationToken cancellationToken)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var (service, pending, _, lint) = await PrepareAsync(request, parser, cancellationToken);
+        var copy = new NpgsqlConnectionStringBuilder(copyConnectionString);
+        var server = new EphemeralDatabases(new NpgsqlConnectionStringBuilder(copyConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        var runs = await RunSeedsAsync(request, pending, lint, 1.0, async ct =>
+        {
+            using (var pooled = new NpgsqlConnection(copyConnectionString)) NpgsqlConnection.ClearPool(pooled);
+            return await server.CloneAsync(copy.Database!, ct, whenConnected: TemplateConnections.Terminate);
+        }, cancellationToken, onlyRun: copyConnectionString);
+        return Report(request, service, pending, lint, startedAt, clock.Elapsed, 0, 1.0, runs) with { Snapshot = snapshot };
+    }
+
+    private static async Task<(string Service, List<MigrationPlan> Pending, List<MigrationPlan> Applied, LintContext Lint)> PrepareAsync(
+        RehearsalRequest request, ISqlParser? parser, CancellationToken cancellationToken)
+    {
         var service = Path.GetFileName(Path.GetFullPath(request.ServiceFolder).TrimEnd('/'));
         var all = request.Plans ?? new ServicePlans(service, request.ServiceFolder, ServicePlans.LoadMigrations(Path.Combine(request.ServiceFolder, "migrations")));
         var selected = all.Select(request.MigrationId);
@@ -29,25 +74,64 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
         // The shared rule set first: a statement that does not parse stops the rehearsal before any database exists.
         var settings = LintSettings.Load(request.ServiceFolder);
         var lint = new LintContext(settings, request.Profile, await new Linter(parser ?? new PgQueryParser()).LintAsync(pending, settings, request.Profile, cancellationToken));
+        return (service, pending, applied, lint);
+    }
 
-        await using var database = throwawayCluster && pending.Any(p => p.Phases.Any(ph => ph.ClusterStatements))
-            ? await databases.CreateEmptyAsync(cancellationToken)
-            : await databases.CreateConfinedAsync(cancellationToken);
-        await RehearsalSchema.BuildAsync(database.ConnectionString, request.ServiceFolder, applied, cancellationToken);
-        var synthetic = await SyntheticDataGenerator.FillAsync(database.ConnectionString, request.Profile, request.Synthetic ?? new SyntheticOptions(), cancellationToken);
-
+    /// <summary>Each seed's whole run on a database of its own from <paramref name="cloneAsync"/>; with one seed and
+    /// <paramref name="onlyRun"/>, on that database itself (a copy too large to clone for nothing).</summary>
+    private static async Task<List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>> RunSeedsAsync(
+        RehearsalRequest request, IReadOnlyList<MigrationPlan> pending, LintContext lint, double scale,
+        Func<CancellationToken, Task<EphemeralDatabase>> cloneAsync, CancellationToken cancellationToken, string? onlyRun = null)
+    {
         var workload = request.Workload ?? new WorkloadOptions();
         var seeds = workload.Seeds(new Random());
         var runs = new List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>();
         foreach (var seed in seeds)
         {
-            await using var run = await databases.CloneAsync(database, cancellationToken, whenConnected: TemplateConnections.Terminate);
-            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, EffectiveScale(synthetic), workload, lint).RunAsync(pending, seed, cancellationToken);
+            if (onlyRun is not null && seeds.Count == 1)
+            {
+                var (only, onlyFindings) = await new PostgresRehearsal(onlyRun, scale, workload, lint).RunAsync(pending, seed, cancellationToken);
+                runs.Add((seed, only, onlyFindings));
+                continue;
+            }
+            await using var run = await cloneAsync(cancellationToken);
+            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, scale, workload, lint).RunAsync(pending, seed, cancellationToken);
             runs.Add((seed, phases, findings));
         }
+        return runs;
+    }
 
-        return new RehearsalReport(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, clock.Elapsed,
-            synthetic.TotalRows, EffectiveScale(synthetic), runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. lint.AsRehearsalFindings(id => Path.GetFileName(pending.Single(p => p.Id == id).Folder))], seeds);
+    private static RehearsalReport Report(RehearsalRequest request, string service, IReadOnlyList<MigrationPlan> pending, LintContext lint,
+        DateTimeOffset startedAt, TimeSpan elapsed, long syntheticRows, double scale,
+        List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> runs) =>
+        new(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, elapsed,
+            syntheticRows, scale, runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. lint.AsRehearsalFindings(id => Path.GetFileName(pending.Single(p => p.Id == id).Folder))],
+            [.. runs.Select(r => r.Seed)]);
+
+    /// <summary>The copy's journal has done exactly <paramref name="applied"/>: a copy behind the environment (a release
+    /// since the snapshot) or ahead of it (a rollback since) would rehearse plans on a schema they will never meet
+    /// (<c>SLU263</c>).</summary>
+    public static async Task EnsureSameJournalAsync(string environment, IReadOnlySet<string> applied, string copyConnectionString, RehearsalSnapshot snapshot,
+        CancellationToken cancellationToken)
+    {
+        HashSet<string> done;
+        await using (var copy = new PostgresMigrationDatabase(copyConnectionString))
+        {
+            await copy.Providers.Journal.EnsureAsync(cancellationToken);
+            done = (await copy.Providers.Journal.ReadAllAsync(0, cancellationToken))
+                .Where(p => p.Plan.Status == JournalStatus.Done).Select(p => p.Plan.PlanId).ToHashSet(StringComparer.Ordinal);
+        }
+        var missing = applied.Where(p => !done.Contains(p)).Order(StringComparer.Ordinal).ToList();
+        var extra = done.Where(p => !applied.Contains(p)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0 && extra.Count == 0) return;
+        var says = string.Join("; ", new[]
+        {
+            missing.Count > 0 ? $"{environment} has done {string.Join(", ", missing)} since it was taken" : null,
+            extra.Count > 0 ? $"it holds {string.Join(", ", extra)} done, which {environment} no longer has (a rollback since)" : null,
+        }.Where(t => t is not null));
+        throw new SluiceException(ErrorKind.Failure, ErrorCodes.CopyJournalBehind,
+            $"{snapshot.Describe()} is not where {environment} is: {says}; the copy was deleted",
+            $"take a new snapshot and verify it (./build.sh Snapshot --env {environment}, then VerifySnapshot), then rehearse on it");
     }
 
     // Rows actually made against rows profiled: durations extrapolate by its inverse.

@@ -15,7 +15,7 @@ namespace Sluice.Postgres.Snapshots;
 /// transaction, <c>pg_dump --snapshot</c>), so it is exact even while the application writes.
 /// </summary>
 public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresToolchain toolchain,
-    ISnapshotListener? listener = null, TimeProvider? timeProvider = null) : ISnapshotStore
+    ISnapshotListener? listener = null, TimeProvider? timeProvider = null) : ISnapshotStore, ISnapshotCopies
 {
     private const string ArchiveName = "dump";
     private readonly SnapshotCatalog _catalog = new(options.Folder, options.Redactor);
@@ -90,6 +90,20 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
         {
             await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);
             return await _fingerprints.DiffAsync(scratch.ConnectionString, connectionString, cancellationToken, diffOptions);
+        }, cancellationToken);
+    }
+
+    /// <summary>Restores snapshot <paramref name="id"/> onto a throwaway local cluster of its own (never beside the
+    /// environment: the work may change anything there), checks it compares equal, runs <paramref name="work"/> on it
+    /// and removes the cluster.</summary>
+    public async Task<T> OnCopyAsync<T>(string id, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
+        return await ScratchServer.WithEmptyDatabaseAsync(null, toolchain, async scratch =>
+        {
+            await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);
+            EnsureEqual(manifest, await _fingerprints.TakeAsync(scratch.ConnectionString, cancellationToken, like: manifest.Fingerprint), Path.Combine(folder, ArchiveName));
+            return await work(scratch.ConnectionString, cancellationToken);
         }, cancellationToken);
     }
 

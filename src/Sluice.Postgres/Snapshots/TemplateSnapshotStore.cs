@@ -16,7 +16,7 @@ namespace Sluice.Postgres.Snapshots;
 /// <see cref="TemplateSnapshotOptions.TerminateSessions"/>).
 /// </summary>
 public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnapshotListener? listener = null, TimeProvider? timeProvider = null)
-    : ISnapshotStore
+    : ISnapshotStore, ISnapshotCopies
 {
     private readonly SnapshotCatalog _catalog = new(options.Folder, options.Redactor);
     private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;
@@ -90,6 +90,15 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
         var (_, manifest) = await LoadAsync(id, cancellationToken);
         await using var clone = await CloneAsync(manifest, cancellationToken);
         return await _fingerprints.DiffAsync(clone.ConnectionString, connectionString, cancellationToken, diffOptions);
+    }
+
+    /// <summary>Clones snapshot <paramref name="id"/> into a throwaway database on the same server, runs
+    /// <paramref name="work"/> on it and drops it.</summary>
+    public async Task<T> OnCopyAsync<T>(string id, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var (_, manifest) = await LoadAsync(id, cancellationToken);
+        await using var clone = await CloneAsync(manifest, cancellationToken);
+        return await work(clone.ConnectionString, cancellationToken);
     }
 
     public Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken) => _catalog.ListAsync(cancellationToken);

@@ -316,12 +316,17 @@ public static class ErrorCodes
     public const string CloudProviderMissing = "SLU258";
     /// <summary>SLU259: the provider snapshot a manifest names no longer exists at the provider.</summary>
     public const string CloudSnapshotGone = "SLU259";
-    /// <summary>SLU260: Rehearse on a restored copy, where the environment does not allow it (cloud.rehearse_on_copy).</summary>
+    /// <summary>SLU260: Rehearse --from-snapshot refused: not allowed there (cloud.rehearse_on_copy, a connection environment),
+    /// the cost guard, or no verified snapshot of that id (RehearsalSnapshotChoice).</summary>
     public const string CopyRehearsalNotAllowed = "SLU260";
     /// <summary>SLU261: a provider snapshot cannot replace a live instance's data in place (RestoreSnapshot on rds or azure_flexible).</summary>
     public const string CloudRestoreInPlace = "SLU261";
     /// <summary>SLU262: the restored copy never answered a PostgreSQL connection within the operation timeout.</summary>
     public const string CopyNotAnswering = "SLU262";
+    /// <summary>SLU263: the restored copy's journal is not the environment's (the snapshot is older than a release, or a rollback came since).</summary>
+    public const string CopyJournalBehind = "SLU263";
+    /// <summary>SLU264: Rehearse --from-snapshot with an option for synthetic data (--data-profile, --scale).</summary>
+    public const string SnapshotRehearsalSyntheticOption = "SLU264";
     /// <summary>SLU282: the environment's cloud object is not valid (file and line).</summary>
     public const string BadCloudDefinition = "SLU282";
     /// <summary>SLU283: the cost guard refused: a copy class larger than max_copy_class, or a lifetime or timeout over its limit.</summary>

@@ -20,7 +20,7 @@ namespace Sluice.Postgres.Snapshots.Cloud;
 /// verification fail (a false alarm, never a false pass). Snapshot a quiet database, or expect to retry.</para>
 /// </summary>
 public sealed class CloudSnapshotStore(CloudSnapshotOptions options, ICloudSnapshotProvider provider, string sourceConnectionString,
-    ISnapshotListener? listener = null, TimeProvider? timeProvider = null) : ISnapshotStore
+    ISnapshotListener? listener = null, TimeProvider? timeProvider = null) : ISnapshotStore, ISnapshotCopies
 {
     private readonly SnapshotCatalog _catalog = new(options.Folder, options.Redactor);
     private readonly TimeProvider _clock = timeProvider ?? TimeProvider.System;

@@ -52,6 +52,9 @@ public sealed record RehearsalReport(
     IReadOnlyList<int>? Seeds = null)
 {
     public bool Passed => Findings.All(f => f.Severity != FindingSeverity.Error);
+
+    /// <summary>The snapshot the data was restored from (<c>Rehearse --from-snapshot</c>); null for synthetic data.</summary>
+    public FromSnapshot.RehearsalSnapshot? Snapshot { get; init; }
 }
 
 public sealed record PlanHash(string Id, string Hash);

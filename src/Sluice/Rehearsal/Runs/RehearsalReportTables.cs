@@ -21,8 +21,11 @@ internal static class RehearsalReportTables
 
     public static string Title(RehearsalReport report) => $"Rehearsal of {report.Service} for {report.Environment}: {(report.Passed ? "passed" : "FAILED")}";
 
-    public static string Summary(RehearsalReport report) => string.Create(CultureInfo.InvariantCulture,
-        $"{report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {report.Elapsed.TotalSeconds:F1} s, {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.####} of the profile; durations below are extrapolated by 1/scale).");
+    public static string Summary(RehearsalReport report) => report.Snapshot is { } snapshot
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {report.Elapsed.TotalSeconds:F1} s, on a throwaway copy restored from {snapshot.Describe()}, deleted afterwards: real data, durations as measured on it.")
+        : string.Create(CultureInfo.InvariantCulture,
+            $"{report.StartedAt:yyyy-MM-dd HH:mm:ss} UTC, {report.Elapsed.TotalSeconds:F1} s, {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.####} of the profile; durations below are extrapolated by 1/scale).");
 
     public static string? Seeds(RehearsalReport report) => report.Seeds is { Count: > 0 } seeds
         ? $"Workload seeds: {string.Join(", ", seeds)} (replay one with --workload-seed N)."
