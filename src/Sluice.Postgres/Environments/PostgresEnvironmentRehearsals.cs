@@ -35,9 +35,10 @@ internal sealed class PostgresEnvironmentRehearsals(EnvironmentSessionRequest re
         var plans = session.Plans;
         var spec = request.EffectiveSpec;
         var cloud = spec.IsCloud && string.IsNullOrEmpty(request.DatabaseOverride);
+        // A dump of a database on this machine is this machine's data already; one of a server elsewhere is not.
         var source = cloud ? RehearsalSnapshotSource.Cloud
-            : spec.Provider == EnvironmentProviderKind.Connection || !string.IsNullOrEmpty(request.DatabaseOverride) ? RehearsalSnapshotSource.Remote
-            : RehearsalSnapshotSource.Local;
+            : RehearsalCluster.OnThisMachine(connectionString) ? RehearsalSnapshotSource.Local
+            : RehearsalSnapshotSource.Remote;
         var manifest = await RehearsalSnapshotChoice.ChooseAsync(new RehearsalSnapshotRequest(settings.Snapshot, request.Environment, request.SpecFile, source,
             cloud ? CloudDefinitionReader.Read(spec, request.SpecFile) : null, settings.WorkloadRuns, ClusterStatements(plans)), session.Snapshots.Catalog, cancellationToken);
         var snapshot = RehearsalSnapshot.Of(manifest);

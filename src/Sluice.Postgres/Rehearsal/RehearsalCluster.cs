@@ -27,11 +27,17 @@ public sealed class RehearsalCluster : IAsyncDisposable
 
     public static async Task<RehearsalCluster> ForAsync(string environmentConnectionString, bool clusterStatements, CancellationToken cancellationToken)
     {
-        var host = new NpgsqlConnectionStringBuilder(environmentConnectionString).Host ?? "";
-        if (!clusterStatements && (host.StartsWith('/') || host is "localhost" or "127.0.0.1" or "::1"))
+        if (!clusterStatements && OnThisMachine(environmentConnectionString))
             return new(new EphemeralDatabases(new NpgsqlConnectionStringBuilder(environmentConnectionString) { Database = "postgres" }.ConnectionString), null);
         var cluster = await LocalCluster.StartEphemeralAsync(await PostgresToolchain.DetectAsync(cancellationToken), cancellationToken);
         return new(new EphemeralDatabases(cluster.ConnectionString()), cluster);
+    }
+
+    /// <summary>The server is this machine's: a unix socket or a loopback address.</summary>
+    public static bool OnThisMachine(string connectionString)
+    {
+        var host = new NpgsqlConnectionStringBuilder(connectionString).Host ?? "";
+        return host.StartsWith('/') || host is "localhost" or "127.0.0.1" or "::1";
     }
 
     public async ValueTask DisposeAsync()

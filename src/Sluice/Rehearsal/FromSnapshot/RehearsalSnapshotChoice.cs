@@ -18,9 +18,9 @@ public sealed record RehearsalSnapshotRequest(string Requested, string Environme
 /// <summary>Where an environment's snapshots come from, as far as rehearsing on one is concerned.</summary>
 public enum RehearsalSnapshotSource
 {
-    /// <summary>A cluster on this machine: its snapshots are this machine's already.</summary>
+    /// <summary>A server on this machine (a unix socket or a loopback address): its data is this machine's already.</summary>
     Local,
-    /// <summary>A server elsewhere reached by a connection string (<c>connection</c>, <c>testcontainers</c>).</summary>
+    /// <summary>A server elsewhere, reached by a connection string.</summary>
     Remote,
     /// <summary>A managed service (<c>rds</c>, <c>azure_flexible</c>): a copy is a new instance or server, paid for.</summary>
     Cloud,
@@ -32,8 +32,9 @@ public enum RehearsalSnapshotSource
 /// <list type="number">
 /// <item>A managed service whose <c>cloud.rehearse_on_copy</c> is not true → refused: the copy holds the environment's
 /// real data and costs an instance; the team allows it in the definition file.</item>
-/// <item>A server elsewhere (<c>connection</c>) → refused: its dump would be restored onto this runner, and no key of
-/// such an environment says that is allowed (rehearse on a managed service's copy, or on synthetic data).</item>
+/// <item>A server elsewhere (not a unix socket or loopback address) → refused: its dump would be restored onto this
+/// runner, and no key of such an environment says that is allowed (rehearse on a managed service's copy, or on
+/// synthetic data).</item>
 /// <item>A managed service and <c>--workload-runs</c> above 1 → refused (cost guard): each further workload clones the
 /// whole restored database on the copy's own disk, which is sized for one.</item>
 /// <item><c>latest</c> and no snapshot in the folder → refused: take one and verify it.</item>
