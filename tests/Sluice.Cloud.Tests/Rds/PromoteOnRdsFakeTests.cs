@@ -22,7 +22,7 @@ public sealed class PromoteOnRdsFakeTests(PostgresFixture postgres)
     public async Task Fake_rds_promote_takes_a_provider_snapshot_and_its_snapshot_gate_passes_after_verification()
     {
         await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        using var repo = new PromoteRepository(env);
+        using var repo = new RdsRepository(env);
         await using var session = await repo.OpenAsync(Ct);
         await using var lease = await session.AcquireLeaseAsync(Ct);
         var taken = new List<string>();
@@ -50,7 +50,7 @@ public sealed class PromoteOnRdsFakeTests(PostgresFixture postgres)
     {
         await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
         env.Fake.CorruptRestore = "DELETE FROM orders WHERE id = 42";
-        using var repo = new PromoteRepository(env);
+        using var repo = new RdsRepository(env);
         await using var session = await repo.OpenAsync(Ct);
         await using var lease = await session.AcquireLeaseAsync(Ct);
 
@@ -63,72 +63,5 @@ public sealed class PromoteOnRdsFakeTests(PostgresFixture postgres)
         await using var column = new Npgsql.NpgsqlCommand("SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'", connection);
         Assert.Equal(0L, await column.ExecuteScalarAsync(Ct));
         Assert.Empty(env.Fake.Copies);
-    }
-
-    /// <summary>A repository root with one plan (add a column to orders) and an <c>rds</c> environment pointing at the fake.</summary>
-    private sealed class PromoteRepository : IDisposable
-    {
-        private readonly RdsFakeEnvironment _env;
-        private readonly string _variable = $"SLUICE_TEST_RDS_{Guid.NewGuid():N}";
-
-        public PromoteRepository(RdsFakeEnvironment env)
-        {
-            _env = env;
-            Root = Directory.CreateTempSubdirectory("rds-promote-").FullName;
-            var plan = Path.Combine(Root, "pipelines", "shop", "migrations", "0001_add_note");
-            Directory.CreateDirectory(plan);
-            File.WriteAllText(Path.Combine(plan, "plan.yaml"), """
-                id: 0001_add_note
-                owner: team-shop
-                risk: low
-                description: Add a note to orders.
-                max_partial_state: 1d
-                phases:
-                  - name: add_note
-                    kind: expand
-                    up: 01_add_note.up.sql
-                    down: 01_add_note.down.sql
-                    lock_timeout: 1s
-                    statement_timeout: 5s
-                """);
-            File.WriteAllText(Path.Combine(plan, "01_add_note.up.sql"), "ALTER TABLE public.orders ADD COLUMN IF NOT EXISTS note text;\n");
-            File.WriteAllText(Path.Combine(plan, "01_add_note.down.sql"), "ALTER TABLE public.orders DROP COLUMN IF EXISTS note;\n");
-            Environment.SetEnvironmentVariable(_variable, env.Database.ConnectionString);
-        }
-
-        public string Root { get; }
-
-        public async Task<IEnvironmentSession> OpenAsync(CancellationToken ct)
-        {
-            var spec = EnvironmentSpecReader.Read($$"""
-                {
-                  "provider": "rds",
-                  "connection_string_variable": "{{_variable}}",
-                  "order": 1,
-                  "cloud": { "instance": "{{RdsFakeEnvironment.Instance}}", "region": "{{FakeRds.Region}}", "endpoint": "{{_env.Fake.Endpoint}}", "operation_timeout": "1m" }
-                }
-                """);
-            var plans = ServicePlans.Load(Path.Combine(Root, "pipelines"), "shop");
-            var request = new EnvironmentSessionRequest("production", spec, Root, null, "shop", () => plans,
-                new RunnerIdentity("tester", "ci", null), new CollectedSecrets(), KeepsSnapshots: true);
-            var provider = new PostgresSessionProvider(null, [_env.Snapshots()]);
-            return await provider.OpenAsync(request, ct);
-        }
-
-        public void Dispose()
-        {
-            Environment.SetEnvironmentVariable(_variable, null);
-            Directory.Delete(Root, recursive: true);
-        }
-    }
-
-    /// <summary>The run's secrets as a build keeps them: added as they become known, masked in every text.</summary>
-    private sealed class CollectedSecrets : IRunSecrets
-    {
-        private readonly List<string> _secrets = [];
-
-        public void Add(string secret) => _secrets.Add(secret);
-
-        public string Redact(string text) => new SecretValues(_secrets).Redact(text);
     }
 }
