@@ -24,19 +24,8 @@ public static partial class CanaryDefinitionReader
 
     public static CanaryDefinition Read(JsonElement canary, string? file = null, EnvironmentKeyLines? lines = null)
     {
-        var at = new Where(file, lines);
-        CanaryDefinition? definition;
-        try
-        {
-            definition = canary.Deserialize<CanaryDefinition>(Options);
-        }
-        catch (JsonException e)
-        {
-            // The path names the key at fault ($.steps[1].wieght); the message repeats it, so drop the reader's position.
-            var path = e.Path is { Length: > 1 } p ? p[2..] : "";
-            throw at.Error($"invalid canary definition: {Cleaned(e.Message)}", path, e);
-        }
-        return Validate(definition ?? throw at.Error("the canary definition is null", ""), at);
+        var at = At(file, lines);
+        return Validate(at.Deserialize<CanaryDefinition>(canary, Options, Cleaned), at);
     }
 
     /// <summary>Checks <c>requires_phase</c> against the phases of the plan the canary promotes.</summary>
@@ -50,7 +39,7 @@ public static partial class CanaryDefinitionReader
             "name the phase after which the new version can run", file, lines?.Of("canary.requires_phase", "canary"));
     }
 
-    private static CanaryDefinition Validate(CanaryDefinition d, Where at)
+    private static CanaryDefinition Validate(CanaryDefinition d, DefinitionObject at)
     {
         ValidateSteps(d, at);
         ValidateLimits(d, at);
@@ -68,7 +57,7 @@ public static partial class CanaryDefinitionReader
         return d;
     }
 
-    private static void ValidateAddresses(CanaryDefinition d, Where at)
+    private static void ValidateAddresses(CanaryDefinition d, DefinitionObject at)
     {
         static bool Http(string? text) => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
         if (d.Prometheus is { } prometheus && !Http(prometheus))
@@ -79,7 +68,7 @@ public static partial class CanaryDefinitionReader
         if (router.Port is < 0 or > 65535) throw at.Error($"'router.port' {router.Port} is outside 0-65535", "router.port");
     }
 
-    private static void ValidateSteps(CanaryDefinition d, Where at)
+    private static void ValidateSteps(CanaryDefinition d, DefinitionObject at)
     {
         if (d.Steps.Count == 0) throw at.Error("'steps' is empty: give the traffic weights, ending at 100", "steps");
         for (var i = 0; i < d.Steps.Count; i++)
@@ -96,7 +85,7 @@ public static partial class CanaryDefinitionReader
             throw at.Error($"strategy 'blue_green' switches at once: give one step of weight 100, not {d.Steps.Count}", "steps");
     }
 
-    private static void ValidateLimits(CanaryDefinition d, Where at)
+    private static void ValidateLimits(CanaryDefinition d, DefinitionObject at)
     {
         if (d.FailureLimit < 0) throw at.Error($"'failure_limit' {d.FailureLimit} is negative", "failure_limit");
         if (d.InconclusiveLimit < 0) throw at.Error($"'inconclusive_limit' {d.InconclusiveLimit} is negative", "inconclusive_limit");
@@ -106,7 +95,7 @@ public static partial class CanaryDefinitionReader
             throw at.Error($"'confidence' {d.Confidence} is outside (0.5, 1); Kayenta's judge uses 0.98", "confidence");
     }
 
-    private static void ValidateMetrics(CanaryDefinition d, Where at)
+    private static void ValidateMetrics(CanaryDefinition d, DefinitionObject at)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < d.Metrics.Count; i++)
@@ -152,7 +141,7 @@ public static partial class CanaryDefinitionReader
         }
     }
 
-    private static void ValidateDivergence(CanaryDefinition d, Where at)
+    private static void ValidateDivergence(CanaryDefinition d, DefinitionObject at)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < d.Divergence.Count; i++)
@@ -176,25 +165,5 @@ public static partial class CanaryDefinitionReader
     private static partial Regex Identifier();
 
     /// <summary>The file and the line of a key of the <c>canary</c> object, by its path below it.</summary>
-    private sealed record Where(string? File, EnvironmentKeyLines? Lines)
-    {
-        public SluiceException Error(string message, string path, Exception? inner = null) =>
-            SluiceException.Usage(ErrorCodes.BadCanary, message, Remedy, File, Line(path), inner);
-
-        /// <summary>The line of <paramref name="path"/>, else of the nearest enclosing key that is written.</summary>
-        private int? Line(string path)
-        {
-            if (Lines is null) return null;
-            var candidates = new List<string>();
-            for (var p = path; p.Length > 0; p = Parent(p)) candidates.Add($"canary.{p}");
-            candidates.Add("canary");
-            return Lines.Of([.. candidates]);
-        }
-
-        private static string Parent(string path)
-        {
-            var cut = Math.Max(path.LastIndexOf('.'), path.LastIndexOf('['));
-            return cut <= 0 ? "" : path[..cut];
-        }
-    }
+    private static DefinitionObject At(string? file, EnvironmentKeyLines? lines) => new("canary", file, lines, ErrorCodes.BadCanary, Remedy);
 }

@@ -31,7 +31,7 @@ public static class CloudDefinitionReader
     /// <summary>The environment's cloud definition (rows 1 to 7), or null for a provider that has none.</summary>
     public static CloudDefinition? Read(EnvironmentSpec spec, string? file = null, EnvironmentKeyLines? lines = null)
     {
-        var at = new Where(file, lines);
+        var at = new DefinitionObject("cloud", file, lines, ErrorCodes.BadCloudDefinition, Remedy, "provider");
         if (!spec.IsCloud)
         {
             if (spec.Cloud is not null) throw at.Error("'cloud' only applies to providers 'rds' and 'azure_flexible'", "");
@@ -39,17 +39,7 @@ public static class CloudDefinitionReader
         }
         if (spec.Cloud is not { ValueKind: JsonValueKind.Object } cloud)
             throw at.Error($"provider '{ProviderName(spec.Provider)}' needs a 'cloud' object naming the {(spec.Provider == EnvironmentProviderKind.Rds ? "instance and region" : "subscription, resource group and server")}", "");
-        CloudDefinition? definition;
-        try
-        {
-            definition = cloud.Deserialize<CloudDefinition>(Options);
-        }
-        catch (JsonException e)
-        {
-            var path = e.Path is { Length: > 1 } p ? p[2..] : "";
-            throw at.Error($"invalid cloud definition: {Cleaned(e.Message)}", path, e);
-        }
-        return Validate(KindOf(spec.Provider), definition ?? throw at.Error("the cloud definition is null", ""), at);
+        return Validate(KindOf(spec.Provider), at.Deserialize<CloudDefinition>(cloud, Options, Cleaned), at);
     }
 
     /// <summary>The provider of an <c>rds</c> or <c>azure_flexible</c> environment.</summary>
@@ -60,7 +50,7 @@ public static class CloudDefinitionReader
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "not a cloud provider"),
     };
 
-    private static CloudDefinition Validate(CloudProviderKind kind, CloudDefinition d, Where at)
+    private static CloudDefinition Validate(CloudProviderKind kind, CloudDefinition d, DefinitionObject at)
     {
         (string Key, string? Value)[] rds = [("instance", d.Instance), ("region", d.Region)];
         (string Key, string? Value)[] azure = [("subscription", d.Subscription), ("resource_group", d.ResourceGroup), ("server", d.Server)];
@@ -84,7 +74,7 @@ public static class CloudDefinitionReader
         return d;
     }
 
-    private static int SizeOf(CloudProviderKind kind, string instanceClass, string key, Where at) =>
+    private static int SizeOf(CloudProviderKind kind, string instanceClass, string key, DefinitionObject at) =>
         InstanceClassSize.Of(kind, instanceClass)
         ?? throw at.Error($"'cloud.{key}' {instanceClass} is not {(kind == CloudProviderKind.Rds ? "an RDS instance class (db.t4g.micro)" : "an Azure SKU (Standard_B1ms)")}", key);
 
@@ -96,20 +86,8 @@ public static class CloudDefinitionReader
 
     private static string ProviderName(EnvironmentProviderKind kind) => JsonSerializer.Serialize(kind).Trim('"');
 
-    private sealed record Where(string? File, EnvironmentKeyLines? Lines)
-    {
-        public SluiceException Error(string message, string key, Exception? inner = null) =>
-            SluiceException.Usage(ErrorCodes.BadCloudDefinition, message, Remedy, File, Line(key), inner);
-
-        public SluiceException CostGuard(string message, string key) =>
-            SluiceException.Usage(ErrorCodes.CloudCostGuard, message,
-                "a copy is billed for every hour it lives: keep it small and short-lived, or raise the limit in the cloud object on purpose", File, Line(key));
-
-        private int? Line(string key)
-        {
-            if (Lines is null) return null;
-            var top = key.Split('.', '[')[0];
-            return key.Length == 0 ? Lines.Of("cloud", "provider") : Lines.Of($"cloud.{key}", $"cloud.{top}", "cloud");
-        }
-    }
+    /// <summary>The cost guard's own code: the definition is valid, but a copy would cost more than it allows.</summary>
+    private static SluiceException CostGuard(this DefinitionObject at, string message, string key) =>
+        SluiceException.Usage(ErrorCodes.CloudCostGuard, message,
+            "a copy is billed for every hour it lives: keep it small and short-lived, or raise the limit in the cloud object on purpose", at.File, at.Line(key));
 }
