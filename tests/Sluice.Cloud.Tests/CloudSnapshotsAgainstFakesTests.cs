@@ -20,14 +20,14 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_snapshot_is_verified_on_a_small_tagged_copy_which_is_then_deleted(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
+        await using var world = await StartAsync(postgres, provider);
         var store = world.Store();
         IReadOnlyDictionary<string, string>? copyTags = null;
-        world.Fake.OnCopyAvailable = copy => copyTags = world.Fake.TagsOf(copy);
+        world.Cloud.OnCopyAvailable = copy => copyTags = world.Cloud.TagsOf(copy);
 
-        var manifest = await store.CreateAsync(world.Source, Ct);
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
         Assert.Equal(SnapshotFormat.Provider, manifest.Format);
-        Assert.Contains(manifest.ProviderSnapshot, world.Fake.SnapshotNames);
+        Assert.Contains(manifest.ProviderSnapshot, world.Cloud.SnapshotNames);
         Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
 
         var verification = await store.VerifyAsync(manifest.Id, Ct);
@@ -39,7 +39,7 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
         Assert.Equal(manifest.Id, copyTags[CloudTags.Snapshot]);
         Assert.Equal("0001-add-orders", copyTags[CloudTags.Plan]);
         Assert.True(copyTags.ContainsKey(CloudTags.CreatedAt));
-        Assert.Empty(world.Fake.Copies);
+        Assert.Empty(world.Cloud.Copies);
     }
 
     [Theory]
@@ -47,17 +47,17 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_corrupted_restore_fails_verify_naming_the_table_and_leaves_no_copy(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
+        await using var world = await StartAsync(postgres, provider);
         var store = world.Store();
-        var manifest = await store.CreateAsync(world.Source, Ct);
-        world.Fake.CorruptRestore = "UPDATE orders SET total = total + 1 WHERE id = 7";
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
+        world.Cloud.CorruptRestore = "UPDATE orders SET total = total + 1 WHERE id = 7";
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
 
         Assert.Equal(ErrorCodes.FingerprintMismatch, failure.Code);
         Assert.Contains("orders", failure.Message);
         Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
-        Assert.Empty(world.Fake.Copies);
+        Assert.Empty(world.Cloud.Copies);
     }
 
     [Theory]
@@ -65,15 +65,15 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_throttling_is_retried_until_it_passes(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
+        await using var world = await StartAsync(postgres, provider);
         var store = world.Store();
-        var manifest = await store.CreateAsync(world.Source, Ct);
-        world.Fake.Throttle = provider == "rds" ? new FakeThrottle(3, "DescribeDBInstances", retryAfterSeconds: 0) : new FakeThrottle(2);
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
+        world.Cloud.Throttle = provider == "rds" ? new FakeThrottle(3, "DescribeDBInstances", retryAfterSeconds: 0) : new FakeThrottle(2);
 
         await store.VerifyAsync(manifest.Id, Ct);
 
-        Assert.Equal(0, world.Fake.Throttle.Count);
-        Assert.Empty(world.Fake.Copies);
+        Assert.Equal(0, world.Cloud.Throttle.Count);
+        Assert.Empty(world.Cloud.Copies);
     }
 
     [Theory]
@@ -81,17 +81,17 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_restore_failing_halfway_fails_clearly_and_leaves_no_copy(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
+        await using var world = await StartAsync(postgres, provider);
         var store = world.Store();
-        var manifest = await store.CreateAsync(world.Source, Ct);
-        world.Fake.RestoreOutcome = FakeRestore.FailsHalfway;
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
+        world.Cloud.RestoreOutcome = FakeRestore.FailsHalfway;
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
 
         Assert.Equal(ErrorCodes.CloudOperationFailed, failure.Code);
         Assert.Contains("copy sluice-copy-", failure.Message);
         Assert.Contains(provider == "rds" ? "incompatible-restore" : "failed halfway", failure.Message);
-        Assert.Empty(world.Fake.Copies);
+        Assert.Empty(world.Cloud.Copies);
     }
 
     [Theory]
@@ -99,16 +99,16 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_restore_never_available_times_out_and_leaves_no_copy(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
-        var store = world.Store(TimeSpan.FromSeconds(2));
-        var manifest = await store.CreateAsync(world.Source, Ct);
-        world.Fake.RestoreOutcome = FakeRestore.NeverAvailable;
+        await using var world = await StartAsync(postgres, provider);
+        var store = world.Store(world.Definition(TimeSpan.FromSeconds(2)));
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
+        world.Cloud.RestoreOutcome = FakeRestore.NeverAvailable;
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => store.VerifyAsync(manifest.Id, Ct));
 
         Assert.Equal(ErrorCodes.CloudOperationTimedOut, failure.Code);
         Assert.Contains("limit 2s", failure.Message);
-        Assert.Empty(world.Fake.Copies);
+        Assert.Empty(world.Cloud.Copies);
     }
 
     [Theory]
@@ -116,12 +116,12 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
     [InlineData("azure_flexible")]
     public async Task Fake_cancelled_verify_deletes_its_copy(string provider)
     {
-        await using var world = await World.StartAsync(postgres, provider);
+        await using var world = await StartAsync(postgres, provider);
         var store = world.Store();
-        var manifest = await store.CreateAsync(world.Source, Ct);
+        var manifest = await store.CreateAsync(world.Database.ConnectionString, Ct);
         using var ctrlC = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         string? cancelledOn = null;
-        world.Fake.OnCopyAvailable = copy =>
+        world.Cloud.OnCopyAvailable = copy =>
         {
             cancelledOn = copy;
             ctrlC.Cancel();
@@ -130,46 +130,11 @@ public sealed class CloudSnapshotsAgainstFakesTests(PostgresFixture postgres)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.VerifyAsync(manifest.Id, ctrlC.Token));
 
         Assert.NotNull(cancelledOn);
-        Assert.Empty(world.Fake.Copies);
+        Assert.Empty(world.Cloud.Copies);
         Assert.Null((await store.ListAsync(Ct)).Single().VerifiedAt);
     }
 
-    /// <summary>One provider's fake world, as the shared tests need it.</summary>
-    private sealed class World : IAsyncDisposable
-    {
-        private readonly IAsyncDisposable _owner;
-        private readonly Func<TimeSpan?, CloudSnapshotStore> _store;
-
-        private World(IAsyncDisposable owner, IFakeCloud fake, string source, string sourceName, Func<TimeSpan?, CloudSnapshotStore> store)
-        {
-            _owner = owner;
-            Fake = fake;
-            Source = source;
-            SourceName = sourceName;
-            _store = store;
-        }
-
-        public IFakeCloud Fake { get; }
-
-        /// <summary>The source database's connection string.</summary>
-        public string Source { get; }
-
-        /// <summary>The source instance's or server's name at the provider.</summary>
-        public string SourceName { get; }
-
-        public CloudSnapshotStore Store(TimeSpan? operationTimeout = null) => _store(operationTimeout);
-
-        public static async Task<World> StartAsync(PostgresFixture postgres, string provider)
-        {
-            if (provider == "rds")
-            {
-                var rds = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-                return new World(rds, rds.Fake, rds.Database.ConnectionString, RdsFakeEnvironment.Instance, t => rds.Store(rds.Definition(t)));
-            }
-            var azure = await AzureFakeEnvironment.StartAsync(postgres, Ct);
-            return new World(azure, azure.Fake, azure.Database.ConnectionString, AzureFakeEnvironment.Server, t => azure.Store(azure.Definition(t)));
-        }
-
-        public ValueTask DisposeAsync() => _owner.DisposeAsync();
-    }
+    /// <summary>Either provider's world, by its name in the theory data.</summary>
+    private static async Task<FakeCloudEnvironment> StartAsync(PostgresFixture postgres, string provider) =>
+        provider == "rds" ? await RdsFakeEnvironment.StartAsync(postgres, Ct) : await AzureFakeEnvironment.StartAsync(postgres, Ct);
 }

@@ -20,69 +20,40 @@ namespace Sluice.Cloud.Tests.Azure;
 /// polled to 200, errors are <c>{"error":{"code","message"}}</c>, throttling is 429 with <c>Retry-After</c>.
 /// <para>Fault modes: <see cref="Throttle"/>, <see cref="RestoreOutcome"/>, <see cref="CorruptRestore"/>.</para>
 /// </summary>
-public sealed class FakeFlexibleServer : IAsyncDisposable, IFakeCloud
+public sealed class FakeFlexibleServer(FakeDatabaseHost host) : FakeCloudServer(host)
 {
     public const string Token = "arm-fake-token-flexible-5e2a";
     public const string Subscription = "00000000-0000-0000-0000-000000000042";
     public const string Group = "shop-rg";
     private const string Servers = "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.DBforPostgreSQL/flexibleServers";
 
-    private readonly FakeDatabaseHost _host;
     private readonly ConcurrentDictionary<string, Server> _servers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Backup> _backups = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Operation> _operations = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _calls = new();
     private readonly SemaphoreSlim _advance = new(1, 1);
-    private LoopbackServer _server = null!;
 
-    private FakeFlexibleServer(FakeDatabaseHost host) => _host = host;
+    public override IReadOnlyList<string> Copies => [.. _servers.Values.Where(s => s.Source is null).Select(s => s.Name).Order()];
 
-    public Uri Endpoint => _server.Address;
+    public override IReadOnlyList<string> SnapshotNames => [.. _backups.Keys.Order()];
 
-    public LoopbackServer Loopback => _server;
+    public override IReadOnlyDictionary<string, string> TagsOf(string name) => _servers.TryGetValue(name, out var s) ? s.Tags : new Dictionary<string, string>();
 
-    /// <summary>Every request as "METHOD path-tail", in order.</summary>
-    public IReadOnlyList<string> Calls => [.. _calls];
-
-    public FakeThrottle? Throttle { get; set; }
-
-    public FakeRestore RestoreOutcome { get; set; } = FakeRestore.Available;
-
-    public string? CorruptRestore { get; set; }
-
-    public Action<string>? OnCopyAvailable { get; set; }
-
-    public IReadOnlyList<string> Copies => [.. _servers.Values.Where(s => s.Source is null).Select(s => s.Name).Order()];
-
-    public IReadOnlyList<string> SnapshotNames => [.. _backups.Keys.Order()];
-
-    public IReadOnlyDictionary<string, string> TagsOf(string name) => _servers.TryGetValue(name, out var s) ? s.Tags : new Dictionary<string, string>();
+    protected override IEnumerable<LocalCluster?> CopyClusters => _servers.Values.Select(s => s.Cluster);
 
     /// <summary>The restored server's database, as the source's user reaches it (Azure's port is always 5432; the fake's are not).</summary>
     public string ConnectionStringOf(string copy) => FakeDatabaseHost.ConnectionString(_servers[copy].Cluster!, _servers[copy].From!.Dump);
 
-    public static async Task<FakeFlexibleServer> StartAsync(CancellationToken cancellationToken)
-    {
-        var fake = new FakeFlexibleServer(await FakeDatabaseHost.StartAsync(cancellationToken));
-        fake._server = await LoopbackServer.StartAsync(fake.Map, tls: true);
-        return fake;
-    }
+    public static Task<FakeFlexibleServer> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(host => new FakeFlexibleServer(host), fake => LoopbackServer.StartAsync(fake.Map, tls: true), cancellationToken);
 
     public void AddServer(string name, string connectionString) =>
         _servers[name] = new Server(name, "Standard_D4ds_v5", new Dictionary<string, string>(), null) { Source = connectionString, State = "Ready" };
-
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        foreach (var server in _servers.Values) if (server.Cluster is { } cluster) await cluster.DisposeAsync();
-        _host.Dispose();
-    }
 
     private void Map(WebApplication app)
     {
         app.Use(async (c, next) =>
         {
-            _calls.Enqueue($"{c.Request.Method} {c.Request.Path.Value![(c.Request.Path.Value!.LastIndexOf("/providers/", StringComparison.Ordinal) + 11)..]}");
+            Called($"{c.Request.Method} {c.Request.Path.Value![(c.Request.Path.Value!.LastIndexOf("/providers/", StringComparison.Ordinal) + 11)..]}");
             if (c.Request.Headers.Authorization.ToString() != $"Bearer {Token}") { await Error(c, 401, "InvalidAuthenticationToken", "The access token is invalid."); return; }
             if (c.Request.Query["api-version"].ToString() != FlexibleServerSnapshotProvider.ApiVersion)
             {
@@ -112,7 +83,7 @@ public sealed class FakeFlexibleServer : IAsyncDisposable, IFakeCloud
     private async Task PutBackupAsync(HttpContext c, string server, string name)
     {
         if (!_servers.TryGetValue(server, out var source) || source.Source is null) { await NotFound(c, server); return; }
-        var backup = new Backup(name, server, await _host.DumpAsync(name, source.Source, c.RequestAborted), DateTimeOffset.UtcNow);
+        var backup = new Backup(name, server, await Host.DumpAsync(name, source.Source, c.RequestAborted), DateTimeOffset.UtcNow);
         _backups[name] = backup;
         await Accepted(c, 202, new Operation(() => { backup.Done = true; return Task.FromResult<JsonObject?>(null); }), null);
     }
@@ -152,7 +123,7 @@ public sealed class FakeFlexibleServer : IAsyncDisposable, IFakeCloud
                 case FakeRestore.FailsHalfway:
                     return new JsonObject { ["code"] = "InternalServerError", ["message"] = "The restore failed halfway: an internal error occurred." };
             }
-            server.Cluster = await _host.RestoreAsync(backup.Dump, CorruptRestore);
+            server.Cluster = await Host.RestoreAsync(backup.Dump, CorruptRestore);
             server.State = "Ready";
             OnCopyAvailable?.Invoke(name);
             return null;

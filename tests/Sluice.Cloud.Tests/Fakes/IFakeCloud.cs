@@ -1,7 +1,7 @@
 namespace Sluice.Cloud.Tests.Fakes;
 
 /// <summary>What the fault-mode tests set and read on either cloud fake.</summary>
-public interface IFakeCloud
+public interface IFakeCloud : IAsyncDisposable
 {
     /// <summary>The copies (restored instances or servers) that exist now.</summary>
     IReadOnlyList<string> Copies { get; }

@@ -23,55 +23,31 @@ namespace Sluice.Cloud.Tests.Rds;
 /// <para>Fault modes, set per test: <see cref="Throttle"/>, <see cref="RestoreOutcome"/> (fails halfway, never
 /// available), <see cref="HiddenDescribes"/> (eventual consistency), <see cref="CorruptRestore"/> (a changed row).</para>
 /// </summary>
-public sealed class FakeRds : IAsyncDisposable, IFakeCloud
+public sealed class FakeRds(FakeDatabaseHost host) : FakeCloudServer(host)
 {
     public const string AccessKey = "AKIAFAKERDS000000001";
     public const string SecretKey = "fake-rds-secret-key-7d1c9b2e";
     public const string Region = "eu-west-1";
     private static readonly XNamespace Ns = RdsQueryClient.Ns;
 
-    private readonly FakeDatabaseHost _host;
     private readonly ConcurrentDictionary<string, Instance> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Snapshot> _snapshots = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _calls = new();
-    private LoopbackServer _server = null!;
-
-    private FakeRds(FakeDatabaseHost host) => _host = host;
-
-    public Uri Endpoint => _server.Address;
-
-    /// <summary>Every action called, in order (throttled calls too).</summary>
-    public IReadOnlyList<string> Calls => [.. _calls];
-
-    /// <summary>Answers the next calls of an action (any action when null) with <c>Throttling</c>, <see cref="Count"/> times.</summary>
-    public FakeThrottle? Throttle { get; set; }
-
-    /// <summary>What a restore does: become available, fail halfway, or stay "creating" for ever.</summary>
-    public FakeRestore RestoreOutcome { get; set; } = FakeRestore.Available;
 
     /// <summary>How many describes of a new snapshot or instance answer "not found" before it shows (eventual consistency).</summary>
     public int HiddenDescribes { get; set; }
 
-    /// <summary>SQL run on every restored copy before it becomes available: a corrupted restore.</summary>
-    public string? CorruptRestore { get; set; }
-
-    /// <summary>Runs when a copy becomes available (a test cancels its run there).</summary>
-    public Action<string>? OnCopyAvailable { get; set; }
-
     /// <summary>The restored instances that exist (not yet deleted).</summary>
-    public IReadOnlyList<string> Copies => [.. _instances.Values.Where(i => i.Source is null).Select(i => i.Name).Order()];
+    public override IReadOnlyList<string> Copies => [.. _instances.Values.Where(i => i.Source is null).Select(i => i.Name).Order()];
 
-    public IReadOnlyDictionary<string, string> TagsOf(string name) =>
+    public override IReadOnlyDictionary<string, string> TagsOf(string name) =>
         _instances.TryGetValue(name, out var i) ? i.Tags : _snapshots.TryGetValue(name, out var s) ? s.Tags : new Dictionary<string, string>();
 
-    public IReadOnlyList<string> SnapshotNames => [.. _snapshots.Keys.Order()];
+    public override IReadOnlyList<string> SnapshotNames => [.. _snapshots.Keys.Order()];
 
-    public static async Task<FakeRds> StartAsync(CancellationToken cancellationToken)
-    {
-        var fake = new FakeRds(await FakeDatabaseHost.StartAsync(cancellationToken));
-        fake._server = await LoopbackServer.StartAsync(app => app.MapPost("/", fake.HandleAsync));
-        return fake;
-    }
+    protected override IEnumerable<LocalCluster?> CopyClusters => _instances.Values.Select(i => i.Cluster);
+
+    public static Task<FakeRds> StartAsync(CancellationToken cancellationToken) =>
+        StartAsync(host => new FakeRds(host), fake => LoopbackServer.StartAsync(app => app.MapPost("/", fake.HandleAsync)), cancellationToken);
 
     /// <summary>An existing instance whose data is the database <paramref name="connectionString"/> names.</summary>
     public void AddInstance(string name, string connectionString) =>
@@ -84,19 +60,12 @@ public sealed class FakeRds : IAsyncDisposable, IFakeCloud
             ["sluice:copy-of"] = copyOf, ["sluice:created-at"] = (DateTimeOffset.UtcNow - age).ToString("O", CultureInfo.InvariantCulture),
         }, DateTimeOffset.UtcNow - age) { Status = "available" };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        foreach (var instance in _instances.Values) if (instance.Cluster is { } cluster) await cluster.DisposeAsync();
-        _host.Dispose();
-    }
-
     private async Task HandleAsync(HttpContext c)
     {
         var body = await new StreamReader(c.Request.Body, Encoding.UTF8).ReadToEndAsync();
         var p = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
         var action = p.GetValueOrDefault("Action") ?? "";
-        _calls.Enqueue(action);
+        Called(action);
         if (!SignatureHolds(c, body, out var denied)) { await ErrorAsync(c, 403, denied.Code, denied.Message); return; }
         if (p.GetValueOrDefault("Version") != RdsQueryClient.ApiVersion) { await ErrorAsync(c, 400, "InvalidAction", $"Could not find operation {action} for version {p.GetValueOrDefault("Version")}"); return; }
         if (Throttle is { } throttle && throttle.Count > 0 && (throttle.Action is null || throttle.Action == action))
@@ -136,7 +105,7 @@ public sealed class FakeRds : IAsyncDisposable, IFakeCloud
         if (!_instances.TryGetValue(instance, out var source) || source.Source is null)
             throw new Fault(404, "DBInstanceNotFound", $"DBInstance {instance} not found.");
         if (_snapshots.ContainsKey(name)) throw new Fault(400, "DBSnapshotAlreadyExists", $"Cannot create the snapshot because a snapshot with the identifier {name} already exists.");
-        var snapshot = new Snapshot(name, instance, await _host.DumpAsync(name, source.Source, cancellationToken), Tags(p), DateTimeOffset.UtcNow);
+        var snapshot = new Snapshot(name, instance, await Host.DumpAsync(name, source.Source, cancellationToken), Tags(p), DateTimeOffset.UtcNow);
         _snapshots[name] = snapshot;
         return SnapshotXml(snapshot, "creating");
     }
@@ -192,7 +161,7 @@ public sealed class FakeRds : IAsyncDisposable, IFakeCloud
                 instance.Status = "incompatible-restore";
                 return;
         }
-        instance.Cluster = await _host.RestoreAsync(snapshot.Dump, CorruptRestore);
+        instance.Cluster = await Host.RestoreAsync(snapshot.Dump, CorruptRestore);
         instance.Status = "available";
         OnCopyAvailable?.Invoke(instance.Name);
     }

@@ -3,23 +3,14 @@ using Sluice.Testing.Postgres;
 
 namespace Sluice.Cloud.Tests.Rds;
 
-/// <summary>The fake RDS must satisfy the AWS SDK for JavaScript's own RDS client, so it cannot drift from the real API.</summary>
-public sealed class FakeRdsOfficialClientTests(PostgresFixture postgres)
+/// <summary>The fake RDS against the AWS SDK for JavaScript's own RDS client (<c>@aws-sdk/client-rds</c>), its
+/// <c>Throttling</c> error included.</summary>
+public sealed class FakeRdsOfficialClientTests(PostgresFixture postgres) : OfficialClientTests<RdsFakeEnvironment>(postgres)
 {
-    [Fact]
-    public async Task Fake_rds_satisfies_the_official_aws_sdk_client_including_throttling_and_error_shapes()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, ct);
-        env.Fake.Throttle = new FakeThrottle(2, "DescribeDBSnapshots");
-        await CloudValidators.Folder.EnsureInstalledAsync(ct);
+    protected override Task<RdsFakeEnvironment> StartAsync(PostgresFixture fixture, CancellationToken ct) => RdsFakeEnvironment.StartAsync(fixture, ct);
 
-        var (code, output) = await CloudValidators.Folder.RunAsync("node",
-            ["rds.mjs", env.Fake.Endpoint.ToString().TrimEnd('/'), RdsFakeEnvironment.Instance, FakeRds.AccessKey, FakeRds.SecretKey, FakeRds.Region], ct);
+    protected override FakeThrottle Throttle() => new(2, "DescribeDBSnapshots");
 
-        Assert.True(code == 0, output);
-        Assert.Contains("all checks passed", output);
-        Assert.Equal(0, env.Fake.Throttle.Count);
-        Assert.Empty(env.Fake.Copies);
-    }
+    protected override Task<IReadOnlyList<string>> ScriptAsync(RdsFakeEnvironment env, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>(
+        ["rds.mjs", env.Fake.Endpoint.ToString().TrimEnd('/'), RdsFakeEnvironment.Instance, FakeRds.AccessKey, FakeRds.SecretKey, FakeRds.Region]);
 }

@@ -1,11 +1,5 @@
-using Sluice.Aws.Rds;
-using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Gates;
-using Sluice.Migrations.Journal;
-using Sluice.Migrations.Plans;
-using Sluice.Postgres.Environments;
-using Sluice.Secrets;
 using Sluice.Snapshots;
 using Sluice.Snapshots.Cloud;
 using Sluice.Testing.Postgres;
@@ -21,10 +15,8 @@ public sealed class PromoteOnRdsFakeTests(PostgresFixture postgres)
     [Fact]
     public async Task Fake_rds_promote_takes_a_provider_snapshot_and_its_snapshot_gate_passes_after_verification()
     {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        using var repo = new RdsRepository(env);
-        await using var session = await repo.OpenAsync(Ct);
-        await using var lease = await session.AcquireLeaseAsync(Ct);
+        await using var leased = await LeasedRdsSession.StartAsync(postgres, rehearseOnCopy: false, Ct);
+        var (env, session) = (leased.Env, leased.Session);
         var taken = new List<string>();
         GateReport? gates = null;
 
@@ -48,11 +40,9 @@ public sealed class PromoteOnRdsFakeTests(PostgresFixture postgres)
     [Fact]
     public async Task Fake_rds_promote_whose_snapshot_fails_verification_changes_nothing()
     {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
+        await using var leased = await LeasedRdsSession.StartAsync(postgres, rehearseOnCopy: false, Ct);
+        var (env, session) = (leased.Env, leased.Session);
         env.Fake.CorruptRestore = "DELETE FROM orders WHERE id = 42";
-        using var repo = new RdsRepository(env);
-        await using var session = await repo.OpenAsync(Ct);
-        await using var lease = await session.AcquireLeaseAsync(Ct);
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => session.Releases.PromoteAsync(session.Release(session.Migration()), null, Ct));
 

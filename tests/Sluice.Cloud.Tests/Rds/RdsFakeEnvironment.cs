@@ -1,6 +1,6 @@
 using Amazon.Runtime;
-using Npgsql;
 using Sluice.Aws.Rds;
+using Sluice.Cloud.Tests.Fakes;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Snapshots.Cloud;
 using Sluice.Snapshots.Cloud;
@@ -8,71 +8,36 @@ using Sluice.Testing.Postgres;
 
 namespace Sluice.Cloud.Tests.Rds;
 
-/// <summary>One test's RDS world: a source database with 100 orders on the shared cluster, registered with a fresh
-/// <see cref="FakeRds"/> as instance <c>shop-prod</c>, and a snapshot folder of its own.</summary>
-public sealed class RdsFakeEnvironment : IAsyncDisposable
+/// <summary>One test's RDS world: the source registered with a fresh <see cref="FakeRds"/> as instance <c>shop-prod</c>.</summary>
+public sealed class RdsFakeEnvironment : FakeCloudEnvironment
 {
     public const string Instance = "shop-prod";
 
-    private RdsFakeEnvironment(EphemeralDatabase database, FakeRds fake, string folder)
-    {
-        Database = database;
-        Fake = fake;
-        Folder = folder;
-    }
-
-    public EphemeralDatabase Database { get; }
+    private RdsFakeEnvironment(EphemeralDatabase database, FakeRds fake, string folder) : base(database, fake, Instance, folder) => Fake = fake;
 
     public FakeRds Fake { get; }
 
-    public string Folder { get; }
-
-    /// <summary>Fast polling for tests: 50 ms doubling to 200 ms, a started resource unlisted for up to 5 s.</summary>
-    public static CloudPolling Polling { get; } = new(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
-
     public static RdsOptions Retries { get; } = new(4, TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200));
-
-    /// <summary>A database on the shared cluster holding <c>orders</c> with 100 rows: the source every cloud test snapshots.</summary>
-    public static async Task<EphemeralDatabase> SeedAsync(PostgresFixture postgres, CancellationToken ct)
-    {
-        var database = await postgres.CreateDatabaseAsync(ct);
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var seed = new NpgsqlCommand(
-            "CREATE TABLE orders (id int PRIMARY KEY, total numeric(10,2) NOT NULL); INSERT INTO orders SELECT g, g * 1.5 FROM generate_series(1, 100) g", connection);
-        await seed.ExecuteNonQueryAsync(ct);
-        return database;
-    }
 
     public static async Task<RdsFakeEnvironment> StartAsync(PostgresFixture postgres, CancellationToken ct)
     {
-        var database = await SeedAsync(postgres, ct);
-        var fake = await FakeRds.StartAsync(ct);
-        fake.AddInstance(Instance, database.ConnectionString);
-        return new RdsFakeEnvironment(database, fake, Directory.CreateTempSubdirectory("rds-snapshots-").FullName);
+        var (database, fake, folder) = await StartAsync(postgres, FakeRds.StartAsync, (f, source) => f.AddInstance(Instance, source), "rds-snapshots-", ct);
+        return new RdsFakeEnvironment(database, fake, folder);
     }
 
-    public CloudDefinition Definition(TimeSpan? operationTimeout = null) => new()
+    public override CloudDefinition Definition(TimeSpan? operationTimeout = null) => new()
     {
         Instance = Instance, Region = FakeRds.Region, Endpoint = Fake.Endpoint, OperationTimeout = operationTimeout ?? TimeSpan.FromMinutes(1),
     };
 
     public RdsSnapshots Snapshots(string secret = FakeRds.SecretKey) => new(new BasicAWSCredentials(FakeRds.AccessKey, secret), Retries);
 
-    public CloudSnapshotStore Store(CloudDefinition? definition = null, string secret = FakeRds.SecretKey)
+    /// <summary>A store whose requests are signed with <paramref name="secret"/> (a wrong one is refused by the fake).</summary>
+    public CloudSnapshotStore Store(CloudDefinition? definition, string secret)
     {
         definition ??= Definition();
-        return new CloudSnapshotStore(new CloudSnapshotOptions
-        {
-            Folder = Folder, Environment = "production", Definition = definition, Polling = Polling,
-            Tags = new Dictionary<string, string> { [CloudTags.Run] = "test-run", [CloudTags.Plan] = "0001-add-orders" },
-        }, Snapshots(secret).Create(definition), Database.ConnectionString);
+        return Store(definition, Snapshots(secret).Create(definition));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Fake.DisposeAsync();
-        await Database.DisposeAsync();
-        Directory.Delete(Folder, recursive: true);
-    }
+    protected override ICloudSnapshotProvider Provider(CloudDefinition definition) => Snapshots().Create(definition);
 }

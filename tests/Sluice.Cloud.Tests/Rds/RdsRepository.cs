@@ -1,9 +1,10 @@
-using Sluice.Aws.Rds;
 using Sluice.Environments;
 using Sluice.Migrations.Journal;
+using Sluice.Migrations.Leases;
 using Sluice.Migrations.Plans;
 using Sluice.Postgres.Environments;
 using Sluice.Secrets;
+using Sluice.Testing.Postgres;
 
 namespace Sluice.Cloud.Tests.Rds;
 
@@ -79,4 +80,40 @@ internal sealed class CollectedSecrets : IRunSecrets
     public void Add(string secret) => _secrets.Add(secret);
 
     public string Redact(string text) => new SecretValues(_secrets).Redact(text);
+}
+
+/// <summary>A test's whole RDS set-up: the fake world, the repository, a session on it and the environment's lease, held
+/// until disposed (in reverse).</summary>
+internal sealed class LeasedRdsSession : IAsyncDisposable
+{
+    private readonly RdsRepository _repository;
+    private readonly IEnvironmentLease _lease;
+
+    private LeasedRdsSession(RdsFakeEnvironment env, RdsRepository repository, IEnvironmentSession session, IEnvironmentLease lease)
+    {
+        Env = env;
+        _repository = repository;
+        Session = session;
+        _lease = lease;
+    }
+
+    public RdsFakeEnvironment Env { get; }
+
+    public IEnvironmentSession Session { get; }
+
+    public static async Task<LeasedRdsSession> StartAsync(PostgresFixture postgres, bool rehearseOnCopy, CancellationToken ct)
+    {
+        var env = await RdsFakeEnvironment.StartAsync(postgres, ct);
+        var repository = new RdsRepository(env, rehearseOnCopy);
+        var session = await repository.OpenAsync(ct);
+        return new LeasedRdsSession(env, repository, session, await session.AcquireLeaseAsync(ct));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lease.DisposeAsync();
+        await Session.DisposeAsync();
+        _repository.Dispose();
+        await Env.DisposeAsync();
+    }
 }

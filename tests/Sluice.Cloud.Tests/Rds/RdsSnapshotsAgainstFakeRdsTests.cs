@@ -61,7 +61,7 @@ public sealed class RdsSnapshotsAgainstFakeRdsTests(PostgresFixture postgres)
     public async Task Fake_rds_refuses_a_wrong_signature_and_sluice_says_which_permission()
     {
         await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        var store = env.Store(secret: "not-the-secret");
+        var store = env.Store(null, "not-the-secret");
 
         var failure = await Assert.ThrowsAsync<SluiceException>(() => store.CreateAsync(env.Database.ConnectionString, Ct));
 

@@ -24,10 +24,8 @@ public sealed class RehearseOnRdsFakeTests(PostgresFixture postgres)
     [Fact]
     public async Task Fake_rds_rehearse_from_snapshot_runs_on_a_restored_copy_records_which_and_deletes_the_copy()
     {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        using var repo = new RdsRepository(env, rehearseOnCopy: true);
-        await using var session = await repo.OpenAsync(Ct);
-        await using var lease = await session.AcquireLeaseAsync(Ct);
+        await using var leased = await LeasedRdsSession.StartAsync(postgres, rehearseOnCopy: true, Ct);
+        var (env, session) = (leased.Env, leased.Session);
         var manifest = await VerifiedSnapshotAsync(session);
 
         var report = await session.Rehearsals.RehearseOnSnapshotAsync(new SnapshotRehearsalSettings("latest", null, 1, null), Ct);
@@ -56,10 +54,8 @@ public sealed class RehearseOnRdsFakeTests(PostgresFixture postgres)
     [Fact]
     public async Task Fake_rds_rehearse_from_snapshot_where_rehearse_on_copy_is_off_is_refused_before_any_restore()
     {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        using var repo = new RdsRepository(env, rehearseOnCopy: false);
-        await using var session = await repo.OpenAsync(Ct);
-        await using var lease = await session.AcquireLeaseAsync(Ct);
+        await using var leased = await LeasedRdsSession.StartAsync(postgres, rehearseOnCopy: false, Ct);
+        var (env, session) = (leased.Env, leased.Session);
         await VerifiedSnapshotAsync(session);
 
         var refused = await Assert.ThrowsAsync<SluiceException>(() =>
@@ -74,10 +70,8 @@ public sealed class RehearseOnRdsFakeTests(PostgresFixture postgres)
     [Fact]
     public async Task Fake_rds_rehearse_from_a_snapshot_older_than_a_release_fails_naming_the_plan_and_deletes_the_copy()
     {
-        await using var env = await RdsFakeEnvironment.StartAsync(postgres, Ct);
-        using var repo = new RdsRepository(env, rehearseOnCopy: true);
-        await using var session = await repo.OpenAsync(Ct);
-        await using var lease = await session.AcquireLeaseAsync(Ct);
+        await using var leased = await LeasedRdsSession.StartAsync(postgres, rehearseOnCopy: true, Ct);
+        var (env, session) = (leased.Env, leased.Session);
         var manifest = await VerifiedSnapshotAsync(session);
         (await session.Migrations.MigrateAsync(session.Migration(), null, Ct)).ThrowIfIncomplete();
 
