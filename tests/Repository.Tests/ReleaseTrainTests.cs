@@ -39,7 +39,6 @@ public sealed class ReleaseTrainTests : IDisposable
         var output = new StringWriter();
         var args = arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Concat(["--root", _root.Path]).ToList();
         var result = await BuildRunner.RunAsync(new TwoServiceBuild(), new RunSettings(args, new Dictionary<string, string>(), _root.Path, output), [], Ct);
-        File.AppendAllText($"/tmp/h23a-out-{GetHashCode()}.txt", $"\n$ ./build.sh {arguments}\n{output}\nexit {(int)result.ExitCode}\n");
         return (result.ExitCode, output.ToString());
     }
 
