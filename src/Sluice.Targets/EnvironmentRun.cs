@@ -15,6 +15,8 @@ internal sealed class EnvironmentRun(ISluiceComponent build) : IAsyncDisposable
     private readonly Lock _gate = new();
     private ServicePlans? _plans;
     private Task<IEnvironmentSession>? _opening;
+    private IReadOnlyList<ServicePlans>? _train;
+    private Task<TrainRun>? _trainOpening;
 
     private RunnerIdentity By { get; } = RunnerIdentity.FromEnvironment(EnvironmentRequest.ProcessVariables());
 
@@ -23,6 +25,31 @@ internal sealed class EnvironmentRun(ISluiceComponent build) : IAsyncDisposable
         get
         {
             lock (_gate) return _plans ??= build.PlanSource.Load(Path.Combine(build.Root, build.Pipelines), build.Service);
+        }
+    }
+
+    /// <summary>The services of <c>--services</c>, each with its plans, their requirements checked against every service's.</summary>
+    public IReadOnlyList<ServicePlans> TrainPlans
+    {
+        get
+        {
+            lock (_gate) return _train ??= TrainRun.Select(ServicePlans.LoadAll(Path.Combine(build.Root, build.Pipelines)), build.Services!);
+        }
+    }
+
+    /// <summary>The train's sessions and leases, opened once (by the engine's lease hook when <c>--services</c> is given).</summary>
+    public Task<TrainRun> OpenTrainAsync(CancellationToken cancellationToken)
+    {
+        var services = TrainPlans;
+        lock (_gate) return _trainOpening ??= TrainRun.OpenAsync(build.SessionProvider, Request, services, cancellationToken);
+    }
+
+    /// <summary>The train, once opened.</summary>
+    public TrainRun? OpenedTrain
+    {
+        get
+        {
+            lock (_gate) return _trainOpening is { IsCompletedSuccessfully: true } opened ? opened.Result : null;
         }
     }
 
@@ -60,6 +87,9 @@ internal sealed class EnvironmentRun(ISluiceComponent build) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Task<TrainRun>? train;
+        lock (_gate) train = _trainOpening;
+        if (train is { IsCompletedSuccessfully: true }) await train.Result.DisposeAsync();
         Task<IEnvironmentSession>? opening;
         lock (_gate) opening = _opening;
         if (opening is null) return;

@@ -1,3 +1,4 @@
+using Sluice.Errors;
 using Sluice.Build;
 using Sluice.Migrations.Running;
 
@@ -37,7 +38,11 @@ public interface IMigrate : ISluiceComponent
     /// <c>--migration</c>) touches no database (exit 2); the same objects are then gated and run.</summary>
     Task CheckPlansAsync(CancellationToken cancellationToken)
     {
-        _ = Plans.Select(Migration);
+        if (Services is null) _ = Plans.Select(Migration);
+        else if (Migration is not null)
+            throw SluiceException.Usage(ErrorCodes.BadServices, "--migration selects one plan of one service, and --services releases every pending plan of several",
+                "drop --migration to run the train, or use --service NAME --migration ID");
+        else _ = TrainPlans;
         return Task.CompletedTask;
     }
 }

@@ -25,6 +25,11 @@ public interface IPromote : IGate, IRollback
         .Validates(ct => this is ICanary canary ? canary.CheckCanaryInputsAsync(ct) : Task.CompletedTask)
         .Executes(async ct =>
         {
+            if (Services is not null)
+            {
+                await TrainPromote.RunAsync(this, ct);
+                return;
+            }
             if (await ContinueOnlyScope.NarrowAsync(this, Session.Journal, Session.Migration(Migration, TimeBudget), ct) is not { } scoped)
             {
                 PromoteOutputs.Of(null, null).WriteTo(Host);

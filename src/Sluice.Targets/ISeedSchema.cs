@@ -16,7 +16,10 @@ public interface ISeedSchema : IMigrate
             .Environment()
             .Validates(CheckPlansAsync)
             .DependentFor<IMigrate>(x => x.Migrate)
-            .Executes(async ct => Host.Info((await Session.Schema.SeedAsync(ct)).Message));
+            .Executes(async ct =>
+            {
+                foreach (var session in Sessions) Host.Info((await session.Schema.SeedAsync(ct)).Message);
+            });
         if (this is IPromote) _.DependentFor<IPromote>(x => x.Promote);
         return _;
     };

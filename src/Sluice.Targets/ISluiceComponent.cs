@@ -29,6 +29,9 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     [Parameter("Which service under the pipelines folder (default: the only one there)")]
     string? Service => this.Parameter<string>();
 
+    [Parameter("Release several services as one train (Promote): 'all', or a comma-separated list such as shop,billing")]
+    string? Services => this.Parameter<string>();
+
     [Parameter("How the environment is reached; set as \"environment\" in .nuke/parameters.<env>.json (default: a local cluster)", Name = "Environment")]
     EnvironmentSpec? EnvironmentDefinition => this.Parameter<EnvironmentSpec>();
 
@@ -52,10 +55,20 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     IEnvironmentSession Session => Run.Opened
         ?? throw new InvalidOperationException("the environment session opens with the lease: mark the target .Environment(), or await SessionAsync");
 
+    /// <summary>The services of <c>--services</c> with their plans, loaded and checked once per run.</summary>
+    IReadOnlyList<ServicePlans> TrainPlans => Run.TrainPlans;
+
+    /// <summary>The sessions a target marked <c>.Environment()</c> acts through: one per service of <c>--services</c>
+    /// (opened with the train lease), else the run's one <see cref="Session"/>.</summary>
+    IReadOnlyList<IEnvironmentSession> Sessions => Services is null ? [Session]
+        : Run.OpenedTrain?.Sessions ?? throw new InvalidOperationException("the train's sessions open with its lease: mark the target .Environment()");
+
     private EnvironmentRun Run => RunScoped(() => new EnvironmentRun(this));
 
     async Task<IAsyncDisposable> IEnvironmentLeaseProvider.AcquireEnvironmentLeaseAsync(string environment, string target, CancellationToken cancellationToken) =>
-        await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken);
+        Services is null
+            ? await (await SessionAsync(cancellationToken)).AcquireLeaseAsync(cancellationToken)
+            : await Run.OpenTrainAsync(cancellationToken);
 
     IAsyncDisposable IRunTelemetry.StartTelemetry(string environment, IReadOnlyDictionary<string, string> environmentVariables) =>
         Telemetry.TelemetryExport.Start(environment, environmentVariables, Pushgateway, Host.Warning);

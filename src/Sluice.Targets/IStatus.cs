@@ -15,5 +15,7 @@ public interface IStatus : ISluiceComponent
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line.TrimEnd('\r'));
             Host.AppendSummary($"### Migrations on {Env}\n\n```\n{text}```\n");
+            if (await session.Trains.ReadLastAsync(Env, ct) is { } train)
+                foreach (var line in train.Render().Split('\n')) Host.Info(line);
         });
 }

@@ -14,7 +14,8 @@ internal sealed class ThrowawayRoot : IDisposable
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
         Directory.CreateDirectory(System.IO.Path.Combine(Path, ".nuke"));
-        if (withPipelines) CopyIn("pipelines", "pipelines");
+        // The sample service only: a test of one service runs without --service, as a repository of one would.
+        if (withPipelines) CopyIn(System.IO.Path.Combine("pipelines", "shop"), System.IO.Path.Combine("pipelines", "shop"));
     }
 
     public string Path { get; }

@@ -34,7 +34,7 @@ public sealed class DatabaseChoiceRulesTests
     [Fact]
     public void The_service_is_the_one_given_else_the_only_one_under_the_pipelines_folder()
     {
-        Assert.Equal("shop", ServicePlans.ServiceName(RepositoryFiles.Pipelines, null)); // as ServicePlans.Load chooses it
+        Assert.Null(ServicePlans.ServiceName(RepositoryFiles.Pipelines, null)); // two services (shop, billing): none is the only one
         Assert.Equal("billing", ServicePlans.ServiceName(RepositoryFiles.Pipelines, "billing"));
         using var scratch = new ScratchFolder();
         Assert.Null(ServicePlans.ServiceName(Path.Combine(scratch.Path, "missing"), null));

@@ -8,8 +8,10 @@ public sealed class ServicePlansTests
     [Fact]
     public void The_only_service_is_chosen_without_service()
     {
-        var plans = ServicePlans.Load(RepositoryFiles.Pipelines, service: null);
-        Assert.Equal("shop", plans.Service);
+        using var scratch = new ScratchFolder();
+        Directory.CreateDirectory(Path.Combine(scratch.Path, "shop", "migrations"));
+        Assert.Equal("shop", ServicePlans.Load(scratch.Path, service: null).Service);
+        var plans = ServicePlans.Load(RepositoryFiles.Pipelines, "shop");
         Assert.Equal(["0001_split_customer_name"], plans.Plans.Select(p => p.Id));
     }
 

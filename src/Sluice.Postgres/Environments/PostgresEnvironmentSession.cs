@@ -22,6 +22,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     private readonly PostgresReleaseDatabase _database;
     private readonly MigrationProviders _providers;
     private readonly Lazy<EnvironmentCatalog> _catalog;
+    private readonly PostgresServiceJournals _otherServices;
     private IEnvironmentLease? _lease;
 
     public PostgresEnvironmentSession(EnvironmentSessionRequest request, string connectionString, PostgresSessionProvider provider, ILogger? logger)
@@ -44,6 +45,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
             request.KeepsSnapshots ? new SnapshotCatalogSource(snapshots.Catalog) : new NoSnapshotSource(),
             _database.Rehearsals);
+        _otherServices = new PostgresServiceJournals(request, provider, _database.Migrations.Redactor);
+        Gates = Gates with { Requirements = new JournalRequirementSource(_otherServices.JournalOfAsync) };
     }
 
     public string Environment => _request.Environment;
@@ -72,6 +75,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
 
     public IMigrationJournal Journal => _providers.Journal;
 
+    public Sluice.Trains.ITrainJournal Trains => new PostgresTrainJournal(_database.DataSource);
+
     public MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null)
     {
         var plans = Plans;
@@ -97,6 +102,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
             _lease = null;
             await lease.DisposeAsync();
         }
+        await _otherServices.DisposeAsync();
         await _database.DisposeAsync();
     }
 

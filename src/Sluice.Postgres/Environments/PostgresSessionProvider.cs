@@ -16,7 +16,7 @@ namespace Sluice.Postgres.Environments;
 /// the moment it is known. The string goes no further than the session it opens. An <c>rds</c> or <c>azure_flexible</c>
 /// environment is reached by connection string and snapshotted by the cloud snapshot provider registered for its kind.
 /// </summary>
-public sealed class PostgresSessionProvider : IEnvironmentSessionProvider
+public sealed class PostgresSessionProvider : IEnvironmentSessionProvider, Sluice.Trains.ITrainLeaseProvider
 {
     private readonly ILogger? logger;
     private readonly IEnvironmentProvider[] extraProviders;
@@ -38,6 +38,9 @@ public sealed class PostgresSessionProvider : IEnvironmentSessionProvider
 
     public async Task<IEnvironmentSession> OpenAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken) =>
         new PostgresEnvironmentSession(request, await ConnectionStringAsync(request, cancellationToken), this, logger);
+
+    public async Task<IAsyncDisposable> AcquireTrainLeaseAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken) =>
+        await PostgresTrainLease.AcquireAsync(await ConnectionStringAsync(request, cancellationToken), request, cancellationToken);
 
     /// <summary>The cloud snapshot provider of an <c>rds</c> or <c>azure_flexible</c> environment; <c>SLU258</c> when none is registered.</summary>
     internal ICloudSnapshotProvider CloudProviderFor(EnvironmentSessionRequest request, CloudDefinition definition)

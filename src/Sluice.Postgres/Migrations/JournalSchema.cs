@@ -263,6 +263,28 @@ internal static class JournalSchema
             run_by        text NOT NULL
         );
         """,
+        // 11: release trains. One row per train in every member service's journal, and its steps in the order it ran them.
+        """
+        CREATE TABLE sluice.trains (
+            id          uuid PRIMARY KEY,
+            environment text        NOT NULL,
+            services    text[]      NOT NULL,
+            run_by      text        NOT NULL,
+            started_at  timestamptz NOT NULL,
+            finished_at timestamptz,
+            outcome     text        NOT NULL CHECK (outcome IN ('running', 'completed', 'rolled_back', 'rollback_failed', 'cancelled')),
+            detail      text        NOT NULL DEFAULT ''
+        );
+        CREATE INDEX trains_environment ON sluice.trains (environment, started_at);
+        CREATE TABLE sluice.train_members (
+            train_id uuid NOT NULL REFERENCES sluice.trains (id),
+            position int  NOT NULL,
+            service  text NOT NULL,
+            plan_id  text NOT NULL,
+            phase    text NOT NULL,
+            PRIMARY KEY (train_id, position)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

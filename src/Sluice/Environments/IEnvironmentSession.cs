@@ -54,6 +54,9 @@ public interface IEnvironmentSession : IAsyncDisposable
     /// <summary>The canary's journal, the database's signals per version and the dual-write parity probe.</summary>
     Canary.Running.IEnvironmentCanaries Canaries { get; }
 
+    /// <summary>The release trains this service was part of (journal step 11).</summary>
+    Trains.ITrainJournal Trains { get; }
+
     /// <summary>A request for the plans of this session (<paramref name="migrationId"/>, or all), by its runner.</summary>
     MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null);
 

@@ -343,4 +343,25 @@ public static class ErrorCodes
     public const string CloudCopyLeft = "SLU288";
     /// <summary>SLU289: the cloud API kept throttling after every retry.</summary>
     public const string CloudThrottled = "SLU289";
+    // Cross-service requirements and release trains (SLU300-SLU309)
+    /// <summary>SLU300: a requires: entry is not service/plan_id@phase, or requires: is not a list (file and line).</summary>
+    public const string BadRequirement = "SLU300";
+    /// <summary>SLU301: a requires: entry names a service with no migrations folder (file and line).</summary>
+    public const string UnknownRequiredService = "SLU301";
+    /// <summary>SLU302: a requires: entry names a plan its service does not have (file and line).</summary>
+    public const string UnknownRequiredPlan = "SLU302";
+    /// <summary>SLU303: a requires: entry names a phase its plan does not have (file and line).</summary>
+    public const string UnknownRequiredPhase = "SLU303";
+    /// <summary>SLU304: the requirements form a cycle; the message names its path (file and line of an entry on it).</summary>
+    public const string RequirementCycle = "SLU304";
+    /// <summary>SLU305: a requires: entry names its own service (file and line).</summary>
+    public const string RequirementOwnService = "SLU305";
+    /// <summary>SLU306: a release train failed; what it had done was rolled back across services, latest first (both reported).</summary>
+    public const string TrainFailed = "SLU306";
+    /// <summary>SLU307: a release train failed and rolling it back failed too; the message names what is left.</summary>
+    public const string TrainRollbackFailed = "SLU307";
+    /// <summary>SLU308: --services is not valid: an unknown service, an empty list, or combined with --service or --migration.</summary>
+    public const string BadServices = "SLU308";
+    /// <summary>SLU309: a train step's requirement was not done when its turn came (the dependency gate, checked again before the phase).</summary>
+    public const string RequirementNotDone = "SLU309";
 }

@@ -26,6 +26,8 @@ public static class GatePolicy
             new DriftGate(sources.Drift),
             new LintGate(sources.Hints ?? new BuiltInPlanHints(environment: environment)),
         };
+        // Other services' journals are read only where a pending plan requires one of their phases.
+        if (sources.Requirements is { } requirements && (plans ?? []).SelectMany(Requirement.Of).Any()) gates.Add(new DependencyGate(requirements));
         var irreversible = (plans ?? []).SelectMany(p => p.Phases.Where(f => f.Irreversible).Select(f => $"{p.Id}/{f.Name}")).ToList();
         var first = !spec.Protected && (spec.Order ?? 0) == 0;
         if (first)

@@ -151,6 +151,12 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         providers.Telemetry?.RolledBack(environment, planId, outcome);
     }
 
+    /// <summary>Records the live schema as the one a completed release leaves, for the drift gate (a train's member).</summary>
+    public async Task RecordPromotedAsync(string environment, string detail, CancellationToken cancellationToken)
+    {
+        if (expectations is not null) await expectations.RecordAsync(environment, ExpectationOrigin.Promote, detail, cancellationToken);
+    }
+
     /// <summary>
     /// Accepts the live schema as the one the drift gate expects: for adopting a database whose schema Sluice did not
     /// make, or after a change by hand that is meant to stay. Journaled with who and why (<c>sluice.schema_expectations</c>).

@@ -33,6 +33,9 @@ public abstract record MigrationPhase(
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(1);
     public const int DefaultRetries = 10;
 
+    /// <summary>The phase's <c>requires:</c>: other services' phases done before it (<see cref="Requirement"/>).</summary>
+    public IReadOnlyList<Requirement> Requires { get; init; } = [];
+
     /// <summary>Every file the phase names, in a stable order (for the plan hash).</summary>
     public IEnumerable<PlanScript> Scripts()
     {

@@ -26,6 +26,8 @@ public sealed record MigrationPlan(
     public ExpiryPolicy OnExpiry { get; init; } = ExpiryPolicy.Alert;
     /// <summary>The plan's <c>slo:</c> block; null when it states none.</summary>
     public PlanSlo? Slo { get; init; }
+    /// <summary>The plan's <c>requires:</c>: other services' phases done before its first phase (<see cref="Requirement"/>).</summary>
+    public IReadOnlyList<Requirement> Requires { get; init; } = [];
 
     public MigrationPhase Phase(string name) =>
         Phases.FirstOrDefault(p => p.Name == name) ?? throw new ArgumentException($"plan '{Id}' has no phase '{name}'", nameof(name));

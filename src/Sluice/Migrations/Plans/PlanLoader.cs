@@ -12,9 +12,9 @@ public static partial class PlanLoader
 {
     public const string PlanFileName = "plan.yaml";
 
-    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "slo", "phases"];
+    private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "slo", "phases", RequiresReader.Key];
     private static readonly string[] PhaseKeys =
-        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements"];
+        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements", RequiresReader.Key];
     private static readonly string[] BackfillKeys =
         ["table", "key", "batch", "target_batch_time", "initial_batch_size", "min_batch_size", "max_batch_size",
          "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches", "max_batch_bytes"];
@@ -71,7 +71,7 @@ public static partial class PlanLoader
         var hash = PlanHasher.Hash(text, phases);
         var slo = map.Node("slo") is { } sloNode ? PlanSloReader.Read(new YamlMap(sloNode, planFile, "the slo block", PlanSlo.Keys)) : null;
         if (slo is not null) PlanSloReader.Check(slo, phases, planFile);
-        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash) { OnExpiry = onExpiry, Slo = slo };
+        return new MigrationPlan(id, owner, risk, description, maxPartial, phases, folderPath, planFile, hash) { OnExpiry = onExpiry, Slo = slo, Requires = RequiresReader.Read(map) };
     }
 
     private static MigrationPhase LoadPhase(YamlMap map, string folder, bool planClusterStatements)
@@ -139,7 +139,7 @@ public static partial class PlanLoader
             _ => throw new System.Diagnostics.UnreachableException($"{what} has neither an up nor a backfill"),
         };
         ScriptRules.Check(phase);
-        return phase;
+        return phase with { Requires = RequiresReader.Read(map) };
     }
 
     private static BackfillSpec LoadBackfill(YamlMap map, string folder)

@@ -32,8 +32,29 @@ public sealed record ServicePlans(string Service, string ServiceFolder, IReadOnl
             throw SluiceException.Usage(ErrorCodes.NoService, $"service '{service}' has no migrations folder under '{folder}'",
                 services.Count == 0 ? "create pipelines/<service>/migrations/" : $"known services: {string.Join(", ", services)}", folder);
 
-        var serviceFolder = Path.Combine(folder, chosen);
-        return new ServicePlans(chosen, serviceFolder, LoadMigrations(Path.Combine(serviceFolder, "migrations")));
+        var loaded = LoadOne(folder, chosen);
+        // Cross-service requirements are checked against the other services' plans, loaded only when there are some.
+        if (loaded.Plans.SelectMany(Requirement.Of).Any())
+            RequirementGraph.Check([loaded, .. services.Where(s => s != chosen).Select(s => LoadOne(folder, s))]);
+        return loaded;
+    }
+
+    /// <summary>Every service under the pipelines folder, each with its plans, their requirements checked against each other.</summary>
+    public static IReadOnlyList<ServicePlans> LoadAll(string pipelinesFolder)
+    {
+        var folder = Path.GetFullPath(pipelinesFolder);
+        if (!Directory.Exists(folder))
+            throw SluiceException.Usage(ErrorCodes.NoService, $"the pipelines folder '{folder}' does not exist",
+                "create pipelines/<service>/migrations/, or pass --pipelines DIR", folder);
+        var all = ServiceNames(folder).Select(s => LoadOne(folder, s)).ToList();
+        RequirementGraph.Check(all);
+        return all;
+    }
+
+    private static ServicePlans LoadOne(string folder, string service)
+    {
+        var serviceFolder = Path.Combine(folder, service);
+        return new ServicePlans(service, serviceFolder, LoadMigrations(Path.Combine(serviceFolder, "migrations")));
     }
 
     /// <summary>The service a run acts on without loading its plans: <paramref name="service"/> when given, else the only

@@ -1,0 +1,1 @@
+ALTER TABLE invoices DROP COLUMN IF EXISTS customer_first_name, DROP COLUMN IF EXISTS customer_last_name;
