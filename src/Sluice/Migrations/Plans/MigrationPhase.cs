@@ -33,6 +33,9 @@ public abstract record MigrationPhase(
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(1);
     public const int DefaultRetries = 10;
 
+    /// <summary>The phase's <c>hooks:</c>: calls made before its up and after it (<see cref="Hooks.PhaseHookRunner"/>).</summary>
+    public Hooks.PhaseHooks Hooks { get; init; } = Sluice.Migrations.Hooks.PhaseHooks.None;
+
     /// <summary>Every file the phase names, in a stable order (for the plan hash).</summary>
     public IEnumerable<PlanScript> Scripts()
     {
