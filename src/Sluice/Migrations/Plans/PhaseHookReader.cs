@@ -192,7 +192,7 @@ internal static partial class PhaseHookReader
         for (var i = 0; i < argv.Count; i++)
         {
             CheckPlaceholderText(map, list.Children[i], "argv", argv[i]);
-            var inline = CredentialArgument().Match(argv[i]) is { Success: true } assigned && !HookPlaceholders.HasSecret(assigned.Groups[2].Value)
+            var inline = CredentialArgument().Match(argv[i]) is { Success: true } assigned && !HookPlaceholders.HasSecret(assigned.Groups[3].Value)
                          || CredentialFlag().IsMatch(argv[i]) && i + 1 < argv.Count && !HookPlaceholders.HasSecret(argv[i + 1]);
             if (inline)
                 throw map.Error(ErrorCodes.HookSecret, list.Children[i], $"the command of {what} passes a credential inline ('{argv[i]}')",
@@ -241,9 +241,9 @@ internal static partial class PhaseHookReader
     [GeneratedRegex(@"^(authorization|proxy-authorization|cookie|.*(token|secret|password|api-?key).*)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CredentialHeader();
 
-    [GeneratedRegex(@"^--?[\w-]*(password|token|secret|api-?key)[\w-]*=(.*)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^--?([\w-]*(password|token|secret|api-?key)[\w-]*|pass|auth)=(.*)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CredentialArgument();
 
-    [GeneratedRegex(@"^--?[\w-]*(password|token|secret|api-?key)[\w-]*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^--?([\w-]*(password|token|secret|api-?key)[\w-]*|pass|auth)$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CredentialFlag();
 }
