@@ -281,7 +281,7 @@ internal static class JournalSchema
             detail          text NOT NULL,
             run_by          text NOT NULL
         );
-        CREATE UNIQUE INDEX hook_runs_once ON sluice.hook_runs (plan_id, phase, hook, direction, round) WHERE outcome <> 'failed';
+        CREATE UNIQUE INDEX hook_runs_once ON sluice.hook_runs (plan_id, phase, hook, direction, round) WHERE outcome = 'succeeded';
         """,
     ];
 

@@ -28,7 +28,7 @@ internal sealed class PostgresHookJournal(NpgsqlDataSource dataSource, ISecretRe
     public async Task RecordAsync(HookRunRecord run, string environment, string by, CancellationToken cancellationToken)
     {
         await JournalSchema.EnsureAsync(dataSource, cancellationToken);
-        // A success journaled twice (a second runner after a lost lease) stays one row: the index says a hook succeeds once per round.
+        // A success journaled twice (a second runner after a lost lease) stays one row: a hook succeeds once per round.
         await using var command = dataSource.CreateCommand("""
             INSERT INTO sluice.hook_runs (environment, plan_id, phase, hook, direction, round, outcome, attempts, idempotency_key, detail, run_by)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)

@@ -24,7 +24,7 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         "554b5d103c88f29b8df570eb64b3318b0d97ba757ae1a5e7bed615e2b4053c19", // 8: rehearsal evidence
         "fde1cc016813662ef24af067f018047a6856d4b8f6a26e4f562d3e6e8a6047ff", // 9: canaries, canary steps, canary judgements
         "7fc0b30e73ff49ea68d0225f118cef2d63f1bf6297e03711c6b0b8912eeb2b26", // 10: governance (approval evidence, invariant checks, expiry actions)
-        "76d849949d409f8c5293e4980a3ff12e39fe9dcc878d5edcc8d27fed827497de", // 12: hook runs (the lead orders 11-13 at merge)
+        "3fd2e2a5ec9a29c5a76c3ad2eabee6600d956d365017b6207dea4f4e96edcab8", // 12: hook runs (the lead orders 11-13 at merge)
     ];
 
     private static readonly string[] Tables =

@@ -26,6 +26,9 @@ public sealed class HookInvoker(Func<string, string?> variable, TimeProvider tim
     /// <summary>How much of a response body or stderr a report keeps.</summary>
     public const int ExcerptLength = 300;
 
+    /// <summary>True when the run has the variable <paramref name="name"/> (a hook's <c>enabled_by</c>).</summary>
+    public bool IsSet(string name) => !string.IsNullOrEmpty(variable(name));
+
     public async Task<HookCallResult> CallAsync(HookAction action, HookContext context, string idempotencyKey, HookDirection direction,
         CancellationToken cancellationToken)
     {

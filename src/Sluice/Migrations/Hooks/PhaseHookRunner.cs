@@ -27,6 +27,14 @@ public sealed class PhaseHookRunner(IHookJournal journal, HookInvoker invoker, s
                 report($"{Word(side)} hook '{hook.Name}' already succeeded (round {ledger.Round}); not called again");
                 continue;
             }
+            if (hook.EnabledBy is { } layer && !invoker.IsSet(layer))
+            {
+                var why = $"not called: {layer} is not set for this run, so the layer it reaches is not configured here";
+                await journal.RecordAsync(new HookRunRecord(plan.Id, phase.Name, hook.Name, side, ledger.Round, HookOutcome.None, 0,
+                    ledger.Key(environment, plan.Id, phase.Name, hook, side), why), environment, by, cancellationToken);
+                report($"{Word(side)} hook '{hook.Name}' {why}");
+                continue;
+            }
             var (succeeded, detail) = await CallAsync(plan, phase, hook, hook.Action, side, ledger, by, cancellationToken);
             if (!succeeded)
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.HookFailed,

@@ -24,7 +24,12 @@ public sealed record PhaseHooks(IReadOnlyList<PhaseHook> Before, IReadOnlyList<P
 /// <param name="Revert">The call that undoes <paramref name="Action"/>; null when there is none.</param>
 /// <param name="NoRevertReason">Why there is no revert (<c>revert: none</c> with a <c>reason:</c>); null otherwise.</param>
 /// <param name="Line">The hook's line in plan.yaml.</param>
-public sealed record PhaseHook(string Name, HookAction Action, HookAction? Revert, string? NoRevertReason, int Line);
+public sealed record PhaseHook(string Name, HookAction Action, HookAction? Revert, string? NoRevertReason, int Line)
+{
+    /// <summary>The environment variable whose presence says the layer exists where the run acts (<c>enabled_by</c>):
+    /// where it is not set the hook is not called, and that is journaled. Null: the hook runs everywhere.</summary>
+    public string? EnabledBy { get; init; }
+}
 
 /// <summary>Which side of its phase a hook runs on, or its revert.</summary>
 public enum HookDirection

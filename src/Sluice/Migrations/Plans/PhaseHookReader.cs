@@ -10,13 +10,14 @@ namespace Sluice.Migrations.Plans;
 /// runs. The first row that matches wins:
 /// <code>
 /// #   What the block says                                                 Refused with
-/// 1   a key other than before/after (hooks), name/http/command/revert/    SLU021 (the closest key named)
-///     reason (a hook), or of http or command
+/// 1   a key other than before/after (hooks), name/enabled_by/http/        SLU021 (the closest key named)
+///     command/revert/reason (a hook), or of http or command
 /// 2   hooks, a hook, http or command not a mapping; before/after not a    SLU310
 ///     list; headers not a mapping of single values
 /// 3   a hook without a name                                               SLU022
 /// 4   a name other than lowercase letters, digits, '_', '-', '.'          SLU310
-/// 5   a name used twice in the phase (before and after together)          SLU310
+/// 5   a name used twice in the phase (before and after together), or an   SLU310
+///     enabled_by that is not an environment variable name
 /// 6   neither or both of http and command                                 SLU310
 /// 7   a placeholder other than ${env} ${service} ${plan} ${phase}          SLU310
 ///     ${secret:NAME}
@@ -39,7 +40,7 @@ namespace Sluice.Migrations.Plans;
 internal static partial class PhaseHookReader
 {
     public static readonly string[] BlockKeys = ["before", "after"];
-    private static readonly string[] HookKeys = ["name", "http", "command", "revert", "reason"];
+    private static readonly string[] HookKeys = ["name", "enabled_by", "http", "command", "revert", "reason"];
     private static readonly string[] RevertKeys = ["http", "command"];
     private static readonly string[] HttpKeys = ["url", "method", "expect", "headers", "body", "timeout", "retries", "backoff"];
     private static readonly string[] CommandKeys = ["argv", "timeout", "working_dir", "retries", "backoff"];
@@ -102,7 +103,11 @@ internal static partial class PhaseHookReader
                 throw map.Error(ErrorCodes.HookWithoutRevert, map.Node("name")!, $"{what} has no revert, and the phase has a down",
                     "add 'revert:' with the http call or command that undoes it (run when the phase is rolled back), or 'revert: none' with a 'reason:'");
         }
-        return new PhaseHook(name, action, revert, reason, map.Line);
+        var enabledBy = map.OptionalText("enabled_by");
+        if (enabledBy is not null && !VariableName().IsMatch(enabledBy))
+            throw map.Error(ErrorCodes.BadHook, map.Node("enabled_by")!, $"'enabled_by' of {what} is '{enabledBy}', not an environment variable name",
+                "name the variable whose presence says the layer exists here, e.g. 'enabled_by: SHOP_URL'");
+        return new PhaseHook(name, action, revert, reason, map.Line) { EnabledBy = enabledBy };
     }
 
     /// <summary>The one action of <paramref name="map"/>: its <c>http</c> or its <c>command</c>.</summary>
@@ -228,6 +233,9 @@ internal static partial class PhaseHookReader
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9_.\-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex HookName();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex VariableName();
 
     [GeneratedRegex(@"^(https?://[^/\s]+|\$\{secret:[A-Za-z_][A-Za-z0-9_]*\})(/\S*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex AbsoluteUrl();

@@ -57,7 +57,7 @@ public sealed class MigrationRunner
         _time = timeProvider ?? TimeProvider.System;
         _lockRetries = LockRetries.For(options, _time);
         _hooks = providers.Hooks is { } journal
-            ? new PhaseHookRunner(journal, new HookInvoker(System.Environment.GetEnvironmentVariable, _time), options.Environment, SecretValues.None)
+            ? new PhaseHookRunner(journal, new HookInvoker(options.HookVariables ?? System.Environment.GetEnvironmentVariable, _time), options.Environment, SecretValues.None)
             : null;
     }
 
