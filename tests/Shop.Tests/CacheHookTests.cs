@@ -43,7 +43,8 @@ public sealed class CacheHookTests(PostgresFixture postgres)
             await target.Service().MigrateAsync(request, null, options, Ct);
 
             var state = (await client.GetFromJsonAsync<CacheState>("cache", Ct))!;
-            Assert.Equal((1, 1, [Key]), (state.Invalidations, state.Requests, state.Keys));
+            Assert.Equal((1, 1), (state.Invalidations, state.Requests));
+            Assert.Equal([Key], state.Keys);
             // Read again after the flip: through the split columns, not the stale view.
             Assert.NotNull((await client.GetFromJsonAsync<CustomerView>("customers/1", Ct))!.FirstName);
             var detail = await ScalarAsync<string>(database.ConnectionString, "SELECT detail FROM sluice.hook_runs WHERE hook = 'invalidate_customer_cache'");
@@ -56,7 +57,8 @@ public sealed class CacheHookTests(PostgresFixture postgres)
             await target.Service().MigrateAsync(request, null, options, Ct);
 
             state = (await client.GetFromJsonAsync<CacheState>("cache", Ct))!;
-            Assert.Equal((1, 2, [Key]), (state.Invalidations, state.Requests, state.Keys));
+            Assert.Equal((1, 2), (state.Invalidations, state.Requests));
+            Assert.Equal([Key], state.Keys);
         }
         finally
         {
