@@ -11,7 +11,10 @@ namespace Shop;
 public static class ShopServices
 {
     /// <param name="faults">The fault switches (all off when not given).</param>
-    public static IServiceCollection AddShop(this IServiceCollection services, string connectionString, int version, FaultSwitches? faults = null)
+    /// <param name="cacheCustomers">Serve customer reads from an in-memory cache (<c>Shop:CacheCustomers</c>), which the
+    /// switch phase's hook invalidates; off by default.</param>
+    public static IServiceCollection AddShop(this IServiceCollection services, string connectionString, int version, FaultSwitches? faults = null,
+        bool cacheCustomers = false)
     {
         // Each version's sessions carry their own application_name, so the database's statistics tell them apart.
         var named = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = $"shop-v{version}" }.ConnectionString;
@@ -23,6 +26,15 @@ public static class ShopServices
         if (version == 1) services.AddSingleton<ICustomerHandlers, V1CustomerHandlers>();
         else if (version == 2) services.AddSingleton<ICustomerHandlers, V2CustomerHandlers>();
         else throw new ArgumentOutOfRangeException(nameof(version), version, "the shop has versions 1 and 2");
+        services.AddSingleton<Caching.CustomerCache>();
+        if (cacheCustomers)
+        {
+            var handlers = services.Last(d => d.ServiceType == typeof(ICustomerHandlers));
+            services.Remove(handlers);
+            services.AddSingleton(handlers.ImplementationType!);
+            services.AddSingleton<ICustomerHandlers>(p => new Caching.CachedCustomerHandlers(
+                (ICustomerHandlers)p.GetRequiredService(handlers.ImplementationType!), p.GetRequiredService<Caching.CustomerCache>()));
+        }
         return services;
     }
 

@@ -76,6 +76,8 @@ public sealed class PlanLoaderTests
     [InlineData("misspelt-backfill-key", ErrorCodes.UnknownKey, "p1/plan.yaml", 16, "unknown key 'bacth'")]
     [InlineData("transaction-in-transactional-phase", ErrorCodes.TransactionControl, "p1/up.sql", 4, "(COMMIT)")]
     [InlineData("transaction-left-open", ErrorCodes.TransactionLeftOpen, "p1/up.sql", 2, "(BEGIN) and never ends it")]
+    [InlineData("hook-without-revert", ErrorCodes.HookWithoutRevert, "p1/plan.yaml", 13, "has no revert, and the phase has a down")]
+    [InlineData("hook-inline-secret", ErrorCodes.HookSecret, "p1/plan.yaml", 17, "header 'Authorization'")]
     [InlineData("cluster-statement", ErrorCodes.ClusterStatement, "p1/up.sql", 4, "(DROP DATABASE IF)")]
     [InlineData("duration-too-long", ErrorCodes.BadDuration, "p1/plan.yaml", 5, "'99999999999999d'")]
     [InlineData("unclosed-brace", ErrorCodes.NotYaml, "p1/plan.yaml", 11, "not valid YAML")]

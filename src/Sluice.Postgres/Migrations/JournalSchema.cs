@@ -285,6 +285,26 @@ internal static class JournalSchema
             PRIMARY KEY (train_id, position)
         );
         """,
+        // 12: hook runs around phases, one row per call (attempts folded in), so a re-run skips a hook that succeeded
+        // and a rollback reverts exactly the hooks that ran. A round is one application of the phase.
+        """
+        CREATE TABLE sluice.hook_runs (
+            id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at              timestamptz NOT NULL DEFAULT clock_timestamp(),
+            environment     text NOT NULL,
+            plan_id         text NOT NULL,
+            phase           text NOT NULL,
+            hook            text NOT NULL,
+            direction       text NOT NULL CHECK (direction IN ('before', 'after', 'revert')),
+            round           int  NOT NULL CHECK (round >= 1),
+            outcome         text NOT NULL CHECK (outcome IN ('succeeded', 'failed', 'none')),
+            attempts        int  NOT NULL,
+            idempotency_key text NOT NULL,
+            detail          text NOT NULL,
+            run_by          text NOT NULL
+        );
+        CREATE UNIQUE INDEX hook_runs_once ON sluice.hook_runs (plan_id, phase, hook, direction, round) WHERE outcome = 'succeeded';
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

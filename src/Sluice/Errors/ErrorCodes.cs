@@ -364,4 +364,15 @@ public static class ErrorCodes
     public const string BadServices = "SLU308";
     /// <summary>SLU309: a train step's requirement was not done when its turn came (the dependency gate, checked again before the phase).</summary>
     public const string RequirementNotDone = "SLU309";
+    // Hooks around phases (SLU310-SLU314)
+    /// <summary>SLU310: a phase's hooks block is not valid: neither or both of http and command, a bad url, method, status, duration or argv, a duplicate name, an unknown placeholder (file and line).</summary>
+    public const string BadHook = "SLU310";
+    /// <summary>SLU311: a hook of a phase that has a down names no revert (and is not marked 'revert: none' with a reason).</summary>
+    public const string HookWithoutRevert = "SLU311";
+    /// <summary>SLU312: a hook carries a credential inline instead of through ${secret:NAME}, or a secret it names is not set at run time.</summary>
+    public const string HookSecret = "SLU312";
+    /// <summary>SLU313: a hook failed (status and body excerpt, or exit code and stderr excerpt); its phase was rolled back.</summary>
+    public const string HookFailed = "SLU313";
+    /// <summary>SLU314: a revert hook failed while a phase was rolled back.</summary>
+    public const string RevertHookFailed = "SLU314";
 }

@@ -25,11 +25,12 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         "fde1cc016813662ef24af067f018047a6856d4b8f6a26e4f562d3e6e8a6047ff", // 9: canaries, canary steps, canary judgements
         "7fc0b30e73ff49ea68d0225f118cef2d63f1bf6297e03711c6b0b8912eeb2b26", // 10: governance (approval evidence, invariant checks, expiry actions)
         "84d04d1bb320cdd7fd15fb3a3c123db741af26c40c96bcf6cb89807b421d3239", // 11: release trains (trains, train_members)
+        "3fd2e2a5ec9a29c5a76c3ad2eabee6600d956d365017b6207dea4f4e96edcab8", // 12: hook runs
     ];
 
     private static readonly string[] Tables =
     [
-        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "events", "expiry_actions", "feature_flags", "gate_decisions", "invariant_checks", "leases", "phases",
+        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "events", "expiry_actions", "feature_flags", "gate_decisions", "hook_runs", "invariant_checks", "leases", "phases",
         "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version", "train_members", "trains",
     ];
 

@@ -35,6 +35,8 @@ public abstract record MigrationPhase(
 
     /// <summary>The phase's <c>requires:</c>: other services' phases done before it (<see cref="Requirement"/>).</summary>
     public IReadOnlyList<Requirement> Requires { get; init; } = [];
+    /// <summary>The phase's <c>hooks:</c>: calls made before its up and after it (<see cref="Hooks.PhaseHookRunner"/>).</summary>
+    public Hooks.PhaseHooks Hooks { get; init; } = Sluice.Migrations.Hooks.PhaseHooks.None;
 
     /// <summary>Every file the phase names, in a stable order (for the plan hash).</summary>
     public IEnumerable<PlanScript> Scripts()

@@ -14,7 +14,7 @@ public static partial class PlanLoader
 
     private static readonly string[] PlanKeys = ["id", "owner", "risk", "description", "max_partial_state", "on_expiry", "cluster_statements", "slo", "phases", RequiresReader.Key];
     private static readonly string[] PhaseKeys =
-        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements", RequiresReader.Key];
+        ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements", RequiresReader.Key, "hooks"];
     private static readonly string[] BackfillKeys =
         ["table", "key", "batch", "target_batch_time", "initial_batch_size", "min_batch_size", "max_batch_size",
          "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches", "max_batch_bytes"];
@@ -139,6 +139,8 @@ public static partial class PlanLoader
             _ => throw new System.Diagnostics.UnreachableException($"{what} has neither an up nor a backfill"),
         };
         ScriptRules.Check(phase);
+        if (map.Node("hooks") is { } hooks)
+            phase = phase with { Hooks = PhaseHookReader.Read(new YamlMap(hooks, map.File, $"the hooks of {what}", PhaseHookReader.BlockKeys), name, down is not null, folder) };
         return phase with { Requires = RequiresReader.Read(map) };
     }
 

@@ -18,6 +18,8 @@ public enum MigrationStep
     BudgetExhausted,
     PhaseReverted,
     PlanReverted,
+    /// <summary>A hook of a phase ran, was skipped as already done, or was reverted.</summary>
+    Hook,
 }
 
 /// <summary>One report from the runner; <see cref="Backfill"/> is set for backfill batches and throttling.</summary>

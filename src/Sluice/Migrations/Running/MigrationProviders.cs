@@ -10,6 +10,7 @@ namespace Sluice.Migrations.Running;
 /// phase, so a rollback's data is verified too; null skips that.</param>
 /// <param name="Telemetry">Where the run's metrics go and what its spans say about the database; null records no metrics.</param>
 /// <param name="Checks">The service's invariants around each phase; null checks none.</param>
+/// <param name="Hooks">Where phases' hook runs are journaled; null runs no hooks.</param>
 public sealed record MigrationProviders(
     IMigrationJournal Journal,
     ILeaseProvider Leases,
@@ -19,4 +20,5 @@ public sealed record MigrationProviders(
     ISchemaBaselines? Baselines = null,
     IDataBaselines? DataBaselines = null,
     Observability.SluiceTelemetry? Telemetry = null,
-    IPhaseChecks? Checks = null);
+    IPhaseChecks? Checks = null,
+    Hooks.IHookJournal? Hooks = null);

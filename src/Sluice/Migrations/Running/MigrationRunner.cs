@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Sluice.Errors;
 using Sluice.Migrations.Backfill;
+using Sluice.Migrations.Hooks;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Leases;
 using Sluice.Migrations.Plans;
 using Sluice.Observability;
 using Sluice.Observability.Tracing;
+using Sluice.Secrets;
 
 namespace Sluice.Migrations.Running;
 
@@ -54,7 +56,12 @@ public sealed class MigrationRunner
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
         _lockRetries = LockRetries.For(options, _time);
+        _hooks = providers.Hooks is { } journal
+            ? new PhaseHookRunner(journal, new HookInvoker(options.HookVariables ?? System.Environment.GetEnvironmentVariable, _time), options.Environment, SecretValues.None)
+            : null;
     }
+
+    private readonly PhaseHookRunner? _hooks;
 
     private IMigrationJournal Journal => _providers.Journal;
 
@@ -106,45 +113,125 @@ public sealed class MigrationRunner
             var touched = plan.Phases.Reverse()
                 .Select(phase => (phase, status: recorded.TryGetValue(phase.Name, out var r) ? r.Status : JournalStatus.Pending))
                 .Select(x => (x.phase, x.status, PhaseStateRules.Decide(PhaseAction.Revert, x.status, x.phase).Step))
-                .Where(x => x.Step != PhaseStep.Leave)
                 .ToList();
+            touched = [.. await WhereTouchedAsync(plan, touched, token)];
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
             if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.Irreversible,
                     $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
                     "restore the verified snapshot taken before the plan ran", plan.PlanFile, irreversible.Line);
             foreach (var (phase, status, step) in touched)
-            {
-                var runDown = step == PhaseStep.RunDown;
-                var started = _time.GetTimestamp();
-                int attempts;
-                using (var span = SluiceActivities.StartPhase(_options.Environment, plan.Id, phase.Name, KindOf(phase), "down", Telemetry?.Database))
-                {
-                    try
-                    {
-                        attempts = await WithLockRetriesAsync(plan, phase, run,
-                            attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
-                    }
-                    catch (Exception e)
-                    {
-                        SluiceActivities.RecordFailure(span, e);
-                        throw;
-                    }
-                }
-                var message = !runDown ? $"reverted ({Word(status)}; its up never committed)" : phase switch
-                {
-                    BackfillPhase => "reverted (checkpoint reset; the expand's down removes its data)",
-                    ScriptPhase { Down: { } down } script => $"reverted by {down.FileName}{(script.Flag is null ? "" : $"; flag '{script.Flag}' is off")}",
-                    _ => "reverted",
-                };
-                await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseReverted, plan.Id, phase.Name, message, by, attempts), MigrationStep.PhaseReverted, token);
-                run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, attempts, _time.GetElapsedTime(started)));
-            }
+                await RevertPhaseAsync(plan, phase, status, step, run, token);
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
             await run.RecordAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{touched.Count} phase(s) reverted", by), MigrationStep.PlanReverted, token);
             var check = await VerifyRollbackAsync(plan, [.. touched.Select(x => x.phase)], run, token);
             return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
+
+    /// <summary>The phases a rollback acts on: what the journal says is applied, and those whose hooks ran (a run that
+    /// stopped after a before hook, before the phase's up).</summary>
+    private async Task<IEnumerable<(MigrationPhase phase, JournalStatus status, PhaseStep Step)>> WhereTouchedAsync(MigrationPlan plan,
+        List<(MigrationPhase phase, JournalStatus status, PhaseStep Step)> phases, CancellationToken cancellationToken)
+    {
+        var touched = new List<(MigrationPhase, JournalStatus, PhaseStep)>();
+        foreach (var x in phases)
+            if (x.Step != PhaseStep.Leave || _hooks is { } hooks && await hooks.OutstandingAsync(plan, x.phase, cancellationToken))
+                touched.Add(x);
+        return touched;
+    }
+
+    /// <summary>Reverts one phase: the revert hooks of its after hooks (latest first), its down as <paramref name="step"/>
+    /// says (none when only its hooks ran), then the revert hooks of its before hooks.</summary>
+    private async Task RevertPhaseAsync(MigrationPlan plan, MigrationPhase phase, JournalStatus status, PhaseStep step, RunState run,
+        CancellationToken token)
+    {
+        var by = run.By;
+        await RevertHooksAsync(plan, phase, HookDirection.After, run, token);
+        if (step == PhaseStep.Leave)
+        {
+            await RevertHooksAsync(plan, phase, HookDirection.Before, run, token);
+            return;
+        }
+        var runDown = step == PhaseStep.RunDown;
+        var started = _time.GetTimestamp();
+        int attempts;
+        using (var span = SluiceActivities.StartPhase(_options.Environment, plan.Id, phase.Name, KindOf(phase), "down", Telemetry?.Database))
+        {
+            try
+            {
+                attempts = await WithLockRetriesAsync(plan, phase, run,
+                    attempt => _providers.Phases.RevertAsync(plan, phase, runDown, attempt, by, token), token);
+            }
+            catch (Exception e)
+            {
+                SluiceActivities.RecordFailure(span, e);
+                throw;
+            }
+        }
+        var message = !runDown ? $"reverted ({Word(status)}; its up never committed)" : phase switch
+        {
+            BackfillPhase => "reverted (checkpoint reset; the expand's down removes its data)",
+            ScriptPhase { Down: { } down } script => $"reverted by {down.FileName}{(script.Flag is null ? "" : $"; flag '{script.Flag}' is off")}",
+            _ => "reverted",
+        };
+        await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseReverted, plan.Id, phase.Name, message, by, attempts), MigrationStep.PhaseReverted, token);
+        await RevertHooksAsync(plan, phase, HookDirection.Before, run, token);
+        run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, attempts, _time.GetElapsedTime(started)));
+    }
+
+    private Task RunHooksAsync(MigrationPlan plan, MigrationPhase phase, HookDirection side, RunState run, CancellationToken cancellationToken) =>
+        _hooks is null || phase.Hooks.IsEmpty ? Task.CompletedTask
+            : _hooks.RunAsync(plan, phase, side, run.By.ToString(), HookReport(plan, phase, run), cancellationToken);
+
+    private Task RevertHooksAsync(MigrationPlan plan, MigrationPhase phase, HookDirection side, RunState run, CancellationToken cancellationToken) =>
+        _hooks is null || phase.Hooks.IsEmpty ? Task.CompletedTask
+            : _hooks.RevertAsync(plan, phase, side, run.By.ToString(), HookReport(plan, phase, run), cancellationToken);
+
+    private static Action<string> HookReport(MigrationPlan plan, MigrationPhase phase, RunState run) =>
+        message => run.Report(new MigrationProgress(MigrationStep.Hook, plan.Id, phase.Name, message));
+
+    /// <summary>
+    /// A hook of <paramref name="phase"/> failed: its phase is rolled back at once, so no layer beside the database is
+    /// left out of step with it. Before its up, only the before hooks that ran are reverted (the phase is journaled
+    /// failed, as a phase whose up failed); after it, the phase is reverted whole (<see cref="RevertPhaseAsync"/>).
+    /// Then the failure is rethrown, with what was rolled back.
+    /// </summary>
+    private async Task<SluiceException> HookFailedAsync(MigrationPlan plan, MigrationPhase phase, HookDirection side, SluiceException failure,
+        RunState run)
+    {
+        // The rollback runs to its end even when the run is being cancelled: half of it would be the worst state.
+        var token = CancellationToken.None;
+        string rolledBack;
+        try
+        {
+            if (side == HookDirection.Before)
+            {
+                await RevertHooksAsync(plan, phase, HookDirection.Before, run, token);
+                await FailAsync(plan, phase, 1, failure.Message, run, token);
+                rolledBack = $"phase '{phase.Name}' did not run; the before hooks that had run were reverted";
+            }
+            else
+            {
+                var step = PhaseStateRules.Decide(PhaseAction.Revert, JournalStatus.Done, phase).Step;
+                if (step == PhaseStep.Refuse)
+                {
+                    await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Failed, token);
+                    return new SluiceException(ErrorKind.Failure, failure.Code, $"{failure.Message}; phase '{phase.Name}' is irreversible and stays applied",
+                        "restore the verified snapshot taken before the plan ran, or make the receiver answer and run again", failure.File, failure.Line, failure);
+                }
+                await RevertPhaseAsync(plan, phase, JournalStatus.Done, step, run, token);
+                await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.PhaseFailed, plan.Id, phase.Name, failure.Message, run.By), token);
+                await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Failed, token);
+                rolledBack = $"phase '{phase.Name}' was rolled back, revert hooks included";
+            }
+        }
+        catch (SluiceException e) when (e.Kind == ErrorKind.Failure)
+        {
+            return new SluiceException(ErrorKind.Failure, failure.Code, $"{failure.Message}; rolling phase '{phase.Name}' back failed too: {e.Message}",
+                e.Remedy, failure.File, failure.Line, failure);
+        }
+        return new SluiceException(ErrorKind.Failure, failure.Code, $"{failure.Message}; {rolledBack}", failure.Remedy, failure.File, failure.Line, failure);
+    }
 
     /// <summary>The index of the phase before which the data baseline is taken (past the end when none is).</summary>
     private static int DestructiveFrom(MigrationPlan plan) =>
@@ -299,6 +386,8 @@ public sealed class MigrationRunner
             {
                 if (step == PhaseStep.VerifyAndSkip) await VerifyAsync(plan, phase, run, cancellationToken);
                 await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseSkipped, plan.Id, phase.Name, "already done", by), MigrationStep.PhaseSkipped, cancellationToken);
+                // A run that stopped between a phase and its after hooks left them to this one.
+                await GuardedHooksAsync(plan, phase, HookDirection.After, run, cancellationToken);
                 run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.AlreadyDone, 0, TimeSpan.Zero));
                 continue;
             }
@@ -333,6 +422,7 @@ public sealed class MigrationRunner
             await run.RecordAsync(new JournalEvent(JournalEventKind.PhaseStarted, plan.Id, phase.Name, $"{kind} phase started{resumed}", by), MigrationStep.PhaseStarted,
                 cancellationToken, report: $"{kind}{resumed}");
             run.Current = (plan.Id, phase.Name);
+            await GuardedHooksAsync(plan, phase, HookDirection.Before, run, cancellationToken);
 
             int attempts;
             try
@@ -360,6 +450,7 @@ public sealed class MigrationRunner
                     flag is null ? "done" : $"done; flag '{flag}' is on", by, attempts), cancellationToken);
                 await VerifyAsync(plan, phase, run, cancellationToken);
                 if (_providers.Checks is { } after) await after.AfterPhaseAsync(plan, phase, cancellationToken);
+                await GuardedHooksAsync(plan, phase, HookDirection.After, run, cancellationToken);
             }
             catch (Exception e)
             {
@@ -376,6 +467,19 @@ public sealed class MigrationRunner
         Telemetry?.PartialState(_options.Environment, plan.Id, TimeSpan.Zero, plan.MaxPartialState);
         run.Report(new MigrationProgress(MigrationStep.PlanDone, plan.Id, null, "every phase done"));
         return true;
+    }
+
+    /// <summary>Runs the <paramref name="side"/> hooks; a failing one rolls its phase back (<see cref="HookFailedAsync"/>).</summary>
+    private async Task GuardedHooksAsync(MigrationPlan plan, MigrationPhase phase, HookDirection side, RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunHooksAsync(plan, phase, side, run, cancellationToken);
+        }
+        catch (SluiceException e) when (e.Code == ErrorCodes.HookFailed)
+        {
+            throw await HookFailedAsync(plan, phase, side, e, run);
+        }
     }
 
     /// <param name="where">Where the budget ran out, truthfully: before a phase, or inside a backfill after its checkpoint.</param>

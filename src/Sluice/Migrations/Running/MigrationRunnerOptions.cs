@@ -7,13 +7,15 @@ namespace Sluice.Migrations.Running;
 /// <param name="MaxBackoff">No retry waits longer than this (default 10 s).</param>
 /// <param name="Seed">Seeds the backoff jitter, for reproducible tests; null for a random seed.</param>
 /// <param name="Barrier">Work waited on between phases (Promote's canary); null for none.</param>
+/// <param name="HookVariables">Where hooks read <c>${secret:NAME}</c> and <c>enabled_by</c>; null for the process environment.</param>
 public sealed record MigrationRunnerOptions(
     string Environment,
     TimeSpan? TimeBudget = null,
     TimeSpan? InitialBackoff = null,
     TimeSpan? MaxBackoff = null,
     int? Seed = null,
-    IPhaseBarrier? Barrier = null)
+    IPhaseBarrier? Barrier = null,
+    Func<string, string?>? HookVariables = null)
 {
     public TimeSpan EffectiveInitialBackoff => InitialBackoff ?? TimeSpan.FromMilliseconds(200);
 
