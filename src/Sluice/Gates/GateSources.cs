@@ -11,4 +11,5 @@ public sealed record GateSources(
     IVerifiedSnapshotSource Snapshots,
     IRehearsalEvidenceSource Rehearsals,
     ISchemaExpectations Drift,
-    IPlanHintSource? Hints = null);
+    IPlanHintSource? Hints = null,
+    Drills.IDrillEvidenceSource? Drills = null);
