@@ -36,6 +36,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
+        Drills = new Drills.PostgresEnvironmentDrills(request, connectionString, _database.DataSource, snapshots);
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
         Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
@@ -43,7 +44,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
             request.KeepsSnapshots ? new SnapshotCatalogSource(snapshots.Catalog) : new NoSnapshotSource(),
-            _database.Rehearsals);
+            _database.Rehearsals) with { Drills = Drills.Journal };
     }
 
     public string Environment => _request.Environment;
@@ -63,6 +64,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IEnvironmentSnapshots Snapshots { get; }
 
     public IEnvironmentRehearsals Rehearsals { get; }
+
+    public Sluice.Drills.IEnvironmentDrills Drills { get; }
 
     public IEnvironmentSchema Schema { get; }
 
