@@ -21,7 +21,7 @@ public sealed class DrillCommandLineTests : IDisposable
         var snapshot = await _throwaway.BuildAsync("Snapshot VerifySnapshot --env local", Ct);
         Assert.True(snapshot.ExitCode == 0, snapshot.Output);
         var environment = _throwaway.LocalConnectionString("shop");
-        var before = await FingerprintAsync(environment);
+        var before = await new Sluice.Postgres.Fingerprints.PostgresFingerprints().TakeAsync(environment, Ct);
 
         var corrupted = await _throwaway.BuildAsync("Drill --env local --scenario corrupted-table", Ct);
         Assert.True(corrupted.ExitCode == 0, corrupted.Output);
@@ -42,7 +42,8 @@ public sealed class DrillCommandLineTests : IDisposable
         Has(contract.Output, "fault: 0001_split_customer_name/drop_full_name failed with the earlier phases applied");
 
         // Never the environment itself: its data is as it was, and no copy is left on its server.
-        Assert.Equal(before, await FingerprintAsync(environment));
+        var after = await new Sluice.Postgres.Fingerprints.PostgresFingerprints().TakeAsync(environment, Ct, like: before);
+        Assert.Equal(Text(before), Text(after));
         Assert.Equal(0L, await ScalarAsync(_throwaway.LocalConnectionString("postgres"), "SELECT count(*) FROM pg_database WHERE datname LIKE 'sluice\\_eph\\_%'"));
         Assert.Equal(6L, await ScalarAsync(environment, "SELECT count(*) FROM sluice.drills WHERE outcome = 'restored'"));
 
@@ -53,7 +54,13 @@ public sealed class DrillCommandLineTests : IDisposable
         Assert.Contains("### backfill_split_name (backfill)", text, StringComparison.Ordinal);
         Assert.Matches(@"\| the runner is killed mid-backfill \| backfill_split_name started at its last committed checkpoint[^|]*\| Migrate again: continues from the checkpoint \| \d+\.\d s, 0 rows lost \(killed-backfill, ", text);
         Assert.Matches(@"### drop_full_name \(contract\)\n\n[^#]*\| its SQL fails or a lock wait times out \|[^|]*\|[^|]*\| \d+\.\d s, 0 rows lost \(failed-contract, ", text);
-        Assert.Contains("| corrupted-table | restored |", text, StringComparison.Ordinal);
+        Has(text, "| corrupted-table | restored |");
+
+        // The release history shows the drills over time.
+        var report = await _throwaway.BuildAsync("Report --env local", Ct);
+        Assert.True(report.ExitCode == 0, report.Output);
+        var history = await File.ReadAllTextAsync(Path.Combine(_throwaway.Path, ".sluice", "reports", "releases-local.md"), Ct);
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(history, @"\| (corrupted-table|killed-backfill|killed-backfill-rollback|failed-contract) \| restored \| \d+\.\d s \| 0 \|").Count);
     }
 
     [Fact]
@@ -77,9 +84,9 @@ public sealed class DrillCommandLineTests : IDisposable
 
     private static void Has(string output, string expected) => Assert.True(output.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in:\n{output}");
 
-    private static async Task<string> FingerprintAsync(string connectionString) =>
-        (await new Sluice.Postgres.Fingerprints.PostgresFingerprints().TakeAsync(connectionString, Ct)).Data.Tables
-            .Aggregate("", (text, t) => text + $"{t.Source}:{t.Rows}:{string.Join(",", t.Chunks.Select(c => c.Hash))};");
+    /// <summary>Each table's rows and chunk hashes, taken at the same split points (<c>like:</c>).</summary>
+    private static string Text(Sluice.Fingerprints.DatabaseFingerprint fingerprint) =>
+        fingerprint.Schema.Hash + fingerprint.Data.Tables.Aggregate("", (text, t) => text + $"{t.Source}:{t.Rows}:{string.Join(",", t.Chunks.Select(c => c.Hash))};");
 
     private static async Task<long> ScalarAsync(string connectionString, string sql)
     {

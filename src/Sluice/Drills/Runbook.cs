@@ -16,9 +16,6 @@ public static class Runbook
     private static readonly ReportColumn[] PhaseColumns =
         [new("failure"), new("state after"), new("revert path"), new("measured recovery")];
 
-    private static readonly ReportColumn[] DrillColumns =
-        [new("when (UTC)"), new("scenario"), new("outcome"), new("time to restore", Numeric: true), new("rows lost", Numeric: true), new("copied from")];
-
     public static string Render(string environment, ServicePlans plans, IReadOnlyList<DrillResult> drills, DateTimeOffset now)
     {
         var latest = drills.GroupBy(d => d.Scenario).ToDictionary(g => g.Key, g => g.MaxBy(d => d.StartedAt)!);
@@ -40,11 +37,7 @@ public static class Runbook
         md.Append("\n## Drills\n\n");
         if (drills.Count == 0) md.Append(CultureInfo.InvariantCulture, $"No drill has run on {environment} yet: `./build.sh Drill --env {environment} --scenario corrupted-table`.\n");
         else
-            md.Append(MarkdownTable.Render(DrillColumns, drills.OrderByDescending(d => d.StartedAt).Select(d => (IReadOnlyList<string>)
-            [
-                d.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), d.Scenario, Word(d.Outcome),
-                d.TimeToRestore is { } ttr ? $"{ttr.TotalSeconds:F1} s" : "-", d.RowsLost.ToString("N0", CultureInfo.InvariantCulture), d.Source,
-            ])));
+            md.Append(MarkdownTable.Render(DrillRows.Columns, DrillRows.Of(drills)));
         return md.ToString();
     }
 
