@@ -31,8 +31,16 @@ internal static class DrillPlans
         return done.Count == 0 ? null : $"{plan.Id} rolled back on the {string.Join(" and ", done)} copy, to start from before it";
     }
 
-    public static async Task<JournalStatus?> StatusAsync(IDrillCopy copy, string planId, string phase, CancellationToken cancellationToken) =>
-        (await copy.Journal.ReadPhasesAsync(planId, cancellationToken)).FirstOrDefault(p => p.Phase == phase)?.Status;
+    /// <summary>The fault landed when <paramref name="phase"/> is left <paramref name="expected"/> (and <paramref name="seen"/>);
+    /// otherwise SLU319: nothing was drilled, and a drill that measured nothing must not pass.</summary>
+    public static async Task EnsureFaultLandedAsync(IDrillCopy copy, MigrationPlan plan, MigrationPhase phase, JournalStatus expected, bool seen,
+        string scenario, string missed, string remedy, CancellationToken cancellationToken)
+    {
+        var status = (await copy.Journal.ReadPhasesAsync(plan.Id, cancellationToken)).FirstOrDefault(p => p.Phase == phase.Name)?.Status;
+        if (status != expected || !seen)
+            throw new SluiceException(ErrorKind.Failure, ErrorCodes.DrillFaultMissed,
+                $"drill '{scenario}': {plan.Id}/{phase.Name} ended {status?.ToString().ToLowerInvariant() ?? "unrun"} {missed}, so nothing was drilled", remedy);
+    }
 
     private static async Task<bool> AppliedAsync(IDrillCopy copy, string planId, CancellationToken cancellationToken)
     {

@@ -43,11 +43,8 @@ public sealed class FailedContractScenario : IDrillScenario
         {
             await setting.Working.ExecuteAsync($"DROP EVENT TRIGGER IF EXISTS {Trigger}; DROP SCHEMA IF EXISTS {Trigger} CASCADE", CancellationToken.None);
         }
-        var status = await DrillPlans.StatusAsync(setting.Working, plan.Id, phase.Name, cancellationToken);
-        if (failure is null || status != JournalStatus.Failed)
-            throw new SluiceException(ErrorKind.Failure, ErrorCodes.DrillFaultMissed,
-                $"drill '{Name}': the contract {plan.Id}/{phase.Name} ended {status?.ToString().ToLowerInvariant() ?? "unrun"} although its DDL was to be rejected, so nothing was drilled",
-                "the drill rejects DDL with an event trigger: the contract's up script must change the schema");
+        await DrillPlans.EnsureFaultLandedAsync(setting.Working, plan, phase, JournalStatus.Failed, failure is not null, Name,
+            "although its DDL was to be rejected", "the drill rejects DDL with an event trigger: the contract's up script must change the schema", cancellationToken);
         return $"{plan.Id}/{phase.Name} failed with the earlier phases applied: {failure}";
     }
 

@@ -43,12 +43,9 @@ public sealed class KilledBackfillScenario(bool rollBack) : IDrillScenario
         {
             // The kill: what it had committed stays.
         }
-        var status = await DrillPlans.StatusAsync(setting.Working, plan.Id, phase.Name, cancellationToken);
-        if (status != JournalStatus.Started || killer.At is null)
-            throw new SluiceException(ErrorKind.Failure, ErrorCodes.DrillFaultMissed,
-                $"drill '{Name}': the backfill {plan.Id}/{phase.Name} ended {status?.ToString().ToLowerInvariant() ?? "unrun"} before the kill landed, so nothing was drilled",
-                "give the backfill more than one batch of rows (initial_batch_size below the table's rows)");
-        return $"runner stopped after batch {killer.At.Batches} of {plan.Id}/{phase.Name} ({killer.At.RowsDone:N0} of {killer.At.RowsTotal:N0} rows), the phase left started";
+        await DrillPlans.EnsureFaultLandedAsync(setting.Working, plan, phase, JournalStatus.Started, killer.At is not null, Name,
+            "before the kill landed", "give the backfill more than one batch of rows (initial_batch_size below the table's rows)", cancellationToken);
+        return $"runner stopped after batch {killer.At!.Batches} of {plan.Id}/{phase.Name} ({killer.At.RowsDone:N0} of {killer.At.RowsTotal:N0} rows), the phase left started";
     }
 
     public async Task<string> RecoverAsync(DrillSetting setting, CancellationToken cancellationToken)
