@@ -9,7 +9,7 @@ namespace Sluice.Repository;
 /// <summary>This repository's own build: restore, compile, test, pack, benchmark, the generated files, and the sample
 /// service's release flow composed from Sluice's components.</summary>
 public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapshot, IDiff, IGate, IApprove, IRollback, IPromote, ICanary, IReleaseStatus, IProfile, IRehearse, ILint, IGenerateMonitoring,
-    IPublishToGitHub, IExpirePartialStates, IReport
+    IPublishToGitHub, IExpirePartialStates, IReport, IDrill, IRunbook
 {
     public static int Main() => Execute<Build>(x => x.Compile);
 
@@ -24,6 +24,11 @@ public sealed class Build : SluiceBuild, IProvision, IMigrate, IStatus, ISnapsho
 
     [Parameter("Only the test projects whose name contains one of these")]
     public string[] TestProjects { get; set; } = [];
+
+    /// <summary>The drilled service is the sample's: Shop.dll, built beside this build (or <c>--drill-service</c>).</summary>
+    Sluice.Drills.IDrillService? IDrill.DrilledService => new ProcessDrillService("shop",
+        ((IDrill)this).DrillService is { } path ? Path.GetFullPath(path, Root) : Path.Combine(AppContext.BaseDirectory, "Shop.dll"),
+        ((IDrill)this).DrillHealthPath ?? "/health/ready");
 
     private string Solution => Root / "Pipeline.sln";
     private AbsolutePath Artifacts => Root / "artifacts";

@@ -104,10 +104,24 @@ internal static class Pipelines
         ],
     };
 
-    /// <summary>Where the nightly drills join (issue 18.4: "once they exist"): one job per drill, for example
-    /// <c>new CiJob("Drill") { Environment = "staging", Arguments = ["--scenario", "S"] }</c>. Empty until the
-    /// <c>Drill</c> target exists; nothing stands in for it.</summary>
-    private static IEnumerable<CiJob> NightlyDrills => [];
+    /// <summary>The nightly drills on staging, one job per scenario, after the night's rehearsal and expiry there (one
+    /// lease per environment): the corrupted-table drill takes and verifies the snapshot it recovers from first, so its
+    /// evidence is measured against last night's data; the others copy from that snapshot too when it is there.</summary>
+    private static IEnumerable<CiJob> NightlyDrills =>
+    [
+        Drill("corrupted-table", ["expire-partial-states-staging"], lifecycle: new CiLifecycle { PreDeploy = [new CiHookStep("Snapshot"), new CiHookStep("VerifySnapshot")] }),
+        Drill("killed-backfill", ["drill-corrupted-table"]),
+        Drill("failed-contract", ["drill-killed-backfill"]),
+    ];
+
+    private static CiJob Drill(string scenario, IReadOnlyList<string> needs, CiLifecycle? lifecycle = null) => new("Drill")
+    {
+        Id = $"drill-{scenario}",
+        Environment = "staging",
+        Needs = needs,
+        Arguments = ["--scenario", scenario],
+        Lifecycle = lifecycle,
+    };
 
     /// <summary>The environments whose definition says <c>protected</c>, in name order.</summary>
     private static IEnumerable<string> ProtectedEnvironments(AbsolutePath root) =>

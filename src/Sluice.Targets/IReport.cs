@@ -15,7 +15,7 @@ public interface IReport : ISluiceComponent
         .Executes(async ct =>
         {
             var session = await SessionAsync(ct);
-            var history = await ReleaseHistory.ReadAsync(Env, session.Journal, session.ReleaseJournal, TimeProvider.System, ct);
+            var history = await ReleaseHistory.ReadAsync(Env, session.Journal, session.ReleaseJournal, TimeProvider.System, ct, session.Drills.Journal);
             var files = await ReleaseHistoryFiles.WriteAsync(history, RehearsalPaths.Reports(this), this.Redactor(), ct);
             Host.Info($"{history.Plans.Count} plan(s), {history.Rollbacks.Count} rollback(s), {history.Gates.Count} gate decision(s): " +
                       string.Join(", ", files.Select(f => Path.GetRelativePath(Root, f))));

@@ -37,6 +37,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
+        Drills = new Drills.PostgresEnvironmentDrills(request, connectionString, _database.DataSource, snapshots);
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this, snapshots);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
         Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
@@ -44,7 +45,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
             request.KeepsSnapshots ? new SnapshotCatalogSource(snapshots.Catalog) : new NoSnapshotSource(),
-            _database.Rehearsals);
+            _database.Rehearsals) with { Drills = Drills.Journal };
         _otherServices = new PostgresServiceJournals(request, provider, _database.Migrations.Redactor);
         Gates = Gates with { Requirements = new JournalRequirementSource(_otherServices.JournalOfAsync) };
     }
@@ -66,6 +67,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IEnvironmentSnapshots Snapshots { get; }
 
     public IEnvironmentRehearsals Rehearsals { get; }
+
+    public Sluice.Drills.IEnvironmentDrills Drills { get; }
 
     public IEnvironmentSchema Schema { get; }
 

@@ -67,6 +67,11 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
         return await copies.OnCopyAsync(manifest.Id, work, cancellationToken);
     }
 
+    /// <summary>Restores snapshot <paramref name="id"/> into another database (a drill's copy), checked equal afterwards;
+    /// the environment's own database is not touched, so no lease is needed.</summary>
+    internal async Task RestoreIntoAsync(string id, string targetConnectionString, CancellationToken cancellationToken) =>
+        await (await StoreAsync(cancellationToken)).RestoreAsync(id, targetConnectionString, cancellationToken);
+
     private PostgresEnvironmentLease Held() => lease() ?? throw new InvalidOperationException(
         $"the lease of '{request.Environment}' is not held: Snapshot and RestoreSnapshot declare .Environment(), and the engine takes its lease");
 

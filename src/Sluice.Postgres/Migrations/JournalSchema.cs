@@ -305,6 +305,26 @@ internal static class JournalSchema
         );
         CREATE UNIQUE INDEX hook_runs_once ON sluice.hook_runs (plan_id, phase, hook, direction, round) WHERE outcome = 'succeeded';
         """,
+        // 13: disaster drills run on copies of the environment: time to restore service and data lost, read by the
+        // drill gate, the Runbook and the release history.
+        """
+        CREATE TABLE sluice.drills (
+            id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            environment      text NOT NULL,
+            scenario         text NOT NULL,
+            started_at       timestamptz NOT NULL,
+            finished_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+            outcome          text NOT NULL CHECK (outcome IN ('restored', 'data_lost', 'failed')),
+            time_to_restore  interval,
+            rows_missing     bigint NOT NULL,
+            rows_changed     bigint NOT NULL,
+            rows_extra       bigint NOT NULL,
+            source           text NOT NULL,
+            detail           text NOT NULL,
+            run_by           text NOT NULL
+        );
+        CREATE INDEX drills_latest ON sluice.drills (environment, scenario, started_at DESC);
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

@@ -42,6 +42,9 @@ public interface IEnvironmentSession : IAsyncDisposable
     /// <summary>Its data profile and rehearsals of its pending plans.</summary>
     IEnvironmentRehearsals Rehearsals { get; }
 
+    /// <summary>Disaster drills on copies of the environment, and their evidence.</summary>
+    Drills.IEnvironmentDrills Drills { get; }
+
     /// <summary>The database as its service's schema: seeding from <c>schema/*.sql</c>, accepting the live schema.</summary>
     IEnvironmentSchema Schema { get; }
 

@@ -375,4 +375,18 @@ public static class ErrorCodes
     public const string HookFailed = "SLU313";
     /// <summary>SLU314: a revert hook failed while a phase was rolled back.</summary>
     public const string RevertHookFailed = "SLU314";
+    /// <summary>SLU315: --scenario names no known drill scenario (the message lists them).</summary>
+    public const string UnknownDrillScenario = "SLU315";
+    /// <summary>SLU316: a drill's copy would be the environment's own database; nothing was made.</summary>
+    public const string DrillCopyIsEnvironment = "SLU316";
+    /// <summary>SLU317: the drill scenario needs a plan with a phase of a kind the service's plans do not have.</summary>
+    public const string DrillPlanMissing = "SLU317";
+    /// <summary>SLU318: the environment cannot offer what the drill scenario needs (a verified snapshot, a replica, a local server).</summary>
+    public const string DrillNeedUnmet = "SLU318";
+    /// <summary>SLU319: the drill's fault did not land (the backfill finished before the kill, the contract did not fail): nothing was drilled.</summary>
+    public const string DrillFaultMissed = "SLU319";
+    /// <summary>SLU320: the drill restored the service but lost data, or its recovery failed (the target fails after recording the evidence).</summary>
+    public const string DrillNotRestored = "SLU320";
+    /// <summary>SLU321: the drilled service could not be started (Drill's service command names a file that is missing).</summary>
+    public const string DrillServiceMissing = "SLU321";
 }

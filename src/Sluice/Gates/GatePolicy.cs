@@ -8,7 +8,8 @@ namespace Sluice.Gates;
 /// run. Snapshot, rehearsal and approvals run on every environment after the first in the order, and block only on a
 /// protected environment or for a high-risk plan; the local environment (order 0, unprotected) skips them, so a
 /// Promote there is not blocked by default. A plan with an irreversible phase is the exception: its only way back is a
-/// snapshot, so the snapshot gate applies and blocks on every environment, the local one included.
+/// snapshot, so the snapshot gate applies and blocks on every environment, the local one included. The drill gate
+/// runs on a protected environment whose gates set <c>drill_max_age</c>.
 /// </summary>
 public static class GatePolicy
 {
@@ -40,6 +41,8 @@ public static class GatePolicy
         gates.Add(new RehearsalGate(sources.Rehearsals, settings.RehearsalMaxAge, blocking));
         gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking, settings.ApprovalsFromRisk,
             (plan, ct) => SignedEvidence.CurrentAsync(sources, calendar, environment, plan, ct)));
+        if (spec.Protected && settings.DrillMaxAge is { } drillMaxAge)
+            gates.Add(new DrillGate(sources.Drills ?? new NoDrillSource(), drillMaxAge, settings.RequiredDrills));
         return gates;
     }
 

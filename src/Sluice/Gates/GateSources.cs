@@ -12,4 +12,5 @@ public sealed record GateSources(
     IRehearsalEvidenceSource Rehearsals,
     ISchemaExpectations Drift,
     IPlanHintSource? Hints = null,
-    IRequirementSource? Requirements = null);
+    IRequirementSource? Requirements = null,
+    Drills.IDrillEvidenceSource? Drills = null);

@@ -67,3 +67,9 @@ public interface IPromotionHistory
 
 /// <summary>An environment earlier in the promotion order than the one being promoted to.</summary>
 public sealed record EarlierEnvironment(string Name, int Order);
+
+/// <summary>The drill source of a build without the drill component: no drill ever ran.</summary>
+public sealed class NoDrillSource : Drills.IDrillEvidenceSource
+{
+    public Task<Drills.DrillResult?> LatestAsync(string environment, string scenario, CancellationToken cancellationToken) => Task.FromResult<Drills.DrillResult?>(null);
+}

@@ -26,12 +26,13 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         "7fc0b30e73ff49ea68d0225f118cef2d63f1bf6297e03711c6b0b8912eeb2b26", // 10: governance (approval evidence, invariant checks, expiry actions)
         "84d04d1bb320cdd7fd15fb3a3c123db741af26c40c96bcf6cb89807b421d3239", // 11: release trains (trains, train_members)
         "3fd2e2a5ec9a29c5a76c3ad2eabee6600d956d365017b6207dea4f4e96edcab8", // 12: hook runs
+        "fa53c7d9f21686a911bd6c6436a6ce6d22a27ca3207fceac9fa241018921e589", // 13: drills
     ];
 
     private static readonly string[] Tables =
     [
-        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "events", "expiry_actions", "feature_flags", "gate_decisions", "hook_runs", "invariant_checks", "leases", "phases",
-        "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version", "train_members", "trains",
+        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "drills", "events", "expiry_actions", "feature_flags", "gate_decisions", "hook_runs",
+        "invariant_checks", "leases", "phases", "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version", "train_members", "trains",
     ];
 
     [Fact]

@@ -15,19 +15,26 @@ namespace Sluice.Reports.History;
 /// 4  time half-migrated     per plan: first phase started to last phase finished (to now while in progress)
 /// 5  gate outcomes          decisions counted by verdict
 /// </code>
-/// Canary steps and drills are not in this journal yet; the report says so rather than showing empty charts.
+/// Drills (<c>sluice.drills</c>) are shown over time when a drill journal is given; canary steps are not shown yet, and
+/// the report says so rather than showing empty charts.
 /// </summary>
 public sealed record ReleaseHistory(string Environment, DateTimeOffset At, IReadOnlyList<PlanJournal> Plans, IReadOnlyList<RollbackRecord> Rollbacks,
     IReadOnlyList<GateDecision> Gates)
 {
+    /// <summary>The environment's drills, oldest first (empty without a drill journal).</summary>
+    public IReadOnlyList<Drills.DrillResult> Drills { get; init; } = [];
+
     public static async Task<ReleaseHistory> ReadAsync(string environment, IMigrationJournal journal, IReleaseJournal releases, TimeProvider time,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Drills.IDrillJournal? drills = null)
     {
         await journal.EnsureAsync(cancellationToken);
         await releases.EnsureAsync(cancellationToken);
         var plans = (await journal.ReadAllAsync(20, cancellationToken)).Where(p => p.Phases.Any(f => f.StartedAt is not null)).ToList();
         return new ReleaseHistory(environment, time.GetUtcNow(), plans, await releases.ReadRollbacksAsync(200, cancellationToken),
-            await releases.ReadGateDecisionsAsync(500, cancellationToken));
+            await releases.ReadGateDecisionsAsync(500, cancellationToken))
+        {
+            Drills = drills is null ? [] : await drills.ListAsync(environment, cancellationToken),
+        };
     }
 
     /// <summary>Row 1: null when no plan ran.</summary>

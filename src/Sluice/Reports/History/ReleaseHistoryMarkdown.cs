@@ -22,7 +22,8 @@ public static class ReleaseHistoryMarkdown
             : MarkdownTable.Render(ReleaseHistoryTables.RollbackColumns, ReleaseHistoryTables.RollbackRows(history))).Append('\n');
         text.Append("## Gates\n\n").Append(history.Gates.Count == 0 ? "None.\n"
             : MarkdownTable.Render(ReleaseHistoryTables.GateColumns, ReleaseHistoryTables.GateRows(history))).Append('\n');
-        text.Append("## Canaries and drills\n\n").Append(ReleaseHistoryTables.NotJournaled).Append('\n');
+        text.Append("## Canaries and drills\n\n").Append(history.Drills.Count == 0 ? ReleaseHistoryTables.NotJournaled + "\n"
+            : MarkdownTable.Render(Drills.DrillRows.Columns, Drills.DrillRows.Of(history.Drills))).Append('\n');
         return text.ToString();
     }
 

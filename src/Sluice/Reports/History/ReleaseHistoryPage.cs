@@ -10,6 +10,7 @@ public static class ReleaseHistoryPage
 {
     private static readonly IReadOnlyList<ChartSeries> TimelineSeries = [new("phase ran", "#0969da"), new("phase failed", "#cf222e")];
     private static readonly IReadOnlyList<ChartSeries> HalfMigratedSeries = [new("time half-migrated", "#8250df")];
+    private static readonly IReadOnlyList<ChartSeries> DrillSeries = [new("time to restore", "#1a7f37")];
 
     public static string Render(ReleaseHistory history)
     {
@@ -34,7 +35,13 @@ public static class ReleaseHistoryPage
             : Table(ReleaseHistoryTables.RollbackColumns, ReleaseHistoryTables.RollbackRows(history))));
         body.Add(HtmlPage.Section("Gates", history.Gates.Count == 0 ? HtmlFragment.Element("p", "None.")
             : Table(ReleaseHistoryTables.GateColumns, ReleaseHistoryTables.GateRows(history))));
-        body.Add(HtmlPage.Section("Canaries and drills", HtmlFragment.Element("p", ReleaseHistoryTables.NotJournaled, "muted")));
+        body.Add(history.Drills.Count == 0
+            ? HtmlPage.Section("Canaries and drills", HtmlFragment.Element("p", ReleaseHistoryTables.NotJournaled, "muted"))
+            : HtmlPage.Section("Canaries and drills",
+                BarChart.Render("Time to restore service in each drill, oldest first", DrillSeries,
+                    [.. history.Drills.Select(d => new BarGroup($"{d.StartedAt:MM-dd HH:mm} {d.Scenario}", [(d.TimeToRestore ?? TimeSpan.Zero).TotalMilliseconds]))],
+                    ms => ReportFormat.Duration(TimeSpan.FromMilliseconds(ms))),
+                Table(Drills.DrillRows.Columns, Drills.DrillRows.Of(history.Drills))));
         return HtmlPage.Render(ReleaseHistoryTables.Title(history), body);
     }
 

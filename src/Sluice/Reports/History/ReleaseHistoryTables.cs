@@ -60,7 +60,7 @@ internal static class ReleaseHistoryTables
             yield return $"rolled back ({r.Trigger.ToString().ToLowerInvariant()}, {r.Outcome}) in {ReportFormat.Duration(r.Duration)}: {r.Detail}";
     }
 
-    public const string NotJournaled = "No canary steps or drills are recorded in this environment's journal.";
+    public const string NotJournaled = "No canary steps or drills are recorded in this environment's journal (drills: ./build.sh Drill --env ENV --scenario NAME).";
 
     private static string Percent(double? rate) => rate is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r * 100:F0} %") : "n/a";
 

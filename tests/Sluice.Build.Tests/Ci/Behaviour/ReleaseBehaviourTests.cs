@@ -226,7 +226,11 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal("build.sh ExpirePartialStates --env production | secrets: SLUICE_DATABASE ", Assert.Single(runs[Job(dialect, "expire-partial-states-production")].Calls));
         // staging is protected too (.nuke/parameters.staging.json).
         Assert.Equal("build.sh ExpirePartialStates --env staging | secrets: SLUICE_DATABASE ", Assert.Single(runs[Job(dialect, "expire-partial-states-staging")].Calls));
-        Assert.Equal(3, runs.Count);
+        // The drills (Pipelines.NightlyDrills), each on staging; the corrupted-table drill takes and verifies its snapshot first.
+        Assert.Equal(["build.sh Snapshot --env staging | secrets: SLUICE_DATABASE ", "build.sh VerifySnapshot --env staging | secrets: SLUICE_DATABASE ",
+            "build.sh Drill --env staging --scenario corrupted-table | secrets: SLUICE_DATABASE "], runs[Job(dialect, "drill-corrupted-table")].Calls);
+        Assert.Equal("build.sh Drill --env staging --scenario failed-contract | secrets: SLUICE_DATABASE ", Assert.Single(runs[Job(dialect, "drill-failed-contract")].Calls));
+        Assert.Equal(6, runs.Count);
         var yaml = dialect == "github" ? Committed(".github/workflows/nightly.yml") : Committed("azure-pipelines.nightly.yml");
         Assert.Contains("cron: 23 2 * * *", yaml);
     }
