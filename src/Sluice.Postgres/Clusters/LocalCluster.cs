@@ -36,8 +36,15 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The unix-socket folder; short and under <c>/tmp</c> by default (socket paths are capped at 107 bytes).</summary>
     public string SocketDirectory { get; }
 
-    /// <summary>The port the server listens on; known after <see cref="StartAsync"/>.</summary>
-    public int Port { get; private set; }
+    /// <summary>The port the server listens on; known after <see cref="StartAsync"/>, or read from a running server's
+    /// <c>postmaster.pid</c> by a cluster object that did not start it.</summary>
+    public int Port
+    {
+        get => _port != 0 ? _port : RunningPostmaster()?.Port ?? 0;
+        private set => _port = value;
+    }
+
+    private int _port;
 
     public string Superuser => _options.Superuser;
 

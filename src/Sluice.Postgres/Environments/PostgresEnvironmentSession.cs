@@ -24,8 +24,10 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     private readonly Lazy<EnvironmentCatalog> _catalog;
     private IEnvironmentLease? _lease;
 
-    public PostgresEnvironmentSession(EnvironmentSessionRequest request, string connectionString, PostgresSessionProvider provider, ILogger? logger)
+    public PostgresEnvironmentSession(EnvironmentSessionRequest request, string connectionString, PostgresSessionProvider provider, ILogger? logger,
+        IEnvironmentReplica? replica = null)
     {
+        Replica = replica;
         _request = request;
         _database = new PostgresReleaseDatabase(connectionString, new LeaseOptions(request.Spec?.LeaseTtl), redactor: request.Secrets);
         var own = _database.Migrations.Providers;
@@ -33,7 +35,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         _catalog = new(() => EnvironmentCatalog.Read(request.Root));
         Location = provider.Describe(connectionString);
         Migrations = new MigrationService(_providers);
-        Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
+        Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations, replica: replica);
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
@@ -69,6 +71,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IReleaseJournal ReleaseJournal => _database.Journal;
 
     public Sluice.Canary.Running.IEnvironmentCanaries Canaries { get; }
+
+    public IEnvironmentReplica? Replica { get; }
 
     public IMigrationJournal Journal => _providers.Journal;
 

@@ -54,6 +54,9 @@ public interface IEnvironmentSession : IAsyncDisposable
     /// <summary>The canary's journal, the database's signals per version and the dual-write parity probe.</summary>
     Canary.Running.IEnvironmentCanaries Canaries { get; }
 
+    /// <summary>The environment's streaming replica, where it has one (a local environment's <c>replica</c>); else null.</summary>
+    IEnvironmentReplica? Replica => null;
+
     /// <summary>A request for the plans of this session (<paramref name="migrationId"/>, or all), by its runner.</summary>
     MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null);
 
