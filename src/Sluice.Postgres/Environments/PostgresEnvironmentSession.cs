@@ -28,6 +28,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         IEnvironmentReplica? replica = null)
     {
         Replica = replica;
+        Workload = new ConcurrentWorkload(connectionString);
         _request = request;
         _database = new PostgresReleaseDatabase(connectionString, new LeaseOptions(request.Spec?.LeaseTtl), redactor: request.Secrets);
         var own = _database.Migrations.Providers;
@@ -73,6 +74,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public Sluice.Canary.Running.IEnvironmentCanaries Canaries { get; }
 
     public IEnvironmentReplica? Replica { get; }
+
+    public IEnvironmentWorkload? Workload { get; }
 
     public IMigrationJournal Journal => _providers.Journal;
 

@@ -57,6 +57,10 @@ public interface IEnvironmentSession : IAsyncDisposable
     /// <summary>The environment's streaming replica, where it has one (a local environment's <c>replica</c>); else null.</summary>
     IEnvironmentReplica? Replica => null;
 
+    /// <summary>Background traffic on the environment's tables for Promote (<see cref="IEnvironmentWorkload"/>); null
+    /// where the session offers none.</summary>
+    IEnvironmentWorkload? Workload => null;
+
     /// <summary>A request for the plans of this session (<paramref name="migrationId"/>, or all), by its runner.</summary>
     MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null);
 

@@ -316,6 +316,8 @@ public static class ErrorCodes
     public const string InvariantDriftedSinceRelease = "SLU241";
     /// <summary>SLU242: after a rollback or restore, the replica's fingerprint differs from the primary's once replayed.</summary>
     public const string ReplicaDiverged = "SLU242";
+    /// <summary>SLU243: a concurrent workload was asked for on a database that is not on this machine, or at a rate outside 1-200.</summary>
+    public const string WorkloadNotLoopback = "SLU243";
     /// <summary>SLU250: a plan's slo block is not valid, or a phase contradicts it (file and line).</summary>
     public const string BadSlo = "SLU250";
     /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>
