@@ -43,7 +43,19 @@ public interface IPromote : IGate, IRollback
                 {
                     // Where the environment declares a canary, it runs between requires_phase and the contract.
                     var release = Session.Release(scoped) with { Barrier = this is ICanary canary ? await canary.CanaryBarrierAsync(scoped, ct) : null };
-                    result = await Session.Releases.PromoteAsync(release, touched, PrintGates, Host.Info, ct);
+                    await using var workload = await StartWorkloadAsync(ct);
+                    try
+                    {
+                        result = await Session.Releases.PromoteAsync(release, touched, PrintGates, Host.Info, ct);
+                    }
+                    finally
+                    {
+                        if (workload is not null)
+                        {
+                            await workload.DisposeAsync();
+                            Host.Info(workload.Figures.Describe());
+                        }
+                    }
                 }
                 catch (GatesBlockedException blocked)
                 {
@@ -65,6 +77,21 @@ public interface IPromote : IGate, IRollback
                 throw;
             }
         });
+
+    [Parameter("Promote: statements a second of a concurrent workload on the environment's tables while it runs (reads and writes that change no value; databases on this machine only; 1-200)")]
+    int? PromoteWorkloadRate => this.Parameter<int?>();
+
+    /// <summary>The longest a concurrent workload runs, however long the release takes.</summary>
+    private static TimeSpan WorkloadLimit => TimeSpan.FromMinutes(30);
+
+    /// <summary>The concurrent workload <c>--promote-workload-rate</c> asks for, started; null without one.</summary>
+    private async Task<Sluice.Environments.IRunningWorkload?> StartWorkloadAsync(CancellationToken cancellationToken)
+    {
+        if (PromoteWorkloadRate is not { } rate || Session.Workload is not { } workload) return null;
+        var running = await workload.StartAsync(rate, WorkloadLimit, cancellationToken);
+        Host.Info($"a concurrent workload plays up to {rate} statements a second on {Env}'s tables while the release runs");
+        return running;
+    }
 
     /// <summary>Where a reader finds what this release is based on: the environment's rehearsal reports and snapshots.</summary>
     private void ReportsWhere()

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Repository.Tests;
@@ -28,6 +29,7 @@ public sealed class StagingCommandLineTests : IDisposable
         var first = await RunAsync("Promote --env staging");
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Contains("created the staging cluster", first.Output);
+        Assert.Matches(@"created the staging replica on 127\.0\.0\.1:\d+ in \S+ \(pg_basebackup, slot sluice_replica\)", first.Output);
         Assert.Matches(@"filled .*: public\.customers 50,000 rows, public\.orders 200,000 rows", first.Output);
         Assert.Contains("synthetic data follows the profile of production (pipelines/shop/profiles/production.json: 250,000 rows)", first.Output);
         Assert.Contains("rehearsal evidence recorded in staging's journal for 0001_split_customer_name", first.Output);
@@ -37,6 +39,7 @@ public sealed class StagingCommandLineTests : IDisposable
         foreach (var phase in new[] { "add_split_columns: expand", "backfill_split_name: backfill", "index_last_name: expand", "read_split_name: switch", "drop_full_name: contract" })
             Assert.Contains($"0001_split_customer_name/{phase}", first.Output);
         Assert.Contains("promoted 1 plan(s) to 'staging'", first.Output);
+        Assert.True(Regex.IsMatch(Regex.Replace(first.Output, @"\s+", " "), @"workload: [\d,]+ statements \(20/s cap\) over [\d.]+ s beside the release, [\d,]+ refused; latency p50 \d+ ms, p95 \d+ ms, slowest \d+ ms"), first.Output);
         Assert.Contains("rehearsal report: .sluice/reports/rehearsal-shop-staging.html", first.Output);
 
         var second = await RunAsync("Promote --env staging");
@@ -49,6 +52,10 @@ public sealed class StagingCommandLineTests : IDisposable
         Assert.True(rollback.ExitCode == 0, rollback.Output);
         Assert.Contains("plan '0001_split_customer_name' rolled back (5 phase(s))", rollback.Output);
         Assert.Contains("data verified: customers (50,000 rows) equal the baseline", rollback.Output.Replace("\n", " "));
+        Assert.True(Regex.IsMatch(Regex.Replace(rollback.Output, @"\s+", " "), @"the replica on 127\.0\.0\.1:\d+ replayed the primary's WAL position and its fingerprint equals the primary's"), rollback.Output);
+        var status = await RunAsync("Status --env staging");
+        Assert.True(status.ExitCode == 0, status.Output);
+        Assert.Matches(@"replica 127\.0\.0\.1:\d+: streaming, ", status.Output);
 
         // A failure inside the third phase: staging's database refuses every CREATE INDEX from now on (the copies a
         // snapshot verification restores elsewhere do not); its function lives in schema sluice, which the drift gate does

@@ -48,6 +48,51 @@ public sealed class LocalEnvironmentTests
     }
 
     [Fact]
+    public async Task A_declared_replica_is_copied_on_first_use_streams_on_its_own_port_and_goes_with_the_environment()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repository = new TempFolder("sluice-repo");
+        var toolchain = await Machine.ToolchainAsync(ct);
+        var options = new LocalEnvironmentOptions(repository.Path) { Name = "staging", DatabaseName = "shop", Replica = new ReplicaSpec() };
+        try
+        {
+            var environment = new LocalEnvironment(options, toolchain);
+            var connectionString = await environment.GetConnectionStringAsync(ct);
+            var replica = await environment.GetReplicaAsync(ct);
+            Assert.NotNull(replica);
+            Assert.Equal(Path.Combine(repository.Path, ".sluice", "staging", "replica"), replica!.Standby.DataDirectory);
+            Assert.True(File.Exists(Path.Combine(replica.Standby.DataDirectory, "standby.signal")));
+            Assert.NotEqual(new NpgsqlConnectionStringBuilder(connectionString).Port, replica.Standby.Port);
+            Assert.Equal(replica.Standby.Port, (await LocalClusterState.LoadAsync(options.StateFile, ct))!.ReplicaPort);
+
+            await using (var primary = new NpgsqlConnection(connectionString))
+            {
+                await primary.OpenAsync(ct);
+                await using var create = new NpgsqlCommand("CREATE TABLE made_on_the_primary AS SELECT 42 AS answer", primary);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            await replica.WaitForReplayAsync(ct);
+            Assert.Equal("shop", await CurrentDatabaseAsync(replica.Standby.ConnectionString("shop"), ct));
+            Assert.True((await replica.PositionAsync(ct)).Streaming);
+
+            // Stopped, both come back on their recorded ports, the standby still following.
+            await environment.TeardownAsync(TeardownScope.Stop, ct);
+            Assert.False(replica.Standby.IsRunning);
+            var again = new LocalEnvironment(options, toolchain);
+            Assert.Equal(connectionString, await again.GetConnectionStringAsync(ct));
+            var restarted = await again.GetReplicaAsync(ct);
+            Assert.Equal(replica.Standby.Port, restarted!.Standby.Port);
+            Assert.True(restarted.IsStandby);
+        }
+        finally
+        {
+            await new LocalEnvironment(options, toolchain).TeardownAsync(TeardownScope.Remove, CancellationToken.None);
+        }
+        Assert.False(Directory.Exists(options.ResolvedReplicaDirectory));
+        Assert.False(Directory.Exists(options.StateDirectory));
+    }
+
+    [Fact]
     public async Task A_checkout_the_server_account_cannot_reach_keeps_its_data_outside_and_removing_it_leaves_nothing()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -36,8 +36,15 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>The unix-socket folder; short and under <c>/tmp</c> by default (socket paths are capped at 107 bytes).</summary>
     public string SocketDirectory { get; }
 
-    /// <summary>The port the server listens on; known after <see cref="StartAsync"/>.</summary>
-    public int Port { get; private set; }
+    /// <summary>The port the server listens on; known after <see cref="StartAsync"/>, or read from a running server's
+    /// <c>postmaster.pid</c> by a cluster object that did not start it.</summary>
+    public int Port
+    {
+        get => _port != 0 ? _port : RunningPostmaster()?.Port ?? 0;
+        private set => _port = value;
+    }
+
+    private int _port;
 
     public string Superuser => _options.Superuser;
 
@@ -88,8 +95,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (IsInitialized) return;
-        await PrepareDataDirectoryAsync(cancellationToken);
-        await PrepareSocketDirectoryAsync(cancellationToken);
+        await PrepareFoldersAsync(cancellationToken);
 
         // initdb reads the password from a file the server's user can read: the socket folder is that user's alone.
         var passwordFile = Path.Combine(SocketDirectory, $".pw-{Guid.NewGuid():N}");
@@ -237,6 +243,17 @@ public sealed class LocalCluster : IAsyncDisposable
             foreach (var lockFile in Directory.EnumerateFiles(SocketDirectory, ".s.PGSQL.*"))
                 File.Delete(lockFile);
     }
+
+    /// <summary>An empty data folder and a socket folder the server's account owns: where initdb, or a
+    /// <c>pg_basebackup</c> of another cluster (<see cref="StreamingReplica"/>), writes. SLU011 when unusable.</summary>
+    internal async Task PrepareFoldersAsync(CancellationToken cancellationToken)
+    {
+        await PrepareDataDirectoryAsync(cancellationToken);
+        await PrepareSocketDirectoryAsync(cancellationToken);
+    }
+
+    /// <summary>The superuser's password: a standby copied from this cluster has the same one.</summary>
+    internal string Password => _options.Password;
 
     private async Task PrepareDataDirectoryAsync(CancellationToken cancellationToken)
     {

@@ -15,6 +15,10 @@ public sealed record LocalClusterState
     [JsonPropertyName("port")]
     public int? Port { get; init; }
 
+    /// <summary>The streaming replica's port the last time it ran, if the environment has one.</summary>
+    [JsonPropertyName("replica_port")]
+    public int? ReplicaPort { get; init; }
+
     [JsonPropertyName("superuser")]
     public string Superuser { get; init; } = "postgres";
 

@@ -17,6 +17,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PostgresToolchain? _toolchain = toolchain;
     private LocalCluster? _cluster;
+    private StreamingReplica? _replica;
 
     public string Name => options.Name;
 
@@ -38,9 +39,17 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
             if (state is not null || Directory.Exists(options.ResolvedDataDirectory))
             {
                 var cluster = await ClusterAsync(state ?? NewState(), cancellationToken);
+                // The standby goes first: stopped before its primary, it does not spend the shutdown retrying it.
+                if (Directory.Exists(options.ResolvedReplicaDirectory))
+                {
+                    var replica = Replica(cluster, state);
+                    if (scope == TeardownScope.Remove) await replica.RemoveAsync(cancellationToken);
+                    else await replica.StopAsync(cancellationToken);
+                }
                 if (scope == TeardownScope.Remove) await cluster.RemoveAsync(cancellationToken);
                 else await cluster.StopAsync(cancellationToken);
                 _cluster = null;
+                _replica = null;
             }
             if (scope == TeardownScope.Remove)
             {
@@ -65,6 +74,13 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
     /// <summary>The running cluster, provisioning first; for callers that need its admin connection or binaries.</summary>
     public async Task<LocalCluster> GetClusterAsync(CancellationToken cancellationToken) => await ProvisionedClusterAsync(cancellationToken);
 
+    /// <summary>The running streaming replica, provisioning first; null when the environment declares none.</summary>
+    public async Task<StreamingReplica?> GetReplicaAsync(CancellationToken cancellationToken)
+    {
+        await ProvisionedClusterAsync(cancellationToken);
+        return _replica;
+    }
+
     private string LockPath => Path.Combine(options.StateDirectory, ".lock");
 
     private async Task<LocalCluster> ProvisionedClusterAsync(CancellationToken cancellationToken)
@@ -72,7 +88,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (_cluster is { IsRunning: true } running) return running;
+            if (_cluster is { IsRunning: true } running && (options.Replica is null || _replica is { Standby.IsRunning: true })) return running;
             Directory.CreateDirectory(options.StateDirectory);
             await using var fileLock = await LockFile.AcquireAsync(LockPath, cancellationToken);
 
@@ -89,6 +105,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
             if (state.Port != cluster.Port)
                 await (state with { Port = cluster.Port }).SaveAsync(options.StateFile, cancellationToken);
             await EnsureDatabaseAsync(cluster, cancellationToken);
+            if (options.Replica is not null) _replica = await StartReplicaAsync(cluster, state with { Port = cluster.Port }, cancellationToken);
             (logger ?? cluster.Toolchain.Logger).LogInformation(
                 created ? "created the {Name} cluster on 127.0.0.1:{Port} in {DataDirectory}" : "the {Name} cluster is running on 127.0.0.1:{Port} from {DataDirectory}",
                 options.Name, cluster.Port, cluster.DataDirectory);
@@ -101,6 +118,27 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
             _gate.Release();
         }
     }
+
+    /// <summary>Makes the standby on first use (after the database, so the copy holds it) and starts it, remembering its port.</summary>
+    private async Task<StreamingReplica> StartReplicaAsync(LocalCluster cluster, LocalClusterState state, CancellationToken cancellationToken)
+    {
+        var replica = Replica(cluster, state);
+        var created = !replica.IsCreated;
+        await replica.StartAsync(cancellationToken);
+        if (state.ReplicaPort != replica.Standby.Port)
+            await (state with { ReplicaPort = replica.Standby.Port }).SaveAsync(options.StateFile, cancellationToken);
+        (logger ?? cluster.Toolchain.Logger).LogInformation(
+            created ? "created the {Name} replica on 127.0.0.1:{Port} in {DataDirectory} (pg_basebackup, slot {Slot})" : "the {Name} replica is streaming on 127.0.0.1:{Port} from {DataDirectory} (slot {Slot})",
+            options.Name, replica.Standby.Port, replica.Standby.DataDirectory, replica.SlotName);
+        return replica;
+    }
+
+    private StreamingReplica Replica(LocalCluster cluster, LocalClusterState? state) => new(cluster, new StreamingReplicaOptions
+    {
+        DataDirectory = options.ResolvedReplicaDirectory,
+        Port = options.Replica?.Port,
+        PreferredPort = state?.ReplicaPort,
+    });
 
     private static void RemoveIfEmpty(string folder)
     {

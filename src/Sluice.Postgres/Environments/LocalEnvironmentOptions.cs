@@ -1,3 +1,5 @@
+using Sluice.Environments;
+
 namespace Sluice.Postgres.Environments;
 
 /// <summary>Where the <c>local</c> environment keeps its cluster and what it creates in it.</summary>
@@ -12,6 +14,15 @@ public sealed record LocalEnvironmentOptions(string RepositoryRoot)
 
     /// <summary>A fixed port; default a free port chosen once and remembered.</summary>
     public int? Port { get; init; }
+
+    /// <summary>A streaming replica of the cluster (<c>replica</c> in the environment's definition); null for none.</summary>
+    public ReplicaSpec? Replica { get; init; }
+
+    /// <summary>The replica's data folder: as configured (relative to the repository root), else <c>replica</c> beside
+    /// the primary's data folder.</summary>
+    public string ResolvedReplicaDirectory => Replica?.DataDir is { } configured
+        ? Path.GetFullPath(configured, Path.GetFullPath(RepositoryRoot))
+        : Path.Combine(Path.GetDirectoryName(ResolvedDataDirectory.TrimEnd('/'))!, "replica");
 
     /// <summary>The database created for the service.</summary>
     public string DatabaseName { get; init; } = "sluice";

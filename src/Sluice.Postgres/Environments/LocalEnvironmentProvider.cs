@@ -16,6 +16,7 @@ public sealed class LocalEnvironmentProvider(PostgresToolchain? toolchain = null
             Name = request.Name,
             DataDirectory = request.Spec.DataDir,
             Port = request.Spec.Port,
+            Replica = request.Spec.Replica,
             DatabaseName = request.DatabaseName,
             DatabaseNote = request.Database.Describe(request.Name),
         }, toolchain, logger);

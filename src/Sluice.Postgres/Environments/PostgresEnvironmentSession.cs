@@ -25,8 +25,11 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     private readonly PostgresServiceJournals _otherServices;
     private IEnvironmentLease? _lease;
 
-    public PostgresEnvironmentSession(EnvironmentSessionRequest request, string connectionString, PostgresSessionProvider provider, ILogger? logger)
+    public PostgresEnvironmentSession(EnvironmentSessionRequest request, string connectionString, PostgresSessionProvider provider, ILogger? logger,
+        IEnvironmentReplica? replica = null)
     {
+        Replica = replica;
+        Workload = new ConcurrentWorkload(connectionString);
         _request = request;
         _database = new PostgresReleaseDatabase(connectionString, new LeaseOptions(request.Spec?.LeaseTtl), redactor: request.Secrets);
         var own = _database.Migrations.Providers;
@@ -34,7 +37,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         _catalog = new(() => EnvironmentCatalog.Read(request.Root));
         Location = provider.Describe(connectionString);
         Migrations = new MigrationService(_providers);
-        Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations);
+        Releases = new ReleaseService(_providers, _database.Journal, expectations: _database.Expectations, replica: replica);
         var snapshots = new PostgresEnvironmentSnapshots(request, connectionString, _database.DataSource, () => _lease as PostgresEnvironmentLease, logger, provider);
         Snapshots = snapshots;
         Drills = new Drills.PostgresEnvironmentDrills(request, connectionString, _database.DataSource, snapshots);
@@ -75,6 +78,10 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
     public IReleaseJournal ReleaseJournal => _database.Journal;
 
     public Sluice.Canary.Running.IEnvironmentCanaries Canaries { get; }
+
+    public IEnvironmentReplica? Replica { get; }
+
+    public IEnvironmentWorkload? Workload { get; }
 
     public IMigrationJournal Journal => _providers.Journal;
 

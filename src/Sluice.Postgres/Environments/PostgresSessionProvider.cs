@@ -36,8 +36,17 @@ public sealed class PostgresSessionProvider : IEnvironmentSessionProvider, Sluic
         this.extraProviders = extraProviders;
     }
 
-    public async Task<IEnvironmentSession> OpenAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken) =>
-        new PostgresEnvironmentSession(request, await ConnectionStringAsync(request, cancellationToken), this, logger);
+    public async Task<IEnvironmentSession> OpenAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken)
+    {
+        var environment = Resolve(request);
+        var connectionString = await environment.GetConnectionStringAsync(cancellationToken);
+        Register(request.Secrets, connectionString);
+        // A local environment's standby holds the same database; --database points elsewhere, where Sluice made no standby.
+        var replica = environment is LocalEnvironment local && string.IsNullOrEmpty(request.DatabaseOverride)
+            && await local.GetReplicaAsync(cancellationToken) is { } standby
+            ? new PostgresEnvironmentReplica(standby, connectionString) : null;
+        return new PostgresEnvironmentSession(request, connectionString, this, logger, replica);
+    }
 
     public async Task<IAsyncDisposable> AcquireTrainLeaseAsync(EnvironmentSessionRequest request, CancellationToken cancellationToken) =>
         await PostgresTrainLease.AcquireAsync(await ConnectionStringAsync(request, cancellationToken), request, cancellationToken);

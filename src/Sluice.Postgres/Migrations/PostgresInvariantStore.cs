@@ -40,4 +40,17 @@ internal sealed class PostgresInvariantStore(NpgsqlDataSource dataSource) : IInv
         command.Parameters.Add(new NpgsqlParameter { Value = invariant });
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
+
+    public async Task<ReleasedValue?> LastReleaseValueAsync(string planId, string invariant, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT c.plan_id, c.value, c.at FROM sluice.invariant_checks c JOIN sluice.plans p ON p.plan_id = c.plan_id
+            WHERE p.status = 'done' AND c.plan_id <> $1 AND c.invariant = $2 AND c.passed
+            ORDER BY p.updated_at DESC, c.id DESC LIMIT 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = planId });
+        command.Parameters.Add(new NpgsqlParameter { Value = invariant });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new ReleasedValue(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2)) : null;
+    }
 }

@@ -99,11 +99,8 @@ internal sealed class PhaseObserver : IAsyncDisposable
             // A read and a write: enough to queue behind any lock that blocks readers or writers. Tables the workload
             // writes get its real writes; the others a write that changes no value.
             await using var command = new NpgsqlCommand(writes?.Tables.Any(t => t.Name == table) == true
-                ? $"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10) r"
-                : $"""
-                SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 10) r;
-                UPDATE {table} SET {column} = {column} WHERE ctid = (SELECT ctid FROM {table} LIMIT 1);
-                """, connection);
+                ? WorkloadStatements.Read(table)
+                : WorkloadStatements.ReadAndTouch(table, column), connection);
             try
             {
                 await command.ExecuteNonQueryAsync(cancellationToken);

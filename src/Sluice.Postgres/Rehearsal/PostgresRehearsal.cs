@@ -346,18 +346,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     private async Task<IReadOnlyList<(string Table, string Column)>> WorkloadTablesAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            SELECT format('%I.%I', n.nspname, c.relname),
-                   quote_ident(coalesce((SELECT a.attname FROM pg_constraint p JOIN pg_attribute a ON a.attrelid = p.conrelid AND a.attnum = p.conkey[1] WHERE p.conrelid = c.oid AND p.contype = 'p'),
-                                        (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum LIMIT 1)))
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'sluice') AND n.nspname NOT LIKE 'pg_%'
-            ORDER BY 1
-            """, connection);
-        var result = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetString(0), reader.GetString(1)));
-        return result;
+        return await WorkloadStatements.TablesAsync(connection, cancellationToken);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken, string? applicationName = null)

@@ -29,6 +29,10 @@ public sealed record EnvironmentSpec
     [JsonPropertyName("port")]
     public int? Port { get; init; }
 
+    /// <summary>For <c>local</c>: a streaming replica of the cluster on its own port (see <see cref="ReplicaSpec"/>).</summary>
+    [JsonPropertyName("replica")]
+    public ReplicaSpec? Replica { get; init; }
+
     /// <summary>For <c>local</c>: a data profile (relative to the repository root) whose synthetic rows fill the
     /// service's database when it is created, so a local copy of a later environment holds data shaped like production's
     /// (statistics only, never a row of it). Read by the seeding step of the service's build.</summary>

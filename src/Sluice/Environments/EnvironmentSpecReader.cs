@@ -99,12 +99,29 @@ public static class EnvironmentSpecReader
         }
         if (spec.Port is < 1 or > 65535)
             throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
+        ValidateReplica(spec, file, lines);
         CanaryDefinitionReader.Read(spec, file, lines);
         CloudDefinitionReader.Read(spec, file, lines);
         return spec;
     }
 
-    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, database, lease_ttl, order, protected, gates, canary, cloud, calendar";
+    /// <summary>A replica belongs to a local cluster, on a port of its own.</summary>
+    private static void ValidateReplica(EnvironmentSpec spec, string? file, EnvironmentKeyLines? lines)
+    {
+        if (spec.Replica is not { } replica) return;
+        const string replicaRemedy = "write \"replica\": {} (a free port, remembered) or \"replica\": {\"port\": 55433}; see docs/staging.md";
+        if (spec.Provider != EnvironmentProviderKind.Local)
+            throw SluiceException.Usage(ErrorCodes.BadReplicaDefinition,
+                $"'replica' only applies to provider 'local', not '{Name(spec.Provider)}': Sluice makes the standby of a cluster it runs itself",
+                replicaRemedy, file, lines?.Of("replica"));
+        if (replica.Port is < 1 or > 65535)
+            throw SluiceException.Usage(ErrorCodes.BadReplicaDefinition, $"replica port {replica.Port} is outside 1-65535", replicaRemedy, file, lines?.Of("replica.port", "replica"));
+        if (replica.Port is { } port && port == spec.Port)
+            throw SluiceException.Usage(ErrorCodes.BadReplicaDefinition, $"replica port {port} is the primary's port", "give the replica a port of its own", file,
+                lines?.Of("replica.port", "replica"));
+    }
+
+    private const string Remedy = "see DESIGN §4 for the environment keys: provider, connection_string_variable, data_dir, port, replica, database, lease_ttl, order, protected, gates, canary, cloud, calendar";
 
     /// <param name="firstLine">The zero-based line the parsed text starts on in the file.</param>
     private static SluiceException Invalid(JsonException e, string? file, long firstLine = 0)

@@ -59,6 +59,12 @@ public interface IEnvironmentSession : IAsyncDisposable
 
     /// <summary>The release trains this service was part of (journal step 11).</summary>
     Trains.ITrainJournal Trains { get; }
+    /// <summary>The environment's streaming replica, where it has one (a local environment's <c>replica</c>); else null.</summary>
+    IEnvironmentReplica? Replica => null;
+
+    /// <summary>Background traffic on the environment's tables for Promote (<see cref="IEnvironmentWorkload"/>); null
+    /// where the session offers none.</summary>
+    IEnvironmentWorkload? Workload => null;
 
     /// <summary>A request for the plans of this session (<paramref name="migrationId"/>, or all), by its runner.</summary>
     MigrationRequest Migration(string? migrationId = null, TimeSpan? timeBudget = null);

@@ -307,6 +307,17 @@ public static class ErrorCodes
     public const string InvariantBroken = "SLU237";
     /// <summary>SLU238: the invariants of sluice.yaml are malformed.</summary>
     public const string BadInvariant = "SLU238";
+    // Staging's streaming replica and invariant drift across releases (SLU239-SLU244)
+    /// <summary>SLU239: the environment's replica object is not valid (file and line).</summary>
+    public const string BadReplicaDefinition = "SLU239";
+    /// <summary>SLU240: the streaming replica could not be created, started or caught up (pg_basebackup, the standby's log, replay).</summary>
+    public const string ReplicaFailed = "SLU240";
+    /// <summary>SLU241: a stable invariant's value differs from the one the last successful release of the environment recorded.</summary>
+    public const string InvariantDriftedSinceRelease = "SLU241";
+    /// <summary>SLU242: after a rollback or restore, the replica's fingerprint differs from the primary's once replayed.</summary>
+    public const string ReplicaDiverged = "SLU242";
+    /// <summary>SLU243: a concurrent workload was asked for on a database that is not on this machine, or at a rate outside 1-200.</summary>
+    public const string WorkloadNotLoopback = "SLU243";
     /// <summary>SLU250: a plan's slo block is not valid, or a phase contradicts it (file and line).</summary>
     public const string BadSlo = "SLU250";
     /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>

@@ -1,3 +1,4 @@
+using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Gates;
 using Sluice.Migrations.Journal;
@@ -15,8 +16,10 @@ namespace Sluice.Releases;
 /// run touched under the same lease, and reports both. Every rollback is recorded with its outcome.
 /// </summary>
 /// <param name="expectations">Where the schema each successful transition leaves is recorded for the drift gate; null records nothing.</param>
+/// <param name="replica">The environment's streaming replica: a rollback that reverted something is verified on it too
+/// (its fingerprint equals the primary's once replayed, SLU242 when not); null where there is none.</param>
 public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal releases, TimeProvider? timeProvider = null,
-    ISchemaExpectations? expectations = null)
+    ISchemaExpectations? expectations = null, IEnvironmentReplica? replica = null)
 {
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private MigrationService Migrations => new(providers, _time);
@@ -125,8 +128,10 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         try
         {
             var run = await migrations.RollbackAsync(request, progress, cancellationToken);
+            // Readers on the replica see what the revert left only once it replayed it: the rollback is proven there too.
+            var onReplica = run.Phases.Count > 0 && replica is not null ? $"; {await replica.VerifyAsync(cancellationToken)}" : "";
             var record = Record(run.Phases.FirstOrDefault()?.PlanId ?? request.MigrationId,
-                run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary);
+                run.Phases.Count == 0 ? RollbackOutcome.NothingToRollBack : RollbackOutcome.Succeeded, run.Phases.Count, run.Summary + onReplica);
             await releases.RecordRollbackAsync(record, CancellationToken.None);
             if (record.Outcome == RollbackOutcome.Succeeded) Recorded(span, request.Environment, record.PlanId, MetricLabels.Outcomes.Succeeded);
             if (record.Outcome == RollbackOutcome.Succeeded && expectations is not null)

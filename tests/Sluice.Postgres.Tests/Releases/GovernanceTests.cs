@@ -140,6 +140,57 @@ public sealed class GovernanceTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_stable_invariant_that_drifted_since_the_last_release_blocks_the_next_one_until_it_is_restored()
+    {
+        await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
+        using var plans = PlanCopy.Sample();
+        File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), """
+            invariants:
+              - name: order_ledger_total
+                sql: SELECT sum(total) FROM orders
+                stable: true
+            """);
+        await using var release = new PostgresReleaseDatabase(database.ConnectionString);
+        await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
+        var released = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
+
+        // The next plan, and meanwhile someone changed money by hand, outside any release.
+        plans.Write("0002_order_notes", "plan.yaml", """
+            id: 0002_order_notes
+            owner: team-shop
+            risk: low
+            description: add a notes column to orders
+            max_partial_state: 1h
+            phases:
+              - name: add_notes
+                kind: expand
+                up: add.sql
+                down: drop.sql
+                lock_timeout: 2s
+            """);
+        plans.Write("0002_order_notes", "add.sql", "ALTER TABLE orders ADD COLUMN IF NOT EXISTS notes text;");
+        plans.Write("0002_order_notes", "drop.sql", "ALTER TABLE orders DROP COLUMN IF EXISTS notes;");
+        await ScalarAsync(database.ConnectionString, "UPDATE orders SET total = total + 5 WHERE id = 3; SELECT 1::bigint");
+        var changed = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
+
+        var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
+        var drift = Assert.IsType<SluiceException>(blocked.InnerException);
+        Assert.Equal(ErrorCodes.InvariantDriftedSinceRelease, drift.Code);
+        Assert.Contains($"invariant 'order_ledger_total' drifted from {released}, left by the last release (0001_split_customer_name, ", drift.Message);
+        Assert.Contains($"to {changed} before the first phase of '0002_order_notes'; the release is blocked, nothing was applied", drift.Message);
+        Assert.EndsWith("sluice.yaml", drift.File);
+        Assert.Contains("nothing had been applied", blocked.Message);
+        Assert.Equal(0L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'notes'"));
+        Assert.Equal(1L, await ScalarAsync(database.ConnectionString,
+            "SELECT count(*) FROM sluice.invariant_checks WHERE plan_id = '0002_order_notes' AND NOT passed AND detail LIKE 'drifted from %, left by the last release (0001_split_customer_name, %'"));
+
+        // Restored, the release goes through.
+        await ScalarAsync(database.ConnectionString, "UPDATE orders SET total = total - 5 WHERE id = 3; SELECT 1::bigint");
+        var promoted = await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
+        Assert.Equal(PromoteOutcome.Completed, promoted.Outcome);
+    }
+
+    [Fact]
     public async Task An_invariant_whose_SQL_the_database_refuses_blocks_the_release_with_the_reason_and_is_journaled()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);

@@ -16,7 +16,15 @@ public interface IInvariantStore
 
     /// <summary>The value journaled before the plan's first phase, latest first; null when none was.</summary>
     Task<string?> BeforeValueAsync(string planId, string invariant, CancellationToken cancellationToken);
+
+    /// <summary>The value the last successful release of the environment left: the latest passing check of the
+    /// invariant by the plan that completed last (other than <paramref name="planId"/>); null when no completed plan
+    /// checked it.</summary>
+    Task<ReleasedValue?> LastReleaseValueAsync(string planId, string invariant, CancellationToken cancellationToken);
 }
+
+/// <summary>An invariant's value as a completed plan left it.</summary>
+public sealed record ReleasedValue(string PlanId, string Value, DateTimeOffset At);
 
 /// <summary>The database refused an invariant's SQL; the message says why (with its SQLSTATE).</summary>
 public sealed class InvariantQueryFailedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -11,6 +11,9 @@ namespace Sluice.Migrations.Invariants;
 /// <item>SQL the database refuses (a missing table, a syntax error) counts as a value other than <c>expect</c>: rules
 /// 2 and 4 apply with the database's reason as the value;</item>
 /// <item>before the first phase, a value other than <c>expect</c> → SLU237: the release is blocked, nothing applied;</item>
+/// <item>before the first phase, a <c>stable</c> invariant whose value differs from the one the last successful release
+/// of the environment left (the latest passing check of the plan that completed last) → SLU241: something other than a
+/// release changed it since; the release is blocked, nothing applied;</item>
 /// <item>before the first phase, otherwise → the value is journaled as the release's starting point;</item>
 /// <item>after a phase, a value other than <c>expect</c> → SLU237: the phase broke it, the run fails and is rolled back;</item>
 /// <item>after a phase, a <c>stable</c> invariant whose value differs from its starting point → SLU237, drifted: rolled back;</item>
@@ -27,10 +30,18 @@ public sealed class InvariantChecks(IInvariantStore store) : IPhaseChecks
             var (value, refused) = await EvaluateAsync(invariant, cancellationToken);
             var broken = refused is not null || (invariant.Expect is { } expect && value != expect);
             var detail = refused is not null ? $"could not run: {refused}" : broken ? $"returned {value}, expected {invariant.Expect}" : $"returned {value}";
-            await store.RecordAsync(new InvariantCheck(plan.Id, Before, invariant.Name, value, !broken, detail), cancellationToken);
+            var released = !broken && invariant.Stable && await store.LastReleaseValueAsync(plan.Id, invariant.Name, cancellationToken) is { } last && last.Value != value
+                ? last : null;
+            if (released is not null) detail = $"drifted from {released.Value}, left by the last release ({released.PlanId}, {released.At:u}), to {value}";
+            await store.RecordAsync(new InvariantCheck(plan.Id, Before, invariant.Name, value, !broken && released is null, detail), cancellationToken);
             if (broken)
                 throw Broken(invariant, $"invariant '{invariant.Name}' fails before the first phase of '{plan.Id}': {detail}; the release is blocked, nothing was applied",
                     "fix the data (or the invariant) first: the plan must start from a consistent state");
+            if (released is not null)
+                throw new SluiceException(ErrorKind.Failure, ErrorCodes.InvariantDriftedSinceRelease,
+                    $"invariant '{invariant.Name}' {detail} before the first phase of '{plan.Id}'; the release is blocked, nothing was applied",
+                    $"find what changed '{invariant.Name}' outside a release (SELECT * FROM sluice.invariant_checks WHERE invariant = '{invariant.Name}' ORDER BY id) and restore it, or drop 'stable' from it in sluice.yaml if it is meant to change between releases",
+                    invariant.File, invariant.Line);
         }
     }
 
