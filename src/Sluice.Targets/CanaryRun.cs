@@ -72,7 +72,10 @@ internal sealed class CanaryRun(ICanary build) : IAsyncDisposable
         if (router is RemoteYarpRouter remote) sources.Add(new RouterMetricSource(remote));
         if (definition.Prometheus is { } prometheus) sources.Add(PrometheusMetricSource.For(definition, _http, new Uri(prometheus)));
         sources.Add(canaries?.Database(definition) ?? new NotYetOpen(MetricCatalog.Database, MetricCatalog.Fixed[MetricCatalog.Database]));
-        return new CanaryAnalyzer(sources, canaries?.Divergence ?? new NotYetOpenProbe());
+        return new CanaryAnalyzer(sources, canaries?.Divergence ?? new NotYetOpenProbe())
+        {
+            Instruments = canaries?.Telemetry is { } telemetry ? new CanaryInstruments(telemetry, build.Env, build.Plans.Service) : null,
+        };
     }
 
     /// <summary>The local router from <c>canary.router</c>: the router process at <c>admin</c>, or one Sluice starts in

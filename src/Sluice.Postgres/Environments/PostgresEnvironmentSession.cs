@@ -38,7 +38,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Snapshots = snapshots;
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
-        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
+        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor,
+            _database.Migrations.Providers.Telemetry);
         Gates = _database.Sources(
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
