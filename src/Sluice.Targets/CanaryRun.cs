@@ -69,17 +69,23 @@ internal sealed class CanaryRun(ICanary build) : IAsyncDisposable
     {
         var sources = new List<IMetricSource>();
         if (router is YarpTrafficRouter yarp) sources.Add(new RouterMetricSource(yarp));
+        if (router is RemoteYarpRouter remote) sources.Add(new RouterMetricSource(remote));
         if (definition.Prometheus is { } prometheus) sources.Add(PrometheusMetricSource.For(definition, _http, new Uri(prometheus)));
         sources.Add(canaries?.Database(definition) ?? new NotYetOpen(MetricCatalog.Database, MetricCatalog.Fixed[MetricCatalog.Database]));
-        return new CanaryAnalyzer(sources, canaries?.Divergence ?? new NotYetOpenProbe());
+        return new CanaryAnalyzer(sources, canaries?.Divergence ?? new NotYetOpenProbe())
+        {
+            Instruments = canaries?.Telemetry is { } telemetry ? new CanaryInstruments(telemetry, build.Env, build.Plans.Service) : null,
+        };
     }
 
-    /// <summary>The local router Sluice starts in front of the two versions, from <c>canary.router</c>.</summary>
+    /// <summary>The local router from <c>canary.router</c>: the router process at <c>admin</c>, or one Sluice starts in
+    /// front of the two versions.</summary>
     public static async Task<ITrafficRouter> LocalRouterAsync(CanaryDefinition definition, string file, CancellationToken cancellationToken)
     {
         if (definition.Router is not { } spec)
             throw SluiceException.Usage(ErrorCodes.CanaryNoRouter, "the canary has no router: 'canary.router' is missing and the build provides none",
                 "give 'router': { \"baseline\": \"http://127.0.0.1:5001\", \"canary\": \"http://127.0.0.1:5002\" }, or override ICanary.CanaryRouterAsync (Kubernetes, Azure)", file);
+        if (spec.Admin is { } admin) return new RemoteYarpRouter(new Uri(admin));
         return await YarpTrafficRouter.StartAsync(new RouterOptions(new Uri(spec.Baseline), new Uri(spec.Canary), spec.Sticky) { Port = spec.Port }, cancellationToken);
     }
 
@@ -89,6 +95,7 @@ internal sealed class CanaryRun(ICanary build) : IAsyncDisposable
         Task<ITrafficRouter>? router;
         lock (_gate) router = _router;
         if (router is { IsCompletedSuccessfully: true } && router.Result is IAsyncDisposable started) await started.DisposeAsync();
+        if (router is { IsCompletedSuccessfully: true } && router.Result is IDisposable driven) driven.Dispose();
     }
 
     /// <summary>Stands for a database source in the checks made before the session opens; never asked.</summary>

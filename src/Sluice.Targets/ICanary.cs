@@ -15,9 +15,16 @@ namespace Sluice.Targets;
 /// (SLU188, naming the phase to apply or revert first). A failure puts traffic back on the baseline first and exits 1
 /// (SLU187); alone, it reverts no phase (<c>Rollback</c> does; under <c>Promote</c> the plan is rolled back).
 /// <c>Promote</c> runs the same canary between <c>requires_phase</c> and the contract when the build has this component.
+/// With <c>--canary-stage prepare|route|analyse|finish</c> it runs one stage of the canary, each in a process of its own
+/// (CI's deployment hooks): the stages continue the canary under way from the journal, and the router keeps the weights
+/// between them (<c>canary.router.admin</c>: a router process; Kubernetes and Azure routers keep them themselves). See
+/// <see cref="CanaryRunner"/> for what each stage does.
 /// </summary>
 public interface ICanary : IMigrate
 {
+    [Parameter("Canary: run one stage of the canary (prepare, route, analyse, finish), continuing the one under way from the journal")]
+    CanaryStage? CanaryStage => this.Parameter<CanaryStage?>();
+
     Target Canary => _ => _
         .Description("The canary step alone: traffic steps to the new version, analysis against the baseline, divergence; back to the baseline on failure")
         .Environment()
@@ -37,14 +44,19 @@ public interface ICanary : IMigrate
                 VersionCompatibility.Require(ServiceVersion.Canary, definition, plan, states, $"route traffic to v{definition.Versions.Canary}");
             }
             var runner = await run.RunnerAsync(definition, Session, ct);
+            var context = new CanaryContext(Env, null, Session.By.ToString());
+            var result = (CanaryResult?)null;
             try
             {
-                var result = await runner.RunAsync(new CanaryContext(Env, null, Session.By.ToString()), new LinesToHost(Host), ct);
+                result = CanaryStage is { } stage
+                    ? await runner.RunStageAsync(stage, context, new LinesToHost(Host), ct)
+                    : await runner.RunAsync(context, new LinesToHost(Host), ct);
                 Host.Info(result.Summary);
             }
             finally
             {
-                if (runner.Id is { } id) await WriteCanaryReportAsync(id, CancellationToken.None);
+                // A stage that leaves the canary under way writes no report yet: the stage that ends it does.
+                if (runner.Id is { } id && result is not { Outcome: CanaryOutcome.Running }) await WriteCanaryReportAsync(id, CancellationToken.None);
             }
         });
 

@@ -10,6 +10,7 @@ using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
+using Sluice.Observability;
 using Sluice.Postgres.Canary;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Releases;
@@ -86,6 +87,42 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
         Assert.Equal(TrafficSplit.AllCanary, await stack.Pair.Router.CurrentAsync(Ct));
         Assert.Equal(JournalStatus.Done, (await stack.Release.Migrations.Providers.Journal.FindPlanAsync("0001_split_customer_name", Ct))!.Status);
         Assert.Equal(canary.Measurements.Count, outcome.Lines.Count(l => l.StartsWith("canary step", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_canary_records_its_three_instruments_per_version_at_each_measurement()
+    {
+        await using var stack = await Stack.StartAsync(postgres, null, Ct);
+        var seen = new List<(string Name, double Value, string? Role, string? Version)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == stack.Release.Migrations.Providers.Telemetry!.Instruments.Meter && instrument.Name.StartsWith("sluice.canary.", StringComparison.Ordinal))
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((i, v, tags, _) =>
+        {
+            var copy = tags.ToArray();
+            string? Tag(string name) => copy.FirstOrDefault(t => t.Key == name).Value as string;
+            lock (seen) seen.Add((i.Name, v, Tag("role"), Tag("version")));
+        });
+        listener.Start();
+        var outcome = await stack.PromoteAsync(load: true, Ct, inconclusiveLimit: 3);
+
+        Assert.Null(outcome.Failure);
+        var canary = Assert.Single(await stack.Journal.ReadAsync(5, Ct));
+        var measured = canary.Measurements.Count;
+        var rates = seen.Where(m => m.Name == SluiceInstruments.CanaryErrorRate.Name).ToList();
+        Assert.Equal(measured, rates.Count(m => m is { Role: "canary", Version: "2" }));
+        Assert.All(rates, m => Assert.InRange(m.Value, 0, 0.01)); // healthy: what the judgements passed
+        Assert.Equal(measured, seen.Count(m => m.Name == SluiceInstruments.CanaryErrorRateLimit.Name && m.Value == 0.01));
+        // Every latency sample the router measured during the steps, in seconds, per version.
+        var latencies = canary.Measurements.SelectMany(m => m.Analysis.Judgements).Where(j => j.Source == "router" && j.Metric == "latency").ToList();
+        Assert.Equal(latencies.Sum(j => j.CanaryCount), seen.Count(m => m is { Name: "sluice.canary.latency", Role: "canary", Version: "2" }));
+        Assert.Equal(latencies.Sum(j => j.BaselineCount), seen.Count(m => m is { Name: "sluice.canary.latency", Role: "baseline", Version: "1" }));
+        Assert.All(seen.Where(m => m.Name == SluiceInstruments.CanaryLatency.Name), m => Assert.InRange(m.Value, 0, 2));
     }
 
     [Fact]
@@ -236,7 +273,10 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
             var definition = Definition(Prometheus.Address, inconclusiveLimit);
             var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
             var sources = new List<IMetricSource> { new RouterMetricSource(Pair.Router), PrometheusMetricSource.For(definition, http, Prometheus.Address) };
-            var analyzer = new CanaryAnalyzer(sources, new PostgresDivergenceProbe(_database.ConnectionString));
+            var analyzer = new CanaryAnalyzer(sources, new PostgresDivergenceProbe(_database.ConnectionString))
+            {
+                Instruments = new CanaryInstruments(Release.Migrations.Providers.Telemetry!, "local", "shop"),
+            };
             analyzer.CheckSources(definition);
             await Pair.Router.CheckReachableAsync(ct);
             var router = new FirstStepHook(Pair.Router, () => OnFirstStep?.Invoke());

@@ -68,26 +68,33 @@ public sealed class PostgresCanaryJournal(NpgsqlDataSource dataSource, ISecretRe
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<CanaryRecord>> ReadAsync(int last, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CanaryRecord>> ReadAsync(int last, CancellationToken cancellationToken) =>
+        ReadWhereAsync("SELECT id FROM sluice.canaries ORDER BY id DESC LIMIT $1", [last], cancellationToken);
+
+    public async Task<CanaryRecord?> FindUnderWayAsync(string environment, CancellationToken cancellationToken) =>
+        (await ReadWhereAsync("SELECT id FROM sluice.canaries WHERE environment = $1 AND outcome = 'running' ORDER BY id DESC LIMIT 1",
+            [environment], cancellationToken)).SingleOrDefault();
+
+    /// <param name="ids">A query for the canaries' ids over <paramref name="values"/>.</param>
+    private async Task<IReadOnlyList<CanaryRecord>> ReadWhereAsync(string ids, object[] values, CancellationToken cancellationToken)
     {
         var judgements = new Dictionary<(long, int), List<MetricJudgement>>();
         var steps = new Dictionary<long, List<CanaryMeasurement>>();
         var canaries = new List<Func<CanaryRecord>>();
         await using var batch = dataSource.CreateBatch();
-        const string Last = "SELECT id FROM sluice.canaries ORDER BY id DESC LIMIT $1";
         batch.BatchCommands.Add(Command($"""
             SELECT id, environment, plan_id, strategy, outcome, reason, run_by, started_at, finished_at, back_on_baseline_ms, rollback_detail
-            FROM sluice.canaries WHERE id IN ({Last}) ORDER BY id
-            """, last));
+            FROM sluice.canaries WHERE id IN ({ids}) ORDER BY id
+            """, values));
         batch.BatchCommands.Add(Command($"""
             SELECT canary_id, measurement, metric, source, check_name, verdict, reason, canary_count, baseline_count, canary_value, baseline_value,
                    limit_value, comparison::text, differing_keys
-            FROM sluice.canary_judgements WHERE canary_id IN ({Last}) ORDER BY canary_id, measurement, ordinal
-            """, last));
+            FROM sluice.canary_judgements WHERE canary_id IN ({ids}) ORDER BY canary_id, measurement, ordinal
+            """, values));
         batch.BatchCommands.Add(Command($"""
             SELECT canary_id, measurement, step, weight, window_start, window_end, verdict, reason, action, rule, decision
-            FROM sluice.canary_steps WHERE canary_id IN ({Last}) ORDER BY canary_id, measurement
-            """, last));
+            FROM sluice.canary_steps WHERE canary_id IN ({ids}) ORDER BY canary_id, measurement
+            """, values));
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

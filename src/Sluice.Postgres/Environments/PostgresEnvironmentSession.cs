@@ -43,7 +43,8 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
         Drills = new Drills.PostgresEnvironmentDrills(request, connectionString, _database.DataSource, snapshots);
         Rehearsals = new PostgresEnvironmentRehearsals(request, connectionString, _database, this, snapshots);
         Schema = new PostgresEnvironmentSchema(this, request, _database.DataSource);
-        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor);
+        Canaries = new Canary.PostgresEnvironmentCanaries(_database.DataSource, connectionString, _database.Migrations.Redactor,
+            _database.Migrations.Providers.Telemetry);
         Gates = _database.Sources(
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),

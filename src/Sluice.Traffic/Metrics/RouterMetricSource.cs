@@ -12,33 +12,47 @@ namespace Sluice.Traffic.Metrics;
 /// Count = answered requests, Samples = their latencies, at most <see cref="MaxSamples"/> (an even spread over the
 /// window when there are more) for the baseline-against-canary comparison.</item>
 /// </list>
-/// A stopped router fails with <see cref="MetricSourceException"/> naming its address, never an empty pass.
+/// A stopped (or, for a router process, unreachable) router fails with <see cref="MetricSourceException"/> naming its address, never an empty pass.
 /// </summary>
-public sealed class RouterMetricSource(YarpTrafficRouter router, int maxSamples = 5_000) : IMetricSource
+public sealed class RouterMetricSource : IMetricSource
 {
+    private readonly IRouterRequests _router;
+    private readonly int _maxSamples;
+
+    /// <summary>The router in this process.</summary>
+    public RouterMetricSource(YarpTrafficRouter router, int maxSamples = 5_000) : this((IRouterRequests)router, maxSamples) { }
+
+    /// <summary>A router process of its own, through its admin endpoint (a canary run in stages).</summary>
+    public RouterMetricSource(RemoteYarpRouter router, int maxSamples = 5_000) : this((IRouterRequests)router, maxSamples) { }
+
+    private RouterMetricSource(IRouterRequests router, int maxSamples)
+    {
+        _router = router;
+        _maxSamples = maxSamples;
+    }
+
     public const string ErrorRate = "error_rate";
     public const string Latency = "latency";
 
     public string Name => "router";
 
-    public int MaxSamples => maxSamples;
+    public int MaxSamples => _maxSamples;
 
     public IReadOnlyCollection<string> Metrics { get; } = [ErrorRate, Latency];
 
-    public Task<IReadOnlyList<MetricObservation>> ObserveAsync(MetricWindow window, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MetricObservation>> ObserveAsync(MetricWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
-        if (router.Stopped) throw new MetricSourceException(Name, $"the router at {router.Address} was stopped");
         var observations = new List<MetricObservation>();
         foreach (var version in new[] { ServiceVersion.Baseline, ServiceVersion.Canary })
         {
-            var counts = router.Log.Read(version, window);
+            var counts = await _router.ReadAsync(version, window, cancellationToken);
             observations.Add(new MetricObservation(ErrorRate, version, counts.Requests,
                 counts.Requests == 0 ? null : (double)counts.Failures / counts.Requests, []));
             observations.Add(new MetricObservation(Latency, version, counts.Latencies.Count,
-                Percentile(counts.Latencies, 0.95), Spread(counts.Latencies, maxSamples)));
+                Percentile(counts.Latencies, 0.95), Spread(counts.Latencies, _maxSamples)));
         }
-        return Task.FromResult<IReadOnlyList<MetricObservation>>(observations);
+        return observations;
     }
 
     /// <summary>Nearest-rank percentile; null for no values.</summary>

@@ -27,9 +27,11 @@ namespace Sluice.Traffic.Routing;
 /// 0; a user without one (or whose version went to 0) is routed by weight and gets the cookie.</item>
 /// <item>Otherwise each request is routed by weight alone (a canary at 5 % gets about 1 request in 20).</item>
 /// </list>
-/// What it forwarded is remembered per version for <see cref="RouterMetricSource"/>.
+/// What it forwarded is remembered per version for <see cref="RouterMetricSource"/>. The weights and those requests
+/// are also served at its admin endpoint (<see cref="RouterAdmin"/>), so a router started as a process of its own
+/// keeps them for a canary run in stages by other processes (<see cref="RemoteYarpRouter"/>).
 /// </summary>
-public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
+public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CurrentSplit _split;
@@ -78,6 +80,8 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
         builder.Services.AddSingleton<ILoadBalancingPolicy, WeightedPolicy>();
         builder.Services.AddReverseProxy().LoadFromMemory([Route()], [Cluster(options)]);
         var app = builder.Build();
+        YarpTrafficRouter? started = null;
+        RouterAdmin.Map(app, () => started!);
         app.MapReverseProxy(proxy =>
         {
             proxy.Use((context, next) => RecordRequests.InvokeAsync(context, next, log, TimeProvider.System));
@@ -87,7 +91,7 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
         });
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new YarpTrafficRouter(app, split, options, log, bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        return started = new YarpTrafficRouter(app, split, options, log, bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
 
     /// <summary>Connects to the router's port (no request, so nothing is counted) and asks each version's ready path;
@@ -134,6 +138,11 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IAsyncDisposable
     }
 
     public Task<TrafficSplit> CurrentAsync(CancellationToken cancellationToken) => Task.FromResult(_split.Value);
+
+    Task<WindowCounts> IRouterRequests.ReadAsync(ServiceVersion version, MetricWindow window, CancellationToken cancellationToken) =>
+        _stopped
+            ? throw new MetricSourceException("router", $"the router at {Address} was stopped")
+            : Task.FromResult(Log.Read(version, window));
 
     public async ValueTask DisposeAsync()
     {

@@ -199,6 +199,10 @@ public static class ErrorCodes
     public const string VersionCannotRun = "SLU188";
     /// <summary>SLU189: an environment's canary has no router to move traffic with.</summary>
     public const string CanaryNoRouter = "SLU189";
+    /// <summary>SLU190: a canary stage that continues a canary found none under way (prepare first).</summary>
+    public const string CanaryNotPrepared = "SLU190";
+    /// <summary>SLU191: the local router's admin endpoint cannot be reached or answered what it should not.</summary>
+    public const string RouterAdminUnreachable = "SLU191";
     // Lint: PostgreSQL's parser, the service's lint settings, suppression comments
     /// <summary>SLU160: PostgreSQL's parser for lint.</summary>
     public const string ParserMissing = "SLU160";

@@ -67,6 +67,26 @@ public sealed class SluiceTelemetry(SluiceInstruments instruments, TracedDatabas
     public void RolledBack(string environment, string? plan, string outcome) =>
         instruments.RollbacksCounter.Add(1, new(DeploymentEnvironment, environment), new(Plan, plan ?? ""), new(Outcome, outcome));
 
+    /// <summary>A canary step was measured: each version's error rate as the step's sources read it, every latency
+    /// sample they returned (milliseconds, recorded in seconds), and the error rate's limit. A version a source saw
+    /// no request of records no error rate: no data is not a zero.</summary>
+    public void CanaryStepMeasured(string environment, string service, Canary.Definition.CanaryDefinition definition,
+        IReadOnlyList<Canary.Analysis.SourceReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(readings);
+        foreach (var observation in readings.SelectMany(r => r.Observations))
+        {
+            var role = observation.Version == Canary.ServiceVersion.Canary ? Roles.Canary : Roles.Baseline;
+            var tags = new TagList { { DeploymentEnvironment, environment }, { Service, service }, { ServiceVersion, definition.Versions.Of(observation.Version) }, { Role, role } };
+            if (observation.Metric == Canary.Definition.MetricCatalog.ErrorRate && observation.Value is { } rate) instruments.CanaryErrorRateGauge.Record(rate, tags);
+            if (observation.Metric == Canary.Definition.MetricCatalog.Latency)
+                foreach (var sample in observation.Samples) instruments.CanaryLatencyHistogram.Record(sample / 1000, tags);
+        }
+        if (definition.Metrics.FirstOrDefault(m => m.SourceMetric == Canary.Definition.MetricCatalog.ErrorRate && m.Max is not null) is { Max: { } limit })
+            instruments.CanaryErrorRateLimitGauge.Record(limit, new(DeploymentEnvironment, environment), new(Service, service));
+    }
+
     /// <summary>The value of <see cref="MetricLabels.Replica"/> for the worst replica's lag.</summary>
     public const string WorstReplica = "worst";
 

@@ -15,7 +15,8 @@ namespace Sluice.Benchmarks.Canary;
 /// Latency: sequential requests, direct and routed interleaved so noise hits both alike; p50 and p99 and the
 /// difference. Throughput: 16 concurrent callers for a fixed time, direct and routed alternating; the ratio.
 /// Bounded: a fixed number of requests and a fixed time per phase. Goals (issue 16): at most 1 ms added at p99, at
-/// least 0.8x the direct throughput.
+/// least 0.8x the direct throughput. Measured only from a Release build, with the machine's load printed beside the
+/// figures (<see cref="MeasurementConditions"/>; <c>SLUICE_BENCH_WAIT_QUIET=MINUTES</c> waits for a quiet machine first).
 /// </summary>
 public sealed class CanaryBenchmarks : IBenchmarkSuite
 {
@@ -28,6 +29,13 @@ public sealed class CanaryBenchmarks : IBenchmarkSuite
         var output = context.Output;
         var requests = context.Large ? 10_000 : 3_000;
         var throughputTime = TimeSpan.FromSeconds(context.Large ? 10 : 4);
+        var notRelease = MeasurementConditions.NotRelease(Path.Combine(AppContext.BaseDirectory, "Shop.dll"));
+        if (notRelease.Count > 0)
+        {
+            output.WriteLine($"refusing to measure the router: not Release builds: {string.Join(", ", notRelease)}; run dotnet run -c Release --project tests/Sluice.Benchmarks -- canary");
+            return;
+        }
+        output.WriteLine(await MeasurementConditions.QuietAsync(cancellationToken));
         output.WriteLine($"load average before: {await LoadAverageAsync(cancellationToken)}");
 
         var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);

@@ -10,6 +10,10 @@ namespace Sluice.Canary.Analysis;
 /// </summary>
 public sealed class CanaryAnalyzer(IReadOnlyList<IMetricSource> sources, IDivergenceProbe? divergence = null)
 {
+    /// <summary>Where each step's readings are recorded as the canary's instruments (error rate and latency per
+    /// version, the error rate's limit); none records nothing.</summary>
+    public CanaryInstruments? Instruments { get; init; }
+
     /// <summary>Fails with <c>SLU185</c> before any traffic moves when the definition names a source or a metric
     /// that none of the analyzer's sources measures, or declares divergence checks with no probe.</summary>
     public void CheckSources(CanaryDefinition definition, string? file = null)
@@ -33,6 +37,7 @@ public sealed class CanaryAnalyzer(IReadOnlyList<IMetricSource> sources, IDiverg
         var named = definition.Metrics.Select(m => m.Source).Distinct(StringComparer.Ordinal).ToList();
         var readings = await Task.WhenAll(named.Select(name => ReadAsync(sources.First(s => s.Name == name), window, cancellationToken)));
         var parity = await Task.WhenAll(definition.Divergence.Select(check => MeasureAsync(check, window, cancellationToken)));
+        Instruments?.Telemetry.CanaryStepMeasured(Instruments.Environment, Instruments.Service, definition, readings);
         return StepJudge.Judge(definition, step, window, readings.ToDictionary(r => r.Source, StringComparer.Ordinal), parity);
     }
 
@@ -60,3 +65,6 @@ public sealed class CanaryAnalyzer(IReadOnlyList<IMetricSource> sources, IDiverg
         }
     }
 }
+
+/// <summary>The run's telemetry and the labels the canary's instruments carry: the environment and the service.</summary>
+public sealed record CanaryInstruments(Observability.SluiceTelemetry Telemetry, string Environment, string Service);

@@ -138,4 +138,10 @@ public sealed record LocalRouterSpec
     /// <summary>Keep each user on the version that first served them (a cookie).</summary>
     [JsonPropertyName("sticky")]
     public bool Sticky { get; init; }
+
+    /// <summary>A router already running as a process of its own (e.g. <c>http://127.0.0.1:5000</c>): the canary drives
+    /// it through its admin endpoint instead of starting one, so the weights outlast each stage of a canary run in
+    /// stages. Null: Sluice starts the router in its own process.</summary>
+    [JsonPropertyName("admin")]
+    public string? Admin { get; init; }
 }

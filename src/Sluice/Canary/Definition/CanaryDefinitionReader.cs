@@ -65,6 +65,8 @@ public static partial class CanaryDefinitionReader
         if (d.Router is not { } router) return;
         foreach (var (value, name) in new[] { (router.Baseline, "baseline"), (router.Canary, "canary") })
             if (!Http(value)) throw at.Error($"'router.{name}' is '{value}', not an http(s) address of the running version", $"router.{name}");
+        if (router.Admin is { } admin && !Http(admin))
+            throw at.Error($"'router.admin' is '{admin}', not an http(s) address of a running router", "router.admin");
         if (router.Port is < 0 or > 65535) throw at.Error($"'router.port' {router.Port} is outside 0-65535", "router.port");
     }
 

@@ -18,4 +18,8 @@ public interface ICanaryJournal
 
     /// <summary>The last <paramref name="last"/> canaries, oldest first, with their measurements.</summary>
     Task<IReadOnlyList<CanaryRecord>> ReadAsync(int last, CancellationToken cancellationToken);
+
+    /// <summary>The environment's latest canary still under way (journaled <see cref="CanaryOutcome.Running"/>), with its
+    /// measurements: where a canary run in stages, by separate processes, continues from.</summary>
+    Task<CanaryRecord?> FindUnderWayAsync(string environment, CancellationToken cancellationToken);
 }

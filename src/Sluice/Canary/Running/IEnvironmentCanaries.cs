@@ -13,4 +13,7 @@ public interface IEnvironmentCanaries
     IMetricSource Database(CanaryDefinition definition);
 
     IDivergenceProbe Divergence { get; }
+
+    /// <summary>Where the canary's instruments are recorded (the database's run telemetry); null records nothing.</summary>
+    Observability.SluiceTelemetry? Telemetry { get; }
 }
