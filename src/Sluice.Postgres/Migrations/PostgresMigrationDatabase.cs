@@ -39,7 +39,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresSchemaBaselines(_dataSource),
             new PostgresDataBaselines(_dataSource),
             new SluiceTelemetry(_instruments, Traced(connectionString)),
-            new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)));
+            new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)))
+        { PhaseDurations = new PostgresPhaseDurations(_dataSource) };
     }
 
     /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>

@@ -3,6 +3,7 @@ using Sluice.Migrations.Plans;
 using Sluice.Postgres.Databases;
 using Sluice.Lint;
 using Sluice.Lint.Parser;
+using Sluice.Rehearsal.Predictions;
 using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -42,13 +43,16 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
         foreach (var seed in seeds)
         {
             await using var run = await databases.CloneAsync(database, cancellationToken, whenConnected: TemplateConnections.Terminate);
-            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, EffectiveScale(synthetic), workload, lint).RunAsync(pending, seed, cancellationToken);
+            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, EffectiveScale(synthetic), workload, lint) { TableRows = TableRowsOf(synthetic) }.RunAsync(pending, seed, cancellationToken);
             runs.Add((seed, phases, findings));
         }
 
         return new RehearsalReport(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, clock.Elapsed,
             synthetic.TotalRows, EffectiveScale(synthetic), runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. lint.AsRehearsalFindings(id => Path.GetFileName(pending.Single(p => p.Id == id).Folder))], seeds);
     }
+
+    private static Dictionary<string, TableRows> TableRowsOf(SyntheticResult synthetic) =>
+        synthetic.Tables.ToDictionary(t => StatementWork.Qualified(t.Table), t => new TableRows(StatementWork.Qualified(t.Table), t.ProfileRows, t.Rows), StringComparer.Ordinal);
 
     // Rows actually made against rows profiled: durations extrapolate by its inverse.
     private static double EffectiveScale(SyntheticResult synthetic)

@@ -24,11 +24,12 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         "554b5d103c88f29b8df570eb64b3318b0d97ba757ae1a5e7bed615e2b4053c19", // 8: rehearsal evidence
         "fde1cc016813662ef24af067f018047a6856d4b8f6a26e4f562d3e6e8a6047ff", // 9: canaries, canary steps, canary judgements
         "7fc0b30e73ff49ea68d0225f118cef2d63f1bf6297e03711c6b0b8912eeb2b26", // 10: governance (approval evidence, invariant checks, expiry actions)
+        "18d08278944437aadb3e88e784ebc32b1b044b9bb27e50108526a7e45f165b04", // 14: phase durations, predicted beside actual
     ];
 
     private static readonly string[] Tables =
     [
-        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "events", "expiry_actions", "feature_flags", "gate_decisions", "invariant_checks", "leases", "phases",
+        "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "events", "expiry_actions", "feature_flags", "gate_decisions", "invariant_checks", "leases", "phase_durations", "phases",
         "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version",
     ];
 

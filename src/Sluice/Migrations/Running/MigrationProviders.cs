@@ -19,4 +19,8 @@ public sealed record MigrationProviders(
     ISchemaBaselines? Baselines = null,
     IDataBaselines? DataBaselines = null,
     Observability.SluiceTelemetry? Telemetry = null,
-    IPhaseChecks? Checks = null);
+    IPhaseChecks? Checks = null)
+{
+    /// <summary>Where each applied phase's duration goes beside its rehearsal's prediction; null records none.</summary>
+    public IPhaseDurations? PhaseDurations { get; init; }
+}
