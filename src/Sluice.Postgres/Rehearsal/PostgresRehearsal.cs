@@ -140,10 +140,14 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         await using (var connection = await OpenAsync(cancellationToken))
             storageBefore = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
         var failed = false;
+        var applied = TimeSpan.Zero;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
         {
-            if (await ApplyAsync(database, plan, phase, cancellationToken) is { } failure)
+            var applyStarted = Stopwatch.GetTimestamp();
+            var failure = await ApplyAsync(database, plan, phase, cancellationToken);
+            applied = Stopwatch.GetElapsedTime(applyStarted) - _recorder.Watching;
+            if (failure is not null)
             {
                 failed = true;
                 Add(FindingSeverity.Error, "up-failed", $"{failure.File} failed: {failure.Message}", plan, phase, failure.File, failure.Line, failure.Statement);
@@ -154,7 +158,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             blocked = observer.WorkloadBlocked;
         }
         var duration = clock.Elapsed;
-        var predicted = PredictPhase(phase, statements, duration);
+        var predicted = PredictPhase(phase, statements, applied);
         await using (var connection = await OpenAsync(cancellationToken))
             storageAfter = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
 
@@ -352,13 +356,13 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     }
 
     // A backfill's batches, not the workload's rounds between them (Promote has none); a script's statements, plus the
-    // executor's own time around them, which does not grow with rows.
-    private PhasePrediction PredictPhase(MigrationPhase phase, IReadOnlyList<StatementRun> statements, TimeSpan duration)
+    // executor's own time around them (the apply without the recorder's queries), which does not grow with rows.
+    private PhasePrediction PredictPhase(MigrationPhase phase, IReadOnlyList<StatementRun> statements, TimeSpan applied)
     {
         IReadOnlyList<MeasuredWork> work = phase is BackfillPhase backfill
             ? [StatementWork.Batches(backfill.Backfill.Table, _batchTime)]
             : [.. statements.Select(s => StatementWork.Of(s, TableRows.Keys)),
-               StatementWork.Overhead(duration - statements.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration))];
+               StatementWork.Overhead(applied - statements.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration))];
         return new DurationPredictor(TableRows, scale).Predict(work);
     }
 
