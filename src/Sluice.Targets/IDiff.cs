@@ -9,7 +9,8 @@ namespace Sluice.Targets;
 /// <summary>
 /// <c>Diff</c> compares two databases (<c>--source</c>/<c>--target</c> connection strings, or <c>--source-env</c>/<c>--target-env</c>
 /// environment names): schema changes and, per table, the missing, extra and changed keys. It fails (exit 1) when
-/// they differ.
+/// they differ. With <c>--diff-settle SPAN</c> (databases being written to) a difference counts only when it persists
+/// over that window (<see cref="SettledDiff"/>).
 /// </summary>
 public interface IDiff : ISluiceComponent
 {
@@ -28,13 +29,25 @@ public interface IDiff : ISluiceComponent
     [Parameter("Diff: connections per database that hash chunks at once (default 2)")]
     int? DiffDegree => this.Parameter<int?>();
 
+    [Parameter("Diff: for databases being written to, re-check differences over this window and report only those that persist (e.g. 10s)")]
+    TimeSpan? DiffSettle => this.Parameter<TimeSpan?>();
+
     Target Diff => _ => _
         .Description("Compares two databases (--source/--target or --source-env/--target-env) down to the differing keys; fails when they differ")
         .Executes(async ct =>
         {
+            if (DiffSettle is { } bad && bad <= TimeSpan.Zero)
+                throw SluiceException.Usage(ErrorCodes.BadDiffSettle, $"--diff-settle {bad} is not a positive duration",
+                    "give the window writes need to reach both sides, e.g. --diff-settle 10s");
             var source = await DiffAccess.ConnectionStringAsync(this, Source, SourceEnv, "source", ct);
             var target = await DiffAccess.ConnectionStringAsync(this, Target, TargetEnv, "target", ct);
-            var report = await SessionProvider.DiffAsync(source, target, DiffOptions.Default with { Degree = DiffDegree ?? 2 }, this.Redactor(), ct);
+            var options = DiffOptions.Default with { Degree = DiffDegree ?? 2 };
+            var report = DiffSettle switch
+            {
+                null => await SessionProvider.DiffAsync(source, target, options, this.Redactor(), ct),
+                { } window => await new SettledDiff(window).RunAsync(
+                    token => SessionProvider.DiffAsync(source, target, SettledDiff.PassOptions(options), this.Redactor(), token), ct),
+            };
             var text = report.Render();
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Host.Info(line);
             var (from, to) = (SessionProvider.Describe(source), SessionProvider.Describe(target));

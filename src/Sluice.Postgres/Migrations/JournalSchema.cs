@@ -325,6 +325,23 @@ internal static class JournalSchema
         );
         CREATE INDEX drills_latest ON sluice.drills (environment, scenario, started_at DESC);
         """,
+        """,
+        // 14: each phase's duration as the latest rehearsal predicted it at production size, beside what it took when a
+        // Promote ran it, per plan hash (a changed plan is a new prediction).
+        """
+        CREATE TABLE sluice.phase_durations (
+            plan_id      text NOT NULL,
+            plan_hash    text NOT NULL,
+            phase        text NOT NULL,
+            predicted_ms bigint,
+            basis        text,
+            rehearsed_at timestamptz,
+            actual_ms    bigint,
+            resumed      boolean NOT NULL DEFAULT false,
+            ran_at       timestamptz,
+            PRIMARY KEY (plan_id, plan_hash, phase)
+        );
+        """,
     ];
 
     public static int CurrentVersion => Steps.Count;

@@ -40,7 +40,8 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new PostgresDataBaselines(_dataSource),
             new SluiceTelemetry(_instruments, Traced(connectionString)),
             new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)),
-            new PostgresHookJournal(_dataSource, Redactor));
+            new PostgresHookJournal(_dataSource, Redactor))
+        { PhaseDurations = new PostgresPhaseDurations(_dataSource) };
     }
 
     /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>

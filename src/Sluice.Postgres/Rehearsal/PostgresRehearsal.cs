@@ -7,6 +7,7 @@ using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Hints;
+using Sluice.Rehearsal.Predictions;
 using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -32,6 +33,11 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     private WriteWorkload? _workload;
     private PostgresPhaseExecutor? _executor;
     private LockRetries? _retries;
+    private TimeSpan _batchTime;
+
+    /// <summary>Each table's rows in the profile and here, so each phase's prediction grows with the tables it touches
+    /// (<see cref="DurationPredictor"/>); without them, every piece of work scales by the run's scale.</summary>
+    public IReadOnlyDictionary<string, TableRows> TableRows { get; init; } = new Dictionary<string, TableRows>(StringComparer.Ordinal);
 
     /// <summary>Watch the phases' statements beside the rehearsal's own recorder (a test compares them with Promote's).</summary>
     internal IReadOnlyList<IStatementObserver> AlsoObserving { get; init; } = [];
@@ -134,10 +140,14 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         await using (var connection = await OpenAsync(cancellationToken))
             storageBefore = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
         var failed = false;
+        var applied = TimeSpan.Zero;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
         {
-            if (await ApplyAsync(database, plan, phase, cancellationToken) is { } failure)
+            var applyStarted = Stopwatch.GetTimestamp();
+            var failure = await ApplyAsync(database, plan, phase, cancellationToken);
+            applied = Stopwatch.GetElapsedTime(applyStarted) - _recorder.Watching;
+            if (failure is not null)
             {
                 failed = true;
                 Add(FindingSeverity.Error, "up-failed", $"{failure.File} failed: {failure.Message}", plan, phase, failure.File, failure.Line, failure.Statement);
@@ -148,6 +158,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             blocked = observer.WorkloadBlocked;
         }
         var duration = clock.Elapsed;
+        var predicted = PredictPhase(phase, statements, applied);
         await using (var connection = await OpenAsync(cancellationToken))
             storageAfter = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
 
@@ -165,7 +176,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             Add(FindingSeverity.Warning, "workload-blocked",
                 $"the synthetic workload waited on locks for {blocked.TotalMilliseconds:F0} ms during {phase.Name} (about {Predict(blocked).TotalSeconds:F1} s at production size)",
                 plan, phase, UpFile(phase), remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
-        if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, null, null, null);
+        if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, predicted.Predicted, locks, rewritten, blocked, null, null, null) { PredictionBasis = predicted.Basis };
 
         if (phase is BackfillPhase checkable) await CheckBackfillAsync(plan, checkable, cancellationToken);
         var verified = await VerifyAsync(plan, phase, cancellationToken);
@@ -178,7 +189,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             await _workload.AcceptCurrentAsync(writer, cancellationToken);
             await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
         }
-        return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, Predict(duration), locks, rewritten, blocked, verified, idempotent, null);
+        return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, predicted.Predicted, locks, rewritten, blocked, verified, idempotent, null) { PredictionBasis = predicted.Basis };
     }
 
     // Every lock a statement takes is judged (LockJudgement); a rewrite of a table that existed is one finding of its own.
@@ -311,9 +322,12 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     {
         await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
         long? after = null;
+        _batchTime = TimeSpan.Zero;
         while (true)
         {
+            var started = Stopwatch.GetTimestamp();
             var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill.MaxBatchSize, Rehearser, cancellationToken);
+            _batchTime += Stopwatch.GetElapsedTime(started);
             if (_workload is not null) await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
             if (batch.Finished) return;
             after = batch.LastKey;
@@ -339,6 +353,17 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             + $"(workload seed {_workload?.Seed}): {rows}{(count > sample.Count ? ", ..." : "")}",
             plan, phase, spec.Batch.FileName,
             remedy: "keep the new columns in step with every write the application makes while the plan runs: a BEFORE INSERT OR UPDATE OF <the columns it maps> trigger in the expand phase that computes them as the batch does");
+    }
+
+    // A backfill's batches, not the workload's rounds between them (Promote has none); a script's statements, plus the
+    // executor's own time around them (the apply without the recorder's queries), which does not grow with rows.
+    private PhasePrediction PredictPhase(MigrationPhase phase, IReadOnlyList<StatementRun> statements, TimeSpan applied)
+    {
+        IReadOnlyList<MeasuredWork> work = phase is BackfillPhase backfill
+            ? [StatementWork.Batches(backfill.Backfill.Table, _batchTime)]
+            : [.. statements.Select(s => StatementWork.Of(s, TableRows.Keys)),
+               StatementWork.Overhead(applied - statements.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.Duration))];
+        return new DurationPredictor(TableRows, scale).Predict(work);
     }
 
     private TimeSpan Predict(TimeSpan measured) => scale <= 0 ? measured : TimeSpan.FromTicks((long)(measured.Ticks / scale));

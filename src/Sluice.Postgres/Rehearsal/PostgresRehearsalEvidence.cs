@@ -6,7 +6,7 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Records rehearsal evidence in the target environment's journal (schema <c>sluice</c>), one row per rehearsed
-/// plan, so a gate can ask "was this plan hash rehearsed, and did it pass?". The table is journal step 8: recording
+/// plan (and each phase's predicted duration, step 14), so a gate can ask "was this plan hash rehearsed, and did it pass?". The table is journal step 8: recording
 /// ensures the journal, as every other writer of schema <c>sluice</c> does.
 /// </summary>
 public static class PostgresRehearsalEvidence
@@ -33,5 +33,6 @@ public static class PostgresRehearsalEvidence
             insert.Parameters.Add(new() { Value = reportJson });
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+        await PostgresPhaseDurations.RecordPredictionsAsync(connection, report, cancellationToken);
     }
 }

@@ -8,6 +8,7 @@ using Sluice.Migrations.Plans;
 using Sluice.Postgres.Databases;
 using Sluice.Lint;
 using Sluice.Lint.Parser;
+using Sluice.Rehearsal.Predictions;
 using Sluice.Rehearsal.Runs;
 
 namespace Sluice.Postgres.Rehearsal;
@@ -36,7 +37,7 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
 
         var scale = EffectiveScale(synthetic);
         var runs = await RunSeedsAsync(request, pending, lint, scale,
-            async ct => await databases.CloneAsync(database, ct, whenConnected: TemplateConnections.Terminate), cancellationToken);
+            async ct => await databases.CloneAsync(database, ct, whenConnected: TemplateConnections.Terminate), cancellationToken, tableRows: TableRowsOf(synthetic));
         return Report(request, service, pending, lint, startedAt, clock.Elapsed, synthetic.TotalRows, scale, runs);
     }
 
@@ -81,21 +82,24 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
     /// <paramref name="onlyRun"/>, on that database itself (a copy too large to clone for nothing).</summary>
     private static async Task<List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>> RunSeedsAsync(
         RehearsalRequest request, IReadOnlyList<MigrationPlan> pending, LintContext lint, double scale,
-        Func<CancellationToken, Task<EphemeralDatabase>> cloneAsync, CancellationToken cancellationToken, string? onlyRun = null)
+        Func<CancellationToken, Task<EphemeralDatabase>> cloneAsync, CancellationToken cancellationToken, string? onlyRun = null,
+        IReadOnlyDictionary<string, TableRows>? tableRows = null)
     {
         var workload = request.Workload ?? new WorkloadOptions();
+        // A copy restored from a snapshot holds real rows, so there is nothing to scale per table.
+        var rows = tableRows ?? new Dictionary<string, TableRows>(StringComparer.Ordinal);
         var seeds = workload.Seeds(new Random());
         var runs = new List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>();
         foreach (var seed in seeds)
         {
             if (onlyRun is not null && seeds.Count == 1)
             {
-                var (only, onlyFindings) = await new PostgresRehearsal(onlyRun, scale, workload, lint).RunAsync(pending, seed, cancellationToken);
+                var (only, onlyFindings) = await new PostgresRehearsal(onlyRun, scale, workload, lint) { TableRows = rows }.RunAsync(pending, seed, cancellationToken);
                 runs.Add((seed, only, onlyFindings));
                 continue;
             }
             await using var run = await cloneAsync(cancellationToken);
-            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, scale, workload, lint).RunAsync(pending, seed, cancellationToken);
+            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, scale, workload, lint) { TableRows = rows }.RunAsync(pending, seed, cancellationToken);
             runs.Add((seed, phases, findings));
         }
         return runs;
@@ -133,6 +137,9 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
             $"{snapshot.Describe()} is not where {environment} is: {says}; the copy was deleted",
             $"take a new snapshot and verify it (./build.sh Snapshot --env {environment}, then VerifySnapshot), then rehearse on it");
     }
+
+    private static Dictionary<string, TableRows> TableRowsOf(SyntheticResult synthetic) =>
+        synthetic.Tables.ToDictionary(t => StatementWork.Qualified(t.Table), t => new TableRows(StatementWork.Qualified(t.Table), t.ProfileRows, t.Rows), StringComparer.Ordinal);
 
     // Rows actually made against rows profiled: durations extrapolate by its inverse.
     private static double EffectiveScale(SyntheticResult synthetic)

@@ -19,24 +19,32 @@ internal sealed class StatementRecorder : IStatementObserver
     /// <summary>The last statement sent in the current attempt: the one that failed, when the attempt failed.</summary>
     public PhaseStatement? Current { get; private set; }
 
+    /// <summary>The time the current attempt spent in this recorder's own queries (a Promote has none of them).</summary>
+    public TimeSpan Watching { get; private set; }
+
     public void Clear()
     {
         _runs.Clear();
         Current = null;
+        Watching = TimeSpan.Zero;
     }
 
     public async Task BeforeAsync(PhaseStatement statement, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Current = statement;
         _storage = await StorageAsync(statement.Connection, statement.Transaction, cancellationToken);
+        Watching += System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     public async Task AfterAsync(PhaseStatement statement, TimeSpan duration, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         IReadOnlyList<(string, string)> locks = statement.Transaction is null ? [] : await LocksAsync(statement.Connection, statement.Transaction, cancellationToken);
         var after = await StorageAsync(statement.Connection, statement.Transaction, cancellationToken);
         var rewritten = after.Where(p => _storage.TryGetValue(p.Key, out var before) && before != p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         _runs.Add(new StatementRun(statement.Statement.Text, statement.Statement.Line, duration, locks, rewritten));
+        Watching += System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     private static async Task<List<(string, string)>> LocksAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -326,6 +326,8 @@ public static class ErrorCodes
     public const string BadSlo = "SLU250";
     /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>
     public const string SloBreached = "SLU251";
+    /// <summary>SLU252: Diff's settle window (--diff-settle) is not a positive duration.</summary>
+    public const string BadDiffSettle = "SLU252";
     // Cloud snapshots: RDS and Azure Flexible Server (SLU258-SLU264, SLU282-SLU289)
     /// <summary>SLU258: an rds or azure_flexible environment, but no cloud snapshot provider is registered for it.</summary>
     public const string CloudProviderMissing = "SLU258";

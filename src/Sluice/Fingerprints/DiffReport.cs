@@ -10,6 +10,9 @@ public sealed record DiffReport(
     IReadOnlyList<string> OnlyInSource,
     IReadOnlyList<string> OnlyInTarget)
 {
+    /// <summary>For a diff of live databases: how its differences were re-checked (<see cref="SettledDiff"/>); null for one pass.</summary>
+    public DiffSettling? Settling { get; init; }
+
     public static DiffReport ForTables(params TableDiff[] tables) => new([], tables, [], []);
 
     public bool AreEqual => SchemaChanges.Count == 0 && OnlyInSource.Count == 0 && OnlyInTarget.Count == 0 && Tables.All(t => t.AreEqual);
@@ -24,6 +27,7 @@ public sealed record DiffReport(
         foreach (var table in Tables)
         foreach (var line in table.Describe())
             text.Append(line).Append('\n');
+        if (Settling is { } settling) text.Append(settling.Describe()).Append('\n');
         var rows = Tables.Sum(t => t.SourceRows);
         text.Append(AreEqual
             ? $"equal: {Tables.Count} table(s), {rows:N0} rows, schema identical\n"

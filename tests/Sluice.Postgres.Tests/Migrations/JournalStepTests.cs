@@ -27,12 +27,13 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         "84d04d1bb320cdd7fd15fb3a3c123db741af26c40c96bcf6cb89807b421d3239", // 11: release trains (trains, train_members)
         "3fd2e2a5ec9a29c5a76c3ad2eabee6600d956d365017b6207dea4f4e96edcab8", // 12: hook runs
         "fa53c7d9f21686a911bd6c6436a6ce6d22a27ca3207fceac9fa241018921e589", // 13: drills
+        "18d08278944437aadb3e88e784ebc32b1b044b9bb27e50108526a7e45f165b04", // 14: phase durations, predicted beside actual
     ];
 
     private static readonly string[] Tables =
     [
         "approvals", "backfill_checkpoints", "canaries", "canary_judgements", "canary_steps", "data_baselines", "drills", "events", "expiry_actions", "feature_flags", "gate_decisions", "hook_runs",
-        "invariant_checks", "leases", "phases", "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version", "train_members", "trains",
+        "invariant_checks", "leases", "phase_durations", "phases", "plans", "rehearsal_evidence", "rollbacks", "schema_baselines", "schema_expectations", "schema_version", "train_members", "trains",
     ];
 
     [Fact]

@@ -21,4 +21,8 @@ public sealed record MigrationProviders(
     IDataBaselines? DataBaselines = null,
     Observability.SluiceTelemetry? Telemetry = null,
     IPhaseChecks? Checks = null,
-    Hooks.IHookJournal? Hooks = null);
+    Hooks.IHookJournal? Hooks = null)
+{
+    /// <summary>Where each applied phase's duration goes beside its rehearsal's prediction; null records none.</summary>
+    public IPhaseDurations? PhaseDurations { get; init; }
+}

@@ -458,6 +458,8 @@ public sealed class MigrationRunner
                 throw;
             }
             Telemetry?.PartialState(_options.Environment, plan.Id, _time.GetUtcNow() - partialSince.Value, plan.MaxPartialState);
+            if (_providers.PhaseDurations is { } durations)
+                await durations.RecordActualAsync(plan, phase, _time.GetElapsedTime(started), step == PhaseStep.Resume, cancellationToken);
             run.Report(new MigrationProgress(MigrationStep.PhaseDone, plan.Id, phase.Name, $"done in {_time.GetElapsedTime(started).TotalMilliseconds:F0} ms", Attempt: attempts));
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
             run.Current = null;

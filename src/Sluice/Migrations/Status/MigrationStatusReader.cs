@@ -12,6 +12,7 @@ public sealed class MigrationStatusReader(MigrationProviders providers)
         await providers.Journal.EnsureAsync(cancellationToken);
         var journal = await providers.Journal.ReadAllAsync(eventsPerPlan, cancellationToken);
         var holder = await providers.Leases.ReadHolderAsync(environment, cancellationToken);
-        return MigrationStatusReport.Combine(environment, plans, journal, holder);
+        var durations = providers.PhaseDurations is { } source ? await source.ReadAllAsync(cancellationToken) : [];
+        return MigrationStatusReport.Combine(environment, plans, journal, holder) with { Durations = durations };
     }
 }

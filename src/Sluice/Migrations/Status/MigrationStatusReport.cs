@@ -20,6 +20,13 @@ public sealed record PlanStatus(string PlanId, JournalStatus Status, string File
 /// <summary>Where every plan stands on one environment, and who holds its lease.</summary>
 public sealed record MigrationStatusReport(string Environment, IReadOnlyList<PlanStatus> Plans, LeaseHolder? LeaseHolder)
 {
+    /// <summary>Each phase's predicted and actual duration (journal step 14), for every plan hash recorded.</summary>
+    public IReadOnlyList<PhaseDuration> Durations { get; init; } = [];
+
+    /// <summary>The prediction and actual of <paramref name="phase"/> at the plan's recorded hash (else its files' hash).</summary>
+    public PhaseDuration? DurationOf(PlanStatus plan, string phase) =>
+        Durations.FirstOrDefault(d => d.PlanId == plan.PlanId && d.Phase == phase && d.PlanHash == (plan.RecordedHash ?? plan.FileHash));
+
     /// <summary>Joins the plans on disk with the journal: plans never run are pending, journal-only plans are listed too.</summary>
     public static MigrationStatusReport Combine(string environment, IReadOnlyList<MigrationPlan> plans, IReadOnlyList<PlanJournal> journal, LeaseHolder? holder)
     {
@@ -71,6 +78,7 @@ public sealed record MigrationStatusReport(string Environment, IReadOnlyList<Pla
                 var attempts = phase.Attempts > 0 ? $", {phase.Attempts} attempt(s)" : "";
                 var error = phase.LastError is null || phase.Status != JournalStatus.Failed ? "" : $": {phase.LastError}";
                 text.AppendLine($"  {phase.Name} [{phase.Kind.ToString().ToLowerInvariant()}] {Word(phase.Status)}{timing}{attempts}{checkpoint}{error}");
+                if (DurationOf(plan, phase.Name) is { } duration) text.AppendLine($"    duration: {duration.Describe()}");
             }
             foreach (var e in plan.LastEvents)
                 text.AppendLine($"    {e.At:u} {e.Kind} {e.Phase} {e.Message} ({e.By})");

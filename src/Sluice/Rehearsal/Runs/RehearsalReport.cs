@@ -14,7 +14,8 @@ public sealed record LockHeld(string Table, string Mode, TimeSpan Held)
 
 /// <summary>What one phase did on the synthetic data.</summary>
 /// <param name="Duration">The forward run on synthetic data.</param>
-/// <param name="PredictedDuration">Extrapolated to the profile's size (linear in rows).</param>
+/// <param name="PredictedDuration">Extrapolated to the profile's size, each piece of work by the rows of the tables it
+/// touched (<see cref="Predictions.DurationPredictor"/>).</param>
 /// <param name="RewrittenTables">Tables whose storage (<c>relfilenode</c>) changed: rewritten in full.</param>
 /// <param name="WorkloadBlocked">How long the synthetic workload waited on a lock during the phase (sampled).</param>
 /// <param name="Verified">The verify's outcome, or null without one.</param>
@@ -33,7 +34,11 @@ public sealed record PhaseRehearsal(
     bool? Verified,
     bool? Idempotent,
     bool? Reversible,
-    bool ForwardAgain = false);
+    bool ForwardAgain = false)
+{
+    /// <summary>How each piece of the phase's work was scaled to make <see cref="PredictedDuration"/>.</summary>
+    public IReadOnlyList<string> PredictionBasis { get; init; } = [];
+}
 
 /// <summary>A whole rehearsal: the evidence a gate reads and the report a person reads.</summary>
 /// <param name="Plans">Plan id and hash of each rehearsed plan.</param>

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using Npgsql;
+using Sluice.Migrations.Journal;
+using Sluice.Migrations.Running;
+using Sluice.Postgres.Clusters;
+using Sluice.Postgres.Databases;
+using Sluice.Postgres.Migrations;
+using Sluice.Postgres.Rehearsal;
+using Sluice.Rehearsal.Runs;
+
+namespace Sluice.Benchmarks.Prediction;
+
+/// <summary>
+/// Issue 20 item 7: rehearse a three-phase plan (expand with a sync trigger, backfill, index build) on synthetic data at
+/// a tenth of production (100k of 1M rows), then Promote it on the 1M-row database and compare each phase's predicted
+/// duration with the one journaled (step 14). Goal: within ±25 % per phase.
+/// </summary>
+public sealed class PredictionBenchmarks : IBenchmarkSuite
+{
+    private const string Schema = """
+        CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL CHECK (price >= 0), qty integer);
+        """;
+
+    private static readonly (string File, string Text)[] Plan =
+    [
+        ("plan.yaml", """
+            id: 0001_split_name
+            owner: bench
+            risk: low
+            description: adds items.word, backfills it, indexes it
+            max_partial_state: 1h
+            phases:
+              - name: add_word
+                kind: expand
+                up: add.up.sql
+                down: add.down.sql
+              - name: backfill_word
+                kind: backfill
+                backfill:
+                  table: items
+                  key: id
+                  batch: backfill.batch.sql
+                  max_batch_size: 5000
+              - name: index_word
+                kind: expand
+                up: index.up.sql
+                down: index.down.sql
+                statement_timeout: 10m
+            """),
+        ("add.up.sql", """
+            ALTER TABLE items ADD COLUMN IF NOT EXISTS word text;
+            CREATE OR REPLACE FUNCTION items_sync_word() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.word := split_part(NEW.name, ' ', 1) || ':' || coalesce(NEW.qty, -1);
+                RETURN NEW;
+            END
+            $$;
+            DROP TRIGGER IF EXISTS items_sync_word ON items;
+            CREATE TRIGGER items_sync_word BEFORE INSERT OR UPDATE OF name, qty ON items FOR EACH ROW EXECUTE FUNCTION items_sync_word();
+            """),
+        ("add.down.sql", """
+            DROP TRIGGER IF EXISTS items_sync_word ON items;
+            DROP FUNCTION IF EXISTS items_sync_word();
+            ALTER TABLE items DROP COLUMN IF EXISTS word;
+            """),
+        ("backfill.batch.sql", """
+            UPDATE items SET word = split_part(name, ' ', 1) || ':' || coalesce(qty, -1)
+            WHERE id > @lower AND id <= @upper AND word IS DISTINCT FROM split_part(name, ' ', 1) || ':' || coalesce(qty, -1);
+            """),
+        ("index.up.sql", "CREATE INDEX IF NOT EXISTS items_word_idx ON items (word);\n"),
+        ("index.down.sql", "DROP INDEX IF EXISTS items_word_idx;\n"),
+    ];
+
+    public string Name => "prediction";
+
+    public string Description => "rehearse at 100k rows, predict the 1M-row Promote per phase, measure it (error per phase; goal ±25 %)";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var output = context.Output;
+        var rows = context.Large ? 10_000_000 : 1_000_000;
+        const double Scale = 0.1;
+        var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, new Dictionary<string, string>
+        {
+            ["shared_buffers"] = "512MB", ["max_wal_size"] = "4GB",
+        });
+        var folder = Path.Combine(Path.GetTempPath(), $"sluice-bench-prediction-{Environment.ProcessId}");
+        var service = Path.Combine(folder, "pipelines", "items");
+        try
+        {
+            var migration = Path.Combine(service, "migrations", "0001_split_name");
+            Directory.CreateDirectory(migration);
+            Directory.CreateDirectory(Path.Combine(service, "schema"));
+            foreach (var (file, text) in Plan) await File.WriteAllTextAsync(Path.Combine(migration, file), text, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(service, "schema", "0000_base.sql"), Schema, cancellationToken);
+
+            await Execute(cluster.ConnectionString(), "CREATE DATABASE production", cancellationToken);
+            var production = cluster.ConnectionString("production");
+            await Execute(production, Schema + $"""
+                INSERT INTO items (id, name, price, qty)
+                SELECT g, 'item ' || (g % 5000) || ' of batch ' || (g % 17), round(((g * 37) % 10000) / 100.0, 2), CASE WHEN g % 10 = 0 THEN NULL ELSE g % 50 END
+                FROM generate_series(1, {rows}) AS g;
+                ANALYZE items;
+                """, cancellationToken);
+            var profile = await PostgresProfiler.ReadAsync(production, new ProfileOptions("production"), cancellationToken);
+
+            var clock = Stopwatch.StartNew();
+            var report = await new PostgresRehearsalService(new EphemeralDatabases(cluster.ConnectionString())).RehearseAsync(
+                new RehearsalRequest(service, "production", profile, new HashSet<string>(), Synthetic: new SyntheticOptions(Scale: Scale),
+                    Workload: new WorkloadOptions(Runs: 1, Seed: 7)), cancellationToken);
+            var rehearsal = clock.Elapsed;
+            await using (var pool = NpgsqlDataSource.Create(production))
+                await PostgresRehearsalEvidence.RecordAsync(pool, report, RehearsalReportFiles.ToJson(report), cancellationToken);
+
+            await using var database = new PostgresMigrationDatabase(production);
+            var request = new MigrationRequest(Path.Combine(folder, "pipelines"), "items", "production", By: new RunnerIdentity("bench", Environment.MachineName, null));
+            clock.Restart();
+            await database.Service().MigrateAsync(request, null, cancellationToken);
+            var promote = clock.Elapsed;
+            var status = await database.Service().StatusAsync(request, cancellationToken);
+
+            output.WriteLine($"rehearsal of {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.###}) in {rehearsal.TotalSeconds:F1} s; Promote on {rows:N0} rows in {promote.TotalSeconds:F1} s");
+            output.WriteLine();
+            output.WriteLine($"| phase | rehearsed ({report.SyntheticRows / 1000:N0}k) | predicted ({rows / 1000:N0}k) | actual ({rows / 1000:N0}k) | error |");
+            output.WriteLine("|---|---:|---:|---:|---:|");
+            foreach (var phase in report.Phases)
+            {
+                var journaled = status.Durations.Single(d => d.Phase == phase.Phase && d.PlanHash == report.Plans[0].Hash);
+                output.WriteLine($"| {phase.Phase} | {phase.Duration.TotalMilliseconds:F0} ms | {journaled.Predicted!.Value.TotalMilliseconds:F0} ms | {journaled.Actual!.Value.TotalMilliseconds:F0} ms | {-(journaled.Error ?? 0) * 100:+0;-0;0} % |");
+            }
+            output.WriteLine();
+            foreach (var phase in report.Phases) output.WriteLine($"{phase.Phase}: {string.Join("; ", phase.PredictionBasis)}");
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task Execute(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
