@@ -43,7 +43,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
             request.KeepsSnapshots ? new SnapshotCatalogSource(snapshots.Catalog) : new NoSnapshotSource(),
-            _database.Rehearsals);
+            _database.Rehearsals) with { CodeReviews = request.CodeReviews?.Invoke(request.Plans()) };
     }
 
     public string Environment => _request.Environment;

@@ -101,6 +101,7 @@ public static class EnvironmentSpecReader
             throw SluiceException.Usage(ErrorCodes.BadEnvironment, $"port {spec.Port} is outside 1-65535", Remedy, file, lines?.Of("port"));
         CanaryDefinitionReader.Read(spec, file, lines);
         CloudDefinitionReader.Read(spec, file, lines);
+        Gates.GateSettings.Read(spec.Gates, file, lines?.Of("gates"));
         return spec;
     }
 
