@@ -93,8 +93,15 @@ public sealed class GitHubApprovalGateTests(GitHubOpenApi openApi, PostgresFixtu
         return (result.ExitCode, output.ToString());
     }
 
-    private static string ApprovalsRow(string output) =>
-        output.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("approvals ", StringComparison.Ordinal)) ?? $"no approvals row in:\n{output}";
+    /// <summary>The approvals gate's row, its wrapped continuation lines joined and runs of blanks made one.</summary>
+    private static string ApprovalsRow(string output)
+    {
+        var lines = output.Split('\n');
+        var start = Array.FindIndex(lines, l => l.TrimStart().StartsWith("approvals ", StringComparison.Ordinal));
+        if (start < 0) return $"no approvals row in:\n{output}";
+        var row = lines.Skip(start).TakeWhile((l, i) => i == 0 || !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s*\w+\s+\| (pass|warn|fail) "));
+        return System.Text.RegularExpressions.Regex.Replace(string.Join(" ", row), @"\s+", " ");
+    }
 
     [Fact]
     public async Task A_review_by_an_owner_other_than_the_author_of_the_head_commit_passes_the_approvals_gate()
@@ -104,7 +111,7 @@ public sealed class GitHubApprovalGateTests(GitHubOpenApi openApi, PostgresFixtu
         var gate = await GateAsync(new ReviewedBuild());
 
         var row = ApprovalsRow(gate.Output);
-        Assert.Matches(@"approvals\s+\|\s+pass\s+\|\s+approved: 0001_add_item_note by grace", row);
+        Assert.Matches(@"approvals \| pass \| approved: 0001_add_item_note by grace", row);
         Assert.Contains(_fake.Exchanges, x => x.Method == "GET" && x.Path.EndsWith("/pulls/7/reviews"));
         Assert.Contains(_fake.Exchanges, x => x.Method == "GET" && x.Path.EndsWith("/teams/team-billing/members"));
     }
@@ -118,7 +125,7 @@ public sealed class GitHubApprovalGateTests(GitHubOpenApi openApi, PostgresFixtu
 
         Assert.True(gate.Exit == ExitCode.TargetFailed, gate.Output);
         var row = ApprovalsRow(gate.Output);
-        Assert.Matches(@"approvals\s+\|\s+fail\s+\|\s+missing approvals: 0001_add_item_note has 0 of 1", row);
+        Assert.Matches(@"approvals \| fail \| missing approvals: 0001_add_item_note has 0 of 1", row);
         Assert.True(row.Contains("a member of the plan's owner team other than the author approves pull request #7 on GitHub", StringComparison.Ordinal), row);
         Assert.DoesNotContain("./build.sh Approve", row); // this environment does not count Approve
     }
