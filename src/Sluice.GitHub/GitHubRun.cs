@@ -4,7 +4,8 @@ namespace Sluice.GitHub;
 /// What a GitHub Actions job tells a build about its run, from the job's variables: the commit, the log's address,
 /// and the pull request a <c>pull_request</c> run belongs to. Outside Actions every part is null.
 /// </summary>
-public sealed record GitHubRun(string? Sha, Uri? LogUrl, int? PullRequest)
+/// <param name="RunId">The Actions run (<c>GITHUB_RUN_ID</c>), whose environment reviews approve it.</param>
+public sealed record GitHubRun(string? Sha, Uri? LogUrl, int? PullRequest, long? RunId = null)
 {
     public static GitHubRun FromEnvironment(IReadOnlyDictionary<string, string> variables)
     {
@@ -14,6 +15,6 @@ public sealed record GitHubRun(string? Sha, Uri? LogUrl, int? PullRequest)
             : null;
         // A pull request's run checks out refs/pull/N/merge.
         int? pull = Get("GITHUB_REF") is { } gitRef && gitRef.Split('/') is ["refs", "pull", var number, _] && int.TryParse(number, out var n) ? n : null;
-        return new GitHubRun(Get("GITHUB_SHA"), log, pull);
+        return new GitHubRun(Get("GITHUB_SHA"), log, pull, long.TryParse(Get("GITHUB_RUN_ID"), out var id) ? id : null);
     }
 }

@@ -22,6 +22,9 @@ public interface IConfigureGitHub : ISluiceBuild
     [Parameter("ConfigureGitHub: the REST API's address (default: GITHUB_API_URL or https://api.github.com/)")]
     string? GitHubApiUrl => this.Parameter<string>();
 
+    [Parameter("The pull request a run belongs to, for CommentReport and GitHub approvals (default: the pull request of the CI run, or of its commit)")]
+    int? PullRequest => this.Parameter<int?>();
+
     Target PlanGitHub => _ => _
         .Description("Prints the changes ConfigureGitHub would make to the repository's environments; changes nothing")
         .Executes(async ct =>

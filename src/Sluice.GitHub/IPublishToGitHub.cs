@@ -23,9 +23,6 @@ public interface IPublishToGitHub : IConfigureGitHub
     [Parameter("PublishDeployment: where the environment's service answers, shown on the deployment")]
     string? EnvironmentUrl => this.Parameter<string>();
 
-    [Parameter("CommentReport: the pull request to comment on (default: the pull request the CI run belongs to)")]
-    int? PullRequest => this.Parameter<int?>();
-
     Target PublishDeployment => _ => _
         .Description("Records the run's deployment to --env on GitHub (--deployment-state started, succeeded or failed)")
         .Executes(async ct =>

@@ -60,16 +60,22 @@ internal sealed class EnvironmentRun(ISluiceComponent build) : IAsyncDisposable
         get
         {
             var file = EnvironmentCatalog.SpecFile(build.Env);
-            var spec = build.EnvironmentDefinition is { } definition
-                ? EnvironmentSpecReader.Validate(definition, file, EnvironmentSpecReader.FindLines(Path.Combine(build.Root, file)))
-                : null;
+            var lines = EnvironmentSpecReader.FindLines(Path.Combine(build.Root, file));
+            var spec = build.EnvironmentDefinition is { } definition ? EnvironmentSpecReader.Validate(definition, file, lines) : null;
             string? service;
             lock (_gate) service = _plans?.Service;
             service ??= ServicePlans.ServiceName(Path.Combine(build.Root, build.Pipelines), build.Service);
             return new EnvironmentSessionRequest(build.Env, spec, build.Root, build.Database, service, () => Plans, By, build.Redactor(),
-                (build as ISnapshot)?.SnapshotFormat, build is ISnapshot);
+                (build as ISnapshot)?.SnapshotFormat, build is ISnapshot, CodeReviews(spec, file, lines?.Of("gates")));
         }
     }
+
+    /// <summary>The build's code reviews when the environment takes approvals from them; a usage error (SLU146, file
+    /// and line) when it does and the build has none.</summary>
+    private Func<ServicePlans, Gates.IApprovalSource>? CodeReviews(EnvironmentSpec? spec, string file, int? line) =>
+        Gates.GateSettings.Read(spec?.Gates, file, line).Origins.Contains(Gates.ApprovalOrigin.GitHub)
+            ? build.CodeReviews ?? throw Gates.ApprovalOrigins.Missing(file, line)
+            : null;
 
     public Task<IEnvironmentSession> OpenAsync(CancellationToken cancellationToken)
     {

@@ -39,6 +39,10 @@ public interface ISluiceComponent : ISluiceBuild, IExceptionTranslator, IEnviron
     /// overrides it to register more providers (<c>new PostgresSessionProvider(logger, new TestcontainersEnvironmentProvider())</c>).</summary>
     IEnvironmentSessionProvider SessionProvider => new PostgresSessionProvider(new HostLogger(Host));
 
+    /// <summary>Approvals from a code-review system, for an environment whose <c>gates.approvals_from</c> lists it;
+    /// none here. <c>IApproveOnGitHub</c> (package Sluice.GitHub) gives GitHub's pull-request reviews.</summary>
+    Func<ServicePlans, Sluice.Gates.IApprovalSource>? CodeReviews => null;
+
     /// <summary>Where the plans come from: the files under <c>--pipelines</c>.</summary>
     IPlanSource PlanSource => new FilePlanSource();
 

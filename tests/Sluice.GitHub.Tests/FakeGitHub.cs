@@ -30,7 +30,7 @@ public sealed class FakeGitHub : IAsyncDisposable
         ("POST", "/repos/o/r/deployments", 201), ("POST", "/repos/o/r/deployments/1/statuses", 201),
         ("POST", "/repos/o/r/issues/1/comments", 201), ("GET", "/repos/o/r/pulls/1", 200), ("GET", "/repos/o/r/pulls/1/reviews", 200),
         ("GET", "/orgs/o/teams/t/members", 200), ("GET", "/orgs/o/teams", 200), ("GET", "/repos/o/r/environments/e", 200),
-        ("GET", "/users/u", 200), ("GET", "/repos/o/r/actions/runs/1/approvals", 200),
+        ("GET", "/users/u", 200), ("GET", "/repos/o/r/actions/runs/1/approvals", 200), ("GET", "/repos/o/r/commits/c/pulls", 200),
     ];
 
     private readonly WebApplication _app;
@@ -46,6 +46,12 @@ public sealed class FakeGitHub : IAsyncDisposable
     public Dictionary<int, List<JsonObject>> Comments { get; } = [];
     public Dictionary<int, (string Author, string HeadSha)> Pulls { get; } = [];
     public Dictionary<int, List<(string Login, string State, string CommitId)>> Reviews { get; } = [];
+
+    /// <summary>When the first review of a pull request was submitted; each later one a minute after the one before.</summary>
+    public DateTimeOffset ReviewsStart { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The merged pull request a commit belongs to (<c>GET /repos/{owner}/{repo}/commits/{sha}/pulls</c>).</summary>
+    public Dictionary<string, int> MergedPullOf { get; } = [];
     public Dictionary<long, List<(string Login, string Environment, string State)>> RunApprovals { get; } = [];
     public Dictionary<string, List<string>> Teams { get; } = [];
     public Dictionary<string, FakeEnvironment> Environments { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -212,9 +218,20 @@ public sealed class FakeGitHub : IAsyncDisposable
                 review["user"] = User(r.Login);
                 review["state"] = r.State;
                 review["commit_id"] = r.CommitId;
-                review["submitted_at"] = new DateTimeOffset(2026, 1, 1, 0, i, 0, TimeSpan.Zero).ToString("yyyy-MM-ddTHH:mm:ssZ");
+                review["submitted_at"] = ReviewsStart.AddMinutes(i).ToString("yyyy-MM-ddTHH:mm:ssZ");
                 return review;
             }).ToList());
+        if (Is("GET", $"{repo}/commits/([0-9a-z-]+)/pulls"))
+            return Page(request, headers, MergedPullOf.TryGetValue(m.Groups[1].Value, out var merged)
+                ? [Shape("GET /repos/o/r/commits/c/pulls 200", o =>
+                {
+                    o["number"] = merged;
+                    o["user"] = User(Pulls[merged].Author);
+                    o["head"]!["sha"] = Pulls[merged].HeadSha;
+                    o["merged_at"] = "2026-01-02T00:00:00Z";
+                    o["state"] = "closed";
+                })]
+                : []);
         if (Is("GET", $"/orgs/{Owner}/teams/([^/]+)/members"))
             return Page(request, headers, (Teams.GetValueOrDefault(m.Groups[1].Value) ?? []).Select(User).ToList());
         if (Is("GET", $"/orgs/{Owner}/teams")) return Page(request, headers, Teams.Keys.Select(Team).ToList());

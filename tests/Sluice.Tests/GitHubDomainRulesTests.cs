@@ -72,6 +72,50 @@ public sealed class GitHubDomainRulesTests
     public void Review7_an_owner_counts_once() =>
         Assert.Equal(["grace"], Count(new Review("grace", ReviewState.Approved, T, CommitId: "head"), new Review("grace", ReviewState.Approved, T, Environment: "staging")));
 
+    private static IReadOnlyList<(string Reviewer, string Commit)> Pushed(params Review[] reviews) =>
+        OwnerReviewRules.PushedOver(reviews, "head", "ada", ["ada", "grace", "linus"]);
+
+    [Fact]
+    public void Pushed1_an_owner_counting_at_the_head_is_not_void() =>
+        Assert.Empty(Pushed(new Review("grace", ReviewState.Approved, T, CommitId: "old"), new Review("grace", ReviewState.Approved, T.AddMinutes(1), CommitId: "head")));
+
+    [Fact]
+    public void Pushed2_a_withdrawn_approval_is_not_void_but_withdrawn() =>
+        Assert.Empty(Pushed(new Review("grace", ReviewState.Approved, T, CommitId: "old"), new Review("grace", ReviewState.ChangesRequested, T.AddMinutes(1), CommitId: "old")));
+
+    [Fact]
+    public void Pushed3_an_approval_of_no_known_commit_is_not_void() => Assert.Empty(Pushed(new Review("grace", ReviewState.Approved, T)));
+
+    [Fact]
+    public void Pushed4_the_authors_or_a_non_owners_approval_of_an_old_commit_is_not_void_it_never_counted() =>
+        Assert.Empty(Pushed(new Review("ada", ReviewState.Approved, T, CommitId: "old"), new Review("mallory", ReviewState.Approved, T, CommitId: "old")));
+
+    [Fact]
+    public void Pushed5_an_owners_approval_of_a_commit_a_push_replaced_is_void_naming_the_commit() =>
+        Assert.Equal([("grace", "old")], Pushed(new Review("grace", ReviewState.Approved, T, CommitId: "old"), new Review("grace", ReviewState.Commented, T.AddMinutes(1), CommitId: "head")));
+
+    private static readonly SignedEvidence Now = new("planhash", "2026-01-01T10:00:00.000Z", "20260101T090000Z-aaaaaa", "any time (no calendar)");
+    private static readonly DateTimeOffset Rehearsed = new(2026, 1, 1, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Verified = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Signed1_a_review_signs_the_plan_hash_and_the_window_as_they_are_now() =>
+        Assert.Equal((Now.PlanHash, Now.ChangeWindow), ReviewedEvidence.Sign(Now, Rehearsed.AddHours(1), Rehearsed, Verified) is var s ? (s.PlanHash, s.ChangeWindow) : default);
+
+    [Fact]
+    public void Signed2_and_4_a_review_after_the_rehearsal_and_the_verification_signs_them_and_holds() =>
+        Assert.Empty(ReviewedEvidence.Sign(Now, Rehearsed.AddMinutes(1), Rehearsed, Verified).Voids(Now));
+
+    [Fact]
+    public void Signed3_a_rehearsal_after_the_review_voids_it() =>
+        Assert.Equal(["the rehearsal report changed (signed one before the review at 2026-01-01T09:30:00Z, or none, now 2026-01-01T10:00:00.000Z)"],
+            ReviewedEvidence.Sign(Now, Verified.AddMinutes(30), Rehearsed, Verified).Voids(Now));
+
+    [Fact]
+    public void Signed5_a_snapshot_verified_after_the_review_voids_it() =>
+        Assert.Equal(["the verified snapshot changed (signed one before the review at 2026-01-01T08:00:00Z, or none, now 20260101T090000Z-aaaaaa)"],
+            ReviewedEvidence.Sign(Now with { Rehearsal = null }, Verified.AddHours(-1), null, Verified).Voids(Now with { Rehearsal = null }));
+
     private static readonly DeclaredEnvironment Staging = new("staging", [new Reviewer(ReviewerKind.Team, "team-shop")], true, 5, ["main"], ["DATABASE"], 3);
 
     private static HostedEnvironment Hosted(IReadOnlyList<Reviewer>? reviewers = null, bool preventSelfReview = true, int wait = 5,

@@ -49,7 +49,7 @@ internal sealed class PostgresEnvironmentSession : IEnvironmentSession
             new PostgresPromotionHistory(async (name, ct) => _catalog.Value.Others(Environment).TryGetValue(name, out var spec)
                 ? await provider.ConnectionStringOfAsync(name, spec, request, ct) : null),
             request.KeepsSnapshots ? new SnapshotCatalogSource(snapshots.Catalog) : new NoSnapshotSource(),
-            _database.Rehearsals) with { Drills = Drills.Journal };
+            _database.Rehearsals) with { Drills = Drills.Journal, CodeReviews = request.CodeReviews?.Invoke(request.Plans()) };
         _otherServices = new PostgresServiceJournals(request, provider, _database.Migrations.Redactor);
         Gates = Gates with { Requirements = new JournalRequirementSource(_otherServices.JournalOfAsync) };
     }

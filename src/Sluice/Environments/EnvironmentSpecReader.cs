@@ -102,6 +102,7 @@ public static class EnvironmentSpecReader
         ValidateReplica(spec, file, lines);
         CanaryDefinitionReader.Read(spec, file, lines);
         CloudDefinitionReader.Read(spec, file, lines);
+        Gates.GateSettings.Read(spec.Gates, file, lines?.Of("gates"));
         return spec;
     }
 

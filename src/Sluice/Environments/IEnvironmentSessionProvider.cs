@@ -39,6 +39,8 @@ public interface IEnvironmentSessionProvider
 /// <param name="Secrets">Where the run's secrets are registered (the connection string and its password) and redacted.</param>
 /// <param name="SnapshotFormat">How snapshots are taken; null for the default (custom).</param>
 /// <param name="KeepsSnapshots">The build takes snapshots (Promote takes one where the snapshot gate applies).</param>
+/// <param name="CodeReviews">Approvals from a code-review system for the service's plans, when the environment's
+/// <c>gates.approvals_from</c> takes them (<see cref="Gates.GateSources.CodeReviews"/>); opened with the session.</param>
 public sealed record EnvironmentSessionRequest(
     string Environment,
     EnvironmentSpec? Spec,
@@ -49,7 +51,8 @@ public sealed record EnvironmentSessionRequest(
     RunnerIdentity By,
     IRunSecrets Secrets,
     SnapshotFormat? SnapshotFormat = null,
-    bool KeepsSnapshots = false)
+    bool KeepsSnapshots = false,
+    Func<ServicePlans, Gates.IApprovalSource>? CodeReviews = null)
 {
     /// <summary>The definition in effect: the given one, or the embedded local default.</summary>
     public EnvironmentSpec EffectiveSpec => Spec ?? EnvironmentSpec.LocalDefault;

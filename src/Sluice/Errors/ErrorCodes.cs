@@ -157,6 +157,10 @@ public static class ErrorCodes
     public const string CreateDatabaseDenied = "SLU144";
     /// <summary>SLU145: a service's schema folder cannot be loaded into its empty local database (file and line).</summary>
     public const string SchemaSeedFailed = "SLU145";
+    /// <summary>SLU146: an environment takes approvals from a code-review system (gates.approvals_from) the build does not have.</summary>
+    public const string CodeReviewsMissing = "SLU146";
+    /// <summary>SLU147: the commit a release runs belongs to no pull request whose reviews could approve it.</summary>
+    public const string NoPullRequestForCommit = "SLU147";
 
     // Production traffic routers of the canary (Kubernetes Gateway API, Azure App Service slots)
     /// <summary>SLU265: the HTTPRoute the canary routes through (or its rule) is not found.</summary>

@@ -6,7 +6,7 @@ namespace Sluice.Gates;
 /// hash, by someone other than its owner (an author never approves their own change). A plan below <c>fromRisk</c>
 /// needs none. An approval that signed evidence (<see cref="SignedEvidence"/>) counts only while that evidence is
 /// still what <c>current</c> reads; otherwise it is void and the evidence names what changed. A failing verdict names
-/// the exact command that satisfies it.</summary>
+/// the exact command that satisfies it (the source's <see cref="IApprovalSource.HowToApprove"/>).</summary>
 /// <param name="current">The evidence as it stands now for a plan; null counts every approval at the plan's hash.</param>
 public sealed class ApprovalGate(IApprovalSource approvals, int required, bool blocking, MigrationRisk fromRisk = MigrationRisk.Low,
     Func<MigrationPlan, CancellationToken, Task<SignedEvidence>>? current = null) : IReleaseGate
@@ -24,12 +24,18 @@ public sealed class ApprovalGate(IApprovalSource approvals, int required, bool b
             var now = current is null ? null : await current(plan, cancellationToken);
             IReadOnlyList<string> Voids(Approval a) => a.Signed is { } signed && now is not null ? signed.Voids(now) : [];
             bool NotOwner(Approval a) => !string.Equals(a.By, plan.Owner, StringComparison.OrdinalIgnoreCase);
-            var valid = (await approvals.ReadApprovalsAsync(context.Environment, plan.Id, plan.Hash, cancellationToken))
+            var read = await approvals.ReadApprovalsAsync(context.Environment, plan.Id, plan.Hash, cancellationToken);
+            var valid = read
                 .Where(a => NotOwner(a) && Voids(a).Count == 0)
                 .Select(a => a.By).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            voided.AddRange((await approvals.ReadSignedApprovalsAsync(context.Environment, plan.Id, cancellationToken))
+            // A code review signs its evidence as it is read, so a void one is among the approvals read as well.
+            voided.AddRange(read.Concat(await approvals.ReadSignedApprovalsAsync(context.Environment, plan.Id, cancellationToken))
                 .Where(a => NotOwner(a) && !valid.Contains(a.By, StringComparer.OrdinalIgnoreCase) && Voids(a).Count > 0)
+                .Distinct()
                 .Select(a => $"{a.By}'s approval of {plan.Id} is void: {string.Join("; ", Voids(a))}"));
+            voided.AddRange((await approvals.ReadVoidedApprovalsAsync(context.Environment, plan.Id, cancellationToken))
+                .Where(v => !valid.Contains(v.By, StringComparer.OrdinalIgnoreCase))
+                .Select(v => $"{v.By}'s approval of {plan.Id} is void: {v.Reason}"));
             if (valid.Count < required) missing.Add($"{plan.Id} has {valid.Count} of {required}");
             else seen.Add($"{plan.Id} by {string.Join(", ", valid)}");
         }
@@ -37,7 +43,7 @@ public sealed class ApprovalGate(IApprovalSource approvals, int required, bool b
         if (missing.Count == 0)
             return GateResult.Pass(Name, context.Plans.Count == 0 ? "no plans to approve" : $"{(seen.Count == 0 ? "" : $"approved: {string.Join("; ", seen)}")}{none}");
         var evidence = $"missing approvals: {string.Join("; ", missing)}{(voided.Count == 0 ? "" : $"; {string.Join("; ", voided)}")}";
-        var remedy = $"someone other than the plan's owner runs ./build.sh Approve --env {context.Environment} --by NAME (NAME: their OS user or git email)";
+        var remedy = approvals.HowToApprove(context.Environment);
         return blocking ? GateResult.Fail(Name, evidence, remedy) : GateResult.Warn(Name, evidence, remedy);
     }
 }

@@ -39,7 +39,7 @@ public static class GatePolicy
         var blocking = spec.Protected || risk == MigrationRisk.High || irreversible.Count > 0;
         gates.Add(new SnapshotGate(sources.Snapshots, settings.SnapshotMaxAge, blocking, irreversible.Count > 0 ? Irreversible(irreversible) : null));
         gates.Add(new RehearsalGate(sources.Rehearsals, settings.RehearsalMaxAge, blocking));
-        gates.Add(new ApprovalGate(sources.Approvals, settings.Approvals, blocking, settings.ApprovalsFromRisk,
+        gates.Add(new ApprovalGate(ApprovalOrigins.Source(settings, sources, calendar, file), settings.Approvals, blocking, settings.ApprovalsFromRisk,
             (plan, ct) => SignedEvidence.CurrentAsync(sources, calendar, environment, plan, ct)));
         if (spec.Protected && settings.DrillMaxAge is { } drillMaxAge)
             gates.Add(new DrillGate(sources.Drills ?? new NoDrillSource(), drillMaxAge, settings.RequiredDrills));

@@ -38,4 +38,32 @@ public static class OwnerReviewRules
             .Order(StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    /// <summary>
+    /// Which owners' approvals a push voided, so the gate can name them; for each reviewer, the first matching row decides:
+    /// <list type="number">
+    /// <item>they count at the head (<see cref="Approvers"/>) → not void;</item>
+    /// <item>their latest pull-request review, comments aside, is not an approval → not void: they withdrew it themselves;</item>
+    /// <item>it approved the head commit, or a commit nobody knows → not void (its other rows decided);</item>
+    /// <item>they are the author, or not an owner → not void: it never counted;</item>
+    /// <item>otherwise → void: it approved a commit a later push replaced (the commit is named).</item>
+    /// </list>
+    /// </summary>
+    public static IReadOnlyList<(string Reviewer, string Commit)> PushedOver(IEnumerable<Review> reviews, string headCommit, string author,
+        IReadOnlyCollection<string> owners)
+    {
+        var list = reviews.ToList();
+        var counting = Approvers(list.Where(r => r.Environment is null), "", headCommit, author, owners);
+        return list
+            .Where(r => r.Environment is null && r.State != ReviewState.Commented)
+            .GroupBy(r => r.Reviewer, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.MaxBy(r => r.At)!)
+            .Where(r => !counting.Contains(r.Reviewer, StringComparer.OrdinalIgnoreCase))
+            .Where(r => r.State == ReviewState.Approved)
+            .Where(r => r.CommitId is not null && !string.Equals(r.CommitId, headCommit, StringComparison.OrdinalIgnoreCase))
+            .Where(r => !string.Equals(r.Reviewer, author, StringComparison.OrdinalIgnoreCase) && owners.Contains(r.Reviewer, StringComparer.OrdinalIgnoreCase))
+            .Select(r => (r.Reviewer, r.CommitId!))
+            .OrderBy(p => p.Reviewer, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
 }

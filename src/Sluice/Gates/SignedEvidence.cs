@@ -15,12 +15,16 @@ namespace Sluice.Gates;
 public sealed record SignedEvidence(string PlanHash, string? Rehearsal, string? Snapshot, string ChangeWindow)
 {
     /// <summary>The evidence as it stands now for <paramref name="plan"/> on <paramref name="environment"/>.</summary>
-    public static async Task<SignedEvidence> CurrentAsync(GateSources sources, ChangeCalendar calendar, string environment, MigrationPlan plan,
+    public static Task<SignedEvidence> CurrentAsync(GateSources sources, ChangeCalendar calendar, string environment, MigrationPlan plan,
+        CancellationToken cancellationToken) => CurrentAsync(sources, calendar, environment, plan.Hash, cancellationToken);
+
+    /// <summary>The evidence as it stands now for the plan at <paramref name="planHash"/> on <paramref name="environment"/>.</summary>
+    public static async Task<SignedEvidence> CurrentAsync(GateSources sources, ChangeCalendar calendar, string environment, string planHash,
         CancellationToken cancellationToken)
     {
-        var rehearsed = await sources.Rehearsals.LatestRehearsalAsync(environment, plan.Hash, cancellationToken);
+        var rehearsed = await sources.Rehearsals.LatestRehearsalAsync(environment, planHash, cancellationToken);
         var snapshot = await sources.Snapshots.LatestVerifiedIdAsync(environment, cancellationToken);
-        return new SignedEvidence(plan.Hash, rehearsed?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+        return new SignedEvidence(planHash, rehearsed?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             snapshot, calendar.Signature());
     }
 

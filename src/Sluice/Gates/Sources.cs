@@ -19,7 +19,19 @@ public interface IApprovalSource
     /// keeps only current approvals returns none.</summary>
     Task<IReadOnlyList<Approval>> ReadSignedApprovalsAsync(string environment, string planId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Approval>>([]);
+
+    /// <summary>Approvals this source no longer counts for a reason of its own (a code review of a commit a later push
+    /// replaced), so the gate can name them; none by default.</summary>
+    Task<IReadOnlyList<VoidedApproval>> ReadVoidedApprovalsAsync(string environment, string planId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<VoidedApproval>>([]);
+
+    /// <summary>What someone does to give an approval this source counts: the gate's remedy.</summary>
+    string HowToApprove(string environment) =>
+        $"someone other than the plan's owner runs ./build.sh Approve --env {environment} --by NAME (NAME: their OS user or git email)";
 }
+
+/// <summary>An approval a source no longer counts, and why (<c>a push after the review</c>).</summary>
+public sealed record VoidedApproval(string By, string PlanId, string Reason);
 
 /// <summary>When the environment's latest verified snapshot was verified; null when none is.</summary>
 /// <remarks>The snapshot components (ISnapshot/VerifySnapshot) are built separately; until they record verifications
