@@ -325,7 +325,6 @@ internal static class JournalSchema
         );
         CREATE INDEX drills_latest ON sluice.drills (environment, scenario, started_at DESC);
         """,
-        """,
         // 14: each phase's duration as the latest rehearsal predicted it at production size, beside what it took when a
         // Promote ran it, per plan hash (a changed plan is a new prediction).
         """
