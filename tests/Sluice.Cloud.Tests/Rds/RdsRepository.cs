@@ -84,36 +84,26 @@ internal sealed class CollectedSecrets : IRunSecrets
 
 /// <summary>A test's whole RDS set-up: the fake world, the repository, a session on it and the environment's lease, held
 /// until disposed (in reverse).</summary>
-internal sealed class LeasedRdsSession : IAsyncDisposable
+internal sealed class LeasedRdsSession(RdsFakeEnvironment env, RdsRepository repository, IEnvironmentSession session, IEnvironmentLease lease)
+    : IAsyncDisposable
 {
-    private readonly RdsRepository _repository;
-    private readonly IEnvironmentLease _lease;
+    public RdsFakeEnvironment Env => env;
 
-    private LeasedRdsSession(RdsFakeEnvironment env, RdsRepository repository, IEnvironmentSession session, IEnvironmentLease lease)
-    {
-        Env = env;
-        _repository = repository;
-        Session = session;
-        _lease = lease;
-    }
-
-    public RdsFakeEnvironment Env { get; }
-
-    public IEnvironmentSession Session { get; }
+    public IEnvironmentSession Session => session;
 
     public static async Task<LeasedRdsSession> StartAsync(PostgresFixture postgres, bool rehearseOnCopy, CancellationToken ct)
     {
-        var env = await RdsFakeEnvironment.StartAsync(postgres, ct);
-        var repository = new RdsRepository(env, rehearseOnCopy);
-        var session = await repository.OpenAsync(ct);
-        return new LeasedRdsSession(env, repository, session, await session.AcquireLeaseAsync(ct));
+        var world = await RdsFakeEnvironment.StartAsync(postgres, ct);
+        var root = new RdsRepository(world, rehearseOnCopy);
+        var opened = await root.OpenAsync(ct);
+        return new LeasedRdsSession(world, root, opened, await opened.AcquireLeaseAsync(ct));
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _lease.DisposeAsync();
-        await Session.DisposeAsync();
-        _repository.Dispose();
-        await Env.DisposeAsync();
+        await lease.DisposeAsync();
+        await session.DisposeAsync();
+        repository.Dispose();
+        await env.DisposeAsync();
     }
 }
