@@ -172,28 +172,18 @@ public sealed class StreamingReplica
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task EnsureSlotAsync(CancellationToken cancellationToken)
-    {
-        await using var primary = new NpgsqlConnection(_primary.ConnectionString());
-        await primary.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", primary)
-        {
-            Parameters = { new() { Value = _options.SlotName } },
-        };
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task EnsureSlotAsync(CancellationToken cancellationToken) => OnPrimaryAsync(
+        "SELECT pg_create_physical_replication_slot($1, true) WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", cancellationToken);
 
-    private async Task DropSlotAsync(CancellationToken cancellationToken)
+    private Task DropSlotAsync(CancellationToken cancellationToken) => !_primary.IsRunning ? Task.CompletedTask : OnPrimaryAsync(
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", cancellationToken);
+
+    /// <summary>Runs a statement about the slot (its name is <c>$1</c>) on the primary.</summary>
+    private async Task OnPrimaryAsync(string sql, CancellationToken cancellationToken)
     {
-        if (!_primary.IsRunning) return;
         await using var primary = new NpgsqlConnection(_primary.ConnectionString());
         await primary.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", primary)
-        {
-            Parameters = { new() { Value = _options.SlotName } },
-        };
+        await using var command = new NpgsqlCommand(sql, primary) { Parameters = { new() { Value = _options.SlotName } } };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -110,7 +110,7 @@ public static class EnvironmentSpecReader
     private static void ValidateReplica(EnvironmentSpec spec, string? file, EnvironmentKeyLines? lines)
     {
         if (spec.Replica is not { } replica) return;
-        const string replicaRemedy = "write \"replica\": {} (a free port, remembered) or \"replica\": {\"port\": 55433}; see docs/staging.md";
+        const string replicaRemedy = "write \"replica\": {} (a free port, remembered) or \"replica\": {\"port\": 55433}; see the README, \"Environments\"";
         if (spec.Provider != EnvironmentProviderKind.Local)
             throw SluiceException.Usage(ErrorCodes.BadReplicaDefinition,
                 $"'replica' only applies to provider 'local', not '{Name(spec.Provider)}': Sluice makes the standby of a cluster it runs itself",

@@ -103,7 +103,7 @@ public sealed class GovernanceTests(PostgresFixture postgres)
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
         using var plans = PlanCopy.Sample();
-        File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), """
+        WriteInvariants(plans, """
             invariants:
               - name: every_order_has_a_customer
                 sql: SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)
@@ -144,7 +144,7 @@ public sealed class GovernanceTests(PostgresFixture postgres)
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
         using var plans = PlanCopy.Sample();
-        File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), """
+        WriteInvariants(plans, """
             invariants:
               - name: order_ledger_total
                 sql: SELECT sum(total) FROM orders
@@ -195,7 +195,7 @@ public sealed class GovernanceTests(PostgresFixture postgres)
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
         using var plans = PlanCopy.Sample();
-        File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), """
+        WriteInvariants(plans, """
             invariants:
               - name: ledger_balances
                 sql: SELECT sum(amount) FROM ledger_entries
@@ -209,6 +209,9 @@ public sealed class GovernanceTests(PostgresFixture postgres)
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
         Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed AND detail LIKE 'could not run: 42P01%'"));
     }
+
+    /// <summary>The service's <c>sluice.yaml</c> in the plans' copy.</summary>
+    private static void WriteInvariants(PlanCopy plans, string yaml) => File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), yaml);
 
     private static async Task<bool> ColumnExistsAsync(string connectionString, string column) =>
         await ScalarAsync(connectionString, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = '{column}'") == 1L;
