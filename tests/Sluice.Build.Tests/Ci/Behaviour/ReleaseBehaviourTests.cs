@@ -160,12 +160,12 @@ public sealed class ReleaseBehaviourTests
         var scenario = new CiScenario("push", new Dictionary<string, string>(), new Dictionary<string, TargetBehaviour>());
         var runs = dialect == "github" ? GitHubRun.Simulate(Committed(".github/workflows/ci.yml"), scenario) : AzureRun.Simulate(Committed("azure-pipelines.yml"), scenario);
         var matrix = runs[Job(dialect, "test-postgres")];
-        Assert.Equal(3, matrix.Calls.Count); // the majors the test set-up installs: 14, 15 (the OS's) and 18
+        Assert.Equal(5, matrix.Calls.Count); // the supported majors the test set-up installs: 14 to 18 (15 the OS's)
         Assert.All(matrix.Calls, c => Assert.StartsWith("build.sh Test --test-projects Repository.Tests Shop.Tests Sluice.Cloud.Tests Sluice.Postgres.Tests Sluice.Traffic.Tests | secrets:", c));
         Assert.Contains("SLUICE_PG_VERSION", matrix.Calls[0]); // the fake lists SLUICE_* variables it was given
         // Each cell gets its own version (the fake records the variable's presence; the YAML carries the values).
         var yaml = dialect == "github" ? Committed(".github/workflows/ci.yml") : Committed("azure-pipelines.yml");
-        foreach (var version in new[] { "14", "15", "18" }) Assert.Contains($"SLUICE_PG_VERSION: \"{version}\"", yaml);
+        foreach (var version in new[] { "14", "15", "16", "17", "18" }) Assert.Contains($"SLUICE_PG_VERSION: \"{version}\"", yaml);
     }
 
     [Theory]
