@@ -24,49 +24,24 @@ public sealed class ProcessDrillService(string service, string assemblyPath, str
 
     private sealed class Running(ServiceInstance instance, string healthPath) : IDrillServiceInstance
     {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(5) };
-
         public async Task WaitHealthyAsync(CancellationToken cancellationToken)
         {
-            var health = new Uri(instance.Address, healthPath);
+            var health = new ReadinessProbe(new Uri(instance.Address, healthPath));
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(HealthTimeout);
-            var last = "no answer yet";
             try
             {
-                while (true)
-                {
-                    if (instance.HasExited) break;
-                    try
-                    {
-                        using var response = await _http.GetAsync(health, deadline.Token);
-                        if (response.IsSuccessStatusCode) return;
-                        last = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-                    }
-                    catch (HttpRequestException e)
-                    {
-                        last = e.Message;
-                    }
-                    catch (TaskCanceledException) when (!deadline.IsCancellationRequested)
-                    {
-                        last = "a request timed out";
-                    }
-                    await Task.Delay(50, deadline.Token);
-                }
+                if (await health.WaitAsync(() => instance.HasExited, deadline.Token)) return;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // The deadline: said below.
             }
             throw new SluiceException(ErrorKind.Failure, ErrorCodes.DrillNotRestored,
-                $"service {instance.Start.Name} {(instance.HasExited ? "exited" : $"was not healthy within {HealthTimeout.TotalSeconds:0} s")} at {health} (last answer: {last}); it printed:{Environment.NewLine}{instance.Output}",
+                $"service {instance.Start.Name} {(instance.HasExited ? "exited" : $"was not healthy within {HealthTimeout.TotalSeconds:0} s")} at {health.Address} (last answer: {health.LastAnswer}); it printed:{Environment.NewLine}{instance.Output}",
                 "run the service against the copy by hand to see why");
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            _http.Dispose();
-            await instance.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => instance.DisposeAsync();
     }
 }

@@ -107,28 +107,9 @@ public sealed class ServiceInstance : IAsyncDisposable
         try
         {
             Address = await _address.Task.WaitAsync(timeout.Token);
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var ready = new Uri(Address, Start.ReadyPath);
-            var last = "no answer yet";
-            while (true)
-            {
-                if (_process.HasExited) throw NotReady($"exited (code {_process.ExitCode}) before {ready} answered", null);
-                try
-                {
-                    using var response = await client.GetAsync(ready, timeout.Token);
-                    if (response.IsSuccessStatusCode) return;
-                    last = $"{(int)response.StatusCode} {response.ReasonPhrase}";
-                }
-                catch (HttpRequestException e)
-                {
-                    last = e.Message;
-                }
-                catch (TaskCanceledException) when (!timeout.IsCancellationRequested)
-                {
-                    // One slow answer (a busy machine, a cold database pool) is not the end: ask again until the deadline.
-                }
-                await Task.Delay(100, timeout.Token);
-            }
+            var ready = new ReadinessProbe(new Uri(Address, Start.ReadyPath));
+            if (!await ready.WaitAsync(() => _process.HasExited, timeout.Token))
+                throw NotReady($"exited (code {_process.ExitCode}) before {ready.Address} answered", null);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
