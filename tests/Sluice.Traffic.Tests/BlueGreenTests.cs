@@ -105,22 +105,7 @@ public sealed class BlueGreenTests(PostgresFixture postgres)
         {
             var journal = new PostgresCanaryJournal(_pool, SecretValues.None);
             var runner = new CanaryRunner(Definition, Pair.Router, new CanaryAnalyzer([new RouterMetricSource(Pair.Router)]), journal);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            var load = new LoadGenerator(new LoadOptions(Pair.RouterAddress, 100, TimeSpan.FromMinutes(2))).RunAsync(stop.Token);
-            try
-            {
-                var result = await runner.RunAsync(new CanaryContext("local", null, "blue-green-test"), null, Ct);
-                return (result, null, (await journal.ReadAsync(1, Ct)).Single());
-            }
-            catch (SluiceException e)
-            {
-                return (null, e, (await journal.ReadAsync(1, Ct)).Single());
-            }
-            finally
-            {
-                await stop.CancelAsync();
-                try { await load; } catch (OperationCanceledException) { }
-            }
+            return await CanaryUnderLoad.RunAsync(runner, journal, new LoadOptions(Pair.RouterAddress, 100, TimeSpan.FromMinutes(2)), "blue-green-test", Ct);
         }
 
         public async ValueTask DisposeAsync()

@@ -93,21 +93,6 @@ public sealed class CanaryDatabaseSignalsTests(CsvLogClusterFixture cluster) : I
         var analyzer = new CanaryAnalyzer([new RouterMetricSource(pair.Router), new DatabaseMetricSource(database.ConnectionString, Definition)]);
         analyzer.CheckSources(Definition);
         var runner = new CanaryRunner(Definition, pair.Router, analyzer, journal);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var load = new LoadGenerator(new LoadOptions(pair.RouterAddress, 100, TimeSpan.FromMinutes(2)) { WriteShare = 0.5 }).RunAsync(stop.Token);
-        try
-        {
-            var result = await runner.RunAsync(new CanaryContext("local", null, "canary-test"), null, Ct);
-            return (result, null, (await journal.ReadAsync(1, Ct)).Single());
-        }
-        catch (SluiceException e)
-        {
-            return (null, e, (await journal.ReadAsync(1, Ct)).Single());
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            try { await load; } catch (OperationCanceledException) { }
-        }
+        return await CanaryUnderLoad.RunAsync(runner, journal, new LoadOptions(pair.RouterAddress, 100, TimeSpan.FromMinutes(2)) { WriteShare = 0.5 }, "canary-test", Ct);
     }
 }
