@@ -196,7 +196,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         if (pending.Count == 0)
             return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
         var gates = await EvaluateAsync(request, pending, cancellationToken);
-        // The snapshot is taken only when nothing else blocks, and the gates are asked again with it in place.
+        // The snapshot is taken only when nothing else blocks, and the snapshot gate is asked again with it in place.
         if (request.Snapshot is { } snapshot && gates.Results.Any(r => r.Gate == SnapshotGateName)
             && gates.Results.All(r => r.Verdict != GateVerdict.Fail || r.Gate == SnapshotGateName))
         {
@@ -214,7 +214,10 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
                 }
             }
             onSnapshot?.Invoke(taken);
-            gates = await EvaluateAsync(request, pending, cancellationToken);
+            // Only the snapshot gate is asked again: the release's own snapshot is not new evidence, so an approval
+            // signed over the snapshot that existed before it stays valid (re-asking the approvals gate voided it).
+            var again = await EvaluateAsync(request, pending, cancellationToken);
+            gates = gates with { Results = [.. gates.Results.Select(r => r.Gate == SnapshotGateName ? again.Results.Single(a => a.Gate == SnapshotGateName) : r)] };
         }
         if (gates.Blocked) throw new GatesBlockedException(gates);
         onGates?.Invoke(gates);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Sluice.Testing;
 
 namespace Repository.Tests.Packages;
 
@@ -54,5 +56,74 @@ public sealed class AdoptionTests(PackedPackages packages) : IDisposable
         var ci = await _billing.BuildAsync("GenerateCi", Ct);
         Assert.True(ci.ExitCode == 0, ci.Output);
         Assert.True(File.Exists(Path.Combine(_billing.Root, ".nuke", "build.schema.json")), "GenerateCi did not write the schema first");
+        var release = await AssertValidWorkflowAsync("release.yml");
+        Assert.True(File.Exists(Path.Combine(_billing.Root, "azure-pipelines.yml")), "GenerateCi wrote no Azure pipeline");
+
+        await A_protected_staging_blocks_with_remedies_the_build_can_follow_and_following_them_promotes();
+
+        TestContext.Current.TestOutputHelper?.WriteLine(release);
+        Assert.Equal(ReadmeWorkflow(), release); // the README quotes the template's workflow as generated
     }
+
+    /// <summary>Step two of adopting: a protected staging (a local cluster of its own, as this repository's
+    /// <c>.nuke/parameters.staging.json</c>); its gates block Promote, each remedy is a command of this build, and running
+    /// them (the approver is the person running the build) lets the next Promote through. CI then promotes staging too.</summary>
+    private async Task A_protected_staging_blocks_with_remedies_the_build_can_follow_and_following_them_promotes()
+    {
+        File.WriteAllText(Path.Combine(_billing.Root, ".nuke", "parameters.staging.json"),
+            """{ "environment": { "provider": "local", "order": 1, "protected": true } }""");
+        var clock = Stopwatch.StartNew();
+        var blocked = await _billing.BuildAsync("Promote --env staging", Ct);
+        Assert.True(blocked.ExitCode != 0, blocked.Output);
+        var remedies = RemedyCommands(blocked.Output);
+        Assert.Contains("Snapshot VerifySnapshot --env staging", remedies);
+        Assert.Contains($"Approve --env staging --by {Environment.UserName}", remedies);
+        Assert.DoesNotContain("this build has no", blocked.Output);
+
+        foreach (var remedy in remedies)
+        {
+            var followed = await _billing.BuildAsync(remedy, Ct);
+            Assert.True(followed.ExitCode == 0, $"./build.sh {remedy}\n{followed.Output}");
+        }
+        var promoted = await _billing.BuildAsync("Promote --env staging", Ct);
+        Assert.True(promoted.ExitCode == 0, promoted.Output);
+        Assert.Contains("promoted 1 plan(s) to 'staging'", promoted.Output);
+        TestContext.Current.TestOutputHelper?.WriteLine($"protected staging: blocked, {remedies.Count} remedies followed, promoted: {clock.Elapsed.TotalSeconds:F0} s (uptime: {File.ReadAllText("/proc/loadavg").Trim()})");
+
+        var ci = await _billing.BuildAsync("GenerateCi", Ct);
+        Assert.True(ci.ExitCode == 0, ci.Output);
+        Assert.Contains("promote-staging:", await AssertValidWorkflowAsync("release.yml"));
+    }
+
+    /// <summary>The distinct <c>./build.sh ...</c> commands the gates' remedies name, in order, with the approver's
+    /// placeholder NAME as the person running the build.</summary>
+    private static List<string> RemedyCommands(string output) =>
+        [.. Regex.Matches(output.Replace("\n", " "), @"\./build\.sh ((?:[A-Za-z-]+|--[a-z-]+ [^\s;()]+)(?: (?:[A-Z][A-Za-z]+|--[a-z-]+ [^\s;()|]+))*)")
+            .Select(m => Regex.Replace(m.Groups[1].Value.Trim(), @"\bNAME\b", Environment.UserName))
+            .Distinct(StringComparer.Ordinal)];
+
+    private async Task<string> AssertValidWorkflowAsync(string name)
+    {
+        var file = Path.Combine(_billing.Root, ".github", "workflows", name);
+        Assert.True(File.Exists(file), $"GenerateCi wrote no {name}");
+        var lint = await _validators.ActionlintAsync(file, Ct);
+        Assert.True(lint.ExitCode == 0, $"actionlint: {name}\n{lint.Output}");
+        var parsed = await _validators.WorkflowParserAsync(file, Ct);
+        Assert.True(parsed.ExitCode == 0, $"GitHub's workflow parser: {name}\n{parsed.Output}");
+        return File.ReadAllText(file);
+    }
+
+    private readonly WorkflowValidators _validators = new(Path.Combine(RepositoryRoot.Path, "tests", "validators"));
+
+    /// <summary>The README's CI example: the yaml block after its marker comment.</summary>
+    private static string ReadmeWorkflow()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+        var marker = readme.IndexOf(ReadmeMarker, StringComparison.Ordinal);
+        Assert.True(marker >= 0, $"README.md has no '{ReadmeMarker}'");
+        var start = readme.IndexOf("```yaml\n", marker, StringComparison.Ordinal) + "```yaml\n".Length;
+        return readme[start..readme.IndexOf("```\n", start, StringComparison.Ordinal)];
+    }
+
+    private const string ReadmeMarker = "<!-- the release workflow `dotnet new sluice --service billing` generates (checked by Packages.AdoptionTests) -->";
 }

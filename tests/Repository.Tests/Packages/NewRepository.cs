@@ -60,10 +60,11 @@ internal sealed class NewRepository : IDisposable
 
     public void Dispose()
     {
-        // A local cluster the repository started goes first (its folder holds cluster.json).
+        // The local clusters the repository started go first (each environment's folder holds cluster.json).
         var sluice = Path.Combine(Root, ".sluice");
-        if (Directory.Exists(sluice) && Directory.GetDirectories(sluice).Any(d => File.Exists(Path.Combine(d, "cluster.json"))))
-            _ = BuildAsync("Teardown --env local", CancellationToken.None).GetAwaiter().GetResult();
+        if (Directory.Exists(sluice))
+            foreach (var cluster in Directory.GetDirectories(sluice).Where(d => File.Exists(Path.Combine(d, "cluster.json"))))
+                _ = BuildAsync($"Teardown --env {Path.GetFileName(cluster)}", CancellationToken.None).GetAwaiter().GetResult();
         Directory.Delete(Temp, recursive: true);
     }
 }

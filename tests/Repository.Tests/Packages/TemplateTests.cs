@@ -24,7 +24,7 @@ public sealed class TemplateTests(PackedPackages packages) : IDisposable
     private static readonly string[] LaidOut =
     [
         "build.sh", "build.ps1", "global.json", "nuget.config", ".gitignore", ".nuke/parameters.json",
-        "build/_build.csproj", "build/Build.cs",
+        "build/_build.csproj", "build/Build.cs", "build/Pipelines.cs",
         "pipelines/billing/schema/0000_base.sql",
         "pipelines/billing/migrations/0001_add_item_note/plan.yaml",
         "pipelines/billing/migrations/0001_add_item_note/01_add_note.up.sql",

@@ -23,6 +23,9 @@ public sealed class Build : SluiceBuild, ISluiceRelease
                 (await ProcessTool.RunAsync(Host, "dotnet", ["build", solution, "-c", Configuration], ct, Root)).EnsureSuccess("dotnet build");
         });
 
+    /// <summary>The CI that <c>./build.sh GenerateCi</c> writes: see build/Pipelines.cs.</summary>
+    public override IEnumerable<Sluice.Build.Ci.CiPipeline> CiPipelines => Pipelines.All(Root);
+
     private string[] Solutions =>
         [.. Directory.GetFiles(Root, "*.sln").Concat(Directory.GetFiles(Root, "*.slnx")).Order(StringComparer.Ordinal)];
 }
