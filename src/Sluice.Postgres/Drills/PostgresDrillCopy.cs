@@ -61,14 +61,14 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
 
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<DrillTable>> TablesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         var names = new List<string>();
         await using (var list = new NpgsqlCommand(Tables, connection))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
@@ -80,6 +80,14 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
             tables.Add(new DrillTable(name, (long)(await count.ExecuteScalarAsync(cancellationToken))!));
         }
         return [.. tables.OrderByDescending(t => t.Rows).ThenBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    // Through ConnectionString: after a lost-primary drill's promotion, the copy is on the standby.
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
     }
 
     public Task<MigrationRunResult> MigrateAsync(string planId, IPhaseBarrier? barrier, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
