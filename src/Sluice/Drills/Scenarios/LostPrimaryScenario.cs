@@ -10,6 +10,7 @@ public sealed class LostPrimaryScenario : IDrillScenario
 {
     private const string Table = "public.sluice_drill_writes";
     private const int Writes = 1000;
+    private const int Batch = 100;
 
     public string Name => "lost-primary";
 
@@ -32,12 +33,16 @@ public sealed class LostPrimaryScenario : IDrillScenario
     public async Task<string> InjectAsync(DrillSetting setting, CancellationToken cancellationToken)
     {
         var standby = StandbyOf(setting);
-        // Committed one by one, as a service writes; the crash follows the last commit at once.
-        var insert = string.Join("\n", Enumerable.Range(1, Writes).Select(i => $"INSERT INTO {Table} VALUES ({i}, 'committed before the crash');"));
-        await setting.Reference.ExecuteAsync(insert, cancellationToken);
-        await setting.Working.ExecuteAsync(insert, cancellationToken);
+        // Committed in transactions of a hundred, as a service writes; the crash follows the last commit at once, so
+        // the rows lost are whole transactions the standby had not received.
+        for (var from = 1; from <= Writes; from += Batch)
+        {
+            var insert = $"INSERT INTO {Table} SELECT g, 'committed before the crash' FROM generate_series({from}, {from + Batch - 1}) g";
+            await setting.Reference.ExecuteAsync(insert, cancellationToken);
+            await setting.Working.ExecuteAsync(insert, cancellationToken);
+        }
         var lost = await standby.LosePrimaryAsync(cancellationToken);
-        return string.Create(CultureInfo.InvariantCulture, $"{Writes:N0} rows committed to {Table}, then {lost}");
+        return string.Create(CultureInfo.InvariantCulture, $"{Writes:N0} rows committed to {Table} in {Writes / Batch} transactions, then {lost}");
     }
 
     public async Task<string> RecoverAsync(DrillSetting setting, CancellationToken cancellationToken) =>
