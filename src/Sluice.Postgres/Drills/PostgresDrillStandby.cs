@@ -11,13 +11,6 @@ namespace Sluice.Postgres.Drills;
 /// </summary>
 internal sealed class PostgresDrillStandby : IDrillStandby, IAsyncDisposable
 {
-    private static readonly IReadOnlyDictionary<string, string> ReplicationSettings = new Dictionary<string, string>
-    {
-        ["wal_level"] = "replica",
-        ["max_wal_senders"] = "4",
-        ["max_replication_slots"] = "4",
-    };
-
     private readonly LocalCluster _primary;
     private readonly StreamingReplica _replica;
 
@@ -30,7 +23,7 @@ internal sealed class PostgresDrillStandby : IDrillStandby, IAsyncDisposable
     /// <summary>Starts the throwaway primary and its standby.</summary>
     public static async Task<PostgresDrillStandby> StartAsync(PostgresToolchain toolchain, CancellationToken cancellationToken)
     {
-        var primary = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, ReplicationSettings);
+        var primary = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, StreamingReplica.PrimarySettings);
         // Beside the primary's data folder, inside the folder its disposal deletes.
         var replica = new StreamingReplica(primary, new StreamingReplicaOptions
         {
