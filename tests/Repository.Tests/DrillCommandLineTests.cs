@@ -82,6 +82,15 @@ public sealed class DrillCommandLineTests : IDisposable
         Has(drill.Output, "./build.sh Snapshot VerifySnapshot --env local");
     }
 
+    [Fact]
+    public async Task Lost_primary_on_an_environment_without_a_replica_exits_2_naming_the_replica_key()
+    {
+        var drill = await _throwaway.BuildAsync("Drill --env local --scenario lost-primary", Ct);
+        Assert.True(drill.ExitCode == 2, drill.Output);
+        Has(drill.Output, "error SLU318: the scenario practises losing a primary that has a streaming replica, and 'local' has none");
+        Has(drill.Output, "\"replica\": {} in .nuke/parameters.local.json");
+    }
+
     private static void Has(string output, string expected) => Assert.True(output.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in:\n{output}");
 
     /// <summary>Each table's rows and chunk hashes, taken at the same split points (<c>like:</c>).</summary>

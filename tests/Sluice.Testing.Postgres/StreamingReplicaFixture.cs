@@ -24,12 +24,7 @@ public sealed class StreamingReplicaFixture : PostgresFixture
     public string StandbyConnectionString(string database) => Replica.Standby.ConnectionString(database);
 
     // The primary writes full WAL (no minimal-WAL shortcuts) and serves a WAL sender to the standby.
-    protected override IReadOnlyDictionary<string, string>? ServerSettings => new Dictionary<string, string>
-    {
-        ["wal_level"] = "replica",
-        ["max_wal_senders"] = "4",
-        ["max_replication_slots"] = "4",
-    };
+    protected override IReadOnlyDictionary<string, string>? ServerSettings => StreamingReplica.PrimarySettings;
 
     public override async ValueTask InitializeAsync()
     {

@@ -16,6 +16,15 @@ namespace Sluice.Postgres.Clusters;
 public sealed class StreamingReplica
 {
     private const string StandbySignal = "standby.signal";
+
+    /// <summary>Server settings a primary needs for a standby: full WAL, WAL senders and slots (a throwaway cluster's
+    /// defaults turn both off).</summary>
+    public static IReadOnlyDictionary<string, string> PrimarySettings { get; } = new Dictionary<string, string>
+    {
+        ["wal_level"] = "replica",
+        ["max_wal_senders"] = "4",
+        ["max_replication_slots"] = "4",
+    };
     private readonly LocalCluster _primary;
     private readonly StreamingReplicaOptions _options;
     private LocalCluster _standby;

@@ -28,11 +28,15 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
     private readonly ServicePlans _plans;
     private readonly RunnerIdentity _by;
     private readonly Func<string, CancellationToken, Task<string>> _restoreLatest;
+    private readonly PostgresDrillStandby? _standby;
 
+    /// <param name="standby">For a lost-primary drill: the throwaway primary <paramref name="database"/> lives on and its
+    /// standby; the copy then owns both, and the service reaches whichever accepts writes.</param>
     public PostgresDrillCopy(EphemeralDatabase database, ServicePlans plans, RunnerIdentity by, ISecretRedactor redactor,
-        Func<string, CancellationToken, Task<string>> restoreLatest)
+        Func<string, CancellationToken, Task<string>> restoreLatest, PostgresDrillStandby? standby = null)
     {
         _database = database;
+        _standby = standby;
         _plans = plans;
         _by = by;
         _restoreLatest = restoreLatest;
@@ -46,7 +50,9 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
 
     public string Location { get; }
 
-    public string ConnectionString => _database.ConnectionString;
+    public string ConnectionString => _standby?.ServiceConnectionString(_database.Name) ?? _database.ConnectionString;
+
+    public IDrillStandby? Standby => _standby;
 
     public IMigrationJournal Journal => _journal.Migrations.Providers.Journal;
 
@@ -55,14 +61,14 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
 
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<DrillTable>> TablesAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         var names = new List<string>();
         await using (var list = new NpgsqlCommand(Tables, connection))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
@@ -74,6 +80,14 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
             tables.Add(new DrillTable(name, (long)(await count.ExecuteScalarAsync(cancellationToken))!));
         }
         return [.. tables.OrderByDescending(t => t.Rows).ThenBy(t => t.Name, StringComparer.Ordinal)];
+    }
+
+    // Through ConnectionString: after a lost-primary drill's promotion, the copy is on the standby.
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
     }
 
     public Task<MigrationRunResult> MigrateAsync(string planId, IPhaseBarrier? barrier, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken) =>
@@ -102,6 +116,8 @@ internal sealed class PostgresDrillCopy : IDrillCopy, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _journal.DisposeAsync();
-        await _database.DisposeAsync();
+        // A copy on a throwaway primary goes with its servers: that primary may be the one the drill crashed.
+        if (_standby is not null) await _standby.DisposeAsync();
+        else await _database.DisposeAsync();
     }
 }

@@ -2,6 +2,7 @@ using Npgsql;
 using Sluice.Drills;
 using Sluice.Environments;
 using Sluice.Errors;
+using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Environments;
 using Sluice.Snapshots;
@@ -23,9 +24,9 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
     public async Task<IDrillCopies> CopyAsync(DrillNeeds needs, CancellationToken cancellationToken)
     {
         DrillCopyGuard.EnsureCopiesCannotBe(connectionString, request.Environment);
-        if (needs.HasFlag(DrillNeeds.Replica))
-            throw Unmet($"the scenario needs a streaming replica beside the copy; drills do not make replicas of '{request.Environment}' yet",
-                "drill corrupted-table, killed-backfill or failed-contract here");
+        if (needs.HasFlag(DrillNeeds.Replica) && request.EffectiveSpec.Replica is null)
+            throw Unmet($"the scenario practises losing a primary that has a streaming replica, and '{request.Environment}' has none",
+                $"give '{request.Environment}' a replica (\"replica\": {{}} in .nuke/parameters.{request.Environment}.json), or drill corrupted-table, killed-backfill or failed-contract here");
         if (request.EffectiveSpec.IsCloud && string.IsNullOrEmpty(request.DatabaseOverride))
             throw Unmet($"'{request.Environment}' is a managed server ({request.EffectiveSpec.Provider.ToString().ToLowerInvariant()}); drills copy onto the environment's own PostgreSQL server, which a managed one does not offer here",
                 "drill a local or connection environment restored from the same snapshots");
@@ -35,6 +36,7 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
                 $"./build.sh Snapshot VerifySnapshot --env {request.Environment}");
         var server = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" }.ConnectionString;
         var databases = new EphemeralDatabases(server);
+        if (needs.HasFlag(DrillNeeds.Replica)) return await ReplicatedCopiesAsync(databases, snapshot!, cancellationToken);
         EphemeralDatabase working;
         string source;
         if (snapshot is not null)
@@ -73,17 +75,43 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
         }
         var plans = request.Plans();
         return new PostgresDrillCopies(Copy(working, plans), Copy(reference, plans), source);
-
-        PostgresDrillCopy Copy(EphemeralDatabase database, Sluice.Migrations.Plans.ServicePlans servicePlans) =>
-            new(database, servicePlans, request.By, request.Secrets, async (target, ct) =>
-            {
-                var latest = await LatestVerifiedAsync(ct) ?? throw Unmet($"'{request.Environment}' has no verified snapshot to restore",
-                    $"./build.sh Snapshot VerifySnapshot --env {request.Environment}");
-                DrillCopyGuard.EnsureNotEnvironment(connectionString, target, request.Environment);
-                await snapshots.RestoreIntoAsync(latest.Id, target, ct);
-                return latest.Id;
-            });
     }
+
+    /// <summary>The lost-primary drill's copies: the reference restored from the snapshot on the environment's server,
+    /// the working copy restored from it onto a throwaway primary with a streaming standby of its own (never the
+    /// environment's replica, which keeps following the environment).</summary>
+    private async Task<IDrillCopies> ReplicatedCopiesAsync(EphemeralDatabases databases, SnapshotManifest snapshot, CancellationToken cancellationToken)
+    {
+        var reference = await databases.CreateEmptyAsync(cancellationToken);
+        PostgresDrillStandby? standby = null;
+        try
+        {
+            DrillCopyGuard.EnsureNotEnvironment(connectionString, reference.ConnectionString, request.Environment);
+            await snapshots.RestoreIntoAsync(snapshot.Id, reference.ConnectionString, cancellationToken);
+            standby = await PostgresDrillStandby.StartAsync(await PostgresToolchain.DetectAsync(cancellationToken), cancellationToken);
+            var working = await new EphemeralDatabases(standby.AdminConnectionString).CreateEmptyAsync(cancellationToken);
+            await snapshots.RestoreIntoAsync(snapshot.Id, working.ConnectionString, cancellationToken);
+            var plans = request.Plans();
+            return new PostgresDrillCopies(Copy(working, plans, standby), Copy(reference, plans),
+                $"snapshot {snapshot.Id} (the working copy on a throwaway primary with a streaming standby)");
+        }
+        catch
+        {
+            if (standby is not null) await standby.DisposeAsync();
+            await reference.DisposeAsync();
+            throw;
+        }
+    }
+
+    private PostgresDrillCopy Copy(EphemeralDatabase database, Sluice.Migrations.Plans.ServicePlans servicePlans, PostgresDrillStandby? standby = null) =>
+        new(database, servicePlans, request.By, request.Secrets, async (target, ct) =>
+        {
+            var latest = await LatestVerifiedAsync(ct) ?? throw Unmet($"'{request.Environment}' has no verified snapshot to restore",
+                $"./build.sh Snapshot VerifySnapshot --env {request.Environment}");
+            DrillCopyGuard.EnsureNotEnvironment(connectionString, target, request.Environment);
+            await snapshots.RestoreIntoAsync(latest.Id, target, ct);
+            return latest.Id;
+        }, standby);
 
     private async Task<SnapshotManifest?> LatestVerifiedAsync(CancellationToken cancellationToken) =>
         (await snapshots.Catalog.ListAsync(cancellationToken)).Where(m => m.Verified).MaxBy(m => m.CreatedAt);

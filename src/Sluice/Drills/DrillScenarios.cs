@@ -3,12 +3,11 @@ using Sluice.Errors;
 
 namespace Sluice.Drills;
 
-/// <summary>The scenarios <c>--scenario</c> knows. A build adds its own (a <c>lost-replica</c> drill once the
-/// environment has a replica) by passing more to <see cref="DrillScenarios(IEnumerable{IDrillScenario})"/>.</summary>
+/// <summary>The scenarios <c>--scenario</c> knows. A build adds its own by passing more to <see cref="DrillScenarios(IEnumerable{IDrillScenario})"/>.</summary>
 public sealed class DrillScenarios(IEnumerable<IDrillScenario> scenarios)
 {
     public static IReadOnlyList<IDrillScenario> BuiltIn { get; } =
-        [new CorruptedTableScenario(), new KilledBackfillScenario(rollBack: false), new KilledBackfillScenario(rollBack: true), new FailedContractScenario()];
+        [new CorruptedTableScenario(), new KilledBackfillScenario(rollBack: false), new KilledBackfillScenario(rollBack: true), new FailedContractScenario(), new LostPrimaryScenario()];
 
     public static DrillScenarios Default { get; } = new(BuiltIn);
 

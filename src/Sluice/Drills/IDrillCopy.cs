@@ -16,6 +16,9 @@ public interface IDrillCopy
     /// <summary>Its connection string, for the service started against it; registered as a secret.</summary>
     string ConnectionString { get; }
 
+    /// <summary>Its streaming standby, for a scenario that needs <see cref="DrillNeeds.Replica"/>; null otherwise.</summary>
+    IDrillStandby? Standby => null;
+
     /// <summary>Its migration journal.</summary>
     IMigrationJournal Journal { get; }
 

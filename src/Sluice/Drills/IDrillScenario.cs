@@ -48,7 +48,7 @@ public enum DrillNeeds
     /// <summary>A plan of the service with a contract phase.</summary>
     ContractPlan = 4,
 
-    /// <summary>A streaming replica beside the copy (not offered yet: the staging replica is being built).</summary>
+    /// <summary>A streaming standby of the working copy (<see cref="IDrillCopy.Standby"/>), offered where the environment has a replica.</summary>
     Replica = 8,
 }
 
