@@ -36,6 +36,8 @@ public interface IDrill : ISluiceComponent
 
     Target Drill => _ => _
         .Description("A disaster drill on a copy of the environment (--scenario NAME): time to restore service and data lost, journaled")
+        // No lease (it works on copies), but it reaches the environment as an environment target does.
+        .ReadsSecrets(nameof(Database))
         .Validates(_ => CheckDrillAsync())
         .Executes(async ct =>
         {

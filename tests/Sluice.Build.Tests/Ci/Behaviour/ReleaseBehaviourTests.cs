@@ -161,7 +161,7 @@ public sealed class ReleaseBehaviourTests
         var runs = dialect == "github" ? GitHubRun.Simulate(Committed(".github/workflows/ci.yml"), scenario) : AzureRun.Simulate(Committed("azure-pipelines.yml"), scenario);
         var matrix = runs[Job(dialect, "test-postgres")];
         Assert.Equal(5, matrix.Calls.Count); // the supported majors the test set-up installs: 14 to 18 (15 the OS's)
-        Assert.All(matrix.Calls, c => Assert.StartsWith("build.sh Test --test-projects Repository.Tests Shop.Tests Sluice.Cloud.Tests Sluice.Postgres.Tests Sluice.Traffic.Tests | secrets:", c));
+        Assert.All(matrix.Calls, c => Assert.StartsWith("build.sh Test --test-projects Repository.Tests Shop.Tests Sluice.Cloud.Tests Sluice.GitHub.Tests Sluice.Postgres.Tests Sluice.Traffic.Tests | secrets:", c));
         Assert.Contains("SLUICE_PG_VERSION", matrix.Calls[0]); // the fake lists SLUICE_* variables it was given
         // Each cell gets its own version (the fake records the variable's presence; the YAML carries the values).
         var yaml = dialect == "github" ? Committed(".github/workflows/ci.yml") : Committed("azure-pipelines.yml");
