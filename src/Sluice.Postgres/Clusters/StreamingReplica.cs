@@ -18,12 +18,16 @@ public sealed class StreamingReplica
     private const string StandbySignal = "standby.signal";
 
     /// <summary>Server settings a primary needs for a standby: full WAL, WAL senders and slots (a throwaway cluster's
-    /// defaults turn both off).</summary>
+    /// defaults turn both off), and commits that flush their WAL. A WAL sender streams only flushed WAL; under a
+    /// throwaway cluster's <c>synchronous_commit = off</c> a commit returns while its WAL waits up to
+    /// <c>wal_writer_delay</c> (200 ms) in shared memory, so a crash right after the commits threw away every one of them
+    /// before any reached the standby (the lost-primary drill lost all its rows however fast the loopback was).</summary>
     public static IReadOnlyDictionary<string, string> PrimarySettings { get; } = new Dictionary<string, string>
     {
         ["wal_level"] = "replica",
         ["max_wal_senders"] = "4",
         ["max_replication_slots"] = "4",
+        ["synchronous_commit"] = "on",
     };
     private readonly LocalCluster _primary;
     private readonly StreamingReplicaOptions _options;

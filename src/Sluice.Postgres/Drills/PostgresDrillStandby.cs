@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using Sluice.Drills;
 using Sluice.Postgres.Clusters;
@@ -61,10 +62,25 @@ internal sealed class PostgresDrillStandby : IDrillStandby, IAsyncDisposable
     public async Task<string> LosePrimaryAsync(CancellationToken cancellationToken)
     {
         NpgsqlConnection.ClearAllPools();
+        // The evidence for the rows lost: what the primary had flushed (all a WAL sender can stream) against what the
+        // standby had received once the primary was gone.
+        var flushed = await ScalarAsync<string>(_primary.ConnectionString(), "SELECT pg_current_wal_flush_lsn()::text", null, cancellationToken);
         var result = await _primary.Toolchain.RunServerProgramAsync("pg_ctl", ["stop", "-w", "-s", "-m", "immediate", "-D", _primary.DataDirectory], cancellationToken);
         if (!result.Succeeded && _primary.IsRunning)
             throw new InvalidOperationException($"could not crash the drill's primary in '{_primary.DataDirectory}': {result.Output.Trim()}");
-        return $"the primary 127.0.0.1:{_primary.Port} crashed (immediate shutdown)";
+        var inFlight = await ScalarAsync<long>(_replica.Standby.ConnectionString(),
+            "SELECT coalesce(pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_receive_lsn()), 0)::bigint", flushed, cancellationToken);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the primary 127.0.0.1:{_primary.Port} crashed (immediate shutdown) with WAL flushed to {flushed}, {Math.Max(inFlight, 0):N0} bytes of it not yet received by the standby");
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql, string? lsn, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (lsn is not null) command.Parameters.Add(new NpgsqlParameter { Value = lsn });
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     public async Task<string> PromoteAsync(CancellationToken cancellationToken)
