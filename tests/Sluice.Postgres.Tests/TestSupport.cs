@@ -59,12 +59,13 @@ internal static class Machine
 }
 
 /// <summary>
-/// The trait of tests that run <c>pg_dump</c> or <c>pg_restore</c> against the fixture's server: a pg_dump refuses a
-/// server newer than itself, and the npm packages of PostgreSQL 14–18 ship no client programs, so the Test target
-/// leaves these out on a version the machine's pg_dump cannot dump (filter <c>needs!=pg_dump</c>; on Debian 12, 18).
+/// The trait of tests that run a client program (<c>pg_dump</c>, <c>pg_restore</c>, <c>pg_basebackup</c>) against the
+/// fixture's server: each refuses a server newer than itself, and the npm packages of PostgreSQL 14–18 ship no client
+/// programs, so the Test target leaves these out on a version the machine's programs cannot serve (filter
+/// <c>needs!=client_programs</c>; on Debian 12, 18).
 /// </summary>
 internal static class Needs
 {
     public const string Trait = "needs";
-    public const string PgDump = "pg_dump";
+    public const string ClientPrograms = "client_programs";
 }

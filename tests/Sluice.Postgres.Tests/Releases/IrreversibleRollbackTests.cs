@@ -32,7 +32,7 @@ public sealed class IrreversibleRollbackTests(PostgresFixture postgres)
     }
 
     [Fact]
-    [Trait(Needs.Trait, Needs.PgDump)]
+    [Trait(Needs.Trait, Needs.ClientPrograms)]
     public async Task Rollback_of_an_applied_irreversible_phase_is_recorded_as_needing_a_snapshot_restore()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);
@@ -58,7 +58,7 @@ public sealed class IrreversibleRollbackTests(PostgresFixture postgres)
     }
 
     [Fact]
-    [Trait(Needs.Trait, Needs.PgDump)]
+    [Trait(Needs.Trait, Needs.ClientPrograms)]
     public async Task A_promote_failing_after_an_irreversible_phase_reports_both_failures()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);

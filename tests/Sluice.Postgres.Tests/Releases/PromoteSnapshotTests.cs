@@ -17,7 +17,7 @@ public sealed class PromoteSnapshotTests(PostgresFixture postgres)
     private static readonly EnvironmentSpec Production = new() { Provider = EnvironmentProviderKind.Connection, ConnectionStringVariable = "PRODUCTION_DB", Order = 2, Protected = true };
 
     [Fact]
-    [Trait(Needs.Trait, Needs.PgDump)]
+    [Trait(Needs.Trait, Needs.ClientPrograms)]
     public async Task A_protected_promote_takes_a_verified_snapshot_when_that_is_all_that_blocks_it()
     {
         await using var database = await ShopDatabase.CreateAsync(postgres, Ct);

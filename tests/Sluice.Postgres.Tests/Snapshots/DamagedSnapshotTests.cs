@@ -9,7 +9,7 @@ namespace Sluice.Postgres.Tests.Snapshots;
 
 /// <summary>A damaged snapshot is reported as damaged, by name and why; "the latest" is the latest folder; a gate
 /// counts only snapshots whose files still match their manifest.</summary>
-[Trait(Needs.Trait, Needs.PgDump)]
+[Trait(Needs.Trait, Needs.ClientPrograms)]
 public sealed class DamagedSnapshotTests(PostgresFixture postgres)
 {
     [Fact]

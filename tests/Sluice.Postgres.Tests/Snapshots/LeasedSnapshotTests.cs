@@ -23,7 +23,7 @@ public sealed class LeasedSnapshotTests(PostgresFixture postgres)
         : await Stores.PgDumpAsync(postgres, folder, ct);
 
     [Theory]
-    [Trait(Needs.Trait, Needs.PgDump)] // the Custom case dumps; on a server newer than the machine's pg_dump both cases are left out
+    [Trait(Needs.Trait, Needs.ClientPrograms)] // the Custom case dumps; on a server newer than the machine's pg_dump both cases are left out
     [InlineData(SnapshotFormat.Custom)]
     [InlineData(SnapshotFormat.Template)]
     public async Task A_snapshot_taken_under_the_lease_carries_no_lease_row(SnapshotFormat format)
@@ -47,7 +47,7 @@ public sealed class LeasedSnapshotTests(PostgresFixture postgres)
     }
 
     [Theory]
-    [Trait(Needs.Trait, Needs.PgDump)] // the Custom case dumps; on a server newer than the machine's pg_dump both cases are left out
+    [Trait(Needs.Trait, Needs.ClientPrograms)] // the Custom case dumps; on a server newer than the machine's pg_dump both cases are left out
     [InlineData(SnapshotFormat.Custom)]
     [InlineData(SnapshotFormat.Template)]
     public async Task A_restore_keeps_the_lease_while_the_database_is_gone_and_a_second_runner_is_turned_away_naming_the_holder(SnapshotFormat format)

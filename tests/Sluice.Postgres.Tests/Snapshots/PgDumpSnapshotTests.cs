@@ -10,7 +10,7 @@ using Sluice.Secrets;
 
 namespace Sluice.Postgres.Tests.Snapshots;
 
-[Trait(Needs.Trait, Needs.PgDump)]
+[Trait(Needs.Trait, Needs.ClientPrograms)]
 public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
 {
     [Fact]
