@@ -39,7 +39,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
     public async Task<GateReport> GateAsync(PromoteRequest request, CancellationToken cancellationToken)
     {
         var pending = await PendingAsync(request.Migration, cancellationToken);
-        return await EvaluateAsync(request, pending, cancellationToken);
+        return await EvaluateAsync(request, pending, onlyGate: null, cancellationToken);
     }
 
     /// <summary>Records <paramref name="approver"/>'s sign-off of every pending plan; the runner is read from this
@@ -195,7 +195,7 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
         var pending = await PendingAsync(migration, cancellationToken);
         if (pending.Count == 0)
             return new PromoteResult(PromoteOutcome.NothingPending, null, null, $"nothing to promote: every plan is already done on '{migration.Environment}'");
-        var gates = await EvaluateAsync(request, pending, cancellationToken);
+        var gates = await EvaluateAsync(request, pending, onlyGate: null, cancellationToken);
         // The snapshot is taken only when nothing else blocks, and the snapshot gate is asked again with it in place.
         if (request.Snapshot is { } snapshot && gates.Results.Any(r => r.Gate == SnapshotGateName)
             && gates.Results.All(r => r.Verdict != GateVerdict.Fail || r.Gate == SnapshotGateName))
@@ -216,8 +216,9 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             onSnapshot?.Invoke(taken);
             // Only the snapshot gate is asked again: the release's own snapshot is not new evidence, so an approval
             // signed over the snapshot that existed before it stays valid (re-asking the approvals gate voided it).
-            var again = await EvaluateAsync(request, pending, cancellationToken);
-            gates = gates with { Results = [.. gates.Results.Select(r => r.Gate == SnapshotGateName ? again.Results.Single(a => a.Gate == SnapshotGateName) : r)] };
+            // Only that gate is evaluated and journaled again, so the journal holds no second verdict of the others.
+            var again = await EvaluateAsync(request, pending, SnapshotGateName, cancellationToken);
+            gates = gates with { Results = [.. gates.Results.Select(r => r.Gate == SnapshotGateName ? again.Results.Single() : r)] };
         }
         if (gates.Blocked) throw new GatesBlockedException(gates);
         onGates?.Invoke(gates);
@@ -317,10 +318,12 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
 
     private const string SnapshotGateName = "snapshot";
 
-    private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, CancellationToken cancellationToken)
+    /// <param name="onlyGate">Evaluate (and journal) that gate alone; null for all of them.</param>
+    private async Task<GateReport> EvaluateAsync(PromoteRequest request, IReadOnlyList<MigrationPlan> pending, string? onlyGate, CancellationToken cancellationToken)
     {
         var context = new GateContext(request.Migration.Environment, request.Spec, pending, _time.GetUtcNow());
-        var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile, pending);
+        var gates = GatePolicy.For(context.Environment, request.Spec, context.Risk, request.Earlier, request.Sources, request.SpecFile, pending)
+            .Where(g => onlyGate is null || g.Name == onlyGate).ToList();
         var report = await GatePolicy.EvaluateAsync(gates, context, cancellationToken);
         var plans = string.Join(",", pending.Select(p => p.Id));
         foreach (var result in report.Results)

@@ -42,6 +42,8 @@ public sealed class PromoteSnapshotTests(PostgresFixture postgres)
         // The first evaluation failed on the snapshot alone; both are in the journal.
         var decisions = await release.Journal.ReadGateDecisionsAsync(50, Ct);
         Assert.Equal([GateVerdict.Fail, GateVerdict.Pass], decisions.Where(d => d.Gate == "snapshot").Select(d => d.Verdict));
+        // Only the snapshot gate is asked again: every other gate has the one verdict the release went on.
+        Assert.All(decisions.Where(d => d.Gate != "snapshot").GroupBy(d => d.Gate), g => Assert.Single(g));
     }
 
     [Fact]
