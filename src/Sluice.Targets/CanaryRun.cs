@@ -27,14 +27,17 @@ internal sealed class CanaryRun(ICanary build) : IAsyncDisposable
     public string File => EnvironmentCatalog.SpecFile(build.Env);
 
     /// <summary>The environment's canary, or null when it declares none.</summary>
-    public CanaryDefinition? Definition
+    public CanaryDefinition? Definition => DefinitionOf(build);
+
+    /// <summary>The canary <paramref name="component"/>'s environment declares, or null.</summary>
+    public static CanaryDefinition? DefinitionOf(ISluiceComponent component)
     {
-        get
-        {
-            var request = build.SessionRequest;
-            return request.Spec is { } spec ? CanaryDefinitionReader.Read(spec, File, EnvironmentSpecReader.FindLines(Path.Combine(build.Root, File))) : null;
-        }
+        var file = EnvironmentCatalog.SpecFile(component.Env);
+        return component.SessionRequest.Spec is { } spec ? CanaryDefinitionReader.Read(spec, file, EnvironmentSpecReader.FindLines(Path.Combine(component.Root, file))) : null;
     }
+
+    /// <summary>The local router's options from <c>canary.router</c>.</summary>
+    public static RouterOptions OptionsOf(LocalRouterSpec spec) => new(new Uri(spec.Baseline), new Uri(spec.Canary), spec.Sticky) { Port = spec.Port };
 
     /// <summary>The plan the canary sits in: the first of <paramref name="plans"/> with <c>requires_phase</c>, else the last.</summary>
     public static MigrationPlan? PlanOf(CanaryDefinition definition, IReadOnlyList<MigrationPlan> plans) =>
@@ -78,15 +81,17 @@ internal sealed class CanaryRun(ICanary build) : IAsyncDisposable
         };
     }
 
-    /// <summary>The local router from <c>canary.router</c>: the router process at <c>admin</c>, or one Sluice starts in
-    /// front of the two versions.</summary>
-    public static async Task<ITrafficRouter> LocalRouterAsync(CanaryDefinition definition, string file, CancellationToken cancellationToken)
+    /// <summary>The local router from <c>canary.router</c>: the router process at <c>admin</c>; else the one
+    /// <c>Router --router start</c> left running for the environment (<paramref name="started"/>; one that does not
+    /// answer is SLU198); else one Sluice starts in this process in front of the two versions.</summary>
+    public static async Task<ITrafficRouter> LocalRouterAsync(CanaryDefinition definition, string file, LocalRouterProcess started, CancellationToken cancellationToken)
     {
         if (definition.Router is not { } spec)
             throw SluiceException.Usage(ErrorCodes.CanaryNoRouter, "the canary has no router: 'canary.router' is missing and the build provides none",
                 "give 'router': { \"baseline\": \"http://127.0.0.1:5001\", \"canary\": \"http://127.0.0.1:5002\" }, or override ICanary.CanaryRouterAsync (Kubernetes, Azure)", file);
         if (spec.Admin is { } admin) return new RemoteYarpRouter(new Uri(admin));
-        return await YarpTrafficRouter.StartAsync(new RouterOptions(new Uri(spec.Baseline), new Uri(spec.Canary), spec.Sticky) { Port = spec.Port }, cancellationToken);
+        if (await started.FindAsync(cancellationToken) is { } running) return running;
+        return await YarpTrafficRouter.StartAsync(OptionsOf(spec), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,10 +17,11 @@ namespace Sluice.Targets;
 /// <c>Promote</c> runs the same canary between <c>requires_phase</c> and the contract when the build has this component.
 /// With <c>--canary-stage prepare|route|analyse|finish</c> it runs one stage of the canary, each in a process of its own
 /// (CI's deployment hooks): the stages continue the canary under way from the journal, and the router keeps the weights
-/// between them (<c>canary.router.admin</c>: a router process; Kubernetes and Azure routers keep them themselves). See
+/// between them (the router process <c>Router --router start</c> left running, or the one <c>canary.router.admin</c>
+/// names; Kubernetes and Azure routers keep them themselves). See
 /// <see cref="CanaryRunner"/> for what each stage does.
 /// </summary>
-public interface ICanary : IMigrate
+public interface ICanary : IMigrate, ILocalRouter
 {
     [Parameter("Canary: run one stage of the canary (prepare, route, analyse, finish), continuing the one under way from the journal")]
     CanaryStage? CanaryStage => this.Parameter<CanaryStage?>();
@@ -66,7 +67,7 @@ public interface ICanary : IMigrate
     /// <summary>The router the canary moves traffic with: by default the local YARP router from <c>canary.router</c>.
     /// A build overrides it for a production router (Kubernetes Gateway API, Azure App Service slots).</summary>
     Task<ITrafficRouter> CanaryRouterAsync(CanaryDefinition definition, CancellationToken cancellationToken) =>
-        Targets.CanaryRun.LocalRouterAsync(definition, Environments.EnvironmentCatalog.SpecFile(Env), cancellationToken);
+        Targets.CanaryRun.LocalRouterAsync(definition, Environments.EnvironmentCatalog.SpecFile(Env), LocalRouter, cancellationToken);
 
     /// <summary>Promote's canary for the pending plans of <paramref name="migration"/>; null when the environment declares none.</summary>
     async Task<IPhaseBarrier?> CanaryBarrierAsync(MigrationRequest migration, CancellationToken cancellationToken)

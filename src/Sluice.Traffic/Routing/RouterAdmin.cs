@@ -14,7 +14,9 @@ namespace Sluice.Traffic.Routing;
 /// <list type="bullet">
 /// <item><c>GET split</c>, <c>PUT split</c> (<c>{"canary_percent": n}</c>): the current weights;</item>
 /// <item><c>GET requests?version=canary&amp;from=T&amp;to=T</c> (UTC ticks): one version's counts and latencies in a window;</item>
-/// <item><c>GET check</c>: both versions ready (200), or 503 with the message naming the address that is not.</item>
+/// <item><c>GET check</c>: both versions ready (200), or 503 with the message naming the address that is not;</item>
+/// <item><c>POST stop</c>: the router process (<see cref="LocalRouterProcess"/>) stops taking requests, finishes those
+/// in flight and exits (202).</item>
 /// </list>
 /// </summary>
 internal static class RouterAdmin
@@ -47,6 +49,11 @@ internal static class RouterAdmin
             {
                 return Results.Text(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
+        });
+        app.MapPost(Prefix + "stop", () =>
+        {
+            started().RequestStop();
+            return Results.Accepted();
         });
     }
 

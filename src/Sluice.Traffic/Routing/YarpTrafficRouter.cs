@@ -37,6 +37,7 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncD
     private readonly CurrentSplit _split;
     private readonly RouterOptions _options;
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private readonly CancellationTokenSource _stopRequest = new();
     private bool _stopped;
 
     private YarpTrafficRouter(WebApplication app, CurrentSplit split, RouterOptions options, RequestLog log, string address)
@@ -54,6 +55,12 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncD
     internal RequestLog Log { get; }
 
     internal bool Stopped => _stopped;
+
+    /// <summary>Cancelled when the admin endpoint is asked to stop (<c>Router --router stop</c>); the router process
+    /// waits on it, then drains and exits. A router hosted in another program ignores it.</summary>
+    internal CancellationToken StopRequested => _stopRequest.Token;
+
+    internal void RequestStop() => _stopRequest.Cancel();
 
     /// <summary>Starts the proxy with all traffic on the baseline; refuses (SLU176) a destination off this machine
     /// unless <see cref="RouterOptions.AllowRemoteDestinations"/>.</summary>
@@ -89,7 +96,16 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncD
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
         });
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync();
+            throw SluiceException.Usage(ErrorCodes.RouterCannotListen, $"the router cannot listen on 127.0.0.1:{options.Port}: {e.Message}",
+                "free the port, or give 'canary.router.port' another one (0 takes any free port)", inner: e);
+        }
         var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return started = new YarpTrafficRouter(app, split, options, log, bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
     }
@@ -149,6 +165,7 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncD
         if (_stopped) return;
         _stopped = true;
         _probe.Dispose();
+        _stopRequest.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -207,6 +207,17 @@ public static class ErrorCodes
     public const string CanaryNotPrepared = "SLU190";
     /// <summary>SLU191: the local router's admin endpoint cannot be reached or answered what it should not.</summary>
     public const string RouterAdminUnreachable = "SLU191";
+    // The local router as a process of its own (Router --router start|stop|status)
+    /// <summary>SLU197: the local router cannot listen on its port (in use by another program).</summary>
+    public const string RouterCannotListen = "SLU197";
+    /// <summary>SLU198: the local router's file (.sluice/&lt;env&gt;/router.json) names a router that does not answer.</summary>
+    public const string RouterFileStale = "SLU198";
+    /// <summary>SLU199: Router --router start while the environment's router is already running.</summary>
+    public const string RouterAlreadyRunning = "SLU199";
+    /// <summary>SLU148: the router process exited before it was ready, or was not ready in time.</summary>
+    public const string RouterDidNotStart = "SLU148";
+    /// <summary>SLU149: Router without --router, or --router status when no router was started for the environment.</summary>
+    public const string NoRouterCommand = "SLU149";
     // Lint: PostgreSQL's parser, the service's lint settings, suppression comments
     /// <summary>SLU160: PostgreSQL's parser for lint.</summary>
     public const string ParserMissing = "SLU160";
