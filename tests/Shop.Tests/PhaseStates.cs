@@ -29,15 +29,7 @@ internal static class PhaseStates
         var pipelines = Path.Combine(Path.GetTempPath(), $"shop-pipes-{Guid.NewGuid():N}");
         try
         {
-            var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
-            Directory.CreateDirectory(folder);
-            foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            if (phases < Phases.Length)
-            {
-                var plan = Path.Combine(folder, "plan.yaml");
-                var yaml = await File.ReadAllTextAsync(plan, ct);
-                await File.WriteAllTextAsync(plan, yaml[..yaml.IndexOf($"  - name: {Phases[phases]}", StringComparison.Ordinal)], ct);
-            }
+            await WritePlanAsync(pipelines, phases, ct);
             await using var target = new PostgresMigrationDatabase(database.ConnectionString);
             var result = await target.Service().MigrateAsync(new MigrationRequest(pipelines, null, "local", By: new RunnerIdentity("shop-test", "host", null)), null, ct);
             Assert.Equal(MigrationOutcome.Completed, result.Outcome);
@@ -47,5 +39,17 @@ internal static class PhaseStates
             Directory.Delete(pipelines, recursive: true);
         }
         return database;
+    }
+
+    /// <summary>The sample plan cut to its first <paramref name="phases"/> phases, under <paramref name="pipelines"/>/shop.</summary>
+    public static async Task WritePlanAsync(string pipelines, int phases, CancellationToken ct)
+    {
+        var folder = Path.Combine(pipelines, "shop", "migrations", "0001_split_customer_name");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        if (phases >= Phases.Length) return;
+        var plan = Path.Combine(folder, "plan.yaml");
+        var yaml = await File.ReadAllTextAsync(plan, ct);
+        await File.WriteAllTextAsync(plan, yaml[..yaml.IndexOf($"  - name: {Phases[phases]}", StringComparison.Ordinal)], ct);
     }
 }
