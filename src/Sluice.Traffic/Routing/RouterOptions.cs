@@ -24,4 +24,7 @@ public sealed record RouterOptions(Uri Baseline, Uri Canary, bool StickySessions
     /// <summary>Requests remembered per version for the metrics (oldest forgotten first): 300,000 covers the load
     /// generator's largest run (500 requests/s for 10 minutes) on one version.</summary>
     public int RequestsRemembered { get; init; } = 300_000;
+
+    /// <summary>Per-request work beyond forwarding (benchmark switches; the default ships).</summary>
+    internal ProxyHop Hop { get; init; } = ProxyHop.Default;
 }

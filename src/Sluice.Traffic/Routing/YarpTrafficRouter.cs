@@ -82,16 +82,21 @@ public sealed class YarpTrafficRouter : ITrafficRouter, IRouterRequests, IAsyncD
         var log = new RequestLog(options.RequestsRemembered);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, options.Port);
+        });
         builder.Services.AddSingleton(split);
         builder.Services.AddSingleton<ILoadBalancingPolicy, WeightedPolicy>();
-        builder.Services.AddReverseProxy().LoadFromMemory([Route()], [Cluster(options)]);
+        var reverseProxy = builder.Services.AddReverseProxy().LoadFromMemory([Route()], [Cluster(options)]);
+        if (!options.Hop.ActivityHeaders) reverseProxy.ConfigureHttpClient((_, handler) => handler.ActivityHeadersPropagator = null);
         var app = builder.Build();
         YarpTrafficRouter? started = null;
         RouterAdmin.Map(app, () => started!);
         app.MapReverseProxy(proxy =>
         {
-            proxy.Use((context, next) => RecordRequests.InvokeAsync(context, next, log, TimeProvider.System));
+            if (options.Hop.RecordRequests) proxy.Use((context, next) => RecordRequests.InvokeAsync(context, next, log, TimeProvider.System));
             proxy.Use((context, next) => DropUnweighted(context, next, split));
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
