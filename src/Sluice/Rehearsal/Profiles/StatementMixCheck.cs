@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Sluice.Errors;
 
@@ -27,9 +26,12 @@ internal static partial class StatementMixCheck
         if (mix.WindowFrom is not (StatementMix.FromReadings or StatementMix.FromStatsReset))
             throw Bad(file, $"statements.windowFrom '{mix.WindowFrom}' is neither '{StatementMix.FromReadings}' nor '{StatementMix.FromStatsReset}'", ProfileFile.LineOf(json, "\"windowFrom\"", line));
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var from = json.IndexOf("\"statements\"", StringComparison.Ordinal);
         foreach (var statement in mix.Statements)
         {
-            var at = ProfileFile.LineOf(json, JsonSerializer.Serialize(statement.Query), line);
+            // Each statement's own "query" key, in order: the line a person opens.
+            from = from < 0 ? -1 : json.IndexOf("\"query\"", from + 1, StringComparison.Ordinal);
+            var at = from < 0 ? line : json.AsSpan(0, from).Count('\n') + 1;
             if (string.IsNullOrWhiteSpace(statement.Id) || string.IsNullOrWhiteSpace(statement.Query))
                 throw Bad(file, "a statement without an id or a query", at);
             if (!ids.Add(statement.Id)) throw Bad(file, $"statement id {statement.Id} appears twice", at);
