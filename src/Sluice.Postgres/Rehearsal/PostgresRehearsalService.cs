@@ -118,11 +118,8 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
     /// fails the rehearsal when the figure is below its minimum.</summary>
     private static RehearsalReport WithTraffic(RehearsalReport report, RehearsalRequest request, StatementReplay? replay, IReadOnlyList<ReplayRate> replayed)
     {
+        if (replay is null) return report with { StatementMixMissing = request.Profile.Statements is { Readable: false } missing ? missing.Unreadable : null };
         var findings = new List<RehearsalFinding>(report.Findings);
-        if (request.Profile.Statements is { Readable: false } missing)
-            findings.Add(new RehearsalFinding(FindingSeverity.Info, "no-statement-mix", $"the profile has no statement mix: {missing.Unreadable}; the workload is the seeded writes alone and planner fidelity is not measured",
-                "load pg_stat_statements in the profiled database and take the profile again"));
-        if (replay is null) return report with { Findings = findings };
         var fidelity = replay.Fidelity;
         foreach (var differs in fidelity.Statements.Where(s => !s.Same))
             findings.Add(new RehearsalFinding(FindingSeverity.Warning, "plan-differs", $"statement {differs.Id} ({StatementText.FirstLine(differs.Query)}): {differs.Why}",

@@ -15,7 +15,8 @@ internal static class RehearsalTrafficTables
     public static readonly IReadOnlyList<ReportColumn> PlanColumns = [new("statement"), new("plan"), new("what differs")];
 
     /// <summary>The figure in one sentence, or null when the profile recorded no statement mix.</summary>
-    public static string? Fidelity(RehearsalReport report) => report.Fidelity is not { } fidelity ? null
+    public static string? Fidelity(RehearsalReport report) => report.Fidelity is not { } fidelity
+            ? report.StatementMixMissing is { } why ? $"Planner fidelity not measured and no statements replayed: the profile has no statement mix ({why})." : null
         : fidelity.Ratio is not { } ratio ? "Planner fidelity: no recorded statement had a plan to compare."
         : string.Create(CultureInfo.InvariantCulture,
             $"Planner fidelity: {fidelity.Same} of {fidelity.Compared} recorded statements plan alike on the synthetic data ({ratio:P1}; minimum {fidelity.Minimum:P0}: {(fidelity.Met ? "met" : "NOT met")}).");
