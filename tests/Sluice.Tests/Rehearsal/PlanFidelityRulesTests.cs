@@ -117,4 +117,16 @@ public sealed class PlanFidelityRulesTests
         Assert.Equal("production.json", error.File);
         Assert.Equal(line, error.Line);
     }
+
+    [Fact]
+    public void The_minimum_is_the_environments_gates_plan_fidelity_a_share_from_0_to_1()
+    {
+        Assert.Equal(PlanFidelity.DefaultMinimum, Sluice.Gates.GateSettings.Read(null).PlanFidelity);
+        using var good = System.Text.Json.JsonDocument.Parse("""{ "plan_fidelity": 0.9 }""");
+        Assert.Equal(0.9, Sluice.Gates.GateSettings.Read(good.RootElement).PlanFidelity);
+        using var bad = System.Text.Json.JsonDocument.Parse("""{ "plan_fidelity": 95 }""");
+        var error = Assert.Throws<SluiceException>(() => Sluice.Gates.GateSettings.Read(bad.RootElement, ".nuke/parameters.production.json", 4));
+        Assert.Contains("gates.plan_fidelity is not a share from 0 to 1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(4, error.Line);
+    }
 }
