@@ -27,6 +27,9 @@ public interface IProfile : ISluiceComponent
             EmptyProfile.Refuse(profile, Session.Location, Session.Plans.Service);
             await ProfileFile.WriteAsync(profile, path, this.Redactor(), ct);
             Host.Info($"profile of {Env}: {profile.Tables.Count} table(s), {profile.TotalRows:N0} rows, {sensitive.QualifiedNames.Count} sensitive column(s) masked -> {Path.GetRelativePath(Root, path)}");
+            Host.Info(profile.Statements is { Readable: true } mix
+                ? $"statement mix: {mix.Statements.Count} statement shape(s) on the profiled tables over {mix.WindowSeconds:0.#} s (pg_stat_statements)"
+                : $"statement mix not recorded: {profile.Statements?.Unreadable ?? "not read"}");
         });
 
     /// <summary>The service's plans are read before anything runs: a bad one is a usage error (exit 2).</summary>

@@ -27,7 +27,10 @@ internal sealed class PostgresEnvironmentRehearsals(EnvironmentSessionRequest re
         await using var scratch = await RehearsalCluster.ForAsync(connectionString, ClusterStatements(plans), cancellationToken);
         return await new PostgresRehearsalService(scratch.Databases, scratch.Throwaway).RehearseAsync(
             new RehearsalRequest(plans.ServiceFolder, request.Environment, settings.Profile, applied, settings.MigrationId, new SyntheticOptions(settings.Scale),
-                new WorkloadOptions(settings.WorkloadRuns, settings.WorkloadSeed), plans), cancellationToken);
+                new WorkloadOptions(settings.WorkloadRuns, settings.WorkloadSeed), plans)
+            {
+                Replay = new ReplayOptions(PlanFidelityMinimum: Sluice.Gates.GateSettings.Read(request.EffectiveSpec.Gates, request.SpecFile).PlanFidelity),
+            }, cancellationToken);
     }
 
     public async Task<RehearsalReport> RehearseOnSnapshotAsync(SnapshotRehearsalSettings settings, CancellationToken cancellationToken)

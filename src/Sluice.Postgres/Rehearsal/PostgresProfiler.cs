@@ -6,7 +6,8 @@ namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Reads a <see cref="DataProfile"/> from a database's catalog and planner statistics. Every query returns
-/// aggregates (pg_stats, counts, children-per-parent histograms); no row leaves the database.
+/// aggregates (pg_stats, counts, children-per-parent histograms, pg_stat_statements' normalised statements); no row
+/// and no parameter leaves the database.
 /// </summary>
 public static class PostgresProfiler
 {
@@ -25,7 +26,11 @@ public static class PostgresProfiler
 
         var sensitive = options.Sensitive ?? SensitiveColumns.None;
         var tables = new List<TableProfile>();
-        foreach (var (oid, schema, name, estimate) in await TablesAsync(connection, cancellationToken))
+        var found = await TablesAsync(connection, cancellationToken);
+        // Read before the profile's own counts reach pg_stat_statements, so the mix is the application's alone.
+        var statements = await StatementMixReader.ReadAsync(connection, found.Select(t => $"{t.Schema}.{t.Name}").ToHashSet(StringComparer.Ordinal),
+            options.StatementWindow, options.TopStatements, cancellationToken);
+        foreach (var (oid, schema, name, estimate) in found)
         {
             var rows = estimate >= options.ExactCountBelow
                 ? (long)estimate
@@ -46,7 +51,7 @@ public static class PostgresProfiler
                 [.. constraints.Where(c => c.Type == 'c').Select(c => new CheckProfile(c.Name, c.Columns, c.Definition))],
                 foreignKeys, await ActivityAsync(connection, oid, cancellationToken)));
         }
-        return new DataProfile(DataProfile.CurrentVersion, options.Source, DateTimeOffset.UtcNow, tables);
+        return new DataProfile(DataProfile.CurrentVersion, options.Source, DateTimeOffset.UtcNow, tables, statements);
     }
 
     // Scans and row writes since the statistics were last reset (or the server started), per second: lint weighs a

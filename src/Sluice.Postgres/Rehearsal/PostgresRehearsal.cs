@@ -39,6 +39,14 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     /// (<see cref="DurationPredictor"/>); without them, every piece of work scales by the run's scale.</summary>
     public IReadOnlyDictionary<string, TableRows> TableRows { get; init; } = new Dictionary<string, TableRows>(StringComparer.Ordinal);
 
+    /// <summary>The profile's statement mix, replayed beside every phase's forward run (null: none recorded, or not on this machine).</summary>
+    internal StatementReplay? Replay { get; init; }
+
+    private readonly ReplayTally _replayed = new();
+
+    /// <summary>Each replayed statement's achieved rate against the recorded one, over the phases it ran beside.</summary>
+    public IReadOnlyList<Sluice.Rehearsal.Traffic.ReplayRate> ReplayRates => Replay?.Rates(_replayed) ?? [];
+
     /// <summary>Watch the phases' statements beside the rehearsal's own recorder (a test compares them with Promote's).</summary>
     internal IReadOnlyList<IStatementObserver> AlsoObserving { get; init; } = [];
 
@@ -143,6 +151,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         var applied = TimeSpan.Zero;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
+        await using (var replaying = Replay is null ? null : await Replay.StartAsync(connectionString, _replayed, cancellationToken))
         {
             var applyStarted = Stopwatch.GetTimestamp();
             var failure = await ApplyAsync(database, plan, phase, cancellationToken);
@@ -153,6 +162,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
                 Add(FindingSeverity.Error, "up-failed", $"{failure.File} failed: {failure.Message}", plan, phase, failure.File, failure.Line, failure.Statement);
             }
             statements = _recorder.Runs;
+            if (replaying is not null) await replaying.DisposeAsync();
             await observer.DisposeAsync();
             sampled = observer.Locks;
             blocked = observer.WorkloadBlocked;

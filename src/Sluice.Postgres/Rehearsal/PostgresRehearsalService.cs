@@ -10,6 +10,8 @@ using Sluice.Lint;
 using Sluice.Lint.Parser;
 using Sluice.Rehearsal.Predictions;
 using Sluice.Rehearsal.Runs;
+using Sluice.Rehearsal.Traffic;
+using Sluice.Rehearsal.Hints;
 
 namespace Sluice.Postgres.Rehearsal;
 
@@ -36,9 +38,12 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
         var synthetic = await SyntheticDataGenerator.FillAsync(database.ConnectionString, request.Profile, request.Synthetic ?? new SyntheticOptions(), cancellationToken);
 
         var scale = EffectiveScale(synthetic);
+        // The synthetic data is analysed: its plans are what the planner will choose at this size and distribution.
+        var replay = await StatementReplay.PrepareAsync(database.ConnectionString, request.Profile, request.Replay, cancellationToken);
         var runs = await RunSeedsAsync(request, pending, lint, scale,
-            async ct => await databases.CloneAsync(database, ct, whenConnected: TemplateConnections.Terminate), cancellationToken, tableRows: TableRowsOf(synthetic));
-        return Report(request, service, pending, lint, startedAt, clock.Elapsed, synthetic.TotalRows, scale, runs);
+            async ct => await databases.CloneAsync(database, ct, whenConnected: TemplateConnections.Terminate), cancellationToken, tableRows: TableRowsOf(synthetic),
+            replay: RehearsalCluster.OnThisMachine(database.ConnectionString) ? replay : null);
+        return WithTraffic(Report(request, service, pending, lint, startedAt, clock.Elapsed, synthetic.TotalRows, scale, runs), request, replay, runs[0].Replayed);
     }
 
     /// <summary>
@@ -80,34 +85,54 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
 
     /// <summary>Each seed's whole run on a database of its own from <paramref name="cloneAsync"/>; with one seed and
     /// <paramref name="onlyRun"/>, on that database itself (a copy too large to clone for nothing).</summary>
-    private static async Task<List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>> RunSeedsAsync(
+    private static async Task<List<SeedRun>> RunSeedsAsync(
         RehearsalRequest request, IReadOnlyList<MigrationPlan> pending, LintContext lint, double scale,
         Func<CancellationToken, Task<EphemeralDatabase>> cloneAsync, CancellationToken cancellationToken, string? onlyRun = null,
-        IReadOnlyDictionary<string, TableRows>? tableRows = null)
+        IReadOnlyDictionary<string, TableRows>? tableRows = null, StatementReplay? replay = null)
     {
         var workload = request.Workload ?? new WorkloadOptions();
         // A copy restored from a snapshot holds real rows, so there is nothing to scale per table.
         var rows = tableRows ?? new Dictionary<string, TableRows>(StringComparer.Ordinal);
         var seeds = workload.Seeds(new Random());
-        var runs = new List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)>();
+        var runs = new List<SeedRun>();
         foreach (var seed in seeds)
         {
             if (onlyRun is not null && seeds.Count == 1)
             {
-                var (only, onlyFindings) = await new PostgresRehearsal(onlyRun, scale, workload, lint) { TableRows = rows }.RunAsync(pending, seed, cancellationToken);
-                runs.Add((seed, only, onlyFindings));
+                var alone = new PostgresRehearsal(onlyRun, scale, workload, lint) { TableRows = rows, Replay = replay };
+                var (only, onlyFindings) = await alone.RunAsync(pending, seed, cancellationToken);
+                runs.Add(new SeedRun(seed, only, onlyFindings, alone.ReplayRates));
                 continue;
             }
             await using var run = await cloneAsync(cancellationToken);
-            var (phases, findings) = await new PostgresRehearsal(run.ConnectionString, scale, workload, lint) { TableRows = rows }.RunAsync(pending, seed, cancellationToken);
-            runs.Add((seed, phases, findings));
+            var rehearsal = new PostgresRehearsal(run.ConnectionString, scale, workload, lint) { TableRows = rows, Replay = replay };
+            var (phases, findings) = await rehearsal.RunAsync(pending, seed, cancellationToken);
+            runs.Add(new SeedRun(seed, phases, findings, rehearsal.ReplayRates));
         }
         return runs;
     }
 
+    private sealed record SeedRun(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings, IReadOnlyList<ReplayRate> Replayed);
+
+    /// <summary>The planner-fidelity figure and the replay's rates, with a finding per plan that differs and one that
+    /// fails the rehearsal when the figure is below its minimum.</summary>
+    private static RehearsalReport WithTraffic(RehearsalReport report, RehearsalRequest request, StatementReplay? replay, IReadOnlyList<ReplayRate> replayed)
+    {
+        if (replay is null) return report with { StatementMixMissing = request.Profile.Statements is { Readable: false } missing ? missing.Unreadable : null };
+        var findings = new List<RehearsalFinding>(report.Findings);
+        var fidelity = replay.Fidelity;
+        foreach (var differs in fidelity.Statements.Where(s => !s.Same))
+            findings.Add(new RehearsalFinding(FindingSeverity.Warning, "plan-differs", $"statement {differs.Id} ({StatementText.FirstLine(differs.Query)}): {differs.Why}",
+                "make the synthetic data's schema and statistics match production's: the same indexes (pipelines/<service>/schema), a fresh profile (ANALYZE)"));
+        if (fidelity.Ratio is { } ratio && !fidelity.Met)
+            findings.Add(new RehearsalFinding(FindingSeverity.Error, "plan-fidelity",
+                $"{fidelity.Same} of {fidelity.Compared} recorded statements plan alike on the synthetic data ({ratio:P0}), below the minimum {fidelity.Minimum:P0}: the rehearsal's timings and locks are not production's",
+                "fix the plans that differ (plan-differs), or lower gates.plan_fidelity for this environment"));
+        return report with { Findings = findings, Fidelity = fidelity, Replay = replayed };
+    }
+
     private static RehearsalReport Report(RehearsalRequest request, string service, IReadOnlyList<MigrationPlan> pending, LintContext lint,
-        DateTimeOffset startedAt, TimeSpan elapsed, long syntheticRows, double scale,
-        List<(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings)> runs) =>
+        DateTimeOffset startedAt, TimeSpan elapsed, long syntheticRows, double scale, List<SeedRun> runs) =>
         new(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, elapsed,
             syntheticRows, scale, runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. lint.AsRehearsalFindings(id => Path.GetFileName(pending.Single(p => p.Id == id).Folder))],
             [.. runs.Select(r => r.Seed)]);

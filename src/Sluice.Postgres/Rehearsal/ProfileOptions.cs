@@ -8,9 +8,14 @@ namespace Sluice.Postgres.Rehearsal;
 /// <param name="Analyze">Run ANALYZE first so pg_stats is current (it only updates statistics).</param>
 /// <param name="StatisticsTarget">The session's <c>default_statistics_target</c> for that ANALYZE (more MCVs and buckets); null keeps the server's.</param>
 /// <param name="ExactCountBelow">Tables whose estimated size is below this are counted with <c>count(*)</c>; larger ones use <c>reltuples</c>.</param>
+/// <param name="StatementWindow">How long to watch <c>pg_stat_statements</c> between two readings for the statement
+/// mix's rates; zero takes the counts since the view's <c>stats_reset</c>.</param>
+/// <param name="TopStatements">How many of the most called statements on the profiled tables to record.</param>
 public sealed record ProfileOptions(
     string Source,
     SensitiveColumns? Sensitive = null,
     bool Analyze = true,
     int? StatisticsTarget = null,
-    long ExactCountBelow = 1_000_000);
+    long ExactCountBelow = 1_000_000,
+    TimeSpan StatementWindow = default,
+    int TopStatements = 20);

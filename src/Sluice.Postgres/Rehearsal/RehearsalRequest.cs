@@ -17,4 +17,8 @@ public sealed record RehearsalRequest(
     string? MigrationId = null,
     SyntheticOptions? Synthetic = null,
     WorkloadOptions? Workload = null,
-    Sluice.Migrations.Plans.ServicePlans? Plans = null);
+    Sluice.Migrations.Plans.ServicePlans? Plans = null)
+{
+    /// <summary>How the profile's statement mix is replayed and what planner fidelity it must reach.</summary>
+    public ReplayOptions Replay { get; init; } = new();
+}

@@ -337,6 +337,10 @@ public static class ErrorCodes
     public const string ReplicaDiverged = "SLU242";
     /// <summary>SLU243: a concurrent workload was asked for on a database that is not on this machine, or at a rate outside 1-200.</summary>
     public const string WorkloadNotLoopback = "SLU243";
+    /// <summary>SLU247: a profile's statement mix is not valid (a literal in a shape, a negative count, no reason when unreadable); file and line.</summary>
+    public const string BadStatementMix = "SLU247";
+    /// <summary>SLU248: the rehearsal's replay of the statement mix was asked for a rate outside its bound.</summary>
+    public const string BadReplayRate = "SLU248";
     /// <summary>SLU250: a plan's slo block is not valid, or a phase contradicts it (file and line).</summary>
     public const string BadSlo = "SLU250";
     /// <summary>SLU251: a backfill could not stay within the plan's slo after throttling; the phase stopped (Promote rolls it back).</summary>

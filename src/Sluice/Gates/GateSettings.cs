@@ -22,7 +22,11 @@ public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMax
 
     public static GateSettings Default { get; } = new(TimeSpan.FromHours(24), TimeSpan.FromDays(7), TimeSpan.FromSeconds(10), 1);
 
-    private static readonly string[] Keys = ["snapshot_max_age", "rehearsal_max_age", "max_replication_lag", "approvals", "approvals_from_risk", "approvals_from", "drill_max_age", "drills"];
+    private static readonly string[] Keys = ["snapshot_max_age", "rehearsal_max_age", "max_replication_lag", "approvals", "approvals_from_risk", "approvals_from", "drill_max_age", "drills", "plan_fidelity"];
+
+    /// <summary>The planner-fidelity share a rehearsal must reach (<c>gates.plan_fidelity</c>): of the profile's top
+    /// statements, how many plan alike on the synthetic data; below it the rehearsal fails, and so the rehearsal gate.</summary>
+    public double PlanFidelity { get; init; } = Rehearsal.Traffic.PlanFidelity.DefaultMinimum;
 
     /// <summary>Where approvals come from: <see cref="ApprovalsFrom"/>, or <c>./build.sh Approve</c> alone.</summary>
     public IReadOnlyList<ApprovalOrigin> Origins => ApprovalsFrom ?? [ApprovalOrigin.Approve];
@@ -54,9 +58,12 @@ public sealed record GateSettings(TimeSpan SnapshotMaxAge, TimeSpan RehearsalMax
             drills = d.ValueKind == JsonValueKind.Array && d.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String && e.GetString() is { Length: > 0 })
                 ? [.. d.EnumerateArray().Select(e => e.GetString()!)]
                 : throw Bad($"gates.drills is not a list of scenario names: {d.GetRawText()}", "write a list such as [\"corrupted-table\", \"failed-contract\"]");
+        var fidelity = Default.PlanFidelity;
+        if (root.TryGetProperty("plan_fidelity", out var p) && !(p.ValueKind == JsonValueKind.Number && p.TryGetDouble(out fidelity) && fidelity is >= 0 and <= 1))
+            throw Bad($"gates.plan_fidelity is not a share from 0 to 1: {p.GetRawText()}", "write a share such as 0.95 (95 % of the profile's top statements plan alike on synthetic data)");
         return new GateSettings(Span("snapshot_max_age", Default.SnapshotMaxAge), Span("rehearsal_max_age", Default.RehearsalMaxAge),
             Span("max_replication_lag", Default.MaxReplicationLag), approvals, fromRisk,
-            root.TryGetProperty("drill_max_age", out _) ? Span("drill_max_age", TimeSpan.Zero) : null, drills, from);
+            root.TryGetProperty("drill_max_age", out _) ? Span("drill_max_age", TimeSpan.Zero) : null, drills, from) { PlanFidelity = fidelity };
     }
 
     private static List<ApprovalOrigin> ReadOrigins(JsonElement value, Func<string, string, SluiceException> bad)

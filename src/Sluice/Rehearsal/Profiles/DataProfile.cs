@@ -8,7 +8,8 @@ namespace Sluice.Rehearsal.Profiles;
 /// <param name="Source">Where it was read from (environment name, never a connection string).</param>
 /// <param name="TakenAt">When the statistics were read.</param>
 /// <param name="Tables">Every ordinary table of the user schemas, in name order.</param>
-public sealed record DataProfile(int Version, string Source, DateTimeOffset TakenAt, IReadOnlyList<TableProfile> Tables)
+/// <param name="Statements">The statement mix on those tables from <c>pg_stat_statements</c> (<see cref="StatementMix"/>); null in a profile taken before it was recorded.</param>
+public sealed record DataProfile(int Version, string Source, DateTimeOffset TakenAt, IReadOnlyList<TableProfile> Tables, StatementMix? Statements = null)
 {
     public const int CurrentVersion = 1;
 

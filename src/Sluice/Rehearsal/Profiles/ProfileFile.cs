@@ -49,6 +49,7 @@ public static class ProfileFile
         if (profile is null) throw Bad(file, "the file holds null", 1);
         if (profile.Version != DataProfile.CurrentVersion)
             throw Bad(file, $"profile version {profile.Version} is not {DataProfile.CurrentVersion}", LineOf(json, "\"version\""));
+        if (profile.Statements is { } statements) StatementMixCheck.Validate(statements, json, file);
         return profile;
     }
 
@@ -66,10 +67,10 @@ public static class ProfileFile
     private static SluiceException Bad(string file, string what, int line, Exception? inner = null) =>
         SluiceException.Usage(ErrorCodes.BadProfile, what, "take the profile again with the Profile target", file, line, inner);
 
-    /// <summary>The line of the first occurrence of <paramref name="token"/>, else 1.</summary>
-    private static int LineOf(string json, string token)
+    /// <summary>The line of the first occurrence of <paramref name="token"/>, else <paramref name="fallback"/>.</summary>
+    internal static int LineOf(string json, string token, int fallback = 1)
     {
         var at = json.IndexOf(token, StringComparison.Ordinal);
-        return at < 0 ? 1 : json.AsSpan(0, at).Count('\n') + 1;
+        return at < 0 ? Math.Max(1, fallback) : json.AsSpan(0, at).Count('\n') + 1;
     }
 }

@@ -58,6 +58,16 @@ public sealed record RehearsalReport(
 {
     public bool Passed => Findings.All(f => f.Severity != FindingSeverity.Error);
 
+    /// <summary>How the profile's top statements planned on the synthetic data against production (null without a statement mix).</summary>
+    public Traffic.PlannerFidelity? Fidelity { get; init; }
+
+    /// <summary>Why the profile has no statement mix (pg_stat_statements missing or unreadable where it was taken); the
+    /// report says so instead of a fidelity figure.</summary>
+    public string? StatementMixMissing { get; init; }
+
+    /// <summary>The profile's statement mix as replayed beside the phases: achieved against recorded rate per statement.</summary>
+    public IReadOnlyList<Traffic.ReplayRate> Replay { get; init; } = [];
+
     /// <summary>The snapshot the data was restored from (<c>Rehearse --from-snapshot</c>); null for synthetic data.</summary>
     public FromSnapshot.RehearsalSnapshot? Snapshot { get; init; }
 }

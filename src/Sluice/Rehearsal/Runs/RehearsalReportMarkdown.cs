@@ -16,6 +16,12 @@ internal static class RehearsalReportMarkdown
         foreach (var plan in report.Plans)
             md.Append("- plan ").Append(MarkdownText.Code(plan.Id)).Append(" hash ").Append(MarkdownText.Code(RehearsalReportTables.ShortHash(plan))).Append('\n');
         md.Append("\n## Phases\n\n").Append(MarkdownTable.Render(RehearsalReportTables.PhaseColumns, RehearsalReportTables.PhaseRows(report)));
+        if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)
+        {
+            md.Append("\n## Production's statements\n\n").Append(MarkdownText.Inline(fidelity)).Append("\n\n");
+            md.Append(MarkdownTable.Render(RehearsalTrafficTables.PlanColumns, RehearsalTrafficTables.PlanRows(report)));
+            if (report.Replay.Count > 0) md.Append('\n').Append(MarkdownTable.Render(RehearsalTrafficTables.ReplayColumns, RehearsalTrafficTables.ReplayRows(report)));
+        }
         md.Append("\n## Findings\n\n");
         if (report.Findings.Count == 0) md.Append("None.\n");
         foreach (var f in RehearsalReportTables.Findings(report))

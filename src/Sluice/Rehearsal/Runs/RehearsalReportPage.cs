@@ -27,13 +27,20 @@ internal static class RehearsalReportPage
         if (RehearsalReportTables.Seeds(report) is { } seeds) body.Add(HtmlFragment.Element("p", seeds, "muted"));
         body.Add(HtmlFragment.Element("ul", HtmlFragment.Concat(report.Plans.Select(p => HtmlFragment.Element("li", HtmlFragment.Concat(
             HtmlFragment.Text("plan "), HtmlFragment.Element("code", p.Id), HtmlFragment.Text(" hash "), HtmlFragment.Element("code", RehearsalReportTables.ShortHash(p))))))));
-        body.Add(HtmlPage.Section("Phases", HtmlTable.Render(RehearsalReportTables.PhaseColumns,
-            RehearsalReportTables.PhaseRows(report).Select(row => (IReadOnlyList<HtmlFragment>)[.. row.Select(HtmlFragment.Text)]))));
+        body.Add(HtmlPage.Section("Phases", Table(RehearsalReportTables.PhaseColumns, RehearsalReportTables.PhaseRows(report))));
         body.Add(HtmlPage.Section("Locks and blocked workload", Timeline(report)));
         body.Add(HtmlPage.Section("Predicted against measured", Durations(report)));
+        if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)
+            body.Add(HtmlPage.Section("Production's statements", HtmlFragment.Concat(
+                HtmlFragment.Element("p", fidelity),
+                Table(RehearsalTrafficTables.PlanColumns, RehearsalTrafficTables.PlanRows(report)),
+                Table(RehearsalTrafficTables.ReplayColumns, RehearsalTrafficTables.ReplayRows(report)))));
         body.Add(HtmlPage.Section("Findings", Findings(report)));
         return HtmlPage.Render(RehearsalReportTables.Title(report), body);
     }
+
+    private static HtmlFragment Table(IReadOnlyList<ReportColumn> columns, IEnumerable<IReadOnlyList<string>> rows) =>
+        HtmlTable.Render(columns, rows.Select(row => (IReadOnlyList<HtmlFragment>)[.. row.Select(HtmlFragment.Text)]));
 
     // The phases end to end as they ran here; inside each, the locks it held and the time the workload waited.
     private static HtmlFragment Timeline(RehearsalReport report)
