@@ -26,7 +26,7 @@ public sealed class ScaleBenchmarks : IBenchmarkSuite
         output.WriteLine(PeakMemory.Method);
         foreach (var subject in Subjects.Where(s => options.Curves.Count == 0 || options.Curves.Contains(s.Name)))
         {
-            var sizes = subject.Sizes(options).Select(s => context.Large ? s : Math.Max(10_000, s / 100)).ToList();
+            var sizes = subject.Sizes(options).Select(s => context.Large ? s : Math.Max(1_000, s / 100)).Distinct().ToList();
             output.WriteLine();
             output.WriteLine($"-- {subject.Name} at {string.Join(", ", sizes.Select(s => s.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} rows; load average before: {FingerprintBenchmarks.LoadAverage()}");
             var curves = await subject.MeasureAsync(context, sizes, cancellationToken);
