@@ -17,4 +17,8 @@ public interface IBenchmarkSuite
 /// <param name="RepositoryRoot">The repository root (the folder holding <c>.nuke/</c>).</param>
 /// <param name="Output">Where results are printed.</param>
 /// <param name="Large">True when the caller asked for the large variants (for example 10M rows).</param>
-public sealed record BenchmarkContext(string RepositoryRoot, TextWriter Output, bool Large);
+public sealed record BenchmarkContext(string RepositoryRoot, TextWriter Output, bool Large)
+{
+    /// <summary>The command line as given, for suites with options of their own (<c>--name=value</c>).</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+}

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Sluice.Benchmarks;
 
-// Usage: Sluice.Benchmarks [--large] [--root DIR] [SUITE ...]; without suites, every suite runs.
+// Usage: Sluice.Benchmarks [--large] [--root DIR] [--name=value ...] [SUITE ...]; without suites, every suite runs.
 var large = args.Contains("--large");
 var root = RootFrom(args) ?? FindRoot(AppContext.BaseDirectory) ?? Directory.GetCurrentDirectory();
 var wanted = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && a != RootFrom(args)).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -21,7 +21,7 @@ if (unknown.Count > 0)
 
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-var context = new BenchmarkContext(root, Console.Out, large);
+var context = new BenchmarkContext(root, Console.Out, large) { Arguments = args };
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
 foreach (var suite in suites.Where(s => wanted.Count == 0 || wanted.Contains(s.Name)))
 {

@@ -4,4 +4,7 @@ namespace Sluice.Postgres.Rehearsal;
 internal sealed record GeneratedTable(int Rows, IReadOnlyList<ISyntheticColumn> Columns)
 {
     public ISyntheticColumn Column(string name) => Columns.First(c => c.Name == name);
+
+    /// <summary>The same rows with only the named columns.</summary>
+    public GeneratedTable Keep(IReadOnlyCollection<string> names) => this with { Columns = [.. Columns.Where(c => names.Contains(c.Name))] };
 }

@@ -13,7 +13,7 @@ public static class PostgresProfiler
 {
     public static async Task<DataProfile> ReadAsync(string connectionString, ProfileOptions options, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(WholeTableStatements.ConnectionString(connectionString));
         await connection.OpenAsync(cancellationToken);
         // Statistic values come back in text form: pin the settings that shape it so profiles compare across servers.
         await ExecuteAsync(connection, "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET extra_float_digits = 3", cancellationToken);

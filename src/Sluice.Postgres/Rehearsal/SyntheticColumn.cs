@@ -22,6 +22,9 @@ internal sealed class SyntheticColumn<T>(string name, SyntheticValueType<T> type
 
     public int Count => values.Length;
 
+    /// <summary>Row <paramref name="row"/> as generated (for tests and diagnostics).</summary>
+    public (bool Null, T Value) Row(int row) => (nulls[row], values[row]);
+
     public void Write(NpgsqlBinaryImporter writer, int row)
     {
         if (nulls[row]) writer.WriteNull();

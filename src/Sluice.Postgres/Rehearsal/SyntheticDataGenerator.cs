@@ -19,6 +19,7 @@ public static class SyntheticDataGenerator
     public static async Task<SyntheticResult> FillAsync(string connectionString, DataProfile profile, SyntheticOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
+        connectionString = WholeTableStatements.ConnectionString(connectionString);
         var target = await PostgresProfiler.ReadAsync(connectionString, new ProfileOptions("target", Analyze: false), cancellationToken);
         var order = TableOrder.Plan(target.Tables);
         var plans = target.Tables.Select(t => TablePlan.For(t, profile.Table(t.Schema, t.Name))).ToList();
@@ -45,6 +46,7 @@ public static class SyntheticDataGenerator
         // Levels are generated in order (children pick their keys from their parents' rows in memory); each table's
         // COPY starts as soon as its rows exist, beside the generation of the next level.
         var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
+        var kept = ReferencedColumns(target.Tables, order.Deferred);
         var copies = new List<Task<(SyntheticTableLoad Load, CopyWindow Window)>>();
         // Not disposed: after a failure, loads still running release it on their way out.
         var connections = new SemaphoreSlim(degree);
@@ -61,7 +63,8 @@ public static class SyntheticDataGenerator
             }, cancellationToken)));
             foreach (var (table, plan, data, generate) in results)
             {
-                generated[table.QualifiedName] = data;
+                // Only the columns a later table picks from stay in memory; the rest go once the table is copied.
+                generated[table.QualifiedName] = data.Keep(kept.GetValueOrDefault(table.QualifiedName) ?? []);
                 copies.Add(LoadAsync(connectionString, table, plan, data, generate, structure, connections, started, cancellationToken));
             }
             // With the foreign keys still in place (they could not be set aside), a child's COPY checks its parents'
@@ -81,6 +84,23 @@ public static class SyntheticDataGenerator
         {
             Prepare = prepare, CopyPhase = copyEnded - copyStarted, Rebuild = rebuild, Finish = finishClock.Elapsed, DeferredObjects = structure.Count,
         };
+    }
+
+    /// <summary>Per table, the columns read after its own generation: those its children's foreign keys pick from, and
+    /// for a key set after the load, the child's primary key and the parent's referenced columns.</summary>
+    private static Dictionary<string, HashSet<string>> ReferencedColumns(IReadOnlyList<TableProfile> tables, IEnumerable<DeferredKey> deferred)
+    {
+        var kept = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        void Add(string table, IEnumerable<string> columns)
+        {
+            if (!kept.TryGetValue(table, out var set)) kept[table] = set = new HashSet<string>(StringComparer.Ordinal);
+            set.UnionWith(columns);
+        }
+        foreach (var table in tables)
+            foreach (var key in table.ForeignKeys)
+                Add($"{key.ReferencedSchema}.{key.ReferencedTable}", key.ReferencedColumns);
+        foreach (var key in deferred) Add(key.Table.QualifiedName, key.Table.PrimaryKey);
+        return kept;
     }
 
     // string.GetHashCode differs per process; the seed must not.

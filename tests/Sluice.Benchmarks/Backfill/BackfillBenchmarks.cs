@@ -17,6 +17,12 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     private const int Writers = 4;
     private static readonly TimeSpan BaselineWindow = TimeSpan.FromSeconds(10);
 
+    /// <summary>Durable settings (an ephemeral cluster turns them off): a batched backfill pays one commit per batch.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> DurableSettings = new Dictionary<string, string>
+    {
+        ["fsync"] = "on", ["synchronous_commit"] = "on", ["full_page_writes"] = "on", ["max_wal_size"] = "4GB", ["shared_buffers"] = "512MB",
+    };
+
     public string Name => "backfill";
 
     public string Description => "sample backfill of 1M rows: batched runner vs one UPDATE; longest lock hold; p99 of concurrent writers";
@@ -26,11 +32,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var output = context.Output;
         var rows = context.Large ? 10_000_000 : 1_000_000;
         var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
-        // Durable settings (an ephemeral cluster turns them off): a batched backfill pays one commit per batch.
-        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, new Dictionary<string, string>
-        {
-            ["fsync"] = "on", ["synchronous_commit"] = "on", ["full_page_writes"] = "on", ["max_wal_size"] = "4GB", ["shared_buffers"] = "512MB",
-        });
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, DurableSettings);
         var variants = Variants.Select(v => (v.Name, Pipelines: SamplePipelines(context.RepositoryRoot, v.Edits))).ToList();
         try
         {

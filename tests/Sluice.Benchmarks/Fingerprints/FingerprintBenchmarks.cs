@@ -19,6 +19,12 @@ public sealed class FingerprintBenchmarks : IBenchmarkSuite
     private static readonly TimeSpan EqualGoal = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LocateGoal = TimeSpan.FromSeconds(1);
 
+    /// <summary>Buffers large enough for the 10M-row tables, memory for the key builds.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ScanSettings = new Dictionary<string, string>
+    {
+        ["shared_buffers"] = "4GB", ["max_wal_size"] = "8GB", ["work_mem"] = "256MB", ["maintenance_work_mem"] = "1GB",
+    };
+
     public string Name => "fingerprints";
 
     public string Description => "equal tables (1M rows, 10M with --large): chunked diff vs one hash scan and EXCEPT ALL; 10 differences located; verified snapshot vs pg_dump + pg_restore";
@@ -28,10 +34,7 @@ public sealed class FingerprintBenchmarks : IBenchmarkSuite
         var output = context.Output;
         var rows = context.Large ? 10_000_000 : 1_000_000;
         var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
-        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, new Dictionary<string, string>
-        {
-            ["shared_buffers"] = "4GB", ["max_wal_size"] = "8GB", ["work_mem"] = "256MB", ["maintenance_work_mem"] = "1GB",
-        });
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, ScanSettings);
         var clock = Stopwatch.StartNew();
         await ExecuteAsync(cluster.ConnectionString(), "CREATE DATABASE bench", cancellationToken);
         var bench = cluster.ConnectionString("bench");
@@ -95,7 +98,7 @@ public sealed class FingerprintBenchmarks : IBenchmarkSuite
         return runs.OrderBy(r => r.Elapsed).ElementAt(repeats / 2);
     }
 
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static async Task<DiffRun> DiffAsync(string bench, string target, int degree, CancellationToken cancellationToken)
@@ -205,7 +208,7 @@ public sealed class FingerprintBenchmarks : IBenchmarkSuite
         await ExecuteAsync(bench, "CHECKPOINT", cancellationToken);
     }
 
-    private static Task LoadTableAsync(string connectionString, string table, int rows, CancellationToken cancellationToken) =>
+    internal static Task LoadTableAsync(string connectionString, string table, int rows, CancellationToken cancellationToken) =>
         ExecuteAsync(connectionString, $"""
             DROP TABLE IF EXISTS {table};
             CREATE TABLE {table} (id bigint NOT NULL, customer int NOT NULL, name text NOT NULL, balance numeric(14, 2) NOT NULL,

@@ -13,7 +13,7 @@ namespace Sluice.Benchmarks.Synthetic;
 /// </summary>
 public sealed class SyntheticBenchmarks : IBenchmarkSuite
 {
-    private const string Schema = """
+    internal const string Schema = """
         CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, segment text NOT NULL, score numeric(8,2), created_at timestamptz NOT NULL);
         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), placed_at timestamptz NOT NULL,
                              total numeric(12,2) NOT NULL CHECK (total >= 0), status text NOT NULL);
@@ -30,6 +30,11 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
                                   price numeric(10,2) NOT NULL, note text);
         """;
 
+    internal static readonly IReadOnlyDictionary<string, string> LoadSettings = new Dictionary<string, string>
+    {
+        ["shared_buffers"] = "512MB", ["max_wal_size"] = "4GB",
+    };
+
     public string Name => "synthetic";
 
     public string Description => "1M synthetic rows in three FK-linked tables (100k/300k/600k): profile-driven generation + binary COPY vs a raw COPY of the same rows";
@@ -39,10 +44,7 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
         var output = context.Output;
         var factor = context.Large ? 10 : 1;
         var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
-        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, new Dictionary<string, string>
-        {
-            ["shared_buffers"] = "512MB", ["max_wal_size"] = "4GB",
-        });
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, LoadSettings);
         var source = await CreateDatabaseAsync(cluster, "bench_source", cancellationToken);
         await ExecuteAsync(source, Schema + Seed(100_000 * factor), cancellationToken);
         var clock = Stopwatch.StartNew();
@@ -96,7 +98,7 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
             + $"goal, COPY phase >= 600k rows/s: {(result.TotalRows / result.CopyPhase.TotalSeconds >= 600_000 ? "met" : "NOT met")} ({result.TotalRows / result.CopyPhase.TotalSeconds:N0} rows/s)");
     }
 
-    private static string Seed(int customers) => $"""
+    internal static string Seed(int customers) => $"""
         SELECT setseed(0.1);
         INSERT INTO customers SELECT g, 'user' || g || '@example.com',
             (ARRAY['retail', 'retail', 'retail', 'business', 'vip'])[1 + floor(random() * 5)::int],
@@ -112,7 +114,7 @@ public sealed class SyntheticBenchmarks : IBenchmarkSuite
         FROM generate_series(1, {customers * 6}) g;
         """;
 
-    private static async Task<string> CreateDatabaseAsync(LocalCluster cluster, string name, CancellationToken cancellationToken)
+    internal static async Task<string> CreateDatabaseAsync(LocalCluster cluster, string name, CancellationToken cancellationToken)
     {
         await ExecuteAsync(cluster.ConnectionString(), $"CREATE DATABASE {name}", cancellationToken);
         return cluster.ConnectionString(name);
