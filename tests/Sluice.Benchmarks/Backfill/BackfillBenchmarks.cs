@@ -82,14 +82,18 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     }
 
     /// <summary>The tools weighed against each other, as plan settings over the sample's backfill block; the first is
-    /// the default (the tail-aware sizer alone).</summary>
+    /// the default (the p90 sizer with the locked-share cap at 0.3 %), the others trace the trade-off between the
+    /// writers' p99 and throughput.</summary>
     private static readonly (string Name, (string Old, string New)[] Edits)[] Variants =
     [
-        ("p90 sizer, target 200ms (default)", []),
-        ("p90 sizer, target 100ms", [("target_batch_time: 200ms", "target_batch_time: 100ms")]),
-        ("p90 sizer + byte budget 1MB", [("throttle_pause: 1s", "throttle_pause: 1s\n      max_batch_bytes: 1MB")]),
-        ("p90 sizer + pacing 20ms", [("throttle_pause: 1s", "throttle_pause: 1s\n      pause_between_batches: 20ms")]),
+        ("p90 sizer + locked share 0.3% (default)", []),
+        ("p90 sizer, no locked-share cap (the old default)", [Setting("max_locked_share: 100%")]),
+        ("p90 sizer + locked share 0.5%", [Setting("max_locked_share: 0.5%")]),
+        ("p90 sizer + locked share 0.15%", [Setting("max_locked_share: 0.15%")]),
+        ("p90 sizer, no cap, pacing 20ms", [Setting("max_locked_share: 100%\n      pause_between_batches: 20ms")]),
     ];
+
+    private static (string Old, string New) Setting(string line) => ("throttle_pause: 1s", $"throttle_pause: 1s\n      {line}");
 
     private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max, IReadOnlyList<WriteSample> Samples, long Checkpoints);
 
