@@ -60,8 +60,34 @@ public sealed class BackfillMathTests
     }
 
     [Fact]
-    public void Rule6_the_size_stays_within_the_plans_bounds()
+    public void Rule6_once_writers_waited_on_a_batch_a_batch_covers_at_most_the_locked_share_of_the_table()
     {
+        // 1M rows at the default 0.3 %: 3000 rows, however fast the batches; before any writer waited, time alone decides.
+        var sizer = new BatchSizer(Target, initial: 2000, min: 100, max: 50_000, tableRows: 1_000_000);
+        Assert.Equal(4000, sizer.Next(2000, TimeSpan.FromMilliseconds(20)));
+        Assert.Equal(4, sizer.LastRule);
+        Assert.Equal(3000, sizer.Next(4000, TimeSpan.FromMilliseconds(40), writerWait: TimeSpan.FromMilliseconds(30)));
+        Assert.Equal(6, sizer.LastRule);
+        // It holds for the rest of the run, also when no writer waited on the next batches (a smaller batch meets fewer).
+        Assert.Equal(3000, sizer.Next(3000, TimeSpan.FromMilliseconds(30)));
+        Assert.Equal(6, sizer.LastRule);
+        // A plan's own share, and 10M rows: 30,000 rows a batch is still 0.3 % of them.
+        var own = new BatchSizer(Target, initial: 2000, min: 100, max: 50_000, tableRows: 1_000_000, maxLockedShare: 0.001);
+        Assert.Equal(1000, own.Next(2000, TimeSpan.FromMilliseconds(20), writerWait: TimeSpan.FromMilliseconds(5)));
+        var large = new BatchSizer(Target, initial: 20_000, min: 100, max: 50_000, tableRows: 10_000_000);
+        Assert.Equal(30_000, large.Next(20_000, TimeSpan.FromMilliseconds(20), writerWait: TimeSpan.FromMilliseconds(5)));
+        // Unknown table size: no cap.
+        var unknown = new BatchSizer(Target, initial: 2000, min: 100, max: 50_000);
+        Assert.Equal(4000, unknown.Next(2000, TimeSpan.FromMilliseconds(20), writerWait: TimeSpan.FromMilliseconds(5)));
+    }
+
+    [Fact]
+    public void Rule7_the_size_stays_within_the_plans_bounds()
+    {
+        // The plan's minimum wins over the locked share (1M rows × 0.3 % = 3000 < 5000).
+        var floor = new BatchSizer(Target, initial: 5000, min: 5000, max: 50_000, tableRows: 1_000_000);
+        Assert.Equal(5000, floor.Next(5000, TimeSpan.FromMilliseconds(50), writerWait: TimeSpan.FromMilliseconds(5)));
+        Assert.Equal(7, floor.LastRule);
         var slow = new BatchSizer(Target, initial: 100, min: 100, max: 300);
         Assert.Equal(100, slow.Next(100, TimeSpan.FromSeconds(10)));
         Assert.True(slow.AtMinimum);

@@ -33,7 +33,10 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var rows = context.Large ? 10_000_000 : 1_000_000;
         var toolchain = await PostgresToolchain.DetectAsync(cancellationToken);
         await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken, DurableSettings);
-        var variants = Variants.Select(v => (v.Name, Pipelines: SamplePipelines(context.RepositoryRoot, v.Edits))).ToList();
+        // SLUICE_BENCH_VARIANTS=0,2 runs only those variants (by their place in Variants), for a quick look while developing.
+        var only = Environment.GetEnvironmentVariable("SLUICE_BENCH_VARIANTS")?.Split(',').Select(int.Parse).ToHashSet();
+        var variants = Variants.Where((_, i) => only is null || only.Contains(i))
+            .Select(v => (v.Name, Pipelines: SamplePipelines(context.RepositoryRoot, v.Edits))).ToList();
         try
         {
             await CreateTemplateAsync(cluster, context.RepositoryRoot, rows, cancellationToken);
@@ -44,13 +47,14 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
             var noTrigger = await MeasureAsync(cluster, "bench_no_trigger", rows, (_, ct) => Task.Delay(BaselineWindow, ct), cancellationToken,
                 setup: "DROP TRIGGER customers_sync_name ON customers");
             var single = await MeasureAsync(cluster, "bench_single", rows, SingleUpdateAsync, cancellationToken);
-            var runs = new List<(string Name, Measurement Writers, BackfillStats Stats)>();
+            var runs = new List<(string Name, Measurement Writers, BackfillStats Stats, RunTimeline Timeline)>();
             foreach (var (name, pipelines) in variants)
             {
                 BackfillStats? stats = null;
+                var timeline = new RunTimeline();
                 var measured = await MeasureAsync(cluster, $"bench_batched_{runs.Count}", rows, async (connection, ct) =>
-                    stats = await BatchedAsync(connection, pipelines, ct), cancellationToken);
-                runs.Add((name, measured, stats!));
+                    stats = await BatchedAsync(connection, pipelines, ct, timeline), cancellationToken);
+                runs.Add((name, measured, stats!, timeline));
             }
 
             output.WriteLine();
@@ -60,13 +64,15 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
             Row(output, "no backfill (writers alone)", idle, null, null);
             Row(output, "one UPDATE of every row", single, rows / single.Elapsed.TotalSeconds, single.Elapsed);
             // A batched row's time is the backfill phase alone (the run also re-checks the expand and runs the verify).
-            foreach (var (name, writers, stats) in runs)
+            foreach (var (name, writers, stats, _) in runs)
                 Row(output, $"batched: {name} ({stats.Batches} batches)", writers with { Elapsed = stats.Elapsed }, rows / stats.Elapsed.TotalSeconds, stats.LongestBatch);
             output.WriteLine();
             output.WriteLine("| variant | throughput vs single UPDATE (goal >= 0.5x) | longest lock hold (goal <= 250 ms) | writer p99 vs no backfill (goal <= 2x) | batch sizes first/last/largest |");
             output.WriteLine("|---|---:|---:|---:|---|");
-            foreach (var (name, writers, stats) in runs)
+            foreach (var (name, writers, stats, _) in runs)
                 output.WriteLine($"| {name} | {single.Elapsed / stats.Elapsed:F2}x | {stats.LongestBatch.TotalMilliseconds:N0} ms | {writers.P99 / idle.P99:F2}x | {stats.FirstSize}/{stats.LastSize}/{stats.LargestSize} |");
+            output.WriteLine();
+            PrintAttribution(output, idle, runs.Select(r => (r.Name, r.Writers, r.Timeline)).ToList());
             output.WriteLine();
             output.WriteLine($"writer p99 during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
             output.WriteLine($"dual-write cost (goal <= 2x): writes without the sync trigger / with it: {(double)noTrigger.Writes / idle.Writes:F2}x in {BaselineWindow.TotalSeconds:F0} s; writer p99 with / without: {idle.P99 / noTrigger.P99:F2}x");
@@ -78,21 +84,43 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     }
 
     /// <summary>The tools weighed against each other, as plan settings over the sample's backfill block; the first is
-    /// the default (the tail-aware sizer alone).</summary>
+    /// the default (the p90 sizer with the locked-share cap at 0.3 %), the others trace the trade-off between the
+    /// writers' p99 and throughput.</summary>
     private static readonly (string Name, (string Old, string New)[] Edits)[] Variants =
     [
-        ("p90 sizer, target 200ms (default)", []),
-        ("p90 sizer, target 100ms", [("target_batch_time: 200ms", "target_batch_time: 100ms")]),
-        ("p90 sizer + byte budget 1MB", [("throttle_pause: 1s", "throttle_pause: 1s\n      max_batch_bytes: 1MB")]),
-        ("p90 sizer + pacing 20ms", [("throttle_pause: 1s", "throttle_pause: 1s\n      pause_between_batches: 20ms")]),
+        ("p90 sizer + locked share 0.3% (default)", []),
+        ("p90 sizer, no locked-share cap (the old default)", [Setting("max_locked_share: 100%")]),
+        ("p90 sizer + locked share 0.5%", [Setting("max_locked_share: 0.5%")]),
+        ("p90 sizer + locked share 0.15%", [Setting("max_locked_share: 0.15%")]),
+        ("p90 sizer, no cap, pacing 20ms", [Setting("max_locked_share: 100%\n      pause_between_batches: 20ms")]),
     ];
 
-    private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max);
+    private static (string Old, string New) Setting(string line) => ("throttle_pause: 1s", $"throttle_pause: 1s\n      {line}");
+
+    private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max, IReadOnlyList<WriteSample> Samples, long Checkpoints);
 
     internal sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed);
 
     private static void Row(TextWriter output, string what, Measurement m, double? rate, TimeSpan? lockHold) =>
         output.WriteLine($"| {what} | {m.Elapsed.TotalSeconds:F1} s | {(rate is { } r ? $"{r:N0}" : "-")} | {(lockHold is { } l ? $"{l.TotalMilliseconds:N0} ms" : "-")} | {m.Writes:N0} | {Ms(m.P50)} | {Ms(m.P99)} | {Ms(m.Max)} |");
+
+    /// <summary>Where each variant's slow writes came from (<see cref="WriterTailAttribution"/>): a write is slow when it
+    /// took longer than the goal, twice the no-backfill p99.</summary>
+    private static void PrintAttribution(TextWriter output, Measurement idle, List<(string Name, Measurement Writers, RunTimeline Timeline)> runs)
+    {
+        var threshold = idle.P99 * 2;
+        output.WriteLine();
+        output.WriteLine($"Writes slower than 2x the no-backfill p99 ({Ms(threshold)}), by cause (share of all writes; p99 is met when the total is under 1 %):");
+        output.WriteLine();
+        output.WriteLine($"| variant | slow writes | {string.Join(" | ", WriterTailAttribution.Causes)} | keys in a running batch (all writes) | checkpoints |");
+        output.WriteLine($"|---|---:|{string.Concat(WriterTailAttribution.Causes.Select(_ => "---:|"))}---:|---:|");
+        foreach (var (name, writers, timeline) in runs)
+        {
+            var (slow, keyInBatch) = WriterTailAttribution.Attribute(writers.Samples, timeline, threshold);
+            string Share(int n) => $"{n:N0} ({100.0 * n / writers.Writes:F2} %)";
+            output.WriteLine($"| {name} | {Share(slow.Sum())} | {string.Join(" | ", slow.Select(Share))} | {100 * keyInBatch:F2} % | {writers.Checkpoints} |");
+        }
+    }
 
     private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F1} ms";
 
@@ -104,7 +132,8 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var connection = cluster.ConnectionString(database);
         if (setup is not null) await ExecuteAsync(connection, setup, cancellationToken);
         using var stop = new CancellationTokenSource();
-        var latencies = new List<TimeSpan>[Writers];
+        var latencies = new List<WriteSample>[Writers];
+        var checkpointsBefore = await CheckpointsAsync(connection, cancellationToken);
         var writers = Enumerable.Range(0, Writers).Select(w =>
         {
             latencies[w] = [];
@@ -117,37 +146,50 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var elapsed = clock.Elapsed;
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        var all = latencies.SelectMany(l => l).Order().ToList();
+        var samples = latencies.SelectMany(l => l).ToList();
+        var all = samples.Select(s => s.Duration).Order().ToList();
+        var checkpoints = await CheckpointsAsync(connection, cancellationToken) - checkpointsBefore;
         NpgsqlConnection.ClearAllPools();
         await ExecuteAsync(cluster.ConnectionString(), $"DROP DATABASE {database} WITH (FORCE)", cancellationToken);
-        return new Measurement(elapsed, all.Count, Percentile(all, 0.50), Percentile(all, 0.99), all[^1]);
+        return new Measurement(elapsed, all.Count, Percentile(all, 0.50), Percentile(all, 0.99), all[^1], samples, checkpoints);
     }
 
     private static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static async Task WriteAsync(string connectionString, int rows, Random random, List<TimeSpan> latencies, CancellationToken stop)
+    /// <summary>Checkpoints the server has made so far (timed and requested): one during a run flushes every dirty page.</summary>
+    private static async Task<long> CheckpointsAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter", connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task WriteAsync(string connectionString, int rows, Random random, List<WriteSample> latencies, CancellationToken stop)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(CancellationToken.None);
-        await using var update = new NpgsqlCommand("UPDATE customers SET full_name = $1 WHERE id = $2", connection);
+        // No timeout: a write queued behind the single UPDATE waits for all of it, which is the figure measured.
+        await using var update = new NpgsqlCommand("UPDATE customers SET full_name = $1 WHERE id = $2", connection) { CommandTimeout = 0 };
         update.Parameters.Add(new NpgsqlParameter<string>());
         update.Parameters.Add(new NpgsqlParameter<long>());
         await update.PrepareAsync(CancellationToken.None);
-        var clock = new Stopwatch();
         for (var i = 0; !stop.IsCancellationRequested; i++)
         {
             ((NpgsqlParameter<string>)update.Parameters[0]).TypedValue = $"Writer {i} Name{i % 97}";
-            ((NpgsqlParameter<long>)update.Parameters[1]).TypedValue = 1 + random.Next(rows);
-            clock.Restart();
+            var key = 1 + random.Next(rows);
+            ((NpgsqlParameter<long>)update.Parameters[1]).TypedValue = key;
+            var start = Stopwatch.GetTimestamp();
             await update.ExecuteNonQueryAsync(CancellationToken.None);
-            lock (latencies) latencies.Add(clock.Elapsed);
+            var end = Stopwatch.GetTimestamp();
+            lock (latencies) latencies.Add(new WriteSample(start, end, key));
         }
     }
 
     private static Task SingleUpdateAsync(string connectionString, CancellationToken cancellationToken) =>
         ExecuteAsync(connectionString, "UPDATE customers SET first_name = shop_first_name(full_name), last_name = shop_last_name(full_name)", cancellationToken);
 
-    internal static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken)
+    internal static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken, RunTimeline? timeline = null)
     {
         // The template already holds the expand phase, which re-runs as a no-op; the backfill is timed on its own.
         await using var target = new PostgresMigrationDatabase(connectionString);
@@ -158,9 +200,20 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var backfillTime = TimeSpan.Zero;
         var progress = new Progress(report =>
         {
-            if (report is { Step: MigrationStep.PhaseStarted, Phase: "backfill_split_name" }) clock.Start();
-            if (report.Step == MigrationStep.Backfill) backfillTime = clock.Elapsed;
+            var now = Stopwatch.GetTimestamp();
+            if (report is { Step: MigrationStep.PhaseStarted, Phase: "backfill_split_name" })
+            {
+                clock.Start();
+                timeline?.BackfillStart = now;
+            }
+            if (report.Step == MigrationStep.Backfill)
+            {
+                backfillTime = clock.Elapsed;
+                timeline?.BackfillEnd = now;
+            }
             if (report is not { Step: MigrationStep.Backfill, Backfill: { LastBatchTime: { } time } b }) return;
+            var lower = timeline?.Batches.Count > 0 ? timeline.Batches[^1].Upper : 0;
+            timeline?.Batches.Add(new BatchWindow(lower, b.LastKey ?? lower, now - (long)(time.TotalSeconds * Stopwatch.Frequency), now));
             batches = b.Batches;
             if (time > longest) longest = time;
             if (first == 0) first = b.BatchSize;

@@ -85,6 +85,40 @@ public sealed class RehearsalLikenessTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_rehearsal_runs_every_phase_on_one_warmed_pooled_session_as_promote_does()
+    {
+        // A new server process per phase step was the rehearsal's own cost (0.3 s under load), which a catalog-only
+        // phase's prediction carried unscaled against Promote's pooled session (issue 20 item 7).
+        var ct = TestContext.Current.CancellationToken;
+        using var plans = NicknamePlans(retries: 3, lockTimeout: "2s");
+        var plan = Assert.Single(ServicePlans.Load(plans.Pipelines, PlanCopy.Service).Select(null));
+        await using var rehearsed = await ShopDatabase.CreateAsync(postgres, ct);
+        var sessions = new SessionHook();
+
+        var (_, findings) = await new PostgresRehearsal(rehearsed.ConnectionString, 1, new WorkloadOptions(Runs: 1)) { AlsoObserving = [sessions] }.RunAsync([plan], 7, ct);
+
+        Assert.DoesNotContain(findings, f => f.Severity == FindingSeverity.Error);
+        Assert.True(sessions.Statements >= 9, $"{sessions.Statements} statements seen");   // up, again, down, up again
+        Assert.Single(sessions.Processes);
+    }
+
+    private sealed class SessionHook : IStatementObserver
+    {
+        public HashSet<int> Processes { get; } = [];
+
+        public int Statements { get; private set; }
+
+        public Task BeforeAsync(PhaseStatement statement, CancellationToken cancellationToken)
+        {
+            Processes.Add(statement.Connection.ProcessID);
+            Statements++;
+            return Task.CompletedTask;
+        }
+
+        public Task AfterAsync(PhaseStatement statement, TimeSpan duration, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task A_rehearsal_retries_a_lock_timeout_as_often_and_after_the_same_jittered_waits_as_promote()
     {
         var ct = TestContext.Current.CancellationToken;

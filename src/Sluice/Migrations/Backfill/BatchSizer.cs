@@ -2,7 +2,7 @@ namespace Sluice.Migrations.Backfill;
 
 /// <summary>
 /// Picks the next batch size from the slow tail of recent batches, not their mean: what writers feel is the batch
-/// that holds its row locks longest. The rules, in order (the first that applies decides; 6 always applies last):
+/// that holds its row locks longest. The rules, in order (the first of 2–4 that applies decides; 5–7 then cap it):
 /// <list type="number">
 /// <item>No batch has run yet: the initial size.</item>
 /// <item>The last batch took over 5× the target (an outlier: a checkpoint, autovacuum, a lock queue): shrink at once
@@ -13,11 +13,26 @@ namespace Sluice.Migrations.Backfill;
 /// 2× a step (one fast batch proves little) and shrinking as far as that p90 says.</item>
 /// <item>A byte budget per batch is set and the row width known: at most the budget's worth of rows (time alone
 /// includes waiting behind the write queue; bytes do not).</item>
-/// <item>Within the plan's minimum and maximum.</item>
+/// <item>Writers have waited on a batch's row locks (any batch of this run, <see cref="BackfillBatchResult.LongestWriterWait"/>)
+/// and the table's rows are known: at most the plan's <c>max_locked_share</c> of them (default
+/// <see cref="DefaultMaxLockedShare"/>). A write to a row the running batch
+/// holds waits until it commits, so the share of writes that wait is about the batch's share of the table; the p99 a
+/// writer feels is its slowest 1 %, and a batch of 17,000 of 1M rows (1.7 %) put every one of those behind a batch.
+/// Time does not show this (a batch can be quick and still cover the rows writers want), and a table writers only
+/// append to never trips it.</item>
+/// <item>Within the plan's minimum and maximum (the plan's bounds win over 2–6).</item>
 /// </list>
 /// </summary>
-public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, int? maxRowsByBytes = null)
+public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, int? maxRowsByBytes = null, long? tableRows = null,
+    double maxLockedShare = BatchSizer.DefaultMaxLockedShare)
 {
+    /// <summary>The largest share of the table one batch may cover once writers have waited on a batch's rows: a write
+    /// to a random row then meets a running batch about once in 300, inside the 1 in 100 its p99 allows with room for
+    /// the slow writes a backfill causes otherwise (CPU, its commits' WAL flushes).</summary>
+    public const double DefaultMaxLockedShare = 0.003;
+
+    private bool _writersWaited;
+
     /// <summary>How many recent batches the percentile looks at.</summary>
     public const int Window = 10;
 
@@ -48,8 +63,11 @@ public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, i
             var fits = p90 <= 0 ? double.MaxValue : target.TotalSeconds / p90;
             (next, LastRule) = (Math.Min(fits, rows * 2.0), 4);
         }
+        _writersWaited |= writerWait is not null;
+        if (maxRowsByBytes is { } byBytes && next > byBytes) (next, LastRule) = (byBytes, 5);
+        if (_writersWaited && tableRows is { } table && next > table * maxLockedShare) (next, LastRule) = (table * maxLockedShare, 6);
         Current = Bound(next, min, max, maxRowsByBytes);
-        if (maxRowsByBytes is { } byBytes && next > byBytes) LastRule = 5;
+        if (Current != (int)Math.Round(Math.Min(next, int.MaxValue))) LastRule = 7;
         return Current;
     }
 

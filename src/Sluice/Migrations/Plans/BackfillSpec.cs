@@ -41,6 +41,10 @@ public sealed record BackfillSpec(
     /// statistics' average row width; null for none.</summary>
     public long? MaxBatchBytes { get; init; }
 
+    /// <summary>The largest share of the table one batch may cover once writers have waited on a batch's rows
+    /// (<c>max_locked_share</c>, rule 6 of <see cref="Backfill.BatchSizer"/>); 1 turns the rule off.</summary>
+    public double MaxLockedShare { get; init; } = Backfill.BatchSizer.DefaultMaxLockedShare;
+
     /// <summary>The real name of <see cref="Table"/> (the plan loader refused a table that is not one).</summary>
     public SqlName TableName => SqlName.Parse(Table, 2);
 

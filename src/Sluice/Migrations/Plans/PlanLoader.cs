@@ -17,7 +17,7 @@ public static partial class PlanLoader
         ["name", "kind", "up", "down", "irreversible", "verify", "lock_timeout", "statement_timeout", "retries", "transactional", "backfill", "flag", "cluster_statements", RequiresReader.Key, "hooks"];
     private static readonly string[] BackfillKeys =
         ["table", "key", "batch", "target_batch_time", "initial_batch_size", "min_batch_size", "max_batch_size",
-         "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches", "max_batch_bytes"];
+         "max_replication_lag", "max_lock_waiters", "throttle_pause", "pause_between_batches", "max_batch_bytes", "max_locked_share"];
 
     public static MigrationPlan Load(string folder)
     {
@@ -169,10 +169,24 @@ public static partial class PlanLoader
             map.OptionalDuration("max_replication_lag") ?? BackfillSpec.DefaultMaxReplicationLag,
             map.OptionalInt("max_lock_waiters", 0) ?? BackfillSpec.DefaultMaxLockWaiters,
             map.OptionalDuration("throttle_pause") ?? BackfillSpec.DefaultThrottlePause,
-            map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero) { MaxBatchBytes = OptionalBytes(map, "max_batch_bytes") };
+            map.OptionalDuration("pause_between_batches") ?? TimeSpan.Zero) {
+            MaxBatchBytes = OptionalBytes(map, "max_batch_bytes"),
+            MaxLockedShare = OptionalShare(map, "max_locked_share") ?? Backfill.BatchSizer.DefaultMaxLockedShare,
+        };
         if (spec.TargetBatchTime <= TimeSpan.Zero)
             throw map.Error(ErrorCodes.BadDuration, map.Node("target_batch_time")!, "'target_batch_time' is zero", "write a positive duration, e.g. 200ms");
         return spec;
+    }
+
+    /// <summary>A percentage above 0 and at most 100 (<c>0.3%</c>), as a fraction.</summary>
+    private static double? OptionalShare(YamlMap map, string key)
+    {
+        if (map.OptionalText(key) is not { } text) return null;
+        if (text.EndsWith('%') && double.TryParse(text[..^1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var percent)
+            && percent is > 0 and <= 100)
+            return percent / 100;
+        throw map.Error(ErrorCodes.BadBackfill, map.Node(key)!, $"'{key}' of the backfill block is '{text}', not a percentage",
+            "write a share of the table's rows above 0 and at most 100 %, e.g. 0.3% (100% turns the cap off)");
     }
 
     private static long? OptionalBytes(YamlMap map, string key)

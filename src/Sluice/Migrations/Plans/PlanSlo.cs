@@ -1,10 +1,11 @@
 namespace Sluice.Migrations.Plans;
 
 /// <summary>
-/// The <c>slo:</c> block of a plan: what the service's writers may feel while it runs. Rehearsal checks the bounds at
-/// production size; the real run enforces the two it can observe on the live database (a batch's lock hold and the
+/// The <c>slo:</c> block of a plan: what the service's writers may feel while it runs. The real run enforces the two it
+/// can observe on the live database (a batch's lock hold and the
 /// longest wait of a writer blocked behind it), throttling first and stopping the phase, which Promote then rolls
-/// back, when it cannot stay within them (<see cref="Backfill.BackfillSloGuard"/>).
+/// back, when it cannot stay within them (<see cref="Backfill.BackfillSloGuard"/>). Rehearsal does not check them yet
+/// (its backfill runs at the plan's largest batch size, with its workload's rounds between batches, not beside them).
 /// </summary>
 /// <param name="LongestLockHold">The longest a backfill batch may hold its row locks (its transaction's time).</param>
 /// <param name="WriterP99Increase">How many times the writers' p99 latency may grow over their baseline (e.g. 2 for

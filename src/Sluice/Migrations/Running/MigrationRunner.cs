@@ -570,7 +570,8 @@ public sealed class MigrationRunner
         var rowsLeft = await backfills.CountRemainingAsync(spec, afterKey, cancellationToken);
         var rowBytes = spec.MaxBatchBytes is null ? null : await backfills.EstimateRowBytesAsync(spec, cancellationToken);
         int? rowsByBytes = spec.MaxBatchBytes is { } budget && rowBytes is > 0 ? (int)Math.Min(int.MaxValue, budget / rowBytes.Value) : null;
-        var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize, rowsByBytes);
+        var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize, rowsByBytes,
+            tableRows: rowsAtStart + rowsLeft, spec.MaxLockedShare);
         var slo = new BackfillSloGuard(plan.Slo);
         var started = _time.GetTimestamp();
         var rowsDone = rowsAtStart;
