@@ -1,5 +1,6 @@
 using Sluice.Errors;
 using Sluice.Migrations.Journal;
+using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
 

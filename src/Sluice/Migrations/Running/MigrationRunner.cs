@@ -41,7 +41,9 @@ namespace Sluice.Migrations.Running;
 /// 13  started,   revert   transactional                  JournalOnly    its up never committed: only the journal row changes
 ///     failed
 /// </code>
-/// Phases are reverted latest first; a plan is refused whole when one of its phases hits row 9.
+/// Phases are reverted latest first; a plan is refused whole when one of its phases hits row 9. A rollback whose
+/// downs all ran but whose verification did not (the runner died in between) is verified by the next Rollback
+/// (<see cref="RollbackVerification"/>).
 /// </remarks>
 public sealed class MigrationRunner
 {
@@ -115,6 +117,12 @@ public sealed class MigrationRunner
                 .Select(x => (x.phase, x.status, PhaseStateRules.Decide(PhaseAction.Revert, x.status, x.phase).Step))
                 .ToList();
             touched = [.. await WhereTouchedAsync(plan, touched, token)];
+            if (touched.Count == 0 && _providers.Baselines is not null && await RollbackVerification.OutstandingAsync(Journal, plan.Id, token))
+            {
+                var reverted = plan.Phases.Where(p => recorded.TryGetValue(p.Name, out var r) && r.Status == JournalStatus.Reverted).ToList();
+                var late = await VerifyRollbackAsync(plan, reverted, run, token);
+                return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' was rolled back by a run that stopped before verifying it; verified now{late}");
+            }
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
             if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.Irreversible,

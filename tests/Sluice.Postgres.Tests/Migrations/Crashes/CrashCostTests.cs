@@ -68,7 +68,14 @@ public sealed class CrashCostTests(PostgresFixture postgres)
             await RunToEndAsync(copy, plans.Pipelines, rollback: true, ct);
             Assert.Equal(before.Data, (await CrashDatabase.FingerprintAsync(copy.ConnectionString, ct)).Data);
             await using (var journal = new PostgresMigrationDatabase(copy.ConnectionString))
+            {
                 Assert.All(await journal.Providers.Journal.ReadPhasesAsync(PlanId, ct), p => Assert.Equal(JournalStatus.Reverted, p.Status));
+                // The rollback was verified against the fingerprints from before the plan, even when a kill came between
+                // its last down and its verification.
+                var events = (await journal.Providers.Journal.ReadEventsAsync(PlanId, ct)).Select(e => e.Kind).ToList();
+                Assert.Equal(JournalEventKind.RollbackVerified, events[(events.LastIndexOf(JournalEventKind.PlanReverted) + 1)..].FirstOrDefault());
+                Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+            }
             Assert.Equal(0, (await CrashDatabase.ReadCountersAsync(copy.ConnectionString, ct)).InvalidIndexes);
         }
 
@@ -77,7 +84,8 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         Assert.True(kills.Count >= 50, $"only {kills.Count} kills");
         var kinds = kills.Select(k => k.At.Kind).ToHashSet();
         foreach (var kind in new[] { "expand", "backfill between batches", "backfill inside a batch", "expand (non-transactional)", "switch", "contract",
-                     "rollback of contract", "rollback of switch", "rollback of expand (non-transactional)", "rollback of backfill", "rollback of expand" })
+                     "rollback of contract", "rollback of switch", "rollback of expand (non-transactional)", "rollback of backfill", "rollback of expand",
+                     "rollback verification" })
             Assert.Contains(kind, kinds);
         // The concurrent index build and drop were caught half way, and the re-runs cleared what they left.
         Assert.Contains(kills, k => k.LeftInvalidIndex && k.At.Kind == "expand (non-transactional)");
@@ -87,6 +95,27 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         Assert.All(kills.Where(k => k.At.Kind != "rollback of contract"), k => Assert.True(k.RowsRedone <= BatchSize, $"{k.At} threw away {k.RowsRedone} rows"));
         Assert.Contains(kills, k => k.At.Kind == "backfill inside a batch" && k.RowsRedone > 0);
         Assert.All(kills, k => Assert.True(k.RowsRedone <= rows, $"{k.At} threw away {k.RowsRedone} rows"));
+    }
+
+    [Fact]
+    public async Task A_rollback_killed_between_its_last_down_and_its_verification_is_verified_by_the_next_rollback()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var plans = PlanCopy.Sample();
+        await using var database = await CrashDatabase.CreateTemplateAsync(postgres, extraCustomers: 0, ct);
+        await RunToEndAsync(database, plans.Pipelines, rollback: false, ct);
+
+        var kill = new KillPoint("rollback verification", $"PlanReverted {PlanId}: ", 1, TimeSpan.Zero);
+        await KillAsync(database, plans.Pipelines, kill, rollback: true, ct);
+        var (exitCode, output, _) = await CrashHostProcess.RunAsync(database.ConnectionString, plans.Pipelines, null, "1s", rollback: true, ct);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains($"plan '{PlanId}' was rolled back by a run that stopped before verifying it; verified now; schema verified", output);
+        await using var journal = new PostgresMigrationDatabase(database.ConnectionString);
+        var events = (await journal.Providers.Journal.ReadEventsAsync(PlanId, ct)).Select(e => e.Kind).ToList();
+        Assert.Equal(JournalEventKind.RollbackVerified, events[^1]);
+        Assert.Single(events, JournalEventKind.PlanReverted);
+        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
     }
 
     /// <summary>Runs the host until the kill lands (again after a busy exit: a killed holder's lease is taken over once its

@@ -6,7 +6,8 @@ namespace Sluice.Postgres.Tests.Migrations.Crashes;
 /// <summary>
 /// The named points of a plan where a crash test can kill the runner, in the order a run reaches them, grouped by the
 /// kind of step they interrupt: every statement of every up and down, each phase's start, end and verify, backfill
-/// batches (right after a commit, and a few milliseconds into the next batch), each phase's revert.
+/// batches (right after a commit, and a few milliseconds into the next batch), each phase's revert, the rollback's
+/// verification.
 /// </summary>
 internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyList<KillGroup> Rollback)
 {
@@ -39,7 +40,8 @@ internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyLis
             }
         }
         rollback.Reverse();
-        rollback[^1] = rollback[^1] with { Seats = [.. rollback[^1].Seats, new KillSeat($"PlanReverted {plan.Id}: ", 1, Mid: false)] };
+        // Every down has run and the plan is journaled reverted; the schema and data are compared with their baselines next.
+        rollback.Add(new KillGroup("rollback verification", [new KillSeat($"PlanReverted {plan.Id}: ", 1, Mid: false)]));
         return new KillPoints(forward, rollback);
     }
 
