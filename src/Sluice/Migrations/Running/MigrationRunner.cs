@@ -121,6 +121,9 @@ public sealed class MigrationRunner
             {
                 var reverted = plan.Phases.Where(p => recorded.TryGetValue(p.Name, out var r) && r.Status == JournalStatus.Reverted).ToList();
                 var late = await VerifyRollbackAsync(plan, reverted, run, token);
+                // The rollback as a whole ends in this run: its phases are reported reverted (with no attempt of their own),
+                // so a release records it as done, and the drift expectation and the replica check follow, as after any rollback.
+                foreach (var phase in reverted) run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, 0, TimeSpan.Zero));
                 return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' was rolled back by a run that stopped before verifying it; verified now{late}");
             }
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
