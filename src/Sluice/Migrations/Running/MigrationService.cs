@@ -41,7 +41,7 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
         {
             var phases = await providers.Journal.ReadPhasesAsync(plan.Id, cancellationToken);
             if (phases.Any(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)
-                || providers.Baselines is not null && await RollbackVerification.OutstandingAsync(providers.Journal, plan.Id, cancellationToken))
+                || providers.Baselines is not null && await UnfinishedRollback.FindAsync(providers.Journal, plan.Id, cancellationToken) is not null)
             {
                 target = plan;
                 break;

@@ -97,24 +97,27 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         Assert.All(kills, k => Assert.True(k.RowsRedone <= rows, $"{k.At} threw away {k.RowsRedone} rows"));
     }
 
-    [Fact]
-    public async Task A_rollback_killed_between_its_last_down_and_its_verification_is_verified_by_the_next_rollback()
+    [Theory]
+    [InlineData($"PhaseReverted {PlanId}/add_split_columns: ")]
+    [InlineData($"PlanReverted {PlanId}: ")]
+    public async Task A_rollback_killed_between_its_last_down_and_its_verification_is_verified_by_the_next_rollback(string hook)
     {
         var ct = TestContext.Current.CancellationToken;
         using var plans = PlanCopy.Sample();
         await using var database = await CrashDatabase.CreateTemplateAsync(postgres, extraCustomers: 0, ct);
         await RunToEndAsync(database, plans.Pipelines, rollback: false, ct);
 
-        var kill = new KillPoint("rollback verification", $"PlanReverted {PlanId}: ", 1, TimeSpan.Zero);
+        var kill = new KillPoint("rollback verification", hook, 1, TimeSpan.Zero);
         await KillAsync(database, plans.Pipelines, kill, rollback: true, ct);
         var (exitCode, output, _) = await CrashHostProcess.RunAsync(database.ConnectionString, plans.Pipelines, null, "1s", rollback: true, ct);
 
         Assert.True(exitCode == 0, output);
-        Assert.Contains($"plan '{PlanId}' was rolled back by a run that stopped before verifying it; verified now; schema verified", output);
+        Assert.Contains($"plan '{PlanId}' was rolled back by a run that stopped before verifying it; finished now; schema verified", output);
         await using var journal = new PostgresMigrationDatabase(database.ConnectionString);
         var events = (await journal.Providers.Journal.ReadEventsAsync(PlanId, ct)).Select(e => e.Kind).ToList();
         Assert.Equal(JournalEventKind.RollbackVerified, events[^1]);
         Assert.Single(events, JournalEventKind.PlanReverted);
+        Assert.Equal(JournalStatus.Reverted, (await journal.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
         Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
     }
 
