@@ -4,8 +4,9 @@ using Sluice.Migrations.Plans;
 using Sluice.Migrations.Running;
 using Sluice.Postgres.Migrations;
 
-// Usage: Sluice.Migrations.CrashHost --connection CONN --pipelines DIR --env NAME [--service S] [--lease-ttl 1s]
-// Prints one line per progress report (flushed, so a test can kill it at a chosen point) and exits with DESIGN §1's codes.
+// Usage: Sluice.Migrations.CrashHost --connection CONN --pipelines DIR --env NAME [--service S] [--lease-ttl 1s] [--rollback true]
+// Prints one line per progress report and one before each phase statement (flushed, so a test can kill it at a named
+// point: "PhaseStarted plan/phase: ...", "Statement phase file:line", "Backfill plan/phase: ...") and exits with DESIGN §1's codes.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
 
@@ -20,7 +21,10 @@ try
     var request = new MigrationRequest(Required("pipelines"), options.GetValueOrDefault("service"), Required("env"),
         TimeBudget: Duration("time-budget"), By: new RunnerIdentity("crash-host", Environment.MachineName, $"pid:{Environment.ProcessId}"));
     var progress = new SynchronousProgress(report => Console.Out.WriteLine($"{report.Step} {report}"));
-    var result = await database.Service().MigrateAsync(request, progress, CancellationToken.None);
+    var service = new MigrationService(database.Providers with { Phases = new PostgresPhaseExecutor(database.DataSource, [new StatementReporter()]) });
+    var result = options.GetValueOrDefault("rollback") == "true"
+        ? await service.RollbackAsync(request, progress, CancellationToken.None)
+        : await service.MigrateAsync(request, progress, CancellationToken.None);
     Console.Out.WriteLine($"result {result.Outcome}: {result.Summary}");
     return result.Outcome == MigrationOutcome.Completed ? 0 : 4;
 }
@@ -38,4 +42,17 @@ internal sealed class SynchronousProgress(Action<MigrationProgress> report) : IP
         report(value);
         Console.Out.Flush();
     }
+}
+
+/// <summary>Names each statement of a phase's up or down right before it is sent: a kill point inside a phase.</summary>
+internal sealed class StatementReporter : IStatementObserver
+{
+    public Task BeforeAsync(PhaseStatement statement, CancellationToken cancellationToken)
+    {
+        Console.Out.WriteLine($"Statement {statement.Phase.Name} {statement.Script.FileName}:{statement.Statement.Line}");
+        Console.Out.Flush();
+        return Task.CompletedTask;
+    }
+
+    public Task AfterAsync(PhaseStatement statement, TimeSpan duration, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,18 +1,27 @@
 using System.Diagnostics;
+using Sluice.Postgres.Tests.Migrations.Crashes;
 
 namespace Sluice.Postgres.Tests.Migrations;
 
-/// <summary>Runs tests/Sluice.Migrations.CrashHost as a child process, optionally SIGKILLing it after its k-th backfill report.</summary>
+/// <summary>Runs tests/Sluice.Migrations.CrashHost as a child process, optionally SIGKILLing it at a named point of its output.</summary>
 internal static class CrashHostProcess
 {
     /// <param name="killAfterBatch">Kill after this many "Backfill" lines (plus <paramref name="jitter"/>); null lets it finish.</param>
     /// <param name="leaseTtl">The host's lease time to live, as the host reads it (<c>1s</c>, <c>60s</c>).</param>
+    public static Task<(int ExitCode, string Output, bool Killed)> RunAsync(string connectionString, string pipelines,
+        int? killAfterBatch, TimeSpan jitter, string leaseTtl, CancellationToken cancellationToken) =>
+        RunAsync(connectionString, pipelines, killAfterBatch is { } n ? new KillPoint("backfill", "Backfill ", n, jitter) : null, leaseTtl,
+            rollback: false, cancellationToken);
+
+    /// <param name="kill">Where to SIGKILL it; null lets it finish.</param>
+    /// <param name="rollback">Run Rollback instead of Migrate.</param>
     public static async Task<(int ExitCode, string Output, bool Killed)> RunAsync(string connectionString, string pipelines,
-        int? killAfterBatch, TimeSpan jitter, string leaseTtl, CancellationToken cancellationToken)
+        KillPoint? kill, string leaseTtl, bool rollback, CancellationToken cancellationToken)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Sluice.Migrations.CrashHost.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", leaseTtl])
+            [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", leaseTtl,
+                "--rollback", rollback ? "true" : "false"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -21,13 +30,13 @@ internal static class CrashHostProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash host");
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         var output = new System.Text.StringBuilder();
-        var batches = 0;
+        var seen = 0;
         var killed = false;
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
             output.AppendLine(line);
-            if (!line.StartsWith("Backfill ", StringComparison.Ordinal) || ++batches != killAfterBatch) continue;
-            await Task.Delay(jitter, cancellationToken);
+            if (kill is null || !kill.Matches(line) || ++seen != kill.Occurrence) continue;
+            if (kill.Delay > TimeSpan.Zero) await Task.Delay(kill.Delay, cancellationToken);
             process.Kill(); // SIGKILL: no finally blocks, no lease release, connections cut mid-statement
             killed = true;
             break;

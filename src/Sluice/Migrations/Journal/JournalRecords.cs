@@ -61,6 +61,9 @@ public enum JournalEventKind
     /// <summary>Ctrl-C or SIGTERM stopped the run inside a phase.</summary>
     Cancelled,
     DataBaselineTaken,
+    /// <summary>A Rollback is about to revert a plan's phases: until a verdict (RollbackVerified, RollbackUnverified,
+    /// RollbackDiffers) follows it, the rollback has not ended, and the next Rollback finishes it.</summary>
+    RollbackStarted,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

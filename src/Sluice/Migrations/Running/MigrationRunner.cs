@@ -41,7 +41,9 @@ namespace Sluice.Migrations.Running;
 /// 13  started,   revert   transactional                  JournalOnly    its up never committed: only the journal row changes
 ///     failed
 /// </code>
-/// Phases are reverted latest first; a plan is refused whole when one of its phases hits row 9.
+/// Phases are reverted latest first; a plan is refused whole when one of its phases hits row 9. A rollback whose
+/// downs all ran but whose verification did not (the runner died in between) is verified by the next Rollback
+/// (<see cref="UnfinishedRollback"/>).
 /// </remarks>
 public sealed class MigrationRunner
 {
@@ -115,11 +117,14 @@ public sealed class MigrationRunner
                 .Select(x => (x.phase, x.status, PhaseStateRules.Decide(PhaseAction.Revert, x.status, x.phase).Step))
                 .ToList();
             touched = [.. await WhereTouchedAsync(plan, touched, token)];
+            if (touched.Count == 0 && _providers.Baselines is not null && await UnfinishedRollback.FindAsync(Journal, plan.Id, token) is { } unfinished)
+                return await FinishRollbackAsync(plan, recorded, unfinished, run, token);
             if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
             if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.Irreversible,
                     $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
                     "restore the verified snapshot taken before the plan ran", plan.PlanFile, irreversible.Line);
+            await Journal.RecordEventAsync(new JournalEvent(JournalEventKind.RollbackStarted, plan.Id, null, $"reverting {touched.Count} phase(s)", by), token);
             foreach (var (phase, status, step) in touched)
                 await RevertPhaseAsync(plan, phase, status, step, run, token);
             await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
@@ -127,6 +132,24 @@ public sealed class MigrationRunner
             var check = await VerifyRollbackAsync(plan, [.. touched.Select(x => x.phase)], run, token);
             return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' rolled back ({touched.Count} phase(s)){check}");
         });
+
+    /// <summary>Ends a rollback an earlier run stopped after its last down: the plan journaled reverted (unless it was),
+    /// then the verification it never reached. Its phases are reported reverted (with no attempt of their own), so a
+    /// release records the rollback as done, and the drift expectation and the replica check follow as after any.</summary>
+    private async Task<MigrationRunResult> FinishRollbackAsync(MigrationPlan plan, Dictionary<string, PhaseRecord> recorded, UnfinishedRollback unfinished,
+        RunState run, CancellationToken token)
+    {
+        var reverted = plan.Phases.Where(p => recorded.TryGetValue(p.Name, out var r) && r.Status == JournalStatus.Reverted).ToList();
+        if (!unfinished.PlanReverted)
+        {
+            await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Reverted, token);
+            await run.RecordAsync(new JournalEvent(JournalEventKind.PlanReverted, plan.Id, null, $"{reverted.Count} phase(s) reverted", run.By),
+                MigrationStep.PlanReverted, token);
+        }
+        var check = await VerifyRollbackAsync(plan, reverted, run, token);
+        foreach (var phase in reverted) run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Reverted, 0, TimeSpan.Zero));
+        return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' was rolled back by a run that stopped before verifying it; finished now{check}");
+    }
 
     /// <summary>The phases a rollback acts on: what the journal says is applied, and those whose hooks ran (a run that
     /// stopped after a before hook, before the phase's up).</summary>

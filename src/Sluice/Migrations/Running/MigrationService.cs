@@ -29,7 +29,8 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
 
     /// <summary>
     /// Rolls back one plan: <c>--migration ID</c>, or else the latest plan with anything applied (the last partial or
-    /// failed transition, or the last completed one). Its applied phases are reverted latest first.
+    /// failed transition, or the last completed one). Its applied phases are reverted latest first. A plan whose last
+    /// rollback stopped between its downs and its verification still counts as one to roll back: it is verified then.
     /// </summary>
     public async Task<MigrationRunResult> RollbackAsync(MigrationRequest request, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
@@ -39,7 +40,12 @@ public sealed class MigrationService(MigrationProviders providers, TimeProvider?
         foreach (var plan in plans.Reverse())
         {
             var phases = await providers.Journal.ReadPhasesAsync(plan.Id, cancellationToken);
-            if (phases.Any(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)) { target = plan; break; }
+            if (phases.Any(p => p.Status is JournalStatus.Done or JournalStatus.Started or JournalStatus.Failed)
+                || providers.Baselines is not null && await UnfinishedRollback.FindAsync(providers.Journal, plan.Id, cancellationToken) is not null)
+            {
+                target = plan;
+                break;
+            }
         }
         if (target is null) return new MigrationRunResult(MigrationOutcome.Completed, [], "nothing to roll back: no plan has an applied phase");
         var runner = new MigrationRunner(providers, new MigrationRunnerOptions(request.Environment), timeProvider);

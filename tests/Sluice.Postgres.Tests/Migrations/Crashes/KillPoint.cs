@@ -1,0 +1,16 @@
+namespace Sluice.Postgres.Tests.Migrations.Crashes;
+
+/// <summary>
+/// Where a crash test SIGKILLs the runner: after the <paramref name="Occurrence"/>-th output line of the crash host that
+/// starts with <paramref name="Hook"/> (a named point it reports: a phase started, a statement about to be sent, a batch
+/// committed, a phase reverted), plus <paramref name="Delay"/>.
+/// </summary>
+/// <param name="Kind">What kind of step the kill lands in, for the tally (expand, backfill inside a batch, rollback of a contract, ...).</param>
+/// <param name="HoldSnapshot">Hold a transaction with a snapshot and a lock on the table while the host runs, so a
+/// concurrent index build or drop waits half done (its index INVALID) when the kill lands.</param>
+internal sealed record KillPoint(string Kind, string Hook, int Occurrence, TimeSpan Delay, bool HoldSnapshot = false)
+{
+    public bool Matches(string line) => line.StartsWith(Hook, StringComparison.Ordinal);
+
+    public override string ToString() => $"{Kind}: '{Hook}' #{Occurrence} +{Delay.TotalMilliseconds:F0} ms";
+}
