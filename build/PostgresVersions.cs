@@ -15,9 +15,9 @@ internal sealed class PostgresVersions(IBuildHost host, AbsolutePath root)
     /// machine's <c>pg_dump</c> can dump it (the packages ship no client programs, and a pg_dump refuses a newer server).</summary>
     public sealed record Install(int Major, string BinFolder, bool PgDumpServes);
 
-    /// <summary>The test trait of the tests that need client programs (pg_dump, pg_restore, pg_basebackup) of the
+    /// <summary>The test trait of the tests that need client programs (pg_dump, pg_restore) of the
     /// server's version or newer; they are left out on a version the machine's cannot serve (Debian 12 ships 15 only,
-    /// so 18).</summary>
+    /// so 16, 17 and 18). Streaming replicas need none: they are copied through the server's backup functions.</summary>
     public const string PgDumpTrait = "needs=client_programs";
 
     /// <summary>The npm alias of each major in <c>tests/postgres-versions/package.json</c>; the generated CI's version

@@ -48,7 +48,6 @@ public sealed class LocalEnvironmentTests
     }
 
     [Fact]
-    [Trait(Needs.Trait, Needs.ClientPrograms)] // pg_basebackup
     public async Task A_declared_replica_is_copied_on_first_use_streams_on_its_own_port_and_goes_with_the_environment()
     {
         var ct = TestContext.Current.CancellationToken;

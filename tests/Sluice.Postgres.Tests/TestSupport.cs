@@ -59,10 +59,11 @@ internal static class Machine
 }
 
 /// <summary>
-/// The trait of tests that run a client program (<c>pg_dump</c>, <c>pg_restore</c>, <c>pg_basebackup</c>) against the
+/// The trait of tests that run a client program (<c>pg_dump</c>, <c>pg_restore</c>) against the
 /// fixture's server: each refuses a server newer than itself, and the npm packages of PostgreSQL 14–18 ship no client
 /// programs, so the Test target leaves these out on a version the machine's programs cannot serve (filter
-/// <c>needs!=client_programs</c>; on Debian 12, 18).
+/// <c>needs!=client_programs</c>; on Debian 12, 16 to 18). Streaming replicas need none: they are copied through the
+/// server's backup functions.
 /// </summary>
 internal static class Needs
 {

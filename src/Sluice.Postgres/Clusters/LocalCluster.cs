@@ -245,7 +245,7 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>An empty data folder and a socket folder the server's account owns: where initdb, or a
-    /// <c>pg_basebackup</c> of another cluster (<see cref="StreamingReplica"/>), writes. SLU011 when unusable.</summary>
+    /// base backup of another cluster (<see cref="StreamingReplica"/>), writes. SLU011 when unusable.</summary>
     internal async Task PrepareFoldersAsync(CancellationToken cancellationToken)
     {
         await PrepareDataDirectoryAsync(cancellationToken);

@@ -7,7 +7,8 @@ namespace Sluice.Postgres.Clusters;
 
 /// <summary>
 /// A streaming standby of a running <see cref="LocalCluster"/> on the same machine: <see cref="CreateAsync"/> reserves a
-/// physical replication slot on the primary and copies it with <c>pg_basebackup</c> into a folder of its own, marked
+/// physical replication slot on the primary and copies it through the server's backup functions
+/// (<see cref="ServerBaseBackup"/>: no client program, so every supported major) into a folder of its own, marked
 /// <c>standby.signal</c>; <see cref="StartAsync"/> runs it on its own port on 127.0.0.1, following the primary over its
 /// unix socket (<c>primary_conninfo</c>, <c>primary_slot_name</c>, rewritten before every start, so a primary that moved
 /// port is followed). <see cref="PromoteAsync"/> turns it into a primary of its own (a lost-primary drill);
@@ -54,7 +55,7 @@ public sealed class StreamingReplica
     public bool IsStandby => File.Exists(Path.Combine(_standby.DataDirectory, StandbySignal));
 
     /// <summary>Reserves the slot and copies the running primary into the data folder; a no-op when it holds a copy
-    /// already. SLU240 when <c>pg_basebackup</c> fails (its folder is removed again), SLU011 when the folder is unusable.</summary>
+    /// already. SLU240 when the base backup fails (its folder is removed again), SLU011 when the folder is unusable.</summary>
     public async Task CreateAsync(CancellationToken cancellationToken)
     {
         if (IsCreated) return;
@@ -63,17 +64,18 @@ public sealed class StreamingReplica
         await _standby.PrepareFoldersAsync(cancellationToken);
         await EnsureSlotAsync(cancellationToken);
         var toolchain = _primary.Toolchain;
-        var result = await toolchain.RunServerProgramAsync("pg_basebackup",
-            ["-D", _standby.DataDirectory, "-h", _primary.SocketDirectory, "-p", _primary.Port.ToString(CultureInfo.InvariantCulture),
-             "-U", _primary.Superuser, "--no-password", "-X", "stream", "-S", _options.SlotName, "-c", "fast"],
-            cancellationToken);
-        if (!result.Succeeded)
+        try
+        {
+            await ServerBaseBackup.CopyAsync(_primary, _standby.DataDirectory, cancellationToken);
+        }
+        catch (Exception e) when (e is PostgresException or IOException or UnauthorizedAccessException)
         {
             DeleteIfExists(_standby.DataDirectory);
             throw new SluiceException(ErrorKind.Failure, ErrorCodes.ReplicaFailed,
-                $"pg_basebackup of the cluster in '{_primary.DataDirectory}' failed: {result.Output.Trim()}",
-                "the primary needs wal_level replica or logical and max_wal_senders above 0 (the defaults); read the message above");
+                $"the base backup of the cluster in '{_primary.DataDirectory}' failed: {e.Message}",
+                "the primary needs wal_level replica or logical and max_wal_senders above 0 (the defaults); read the message above", inner: e);
         }
+        await toolchain.Account.GiveAsync(_standby.DataDirectory, cancellationToken);
         // The copy carries the primary's server log; the standby writes its own.
         File.Delete(ServerLog.PathIn(_standby.DataDirectory));
         var signal = Path.Combine(_standby.DataDirectory, StandbySignal);

@@ -128,7 +128,7 @@ public sealed class LocalEnvironment(LocalEnvironmentOptions options, PostgresTo
         if (state.ReplicaPort != replica.Standby.Port)
             await (state with { ReplicaPort = replica.Standby.Port }).SaveAsync(options.StateFile, cancellationToken);
         (logger ?? cluster.Toolchain.Logger).LogInformation(
-            created ? "created the {Name} replica on 127.0.0.1:{Port} in {DataDirectory} (pg_basebackup, slot {Slot})" : "the {Name} replica is streaming on 127.0.0.1:{Port} from {DataDirectory} (slot {Slot})",
+            created ? "created the {Name} replica on 127.0.0.1:{Port} in {DataDirectory} (a base backup through the server, slot {Slot})" : "the {Name} replica is streaming on 127.0.0.1:{Port} from {DataDirectory} (slot {Slot})",
             options.Name, replica.Standby.Port, replica.Standby.DataDirectory, replica.SlotName);
         return replica;
     }

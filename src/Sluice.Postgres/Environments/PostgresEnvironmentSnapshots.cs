@@ -33,11 +33,13 @@ internal sealed class PostgresEnvironmentSnapshots(EnvironmentSessionRequest req
 
     public async Task<SnapshotManifest> TakeAsync(CancellationToken cancellationToken)
     {
-        Held();
+        var lease = Held();
         var store = await StoreAsync(cancellationToken);
-        // PostgreSQL copies a template only while nobody is connected to it: the session's idle connections go first.
-        if (store is TemplateSnapshotStore) dataSource.Clear();
-        return await store.CreateAsync(connectionString, cancellationToken);
+        if (store is not TemplateSnapshotStore) return await store.CreateAsync(connectionString, cancellationToken);
+        // PostgreSQL copies a template only while nobody is connected to it: the session's idle connections go first,
+        // and the lease's heartbeat waits until the copy is made.
+        dataSource.Clear();
+        return await lease.WhileDatabaseIdleAsync(() => store.CreateAsync(connectionString, cancellationToken), cancellationToken);
     }
 
     public async Task<SnapshotVerification> VerifyAsync(string id, CancellationToken cancellationToken) =>

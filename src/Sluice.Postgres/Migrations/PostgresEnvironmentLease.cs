@@ -79,6 +79,24 @@ internal sealed class PostgresEnvironmentLease : IEnvironmentLease
         }
     }
 
+    /// <summary>Runs <paramref name="copy"/>, which needs nobody connected to the environment's database (PostgreSQL
+    /// copies a template only then): the heartbeat leaves the row alone meanwhile, so it opens no connection there, and
+    /// the idle pooled ones it left go first. Without this a heartbeat between the pool's clearing and the copy made
+    /// the copy fail with "is being accessed by other users".</summary>
+    internal async Task<T> WhileDatabaseIdleAsync<T>(Func<Task<T>> copy, CancellationToken cancellationToken)
+    {
+        await _row.WaitAsync(cancellationToken);
+        try
+        {
+            _dataSource.Clear();
+            return await copy();
+        }
+        finally
+        {
+            _row.Release();
+        }
+    }
+
     /// <summary>Runs <paramref name="replace"/>, which drops and brings back the environment's database, keeping the
     /// lease: the lock in the maintenance database holds throughout; the heartbeat leaves the row alone meanwhile; the
     /// row is written again into the database as it came back (a snapshot carries none), journal schema ensured first,

@@ -4,7 +4,7 @@ namespace Sluice.Environments;
 
 /// <summary>
 /// The <c>replica</c> object of a <c>local</c> environment: a streaming standby of its cluster, made on first use by
-/// <c>pg_basebackup</c> and kept up by a physical replication slot, so replication lag, the backfill's lag throttle and
+/// a base backup through the server's backup functions (no client program, so any supported major) and kept up by a physical replication slot, so replication lag, the backfill's lag throttle and
 /// the replica checks act on a real replica (<c>"replica": {}</c> picks a free port and remembers it).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -329,7 +329,7 @@ public static class ErrorCodes
     // Staging's streaming replica and invariant drift across releases (SLU239-SLU244)
     /// <summary>SLU239: the environment's replica object is not valid (file and line).</summary>
     public const string BadReplicaDefinition = "SLU239";
-    /// <summary>SLU240: the streaming replica could not be created, started or caught up (pg_basebackup, the standby's log, replay).</summary>
+    /// <summary>SLU240: the streaming replica could not be created, started or caught up (the base backup, the standby's log, replay).</summary>
     public const string ReplicaFailed = "SLU240";
     /// <summary>SLU241: a stable invariant's value differs from the one the last successful release of the environment recorded.</summary>
     public const string InvariantDriftedSinceRelease = "SLU241";

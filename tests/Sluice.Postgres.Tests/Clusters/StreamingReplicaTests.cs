@@ -11,7 +11,6 @@ using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests.Clusters;
 
-[Trait(Needs.Trait, Needs.ClientPrograms)] // pg_basebackup refuses a server newer than itself
 [Collection(StreamingReplicaCollection.Name)]
 public sealed class StreamingReplicaTests(StreamingReplicaFixture postgres)
 {

@@ -18,7 +18,6 @@ namespace Sluice.Postgres.Tests.Drills;
 /// promoted, and the working copy's own connection string (both servers, read-write wanted) reaches the promoted one.
 /// The data lost is exactly the committed rows the standby never received.
 /// </summary>
-[Trait(Needs.Trait, Needs.ClientPrograms)] // pg_basebackup refuses a server newer than itself
 public sealed class LostPrimaryDrillTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
