@@ -61,6 +61,9 @@ public enum JournalEventKind
     /// <summary>Ctrl-C or SIGTERM stopped the run inside a phase.</summary>
     Cancelled,
     DataBaselineTaken,
+    /// <summary>A barrier stopped the run on purpose before the phase it names (none: before the plan's end), e.g.
+    /// <c>Promote --until-canary</c> before the canary; a later run continues from there (<see cref="PlanPause"/>).</summary>
+    PausedAtBarrier,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>
