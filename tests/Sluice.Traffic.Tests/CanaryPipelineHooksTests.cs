@@ -254,7 +254,8 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
         public async Task<(int ExitCode, string Output)> BuildAsync(params string[] arguments)
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _root };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "_build.dll"), .. arguments }) start.ArgumentList.Add(argument);
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
+            foreach (var argument in arguments) start.ArgumentList.Add(argument);
             foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
             start.Environment["SLUICE_DATABASE"] = _database.ConnectionString;
             using var process = Process.Start(start)!;
