@@ -11,8 +11,9 @@ namespace Sluice.Repository;
 /// <item><c>ci</c>: every test project on each push and pull request, and the database test projects once per
 /// supported PostgreSQL version (a matrix passing <c>SLUICE_PG_VERSION</c>).</item>
 /// <item><c>release</c>: a pull request lints, rehearses (the report as a pull-request comment) and deploys nothing; a push
-/// to main promotes staging and then production, each in its environment's job (reviewers, deployment record) with the
-/// canary inside it and, on failure, a rollback of exactly what the failed step left.</item>
+/// to main promotes staging and then production, each in its environment's job (reviewers, deployment record) and, on
+/// failure, a rollback of exactly what the failed step left; where the environment declares a canary (production),
+/// the release is split over the job's hooks (see <see cref="Promotion"/>).</item>
 /// <item><c>nightly</c>: rehearses the pending plans on staging so rehearsal evidence stays fresh, and acts on expired
 /// partial states in every protected environment; the drills join it at <see cref="NightlyDrills"/>.</item>
 /// </list>
