@@ -13,7 +13,7 @@ namespace Sluice.Targets;
 /// verified (where the build has <see cref="ICanary"/> and the environment declares a canary, it runs between
 /// <c>requires_phase</c> and the contract); on a failure it rolls back exactly the plans it touched and reports both (SLU074). With nothing pending it
 /// is a no-op that says so. Its step outputs (<see cref="PromoteOutputs"/>) tell a CI rollback job what, if
-/// anything, is left to revert; in a build with <see cref="IRehearse"/> it depends on Rehearse (skipped when the evidence is fresh); an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress.
+/// anything, is left to revert; in a build with <see cref="IRehearse"/> it depends on Rehearse (skipped when the evidence is fresh); an incomplete run also writes <c>progress</c> (<see cref="Sluice.Migrations.Status.MigrationStatusReport.Progress"/>); <c>--continue-only</c> only continues a plan in progress; <c>--until-canary</c> stops before the canary (exit 0, the pause journaled, Status shows it) and a later plain Promote continues after a canary promoted in stages, refusing while one is under way (SLU192) or failed (SLU193).
 /// </summary>
 public interface IPromote : IGate, IRollback
 {
@@ -42,7 +42,8 @@ public interface IPromote : IGate, IRollback
                 try
                 {
                     // Where the environment declares a canary, it runs between requires_phase and the contract.
-                    var release = Session.Release(scoped) with { Barrier = this is ICanary canary ? await canary.CanaryBarrierAsync(scoped, ct) : null };
+                    if (UntilCanary && this is not ICanary) throw ICanary.NoCanaryToStopAt(Env, Sluice.Environments.EnvironmentCatalog.SpecFile(Env));
+                    var release = Session.Release(scoped) with { Barrier = this is ICanary canary ? await canary.CanaryBarrierAsync(scoped, UntilCanary, ct) : null };
                     await using var workload = await StartWorkloadAsync(ct);
                     try
                     {
@@ -63,6 +64,8 @@ public interface IPromote : IGate, IRollback
                     throw;
                 }
                 Host.Info(result.Summary);
+                if (result.Outcome == Sluice.Releases.PromoteOutcome.Paused)
+                    Host.Info($"where the release stands: ./build.sh Status --env {Env} (paused at the canary)");
                 ReportsWhere();
                 result.Run?.ThrowIfIncomplete();
                 PromoteOutputs.Of(null, touched.PlanId).WriteTo(Host);
@@ -77,6 +80,11 @@ public interface IPromote : IGate, IRollback
                 throw;
             }
         });
+
+    /// <summary>CI's split release (<see cref="Sluice.Canary.Running.CanaryResumption"/>): the phases up to the canary
+    /// in one process, the canary in stages in others, then a plain Promote continues past it.</summary>
+    [Parameter("Promote: run the phases up to the canary (requires_phase) and stop before it; Canary --canary-stage runs it, a plain Promote continues after it")]
+    bool UntilCanary => this.Parameter<bool>();
 
     [Parameter("Promote: statements a second of a concurrent workload on the environment's tables while it runs (reads and writes that change no value; databases on this machine only; 1-200)")]
     int? PromoteWorkloadRate => this.Parameter<int?>();

@@ -36,7 +36,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
     /// <summary>The public schema's shape, order-free: equal text, equal schema.</summary>
-    private const string Shape = """
+    internal const string Shape = """
         SELECT md5(coalesce(string_agg(x, E'\n' ORDER BY x), '')) FROM (
             SELECT format('column %s.%s %s %s', table_name, column_name, data_type, is_nullable) AS x FROM information_schema.columns WHERE table_schema = 'public'
             UNION ALL SELECT format('index %s', indexdef) FROM pg_indexes WHERE schemaname = 'public'
@@ -45,7 +45,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
             UNION ALL SELECT format('view %s', viewname) FROM pg_views WHERE schemaname = 'public') shape
         """;
 
-    private const string FlagOn = "SELECT coalesce((SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'), false)";
+    internal const string FlagOn = "SELECT coalesce((SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'), false)";
 
     private static CanaryDefinition Definition(Uri prometheus, int inconclusiveLimit = 1, int consecutiveErrorLimit = 1) =>
         CanaryDefinitionReader.Read(JsonDocument.Parse($$"""

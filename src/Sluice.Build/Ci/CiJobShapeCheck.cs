@@ -13,7 +13,7 @@ namespace Sluice.Build.Ci;
 /// | 4 | hooks on a rollback job or a time-budgeted job, or hooks around traffic (<c>PreDeploy</c>, <c>RouteTraffic</c>, <c>PostRouteTraffic</c>) on a job that acts on no environment | hooks belong to one run of one target; traffic belongs to a deployment |
 /// | 5 | a hook step whose target does not exist                                  | the step would fail on every run                    |
 /// | 6 | a step reverting the failed plan outside <c>OnFailure</c>                | only a failure leaves a plan to revert              |
-/// | 7 | two steps of one hook with the same target                               | a step's id is its target and hook                  |
+/// | 7 | two steps of one hook with the same target and label, or a label that is not letters, digits, <c>_</c> | a step's id is its target, label and hook |
 /// </summary>
 internal static partial class CiJobShapeCheck
 {
@@ -67,8 +67,9 @@ internal static partial class CiJobShapeCheck
                     throw Refused($"the {point.AzureKey()} step's target '{step.Target}' does not exist", "name a target of the build");
                 if (step.RevertsFailedPlan && point != CiHookPoint.OnFailure) // 6
                     throw Refused($"the {point.AzureKey()} step {step.Target} reverts the failed plan, but runs before any failure", "put it in OnFailure");
-                if (steps.Count(s => s.Target == step.Target) > 1) // 7
-                    throw Refused($"the {point.AzureKey()} hook runs {step.Target} twice", "run it once per hook, with all its arguments");
+                if (steps.Count(s => s.Target == step.Target && s.Label == step.Label) > 1 || (step.Label is { } label && !Identifier().IsMatch(label))) // 7
+                    throw Refused($"the {point.AzureKey()} hook runs {step.Target} twice{(step.Label is null ? "" : $" as '{step.Label}'")}, or under a label that is not an identifier",
+                        "run it once per hook with all its arguments, or give each step its own Label (letters, digits, underscores)");
             }
     }
 }

@@ -43,8 +43,12 @@ public sealed record CiHookStep(string Target)
     /// Only allowed in <see cref="CiLifecycle.OnFailure"/>.</summary>
     public bool RevertsFailedPlan { get; init; }
 
-    /// <summary>A step id both dialects accept: the target in snake case, then the hook (<c>canary_route_traffic</c>).</summary>
-    internal string Id(CiHookPoint point) => $"{ParameterNames.Kebab(Target).Replace('-', '_')}_{point.Name()}";
+    /// <summary>Tells two steps of one target in one hook apart (<c>finish</c>: <c>canary_finish_post_route_traffic</c>);
+    /// letters, digits and underscores.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>A step id both dialects accept: the target in snake case, its label, then the hook (<c>canary_route_traffic</c>).</summary>
+    internal string Id(CiHookPoint point) => $"{ParameterNames.Kebab(Target).Replace('-', '_')}{(Label is { } label ? "_" + label : "")}_{point.Name()}";
 }
 
 /// <summary>Where a lifecycle step runs; <c>deploy</c> is the job's own target.</summary>

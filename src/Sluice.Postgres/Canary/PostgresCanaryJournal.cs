@@ -75,6 +75,10 @@ public sealed class PostgresCanaryJournal(NpgsqlDataSource dataSource, ISecretRe
         (await ReadWhereAsync("SELECT id FROM sluice.canaries WHERE environment = $1 AND outcome = 'running' ORDER BY id DESC LIMIT 1",
             [environment], cancellationToken)).SingleOrDefault();
 
+    public async Task<CanaryRecord?> FindLatestOfPlanAsync(string environment, string planId, CancellationToken cancellationToken) =>
+        (await ReadWhereAsync("SELECT id FROM sluice.canaries WHERE environment = $1 AND plan_id = $2 ORDER BY id DESC LIMIT 1",
+            [environment, planId], cancellationToken)).SingleOrDefault();
+
     /// <param name="ids">A query for the canaries' ids over <paramref name="values"/>.</param>
     private async Task<IReadOnlyList<CanaryRecord>> ReadWhereAsync(string ids, object[] values, CancellationToken cancellationToken)
     {

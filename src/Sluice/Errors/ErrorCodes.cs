@@ -218,6 +218,12 @@ public static class ErrorCodes
     public const string RouterDidNotStart = "SLU148";
     /// <summary>SLU149: Router without --router, or --router status when no router was started for the environment.</summary>
     public const string NoRouterCommand = "SLU149";
+    /// <summary>SLU192: Promote found a canary under way on the environment (run in stages): decide or finish it first.</summary>
+    public const string CanaryUnderWay = "SLU192";
+    /// <summary>SLU193: Promote found the canary after its plan's pause failed: roll the plan back first.</summary>
+    public const string PausedCanaryFailed = "SLU193";
+    /// <summary>SLU194: <c>Promote --until-canary</c> on an environment (or a build) without a canary.</summary>
+    public const string NoCanaryToStopAt = "SLU194";
     // Lint: PostgreSQL's parser, the service's lint settings, suppression comments
     /// <summary>SLU160: PostgreSQL's parser for lint.</summary>
     public const string ParserMissing = "SLU160";

@@ -20,6 +20,8 @@ public enum PromoteOutcome
     Completed,
     /// <summary>The time budget ran out after a checkpoint; run again to continue (exit 4).</summary>
     Incomplete,
+    /// <summary>Stopped on purpose before the canary (<c>--until-canary</c>), the phases before it done (exit 0).</summary>
+    Paused,
 }
 
 public sealed record PromoteResult(PromoteOutcome Outcome, GateReport? Gates, MigrationRunResult? Run, string Summary);

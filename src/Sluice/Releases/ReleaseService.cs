@@ -232,9 +232,12 @@ public sealed class ReleaseService(MigrationProviders providers, IReleaseJournal
             var run = await leased.MigrateAsync(migration, progress, new MigrationRunnerOptions(migration.Environment, Barrier: request.Barrier), cancellationToken);
             if (expectations is not null)
                 await expectations.RecordAsync(migration.Environment, ExpectationOrigin.Promote, $"promote of {string.Join(", ", pending.Select(p => p.Id))}", cancellationToken);
-            return run.Outcome == MigrationOutcome.Incomplete
-                ? new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary)
-                : new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}");
+            return run.Outcome switch
+            {
+                MigrationOutcome.Incomplete => new PromoteResult(PromoteOutcome.Incomplete, gates, run, run.Summary),
+                MigrationOutcome.Paused => new PromoteResult(PromoteOutcome.Paused, gates, run, run.Summary),
+                _ => new PromoteResult(PromoteOutcome.Completed, gates, run, $"promoted {pending.Count} plan(s) to '{migration.Environment}': {run.Summary}"),
+            };
         }
         catch (SluiceException failure) when (failure.Kind == ErrorKind.Failure && failure.Code != ErrorCodes.LeaseLost)
         {

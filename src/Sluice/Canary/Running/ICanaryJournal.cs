@@ -22,4 +22,8 @@ public interface ICanaryJournal
     /// <summary>The environment's latest canary still under way (journaled <see cref="CanaryOutcome.Running"/>), with its
     /// measurements: where a canary run in stages, by separate processes, continues from.</summary>
     Task<CanaryRecord?> FindUnderWayAsync(string environment, CancellationToken cancellationToken);
+
+    /// <summary>The environment's latest canary run in plan <paramref name="planId"/> (any outcome), with its
+    /// measurements: what a Promote continuing after the plan's pause finds.</summary>
+    Task<CanaryRecord?> FindLatestOfPlanAsync(string environment, string planId, CancellationToken cancellationToken);
 }

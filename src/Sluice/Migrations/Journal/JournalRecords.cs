@@ -64,6 +64,9 @@ public enum JournalEventKind
     /// <summary>A Rollback is about to revert a plan's phases: until a verdict (RollbackVerified, RollbackUnverified,
     /// RollbackDiffers) follows it, the rollback has not ended, and the next Rollback finishes it.</summary>
     RollbackStarted,
+    /// <summary>A barrier stopped the run on purpose before the phase it names (none: before the plan's end), e.g.
+    /// <c>Promote --until-canary</c> before the canary; a later run continues from there (<see cref="PlanPause"/>).</summary>
+    PausedAtBarrier,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

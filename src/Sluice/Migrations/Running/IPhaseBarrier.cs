@@ -13,6 +13,11 @@ public interface IPhaseBarrier
     /// with null after the plan's last phase.</summary>
     Task BeforeAsync(MigrationPlan plan, MigrationPhase? next, CancellationToken cancellationToken);
 
+    /// <summary>Asked first, at the same points: a reason stops the run there on purpose (journaled
+    /// <see cref="Journal.JournalEventKind.PausedAtBarrier"/>, the run ends <see cref="MigrationOutcome.Paused"/>, nothing
+    /// is rolled back); null goes on to <see cref="BeforeAsync"/>.</summary>
+    Task<string?> StopBeforeAsync(MigrationPlan plan, MigrationPhase? next, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
     /// <summary>Told how the rollback after a failure went, so the barrier's own record says it.</summary>
     Task RolledBackAsync(bool succeeded, string detail, CancellationToken cancellationToken);
 }

@@ -20,6 +20,8 @@ public enum MigrationStep
     PlanReverted,
     /// <summary>A hook of a phase ran, was skipped as already done, or was reverted.</summary>
     Hook,
+    /// <summary>A barrier stopped the run on purpose (<c>Promote --until-canary</c>).</summary>
+    Paused,
 }
 
 /// <summary>One report from the runner; <see cref="Backfill"/> is set for backfill batches and throttling.</summary>

@@ -3,11 +3,13 @@ using Sluice.Migrations.Leases;
 
 namespace Sluice.Migrations.Running;
 
-/// <summary>How a run ended: everything done, or stopped by the time budget after a checkpoint.</summary>
+/// <summary>How a run ended: everything done, stopped by the time budget after a checkpoint, or stopped on purpose
+/// by a barrier (<see cref="IPhaseBarrier.StopBeforeAsync"/>).</summary>
 public enum MigrationOutcome
 {
     Completed,
     Incomplete,
+    Paused,
 }
 
 /// <summary>What happened to one phase in this run.</summary>

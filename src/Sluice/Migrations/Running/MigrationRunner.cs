@@ -76,7 +76,7 @@ public sealed class MigrationRunner
             foreach (var plan in plans) await RefuseChangedPlanAsync(plan, token);
             foreach (var plan in plans)
                 if (!await TracedPlanAsync(plan, run, token))
-                    return run.Result(MigrationOutcome.Incomplete,
+                    return run.PausedBecause is { } paused ? run.Result(MigrationOutcome.Paused, paused) : run.Result(MigrationOutcome.Incomplete,
                         $"the time budget of {Durations.Format(_options.TimeBudget!.Value)} ran out in plan '{plan.Id}'; progress is checkpointed");
             return run.Result(MigrationOutcome.Completed, plans.Count == 0 ? "no plans to run" : $"{plans.Count} plan(s) done");
         });
@@ -419,6 +419,7 @@ public sealed class MigrationRunner
                 await PauseAsync(plan, phase, run, $"stopping before '{phase.Name}', which has not started", cancellationToken);
                 return false;
             }
+            if (await StoppedByBarrierAsync(plan, phase, run, cancellationToken)) return false;
             if (_options.Barrier is { } barrier) await barrier.BeforeAsync(plan, phase, cancellationToken);
             // The schema before the plan's first change, for verifying a rollback later; not when resuming a plan
             // that already changed it.
@@ -487,6 +488,7 @@ public sealed class MigrationRunner
             run.Add(new PhaseRunResult(plan.Id, phase.Name, PhaseOutcome.Applied, attempts, _time.GetElapsedTime(started)));
             run.Current = null;
         }
+        if (await StoppedByBarrierAsync(plan, null, run, cancellationToken)) return false;
         if (_options.Barrier is { } last) await last.BeforeAsync(plan, null, cancellationToken);
         await Journal.SetPlanStatusAsync(plan.Id, JournalStatus.Done, cancellationToken);
         Telemetry?.PartialState(_options.Environment, plan.Id, TimeSpan.Zero, plan.MaxPartialState);
@@ -505,6 +507,15 @@ public sealed class MigrationRunner
         {
             throw await HookFailedAsync(plan, phase, side, e, run);
         }
+    }
+
+    /// <summary>Whether the barrier stops the run before <paramref name="next"/>: journaled, and said why.</summary>
+    private async Task<bool> StoppedByBarrierAsync(MigrationPlan plan, MigrationPhase? next, RunState run, CancellationToken cancellationToken)
+    {
+        if (_options.Barrier is not { } barrier || await barrier.StopBeforeAsync(plan, next, cancellationToken) is not { } reason) return false;
+        await run.RecordAsync(new JournalEvent(JournalEventKind.PausedAtBarrier, plan.Id, next?.Name, reason, run.By), MigrationStep.Paused, cancellationToken);
+        run.PausedBecause = reason;
+        return true;
     }
 
     /// <param name="where">Where the budget ran out, truthfully: before a phase, or inside a backfill after its checkpoint.</param>
@@ -718,6 +729,9 @@ public sealed class MigrationRunner
         public (string Plan, string Phase)? Current { get; set; }
 
         public bool BudgetExhausted => budget is { } b && time.GetElapsedTime(_started) >= b;
+
+        /// <summary>Why a barrier stopped the run on purpose; null while it goes on.</summary>
+        public string? PausedBecause { get; set; }
 
         public void Report(MigrationProgress report) => progress?.Report(report);
 

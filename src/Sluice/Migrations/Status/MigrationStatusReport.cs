@@ -15,6 +15,9 @@ public sealed record PlanStatus(string PlanId, JournalStatus Status, string File
     IReadOnlyList<PhaseStatus> Phases, IReadOnlyList<RecordedEvent> LastEvents)
 {
     public bool HashChanged => RecordedHash is not null && InFiles && RecordedHash != FileHash;
+
+    /// <summary>Where a run stopped the plan on purpose (before its canary), from its last events; null when it is not paused.</summary>
+    public PlanPause? Pause => PlanPause.Of(Status, LastEvents);
 }
 
 /// <summary>Where every plan stands on one environment, and who holds its lease.</summary>
@@ -69,6 +72,7 @@ public sealed record MigrationStatusReport(string Environment, IReadOnlyList<Pla
         {
             var notes = (plan.InFiles ? "" : " (not in the plans folder)") + (plan.HashChanged ? $" CHANGED since applied: recorded {plan.RecordedHash}, files {plan.FileHash}" : "");
             text.AppendLine($"plan {plan.PlanId}: {Word(plan.Status)}{notes}");
+            if (plan.Pause is { } pause) text.AppendLine($"  {pause.Describe()}");
             foreach (var phase in plan.Phases)
             {
                 var timing = phase.StartedAt is { } s

@@ -50,6 +50,20 @@ public sealed class ReleaseBehaviourTests
         $"build.sh PublishDeployment --env {env} --deployment-state succeeded",
     ];
 
+    /// <summary>The steps of the job of an environment that declares a canary (production) when everything passes:
+    /// the release split over the deployment hooks.</summary>
+    private static string[] CanaryReleaseSteps(string env) =>
+    [
+        $"build.sh PublishDeployment --env {env} --deployment-state started",
+        $"build.sh Promote --env {env} --until-canary",
+        $"build.sh Canary --env {env} --canary-stage prepare",
+        $"build.sh Canary --env {env} --canary-stage route",
+        $"build.sh Canary --env {env} --canary-stage analyse",
+        $"build.sh Canary --env {env} --canary-stage finish",
+        $"build.sh Promote --env {env}",
+        $"build.sh PublishDeployment --env {env} --deployment-state succeeded",
+    ];
+
     private static IEnumerable<string> Commands(JobRun run) => run.Calls.Select(c => c.Split(" | ")[0]);
 
     [Theory]
@@ -59,7 +73,7 @@ public sealed class ReleaseBehaviourTests
     {
         var runs = Release(dialect, Pushed("done"));
         Assert.Equal(ReleaseSteps("staging"), Commands(runs[Job(dialect, "promote-staging")]));
-        Assert.Equal(ReleaseSteps("production"), Commands(runs[Job(dialect, "promote-production")]));
+        Assert.Equal(CanaryReleaseSteps("production"), Commands(runs[Job(dialect, "promote-production")]));
         // Each step gets the environment's connection string; nothing else of the environment's.
         Assert.All(runs[Job(dialect, "promote-staging")].Calls, c => Assert.EndsWith("| secrets: SLUICE_DATABASE ", c));
     }
@@ -118,6 +132,20 @@ public sealed class ReleaseBehaviourTests
         Assert.Equal([.. ReleaseSteps("staging").Take(2), "build.sh PublishDeployment --env staging --deployment-state failed"],
             Commands(runs[Job(dialect, "promote-staging")]));
         Assert.Empty(runs[Job(dialect, "promote-production")].Calls);
+    }
+
+    [Theory]
+    [InlineData("github")]
+    [InlineData("azure")]
+    public void A_failed_canary_stage_puts_traffic_back_then_reverts_the_paused_plan_and_never_continues_the_release(string dialect)
+    {
+        // The analyse stage fails (SLU187) and names the plan paused before its canary, as ICanary's outputs do.
+        var analyseFailed = new TargetBehaviour(1, Outputs(plan: "0002_orders", slu: "SLU187", rollbackPlan: "0002_orders"));
+        var runs = Release(dialect, Pushed("done", more: new Dictionary<string, TargetBehaviour> { ["Canary:analyse"] = analyseFailed }));
+        Assert.Equal([.. CanaryReleaseSteps("production").Take(5), "build.sh Canary --env production --canary-stage finish",
+            "build.sh Rollback --env production --migration 0002_orders", "build.sh PublishDeployment --env production --deployment-state failed"],
+            Commands(runs[Job(dialect, "promote-production")]));
+        Assert.Equal(dialect == "github" ? "failure" : "Failed", runs[Job(dialect, "promote-production")].Result);
     }
 
     [Theory]
