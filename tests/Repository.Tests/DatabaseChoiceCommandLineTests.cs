@@ -1,4 +1,4 @@
-using Npgsql;
+using Sluice.Testing.Postgres;
 
 namespace Repository.Tests;
 
@@ -58,19 +58,10 @@ public sealed class DatabaseChoiceCommandLineTests : IDisposable
         Assert.Equal(0L, await ScalarAsync<long>("billing", "SELECT count(*) FROM pg_tables WHERE tablename = 'customers'"));
     }
 
-    private async Task<T> ScalarAsync<T>(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(_throwaway.LocalConnectionString(database) + ";Pooling=false");
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
-    }
+    private Task<T> ScalarAsync<T>(string database, string sql) => TestSql.ScalarAsync<T>(Unpooled(database), sql, Ct);
 
-    private async Task ExecuteAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(_throwaway.LocalConnectionString(database) + ";Pooling=false");
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    private Task ExecuteAsync(string database, string sql) => TestSql.ExecuteAsync(Unpooled(database), sql, Ct);
+
+    // Unpooled: an idle connection of the test's would keep the database from being dropped or cloned by the build.
+    private string Unpooled(string database) => _throwaway.LocalConnectionString(database) + ";Pooling=false";
 }

@@ -1,3 +1,5 @@
+using Sluice.Testing.Postgres;
+
 namespace Repository.Tests;
 
 /// <summary>
@@ -44,8 +46,8 @@ public sealed class DrillCommandLineTests : IDisposable
         // Never the environment itself: its data is as it was, and no copy is left on its server.
         var after = await new Sluice.Postgres.Fingerprints.PostgresFingerprints().TakeAsync(environment, Ct, like: before);
         Assert.Equal(Text(before), Text(after));
-        Assert.Equal(0L, await ScalarAsync(_throwaway.LocalConnectionString("postgres"), "SELECT count(*) FROM pg_database WHERE datname LIKE 'sluice\\_eph\\_%'"));
-        Assert.Equal(6L, await ScalarAsync(environment, "SELECT count(*) FROM sluice.drills WHERE outcome = 'restored'"));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(_throwaway.LocalConnectionString("postgres"), "SELECT count(*) FROM pg_database WHERE datname LIKE 'sluice\\_eph\\_%'", Ct));
+        Assert.Equal(6L, await TestSql.ScalarAsync<long>(environment, "SELECT count(*) FROM sluice.drills WHERE outcome = 'restored'", Ct));
 
         var runbook = await _throwaway.BuildAsync("Runbook --env local", Ct);
         Assert.True(runbook.ExitCode == 0, runbook.Output);
@@ -96,12 +98,4 @@ public sealed class DrillCommandLineTests : IDisposable
     /// <summary>Each table's rows and chunk hashes, taken at the same split points (<c>like:</c>).</summary>
     private static string Text(Sluice.Fingerprints.DatabaseFingerprint fingerprint) =>
         fingerprint.Schema.Hash + fingerprint.Data.Tables.Aggregate("", (text, t) => text + $"{t.Source}:{t.Rows}:{string.Join(",", t.Chunks.Select(c => c.Hash))};");
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
 }

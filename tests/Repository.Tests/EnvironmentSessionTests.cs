@@ -159,7 +159,7 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         var (taken, snapshot) = await RunAsync("Snapshot --env local", shop.ConnectionString);
         Assert.True(taken == ExitCode.Success, snapshot);
         var id = Regex.Match(snapshot, @"snapshot (\S+) of ").Groups[1].Value;
-        await ScalarAsync<int>(shop.ConnectionString, "WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*)::int FROM gone");
+        await TestSql.ScalarAsync<int>(shop.ConnectionString, "WITH gone AS (DELETE FROM orders RETURNING 1) SELECT count(*)::int FROM gone", Ct);
         var restore = $"RestoreSnapshot --env local --snapshot {id} --force";
 
         await using (var first = new PostgresMigrationDatabase(shop.ConnectionString))
@@ -173,7 +173,7 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
 
         Assert.True(restored == ExitCode.Success, restoreOutput);
         Assert.Contains($"restored from snapshot {id}", restoreOutput);
-        Assert.True(await ScalarAsync<long>(shop.ConnectionString, "SELECT count(*) FROM orders") > 0);
+        Assert.True(await TestSql.ScalarAsync<long>(shop.ConnectionString, "SELECT count(*) FROM orders", Ct) > 0);
         await using var after = new PostgresMigrationDatabase(shop.ConnectionString);
         Assert.Null(await after.Providers.Leases.ReadHolderAsync("local", Ct));
         Assert.Contains((await after.Providers.Journal.ReadEventsAsync(null, Ct)).Select(e => e.Message), m => m.Contains("through the replacement of its database"));
@@ -202,14 +202,6 @@ public sealed class EnvironmentSessionTests(PostgresFixture postgres) : IDisposa
         var references = typeof(IPromote).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         Assert.Contains("Sluice", references);
         Assert.DoesNotContain("Npgsql", references);
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     /// <summary>The shared cluster's own record of every connection (<c>log_connections</c>), from now on.</summary>

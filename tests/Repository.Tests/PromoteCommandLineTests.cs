@@ -1,3 +1,5 @@
+using Sluice.Testing.Postgres;
+
 namespace Repository.Tests;
 
 /// <summary>
@@ -134,7 +136,7 @@ public sealed class PromoteCommandLineTests : IDisposable
 
         // qa's database gets the shop's base schema (the repository's SeedSample fills local only), and refuses every
         // CREATE INDEX from now on (not the copies a snapshot verification restores): the third phase fails after two.
-        await ThrowawayRoot.ExecuteAsync(_throwaway.LocalConnectionString("shop_qa", "qa"),
+        await TestSql.ExecuteAsync(_throwaway.LocalConnectionString("shop_qa", "qa"),
             File.ReadAllText(Path.Combine(Root, "pipelines", "shop", "schema", "0000_base.sql")) + """
             ;
             CREATE FUNCTION sluice_test_refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop_qa' THEN RAISE EXCEPTION 'injected: no index on qa'; END IF; END $$;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Npgsql;
+using Sluice.Testing.Postgres;
 
 namespace Repository.Tests;
 
@@ -62,7 +63,7 @@ public sealed class StagingCommandLineTests : IDisposable
         // not read. The rehearsal evidence is fresh, so Rehearse skips itself;
         // the two phases before it are applied, then reverted.
         var staging = _throwaway.LocalConnectionString("shop", "staging");
-        await ThrowawayRoot.ExecuteAsync(staging, """
+        await TestSql.ExecuteAsync(staging, """
             CREATE FUNCTION sluice.refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN IF current_database() = 'shop' THEN RAISE EXCEPTION 'injected: no index today'; END IF; END $$;
             CREATE EVENT TRIGGER refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION sluice.refuse_index();
             """, Ct);

@@ -45,15 +45,6 @@ internal sealed class ThrowawayRoot : IDisposable
         return $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database={database}";
     }
 
-    /// <summary>Runs one SQL text against a database of the test's own (set-up and fault injection, not Sluice's work).</summary>
-    public static async Task ExecuteAsync(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
     /// <summary>Runs the repository's build (<c>_build.dll</c>) with these space-separated arguments in this root.</summary>
     public Task<(int ExitCode, string Output)> BuildAsync(string arguments, CancellationToken ct, Dictionary<string, string>? environment = null) =>
         RunAsync("dotnet", [BuildAssembly, .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], Path, ct, environment);

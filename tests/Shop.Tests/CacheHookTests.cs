@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Shop.Caching;
 using Shop.Customers;
 using Sluice.Migrations.Journal;
@@ -47,13 +46,13 @@ public sealed class CacheHookTests(PostgresFixture postgres)
             Assert.Equal([Key], state.Keys);
             // Read again after the flip: through the split columns, not the stale view.
             Assert.NotNull((await client.GetFromJsonAsync<CustomerView>("customers/1", Ct))!.FirstName);
-            var detail = await ScalarAsync<string>(database.ConnectionString, "SELECT detail FROM sluice.hook_runs WHERE hook = 'invalidate_customer_cache'");
+            var detail = await TestSql.ScalarAsync<string>(database.ConnectionString, "SELECT detail FROM sluice.hook_runs WHERE hook = 'invalidate_customer_cache'", Ct);
             // The shop's address came through ${secret:SHOP_URL}: the journal keeps it masked.
             Assert.Equal("POST ***/cache/invalidate answered 204 No Content", detail);
 
             // The run that called the hook crashed before its journal row was written: the next run calls it again, with
             // the same Idempotency-Key, and the shop does the invalidation once.
-            await ScalarAsync<int>(database.ConnectionString, "WITH gone AS (DELETE FROM sluice.hook_runs RETURNING 1) SELECT count(*)::int FROM gone");
+            await TestSql.ScalarAsync<int>(database.ConnectionString, "WITH gone AS (DELETE FROM sluice.hook_runs RETURNING 1) SELECT count(*)::int FROM gone", Ct);
             await target.Service().MigrateAsync(request, null, options, Ct);
 
             state = (await client.GetFromJsonAsync<CacheState>("cache", Ct))!;
@@ -79,7 +78,7 @@ public sealed class CacheHookTests(PostgresFixture postgres)
             await target.Service().MigrateAsync(request, null, new MigrationRunnerOptions("local", HookVariables: _ => null), Ct);
 
             Assert.Equal("after none: not called: SHOP_URL is not set for this run, so the layer it reaches is not configured here",
-                await ScalarAsync<string>(database.ConnectionString, "SELECT concat(direction, ' ', outcome, ': ', detail) FROM sluice.hook_runs"));
+                await TestSql.ScalarAsync<string>(database.ConnectionString, "SELECT concat(direction, ' ', outcome, ': ', detail) FROM sluice.hook_runs", Ct));
         }
         finally
         {
@@ -110,12 +109,4 @@ public sealed class CacheHookTests(PostgresFixture postgres)
 
     private static Uri Address(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/");
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Sluice.Postgres.Clusters;
+using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests;
 
@@ -26,11 +27,11 @@ public sealed class ClusterLifecycleTests
 
             await cluster.StartAsync(ct);
             Assert.True(cluster.IsRunning);
-            Assert.Equal("127.0.0.1", await ScalarAsync(cluster, "SELECT current_setting('listen_addresses')", ct));
-            Assert.Equal("off", await ScalarAsync(cluster, "SELECT current_setting('fsync')", ct));
-            Assert.Equal("off", await ScalarAsync(cluster, "SELECT current_setting('synchronous_commit')", ct));
-            Assert.Equal("off", await ScalarAsync(cluster, "SELECT current_setting('full_page_writes')", ct));
-            Assert.Equal(cluster.SocketDirectory, await ScalarAsync(cluster, "SELECT current_setting('unix_socket_directories')", ct));
+            Assert.Equal("127.0.0.1", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT current_setting('listen_addresses')", ct));
+            Assert.Equal("off", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT current_setting('fsync')", ct));
+            Assert.Equal("off", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT current_setting('synchronous_commit')", ct));
+            Assert.Equal("off", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT current_setting('full_page_writes')", ct));
+            Assert.Equal(cluster.SocketDirectory, await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT current_setting('unix_socket_directories')", ct));
             Assert.True(File.Exists(Path.Combine(cluster.SocketDirectory, $".s.PGSQL.{cluster.Port}")));
 
             await cluster.StartAsync(ct); // already running: a no-op
@@ -39,7 +40,7 @@ public sealed class ClusterLifecycleTests
             await cluster.StopAsync(ct); // already stopped: a no-op
 
             await cluster.StartAsync(ct);
-            Assert.Equal("1", await ScalarAsync(cluster, "SELECT 1::text", ct));
+            Assert.Equal("1", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT 1::text", ct));
         }
         finally
         {
@@ -61,9 +62,9 @@ public sealed class ClusterLifecycleTests
         Assert.NotEqual(first.Port, second.Port);
         Assert.NotEqual(first.DataDirectory, second.DataDirectory);
         Assert.NotEqual(first.SocketDirectory, second.SocketDirectory);
-        await ScalarAsync(first, "CREATE TABLE only_in_first (id int)", ct);
-        Assert.Equal(1L, await ScalarAsync(first, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_first'", ct));
-        Assert.Equal(0L, await ScalarAsync(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_first'", ct));
+        await TestSql.ExecuteAsync(first.ConnectionString(), "CREATE TABLE only_in_first (id int)", ct);
+        Assert.Equal(1L, await TestSql.ScalarAsync<object>(first.ConnectionString(), "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_first'", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<object>(second.ConnectionString(), "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_first'", ct));
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class ClusterLifecycleTests
 
         Assert.Contains(logger.Messages, m => m.Contains($"stale postmaster.pid of process {killed}", StringComparison.Ordinal));
         Assert.NotEqual(killed, cluster.PostmasterPid);
-        Assert.Equal("1", await ScalarAsync(cluster, "SELECT 1::text", ct));
+        Assert.Equal("1", await TestSql.ScalarAsync<object>(cluster.ConnectionString(), "SELECT 1::text", ct));
     }
 
     private static int OwnerUid(string path)
@@ -119,13 +120,5 @@ public sealed class ClusterLifecycleTests
         var output = stat.StandardOutput.ReadToEnd().Trim();
         stat.WaitForExit();
         return int.Parse(output, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    internal static async Task<object?> ScalarAsync(LocalCluster cluster, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString());
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(ct);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ConfinedDatabaseTests(PostgresFixture postgres)
         var error = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync(ct));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
-        Assert.True(await ExistsAsync("pg_database", "datname", victim.Name, ct));
+        Assert.True(await TestSql.DatabaseExistsAsync(postgres.AdminConnectionString, victim.Name, ct));
     }
 
     [Fact]
@@ -47,15 +47,7 @@ public sealed class ConfinedDatabaseTests(PostgresFixture postgres)
             Assert.DoesNotContain(confined.Role.Password, confined.Role.ToString());
         }
 
-        Assert.False(await ExistsAsync("pg_roles", "rolname", role, ct));
-        Assert.False(await ExistsAsync("pg_database", "datname", role, ct));
-    }
-
-    private async Task<bool> ExistsAsync(string catalog, string column, string name, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(postgres.AdminConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {catalog} WHERE {column} = $1)", connection) { Parameters = { new() { Value = name } } };
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        Assert.False(await TestSql.RoleExistsAsync(postgres.AdminConnectionString, role, ct));
+        Assert.False(await TestSql.DatabaseExistsAsync(postgres.AdminConnectionString, role, ct));
     }
 }

@@ -33,7 +33,7 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
         foreach (var strategy in new[] { CloneStrategy.FileCopy, CloneStrategy.WalLog })
         {
             await using var clone = await postgres.Databases.CloneAsync(template, ct, strategy);
-            Assert.Equal("from the template", await ScalarAsync(clone.ConnectionString, "SELECT v FROM seeded", ct));
+            Assert.Equal("from the template", await TestSql.ScalarAsync<object>(clone.ConnectionString, "SELECT v FROM seeded", ct));
         }
     }
 
@@ -52,7 +52,7 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
         Assert.Contains("lingering-session", error.Message);
 
         await using var clone = await postgres.Databases.CloneAsync(template, ct, whenConnected: TemplateConnections.Terminate);
-        Assert.Equal(0L, await ScalarAsync(clone.ConnectionString, "SELECT count(*) FROM t", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<object>(clone.ConnectionString, "SELECT count(*) FROM t", ct));
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => databases.CloneAsync(PostgresFixture.TemplateName, new CancellationToken(canceled: true)));
 
-        Assert.Equal(0L, await ScalarAsync(postgres.AdminConnectionString, "SELECT count(*) FROM pg_database WHERE datname LIKE 'sluice\\_eph\\_20010203%'", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<object>(postgres.AdminConnectionString, "SELECT count(*) FROM pg_database WHERE datname LIKE 'sluice\\_eph\\_20010203%'", ct));
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await postgres.CreateEmptyDatabaseAsync(ct);
 
-        Assert.Equal(0L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<object>(database.ConnectionString, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'", ct));
         Assert.Matches("^sluice_eph_[0-9]{14}_[0-9a-f]{8}$", database.Name);
     }
 
@@ -153,9 +153,9 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
     private async Task<string> CreateTemplateAsync(string setup, CancellationToken ct)
     {
         var name = $"tpl_{Guid.NewGuid():N}";
-        await ScalarAsync(postgres.AdminConnectionString, $"CREATE DATABASE {name}", ct);
+        await TestSql.ExecuteAsync(postgres.AdminConnectionString, $"CREATE DATABASE {name}", ct);
         var unpooled = new NpgsqlConnectionStringBuilder(postgres.Cluster.ConnectionString(name)) { Pooling = false }.ConnectionString;
-        await ScalarAsync(unpooled, setup, ct);
+        await TestSql.ExecuteAsync(unpooled, setup, ct);
         return name;
     }
 
@@ -171,14 +171,6 @@ public sealed class EphemeralDatabaseTests(PostgresFixture postgres)
         await using var reader = await query.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) found.Add(reader.GetString(0));
         return found;
-    }
-
-    private static async Task<object?> ScalarAsync(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(ct);
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

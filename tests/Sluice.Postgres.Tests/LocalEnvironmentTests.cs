@@ -1,6 +1,7 @@
 using Npgsql;
 using Sluice.Environments;
 using Sluice.Postgres.Environments;
+using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests;
 
@@ -165,11 +166,6 @@ public sealed class LocalEnvironmentTests
         Assert.Contains("Sluice.Testcontainers", container.Remedy);
     }
 
-    private static async Task<string?> CurrentDatabaseAsync(string connectionString, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT current_database()", connection);
-        return (string?)await command.ExecuteScalarAsync(ct);
-    }
+    private static Task<string?> CurrentDatabaseAsync(string connectionString, CancellationToken ct) =>
+        TestSql.ScalarAsync<string?>(connectionString, "SELECT current_database()", ct);
 }

@@ -22,6 +22,17 @@ public static class HeadlessChromium
         (Environment.GetEnvironmentVariable("SLUICE_CHROMIUM") is { Length: > 0 } set ? [set] : Candidates).FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException(InstallHint);
 
+    /// <summary>Keeps a copy of <paramref name="file"/> in the <c>artifacts</c> folder beside the test assembly and visits it
+    /// (<see cref="VisitAsync"/>) with its screenshot <paramref name="screenshotName"/> there: a page that failed its
+    /// checks can be opened afterwards.</summary>
+    public static async Task<PageVisit> VisitKeptAsync(string file, string screenshotName, CancellationToken ct)
+    {
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        File.Copy(file, Path.Combine(artifacts, Path.GetFileName(file)), overwrite: true);
+        return await VisitAsync(file, Path.Combine(artifacts, screenshotName), ct);
+    }
+
     /// <summary>Loads <paramref name="file"/>, waits for its load event, measures its SVGs and writes a full-page PNG to <paramref name="screenshot"/>.</summary>
     public static async Task<PageVisit> VisitAsync(string file, string screenshot, CancellationToken ct)
     {

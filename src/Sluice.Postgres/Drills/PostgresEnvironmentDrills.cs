@@ -5,6 +5,7 @@ using Sluice.Errors;
 using Sluice.Postgres.Clusters;
 using Sluice.Postgres.Databases;
 using Sluice.Postgres.Environments;
+using Sluice.Postgres.Snapshots;
 using Sluice.Snapshots;
 
 namespace Sluice.Postgres.Drills;
@@ -41,18 +42,8 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
         string source;
         if (snapshot is not null)
         {
-            working = await databases.CreateEmptyAsync(cancellationToken);
+            working = await CopyOfAsync(snapshot.Id, databases, cancellationToken);
             source = $"snapshot {snapshot.Id}";
-            try
-            {
-                DrillCopyGuard.EnsureNotEnvironment(connectionString, working.ConnectionString, request.Environment);
-                await snapshots.RestoreIntoAsync(snapshot.Id, working.ConnectionString, cancellationToken);
-            }
-            catch
-            {
-                await working.DisposeAsync();
-                throw;
-            }
         }
         else
         {
@@ -82,15 +73,12 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
     /// environment's replica, which keeps following the environment).</summary>
     private async Task<IDrillCopies> ReplicatedCopiesAsync(EphemeralDatabases databases, SnapshotManifest snapshot, CancellationToken cancellationToken)
     {
-        var reference = await databases.CreateEmptyAsync(cancellationToken);
+        var reference = await CopyOfAsync(snapshot.Id, databases, cancellationToken);
         PostgresDrillStandby? standby = null;
         try
         {
-            DrillCopyGuard.EnsureNotEnvironment(connectionString, reference.ConnectionString, request.Environment);
-            await snapshots.RestoreIntoAsync(snapshot.Id, reference.ConnectionString, cancellationToken);
             standby = await PostgresDrillStandby.StartAsync(await PostgresToolchain.DetectAsync(cancellationToken), cancellationToken);
-            var working = await new EphemeralDatabases(standby.AdminConnectionString).CreateEmptyAsync(cancellationToken);
-            await snapshots.RestoreIntoAsync(snapshot.Id, working.ConnectionString, cancellationToken);
+            var working = await CopyOfAsync(snapshot.Id, new EphemeralDatabases(standby.AdminConnectionString), cancellationToken);
             var plans = request.Plans();
             return new PostgresDrillCopies(Copy(working, plans, standby), Copy(reference, plans),
                 $"snapshot {snapshot.Id} (the working copy on a throwaway primary with a streaming standby)");
@@ -108,10 +96,20 @@ internal sealed class PostgresEnvironmentDrills(EnvironmentSessionRequest reques
         {
             var latest = await LatestVerifiedAsync(ct) ?? throw Unmet($"'{request.Environment}' has no verified snapshot to restore",
                 $"./build.sh Snapshot VerifySnapshot --env {request.Environment}");
-            DrillCopyGuard.EnsureNotEnvironment(connectionString, target, request.Environment);
-            await snapshots.RestoreIntoAsync(latest.Id, target, ct);
+            await RestoreIntoCopyAsync(latest.Id, target, ct);
             return latest.Id;
         }, standby);
+
+    /// <summary>A <see cref="SnapshotCopy"/> of snapshot <paramref name="id"/> on <paramref name="server"/>.</summary>
+    private Task<EphemeralDatabase> CopyOfAsync(string id, EphemeralDatabases server, CancellationToken cancellationToken) =>
+        SnapshotCopy.MakeAsync(server, (target, ct) => RestoreIntoCopyAsync(id, target, ct), cancellationToken);
+
+    // A restore drops and recreates its target: it must never be the environment's database.
+    private async Task RestoreIntoCopyAsync(string id, string target, CancellationToken cancellationToken)
+    {
+        DrillCopyGuard.EnsureNotEnvironment(connectionString, target, request.Environment);
+        await snapshots.RestoreIntoAsync(id, target, cancellationToken);
+    }
 
     private async Task<SnapshotManifest?> LatestVerifiedAsync(CancellationToken cancellationToken) =>
         (await snapshots.Catalog.ListAsync(cancellationToken)).Where(m => m.Verified).MaxBy(m => m.CreatedAt);

@@ -1,7 +1,8 @@
 namespace Sluice.Postgres.Snapshots;
 
 /// <summary>A store that can restore one of its snapshots to a throwaway copy, run work there and delete the copy
-/// whatever happened: what a rehearsal on real data runs on.</summary>
+/// whatever happened: what a rehearsal on real data runs on. A dump or template store makes it as a <see cref="SnapshotCopy"/>,
+/// as a drill does; a provider snapshot as a new instance or server.</summary>
 internal interface ISnapshotCopies
 {
     /// <summary>Runs <paramref name="work"/> with the connection string of a copy of snapshot <paramref name="id"/>

@@ -66,9 +66,7 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
         var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         await ScratchServer.WithEmptyDatabaseAsync(options.VerifyServer, toolchain, async scratch =>
         {
-            await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);
-            var restored = await _fingerprints.TakeAsync(scratch.ConnectionString, cancellationToken, like: manifest.Fingerprint);
-            EnsureEqual(manifest, restored, Path.Combine(folder, ArchiveName));
+            await RestoreCheckedAsync(folder, manifest, scratch.ConnectionString, cancellationToken);
             return true;
         }, cancellationToken);
         return await _catalog.MarkVerifiedAsync(manifest, _clock.GetUtcNow(), clock.Elapsed, listener, cancellationToken);
@@ -78,8 +76,13 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
     {
         var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
         await TargetDatabase.RecreateAsync(targetConnectionString, template: null, cancellationToken);
+        await RestoreCheckedAsync(folder, manifest, targetConnectionString, cancellationToken);
+    }
+
+    // A restore is done when it compares equal, not when pg_restore exits 0.
+    private async Task RestoreCheckedAsync(string folder, SnapshotManifest manifest, string targetConnectionString, CancellationToken cancellationToken)
+    {
         await RestoreArchiveAsync(folder, targetConnectionString, cancellationToken);
-        // A restore is done when it compares equal, not when pg_restore exits 0.
         EnsureEqual(manifest, await _fingerprints.TakeAsync(targetConnectionString, cancellationToken, like: manifest.Fingerprint), Path.Combine(folder, ArchiveName));
     }
 
@@ -94,17 +97,14 @@ public sealed class PgDumpSnapshotStore(PgDumpSnapshotOptions options, PostgresT
     }
 
     /// <summary>Restores snapshot <paramref name="id"/> onto a throwaway local cluster of its own (never beside the
-    /// environment: the work may change anything there), checks it compares equal, runs <paramref name="work"/> on it
-    /// and removes the cluster.</summary>
+    /// environment: the work may change anything there) as a <see cref="SnapshotCopy"/>, checked equal, runs
+    /// <paramref name="work"/> on it and removes the cluster.</summary>
     public async Task<T> OnCopyAsync<T>(string id, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        var (folder, manifest) = await _catalog.LoadCheckedAsync(id, cancellationToken);
-        return await ScratchServer.WithEmptyDatabaseAsync(null, toolchain, async scratch =>
-        {
-            await RestoreArchiveAsync(folder, scratch.ConnectionString, cancellationToken);
-            EnsureEqual(manifest, await _fingerprints.TakeAsync(scratch.ConnectionString, cancellationToken, like: manifest.Fingerprint), Path.Combine(folder, ArchiveName));
-            return await work(scratch.ConnectionString, cancellationToken);
-        }, cancellationToken);
+        // A missing snapshot fails before a cluster is started for it; its files are checked by the restore.
+        _catalog.Find(id);
+        await using var cluster = await LocalCluster.StartEphemeralAsync(toolchain, cancellationToken);
+        return await SnapshotCopy.OnCopyAsync(this, id, new EphemeralDatabases(cluster.ConnectionString()), work, cancellationToken);
     }
 
     public Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken) => _catalog.ListAsync(cancellationToken);

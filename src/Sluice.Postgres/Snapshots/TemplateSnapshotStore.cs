@@ -92,14 +92,10 @@ public sealed class TemplateSnapshotStore(TemplateSnapshotOptions options, ISnap
         return await _fingerprints.DiffAsync(clone.ConnectionString, connectionString, cancellationToken, diffOptions);
     }
 
-    /// <summary>Clones snapshot <paramref name="id"/> into a throwaway database on the same server, runs
-    /// <paramref name="work"/> on it and drops it.</summary>
-    public async Task<T> OnCopyAsync<T>(string id, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var (_, manifest) = await LoadAsync(id, cancellationToken);
-        await using var clone = await CloneAsync(manifest, cancellationToken);
-        return await work(clone.ConnectionString, cancellationToken);
-    }
+    /// <summary>Restores snapshot <paramref name="id"/> into a throwaway database on the same server as a
+    /// <see cref="SnapshotCopy"/> (a clone of the template, checked equal), runs <paramref name="work"/> on it and drops it.</summary>
+    public Task<T> OnCopyAsync<T>(string id, Func<string, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        SnapshotCopy.OnCopyAsync(this, id, new EphemeralDatabases(options.Server), work, cancellationToken);
 
     public Task<IReadOnlyList<SnapshotManifest>> ListAsync(CancellationToken cancellationToken) => _catalog.ListAsync(cancellationToken);
 

@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Environments;
 using Sluice.Errors;
 using Sluice.Rehearsal.Runs;
@@ -45,10 +44,10 @@ public sealed class RehearseOnRdsFakeTests(PostgresFixture postgres)
         Assert.Equal(2, env.Fake.Calls.Count(c => c == "DeleteDBInstance"));
         Assert.Empty(env.Fake.Copies);
         // The environment itself was not touched, and its journal's evidence says where the data came from.
-        Assert.Equal(0L, await ScalarAsync<long>(env.Database.ConnectionString,
-            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'"));
-        Assert.Equal(manifest.Id, await ScalarAsync<string>(env.Database.ConnectionString,
-            "SELECT report->'report'->'snapshot'->>'id' FROM sluice.rehearsal_evidence WHERE plan_id = '0001_add_note'"));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(env.Database.ConnectionString,
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'", Ct));
+        Assert.Equal(manifest.Id, await TestSql.ScalarAsync<string>(env.Database.ConnectionString,
+            "SELECT report->'report'->'snapshot'->>'id' FROM sluice.rehearsal_evidence WHERE plan_id = '0001_add_note'", Ct));
     }
 
     [Fact]
@@ -81,13 +80,5 @@ public sealed class RehearseOnRdsFakeTests(PostgresFixture postgres)
         Assert.Equal(ErrorCodes.CopyJournalBehind, behind.Code);
         Assert.Contains("has done 0001_add_note since it was taken", behind.Message);
         Assert.Empty(env.Fake.Copies);
-    }
-
-    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(Ct))!;
     }
 }

@@ -41,26 +41,26 @@ public sealed class DatabaseMetricSourceTests(CsvLogPostgresFixture logging, Pos
     {
         await using var database = await logging.CreateEmptyDatabaseAsync(Ct);
         await using (var setup = await OpenAsync(database.ConnectionString, "setup"))
-            await ExecAsync(setup, "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 0), (2, 0)");
+            await TestSql.ExecuteAsync(setup, "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL); INSERT INTO accounts VALUES (1, 0), (2, 0)", Ct);
         var start = DateTimeOffset.UtcNow;
 
         await using var v1 = await OpenAsync(database.ConnectionString, "shop-v1");
-        await ExecAsync(v1, "SELECT sum(balance) FROM accounts");
+        await TestSql.ExecuteAsync(v1, "SELECT sum(balance) FROM accounts", Ct);
         await using var a = await OpenAsync(database.ConnectionString, "shop-v2");
         await using var b = await OpenAsync(database.ConnectionString, "shop-v2");
-        await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(a, "INSERT INTO accounts VALUES (1, 0)"));
-        await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(a, "SELECT 1 / 0"));
+        await Assert.ThrowsAsync<PostgresException>(() => TestSql.ExecuteAsync(a, "INSERT INTO accounts VALUES (1, 0)", Ct));
+        await Assert.ThrowsAsync<PostgresException>(() => TestSql.ExecuteAsync(a, "SELECT 1 / 0", Ct));
 
         // a and b take the two rows in opposite orders: one waits on the other's lock, and one of them is the deadlock's victim.
-        await ExecAsync(a, "BEGIN; UPDATE accounts SET balance = 1 WHERE id = 1");
-        await ExecAsync(b, "BEGIN; UPDATE accounts SET balance = 1 WHERE id = 2");
-        var first = ExecAsync(a, "UPDATE accounts SET balance = 2 WHERE id = 2");
+        await TestSql.ExecuteAsync(a, "BEGIN; UPDATE accounts SET balance = 1 WHERE id = 1", Ct);
+        await TestSql.ExecuteAsync(b, "BEGIN; UPDATE accounts SET balance = 1 WHERE id = 2", Ct);
+        var first = TestSql.ExecuteAsync(a, "UPDATE accounts SET balance = 2 WHERE id = 2", Ct);
         await Task.Delay(300, Ct);
-        var second = ExecAsync(b, "UPDATE accounts SET balance = 2 WHERE id = 1");
+        var second = TestSql.ExecuteAsync(b, "UPDATE accounts SET balance = 2 WHERE id = 1", Ct);
         var outcomes = await Task.WhenAll(Outcome(first), Outcome(second));
         Assert.Contains(PostgresErrorCodes.DeadlockDetected, outcomes);
-        await ExecAsync(a, "ROLLBACK");
-        await ExecAsync(b, "ROLLBACK");
+        await TestSql.ExecuteAsync(a, "ROLLBACK", Ct);
+        await TestSql.ExecuteAsync(b, "ROLLBACK", Ct);
 
         var source = new DatabaseMetricSource(database.ConnectionString, Definition);
         IReadOnlyList<MetricObservation> seen = [];
@@ -136,11 +136,5 @@ public sealed class DatabaseMetricSourceTests(CsvLogPostgresFixture logging, Pos
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = application, Pooling = false }.ConnectionString);
         await connection.OpenAsync(Ct);
         return connection;
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
     }
 }

@@ -30,22 +30,22 @@ public sealed class PostgresDivergenceProbeTests(PostgresFixture postgres)
         await using var database = await postgres.CreateEmptyDatabaseAsync(Ct);
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync(Ct);
-        await ExecAsync(connection, """
+        await TestSql.ExecuteAsync(connection, """
             CREATE TABLE customers (id bigint PRIMARY KEY, full_name text, first_name text, last_name text,
                                     updated_at timestamptz NOT NULL DEFAULT clock_timestamp())
-            """);
+            """, Ct);
         // Before the step: a broken row that is not the step's business.
-        await ExecAsync(connection, string.Format(NewSideOnly, 1, 1));
+        await TestSql.ExecuteAsync(connection, string.Format(NewSideOnly, 1, 1), Ct);
         await Task.Delay(20, Ct);
 
         var probe = new PostgresDivergenceProbe(database.ConnectionString);
         var start = DateTimeOffset.UtcNow;
-        await ExecAsync(connection, string.Format(BothSides, 2, 3_000));
+        await TestSql.ExecuteAsync(connection, string.Format(BothSides, 2, 3_000), Ct);
         var clean = await probe.MeasureAsync(FullName, new MetricWindow(start, DateTimeOffset.UtcNow), Ct);
         Assert.Equal((2_999L, 0L), (clean.Rows, clean.Differences));
 
-        await ExecAsync(connection, string.Format(NewSideOnly, 3_001, 3_003));
-        await ExecAsync(connection, "UPDATE customers SET first_name = 'Grace', updated_at = clock_timestamp() WHERE id = 1500");
+        await TestSql.ExecuteAsync(connection, string.Format(NewSideOnly, 3_001, 3_003), Ct);
+        await TestSql.ExecuteAsync(connection, "UPDATE customers SET first_name = 'Grace', updated_at = clock_timestamp() WHERE id = 1500", Ct);
         var caught = await probe.MeasureAsync(FullName, new MetricWindow(start, DateTimeOffset.UtcNow), Ct);
         Assert.Equal(3_002, caught.Rows);
         Assert.Equal(4, caught.Differences);
@@ -68,11 +68,5 @@ public sealed class PostgresDivergenceProbeTests(PostgresFixture postgres)
         var error = await Assert.ThrowsAsync<MetricSourceException>(() =>
             probe.MeasureAsync(FullName, new MetricWindow(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow), Ct));
         Assert.Contains("customers", error.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(Ct);
     }
 }

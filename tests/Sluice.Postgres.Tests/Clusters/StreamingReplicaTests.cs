@@ -27,12 +27,12 @@ public sealed class StreamingReplicaTests(StreamingReplicaFixture postgres)
         var standby = postgres.StandbyConnectionString(DatabaseName(database.ConnectionString));
         var diff = await new PostgresFingerprints().DiffAsync(database.ConnectionString, standby, Ct);
         Assert.True(diff.AreEqual, diff.Render());
-        Assert.Equal(4000L, await ShopDatabase.ScalarAsync<long>(standby, "SELECT count(*) FROM customers", Ct));
-        Assert.True(await ShopDatabase.ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()", Ct));
+        Assert.Equal(4000L, await TestSql.ScalarAsync<long>(standby, "SELECT count(*) FROM customers", Ct));
+        Assert.True(await TestSql.ScalarAsync<bool>(standby, "SELECT pg_is_in_recovery()", Ct));
         var position = await postgres.Replica.PositionAsync(Ct);
         Assert.True(position.Streaming, "the standby streams from the primary");
         Assert.False(position.ReplayPaused);
-        var slot = await ShopDatabase.ScalarAsync<bool>(postgres.AdminConnectionString,
+        var slot = await TestSql.ScalarAsync<bool>(postgres.AdminConnectionString,
             $"SELECT active FROM pg_replication_slots WHERE slot_name = '{postgres.Replica.SlotName}'", Ct);
         Assert.True(slot, "the standby holds its replication slot");
     }
@@ -51,7 +51,7 @@ public sealed class StreamingReplicaTests(StreamingReplicaFixture postgres)
         try
         {
             // WAL the paused standby receives and does not replay: its replay lag grows from here on.
-            await ShopDatabase.ExecuteAsync(database.ConnectionString, "UPDATE customers SET email = email WHERE id % 10 = 0", Ct);
+            await TestSql.ExecuteAsync(database.ConnectionString, "UPDATE customers SET email = email WHERE id % 10 = 0", Ct);
             var blocked = await EventuallyAsync(() => gate.EvaluateAsync(context, Ct), r => r.Verdict == GateVerdict.Fail, TimeSpan.FromSeconds(30));
             Assert.Equal(GateVerdict.Fail, blocked.Verdict);
             Assert.Matches(@"1 replica\(s\), max replay lag \d+ ms exceeds 1s", blocked.Evidence);
@@ -105,14 +105,14 @@ public sealed class StreamingReplicaTests(StreamingReplicaFixture postgres)
             await replica.StartAsync(Ct); // catches up through its slot, which kept the WAL while it was stopped
             await replica.WaitForReplayAsync(Ct);
             var name = DatabaseName(database.ConnectionString);
-            Assert.Equal(2L, await ShopDatabase.ScalarAsync<long>(replica.Standby.ConnectionString(name), "SELECT count(*) FROM pg_tables WHERE tablename IN ('customers', 'orders')", Ct));
+            Assert.Equal(2L, await TestSql.ScalarAsync<long>(replica.Standby.ConnectionString(name), "SELECT count(*) FROM pg_tables WHERE tablename IN ('customers', 'orders')", Ct));
 
             await replica.PromoteAsync(Ct);
 
             Assert.False(replica.IsStandby);
-            Assert.False(await ShopDatabase.ScalarAsync<bool>(replica.Standby.ConnectionString(name), "SELECT pg_is_in_recovery()", Ct));
-            await ShopDatabase.ExecuteAsync(replica.Standby.ConnectionString(name), "CREATE TABLE written_after_promotion (id int)", Ct);
-            Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(postgres.AdminConnectionString,
+            Assert.False(await TestSql.ScalarAsync<bool>(replica.Standby.ConnectionString(name), "SELECT pg_is_in_recovery()", Ct));
+            await TestSql.ExecuteAsync(replica.Standby.ConnectionString(name), "CREATE TABLE written_after_promotion (id int)", Ct);
+            Assert.Equal(0L, await TestSql.ScalarAsync<long>(postgres.AdminConnectionString,
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'sluice_promote_test'", Ct));
         }
         finally

@@ -49,7 +49,7 @@ public sealed class LostPrimaryDrillTests(PostgresFixture postgres)
         Assert.Equal(result.RowsLost == 0 ? DrillOutcome.Restored : DrillOutcome.DataLost, result.Outcome);
         Assert.Equal(result.Outcome, (await drills.Journal.LatestAsync("staging", "lost-primary", Ct))!.Outcome);
         // The throwaway servers went with the copies.
-        await Assert.ThrowsAnyAsync<Exception>(() => ShopDatabase.ScalarAsync<long>(standby.ServiceConnectionString(workingDb.Name), "SELECT 1::bigint", Ct));
+        await Assert.ThrowsAnyAsync<Exception>(() => TestSql.ScalarAsync<long>(standby.ServiceConnectionString(workingDb.Name), "SELECT 1::bigint", Ct));
     }
 
     /// <summary>The same writes, then the crash only once the standby replayed them: nothing is lost. Then the standby
@@ -83,8 +83,8 @@ public sealed class LostPrimaryDrillTests(PostgresFixture postgres)
         var standby = await PostgresDrillStandby.StartAsync(await PostgresToolchain.DetectAsync(cancellationToken), cancellationToken);
         var workingDb = await new Databases.EphemeralDatabases(standby.AdminConnectionString).CreateEmptyAsync(cancellationToken);
         var referenceDb = await postgres.CreateEmptyDatabaseAsync(cancellationToken);
-        await ShopDatabase.ExecuteAsync(workingDb.ConnectionString, Seed, cancellationToken);
-        await ShopDatabase.ExecuteAsync(referenceDb.ConnectionString, Seed, cancellationToken);
+        await TestSql.ExecuteAsync(workingDb.ConnectionString, Seed, cancellationToken);
+        await TestSql.ExecuteAsync(referenceDb.ConnectionString, Seed, cancellationToken);
         var working = new PostgresDrillCopy(workingDb, Plans, By, SecretValues.None, NoSnapshot, standby);
         var reference = new PostgresDrillCopy(referenceDb, Plans, By, SecretValues.None, NoSnapshot);
         return (standby, workingDb, new SeededDrills(new PostgresDrillCopies(working, reference, "a seeded copy"), new PostgresDrillJournal(journal)));
@@ -105,9 +105,9 @@ public sealed class LostPrimaryDrillTests(PostgresFixture postgres)
             if (cutOff)
             {
                 var onStandby = OnStandby(setting);
-                await ShopDatabase.ExecuteAsync(onStandby, "ALTER SYSTEM SET primary_conninfo = ''", cancellationToken);
-                await ShopDatabase.ExecuteAsync(onStandby, "SELECT pg_reload_conf()", cancellationToken);
-                while (await ShopDatabase.ScalarAsync<long>(onStandby, "SELECT count(*) FROM pg_stat_wal_receiver", cancellationToken) > 0)
+                await TestSql.ExecuteAsync(onStandby, "ALTER SYSTEM SET primary_conninfo = ''", cancellationToken);
+                await TestSql.ExecuteAsync(onStandby, "SELECT pg_reload_conf()", cancellationToken);
+                while (await TestSql.ScalarAsync<long>(onStandby, "SELECT count(*) FROM pg_stat_wal_receiver", cancellationToken) > 0)
                     await Task.Delay(50, cancellationToken);
             }
             return prepared;
@@ -173,8 +173,8 @@ public sealed class LostPrimaryDrillTests(PostgresFixture postgres)
         {
             var recovered = await inner.RecoverAsync(setting, cancellationToken);
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(setting.Working.ConnectionString);
-            await ShopDatabase.ExecuteAsync(setting.Working.ConnectionString, "CREATE TEMP TABLE promoted_accepts_writes (x int)", cancellationToken);
-            Received = await ShopDatabase.ScalarAsync<long>(setting.Working.ConnectionString, "SELECT count(*) FROM public.sluice_drill_writes", cancellationToken);
+            await TestSql.ExecuteAsync(setting.Working.ConnectionString, "CREATE TEMP TABLE promoted_accepts_writes (x int)", cancellationToken);
+            Received = await TestSql.ScalarAsync<long>(setting.Working.ConnectionString, "SELECT count(*) FROM public.sluice_drill_writes", cancellationToken);
             Assert.Contains(',', builder.Host!);
             return recovered;
         }

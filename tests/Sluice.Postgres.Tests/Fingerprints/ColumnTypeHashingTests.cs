@@ -52,8 +52,8 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
     {
         var source = await postgres.CreateDatabaseAsync(ct);
         var target = await postgres.CreateDatabaseAsync(ct);
-        await FingerprintShop.ExecuteAsync(source, Create(), ct);
-        await FingerprintShop.ExecuteAsync(target, "CREATE TYPE spare AS ENUM ('x', 'y', 'z');" + Create() + targetChange, ct);
+        await TestSql.ExecuteAsync(source.ConnectionString, Create(), ct);
+        await TestSql.ExecuteAsync(target.ConnectionString, "CREATE TYPE spare AS ENUM ('x', 'y', 'z');" + Create() + targetChange, ct);
         return (source, target);
     }
 
@@ -136,7 +136,7 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
         await using var database = await postgres.CreateDatabaseAsync(ct);
         // "reordered" holds the same values per column name in another column order (as after a column was dropped
         // and added back); "swapped" holds the same values in the same positions, under each other's names.
-        await FingerprintShop.ExecuteAsync(database, """
+        await TestSql.ExecuteAsync(database.ConnectionString, """
             CREATE TABLE original (id int PRIMARY KEY, a text, x text, b date, n numeric);
             CREATE TABLE reordered (id int PRIMARY KEY, x text, n numeric, a text, b date);
             CREATE TABLE swapped (id int PRIMARY KEY, x text, a text, b date, n numeric);
@@ -174,7 +174,7 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await postgres.CreateDatabaseAsync(ct);
-        await FingerprintShop.ExecuteAsync(database, """
+        await TestSql.ExecuteAsync(database.ConnectionString, """
             CREATE TABLE ledger (id int PRIMARY KEY, name text, amount numeric(10,2), at timestamptz);
             INSERT INTO ledger SELECT g, 'n' || g, g / 3.0, timestamptz '2026-01-01 00:00+00' + make_interval(mins => g) FROM generate_series(1, 300) g;
             """, ct);
@@ -191,7 +191,7 @@ public sealed class ColumnTypeHashingTests(PostgresFixture postgres)
         Assert.Equal(HashFormats.RecordInColumnOrder, recorded.Data.Tables[0].HashFormat);
 
         var same = FingerprintComparison.Compare(recorded, await fingerprints.TakeAsync(database.ConnectionString, ct, like: recorded));
-        await FingerprintShop.ExecuteAsync(database, "UPDATE ledger SET name = 'changed' WHERE id = 7", ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "UPDATE ledger SET name = 'changed' WHERE id = 7", ct);
         var changed = FingerprintComparison.Compare(recorded, await fingerprints.TakeAsync(database.ConnectionString, ct, like: recorded));
 
         Assert.True(same.AreEqual, same.Render());

@@ -12,8 +12,8 @@ public sealed class DatabaseDiffTests(PostgresFixture postgres)
     {
         await using var source = await FingerprintShop.CreateAsync(postgres, 1000, analyze: true, ct);
         await using var target = await FingerprintShop.CreateAsync(postgres, 1000, analyze: false, ct);
-        if (sourceChange is not null) await FingerprintShop.ExecuteAsync(source, sourceChange, ct);
-        if (change.Length > 0) await FingerprintShop.ExecuteAsync(target, change, ct);
+        if (sourceChange is not null) await TestSql.ExecuteAsync(source.ConnectionString, sourceChange, ct);
+        if (change.Length > 0) await TestSql.ExecuteAsync(target.ConnectionString, change, ct);
         return await new PostgresFingerprints().DiffAsync(source.ConnectionString, target.ConnectionString, ct, Small);
     }
 

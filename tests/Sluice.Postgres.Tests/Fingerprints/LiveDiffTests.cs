@@ -21,8 +21,8 @@ public sealed class LiveDiffTests(PostgresFixture postgres)
             CREATE TABLE accounts (id bigint PRIMARY KEY, balance bigint NOT NULL);
             INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 5000) AS g;
             """;
-        await FingerprintShop.ExecuteAsync(source, Table, ct);
-        await FingerprintShop.ExecuteAsync(target, Table + "UPDATE accounts SET balance = -1 WHERE id = 4242;", ct);
+        await TestSql.ExecuteAsync(source.ConnectionString, Table, ct);
+        await TestSql.ExecuteAsync(target.ConnectionString, Table + "UPDATE accounts SET balance = -1 WHERE id = 4242;", ct);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // Four writers, each nearly always with one write on its way: the source has it, the target gets it after the
@@ -63,7 +63,7 @@ public sealed class LiveDiffTests(PostgresFixture postgres)
         await using var source = await postgres.CreateDatabaseAsync(ct);
         await using var target = await postgres.CreateDatabaseAsync(ct);
         foreach (var side in new[] { source, target })
-            await FingerprintShop.ExecuteAsync(side, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100);", ct);
+            await TestSql.ExecuteAsync(side.ConnectionString, "CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100);", ct);
 
         var settled = await new SettledDiff(TimeSpan.FromMinutes(5)).RunAsync(
             token => new PostgresFingerprints().DiffAsync(source.ConnectionString, target.ConnectionString, token), ct);

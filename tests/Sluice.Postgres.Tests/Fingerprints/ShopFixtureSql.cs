@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Postgres.Databases;
 using Sluice.Testing.Postgres;
 
@@ -43,14 +42,7 @@ internal static class FingerprintShop
     public static async Task<EphemeralDatabase> CreateAsync(PostgresFixture postgres, int customers, bool analyze, CancellationToken cancellationToken)
     {
         var database = await postgres.CreateDatabaseAsync(cancellationToken);
-        await ExecuteAsync(database, Schema + Seed(customers) + (analyze ? "ANALYZE;" : ""), cancellationToken);
+        await TestSql.ExecuteAsync(database.ConnectionString, Schema + Seed(customers) + (analyze ? "ANALYZE;" : ""), cancellationToken);
         return database;
-    }
-
-    public static async Task ExecuteAsync(EphemeralDatabase database, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await FingerprintShop.CreateAsync(postgres, 2000, analyze: true, ct);
-        await FingerprintShop.ExecuteAsync(database, "UPDATE customers SET first_name = 'Wrong' WHERE id IN (5, 1717)", ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "UPDATE customers SET first_name = 'Wrong' WHERE id IN (5, 1717)", ct);
 
         var diff = await PostgresFingerprints.DiffAsync(
             database.ConnectionString, FingerprintSource.FromQuery("customers.full_name", "SELECT id, full_name AS name FROM customers", "id"),
@@ -33,8 +33,8 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
         await using var target = await postgres.CreateDatabaseAsync(ct);
         const string table = "CREATE TABLE readings (sensor int, at bigint, value double precision, PRIMARY KEY (sensor, at)); "
             + "INSERT INTO readings SELECT s, t, s * 1000 + t FROM generate_series(1, 20) s, generate_series(1, 10000) t;";
-        await FingerprintShop.ExecuteAsync(source, table + "ANALYZE", ct);
-        await FingerprintShop.ExecuteAsync(target, table + """
+        await TestSql.ExecuteAsync(source.ConnectionString, table + "ANALYZE", ct);
+        await TestSql.ExecuteAsync(target.ConnectionString, table + """
             UPDATE readings SET value = -1 WHERE (sensor, at) IN ((1, 1), (7, 5000), (20, 10000));
             DELETE FROM readings WHERE (sensor, at) IN ((3, 3), (11, 9999));
             INSERT INTO readings VALUES (0, 1, 0), (21, 1, 0), (12, 0, 0);
@@ -54,7 +54,7 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var source = await FingerprintShop.CreateAsync(postgres, 1000, analyze: true, ct);
         await using var target = await FingerprintShop.CreateAsync(postgres, 1000, analyze: true, ct);
-        await FingerprintShop.ExecuteAsync(target, "UPDATE customers SET email = 'x' WHERE id % 4 = 1", ct);
+        await TestSql.ExecuteAsync(target.ConnectionString, "UPDATE customers SET email = 'x' WHERE id % 4 = 1", ct);
 
         var diff = await PostgresFingerprints.DiffAsync(source.ConnectionString, FingerprintSource.Table("customers"),
             target.ConnectionString, FingerprintSource.Table("customers"), ct, new DiffOptions(SampleLimit: 5, RowThreshold: 100));
@@ -93,7 +93,7 @@ public sealed class SourceDiffTests(PostgresFixture postgres)
         Assert.True(FingerprintComparison.Compare(first, again).AreEqual);
         Assert.True(first.Data.Find("customers")!.Chunks.Count > 8, "the histogram cut customers into chunks");
 
-        await FingerprintShop.ExecuteAsync(target, "UPDATE customers SET email = NULL WHERE id = 2999", ct);
+        await TestSql.ExecuteAsync(target.ConnectionString, "UPDATE customers SET email = NULL WHERE id = 2999", ct);
         var other = await fingerprints.TakeAsync(target.ConnectionString, ct, like: first);
         var report = FingerprintComparison.Compare(first, other);
         var customers = report.Tables.Single(t => t.Source == "customers");

@@ -93,7 +93,7 @@ public sealed class SplitPointsRulesTests(PostgresFixture postgres)
     private async Task<Sluice.Postgres.Databases.EphemeralDatabase> DatabaseAsync(CancellationToken ct)
     {
         var database = await postgres.CreateDatabaseAsync(ct);
-        await FingerprintShop.ExecuteAsync(database, Create, ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, Create, ct);
         return database;
     }
 

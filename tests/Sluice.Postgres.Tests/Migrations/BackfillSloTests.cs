@@ -45,7 +45,7 @@ public sealed class BackfillSloTests(PostgresFixture postgres)
         Assert.Equal(2, events.Count(e => e.Kind == JournalEventKind.BackfillThrottled && e.Message.StartsWith("slo: ", StringComparison.Ordinal)));
         Assert.Contains(events, e => e.Kind == JournalEventKind.PhaseFailed && e.Phase == "backfill_split_name" && e.Message.Contains("slo", StringComparison.Ordinal));
         Assert.Equal(JournalStatus.Reverted, (await release.Migrations.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'first_name')", ct));
     }
 

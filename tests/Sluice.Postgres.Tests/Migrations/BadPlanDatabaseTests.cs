@@ -1,5 +1,4 @@
 using System.Globalization;
-using Npgsql;
 using Sluice.Errors;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
@@ -40,7 +39,7 @@ public sealed class BadPlanDatabaseTests(PostgresFixture postgres)
     /// rather than pg_dump, so it reads any server version (a pg_dump refuses a server newer than itself).</summary>
     private static async Task<string> SnapshotAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var schema = await ShopDatabase.ScalarAsync<string>(connectionString, """
+        var schema = await TestSql.ScalarAsync<string>(connectionString, """
             WITH user_ns AS (SELECT oid, nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\_%' AND nspname <> 'information_schema')
             SELECT string_agg(x, E'\n' ORDER BY x) FROM (
                 SELECT format('schema %s', nspname) AS x FROM user_ns
@@ -54,7 +53,7 @@ public sealed class BadPlanDatabaseTests(PostgresFixture postgres)
             ) objects
             """, cancellationToken);
         // Exact counts of every table (statistics views lag behind and would make the comparison flaky).
-        var counts = await ShopDatabase.ScalarAsync<string>(connectionString, """
+        var counts = await TestSql.ScalarAsync<string>(connectionString, """
             SELECT string_agg(format('%s.%s=%s', table_schema, table_name,
                        (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', table_schema, table_name), false, true, '')))[1]::text),
                    ',' ORDER BY table_schema, table_name)

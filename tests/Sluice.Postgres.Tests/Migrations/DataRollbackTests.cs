@@ -50,7 +50,7 @@ public sealed class DataRollbackTests(PostgresFixture postgres)
         Assert.Contains("data lost: customers.nickname", differs.Message);
         Assert.DoesNotContain(events, e => e.Kind == JournalEventKind.RollbackVerified);
         // The baselines stay, so the loss can be checked again (and restored from the snapshot).
-        Assert.Equal(1L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", Ct));
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", Ct));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class DataRollbackTests(PostgresFixture postgres)
         Assert.Contains("data verified: customers (2,000 rows) equal the baseline taken at ", rollback.Record.Detail);
         Assert.Equal(before, await ReleaseFixtures.StateAsync(database.ConnectionString, Ct));
         Assert.Contains(await release.Migrations.Providers.Journal.ReadEventsAsync(PlanId, Ct), e => e.Kind == JournalEventKind.RollbackVerified);
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", Ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", Ct));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class DataRollbackTests(PostgresFixture postgres)
         var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
         await target.Service().MigrateAsync(request, null, Ct);
         // The new code writes a customer after the contract.
-        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await TestSql.ExecuteAsync(database.ConnectionString,
             "INSERT INTO customers (id, full_name, email, display_name) VALUES (5001, 'New Person', 'new@example.com', 'newbie')", Ct);
 
         var rollback = await target.Service().RollbackAsync(request, null, Ct);
@@ -109,14 +109,14 @@ public sealed class DataRollbackTests(PostgresFixture postgres)
         Assert.Contains("data not verified: customers: rows differ in 1 key range(s)", rollback.Summary);
         Assert.Contains("rows the application wrote after the data baseline", rollback.Summary);
         Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, Ct), e => e.Kind == JournalEventKind.RollbackUnverified);
-        Assert.Equal("newbie", await ShopDatabase.ScalarAsync<string>(database.ConnectionString, "SELECT nickname FROM customers WHERE id = 5001", Ct));
+        Assert.Equal("newbie", await TestSql.ScalarAsync<string>(database.ConnectionString, "SELECT nickname FROM customers WHERE id = 5001", Ct));
     }
 
     /// <summary>The shop database with customers.nickname, filled for every row before any plan runs.</summary>
     private async Task<EphemeralDatabase> NicknamedShopAsync()
     {
         var database = await ShopDatabase.CreateAsync(postgres, Ct);
-        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await TestSql.ExecuteAsync(database.ConnectionString,
             "ALTER TABLE customers ADD COLUMN nickname text; UPDATE customers SET nickname = 'nick' || id; ANALYZE customers;", Ct);
         return database;
     }

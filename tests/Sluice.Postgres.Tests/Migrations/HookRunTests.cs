@@ -66,7 +66,7 @@ public sealed class HookRunTests(PostgresFixture postgres)
         using var plans = NicknamePlan();
         plans.Write(PlanId, "fail-flush", "");
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
-        var columnsBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct);
+        var columnsBefore = await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), null, ct));
@@ -76,14 +76,14 @@ public sealed class HookRunTests(PostgresFixture postgres)
         Assert.Contains("phase 'add_nickname' was rolled back, revert hooks included", error.Message);
         Assert.EndsWith("plan.yaml", error.File);
         // Schema as before; the pause was undone by its revert, the failed flush had nothing to undo.
-        Assert.Equal(columnsBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct));
+        Assert.Equal(columnsBefore, await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct));
         Assert.Equal(["pause before", "flush after", "resume revert"], Calls(plans).Select(c => string.Join(' ', c.Split(' ')[..2])));
         Assert.Equal(JournalStatus.Reverted, Assert.Single(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct)).Status);
         Assert.Equal(JournalStatus.Failed, (await target.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
         Assert.Equal("pause_consumer before succeeded|flush_cache after failed|pause_consumer revert succeeded",
-            await ShopDatabase.ScalarAsync<string>(database.ConnectionString,
+            await TestSql.ScalarAsync<string>(database.ConnectionString,
                 "SELECT string_agg(concat_ws(' ', hook, direction, outcome), '|' ORDER BY id) FROM sluice.hook_runs", ct));
-        Assert.Contains("stderr: cache unreachable", await ShopDatabase.ScalarAsync<string>(database.ConnectionString,
+        Assert.Contains("stderr: cache unreachable", await TestSql.ScalarAsync<string>(database.ConnectionString,
             "SELECT detail FROM sluice.hook_runs WHERE outcome = 'failed'", ct));
     }
 
@@ -95,7 +95,7 @@ public sealed class HookRunTests(PostgresFixture postgres)
         using var plans = NicknamePlan();
         plans.Write(PlanId, "fail-pause", "");
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
-        var columnsBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct);
+        var columnsBefore = await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
             target.Service().MigrateAsync(new MigrationRequest(plans.Pipelines, null, "local", By: Runner), null, ct));
@@ -103,7 +103,7 @@ public sealed class HookRunTests(PostgresFixture postgres)
         Assert.Equal(ErrorCodes.HookFailed, error.Code);
         Assert.Contains("before hook 'pause_consumer'", error.Message);
         Assert.Contains("phase 'add_nickname' did not run", error.Message);
-        Assert.Equal(columnsBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct));
+        Assert.Equal(columnsBefore, await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct));
         Assert.Equal(["pause before"], Calls(plans).Select(c => string.Join(' ', c.Split(' ')[..2])));
         Assert.Equal(JournalStatus.Failed, Assert.Single(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct)).Status);
     }
@@ -125,13 +125,13 @@ public sealed class HookRunTests(PostgresFixture postgres)
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => target.Service().MigrateAsync(request, progress, stop.Token));
         Assert.Equal(["pause before"], Calls(plans).Select(c => string.Join(' ', c.Split(' ')[..2])));
-        Assert.DoesNotContain("nickname", await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct));
+        Assert.DoesNotContain("nickname", await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct));
 
         var again = new RecordingProgress();
         var result = await target.Service().MigrateAsync(request, again, ct);
 
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
-        Assert.Contains("nickname", await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct));
+        Assert.Contains("nickname", await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct));
         // Counted at the receiving end: the pause arrived once, the flush once.
         Assert.Equal(["pause before", "flush after"], Calls(plans).Select(c => string.Join(' ', c.Split(' ')[..2])));
         Assert.Contains(again.Reports, r => r.Message == "before hook 'pause_consumer' already succeeded (round 1); not called again");
@@ -150,7 +150,7 @@ public sealed class HookRunTests(PostgresFixture postgres)
         var rollback = await target.Service().RollbackAsync(request, null, ct);
 
         Assert.Equal("add_nickname", Assert.Single(rollback.Phases).Phase);
-        Assert.DoesNotContain("nickname", await ShopDatabase.ScalarAsync<string>(database.ConnectionString, Columns, ct));
+        Assert.DoesNotContain("nickname", await TestSql.ScalarAsync<string>(database.ConnectionString, Columns, ct));
         // The after hook's revert before the down, the before hook's after it: the reverse of the forward order.
         Assert.Equal(["pause before", "flush after", "refill revert", "resume revert"], Calls(plans).Select(c => string.Join(' ', c.Split(' ')[..2])));
 

@@ -1,3 +1,5 @@
+using Sluice.Testing.Postgres;
+
 namespace Sluice.Postgres.Tests.Migrations;
 
 /// <summary>What schema <c>sluice</c> holds, read from the catalog: equal texts mean the same tables, columns,
@@ -5,7 +7,7 @@ namespace Sluice.Postgres.Tests.Migrations;
 internal static class JournalCatalog
 {
     public static Task<string> ReadAsync(string connectionString, CancellationToken cancellationToken) =>
-        ShopDatabase.ScalarAsync<string>(connectionString, """
+        TestSql.ScalarAsync<string>(connectionString, """
             SELECT string_agg(line, E'\n' ORDER BY line) FROM (
                 SELECT format('column %s.%s #%s %s null=%s default=%s identity=%s', table_name, column_name, ordinal_position,
                               data_type, is_nullable, column_default, identity_generation)
@@ -19,11 +21,11 @@ internal static class JournalCatalog
             """, cancellationToken);
 
     public static Task<string> TablesAsync(string connectionString, CancellationToken cancellationToken) =>
-        ShopDatabase.ScalarAsync<string>(connectionString,
+        TestSql.ScalarAsync<string>(connectionString,
             "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'sluice'", cancellationToken);
 
     public static Task<string> VersionsAsync(string connectionString, CancellationToken cancellationToken) =>
-        ShopDatabase.ScalarAsync<string>(connectionString,
+        TestSql.ScalarAsync<string>(connectionString,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM sluice.schema_version", cancellationToken);
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class JournalRedactionTests(PostgresFixture postgres)
             """);
         // The token reaches the error through a setting, as a hook's URL or a credential in a message would.
         plans.Write("0001_call_out", "call.sql", "DO $$ BEGIN RAISE EXCEPTION 'could not reach https://ci:%@hooks.example', current_setting('app.token'); END $$;");
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, $"ALTER DATABASE {new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database} SET app.token = '{Token}'", ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, $"ALTER DATABASE {new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString).Database} SET app.token = '{Token}'", ct);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString, redactor: new SecretValues([Token]));
 
         var error = await Assert.ThrowsAsync<SluiceException>(() =>
@@ -46,7 +46,7 @@ public sealed class JournalRedactionTests(PostgresFixture postgres)
         Assert.Contains("could not reach https://ci:***@hooks.example", phase.LastError);
         var failed = Assert.Single(await target.Providers.Journal.ReadEventsAsync("0001_call_out", ct), e => e.Kind == JournalEventKind.PhaseFailed);
         Assert.Contains("https://ci:***@hooks.example", failed.Message);
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString,
             $"SELECT (SELECT count(*) FROM sluice.events WHERE strpos(message, '{Token}') > 0) + (SELECT count(*) FROM sluice.phases WHERE strpos(last_error, '{Token}') > 0)", ct));
     }
 }

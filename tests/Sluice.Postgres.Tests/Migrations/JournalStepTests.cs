@@ -83,7 +83,7 @@ public sealed class JournalStepTests(PostgresFixture postgres)
         await using (var source = NpgsqlDataSource.Create(fresh.ConnectionString))
             await JournalSchema.EnsureAsync(source, ct);
         await using var old = await postgres.CreateDatabaseAsync(ct);
-        await ShopDatabase.ExecuteAsync(old.ConnectionString,
+        await TestSql.ExecuteAsync(old.ConnectionString,
             "CREATE SCHEMA sluice; CREATE TABLE sluice.schema_version (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());"
             + string.Concat(JournalSchema.Steps.Take(6).Select((step, i) => $"{step}; INSERT INTO sluice.schema_version (version) VALUES ({i + 1});"))
             + JournalCatalog.BeforeStep7, ct);
@@ -93,7 +93,7 @@ public sealed class JournalStepTests(PostgresFixture postgres)
 
         Assert.Equal(string.Join(",", Enumerable.Range(1, JournalSchema.CurrentVersion)), await JournalCatalog.VersionsAsync(old.ConnectionString, ct));
         Assert.Equal(await JournalCatalog.ReadAsync(fresh.ConnectionString, ct), await JournalCatalog.ReadAsync(old.ConnectionString, ct));
-        Assert.Equal("1,1,1", await ShopDatabase.ScalarAsync<string>(old.ConnectionString,
+        Assert.Equal("1,1,1", await TestSql.ScalarAsync<string>(old.ConnectionString,
             "SELECT concat_ws(',', (SELECT count(*) FROM sluice.rollbacks), (SELECT count(*) FROM sluice.approvals), (SELECT count(*) FROM sluice.rehearsal_evidence))", ct));
     }
 
@@ -103,7 +103,7 @@ public sealed class JournalStepTests(PostgresFixture postgres)
     private static async Task WaitForUpgradeWaitersAsync(string connectionString, int waiters, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (await ShopDatabase.ScalarAsync<long>(connectionString,
+        while (await TestSql.ScalarAsync<long>(connectionString,
                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                    cancellationToken) < waiters)
         {

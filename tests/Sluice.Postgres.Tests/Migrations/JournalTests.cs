@@ -16,7 +16,7 @@ public sealed class JournalTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await postgres.CreateDatabaseAsync(ct);
         // A journal written by a Sluice that knew only the first step.
-        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await TestSql.ExecuteAsync(database.ConnectionString,
             "CREATE SCHEMA sluice; CREATE TABLE sluice.schema_version (version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());"
             + JournalSchema.Steps[0] + "; INSERT INTO sluice.schema_version (version) VALUES (1);", ct);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
@@ -24,11 +24,11 @@ public sealed class JournalTests(PostgresFixture postgres)
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => target.Providers.Journal.EnsureAsync(ct))); // racing runners
         await target.Providers.Journal.EnsureAsync(ct);
 
-        Assert.Equal(string.Join(",", Enumerable.Range(1, JournalSchema.CurrentVersion)), await ShopDatabase.ScalarAsync<string>(database.ConnectionString,
+        Assert.Equal(string.Join(",", Enumerable.Range(1, JournalSchema.CurrentVersion)), await TestSql.ScalarAsync<string>(database.ConnectionString,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM sluice.schema_version", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.feature_flags", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.feature_flags", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", ct));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class JournalTests(PostgresFixture postgres)
         await using var database = await postgres.CreateDatabaseAsync(ct);
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         await target.Providers.Journal.EnsureAsync(ct);
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, "INSERT INTO sluice.schema_version (version) VALUES (99)", ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "INSERT INTO sluice.schema_version (version) VALUES (99)", ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => target.Providers.Journal.EnsureAsync(ct));
         Assert.Equal("SLU044", error.Code);
@@ -84,7 +84,7 @@ public sealed class JournalTests(PostgresFixture postgres)
         Assert.EndsWith("up.sql", sql.File);
         Assert.Equal(3, sql.Line);
         // The transaction rolled back: the column of the first statement is not there either.
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(broken.ConnectionString,
+        Assert.False(await TestSql.ScalarAsync<bool>(broken.ConnectionString,
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'vip')", ct));
     }
 }

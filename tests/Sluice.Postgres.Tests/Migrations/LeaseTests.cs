@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Errors;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Running;
@@ -86,11 +85,11 @@ public sealed class LeaseTests(PostgresFixture postgres)
             SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 1
             AND ((classid::bigint << 32) | objid::bigint) = hashtextextended('{PostgresLeaseProvider.LockName(database.Name, "staging")}', 0)
             """;
-        var advisoryLocks = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, held, ct);
+        var advisoryLocks = await TestSql.ScalarAsync<long>(database.ConnectionString, held, ct);
         for (var look = 0; advisoryLocks > 0 && look < 100; look++)
         {
             await Task.Delay(50, ct);
-            advisoryLocks = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, held, ct);
+            advisoryLocks = await TestSql.ScalarAsync<long>(database.ConnectionString, held, ct);
         }
         Assert.Equal(0L, advisoryLocks);
     }
@@ -111,7 +110,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
         Assert.Equal(row.HeartbeatAt + TimeSpan.FromSeconds(5), row.ExpiresAt);
 
         // An operator ends the lease's session: the advisory lock goes with it, and the holder must stop acting.
-        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await TestSql.ExecuteAsync(database.ConnectionString,
             "SELECT pg_terminate_backend(holder_pid) FROM sluice.leases WHERE environment = 'local'", ct);
         await Task.Delay(Timeout.Infinite, lease.Lost).ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(ct);
         Assert.True(lease.Lost.IsCancellationRequested);
@@ -128,7 +127,7 @@ public sealed class LeaseTests(PostgresFixture postgres)
     /// <summary>A lease row of the 'staging' environment written by a holder whose session is gone (no advisory lock).</summary>
     private static Task InsertLeaseAsync(string connectionString, string user, string host, string acquired, string heartbeat, string expires,
         CancellationToken cancellationToken) =>
-        ShopDatabase.ExecuteAsync(connectionString, $"""
+        TestSql.ExecuteAsync(connectionString, $"""
             INSERT INTO sluice.leases (environment, token, holder_user, holder_host, ci_run_url, acquired_at, heartbeat_at, expires_at)
             VALUES ('staging', gen_random_uuid(), '{user}', '{host}', NULL,
                     now() + interval '{acquired}', now() + interval '{heartbeat}', now() + interval '{expires}')

@@ -38,7 +38,7 @@ public sealed class LockContentionTests(PostgresFixture postgres)
         Assert.Single(events, e => e.Kind == JournalEventKind.PhaseFailed);
         var phase = Assert.Single(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct));
         Assert.Equal((JournalStatus.Failed, 3), (phase.Status, phase.Attempts));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'nickname')", ct));
 
         // Once the blocker commits, the same command succeeds.

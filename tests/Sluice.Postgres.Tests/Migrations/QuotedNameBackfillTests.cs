@@ -27,7 +27,7 @@ public sealed class QuotedNameBackfillTests(PostgresFixture postgres)
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(table) <= 63);
         await using var database = await postgres.CreateDatabaseAsync(ct);
         var qualified = $"{Q(schema)}.{Q(table)}";
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, $"""
+        await TestSql.ExecuteAsync(database.ConnectionString, $"""
             CREATE SCHEMA {Q(schema)};
             CREATE TABLE {qualified} ({Q(key)} bigint PRIMARY KEY, "Quantity" int NOT NULL, "Unit Price" numeric NOT NULL);
             INSERT INTO {qualified} SELECT g, g % 7 + 1, g * 0.5 FROM generate_series(1, {Rows}) g;
@@ -72,14 +72,14 @@ public sealed class QuotedNameBackfillTests(PostgresFixture postgres)
         Assert.Equal(MigrationOutcome.Incomplete, first.Outcome);
         var paused = await target.Providers.Backfills.ReadCheckpointAsync("0001_line_totals", "backfill_total", ct);
         Assert.Equal((3L, 300L, 300L, false), (paused!.Batches, paused.RowsDone, paused.LastKey!.Value, paused.Completed));
-        Assert.Equal(300L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, $"SELECT count(\"Line Total\") FROM {qualified}", ct));
+        Assert.Equal(300L, await TestSql.ScalarAsync<long>(database.ConnectionString, $"SELECT count(\"Line Total\") FROM {qualified}", ct));
 
         var second = await target.Service().MigrateAsync(request with { TimeBudget = null }, null, ct);
 
         Assert.Equal(MigrationOutcome.Completed, second.Outcome);
         var done = await target.Providers.Backfills.ReadCheckpointAsync("0001_line_totals", "backfill_total", ct);
         Assert.Equal((10L, (long)Rows, true), (done!.Batches, done.RowsDone, done.Completed)); // resumed at key 300: nothing repeated
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString,
             $"SELECT count(*) FROM {qualified} WHERE \"Line Total\" IS DISTINCT FROM \"Quantity\" * \"Unit Price\"", ct));
     }
 
@@ -97,7 +97,7 @@ public sealed class QuotedNameBackfillTests(PostgresFixture postgres)
         using var plans = PlanCopy.Sample((field == "table" ? "table: customers" : "key: id", $"{field}: {value}"));
         var line = File.ReadAllLines(Path.Combine(plans.SampleFolder, "plan.yaml")).ToList().FindIndex(l => l.TrimStart().StartsWith($"{field}: ", StringComparison.Ordinal)) + 1;
         const string census = "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM orders)";
-        var before = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, census, ct);
+        var before = await TestSql.ScalarAsync<long>(database.ConnectionString, census, ct);
 
         var (exitCode, output, _) = await CrashHostProcess.RunAsync(database.ConnectionString, plans.Pipelines, null, TimeSpan.Zero, "60s", ct);
 
@@ -105,8 +105,8 @@ public sealed class QuotedNameBackfillTests(PostgresFixture postgres)
         Assert.Contains("SLU030", output);
         Assert.Contains(expected, output);
         Assert.Contains($"plan.yaml:{line})", output);
-        Assert.Equal(before, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, census, ct));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, "SELECT to_regnamespace('sluice') IS NOT NULL", ct),
+        Assert.Equal(before, await TestSql.ScalarAsync<long>(database.ConnectionString, census, ct));
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString, "SELECT to_regnamespace('sluice') IS NOT NULL", ct),
             "the journal was created: the database was touched");
         var loaded = Assert.Throws<SluiceException>(() => Sluice.Migrations.Plans.ServicePlans.Load(plans.Pipelines, null));
         Assert.Equal(ErrorKind.Usage, loaded.Kind);

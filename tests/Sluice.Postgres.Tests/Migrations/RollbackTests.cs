@@ -33,18 +33,18 @@ public sealed class RollbackTests(PostgresFixture postgres)
         using var plans = PlanCopy.Sample();
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
-        var schemaBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
-        var rowsBefore = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct);
+        var schemaBefore = await TestSql.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
+        var rowsBefore = await TestSql.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct);
         await target.Service().MigrateAsync(request, null, ct);
-        Assert.NotEqual(schemaBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+        Assert.NotEqual(schemaBefore, await TestSql.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
 
         var rollback = await target.Service().RollbackAsync(request, null, ct);
 
         Assert.Equal(["drop_full_name", "read_split_name", "index_last_name", "backfill_split_name", "add_split_columns"], rollback.Phases.Select(p => p.Phase));
         Assert.All(rollback.Phases, p => Assert.Equal(PhaseOutcome.Reverted, p.Outcome));
-        Assert.Equal(schemaBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
-        Assert.Equal(rowsBefore, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, "SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'", ct));
+        Assert.Equal(schemaBefore, await TestSql.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+        Assert.Equal(rowsBefore, await TestSql.ScalarAsync<string>(database.ConnectionString, OriginalRows, ct));
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString, "SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'", ct));
         Assert.Null(await target.Providers.Backfills.ReadCheckpointAsync(PlanId, "backfill_split_name", ct));
         Assert.All(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct), p => Assert.Equal(JournalStatus.Reverted, p.Status));
         Assert.Equal(JournalStatus.Reverted, (await target.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
@@ -57,12 +57,12 @@ public sealed class RollbackTests(PostgresFixture postgres)
         // And the data, against the baseline taken before the first phase that could change it (the index phase's DO block).
         Assert.Contains("data verified: customers (2,000 rows) equal the baseline taken at ", rollback.Summary);
         Assert.Contains(events, e => e.Kind == JournalEventKind.DataBaselineTaken && e.Phase == "index_last_name");
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.data_baselines", ct));
 
         var again = await target.Service().MigrateAsync(request, null, ct);
         Assert.All(again.Phases, p => Assert.Equal(PhaseOutcome.Applied, p.Outcome));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
         Assert.Equal(5, (await target.Service().RollbackAsync(request with { MigrationId = PlanId }, null, ct)).Phases.Count);
         Assert.Equal("nothing to roll back: no plan has an applied phase", (await target.Service().RollbackAsync(request, null, ct)).Summary);
     }
@@ -76,14 +76,14 @@ public sealed class RollbackTests(PostgresFixture postgres)
         await using var target = new PostgresMigrationDatabase(database.ConnectionString);
         var request = new MigrationRequest(plans.Pipelines, null, "local", By: Runner);
         await target.Service().MigrateAsync(request, null, ct);
-        var schemaAfterMigrate = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
+        var schemaAfterMigrate = await TestSql.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct);
 
         var error = await Assert.ThrowsAsync<SluiceException>(() => target.Service().RollbackAsync(request, null, ct));
 
         Assert.Equal(("SLU047", ErrorKind.Failure), (error.Code, error.Kind));
         Assert.Contains("'purge_cancelled' is irreversible", error.Message);
         Assert.Contains("snapshot", error.Remedy);
-        Assert.Equal(schemaAfterMigrate, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
+        Assert.Equal(schemaAfterMigrate, await TestSql.ScalarAsync<string>(database.ConnectionString, PublicSchema, ct));
         Assert.All(await target.Providers.Journal.ReadPhasesAsync("0009_purge", ct), p => Assert.Equal(JournalStatus.Done, p.Status));
     }
 
@@ -106,7 +106,7 @@ public sealed class RollbackTests(PostgresFixture postgres)
         // Every down ran and the journal says so; the baseline stays, so the failure can be checked again.
         Assert.All(await target.Providers.Journal.ReadPhasesAsync(PlanId, ct), p => Assert.Equal(JournalStatus.Reverted, p.Status));
         Assert.Contains(await target.Providers.Journal.ReadEventsAsync(PlanId, ct), e => e.Kind == JournalEventKind.RollbackDiffers);
-        Assert.Equal(1L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
     }
 
     [Fact]

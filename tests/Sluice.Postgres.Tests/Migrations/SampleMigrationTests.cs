@@ -30,10 +30,10 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         // The split itself, including the one-word and three-word names of the seed data.
         Assert.Equal(("Grace", "de Turing"), await NamesAsync(database.ConnectionString, "customer7@example.com", ct));
         Assert.Equal(("Cher", null), await NamesAsync(database.ConnectionString, "customer100@example.com", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'full_name')", ct));
-        Assert.True(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.True(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'", ct));
         Assert.Contains(progress.Reports, r => r.Step == MigrationStep.Backfill && r.Backfill is { RowsDone: 2000 });
 
@@ -102,7 +102,7 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         Assert.Equal((ErrorKind.Incomplete, "SLU043"), (incomplete.Kind, incomplete.Code));
         var checkpoint = await target.Providers.Backfills.ReadCheckpointAsync("0001_split_customer_name", "backfill_split_name", ct);
         Assert.Equal((3L, 750L, 750L, false), (checkpoint!.Batches, checkpoint.RowsDone, checkpoint.LastKey!.Value, checkpoint.Completed));
-        Assert.Equal(750L, 5000 - await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
+        Assert.Equal(750L, 5000 - await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", ct));
         // It says where it stopped: inside the backfill, after its checkpoint, not "before" a phase it is in.
         var paused = Assert.Single(await target.Providers.Journal.ReadEventsAsync("0001_split_customer_name", ct), e => e.Kind == JournalEventKind.BackfillPaused);
         Assert.Equal("time budget of 5m reached inside 'backfill_split_name' after a checkpoint (750 rows done); the next run continues from it", paused.Message);
@@ -200,17 +200,17 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
 
         // What a runner killed during CREATE INDEX CONCURRENTLY leaves: the phase journaled started and an INVALID
         // index under the phase's name (a concurrent unique build over duplicate last names fails the same way).
-        await Assert.ThrowsAsync<PostgresException>(() => ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await Assert.ThrowsAsync<PostgresException>(() => TestSql.ExecuteAsync(database.ConnectionString,
             "CREATE UNIQUE INDEX CONCURRENTLY customers_last_name_idx ON customers (last_name)", ct));
-        await ShopDatabase.ExecuteAsync(database.ConnectionString,
+        await TestSql.ExecuteAsync(database.ConnectionString,
             "UPDATE sluice.phases SET status = 'started', started_at = now() WHERE phase = 'index_last_name'", ct);
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
 
         var result = await target.Service().MigrateAsync(request with { TimeBudget = null }, null, ct);
 
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
-        Assert.True(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.True(await TestSql.ScalarAsync<bool>(database.ConnectionString, IndexIsValid, ct));
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT indisunique FROM pg_index WHERE indexrelid = 'customers_last_name_idx'::regclass", ct));
         var events = await target.Providers.Journal.ReadEventsAsync("0001_split_customer_name", ct);
         Assert.Contains(events, e => e is { Kind: JournalEventKind.PhaseStarted, Phase: "index_last_name" } && e.Message.Contains("resuming an interrupted run"));
@@ -280,7 +280,7 @@ public sealed class SampleMigrationTests(PostgresFixture postgres)
         Assert.Equal(MigrationOutcome.Completed, result.Outcome);
         Assert.True(writesDuringBackfill >= 300, $"{writesDuringBackfill} writes overlapped the backfill");
         Assert.Equal(0L, await ShopDatabase.OutOfStepRowsAsync(database.ConnectionString, ct));
-        Assert.True(await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE email LIKE 'writer%'", ct) > 0);
+        Assert.True(await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE email LIKE 'writer%'", ct) > 0);
     }
 
     /// <summary>The application before the switch: inserts customers and renames existing ones, writing only full_name.</summary>

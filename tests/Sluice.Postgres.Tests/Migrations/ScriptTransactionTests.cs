@@ -48,7 +48,7 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
             (error.Kind, error.Code, error.File, error.Line));
         Assert.Contains("ended the phase's transaction with 'COMMIT'", error.Message);
         // Nothing after the COMMIT ran: the check stops the script at once.
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString,
             "SELECT count(*) FROM customers WHERE nickname IS NOT NULL", ct));
         await AssertJournaledFailedAsync(target, plan, ct);
     }
@@ -134,6 +134,6 @@ public sealed class ScriptTransactionTests(PostgresFixture postgres)
     }
 
     private static Task<bool> NicknameExistsAsync(string connectionString, CancellationToken ct) =>
-        ShopDatabase.ScalarAsync<bool>(connectionString,
+        TestSql.ScalarAsync<bool>(connectionString,
             "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'customers' AND column_name = 'nickname')", ct);
 }

@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Postgres.Databases;
 using Sluice.Tests;
 using Sluice.Testing.Postgres;
@@ -13,9 +12,9 @@ internal static class ShopDatabase
     public static async Task<EphemeralDatabase> CreateAsync(PostgresFixture postgres, CancellationToken cancellationToken, int extraCustomers = 0)
     {
         var database = await postgres.CreateDatabaseAsync(cancellationToken);
-        await ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Pipelines, "shop", "schema", "0000_base.sql"), cancellationToken), cancellationToken);
+        await TestSql.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Pipelines, "shop", "schema", "0000_base.sql"), cancellationToken), cancellationToken);
         if (extraCustomers > 0)
-            await ExecuteAsync(database.ConnectionString, $"""
+            await TestSql.ExecuteAsync(database.ConnectionString, $"""
                 INSERT INTO customers (full_name, email, created_at)
                 SELECT (ARRAY['Ada', 'Alan', 'Grace', 'Ken'])[1 + g % 4] || ' ' || (ARRAY['Lovelace', 'de Turing', 'Hopper'])[1 + g % 3] || ' ' || g,
                        'extra' || g || '@example.com', timestamptz '2025-01-01 00:00:00+00' + make_interval(secs => g)
@@ -25,29 +24,13 @@ internal static class ShopDatabase
         return database;
     }
 
-    public static async Task ExecuteAsync(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
     /// <summary>Every row of <c>customers</c> in key order, hashed: equal hashes mean equal tables, row for row.</summary>
     public static Task<string> CustomersFingerprintAsync(string connectionString, CancellationToken cancellationToken) =>
-        ScalarAsync<string>(connectionString, "SELECT md5(string_agg(c::text, E'\\n' ORDER BY id)) FROM customers c", cancellationToken);
+        TestSql.ScalarAsync<string>(connectionString, "SELECT md5(string_agg(c::text, E'\\n' ORDER BY id)) FROM customers c", cancellationToken);
 
     /// <summary>Rows whose split columns disagree with full_name: what a lost write would leave behind.</summary>
     public static Task<long> OutOfStepRowsAsync(string connectionString, CancellationToken cancellationToken) =>
-        ScalarAsync<long>(connectionString, """
+        TestSql.ScalarAsync<long>(connectionString, """
             SELECT count(*) FROM customers
             WHERE first_name IS DISTINCT FROM shop_first_name(full_name) OR last_name IS DISTINCT FROM shop_last_name(full_name)
             """, cancellationToken);

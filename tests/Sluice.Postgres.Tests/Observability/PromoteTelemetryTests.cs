@@ -34,7 +34,7 @@ public sealed class PromoteTelemetryTests(PostgresFixture postgres)
         using var plans = PlanCopy.Sample(("initial_batch_size: 1000", "initial_batch_size: 500"));
         var contract = Path.Combine(plans.SampleFolder, "05_drop_full_name.up.sql");
         File.AppendAllText(contract, "\nSELECT 1 / 0;\n");
-        var rows = await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers", ct);
+        var rows = await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers", ct);
 
         var spans = new List<Activity>();
         using var tracing = Sdk.CreateTracerProviderBuilder()

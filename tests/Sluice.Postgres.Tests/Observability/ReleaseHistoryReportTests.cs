@@ -42,11 +42,7 @@ public sealed partial class ReleaseHistoryReportTests(PostgresFixture postgres)
         Assert.NotEmpty(history.Gates);
         using var folder = new TempFolder();
         var html = (await ReleaseHistoryFiles.WriteAsync(history, folder.Path, SecretValues.None, ct)).Single(p => p.EndsWith(".html", StringComparison.Ordinal));
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(artifacts);
-        File.Copy(html, Path.Combine(artifacts, Path.GetFileName(html)), overwrite: true);
-
-        var visit = await HeadlessChromium.VisitAsync(html, Path.Combine(artifacts, "release-history.png"), ct);
+        var visit = await HeadlessChromium.VisitKeptAsync(html, "release-history.png", ct);
 
         Assert.Empty(visit.Errors);
         Assert.All(visit.Requests, url => Assert.StartsWith("file://", url, StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using Npgsql;
+using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests.Rehearsal;
 
@@ -33,10 +34,10 @@ internal static class ColumnFidelity
     }
 
     public static async Task<double> NullFractionAsync(string connectionString, string table, string column, CancellationToken cancellationToken) =>
-        await ScalarAsync<double>(connectionString, $"SELECT avg(({column} IS NULL)::int)::float8 FROM {table}", cancellationToken);
+        await TestSql.ScalarAsync<double>(connectionString, $"SELECT avg(({column} IS NULL)::int)::float8 FROM {table}", cancellationToken);
 
     public static async Task<long> DistinctAsync(string connectionString, string table, string column, CancellationToken cancellationToken) =>
-        await ScalarAsync<long>(connectionString, $"SELECT count(DISTINCT {column}) FROM {table}", cancellationToken);
+        await TestSql.ScalarAsync<long>(connectionString, $"SELECT count(DISTINCT {column}) FROM {table}", cancellationToken);
 
     /// <summary>The fraction of rows holding each value (text form).</summary>
     public static async Task<Dictionary<string, double>> FrequenciesAsync(string connectionString, string table, string column, CancellationToken cancellationToken)
@@ -49,14 +50,6 @@ internal static class ColumnFidelity
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) result[reader.GetString(0)] = reader.GetDouble(1);
         return result;
-    }
-
-    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async IAsyncEnumerable<object> ReadAsync(string connectionString, string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

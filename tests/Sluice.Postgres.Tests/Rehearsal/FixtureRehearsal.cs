@@ -22,7 +22,7 @@ internal static class FixtureRehearsal
         // The profile comes from the base schema's own seed rows, loaded in a scratch database.
         await using var source = await postgres.CreateDatabaseAsync(ct);
         foreach (var file in Directory.EnumerateFiles(Path.Combine(serviceFolder, "schema"), "*.sql").Order(StringComparer.Ordinal))
-            await RehearsalDatabases.ExecuteAsync(source.ConnectionString, await File.ReadAllTextAsync(file, ct), ct);
+            await TestSql.ExecuteAsync(source.ConnectionString, await File.ReadAllTextAsync(file, ct), ct);
         var profile = await PostgresProfiler.ReadAsync(source.ConnectionString, new ProfileOptions("staging"), ct);
         var service = new PostgresRehearsalService(postgres.Databases);
         return await service.RehearseAsync(new RehearsalRequest(serviceFolder, "staging", profile, appliedPlans ?? new HashSet<string>(), Workload: workload ?? OneRun), ct);

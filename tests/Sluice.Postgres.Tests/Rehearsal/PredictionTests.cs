@@ -21,7 +21,7 @@ public sealed class PredictionTests(PostgresFixture postgres)
         FixtureRehearsal.Copy(FixtureRehearsal.Folder("items-schema"), Path.Combine(service, "schema"));
         // "Production": the schema with its 20 000 seed rows; the rehearsal makes a quarter of them.
         await using var production = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(production.ConnectionString, await File.ReadAllTextAsync(Path.Combine(service, "schema", "0000_base.sql"), ct), ct);
+        await TestSql.ExecuteAsync(production.ConnectionString, await File.ReadAllTextAsync(Path.Combine(service, "schema", "0000_base.sql"), ct), ct);
         var profile = await PostgresProfiler.ReadAsync(production.ConnectionString, new ProfileOptions("staging"), ct);
 
         var report = await new PostgresRehearsalService(postgres.Databases).RehearseAsync(

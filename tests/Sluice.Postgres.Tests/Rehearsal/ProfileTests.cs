@@ -13,7 +13,7 @@ public sealed class ProfileTests(PostgresFixture postgres)
         var ct = TestContext.Current.CancellationToken;
         await using var database = await postgres.CreateDatabaseAsync(ct);
         var serviceFolder = Path.Combine(RepositoryFiles.Pipelines, "shop");
-        await RehearsalDatabases.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(serviceFolder, "schema", "0000_base.sql"), ct), ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(serviceFolder, "schema", "0000_base.sql"), ct), ct);
 
         var sensitive = await SensitiveColumns.LoadAsync(serviceFolder, ct);
         var profile = await PostgresProfiler.ReadAsync(database.ConnectionString, new ProfileOptions("production", sensitive), ct);

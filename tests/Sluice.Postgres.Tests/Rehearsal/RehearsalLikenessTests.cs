@@ -189,7 +189,7 @@ public sealed class RehearsalLikenessTests(PostgresFixture postgres)
     private async Task<Sluice.Postgres.Databases.EphemeralDatabase> ProbedDatabaseAsync(CancellationToken ct)
     {
         var database = await ShopDatabase.CreateAsync(postgres, ct);
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, $$"""
+        await TestSql.ExecuteAsync(database.ConnectionString, $$"""
             CREATE FUNCTION public.likeness_probe() RETURNS event_trigger LANGUAGE plpgsql AS $probe$
             BEGIN
               RAISE LOG 'likeness-probe % |%|%|%', current_database(), {{Settings}}, txid_current_if_assigned() IS NOT NULL, replace(current_query(), E'\n', '\n');

@@ -21,10 +21,7 @@ public sealed partial class RehearsalReportPageTests(PostgresFixture postgres)
         using var folder = new TempFolder();
         var html = (await RehearsalReportFiles.WriteAsync(report, folder.Path, SecretValues.None, ct)).Single(p => p.EndsWith(".html", StringComparison.Ordinal));
 
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(artifacts);
-        File.Copy(html, Path.Combine(artifacts, Path.GetFileName(html)), overwrite: true);
-        var visit = await HeadlessChromium.VisitAsync(html, Path.Combine(artifacts, "rehearsal-report.png"), ct);
+        var visit = await HeadlessChromium.VisitKeptAsync(html, "rehearsal-report.png", ct);
 
         Assert.Empty(visit.Errors);
         Assert.All(visit.Requests, url => Assert.StartsWith("file://", url, StringComparison.Ordinal));

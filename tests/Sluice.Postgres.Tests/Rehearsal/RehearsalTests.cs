@@ -79,7 +79,7 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         await PostgresRehearsalEvidence.RecordAsync(pool, report, json, ct);
         await PostgresRehearsalEvidence.RecordAsync(pool, report, json, ct);
 
-        Assert.Equal("0001_index_name:false:2", await ColumnFidelity.ScalarAsync<string>(environment.ConnectionString,
+        Assert.Equal("0001_index_name:false:2", await TestSql.ScalarAsync<string>(environment.ConnectionString,
             "SELECT min(plan_id) || ':' || bool_or(passed) || ':' || count(*) FROM sluice.rehearsal_evidence", ct));
         // The rehearsal gate reads only passing rehearsals of the exact hash.
         var gateSource = new PostgresRehearsalEvidenceSource(pool);
@@ -133,7 +133,7 @@ public sealed class RehearsalTests(PostgresFixture postgres)
         Assert.False(report.Passed);
         var finding = Assert.Single(report.Findings, f => f.Rule == "up-failed");
         Assert.Contains("must be owner of database", finding.Message, StringComparison.Ordinal);
-        Assert.Equal(1L, await ColumnFidelity.ScalarAsync<long>(postgres.AdminConnectionString,
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(postgres.AdminConnectionString,
             $"SELECT count(*) FROM pg_database WHERE datname = '{environment.Name}'", ct));
     }
 

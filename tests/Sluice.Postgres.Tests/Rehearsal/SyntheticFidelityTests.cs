@@ -15,14 +15,14 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var original = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, FidelityDataset.Schema + FidelityDataset.Data, ct);
+        await TestSql.ExecuteAsync(original.ConnectionString, FidelityDataset.Schema + FidelityDataset.Data, ct);
         // A larger statistics target than the server's default: finer histograms, the whole table in ANALYZE's sample.
         var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original", StatisticsTarget: 1000), ct);
         // Through JSON and back: the generator sees exactly what a profile file holds.
         profile = ProfileFile.FromJson(ProfileFile.ToJson(profile), "profile.json");
 
         await using var synthetic = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, FidelityDataset.Schema, ct);
+        await TestSql.ExecuteAsync(synthetic.ConnectionString, FidelityDataset.Schema, ct);
         var result = await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Seed: 7), ct);
 
         Assert.Equal(50_000, result.TotalRows);
@@ -40,11 +40,11 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
         Assert.Empty(failures);
 
         // Zero orphans and zero duplicate keys, counted rather than trusted to the constraints.
-        Assert.Equal(0L, await ColumnFidelity.ScalarAsync<long>(synthetic.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(synthetic.ConnectionString,
             "SELECT count(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)", ct));
-        Assert.Equal(0L, await ColumnFidelity.ScalarAsync<long>(synthetic.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(synthetic.ConnectionString,
             "SELECT count(*) FROM order_lines l WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = l.order_id)", ct));
-        Assert.Equal(0L, await ColumnFidelity.ScalarAsync<long>(synthetic.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(synthetic.ConnectionString,
             "SELECT (SELECT count(*) - count(DISTINCT id) FROM customers) + (SELECT count(*) - count(DISTINCT email) FROM customers) + (SELECT count(*) - count(DISTINCT id) FROM orders)", ct));
 
         // The children-per-parent shape survives: profile the synthetic data and compare the shapes.
@@ -64,15 +64,15 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var original = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, FidelityDataset.Schema + FidelityDataset.Data, ct);
+        await TestSql.ExecuteAsync(original.ConnectionString, FidelityDataset.Schema + FidelityDataset.Data, ct);
         var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
         var hashes = new List<string>();
         foreach (var _ in Enumerable.Range(0, 2))
         {
             await using var synthetic = await postgres.CreateDatabaseAsync(ct);
-            await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, FidelityDataset.Schema, ct);
+            await TestSql.ExecuteAsync(synthetic.ConnectionString, FidelityDataset.Schema, ct);
             await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Scale: 0.5, Seed: 3), ct);
-            hashes.Add(await ColumnFidelity.ScalarAsync<string>(synthetic.ConnectionString, """
+            hashes.Add(await TestSql.ScalarAsync<string>(synthetic.ConnectionString, """
                 SELECT md5((SELECT string_agg(c::text, ',' ORDER BY id) FROM customers c)
                         || (SELECT string_agg(o::text, ',' ORDER BY id) FROM orders o)
                         || (SELECT string_agg(l::text, ',' ORDER BY id) FROM order_lines l))
@@ -91,7 +91,7 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
             ALTER TABLE departments ADD CONSTRAINT departments_manager_fk FOREIGN KEY (manager_id) REFERENCES employees (id);
             """;
         await using var original = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, schema + """
+        await TestSql.ExecuteAsync(original.ConnectionString, schema + """
             INSERT INTO departments SELECT g, 'dept ' || g, NULL FROM generate_series(1, 200) g;
             INSERT INTO employees SELECT g, 1 + g % 200, 30000 + (g * 7919) % 90000 FROM generate_series(1, 5000) g;
             UPDATE departments SET manager_id = id * 20 WHERE id % 4 <> 0;
@@ -99,12 +99,12 @@ public sealed class SyntheticFidelityTests(PostgresFixture postgres)
         var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
 
         await using var synthetic = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, schema, ct);
+        await TestSql.ExecuteAsync(synthetic.ConnectionString, schema, ct);
         await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Seed: 11), ct);
 
-        Assert.Equal("200:150:5000", await ColumnFidelity.ScalarAsync<string>(synthetic.ConnectionString,
+        Assert.Equal("200:150:5000", await TestSql.ScalarAsync<string>(synthetic.ConnectionString,
             "SELECT count(*) || ':' || count(manager_id) || ':' || (SELECT count(*) FROM employees) FROM departments", ct));
-        Assert.Equal(0L, await ColumnFidelity.ScalarAsync<long>(synthetic.ConnectionString,
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(synthetic.ConnectionString,
             "SELECT count(*) FROM departments d WHERE manager_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM employees e WHERE e.id = d.manager_id)", ct));
     }
 

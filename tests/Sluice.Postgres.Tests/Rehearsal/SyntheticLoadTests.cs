@@ -53,13 +53,13 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var original = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, Schema + Data, ct);
+        await TestSql.ExecuteAsync(original.ConnectionString, Schema + Data, ct);
         var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
         await using var empty = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(empty.ConnectionString, Schema, ct);
+        await TestSql.ExecuteAsync(empty.ConnectionString, Schema, ct);
 
         await using var synthetic = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, Schema, ct);
+        await TestSql.ExecuteAsync(synthetic.ConnectionString, Schema, ct);
         var result = await SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Seed: 5), ct);
 
         // 3 primary keys, 2 unique constraints, 4 plain indexes, 3 foreign keys.
@@ -73,19 +73,19 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
 
         // The foreign keys are real again: a row without a parent is refused, and the NOT VALID one stays not validated.
         var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() =>
-            RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO orders VALUES (999999, 987654321, now(), 'new', 1)", ct));
+            TestSql.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO orders VALUES (999999, 987654321, now(), 'new', 1)", ct));
         Assert.Equal("23503", refused.SqlState);
-        Assert.False(await ColumnFidelity.ScalarAsync<bool>(synthetic.ConnectionString,
+        Assert.False(await TestSql.ScalarAsync<bool>(synthetic.ConnectionString,
             "SELECT convalidated FROM pg_constraint WHERE conname = 'orders_customer_fk'", ct));
         // What index and constraint definitions leave out comes back too: clustering, replica identity, comments.
-        Assert.Equal("orders_status_lower_idx|orders_id_placed_idx|open orders by time|one account per address", await ColumnFidelity.ScalarAsync<string>(synthetic.ConnectionString, """
+        Assert.Equal("orders_status_lower_idx|orders_id_placed_idx|open orders by time|one account per address", await TestSql.ScalarAsync<string>(synthetic.ConnectionString, """
             SELECT (SELECT indexrelid::regclass::text FROM pg_index WHERE indisclustered) || '|'
                 || (SELECT indexrelid::regclass::text FROM pg_index WHERE indisreplident) || '|'
                 || obj_description('orders_open_idx'::regclass, 'pg_class') || '|'
                 || (SELECT obj_description(oid, 'pg_constraint') FROM pg_constraint WHERE conname = 'customers_email_key')
             """, ct));
         // The identity continues after the generated keys.
-        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO customers (email, created_at) VALUES ('new@example.com', now())", ct);
+        await TestSql.ExecuteAsync(synthetic.ConnectionString, "INSERT INTO customers (email, created_at) VALUES ('new@example.com', now())", ct);
     }
 
     [Fact]
@@ -99,10 +99,10 @@ public sealed class SyntheticLoadTests(PostgresFixture postgres)
             CREATE UNIQUE INDEX accounts_one_per_region ON accounts (length(region));
             """;
         await using var original = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(original.ConnectionString, schema + "INSERT INTO accounts SELECT g, repeat('r', g) FROM generate_series(1, 50) g;", ct);
+        await TestSql.ExecuteAsync(original.ConnectionString, schema + "INSERT INTO accounts SELECT g, repeat('r', g) FROM generate_series(1, 50) g;", ct);
         var profile = await PostgresProfiler.ReadAsync(original.ConnectionString, new ProfileOptions("original"), ct);
         await using var synthetic = await postgres.CreateDatabaseAsync(ct);
-        await RehearsalDatabases.ExecuteAsync(synthetic.ConnectionString, schema, ct);
+        await TestSql.ExecuteAsync(synthetic.ConnectionString, schema, ct);
 
         var error = await Assert.ThrowsAsync<Sluice.Errors.SluiceException>(() =>
             SyntheticDataGenerator.FillAsync(synthetic.ConnectionString, profile, new SyntheticOptions(Scale: 4, Seed: 2), ct));

@@ -44,7 +44,7 @@ public sealed class FailureInjectionTests(PostgresFixture postgres)
         Assert.Contains("division by zero", error.Message);
         Assert.Contains($"rolled back automatically: {PlanId} ({index + 1} phase(s))", error.Message);
         Assert.Equal(before, await ReleaseFixtures.StateAsync(database.ConnectionString, ct));
-        Assert.False(await ShopDatabase.ScalarAsync<bool>(database.ConnectionString,
+        Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
             "SELECT coalesce((SELECT enabled FROM sluice.feature_flags WHERE name = 'customers.read_split_name'), false)", ct));
         var rollback = Assert.Single(await release.Journal.ReadRollbacksAsync(10, ct));
         Assert.Equal((PlanId, RollbackTrigger.Automatic, RollbackOutcome.Succeeded, index + 1),

@@ -165,7 +165,7 @@ public sealed class GateTests(PostgresFixture postgres)
         using var plans = PlanCopy.Sample();
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         var state = await ReleaseFixtures.StateAsync(database.ConnectionString, Ct);
-        var counts = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct);
+        var counts = await TestSql.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct);
         var spec = new EnvironmentSpec { Provider = EnvironmentProviderKind.Connection, ConnectionStringVariable = "PRODUCTION_DB", Order = 2, Protected = true };
 
         var blocked = await Assert.ThrowsAsync<GatesBlockedException>(() =>
@@ -175,7 +175,7 @@ public sealed class GateTests(PostgresFixture postgres)
         Assert.Equal(["snapshot", "rehearsal", "approvals"], blocked.Report.Results.Where(r => r.Verdict == GateVerdict.Fail).Select(r => r.Gate));
         Assert.Contains("gate            | verdict | evidence", blocked.Report.Render());
         Assert.Equal(state, await ReleaseFixtures.StateAsync(database.ConnectionString, Ct));
-        Assert.Equal(counts, await ShopDatabase.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct));
+        Assert.Equal(counts, await TestSql.ScalarAsync<string>(database.ConnectionString, ReleaseFixtures.RowCounts, Ct));
         Assert.Null(await release.Migrations.Providers.Journal.FindPlanAsync("0001_split_customer_name", Ct));
         Assert.Equal(9, (await release.Journal.ReadGateDecisionsAsync(50, Ct)).Count(d => d.Environment == "production"));
     }
@@ -212,14 +212,14 @@ public sealed class GateTests(PostgresFixture postgres)
         var current = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
         Assert.Equal(GateVerdict.Pass, current.Verdict);
 
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, "CREATE INDEX orders_total_idx ON orders (total); ALTER TABLE customers ADD COLUMN nickname text;", Ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "CREATE INDEX orders_total_idx ON orders (total); ALTER TABLE customers ADD COLUMN nickname text;", Ct);
         var drifted = await gate.EvaluateAsync(Context(plans, environment: "local"), Ct);
         Assert.Equal(GateVerdict.Fail, drifted.Verdict);
         Assert.Contains("orders_total_idx", drifted.Evidence);
         Assert.Contains("with no migration since", drifted.Evidence);
 
         // A rollback through the release service records the schema it leaves: the gate passes again.
-        await ShopDatabase.ExecuteAsync(database.ConnectionString, "DROP INDEX orders_total_idx; ALTER TABLE customers DROP COLUMN nickname;", Ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "DROP INDEX orders_total_idx; ALTER TABLE customers DROP COLUMN nickname;", Ct);
         await release.Service().RollbackAsync(ReleaseFixtures.Request(plans), RollbackTrigger.Manual, null, Ct);
         Assert.Equal(GateVerdict.Pass, (await gate.EvaluateAsync(Context(plans, environment: "local"), Ct)).Verdict);
 

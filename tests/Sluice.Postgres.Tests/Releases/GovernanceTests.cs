@@ -1,4 +1,3 @@
-using Npgsql;
 using Sluice.Errors;
 using Sluice.Gates;
 using Sluice.Migrations.Journal;
@@ -113,11 +112,11 @@ public sealed class GovernanceTests(PostgresFixture postgres)
                 stable: true
             """);
         // Something the backfill sets off quietly changes money (a trigger of the service's own): the ledger drifts.
-        await ScalarAsync(database.ConnectionString, """
+        await TestSql.ScalarAsync<long>(database.ConnectionString, """
             CREATE FUNCTION bump_ledger() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE orders SET total = total + 1 WHERE id = 1; RETURN NULL; END $$;
             CREATE TRIGGER customers_bump_ledger AFTER UPDATE ON customers FOR EACH STATEMENT EXECUTE FUNCTION bump_ledger();
             SELECT 1::bigint
-            """);
+            """, Ct);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
 
         var failed = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
@@ -127,12 +126,12 @@ public sealed class GovernanceTests(PostgresFixture postgres)
         Assert.Equal(JournalStatus.Reverted, (await release.Migrations.Providers.Journal.FindPlanAsync(PlanId, Ct))!.Status);
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
         // Both before the first phase and after it, then the failing pair after the backfill.
-        Assert.Equal((6L, 1L), (await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks"),
-            await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed")));
+        Assert.Equal((6L, 1L), (await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks", Ct),
+            await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed", Ct)));
 
         // Orphaned orders before anything runs: blocked before the first phase, nothing applied.
         // (Without firing the foreign key's triggers, so the schema stays as the drift gate expects.)
-        await ScalarAsync(database.ConnectionString, "SET session_replication_role = replica; UPDATE orders SET customer_id = 999999 WHERE id = 2; SELECT 1::bigint");
+        await TestSql.ScalarAsync<long>(database.ConnectionString, "SET session_replication_role = replica; UPDATE orders SET customer_id = 999999 WHERE id = 2; SELECT 1::bigint", Ct);
         var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
         Assert.Contains("invariant 'every_order_has_a_customer' fails before the first phase of '0001_split_customer_name': returned 1, expected 0", blocked.Message);
         Assert.Contains("nothing had been applied", blocked.Message);
@@ -152,7 +151,7 @@ public sealed class GovernanceTests(PostgresFixture postgres)
             """);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
         await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
-        var released = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
+        var released = await TestSql.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
 
         // The next plan, and meanwhile someone changed money by hand, outside any release.
         plans.Write("0002_order_notes", "plan.yaml", """
@@ -170,8 +169,8 @@ public sealed class GovernanceTests(PostgresFixture postgres)
             """);
         plans.Write("0002_order_notes", "add.sql", "ALTER TABLE orders ADD COLUMN IF NOT EXISTS notes text;");
         plans.Write("0002_order_notes", "drop.sql", "ALTER TABLE orders DROP COLUMN IF EXISTS notes;");
-        await ScalarAsync(database.ConnectionString, "UPDATE orders SET total = total + 5 WHERE id = 3; SELECT 1::bigint");
-        var changed = await ShopDatabase.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
+        await TestSql.ScalarAsync<long>(database.ConnectionString, "UPDATE orders SET total = total + 5 WHERE id = 3; SELECT 1::bigint", Ct);
+        var changed = await TestSql.ScalarAsync<string>(database.ConnectionString, "SELECT sum(total)::text FROM orders", Ct);
 
         var blocked = await Assert.ThrowsAsync<SluiceException>(() => release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct));
         var drift = Assert.IsType<SluiceException>(blocked.InnerException);
@@ -180,12 +179,12 @@ public sealed class GovernanceTests(PostgresFixture postgres)
         Assert.Contains($"to {changed} before the first phase of '0002_order_notes'; the release is blocked, nothing was applied", drift.Message);
         Assert.EndsWith("sluice.yaml", drift.File);
         Assert.Contains("nothing had been applied", blocked.Message);
-        Assert.Equal(0L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'notes'"));
-        Assert.Equal(1L, await ScalarAsync(database.ConnectionString,
-            "SELECT count(*) FROM sluice.invariant_checks WHERE plan_id = '0002_order_notes' AND NOT passed AND detail LIKE 'drifted from %, left by the last release (0001_split_customer_name, %'"));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'notes'", Ct));
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(database.ConnectionString,
+            "SELECT count(*) FROM sluice.invariant_checks WHERE plan_id = '0002_order_notes' AND NOT passed AND detail LIKE 'drifted from %, left by the last release (0001_split_customer_name, %'", Ct));
 
         // Restored, the release goes through.
-        await ScalarAsync(database.ConnectionString, "UPDATE orders SET total = total - 5 WHERE id = 3; SELECT 1::bigint");
+        await TestSql.ScalarAsync<long>(database.ConnectionString, "UPDATE orders SET total = total - 5 WHERE id = 3; SELECT 1::bigint", Ct);
         var promoted = await release.Service().PromoteAsync(ReleaseFixtures.Promote(release, plans), null, Ct);
         Assert.Equal(PromoteOutcome.Completed, promoted.Outcome);
     }
@@ -207,20 +206,12 @@ public sealed class GovernanceTests(PostgresFixture postgres)
         Assert.Contains("invariant 'ledger_balances' fails before the first phase of '0001_split_customer_name': could not run: 42P01: relation \"ledger_entries\" does not exist", blocked.Message);
         Assert.Contains("nothing had been applied", blocked.Message);
         Assert.False(await ColumnExistsAsync(database.ConnectionString, "first_name"));
-        Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed AND detail LIKE 'could not run: 42P01%'"));
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.invariant_checks WHERE NOT passed AND detail LIKE 'could not run: 42P01%'", Ct));
     }
 
     /// <summary>The service's <c>sluice.yaml</c> in the plans' copy.</summary>
     private static void WriteInvariants(PlanCopy plans, string yaml) => File.WriteAllText(Path.Combine(plans.Pipelines, PlanCopy.Service, "sluice.yaml"), yaml);
 
     private static async Task<bool> ColumnExistsAsync(string connectionString, string column) =>
-        await ScalarAsync(connectionString, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = '{column}'") == 1L;
-
-    private static async Task<long> ScalarAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
+        await TestSql.ScalarAsync<long>(connectionString, $"SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers' AND column_name = '{column}'", Ct) == 1L;
 }

@@ -58,7 +58,7 @@ public sealed class KilledMigrateTests(PostgresFixture postgres)
         Assert.Equal("1 partial plan(s) within max_partial_state", result.Gates!.Results.Single(r => r.Gate == "partial_state").Evidence);
         var checkpoint = (await release.Migrations.Providers.Backfills.ReadCheckpointAsync(PlanId, "backfill_split_name", Ct))!;
         Assert.Equal((2000L + ExtraCustomers, true), (checkpoint.RowsDone, checkpoint.Completed));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", Ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers WHERE first_name IS NULL", Ct));
         Assert.Equal(JournalStatus.Done, (await release.Migrations.Providers.Journal.FindPlanAsync(PlanId, Ct))!.Status);
     }
 

@@ -6,6 +6,7 @@ using Sluice.Postgres.Releases;
 using Sluice.Postgres.Tests.Migrations;
 using Sluice.Releases;
 using Sluice.Snapshots;
+using Sluice.Testing.Postgres;
 
 namespace Sluice.Postgres.Tests.Releases;
 
@@ -31,7 +32,7 @@ internal static class ReleaseFixtures
     /// <summary>Row counts of the service's tables, for "touched nothing" checks.</summary>
     public const string RowCounts = "SELECT format('customers %s orders %s', (SELECT count(*) FROM customers), (SELECT count(*) FROM orders))";
 
-    public static Task<string> StateAsync(string connectionString, CancellationToken ct) => ShopDatabase.ScalarAsync<string>(connectionString, PublicState, ct);
+    public static Task<string> StateAsync(string connectionString, CancellationToken ct) => TestSql.ScalarAsync<string>(connectionString, PublicState, ct);
 
     public static MigrationRequest Request(PlanCopy plans, string environment = "local") => new(plans.Pipelines, null, environment, By: Runner);
 

@@ -25,7 +25,7 @@ public sealed class SchemaAdoptionTests(PostgresFixture postgres)
         await using var release = new PostgresReleaseDatabase(empty.ConnectionString);
 
         Assert.False(await release.Expectations.RecordAsync("local", ExpectationOrigin.Rollback, "rollback of 0001_add_item_note", Ct));
-        await ShopDatabase.ExecuteAsync(empty.ConnectionString, "CREATE TABLE example_items (id bigint PRIMARY KEY, name text NOT NULL)", Ct);
+        await TestSql.ExecuteAsync(empty.ConnectionString, "CREATE TABLE example_items (id bigint PRIMARY KEY, name text NOT NULL)", Ct);
         var drift = await release.Expectations.ReadAsync("local", Ct);
         var gate = await new DriftGate(release.Expectations).EvaluateAsync(new GateContext("local", EnvironmentSpec.LocalDefault, [], DateTimeOffset.UtcNow), Ct);
 
@@ -40,7 +40,7 @@ public sealed class SchemaAdoptionTests(PostgresFixture postgres)
         await using var empty = await postgres.CreateEmptyDatabaseAsync(Ct);
         await using var release = new PostgresReleaseDatabase(empty.ConnectionString);
         await release.Expectations.RecordAsync("local", ExpectationOrigin.Promote, "promote of nothing", Ct); // an empty one, as old rollbacks left
-        await ShopDatabase.ExecuteAsync(empty.ConnectionString, "CREATE TABLE example_items (id bigint PRIMARY KEY)", Ct);
+        await TestSql.ExecuteAsync(empty.ConnectionString, "CREATE TABLE example_items (id bigint PRIMARY KEY)", Ct);
 
         Assert.Null((await release.Expectations.ReadAsync("local", Ct)).ExpectedHash);
     }
@@ -51,7 +51,7 @@ public sealed class SchemaAdoptionTests(PostgresFixture postgres)
         await using var shop = await ShopDatabase.CreateAsync(postgres, Ct);
         await using var release = new PostgresReleaseDatabase(shop.ConnectionString);
         await release.Expectations.RecordAsync("staging", ExpectationOrigin.Promote, "promote of 0001", Ct);
-        await ShopDatabase.ExecuteAsync(shop.ConnectionString, "ALTER TABLE customers ADD COLUMN loyalty int", Ct);
+        await TestSql.ExecuteAsync(shop.ConnectionString, "ALTER TABLE customers ADD COLUMN loyalty int", Ct);
         var gates = new DriftGate(release.Expectations);
         var blocked = await gates.EvaluateAsync(new GateContext("staging", EnvironmentSpec.LocalDefault, [], DateTimeOffset.UtcNow), Ct);
 
@@ -65,14 +65,14 @@ public sealed class SchemaAdoptionTests(PostgresFixture postgres)
         Assert.Equal(accepted.LiveHash, accepted.ExpectedHash);
         Assert.Equal(GateVerdict.Pass, after.Verdict);
         Assert.Equal($"accepted by {ReleaseFixtures.Runner}: the loyalty column stays (added by the billing team)",
-            await ShopDatabase.ScalarAsync<string>(shop.ConnectionString, "SELECT reason FROM sluice.schema_expectations ORDER BY id DESC LIMIT 1", Ct));
+            await TestSql.ScalarAsync<string>(shop.ConnectionString, "SELECT reason FROM sluice.schema_expectations ORDER BY id DESC LIMIT 1", Ct));
     }
 
     [Fact]
     public async Task A_role_without_CREATEDB_is_told_its_name_and_the_grant()
     {
         var role = $"sluice_nocreatedb_{Guid.NewGuid():N}"[..40];
-        await ShopDatabase.ExecuteAsync(postgres.AdminConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD 'pw' NOCREATEDB", Ct);
+        await TestSql.ExecuteAsync(postgres.AdminConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD 'pw' NOCREATEDB", Ct);
         try
         {
             var ordinary = new NpgsqlConnectionStringBuilder(postgres.AdminConnectionString) { Username = role, Password = "pw", Database = "postgres", Pooling = false }.ConnectionString;
@@ -85,7 +85,7 @@ public sealed class SchemaAdoptionTests(PostgresFixture postgres)
         }
         finally
         {
-            await ShopDatabase.ExecuteAsync(postgres.AdminConnectionString, $"DROP ROLE IF EXISTS {role}", Ct);
+            await TestSql.ExecuteAsync(postgres.AdminConnectionString, $"DROP ROLE IF EXISTS {role}", Ct);
         }
     }
 }

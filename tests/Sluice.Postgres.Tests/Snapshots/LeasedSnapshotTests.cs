@@ -39,9 +39,9 @@ public sealed class LeasedSnapshotTests(PostgresFixture postgres)
         var manifest = await store.CreateAsync(source.ConnectionString, ct);
         await store.RestoreAsync(manifest.Id, copy.ConnectionString, ct);
 
-        Assert.Equal(1L, await ShopDatabase.ScalarAsync<long>(source.ConnectionString, "SELECT count(*) FROM sluice.leases", ct));
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.leases", ct));
-        Assert.True(await ShopDatabase.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.events", ct) > 0); // the rest of the journal is data
+        Assert.Equal(1L, await TestSql.ScalarAsync<long>(source.ConnectionString, "SELECT count(*) FROM sluice.leases", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.leases", ct));
+        Assert.True(await TestSql.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.events", ct) > 0); // the rest of the journal is data
         Assert.False(lease.Lost.IsCancellationRequested);
     }
 
@@ -61,7 +61,7 @@ public sealed class LeasedSnapshotTests(PostgresFixture postgres)
         first.DataSource.Clear();
         // As the session takes one: a heartbeat every 50 ms would otherwise be connected when the template is copied.
         var manifest = await lease.WhileDatabaseIdleAsync(() => store.CreateAsync(source.ConnectionString, ct), ct);
-        await ShopDatabase.ExecuteAsync(source.ConnectionString, "DELETE FROM orders", ct);
+        await TestSql.ExecuteAsync(source.ConnectionString, "DELETE FROM orders", ct);
 
         var before = await Assert.ThrowsAsync<SluiceException>(() => second.Providers.Leases.AcquireAsync("local", Second, ct));
         SluiceException? during = null;
@@ -81,7 +81,7 @@ public sealed class LeasedSnapshotTests(PostgresFixture postgres)
         Assert.Contains("held by holder@host-a since", after.Message);
         Assert.False(held.Lost.IsCancellationRequested);
         Assert.Equal(Holder, (await first.Providers.Leases.ReadHolderAsync("local", ct))!.Holder);
-        Assert.True(await ShopDatabase.ScalarAsync<long>(source.ConnectionString, "SELECT count(*) FROM orders", ct) > 0);
+        Assert.True(await TestSql.ScalarAsync<long>(source.ConnectionString, "SELECT count(*) FROM orders", ct) > 0);
 
         await held.DisposeAsync();
         await using var free = await second.Providers.Leases.AcquireAsync("local", Second, ct);

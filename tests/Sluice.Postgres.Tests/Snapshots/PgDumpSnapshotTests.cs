@@ -130,7 +130,7 @@ public sealed class PgDumpSnapshotTests(PostgresFixture postgres)
         await using var source = await FingerprintShop.CreateAsync(postgres, 400, analyze: true, ct);
         var store = await Stores.PgDumpAsync(postgres, folder.Path, ct);
         var manifest = await store.CreateAsync(source.ConnectionString, ct);
-        await FingerprintShop.ExecuteAsync(source, "UPDATE customers SET email = 'changed@example.com' WHERE id = 123", ct);
+        await TestSql.ExecuteAsync(source.ConnectionString, "UPDATE customers SET email = 'changed@example.com' WHERE id = 123", ct);
 
         var report = await store.CompareAsync(manifest.Id, source.ConnectionString, ct);
         Assert.False(report.AreEqual);

@@ -25,7 +25,7 @@ public sealed class TemplateSnapshotTests(PostgresFixture postgres)
         await store.VerifyAsync(manifest.Id, ct);
         Assert.Single(listener.Heard);
 
-        await FingerprintShop.ExecuteAsync(source, "DELETE FROM order_lines WHERE order_id = 9; ALTER TABLE customers ADD COLUMN extra int", ct);
+        await TestSql.ExecuteAsync(source.ConnectionString, "DELETE FROM order_lines WHERE order_id = 9; ALTER TABLE customers ADD COLUMN extra int", ct);
         var before = await store.CompareAsync(manifest.Id, source.ConnectionString, ct);
         Assert.Contains("column customers.extra: added", before.Render());
         Assert.Equal(3, before.Tables.Single(t => t.Source == "order_lines").Extra + before.Tables.Single(t => t.Source == "order_lines").Missing);
@@ -37,7 +37,7 @@ public sealed class TemplateSnapshotTests(PostgresFixture postgres)
         Assert.Empty(await store.PruneAsync(keep: 1, ct)); // the older one is the newest verified
         await store.VerifyAsync(newer.Id, ct);
         Assert.Equal([manifest.Id], await store.PruneAsync(keep: 1, ct));
-        Assert.False(await ExistsAsync(manifest.Database!, ct));
+        Assert.False(await TestSql.DatabaseExistsAsync(postgres.AdminConnectionString, manifest.Database!, ct));
     }
 
     [Fact]
@@ -57,13 +57,5 @@ public sealed class TemplateSnapshotTests(PostgresFixture postgres)
         var manifest = await Store(folder.Path, terminate: true).CreateAsync(source.ConnectionString, ct);
         await Store(folder.Path).VerifyAsync(manifest.Id, ct);
         await Store(folder.Path).PruneAsync(0, ct);
-    }
-
-    private async Task<bool> ExistsAsync(string database, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(postgres.AdminConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", connection) { Parameters = { new() { Value = database } } };
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }
