@@ -94,7 +94,7 @@ public sealed class StatementMixTests(StatementStatsPostgresFixture stats, Postg
     public async Task A_database_without_pg_stat_statements_is_profiled_and_says_so()
     {
         await using var database = await plain.CreateEmptyDatabaseAsync(Ct);
-        await RehearsalDatabases.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(Fixture, "schema", "0000_base.sql"), Ct), Ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(Fixture, "schema", "0000_base.sql"), Ct), Ct);
         var profile = await PostgresProfiler.ReadAsync(database.ConnectionString, new ProfileOptions("production"), Ct);
 
         Assert.Equal(2, profile.Tables.Count);
@@ -110,9 +110,9 @@ public sealed class StatementMixTests(StatementStatsPostgresFixture stats, Postg
     private async Task<(DataProfile Profile, double PerShapePerSecond)> ProfileUnderWorkloadAsync(bool extraIndex)
     {
         await using var production = await stats.CreateEmptyDatabaseAsync(Ct);
-        await RehearsalDatabases.ExecuteAsync(production.ConnectionString, "CREATE EXTENSION pg_stat_statements", Ct);
-        await RehearsalDatabases.ExecuteAsync(production.ConnectionString, await File.ReadAllTextAsync(Path.Combine(Fixture, "schema", "0000_base.sql"), Ct), Ct);
-        if (extraIndex) await RehearsalDatabases.ExecuteAsync(production.ConnectionString, "CREATE INDEX orders_reference_idx ON orders (reference)", Ct);
+        await TestSql.ExecuteAsync(production.ConnectionString, "CREATE EXTENSION pg_stat_statements", Ct);
+        await TestSql.ExecuteAsync(production.ConnectionString, await File.ReadAllTextAsync(Path.Combine(Fixture, "schema", "0000_base.sql"), Ct), Ct);
+        if (extraIndex) await TestSql.ExecuteAsync(production.ConnectionString, "CREATE INDEX orders_reference_idx ON orders (reference)", Ct);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var rounds = 0;

@@ -74,7 +74,7 @@ public sealed class CrashCostTests(PostgresFixture postgres)
                 // its last down and its verification.
                 var events = (await journal.Providers.Journal.ReadEventsAsync(PlanId, ct)).Select(e => e.Kind).ToList();
                 Assert.Equal(JournalEventKind.RollbackVerified, events[(events.LastIndexOf(JournalEventKind.PlanReverted) + 1)..].FirstOrDefault());
-                Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+                Assert.Equal(0L, await TestSql.ScalarAsync<long>(copy.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
             }
             Assert.Equal(0, (await CrashDatabase.ReadCountersAsync(copy.ConnectionString, ct)).InvalidIndexes);
         }
@@ -118,7 +118,7 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         Assert.Equal(JournalEventKind.RollbackVerified, events[^1]);
         Assert.Single(events, JournalEventKind.PlanReverted);
         Assert.Equal(JournalStatus.Reverted, (await journal.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
-        Assert.Equal(0L, await ShopDatabase.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
+        Assert.Equal(0L, await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM sluice.schema_baselines", ct));
     }
 
     /// <summary>Runs the host until the kill lands (again after a busy exit: a killed holder's lease is taken over once its

@@ -25,7 +25,7 @@ internal static class CrashDatabase
     public static async Task<EphemeralDatabase> CreateTemplateAsync(PostgresFixture postgres, int extraCustomers, CancellationToken cancellationToken)
     {
         var template = await ShopDatabase.CreateAsync(postgres, cancellationToken, extraCustomers);
-        await ShopDatabase.ExecuteAsync(template.ConnectionString, RowWriteCounter, cancellationToken);
+        await TestSql.ExecuteAsync(template.ConnectionString, RowWriteCounter, cancellationToken);
         await using (var journal = new PostgresMigrationDatabase(template.ConnectionString)) await journal.Providers.Journal.EnsureAsync(cancellationToken);
         return template;
     }
