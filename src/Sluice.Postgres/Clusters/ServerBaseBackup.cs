@@ -45,8 +45,9 @@ internal static class ServerBaseBackup
         {
             // Always ends the backup, so a failed copy does not leave the primary in backup mode (forcing full-page writes).
             await using var stop = new NpgsqlCommand(modern ? "SELECT labelfile, spcmapfile FROM pg_backup_stop(false)" : "SELECT labelfile, spcmapfile FROM pg_stop_backup(false, false)", session);
-            await using var reader = await stop.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
+            // Not cancellable: a cancelled copy must still end the backup mode.
+            await using var reader = await stop.ExecuteReaderAsync(CancellationToken.None);
+            await reader.ReadAsync(CancellationToken.None);
             (label, tablespaceMap) = (reader.GetString(0), reader.IsDBNull(1) ? "" : reader.GetString(1));
         }
         await File.WriteAllTextAsync(Path.Combine(targetDirectory, "backup_label"), label, cancellationToken);

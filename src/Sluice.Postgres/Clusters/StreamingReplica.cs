@@ -68,9 +68,12 @@ public sealed class StreamingReplica
         {
             await ServerBaseBackup.CopyAsync(_primary, _standby.DataDirectory, cancellationToken);
         }
-        catch (Exception e) when (e is PostgresException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever stopped the copy (a lost connection, Ctrl-C), a half copy must not stay: IsCreated would take it
+            // for a standby, and one started without its backup_label recovers from the wrong checkpoint.
             DeleteIfExists(_standby.DataDirectory);
+            if (e is not (PostgresException or IOException or UnauthorizedAccessException)) throw;
             throw new SluiceException(ErrorKind.Failure, ErrorCodes.ReplicaFailed,
                 $"the base backup of the cluster in '{_primary.DataDirectory}' failed: {e.Message}",
                 "the primary needs wal_level replica or logical and max_wal_senders above 0 (the defaults); read the message above", inner: e);

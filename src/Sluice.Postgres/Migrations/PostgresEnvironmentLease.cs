@@ -82,7 +82,9 @@ internal sealed class PostgresEnvironmentLease : IEnvironmentLease
     /// <summary>Runs <paramref name="copy"/>, which needs nobody connected to the environment's database (PostgreSQL
     /// copies a template only then): the heartbeat leaves the row alone meanwhile, so it opens no connection there, and
     /// the idle pooled ones it left go first. Without this a heartbeat between the pool's clearing and the copy made
-    /// the copy fail with "is being accessed by other users".</summary>
+    /// the copy fail with "is being accessed by other users". The lease's advisory lock stays held throughout; only its
+    /// row's expiry is not renewed, so a copy longer than the lease's time to live shows the lease expired in Status
+    /// until the next heartbeat after it (nobody can take it over meanwhile: that needs the lock).</summary>
     internal async Task<T> WhileDatabaseIdleAsync<T>(Func<Task<T>> copy, CancellationToken cancellationToken)
     {
         await _row.WaitAsync(cancellationToken);

@@ -23,7 +23,9 @@ internal static class GenericPlans
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan", cancellationToken);
+            // Planning an UPDATE or DELETE takes a lock on its table: behind a migration's ACCESS EXCLUSIVE the profile
+            // gives up on that statement (not explained) rather than wait, and never queues other sessions behind it for long.
+            await ExecuteAsync(connection, "SET LOCAL plan_cache_mode = force_generic_plan; SET LOCAL lock_timeout = '1s'; SET LOCAL statement_timeout = '10s'", cancellationToken);
             await ExecuteAsync(connection, $"PREPARE {Name} AS {query}", cancellationToken);
             string[] types;
             await using (var command = new NpgsqlCommand($"SELECT parameter_types::text[] FROM pg_prepared_statements WHERE name = '{Name}'", connection))

@@ -58,16 +58,34 @@ internal sealed class StatementReplay
         var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = ApplicationName, Pooling = false };
         var loops = new List<Task>();
-        foreach (var shape in Shapes.Where(s => s.TargetPerSecond > 0))
+        var running = new Running(stop, loops, tally);
+        try
         {
-            var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            // The replay meets the phases' locks as the application would, but never waits on one for long.
-            await using (var settings = new NpgsqlCommand("SET lock_timeout = '1s'; SET statement_timeout = '5s'", connection))
-                await settings.ExecuteNonQueryAsync(cancellationToken);
-            loops.Add(Task.Run(() => LoopAsync(connection, shape, tally, stop.Token), CancellationToken.None));
+            foreach (var shape in Shapes.Where(s => s.TargetPerSecond > 0))
+            {
+                var connection = new NpgsqlConnection(builder.ConnectionString);
+                try
+                {
+                    await connection.OpenAsync(cancellationToken);
+                    // The replay meets the phases' locks as the application would, but never waits on one for long.
+                    await using (var settings = new NpgsqlCommand("SET lock_timeout = '1s'; SET statement_timeout = '5s'", connection))
+                        await settings.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch
+                {
+                    await connection.DisposeAsync();
+                    throw;
+                }
+                loops.Add(Task.Run(() => LoopAsync(connection, shape, tally, stop.Token), CancellationToken.None));
+            }
         }
-        return new Running(stop, loops, tally);
+        catch
+        {
+            // The loops already started would otherwise play on, unseen, beside a phase that failed to start them.
+            await running.DisposeAsync();
+            throw;
+        }
+        return running;
     }
 
     private static async Task LoopAsync(NpgsqlConnection connection, Shape shape, ReplayTally tally, CancellationToken stop)
@@ -97,8 +115,15 @@ internal sealed class StatementReplay
                 await transaction.RollbackAsync(CancellationToken.None);
                 tally.Called(shape.Recorded.Id, failed: false);
             }
-            catch (PostgresException)
+            catch (NpgsqlException)
             {
+                // A statement the server refused, or a lost connection: an error of the replay, never of the phase.
+                tally.Called(shape.Recorded.Id, failed: true);
+                if (connection.State is not System.Data.ConnectionState.Open) return;
+            }
+            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException or ArgumentException)
+            {
+                // A generated value its parameter cannot take.
                 tally.Called(shape.Recorded.Id, failed: true);
             }
         }

@@ -67,16 +67,23 @@ public sealed class LocalRouterProcess
         start.Environment["SLUICE_ROUTER_LOG"] = LogFile;
         using var process = Process.Start(start) ?? throw DidNotStart("could not be launched", command);
         var waited = Stopwatch.StartNew();
-        while (true)
+        try
         {
-            if (ReadQuietly() is { } state && state.Pid == process.Id && await AnswersAsync(state, cancellationToken)) return state;
-            if (process.HasExited) throw DidNotStart($"exited with code {process.ExitCode} before it was ready: {await ErrorOfAsync(cancellationToken)}", command);
-            if (waited.Elapsed > ReadyTimeout)
+            while (true)
             {
-                process.Kill(entireProcessTree: true);
-                throw DidNotStart($"was not ready within {ReadyTimeout.TotalSeconds:0} s: {await ErrorOfAsync(cancellationToken)}", command);
+                if (ReadQuietly() is { } state && state.Pid == process.Id && await AnswersAsync(state, cancellationToken)) return state;
+                if (process.HasExited) throw DidNotStart($"exited with code {process.ExitCode} before it was ready: {await ErrorOfAsync(cancellationToken)}", command);
+                if (waited.Elapsed > ReadyTimeout)
+                    throw DidNotStart($"was not ready within {ReadyTimeout.TotalSeconds:0} s: {await ErrorOfAsync(CancellationToken.None)}", command);
+                await Task.Delay(100, cancellationToken);
             }
-            await Task.Delay(100, cancellationToken);
+        }
+        catch
+        {
+            // Not ready (timed out, cancelled, exited): nothing may stay running, and no file may name it.
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            if (ReadQuietly() is { } written && written.Pid == process.Id) File.Delete(StateFile);
+            throw;
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class CrashCostTests(PostgresFixture postgres)
     private const string PlanId = "0001_split_customer_name";
 
     [Fact]
-    public async Task Killing_the_runner_at_50_seeded_points_of_every_kind_of_step_redoes_at_most_one_batch_and_ends_as_an_uninterrupted_run()
+    public async Task Killing_the_runner_at_60_seeded_points_of_every_kind_of_step_redoes_at_most_one_batch_and_ends_as_an_uninterrupted_run()
     {
         var ct = TestContext.Current.CancellationToken;
         using var plans = PlanCopy.Sample(("initial_batch_size: 1000", $"initial_batch_size: {BatchSize}"),
@@ -81,6 +81,8 @@ public sealed class CrashCostTests(PostgresFixture postgres)
 
         TestContext.Current.TestOutputHelper?.WriteLine(tally.Table());
         var kills = tally.Records;
+        // One kill per kind of step per scenario: 12 kinds x 5 scenarios.
+        Assert.Equal((points.Forward.Count + points.Rollback.Count) * Scenarios, kills.Count);
         Assert.True(kills.Count >= 50, $"only {kills.Count} kills");
         var kinds = kills.Select(k => k.At.Kind).ToHashSet();
         foreach (var kind in new[] { "expand", "backfill between batches", "backfill inside a batch", "expand (non-transactional)", "switch", "contract",
