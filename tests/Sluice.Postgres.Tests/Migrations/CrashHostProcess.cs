@@ -19,9 +19,15 @@ internal static class CrashHostProcess
         KillPoint? kill, string leaseTtl, bool rollback, CancellationToken cancellationToken)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "Sluice.Migrations.CrashHost.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet",
-            [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", leaseTtl,
-                "--rollback", rollback ? "true" : "false"])
+        string[] arguments = [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", leaseTtl,
+            "--rollback", rollback ? "true" : "false"];
+        // A kill meant to land at the point itself halts the host there; one meant for a moment later (inside a batch, or
+        // a concurrent index build waiting on the test's snapshot) lets it run on into that step, but no further than the
+        // next point it reports: a fast host otherwise runs steps past it before the kill lands.
+        if (kill is not null)
+            arguments = [.. arguments, "--halt-at", kill.Hook, "--halt-occurrence", kill.Occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--halt-on-next", kill.Delay > TimeSpan.Zero ? "true" : "false"];
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -119,7 +119,14 @@ public sealed class MigrationRunner
             touched = [.. await WhereTouchedAsync(plan, touched, token)];
             if (touched.Count == 0 && _providers.Baselines is not null && await UnfinishedRollback.FindAsync(Journal, plan.Id, token) is { } unfinished)
                 return await FinishRollbackAsync(plan, recorded, unfinished, run, token);
-            if (touched.Count == 0) return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
+            if (touched.Count == 0)
+            {
+                // A run killed between the verdict and forgetting the baselines left them: they have served, and would
+                // otherwise stay for good (a later first run of the plan records its own).
+                if (_providers.Baselines is not null && await UnfinishedRollback.EndedVerifiedAsync(Journal, plan.Id, token))
+                    await ForgetBaselinesAsync(plan.Id, token);
+                return run.Result(MigrationOutcome.Completed, $"plan '{plan.Id}' has nothing applied to roll back");
+            }
             if (touched.FirstOrDefault(x => x.Step == PhaseStep.Refuse) is { phase: { } irreversible })
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.Irreversible,
                     $"plan '{plan.Id}' cannot be rolled back: phase '{irreversible.Name}' is irreversible and has been applied",
@@ -299,12 +306,14 @@ public sealed class MigrationRunner
             plan.Id, null, detail, by), cancellationToken);
         run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, check.Detail));
         run.Report(new MigrationProgress(MigrationStep.PlanReverted, plan.Id, null, data.Detail));
-        if (verified)
-        {
-            await baselines.ForgetAsync(plan.Id, cancellationToken);
-            if (_providers.DataBaselines is { } forget) await forget.ForgetAsync(plan.Id, cancellationToken);
-        }
+        if (verified) await ForgetBaselinesAsync(plan.Id, cancellationToken);
         return $"; {detail}";
+    }
+
+    private async Task ForgetBaselinesAsync(string planId, CancellationToken cancellationToken)
+    {
+        if (_providers.Baselines is { } baselines) await baselines.ForgetAsync(planId, cancellationToken);
+        if (_providers.DataBaselines is { } data) await data.ForgetAsync(planId, cancellationToken);
     }
 
     private async Task<DataCheck> CheckDataAsync(MigrationPlan plan, IReadOnlyList<MigrationPhase> reverted, CancellationToken cancellationToken)

@@ -15,12 +15,22 @@ internal sealed record UnfinishedRollback(bool PlanReverted)
     /// <returns>The plan's latest rollback when no verdict follows its start; null when it ended (or none ran).</returns>
     public static async Task<UnfinishedRollback?> FindAsync(IMigrationJournal journal, string planId, CancellationToken cancellationToken)
     {
-        var kinds = (await journal.ReadEventsAsync(planId, cancellationToken)).Select(e => e.Kind).ToList();
-        var started = kinds.FindLastIndex(kind => kind == JournalEventKind.RollbackStarted);
-        if (started < 0) return null;
-        var since = kinds.Skip(started + 1).ToList();
+        var since = await SinceLatestStartAsync(journal, planId, cancellationToken);
+        if (since is null) return null;
         return since.Any(kind => kind is JournalEventKind.RollbackVerified or JournalEventKind.RollbackUnverified or JournalEventKind.RollbackDiffers)
             ? null
             : new UnfinishedRollback(since.Contains(JournalEventKind.PlanReverted));
+    }
+
+    /// <returns>Whether the plan's latest rollback ended verified (its baselines have served).</returns>
+    public static async Task<bool> EndedVerifiedAsync(IMigrationJournal journal, string planId, CancellationToken cancellationToken) =>
+        await SinceLatestStartAsync(journal, planId, cancellationToken) is { } since && since.Contains(JournalEventKind.RollbackVerified);
+
+    /// <returns>The plan's events after its latest <see cref="JournalEventKind.RollbackStarted"/>; null when none ran.</returns>
+    private static async Task<List<JournalEventKind>?> SinceLatestStartAsync(IMigrationJournal journal, string planId, CancellationToken cancellationToken)
+    {
+        var kinds = (await journal.ReadEventsAsync(planId, cancellationToken)).Select(e => e.Kind).ToList();
+        var started = kinds.FindLastIndex(kind => kind == JournalEventKind.RollbackStarted);
+        return started < 0 ? null : [.. kinds.Skip(started + 1)];
     }
 }

@@ -19,7 +19,9 @@ internal static class RehearsalReportMarkdown
         if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)
         {
             md.Append("\n## Production's statements\n\n").Append(MarkdownText.Inline(fidelity)).Append("\n\n");
-            md.Append(MarkdownTable.Render(RehearsalTrafficTables.PlanColumns, RehearsalTrafficTables.PlanRows(report)));
+            // No empty tables: a profile without a mix has only the sentence saying why.
+            var plans = RehearsalTrafficTables.PlanRows(report).ToList();
+            if (plans.Count > 0) md.Append(MarkdownTable.Render(RehearsalTrafficTables.PlanColumns, plans));
             if (report.Replay.Count > 0) md.Append('\n').Append(MarkdownTable.Render(RehearsalTrafficTables.ReplayColumns, RehearsalTrafficTables.ReplayRows(report)));
         }
         md.Append("\n## Findings\n\n");

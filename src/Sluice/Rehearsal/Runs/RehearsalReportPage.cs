@@ -33,8 +33,8 @@ internal static class RehearsalReportPage
         if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)
             body.Add(HtmlPage.Section("Production's statements", HtmlFragment.Concat(
                 HtmlFragment.Element("p", fidelity),
-                Table(RehearsalTrafficTables.PlanColumns, RehearsalTrafficTables.PlanRows(report)),
-                Table(RehearsalTrafficTables.ReplayColumns, RehearsalTrafficTables.ReplayRows(report)))));
+                report.Fidelity?.Statements.Count > 0 ? Table(RehearsalTrafficTables.PlanColumns, RehearsalTrafficTables.PlanRows(report)) : HtmlFragment.Empty,
+                report.Replay.Count > 0 ? Table(RehearsalTrafficTables.ReplayColumns, RehearsalTrafficTables.ReplayRows(report)) : HtmlFragment.Empty)));
         body.Add(HtmlPage.Section("Findings", Findings(report)));
         return HtmlPage.Render(RehearsalReportTables.Title(report), body);
     }
