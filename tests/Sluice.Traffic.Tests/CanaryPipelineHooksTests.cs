@@ -1,16 +1,9 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Npgsql;
-using Shop.Tests;
 using Sluice.Canary;
 using Sluice.Canary.Running;
-using Sluice.Postgres.Canary;
-using Sluice.Postgres.Databases;
-using Sluice.Secrets;
 using Sluice.Testing.Postgres;
-using Sluice.Testing.Servers;
 using Sluice.Tests;
-using Sluice.Traffic.Load;
 using YamlDotNet.RepresentationModel;
 
 namespace Sluice.Traffic.Tests;
@@ -26,7 +19,7 @@ namespace Sluice.Traffic.Tests;
 public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private const string Plan = "0001_split_customer_name";
+    private const string Plan = CanaryProcessStack.Plan;
 
     [Fact]
     public async Task A_healthy_v2_runs_every_hook_in_order_and_the_release_completes_with_its_contract()
@@ -78,66 +71,26 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
 
     private sealed class HooksStack : IAsyncDisposable
     {
-        private readonly EphemeralDatabase _database;
-        private readonly ShopPair _pair;
-        private readonly PrometheusServer _prometheus;
-        private readonly NpgsqlDataSource _pool;
-        private readonly CancellationTokenSource _stopLoad = new();
-        private readonly Task<LoadReport> _load;
-        private readonly string _root;
+        private readonly CanaryProcessStack _stack;
 
-        private HooksStack(EphemeralDatabase database, ShopPair pair, PrometheusServer prometheus, string root, string shapeBefore)
+        private HooksStack(CanaryProcessStack stack, string shapeBefore)
         {
-            _database = database;
-            _pair = pair;
-            _prometheus = prometheus;
-            _root = root;
+            _stack = stack;
             ShapeBefore = shapeBefore;
-            _pool = NpgsqlDataSource.Create(database.ConnectionString);
-            Journal = new PostgresCanaryJournal(_pool, SecretValues.None);
-            _load = new LoadGenerator(new LoadOptions(pair.RouterAddress, 150, TimeSpan.FromMinutes(5))).RunAsync(_stopLoad.Token);
         }
 
-        public ITrafficRouter Router => _pair.Router;
+        public ITrafficRouter Router => _stack.Router;
 
-        public ICanaryJournal Journal { get; }
+        public ICanaryJournal Journal => _stack.Journal;
 
         /// <summary>The public schema's shape before the plan.</summary>
         public string ShapeBefore { get; }
 
         public static async Task<HooksStack> StartAsync(PostgresFixture postgres, IReadOnlyDictionary<string, string>? v2Settings, CancellationToken ct)
         {
-            var database = await PhaseStates.CreateAsync(postgres, 0, ct);
-            var pair = await ShopPair.StartAsync($"{database.ConnectionString};Maximum Pool Size=10", ct, v2Settings: v2Settings);
-            var prometheus = await PrometheusServer.StartAsync([pair.V1.Address, pair.V2.Address], TimeSpan.FromMilliseconds(200), ct);
-            var root = Directory.CreateTempSubdirectory("sluice-hooks-").FullName;
-            var folder = Path.Combine(root, "pipelines", "shop", "migrations", Plan);
-            Directory.CreateDirectory(folder);
-            foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            Directory.CreateDirectory(Path.Combine(root, ".nuke"));
-            await File.WriteAllTextAsync(Path.Combine(root, ".nuke", "parameters.stages.json"), $$"""
-                {
-                  "environment": {
-                    "provider": "connection",
-                    "connection_string_variable": "SLUICE_DATABASE",
-                    "canary": {
-                      "requires_phase": "backfill_split_name",
-                      "flag": "customers.read_split_name",
-                      "steps": [ { "weight": 25, "interval": "2s" }, { "weight": 50, "interval": "2s" }, { "weight": 100, "interval": "2s" } ],
-                      "metrics": [
-                        { "name": "error_rate", "source": "router", "max": 0.01 },
-                        { "name": "latency", "source": "router", "p99_max": 2000 },
-                        { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
-                          "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
-                          "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
-                      ],
-                      "router": { "baseline": "{{pair.V1.Address}}", "canary": "{{pair.V2.Address}}", "admin": "{{pair.Router.Address}}" },
-                      "prometheus": "{{prometheus.Address}}",
-                      "failure_limit": 0, "inconclusive_limit": 3, "consecutive_error_limit": 1, "min_samples": 30
-                    }
-                  }
-                }
-                """, ct);
+            var stack = await CanaryProcessStack.StartAsync(postgres, 0, null,
+                "\"requires_phase\": \"backfill_split_name\",\n      \"flag\": \"customers.read_split_name\",", v2Settings, "sluice-hooks-", ct);
+            var root = stack.Root;
             // The job's ./build.sh: the real build, but PublishDeployment, which needs GitHub.
             await File.WriteAllTextAsync(Path.Combine(root, "build.sh"), $$"""
                 #!/usr/bin/env bash
@@ -145,15 +98,13 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
                 exec dotnet "{{Path.Combine(AppContext.BaseDirectory, "_build.dll")}}" "$@"
                 """.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n", ct);
             File.SetUnixFileMode(Path.Combine(root, "build.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            await using var connection = new NpgsqlConnection(database.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var shape = new NpgsqlCommand(CanaryPromoteTests.Shape, connection);
-            return new HooksStack(database, pair, prometheus, root, (string)(await shape.ExecuteScalarAsync(ct))!);
+            await using var shape = stack.Pool.CreateCommand(CanaryPromoteTests.Shape);
+            return new HooksStack(stack, (string)(await shape.ExecuteScalarAsync(ct))!);
         }
 
         public async Task<T> ScalarAsync<T>(string sql)
         {
-            await using var command = _pool.CreateCommand(sql);
+            await using var command = _stack.Pool.CreateCommand(sql);
             return (T)(await command.ExecuteScalarAsync(Ct))!;
         }
 
@@ -190,7 +141,7 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
 
         private string Value(string expression, Dictionary<string, Dictionary<string, string>> outputs) => expression.Split('.') switch
         {
-            ["secrets", _] => _database.ConnectionString,
+            ["secrets", _] => _stack.Database.ConnectionString,
             ["github", "token"] => "no-token",
             ["steps", var step, "outputs", var name] => outputs.GetValueOrDefault(step)?.GetValueOrDefault(name) ?? "",
             _ => throw new FormatException($"${{{{ {expression} }}}} is not modelled"),
@@ -210,7 +161,7 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
                 await File.WriteAllTextAsync(output, "", Ct);
                 var start = new ProcessStartInfo("bash", ["--noprofile", "--norc", "-eo", "pipefail", file])
                 {
-                    WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                    WorkingDirectory = _stack.Root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
                 };
                 foreach (var key in new[] { "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
                 start.Environment["GITHUB_ACTIONS"] = "true";
@@ -253,28 +204,13 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
 
         public async Task<(int ExitCode, string Output)> BuildAsync(params string[] arguments)
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _root };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "_build.dll"));
-            foreach (var argument in arguments) start.ArgumentList.Add(argument);
-            foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
-            start.Environment["SLUICE_DATABASE"] = _database.ConnectionString;
-            using var process = Process.Start(start)!;
+            using var process = Process.Start(_stack.Build(arguments))!;
             var stdout = process.StandardOutput.ReadToEndAsync(Ct);
             var stderr = process.StandardError.ReadToEndAsync(Ct);
             await process.WaitForExitAsync(Ct);
             return (process.ExitCode, await stdout + await stderr);
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stopLoad.CancelAsync();
-            try { await _load; } catch (OperationCanceledException) { }
-            _stopLoad.Dispose();
-            await _pair.DisposeAsync();
-            await _prometheus.DisposeAsync();
-            await _pool.DisposeAsync();
-            await _database.DisposeAsync();
-            Directory.Delete(_root, recursive: true);
-        }
+        public ValueTask DisposeAsync() => _stack.DisposeAsync();
     }
 }

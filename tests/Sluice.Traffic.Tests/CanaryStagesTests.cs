@@ -1,17 +1,11 @@
 using System.Diagnostics;
-using Npgsql;
 using Shop.Tests;
 using Sluice.Canary;
 using Sluice.Canary.Analysis;
 using Sluice.Canary.Running;
 using Sluice.Errors;
-using Sluice.Postgres.Canary;
-using Sluice.Postgres.Databases;
-using Sluice.Secrets;
 using Sluice.Testing.Postgres;
-using Sluice.Testing.Servers;
 using Sluice.Tests;
-using Sluice.Traffic.Load;
 
 namespace Sluice.Traffic.Tests;
 
@@ -103,66 +97,17 @@ public sealed class CanaryStagesTests(PostgresFixture postgres)
     /// <summary>A build root with environment <c>stages</c> whose canary drives this test's router process.</summary>
     private sealed class StagesStack : IAsyncDisposable
     {
-        private const string Plan = "0001_split_customer_name";
-        private readonly EphemeralDatabase _database;
-        private readonly ShopPair _pair;
-        private readonly PrometheusServer _prometheus;
-        private readonly NpgsqlDataSource _pool;
-        private readonly CancellationTokenSource _stopLoad = new();
-        private readonly Task<LoadReport> _load;
-        private readonly string _root;
+        private readonly CanaryProcessStack _stack;
 
-        private StagesStack(EphemeralDatabase database, ShopPair pair, PrometheusServer prometheus, string root)
-        {
-            _database = database;
-            _pair = pair;
-            _prometheus = prometheus;
-            _root = root;
-            _pool = NpgsqlDataSource.Create(database.ConnectionString);
-            Journal = new PostgresCanaryJournal(_pool, SecretValues.None);
-            _load = new LoadGenerator(new LoadOptions(pair.RouterAddress, 150, TimeSpan.FromMinutes(5))).RunAsync(_stopLoad.Token);
-        }
+        private StagesStack(CanaryProcessStack stack) => _stack = stack;
 
-        public ITrafficRouter Router => _pair.Router;
+        public ITrafficRouter Router => _stack.Router;
 
-        public ICanaryJournal Journal { get; }
+        public ICanaryJournal Journal => _stack.Journal;
 
-        public static async Task<StagesStack> StartAsync(PostgresFixture postgres, IReadOnlyDictionary<string, string>? v2Settings, CancellationToken ct)
-        {
-            // Both versions run on the schema after the backfill: the plan as far as that is done, and nothing pending.
-            var database = await PhaseStates.CreateAsync(postgres, 2, ct);
-            var pair = await ShopPair.StartAsync($"{database.ConnectionString};Maximum Pool Size=10", ct, v2Settings: v2Settings);
-            var prometheus = await PrometheusServer.StartAsync([pair.V1.Address, pair.V2.Address], TimeSpan.FromMilliseconds(200), ct);
-            var root = Directory.CreateTempSubdirectory("sluice-stages-").FullName;
-            var folder = Path.Combine(root, "pipelines", "shop", "migrations", Plan);
-            Directory.CreateDirectory(folder);
-            foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            var yaml = await File.ReadAllTextAsync(Path.Combine(folder, "plan.yaml"), ct);
-            await File.WriteAllTextAsync(Path.Combine(folder, "plan.yaml"), yaml[..yaml.IndexOf($"  - name: {PhaseStates.Phases[2]}", StringComparison.Ordinal)], ct);
-            Directory.CreateDirectory(Path.Combine(root, ".nuke"));
-            await File.WriteAllTextAsync(Path.Combine(root, ".nuke", "parameters.stages.json"), $$"""
-                {
-                  "environment": {
-                    "provider": "connection",
-                    "connection_string_variable": "SLUICE_DATABASE",
-                    "canary": {
-                      "steps": [ { "weight": 25, "interval": "2s" }, { "weight": 50, "interval": "2s" }, { "weight": 100, "interval": "2s" } ],
-                      "metrics": [
-                        { "name": "error_rate", "source": "router", "max": 0.01 },
-                        { "name": "latency", "source": "router", "p99_max": 2000 },
-                        { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
-                          "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
-                          "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
-                      ],
-                      "router": { "baseline": "{{pair.V1.Address}}", "canary": "{{pair.V2.Address}}", "admin": "{{pair.Router.Address}}" },
-                      "prometheus": "{{prometheus.Address}}",
-                      "failure_limit": 0, "inconclusive_limit": 3, "consecutive_error_limit": 1, "min_samples": 30
-                    }
-                  }
-                }
-                """, ct);
-            return new StagesStack(database, pair, prometheus, root);
-        }
+        // Both versions run on the schema after the backfill: the plan as far as that is done, and nothing pending.
+        public static async Task<StagesStack> StartAsync(PostgresFixture postgres, IReadOnlyDictionary<string, string>? v2Settings, CancellationToken ct) =>
+            new(await CanaryProcessStack.StartAsync(postgres, 2, PhaseStates.Phases[2], "", v2Settings, "sluice-stages-", ct));
 
         public async Task<CanaryRecord> UnderWayAsync() => await Journal.FindUnderWayAsync("stages", Ct) ?? throw new InvalidOperationException("no canary under way");
 
@@ -205,21 +150,7 @@ public sealed class CanaryStagesTests(PostgresFixture postgres)
             }
         }
 
-        private Process Start(string stage)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = _root,
-            };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "_build.dll"), "Canary", "--env", "stages", "--canary-stage", stage })
-                start.ArgumentList.Add(argument);
-            foreach (var key in new[] { "GITHUB_ACTIONS", "TF_BUILD", "SLUICE_ENV", "SLUICE_ROOT", "SLUICE_PG_BIN" }) start.Environment.Remove(key);
-            start.Environment["SLUICE_DATABASE"] = _database.ConnectionString;
-            return Process.Start(start)!;
-        }
+        private Process Start(string stage) => Process.Start(_stack.Build("Canary", "--env", CanaryProcessStack.Environment, "--canary-stage", stage))!;
 
         private static async Task<string> ReadAll(Process process)
         {
@@ -228,16 +159,6 @@ public sealed class CanaryStagesTests(PostgresFixture postgres)
             return await stdout + await stderr;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _stopLoad.CancelAsync();
-            try { await _load; } catch (OperationCanceledException) { }
-            _stopLoad.Dispose();
-            await _pair.DisposeAsync();
-            await _prometheus.DisposeAsync();
-            await _pool.DisposeAsync();
-            await _database.DisposeAsync();
-            Directory.Delete(_root, recursive: true);
-        }
+        public ValueTask DisposeAsync() => _stack.DisposeAsync();
     }
 }
