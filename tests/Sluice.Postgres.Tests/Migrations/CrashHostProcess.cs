@@ -24,7 +24,9 @@ internal static class CrashHostProcess
         // A kill meant to land at the point itself halts the host there; one meant for a moment later (inside a batch, or
         // a concurrent index build waiting on the test's snapshot) lets it run on into that step, but no further than the
         // next point it reports: a fast host otherwise runs steps past it before the kill lands.
-        if (kill is not null)
+        // A kill inside a backfill batch is the exception: the batches after it take far longer than its few ms, so the
+        // host cannot run past the backfill, and halting at the next report would always land between two batches.
+        if (kill is not null && !(kill.Delay > TimeSpan.Zero && kill.Hook.StartsWith("Backfill ", StringComparison.Ordinal)))
             arguments = [.. arguments, "--halt-at", kill.Hook, "--halt-occurrence", kill.Occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--halt-on-next", kill.Delay > TimeSpan.Zero ? "true" : "false"];
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", arguments)

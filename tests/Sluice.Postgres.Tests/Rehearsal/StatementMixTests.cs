@@ -68,7 +68,8 @@ public sealed class StatementMixTests(StatementStatsPostgresFixture stats, Postg
             Assert.InRange(rate.Ratio, 0.5, 1.2);
             Assert.True(rate.Errors * 10 <= rate.Calls, $"{rate.Query}: {rate.Errors} of {rate.Calls} refused");
         }
-        Assert.True(report.Replay.Sum(r => r.TargetPerSecond) <= new ReplayOptions().PerSecond + 1e-6);
+        // Each target is reported rounded to 4 decimals: the sum may pass the bound by half a unit of the last place per shape.
+        Assert.True(report.Replay.Sum(r => r.TargetPerSecond) <= new ReplayOptions().PerSecond + report.Replay.Count * 0.00005 + 1e-9);
         TestContext.Current.TestOutputHelper?.WriteLine($"fidelity {fidelity.Same}/{fidelity.Compared}");
         Assert.Contains("Planner fidelity: 5 of 5", RehearsalReportFiles.ToMarkdown(report), StringComparison.Ordinal);
     }
