@@ -42,8 +42,9 @@ public sealed class LoadGenerator
             var watch = Stopwatch.StartNew();
             for (long i = 0; i < planned; i++)
             {
-                var due = interval * i;
-                if (due > watch.Elapsed) await Task.Delay(due - watch.Elapsed, cancellationToken);
+                // Read the clock once: checked and read again, the wait could turn negative in between, which Task.Delay refuses.
+                var wait = interval * i - watch.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
                 inFlight.RemoveAll(t => t.IsCompleted);
                 if (inFlight.Count >= _options.MaxInFlight)
                 {
