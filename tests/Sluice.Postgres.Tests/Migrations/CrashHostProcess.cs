@@ -10,7 +10,8 @@ internal static class CrashHostProcess
     /// <param name="leaseTtl">The host's lease time to live, as the host reads it (<c>1s</c>, <c>60s</c>).</param>
     public static Task<(int ExitCode, string Output, bool Killed)> RunAsync(string connectionString, string pipelines,
         int? killAfterBatch, TimeSpan jitter, string leaseTtl, CancellationToken cancellationToken) =>
-        RunAsync(connectionString, pipelines, killAfterBatch is { } n ? new KillPoint("backfill", "Backfill ", n, jitter) : null, leaseTtl,
+        RunAsync(connectionString, pipelines,
+            killAfterBatch is { } n ? new KillPoint("backfill", "Backfill ", n, jitter, Halt: jitter > TimeSpan.Zero ? KillHalt.Never : KillHalt.AtPoint) : null, leaseTtl,
             rollback: false, cancellationToken);
 
     /// <param name="kill">Where to SIGKILL it; null lets it finish.</param>
@@ -21,14 +22,9 @@ internal static class CrashHostProcess
         var host = Path.Combine(AppContext.BaseDirectory, "Sluice.Migrations.CrashHost.dll");
         string[] arguments = [host, "--connection", connectionString, "--pipelines", pipelines, "--env", "local", "--lease-ttl", leaseTtl,
             "--rollback", rollback ? "true" : "false"];
-        // A kill meant to land at the point itself halts the host there; one meant for a moment later (inside a batch, or
-        // a concurrent index build waiting on the test's snapshot) lets it run on into that step, but no further than the
-        // next point it reports: a fast host otherwise runs steps past it before the kill lands.
-        // A kill inside a backfill batch is the exception: the batches after it take far longer than its few ms, so the
-        // host cannot run past the backfill, and halting at the next report would always land between two batches.
-        if (kill is not null && !(kill.Delay > TimeSpan.Zero && kill.Hook.StartsWith("Backfill ", StringComparison.Ordinal)))
+        if (kill is { Halt: not KillHalt.Never })
             arguments = [.. arguments, "--halt-at", kill.Hook, "--halt-occurrence", kill.Occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--halt-on-next", kill.Delay > TimeSpan.Zero ? "true" : "false"];
+                "--halt-on-next", kill.Halt == KillHalt.AtNextPoint ? "true" : "false"];
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", arguments)
         {
             RedirectStandardOutput = true,

@@ -25,7 +25,7 @@ internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyLis
                 case BackfillPhase:
                     var batches = Enumerable.Range(1, batchesToPickFrom).ToList();
                     forward.Add(new KillGroup("backfill between batches", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: false))]));
-                    forward.Add(new KillGroup("backfill inside a batch", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: true))]));
+                    forward.Add(new KillGroup("backfill inside a batch", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: true, InsideBatch: true))]));
                     rollback.Add(new KillGroup("rollback of backfill", [new KillSeat($"PhaseReverted {at}", 1, Mid: false)]));
                     break;
                 case ScriptPhase script:
@@ -62,7 +62,8 @@ internal sealed record KillGroup(string Kind, IReadOnlyList<KillSeat> Seats)
         var seat = Seats[order[round % Seats.Count]];
         // Concurrent index work waits on the held snapshot: 100 ms in, it is surely waiting, its index INVALID.
         var delay = seat.Concurrent ? TimeSpan.FromMilliseconds(100) : seat.Mid ? TimeSpan.FromMilliseconds(random.Next(1, 9)) : TimeSpan.Zero;
-        return new KillPoint(Kind, seat.Hook, seat.Occurrence, delay, HoldSnapshot: seat.Concurrent);
+        var halt = seat.InsideBatch ? KillHalt.Never : delay > TimeSpan.Zero ? KillHalt.AtNextPoint : KillHalt.AtPoint;
+        return new KillPoint(Kind, seat.Hook, seat.Occurrence, delay, HoldSnapshot: seat.Concurrent, halt);
     }
 
     public IReadOnlyList<int> Shuffled(Random random)
@@ -75,4 +76,5 @@ internal sealed record KillGroup(string Kind, IReadOnlyList<KillSeat> Seats)
 
 /// <param name="Mid">The kill is meant to land inside the step that follows the hook (a seeded delay), not right at it.</param>
 /// <param name="Concurrent">The statement builds or drops an index concurrently.</param>
-internal sealed record KillSeat(string Hook, int Occurrence, bool Mid, bool Concurrent = false);
+/// <param name="InsideBatch">The kill is meant to land inside a backfill batch.</param>
+internal sealed record KillSeat(string Hook, int Occurrence, bool Mid, bool Concurrent = false, bool InsideBatch = false);
