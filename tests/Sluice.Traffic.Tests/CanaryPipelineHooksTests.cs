@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Shop.Tests;
 using Sluice.Canary;
 using Sluice.Canary.Running;
 using Sluice.Testing.Postgres;
@@ -88,7 +89,7 @@ public sealed partial class CanaryPipelineHooksTests(PostgresFixture postgres)
 
         public static async Task<HooksStack> StartAsync(PostgresFixture postgres, IReadOnlyDictionary<string, string>? v2Settings, CancellationToken ct)
         {
-            var stack = await CanaryProcessStack.StartAsync(postgres, 0, null,
+            var stack = await CanaryProcessStack.StartAsync(postgres, 0, PhaseStates.Phases.Length,
                 "\"requires_phase\": \"backfill_split_name\",\n      \"flag\": \"customers.read_split_name\",", v2Settings, "sluice-hooks-", ct);
             var root = stack.Root;
             // The job's ./build.sh: the real build, but PublishDeployment, which needs GitHub.

@@ -23,6 +23,18 @@ internal sealed class CanaryProcessStack : IAsyncDisposable
 {
     public const string Plan = "0001_split_customer_name";
     public const string Environment = "stages";
+    /// <summary>The canary's metrics on the shop: the router's error rate and latency per version, and the share of 5xx
+    /// answers per version from Prometheus' scrape of each version's <c>/metrics</c>.</summary>
+    public const string ShopMetrics = """
+        [
+          { "name": "error_rate", "source": "router", "max": 0.01 },
+          { "name": "latency", "source": "router", "p99_max": 2000 },
+          { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
+            "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
+            "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
+        ]
+        """;
+
     private readonly ShopPair _pair;
     private readonly PrometheusServer _prometheus;
     private readonly CancellationTokenSource _stopLoad = new();
@@ -51,23 +63,16 @@ internal sealed class CanaryProcessStack : IAsyncDisposable
     public ICanaryJournal Journal { get; }
 
     /// <param name="phasesDone">How many of the sample plan's phases are applied before the test starts.</param>
-    /// <param name="planEndsBefore">Cut the plan before this phase (null: the whole plan).</param>
+    /// <param name="planPhases">How many of the sample plan's phases the build root's plan keeps.</param>
     /// <param name="placement">Extra keys of the canary definition (its <c>requires_phase</c>, <c>flag</c>), each line ending in a comma.</param>
-    public static async Task<CanaryProcessStack> StartAsync(PostgresFixture postgres, int phasesDone, string? planEndsBefore, string placement,
+    public static async Task<CanaryProcessStack> StartAsync(PostgresFixture postgres, int phasesDone, int planPhases, string placement,
         IReadOnlyDictionary<string, string>? v2Settings, string tempPrefix, CancellationToken ct)
     {
         var database = await PhaseStates.CreateAsync(postgres, phasesDone, ct);
         var pair = await ShopPair.StartAsync($"{database.ConnectionString};Maximum Pool Size=10", ct, v2Settings: v2Settings);
         var prometheus = await PrometheusServer.StartAsync([pair.V1.Address, pair.V2.Address], TimeSpan.FromMilliseconds(200), ct);
         var root = Directory.CreateTempSubdirectory(tempPrefix).FullName;
-        var folder = Path.Combine(root, "pipelines", "shop", "migrations", Plan);
-        Directory.CreateDirectory(folder);
-        foreach (var file in Directory.EnumerateFiles(RepositoryFiles.SamplePlan)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-        if (planEndsBefore is not null)
-        {
-            var yaml = await File.ReadAllTextAsync(Path.Combine(folder, "plan.yaml"), ct);
-            await File.WriteAllTextAsync(Path.Combine(folder, "plan.yaml"), yaml[..yaml.IndexOf($"  - name: {planEndsBefore}", StringComparison.Ordinal)], ct);
-        }
+        await PhaseStates.WritePlanAsync(Path.Combine(root, "pipelines"), planPhases, ct);
         Directory.CreateDirectory(Path.Combine(root, ".nuke"));
         await File.WriteAllTextAsync(Path.Combine(root, ".nuke", $"parameters.{Environment}.json"), $$"""
             {
@@ -77,13 +82,7 @@ internal sealed class CanaryProcessStack : IAsyncDisposable
                 "canary": {
                   {{placement}}
                   "steps": [ { "weight": 25, "interval": "2s" }, { "weight": 50, "interval": "2s" }, { "weight": 100, "interval": "2s" } ],
-                  "metrics": [
-                    { "name": "error_rate", "source": "router", "max": 0.01 },
-                    { "name": "latency", "source": "router", "p99_max": 2000 },
-                    { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
-                      "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
-                      "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
-                  ],
+                  "metrics": {{ShopMetrics}},
                   "router": { "baseline": "{{pair.V1.Address}}", "canary": "{{pair.V2.Address}}", "admin": "{{pair.Router.Address}}" },
                   "prometheus": "{{prometheus.Address}}",
                   "failure_limit": 0, "inconclusive_limit": 3, "consecutive_error_limit": 1, "min_samples": 30

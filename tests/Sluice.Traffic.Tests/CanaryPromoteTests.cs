@@ -54,13 +54,7 @@ public sealed class CanaryPromoteTests(PostgresFixture postgres)
               "flag": "customers.read_split_name",
               "steps": [ { "weight": 25, "interval": "{{Interval.TotalSeconds}}s" }, { "weight": 50, "interval": "{{Interval.TotalSeconds}}s" },
                          { "weight": 100, "interval": "{{Interval.TotalSeconds}}s" } ],
-              "metrics": [
-                { "name": "error_rate", "source": "router", "max": 0.01 },
-                { "name": "latency", "source": "router", "p99_max": 2000 },
-                { "name": "http_5xx", "source": "prometheus", "max": 0.01, "min_samples": 10,
-                  "query": "(sum(increase(http_requests_received_total{service_version=\"{version}\",code=~\"5..\"}[{window}])) or vector(0)) / sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))",
-                  "count_query": "sum(increase(http_requests_received_total{service_version=\"{version}\"}[{window}]))" }
-              ],
+              "metrics": {{CanaryProcessStack.ShopMetrics}},
               "divergence": [
                 { "name": "full_name", "table": "customers", "key": "id", "expected": "full_name",
                   "actual": "concat_ws(' ', first_name, last_name)", "written_at": "created_at" }

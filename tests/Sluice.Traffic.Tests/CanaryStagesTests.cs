@@ -107,7 +107,7 @@ public sealed class CanaryStagesTests(PostgresFixture postgres)
 
         // Both versions run on the schema after the backfill: the plan as far as that is done, and nothing pending.
         public static async Task<StagesStack> StartAsync(PostgresFixture postgres, IReadOnlyDictionary<string, string>? v2Settings, CancellationToken ct) =>
-            new(await CanaryProcessStack.StartAsync(postgres, 2, PhaseStates.Phases[2], "", v2Settings, "sluice-stages-", ct));
+            new(await CanaryProcessStack.StartAsync(postgres, 2, 2, "", v2Settings, "sluice-stages-", ct));
 
         public async Task<CanaryRecord> UnderWayAsync() => await Journal.FindUnderWayAsync("stages", Ct) ?? throw new InvalidOperationException("no canary under way");
 
