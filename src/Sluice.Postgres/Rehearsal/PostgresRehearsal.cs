@@ -38,6 +38,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     private PostgresPhaseExecutor? _executor;
     private LockRetries? _retries;
     private TimeSpan _batchTime;
+    private int _seed;
     private readonly List<BatchRun> _batches = [];
     private readonly List<RehearsalSloCheck> _slos = [];
 
@@ -77,6 +78,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         await (await phaseSessions.OpenConnectionAsync(cancellationToken)).DisposeAsync();
         _executor = new PostgresPhaseExecutor(phaseSessions, [_recorder, .. AlsoObserving]);
         _retries = LockRetries.For(new MigrationRunnerOptions("rehearsal", Seed: seed));
+        _seed = seed;
         await database.Providers.Journal.EnsureAsync(cancellationToken);
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
         _workload = await WriteWorkload.PrepareAsync(connectionString,
@@ -157,9 +159,9 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         // (outside its time), then the same writes beside it (extra to the seeded rounds between its batches, which
         // stay as they were).
         var loopback = RehearsalCluster.OnThisMachine(connectionString);
-        var timeWriters = phase is BackfillPhase && plan.Slo?.WriterP99Increase is not null && loopback && _workload is { Tables.Count: > 0 };
+        var timed = phase is BackfillPhase { Backfill: var spec } && plan.Slo?.WriterP99Increase is not null && loopback ? spec : null;
         IReadOnlyList<TimeSpan> baseline = [], beside = [];
-        if (timeWriters) baseline = await WriterLatencyProbe.BaselineAsync(connectionString, _workload!, cancellationToken);
+        if (timed is not null) baseline = await WriterLatencyProbe.BaselineAsync(connectionString, timed, _seed, cancellationToken);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<StatementRun> statements = [];
         IReadOnlyList<LockHeld> sampled;
@@ -173,7 +175,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
         await using (var replaying = Replay is null ? null : await Replay.StartAsync(connectionString, _replayed, cancellationToken))
-        await using (var writers = timeWriters ? await WriterLatencyProbe.StartAsync(connectionString, _workload!, cancellationToken) : null)
+        await using (var writers = timed is null ? null : await WriterLatencyProbe.StartAsync(connectionString, timed, _seed + 1, cancellationToken))
         {
             var applyStarted = Stopwatch.GetTimestamp();
             var failure = await ApplyAsync(database, plan, phase, cancellationToken);

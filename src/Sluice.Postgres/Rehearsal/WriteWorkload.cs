@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -14,8 +13,7 @@ namespace Sluice.Postgres.Rehearsal;
 /// under their old key, behind any backfill cursor, where a keyset walk never looks again. Every choice comes from the
 /// seed, and only a seeded sample of keys per table is ever written, so a comparison of states can leave exactly
 /// those rows aside: they are the application's, not the phase's to restore; instead, a revert must leave them as the
-/// application wrote them (<see cref="LostWritesAsync"/>). One caller per lane at a time: the rounds and the
-/// writes beside a phase may run at once.
+/// application wrote them (<see cref="LostWritesAsync"/>). One caller at a time.
 /// </summary>
 internal sealed class WriteWorkload
 {
@@ -106,12 +104,7 @@ internal sealed class WriteWorkload
     /// <summary><paramref name="count"/> writes on each touched table beside a running phase.</summary>
     public Task BesideAsync(NpgsqlConnection connection, int count, CancellationToken cancellationToken) => StepAsync(_beside, connection, count, cancellationToken);
 
-    /// <summary>One write on each touched table beside a running phase, each timed from the client's side (a write
-    /// the database refused too: it made its round trip).</summary>
-    public Task BesideTimedAsync(NpgsqlConnection connection, Action<TimeSpan> timed, CancellationToken cancellationToken) =>
-        StepAsync(_beside, connection, 1, cancellationToken, timed);
-
-    private async Task StepAsync(Lane lane, NpgsqlConnection connection, int count, CancellationToken cancellationToken, Action<TimeSpan>? timed = null)
+    private async Task StepAsync(Lane lane, NpgsqlConnection connection, int count, CancellationToken cancellationToken)
     {
         var random = lane.Random;
         foreach (var table in Tables)
@@ -122,7 +115,6 @@ internal sealed class WriteWorkload
                 var donor = table.Donors[random.Next(table.Donors.Count)];
                 var deleted = lane.Deleted.TryGetValue(table.Name, out var rows) ? rows : lane.Deleted[table.Name] = [];
                 var choice = random.Next(3);
-                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     if (choice == 2 && deleted.Count > 0) await ReinsertAsync(connection, table, deleted, random.Next(deleted.Count), donor, cancellationToken);
@@ -133,7 +125,6 @@ internal sealed class WriteWorkload
                 {
                     // A foreign key, a constraint or a phase's schema change refused this write: the next one is tried.
                 }
-                timed?.Invoke(Stopwatch.GetElapsedTime(started));
             }
     }
 
@@ -174,12 +165,7 @@ internal sealed class WriteWorkload
         deleted.RemoveAt(index);
     }
 
-    // The rounds between backfill batches and the timed writes beside them (WriterLatencyProbe) run at once, each on
-    // its own lane; what they wrote is kept in one place.
-    private void Record(Table table, string key, string? row)
-    {
-        lock (_written) _written[(table.Name, key)] = row;
-    }
+    private void Record(Table table, string key, string? row) => _written[(table.Name, key)] = row;
 
     /// <summary>
     /// The rows this workload wrote that are not as it left them, in the columns the table had before the plan and

@@ -52,8 +52,9 @@ public sealed class RehearsalSloTests(PostgresFixture postgres)
 
         var report = await FixtureRehearsal.RehearseAsync(postgres, Path.GetDirectoryName(Path.GetDirectoryName(plan))!, ct);
 
-        Assert.False(report.Passed);
         var markdown = RehearsalReportFiles.ToMarkdown(report);
+        TestContext.Current.TestOutputHelper?.WriteLine(markdown);
+        Assert.False(report.Passed);
         var block = Breach(report, "slo-longest-write-block", "add_word", ErrorCodes.RehearsalWriteBlockExceeded, line);
         Assert.Contains("above the slo's longest_write_block of 100 ms: AccessExclusiveLock on public.items from add.up.sql:1 to the commit", block.Message, StringComparison.Ordinal);
         var batchBlock = Breach(report, "slo-longest-write-block", "backfill_word", ErrorCodes.RehearsalWriteBlockExceeded, line);
@@ -82,6 +83,7 @@ public sealed class RehearsalSloTests(PostgresFixture postgres)
 
         var report = await FixtureRehearsal.RehearseAsync(postgres, Path.GetDirectoryName(Path.GetDirectoryName(plan))!, ct);
 
+        TestContext.Current.TestOutputHelper?.WriteLine(RehearsalReportFiles.ToMarkdown(report));
         Assert.True(report.Passed, RehearsalReportFiles.ToMarkdown(report));
         Assert.Equal(4, report.Slos.Count);
         Assert.All(report.Slos, c =>
@@ -107,6 +109,7 @@ public sealed class RehearsalSloTests(PostgresFixture postgres)
     private static RehearsalFinding Breach(RehearsalReport report, string rule, string phase, string code, int line)
     {
         var finding = Assert.Single(report.Findings, f => f.Rule == rule && f.Phase == phase);
+        Assert.True(finding.Severity == FindingSeverity.Error, $"{rule} in {phase}: {finding.Message}");
         Assert.Equal((FindingSeverity.Error, "0001_split_name/plan.yaml", (int?)line, code), (finding.Severity, finding.File, finding.Line, finding.Code));
         Assert.NotNull(finding.Remedy);
         return finding;
