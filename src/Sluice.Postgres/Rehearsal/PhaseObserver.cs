@@ -22,7 +22,7 @@ internal sealed class PhaseObserver : IAsyncDisposable
     private readonly Task _sampler;
     private readonly Task _workload;
     private readonly Dictionary<(string Table, string Mode), (TimeSpan First, TimeSpan Last)> _locks = [];
-    private TimeSpan _blocked;
+    private TimeSpan _blocked, _waiting, _longestWait;
     private int _disposed;
 
     private PhaseObserver(string connectionString, IReadOnlyList<(string Table, string Column)> tables, WriteWorkload? writes, CancellationToken cancellationToken)
@@ -38,7 +38,11 @@ internal sealed class PhaseObserver : IAsyncDisposable
 
     public IReadOnlyList<LockHeld> Locks => [.. _locks.Select(p => new LockHeld(p.Key.Table, p.Key.Mode, p.Value.Last - p.Value.First))];
 
+    /// <summary>How long the workload waited on locks in all (sampled).</summary>
     public TimeSpan WorkloadBlocked => _blocked;
+
+    /// <summary>The workload's longest wait: the longest run of samples in a row that saw it waiting on a lock.</summary>
+    public TimeSpan LongestWorkloadWait => _longestWait;
 
     public async ValueTask DisposeAsync()
     {
@@ -81,7 +85,13 @@ internal sealed class PhaseObserver : IAsyncDisposable
                     var key = (reader.GetString(0), reader.GetString(1));
                     _locks[key] = _locks.TryGetValue(key, out var seen) ? (seen.First, now) : (now, now);
                 }
-            if (blocked) _blocked += now - previous;
+            if (blocked)
+            {
+                _blocked += now - previous;
+                _waiting += now - previous;
+                if (_waiting > _longestWait) _longestWait = _waiting;
+            }
+            else _waiting = TimeSpan.Zero;
             previous = now;
             await Task.Delay(Interval, cancellationToken);
         }

@@ -9,6 +9,7 @@ using Sluice.Postgres.Migrations;
 using Sluice.Rehearsal.Hints;
 using Sluice.Rehearsal.Predictions;
 using Sluice.Rehearsal.Runs;
+using Sluice.Rehearsal.Slo;
 
 namespace Sluice.Postgres.Rehearsal;
 
@@ -21,6 +22,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// Every up and down runs as Promote runs it: through <see cref="PostgresPhaseExecutor"/> (its statement loop, timeouts,
 /// transaction checks and line mapping) under <see cref="LockRetries"/> with the run's default backoff, its jitter
 /// seeded by the workload seed; the locks and rewrites are read through the executor's <see cref="IStatementObserver"/> hook.
+/// A plan's <c>slo:</c> is judged per phase at production size (<see cref="PhaseSloReadings"/>, <see cref="RehearsalSloJudge"/>):
+/// its backfill's first batch then runs at <c>min_batch_size</c> (the probe of a batch's fixed cost), and, for
+/// <c>writer_p99_increase</c>, timed writers run just before and beside it (<see cref="WriterLatencyProbe"/>).
 /// </summary>
 public sealed class PostgresRehearsal(string connectionString, double scale, WorkloadOptions? workload = null, LintContext? lint = null)
 {
@@ -34,6 +38,12 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
     private PostgresPhaseExecutor? _executor;
     private LockRetries? _retries;
     private TimeSpan _batchTime;
+    private int _seed;
+    private readonly List<BatchRun> _batches = [];
+    private readonly List<RehearsalSloCheck> _slos = [];
+
+    /// <summary>Each bound of the plans' <c>slo:</c> as judged per phase, for the report's SLO table.</summary>
+    public IReadOnlyList<RehearsalSloCheck> SloChecks => _slos;
 
     /// <summary>Each table's rows in the profile and here, so each phase's prediction grows with the tables it touches
     /// (<see cref="DurationPredictor"/>); without them, every piece of work scales by the run's scale.</summary>
@@ -68,6 +78,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
         await (await phaseSessions.OpenConnectionAsync(cancellationToken)).DisposeAsync();
         _executor = new PostgresPhaseExecutor(phaseSessions, [_recorder, .. AlsoObserving]);
         _retries = LockRetries.For(new MigrationRunnerOptions("rehearsal", Seed: seed));
+        _seed = seed;
         await database.Providers.Journal.EnsureAsync(cancellationToken);
         foreach (var plan in plans) await database.Providers.Journal.RecordPlanAsync(plan, Rehearser, cancellationToken);
         _workload = await WriteWorkload.PrepareAsync(connectionString,
@@ -144,6 +155,13 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
 
     private async Task<PhaseRehearsal> ForwardAsync(PostgresMigrationDatabase database, MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
     {
+        // Writers' latencies for the plan's writer_p99_increase: a baseline on this database just before the backfill
+        // (outside its time), then the same writes beside it (extra to the seeded rounds between its batches, which
+        // stay as they were).
+        var loopback = RehearsalCluster.OnThisMachine(connectionString);
+        var timed = phase is BackfillPhase { Backfill: var spec } && plan.Slo?.WriterP99Increase is not null && loopback ? spec : null;
+        IReadOnlyList<TimeSpan> baseline = [], beside = [];
+        if (timed is not null) baseline = await WriterLatencyProbe.BaselineAsync(connectionString, timed, _seed, cancellationToken);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<StatementRun> statements = [];
         IReadOnlyList<LockHeld> sampled;
@@ -153,13 +171,20 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             storageBefore = await StatementRecorder.StorageAsync(connection, null, cancellationToken);
         var failed = false;
         var applied = TimeSpan.Zero;
+        TimeSpan longestWait;
         await using (var observer = PhaseObserver.Start(connectionString, await WorkloadTablesAsync(cancellationToken),
                          phase is BackfillPhase ? null : _workload, cancellationToken))
         await using (var replaying = Replay is null ? null : await Replay.StartAsync(connectionString, _replayed, cancellationToken))
+        await using (var writers = timed is null ? null : await WriterLatencyProbe.StartAsync(connectionString, timed, _seed + 1, cancellationToken))
         {
             var applyStarted = Stopwatch.GetTimestamp();
             var failure = await ApplyAsync(database, plan, phase, cancellationToken);
             applied = Stopwatch.GetElapsedTime(applyStarted) - _recorder.Watching;
+            if (writers is not null)
+            {
+                await writers.DisposeAsync();
+                beside = writers.Latencies;
+            }
             if (failure is not null)
             {
                 failed = true;
@@ -170,6 +195,7 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             await observer.DisposeAsync();
             sampled = observer.Locks;
             blocked = observer.WorkloadBlocked;
+            longestWait = observer.LongestWorkloadWait;
         }
         var duration = clock.Elapsed;
         var predicted = PredictPhase(phase, statements, applied);
@@ -190,6 +216,9 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             Add(FindingSeverity.Warning, "workload-blocked",
                 $"the synthetic workload waited on locks for {blocked.TotalMilliseconds:F0} ms during {phase.Name} (about {Predict(blocked).TotalSeconds:F1} s at production size)",
                 plan, phase, UpFile(phase), remedy: "take strong locks only for catalog changes; move data work into backfill batches and index builds into CONCURRENTLY");
+        if (!failed && plan.Slo is { } slo)
+            JudgeSlo(plan, phase, slo, new PhaseSloReadings(statements, created, longestWait, phase is BackfillPhase ? [.. _batches] : [],
+                phase is BackfillPhase ? new WriterLatencies(loopback, baseline, beside) : null));
         if (failed) return new PhaseRehearsal(plan.Id, phase.Name, phase.Kind.ToString(), duration, predicted.Predicted, locks, rewritten, blocked, null, null, null) { PredictionBasis = predicted.Basis };
 
         if (phase is BackfillPhase checkable) await CheckBackfillAsync(plan, checkable, cancellationToken);
@@ -243,6 +272,25 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
             seen.UnionWith(statement.Locks);
         }
     }
+
+    // Each bound as a finding at plan.yaml's slo block (an error when exceeded, so the rehearsal gate stops Promote) and
+    // a row of the report's SLO table.
+    private void JudgeSlo(MigrationPlan plan, MigrationPhase phase, PlanSlo slo, PhaseSloReadings readings)
+    {
+        foreach (var (key, unit, bound, verdict) in readings.Judge(slo, phase, TableRows, scale))
+        {
+            _slos.Add(new RehearsalSloCheck(plan.Id, phase.Name, key, unit, bound, verdict.Measured, verdict.Predicted, verdict.Outcome, verdict.Row, verdict.Evidence));
+            Add(verdict.Severity, $"slo-{key.Replace('_', '-')}", $"{phase.Name}: {verdict.Evidence}", plan, phase, "plan.yaml", slo.Line,
+                remedy: verdict.Remedy, code: verdict.Outcome == SloOutcome.Exceeded ? SloCodes[key] : null);
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> SloCodes = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["longest_write_block"] = ErrorCodes.RehearsalWriteBlockExceeded,
+        ["longest_lock_hold"] = ErrorCodes.RehearsalLockHoldExceeded,
+        ["writer_p99_increase"] = ErrorCodes.RehearsalWriterP99Exceeded,
+    };
 
     /// <summary>The phase's verify as Promote runs it: in a transaction under the phase's timeouts.</summary>
     private async Task<bool?> VerifyAsync(MigrationPlan plan, MigrationPhase phase, CancellationToken cancellationToken)
@@ -331,17 +379,22 @@ public sealed class PostgresRehearsal(string connectionString, double scale, Wor
 
     private static string? UpFile(MigrationPhase phase) => (phase as ScriptPhase)?.Up.FileName;
 
-    // Between batches the workload writes a round, as the application does while a backfill walks the table.
+    // Between batches the workload writes a round, as the application does while a backfill walks the table. Under a
+    // plan's slo the first batch is at min_batch_size: beside the others, at the largest size, it tells a batch's fixed
+    // cost from its cost per row (ProductionBatch).
     private async Task BackfillAsync(PostgresMigrationDatabase database, MigrationPlan plan, BackfillPhase phase, CancellationToken cancellationToken)
     {
         await using var writer = await OpenAsync(cancellationToken, PhaseObserver.WorkloadName);
         long? after = null;
         _batchTime = TimeSpan.Zero;
+        _batches.Clear();
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
-            var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, phase.Backfill.MaxBatchSize, Rehearser, cancellationToken);
+            var size = plan.Slo is not null && _batches.Count == 0 ? phase.Backfill.MinBatchSize : phase.Backfill.MaxBatchSize;
+            var batch = await database.Providers.Backfills.RunBatchAsync(plan, phase, after, size, Rehearser, cancellationToken);
             _batchTime += Stopwatch.GetElapsedTime(started);
+            _batches.Add(new BatchRun(batch.Keys, batch.Duration, batch.LongestWriterWait));
             if (_workload is not null) await _workload.RoundAsync(writer, _workloadOptions.WritesPerRound, cancellationToken);
             if (batch.Finished) return;
             after = batch.LastKey;

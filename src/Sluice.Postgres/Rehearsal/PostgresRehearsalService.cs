@@ -101,18 +101,19 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
             {
                 var alone = new PostgresRehearsal(onlyRun, scale, workload, lint) { TableRows = rows, Replay = replay };
                 var (only, onlyFindings) = await alone.RunAsync(pending, seed, cancellationToken);
-                runs.Add(new SeedRun(seed, only, onlyFindings, alone.ReplayRates));
+                runs.Add(new SeedRun(seed, only, onlyFindings, alone.ReplayRates, alone.SloChecks));
                 continue;
             }
             await using var run = await cloneAsync(cancellationToken);
             var rehearsal = new PostgresRehearsal(run.ConnectionString, scale, workload, lint) { TableRows = rows, Replay = replay };
             var (phases, findings) = await rehearsal.RunAsync(pending, seed, cancellationToken);
-            runs.Add(new SeedRun(seed, phases, findings, rehearsal.ReplayRates));
+            runs.Add(new SeedRun(seed, phases, findings, rehearsal.ReplayRates, rehearsal.SloChecks));
         }
         return runs;
     }
 
-    private sealed record SeedRun(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings, IReadOnlyList<ReplayRate> Replayed);
+    private sealed record SeedRun(int Seed, IReadOnlyList<PhaseRehearsal> Phases, IReadOnlyList<RehearsalFinding> Findings, IReadOnlyList<ReplayRate> Replayed,
+        IReadOnlyList<Sluice.Rehearsal.Slo.RehearsalSloCheck> Slos);
 
     /// <summary>The planner-fidelity figure and the replay's rates, with a finding per plan that differs and one that
     /// fails the rehearsal when the figure is below its minimum.</summary>
@@ -135,7 +136,7 @@ public sealed class PostgresRehearsalService(EphemeralDatabases databases, bool 
         DateTimeOffset startedAt, TimeSpan elapsed, long syntheticRows, double scale, List<SeedRun> runs) =>
         new(service, request.Environment, [.. pending.Select(p => new PlanHash(p.Id, p.Hash))], startedAt, elapsed,
             syntheticRows, scale, runs[0].Phases, [.. SeededRuns.Merge([.. runs.Select(r => (r.Seed, r.Findings))]), .. lint.AsRehearsalFindings(id => Path.GetFileName(pending.Single(p => p.Id == id).Folder))],
-            [.. runs.Select(r => r.Seed)]);
+            [.. runs.Select(r => r.Seed)]) { Slos = runs[0].Slos };
 
     /// <summary>The copy's journal has done exactly <paramref name="applied"/>: a copy behind the environment (a release
     /// since the snapshot) or ahead of it (a rollback since) would rehearse plans on a schema they will never meet

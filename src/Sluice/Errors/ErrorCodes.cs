@@ -353,6 +353,12 @@ public static class ErrorCodes
     public const string SloBreached = "SLU251";
     /// <summary>SLU252: Diff's settle window (--diff-settle) is not a positive duration.</summary>
     public const string BadDiffSettle = "SLU252";
+    /// <summary>SLU253: a rehearsal predicts a phase makes writers wait longer than the plan's slo longest_write_block at production size.</summary>
+    public const string RehearsalWriteBlockExceeded = "SLU253";
+    /// <summary>SLU254: a rehearsal predicts production's backfill batch holds its locks longer than the plan's slo longest_lock_hold.</summary>
+    public const string RehearsalLockHoldExceeded = "SLU254";
+    /// <summary>SLU255: writers' p99 beside a rehearsal's backfill grew more than the plan's slo writer_p99_increase allows.</summary>
+    public const string RehearsalWriterP99Exceeded = "SLU255";
     // Cloud snapshots: RDS and Azure Flexible Server (SLU258-SLU264, SLU282-SLU289)
     /// <summary>SLU258: an rds or azure_flexible environment, but no cloud snapshot provider is registered for it.</summary>
     public const string CloudProviderMissing = "SLU258";

@@ -16,7 +16,8 @@ public enum FindingSeverity
 /// <param name="Line">The line of the statement in that file.</param>
 /// <param name="Statement">The statement's first line.</param>
 /// <param name="Seed">The workload seed of the run that found it, when it came from a run (replays it).</param>
-/// <param name="Code">The lint rule's code (docs/lint.md) when a rule of the shared set, or a lock judged, found it.</param>
+/// <param name="Code">The lint rule's code (docs/lint.md) when a rule of the shared set, or a lock judged, found it;
+/// the SLO's code when a bound of the plan's <c>slo:</c> is exceeded (<see cref="Slo.RehearsalSloJudge"/>).</param>
 public sealed record RehearsalFinding(
     FindingSeverity Severity,
     string Rule,

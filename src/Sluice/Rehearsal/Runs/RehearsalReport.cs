@@ -68,6 +68,10 @@ public sealed record RehearsalReport(
     /// <summary>The profile's statement mix as replayed beside the phases: achieved against recorded rate per statement.</summary>
     public IReadOnlyList<Traffic.ReplayRate> Replay { get; init; } = [];
 
+    /// <summary>Each bound of the plans' <c>slo:</c> judged per phase at production size (the first run's; a breach
+    /// in any run is also an error finding).</summary>
+    public IReadOnlyList<Slo.RehearsalSloCheck> Slos { get; init; } = [];
+
     /// <summary>The snapshot the data was restored from (<c>Rehearse --from-snapshot</c>); null for synthetic data.</summary>
     public FromSnapshot.RehearsalSnapshot? Snapshot { get; init; }
 }

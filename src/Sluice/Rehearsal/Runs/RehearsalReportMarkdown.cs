@@ -16,6 +16,8 @@ internal static class RehearsalReportMarkdown
         foreach (var plan in report.Plans)
             md.Append("- plan ").Append(MarkdownText.Code(plan.Id)).Append(" hash ").Append(MarkdownText.Code(RehearsalReportTables.ShortHash(plan))).Append('\n');
         md.Append("\n## Phases\n\n").Append(MarkdownTable.Render(RehearsalReportTables.PhaseColumns, RehearsalReportTables.PhaseRows(report)));
+        if (report.Slos.Count > 0)
+            md.Append("\n## Plan SLOs at production size\n\n").Append(MarkdownTable.Render(RehearsalReportTables.SloColumns, RehearsalReportTables.SloRows(report)));
         if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)
         {
             md.Append("\n## Production's statements\n\n").Append(MarkdownText.Inline(fidelity)).Append("\n\n");

@@ -28,6 +28,7 @@ internal static class RehearsalReportPage
         body.Add(HtmlFragment.Element("ul", HtmlFragment.Concat(report.Plans.Select(p => HtmlFragment.Element("li", HtmlFragment.Concat(
             HtmlFragment.Text("plan "), HtmlFragment.Element("code", p.Id), HtmlFragment.Text(" hash "), HtmlFragment.Element("code", RehearsalReportTables.ShortHash(p))))))));
         body.Add(HtmlPage.Section("Phases", Table(RehearsalReportTables.PhaseColumns, RehearsalReportTables.PhaseRows(report))));
+        if (report.Slos.Count > 0) body.Add(HtmlPage.Section("Plan SLOs at production size", Table(RehearsalReportTables.SloColumns, RehearsalReportTables.SloRows(report))));
         body.Add(HtmlPage.Section("Locks and blocked workload", Timeline(report)));
         body.Add(HtmlPage.Section("Predicted against measured", Durations(report)));
         if (RehearsalTrafficTables.Fidelity(report) is { } fidelity)

@@ -19,6 +19,18 @@ internal static class RehearsalReportTables
         Mark(p.Verified), Mark(p.Idempotent), Mark(p.Reversible), Mark(p.ForwardAgain),
     ]);
 
+    public static readonly IReadOnlyList<ReportColumn> SloColumns =
+    [
+        new("plan"), new("phase"), new("slo"), new("bound", Numeric: true), new("measured here", Numeric: true),
+        new("predicted at production size", Numeric: true), new("verdict"), new("rule"),
+    ];
+
+    public static IEnumerable<IReadOnlyList<string>> SloRows(RehearsalReport report) => report.Slos.Select(c => (IReadOnlyList<string>)
+    [
+        c.Plan, c.Phase, c.Slo, Figure(c.Bound, c.Unit), Figure(c.Measured, c.Unit), Figure(c.Predicted, c.Unit),
+        c.Outcome switch { Slo.SloOutcome.Within => "within", Slo.SloOutcome.Exceeded => "EXCEEDED", _ => "not measured" }, c.Rule,
+    ]);
+
     public static string Title(RehearsalReport report) => $"Rehearsal of {report.Service} for {report.Environment}: {(report.Passed ? "passed" : "FAILED")}";
 
     public static string Summary(RehearsalReport report) => report.Snapshot is { } snapshot
@@ -40,6 +52,13 @@ internal static class RehearsalReportTables
 
     private static string Locks(PhaseRehearsal phase) =>
         phase.Locks.Count == 0 ? "-" : string.Join("; ", phase.Locks.Select(l => $"{l.Mode} on {l.Table} ({ReportFormat.Duration(l.Held)})"));
+
+    private static string Figure(double? value, string unit) => value switch
+    {
+        null => "-",
+        { } v when unit == "ms" => ReportFormat.Duration(TimeSpan.FromMilliseconds(v)),
+        { } v => string.Create(CultureInfo.InvariantCulture, $"{v:0.##}{unit}"),
+    };
 
     private static string Mark(bool? value) => value switch { true => "yes", false => "NO", null => "-" };
 }
