@@ -2,7 +2,9 @@ using Npgsql;
 
 namespace Sluice.Postgres.Rehearsal;
 
-/// <summary>One generated column held in memory until its table is copied.</summary>
+/// <summary>One generated column. Nothing is held per row: a row's value is computed from its index when it is written
+/// (the spec, a seeded permutation and, for a foreign key, the parent rows it points at), so a column costs the same at
+/// 10M rows as at 1,000 and its rows stream straight into COPY.</summary>
 internal interface ISyntheticColumn
 {
     string Name { get; }
@@ -15,33 +17,32 @@ internal interface ISyntheticColumn
     ISyntheticColumn Pick(string name, int[] rows);
 }
 
-/// <summary>Values of one type, with a null mask.</summary>
-internal sealed class SyntheticColumn<T>(string name, SyntheticValueType<T> type, T[] values, bool[] nulls) : ISyntheticColumn where T : notnull
+/// <summary>Where a column's rows get their values: row i's value, or false for NULL. Safe to read from several
+/// threads (a parent's key is read by its children's COPYs at once).</summary>
+internal interface IColumnRows<T>
+{
+    int Count { get; }
+
+    bool TryGet(int row, out T value);
+}
+
+/// <summary>Values of one type, computed per row.</summary>
+internal sealed class SyntheticColumn<T>(string name, SyntheticValueType<T> type, IColumnRows<T> rows) : ISyntheticColumn where T : notnull
 {
     public string Name => name;
 
-    public int Count => values.Length;
+    public int Count => rows.Count;
 
     /// <summary>Row <paramref name="row"/> as generated (for tests and diagnostics).</summary>
-    public (bool Null, T Value) Row(int row) => (nulls[row], values[row]);
+    public (bool Null, T Value) Row(int row) => rows.TryGet(row, out var value) ? (false, value) : (true, default!);
 
     public void Write(NpgsqlBinaryImporter writer, int row)
     {
-        if (nulls[row]) writer.WriteNull();
-        else writer.Write(values[row], type.DbType);
+        if (rows.TryGet(row, out var value)) writer.Write(value, type.DbType);
+        else writer.WriteNull();
     }
 
-    public ISyntheticColumn Pick(string pickedName, int[] rows)
-    {
-        var picked = new T[rows.Length];
-        var pickedNulls = new bool[rows.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            if (rows[i] < 0 || nulls[rows[i]]) pickedNulls[i] = true;
-            else picked[i] = values[rows[i]];
-        }
-        return new SyntheticColumn<T>(pickedName, type, picked, pickedNulls);
-    }
+    public ISyntheticColumn Pick(string pickedName, int[] parentRows) => new SyntheticColumn<T>(pickedName, type, new PickedRows<T>(rows, parentRows));
 }
 
 /// <summary>What one column should look like.</summary>

@@ -1,19 +1,27 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Sluice.Rehearsal.Profiles;
-using Sluice.Rehearsal.Synthetic;
 
 namespace Sluice.Postgres.Rehearsal;
 
 /// <summary>
 /// Generates one column from its statistics without sampling noise: NULLs exactly at the null fraction, each most
 /// common value exactly at its frequency, the remaining rows spread evenly over as many distinct values as the
-/// profile counts, placed at the histogram's quantiles (interpolated inside buckets for ordered types). The rows are
-/// then shuffled by the seeded random source, or kept in order when the profile's correlation says they are ordered.
-/// Unique columns take a sorted run of distinct candidates, permuted: no retry loop can be needed.
+/// profile counts, placed at the histogram's quantiles (interpolated inside buckets for ordered types). The values are
+/// then placed on rows by a seeded permutation, or in value order when the profile's correlation says they are
+/// ordered. Unique columns take a strictly ascending run of candidates (<see cref="UniqueQuantiles{T}"/>): no retry
+/// loop can be needed.
 /// </summary>
+/// <remarks>
+/// Every value is a function of its index, computed when its row is written (<see cref="ColumnValues{T}"/>,
+/// <see cref="ShuffledRows{T}"/>, <see cref="OrderedRows{T}"/>): the generator's memory does not grow with the rows.
+/// Up to <see cref="CachedCandidates"/> distinct candidates are computed once and looked up (most columns: categories,
+/// prices, quantities); more are computed per row.
+/// </remarks>
 internal sealed class SyntheticColumnFactory<T>(SyntheticValueType<T> type) : ISyntheticColumnFactory where T : notnull
 {
     private const double OrderedCorrelation = 0.9;
+    private const int CachedCandidates = 1 << 16;
 
     public ISyntheticColumn Generate(ColumnSpec spec, Random random)
     {
@@ -21,46 +29,56 @@ internal sealed class SyntheticColumnFactory<T>(SyntheticValueType<T> type) : IS
         var n = spec.Rows;
         var nullCount = spec.NotNull || stats is null ? 0 : (int)Math.Min(n, Math.Round(stats.NullFraction * n));
         var nonNull = n - nullCount;
-        var values = new T[n];
-        var nulls = new bool[n];
-        for (var i = 0; i < nullCount; i++) nulls[i] = true;
 
-        var filled = nullCount;
+        ColumnValues<T> values;
         if (spec.Unique)
         {
-            foreach (var value in UniqueCandidates(spec, nonNull, random)) values[filled++] = value;
+            values = new ColumnValues<T>(n, nullCount, [], nonNull, UniqueCandidates(spec, nonNull, random));
         }
         else
         {
             var mostCommon = MostCommonCounts(stats, n, nonNull);
-            foreach (var (value, count) in mostCommon)
-                for (var i = 0; i < count; i++) values[filled++] = value;
-            var rest = n - filled;
+            var rest = nonNull - mostCommon.Sum(m => m.Count);
+            Func<int, T> restValue = _ => throw new InvalidOperationException("no rows beyond the most common values");
             if (rest > 0)
             {
                 var distinct = stats is null ? Math.Max(1, rest) : stats.DistinctCount(n) - mostCommon.Count;
                 // Rounding leaves a few rows over when the most common values cover every value: give them those.
-                var candidates = mostCommon.Count > 0 && (stats?.HistogramBounds.Count ?? 0) == 0
-                    ? [.. mostCommon.Select(m => m.Value)]
+                var (count, candidate) = mostCommon.Count > 0 && (stats?.HistogramBounds.Count ?? 0) == 0
+                    ? (mostCommon.Count, (Func<int, T>)(i => mostCommon[i].Value))
                     : Candidates(spec, (int)Math.Clamp(distinct, 1, rest), random);
-                AvoidMostCommon(candidates, mostCommon);
-                for (var r = 0; r < rest; r++)
-                    values[filled++] = candidates[(int)Math.Min(candidates.Count - 1, (r + 0.5) * candidates.Count / rest)];
+                candidate = Cached(count, AvoidMostCommon(candidate, mostCommon));
+                restValue = r => candidate((int)Math.Min(count - 1, (r + 0.5) * count / rest));
             }
+            values = new ColumnValues<T>(n, nullCount, mostCommon, rest, restValue);
         }
 
-        Place(values, nulls, stats?.Correlation, random);
-        return new SyntheticColumn<T>(spec.Name, type, values, nulls);
+        IColumnRows<T> rows = stats?.Correlation is { } c && Math.Abs(c) >= OrderedCorrelation
+            ? new OrderedRows<T>(values, type.Order, descending: c < 0)
+            : new ShuffledRows<T>(values, new SeededPermutation(n, random));
+        return new SyntheticColumn<T>(spec.Name, type, rows);
+    }
+
+    private static Func<int, T> Cached(int count, Func<int, T> candidate)
+    {
+        if (count > CachedCandidates) return candidate;
+        var cache = new T[count];
+        for (var j = 0; j < count; j++) cache[j] = candidate(j);
+        return j => cache[j];
     }
 
     // A histogram value that lands on a most common value would raise that value's frequency: move it along
     // (a handful of steps at most; the values between two bounds are many when the bounds are far apart).
-    private void AvoidMostCommon(List<T> candidates, List<(T Value, int Count)> mostCommon)
+    private Func<int, T> AvoidMostCommon(Func<int, T> candidate, List<(T Value, int Count)> mostCommon)
     {
-        if (type.Next is not { } next || mostCommon.Count == 0) return;
+        if (type.Grid is not { } grid || mostCommon.Count == 0) return candidate;
         var common = mostCommon.Select(m => m.Value).ToHashSet();
-        for (var i = 0; i < candidates.Count; i++)
-            for (var step = 0; step < 8 && common.Contains(candidates[i]); step++) candidates[i] = next(candidates[i]);
+        return j =>
+        {
+            var value = candidate(j);
+            for (var step = 0; step < 8 && common.Contains(value); step++) value = grid.Next(value);
+            return value;
+        };
     }
 
     private List<(T Value, int Count)> MostCommonCounts(ColumnProfile? stats, int rows, int nonNull)
@@ -78,112 +96,76 @@ internal sealed class SyntheticColumnFactory<T>(SyntheticValueType<T> type) : IS
         return result;
     }
 
-    // Distinct values in ascending order at evenly spaced quantiles of the histogram.
-    private List<T> Candidates(ColumnSpec spec, int count, Random random)
+    // Distinct values in ascending order at evenly spaced quantiles of the histogram: how many, and the j-th.
+    private (int Count, Func<int, T> Value) Candidates(ColumnSpec spec, int count, Random random)
     {
         var bounds = spec.Statistics?.HistogramBounds ?? [];
-        if (bounds.Count == 0) return Placeholders(spec, count, random);
+        if (bounds.Count == 0) return (count, Placeholders(spec, random));
         if (type.ToNumber is { } toNumber && type.FromNumber is { } fromNumber)
         {
             var numbers = bounds.Select(b => toNumber(type.Parse(b))).ToArray();
-            var result = new List<T>(count);
-            for (var j = 0; j < count; j++) result.Add(fromNumber(Quantile(numbers, (j + 0.5) / count)));
-            return result;
+            return (count, j => fromNumber(Histogram.Quantile(numbers, (j + 0.5) / count)));
         }
         if (typeof(T) == typeof(string))
         {
-            var result = new List<T>(count);
-            if (spec.Closed || count <= bounds.Count)
+            var text = bounds.ToArray();
+            if (spec.Closed || count <= text.Length)
             {
                 // Only values the profile saw: evenly spaced bounds.
-                var take = Math.Min(count, bounds.Count);
-                for (var j = 0; j < take; j++) result.Add(type.Parse(bounds[take == 1 ? 0 : (int)Math.Round((double)j * (bounds.Count - 1) / (take - 1))]));
-                return result;
+                var take = Math.Min(count, text.Length);
+                return (take, j => (T)(object)text[take == 1 ? 0 : (int)Math.Round((double)j * (text.Length - 1) / (take - 1))]);
             }
             // More distinct values than bounds: invent values inside each bucket, after its lower bound in sort order.
-            var buckets = Math.Max(1, bounds.Count - 1);
-            for (var j = 0; j < count; j++)
+            var buckets = Math.Max(1, text.Length - 1);
+            return (count, j =>
             {
                 var bucket = Math.Min(buckets - 1, (int)((long)j * buckets / count));
                 var first = (int)Math.Ceiling((double)bucket * count / buckets);
-                result.Add((T)(object)(j == first ? bounds[bucket] : $"{bounds[bucket]}~{(j - first).ToString(CultureInfo.InvariantCulture)}"));
-            }
-            return result;
+                return (T)(object)(j == first ? text[bucket] : $"{text[bucket]}~{(j - first).ToString(CultureInfo.InvariantCulture)}");
+            });
         }
-        return [.. bounds.Select(type.Parse).Distinct().Take(count)];
+        T[] seen = [.. bounds.Select(type.Parse).Distinct().Take(count)];
+        return (seen.Length, j => seen[j]);
     }
 
-    private IEnumerable<T> UniqueCandidates(ColumnSpec spec, int count, Random random)
+    private Func<int, T> UniqueCandidates(ColumnSpec spec, int count, Random random)
     {
-        if (count == 0) return [];
         var bounds = spec.Statistics?.HistogramBounds ?? [];
         if (typeof(T) == typeof(string))
         {
             // A distinct suffix per row keeps every value apart and close to its quantile's bound in sort order.
-            if (bounds.Count == 0) return Placeholders(spec, count, random);
-            var buckets = Math.Max(1, bounds.Count - 1);
-            return Enumerable.Range(0, count).Select(j => (T)(object)$"{bounds[Math.Min(buckets - 1, (int)((long)j * buckets / count))]}~{j.ToString(CultureInfo.InvariantCulture)}");
+            if (bounds.Count == 0) return Placeholders(spec, random);
+            var text = bounds.ToArray();
+            var buckets = Math.Max(1, text.Length - 1);
+            return j => (T)(object)$"{text[Math.Min(buckets - 1, (int)((long)j * buckets / count))]}~{j.ToString(CultureInfo.InvariantCulture)}";
         }
-        var candidates = bounds.Count == 0 || type.Next is null ? Placeholders(spec, count, random) : Candidates(spec, count, random);
-        if (type.Next is { } next)
-            for (var i = 1; i < candidates.Count; i++)
-                if (type.Order.Compare(candidates[i], candidates[i - 1]) <= 0) candidates[i] = next(candidates[i - 1]);
-        return candidates;
+        if (bounds.Count == 0 || type.Grid is not { } grid || type.ToNumber is not { } toNumber || type.FromNumber is not { } fromNumber)
+            return Placeholders(spec, random);
+        var quantiles = new UniqueQuantiles<T>([.. bounds.Select(b => toNumber(type.Parse(b)))], count, fromNumber, grid);
+        return quantiles.Value;
     }
 
-    // Values for a column the profile says nothing about (empty table, or a sensitive column that lost its values).
-    private List<T> Placeholders(ColumnSpec spec, int count, Random random)
+    // Values for a column the profile says nothing about (empty table, or a sensitive column that lost its values),
+    // all distinct: the j-th.
+    private Func<int, T> Placeholders(ColumnSpec spec, Random random)
     {
-        var result = new List<T>(count);
-        object Make(int j) => typeof(T) switch
+        if (typeof(T) == typeof(string)) return j => (T)(object)$"{spec.Name}-{j.ToString(CultureInfo.InvariantCulture)}";
+        if (typeof(T) == typeof(Guid))
         {
-            var t when t == typeof(string) => $"{spec.Name}-{j.ToString(CultureInfo.InvariantCulture)}",
-            var t when t == typeof(Guid) => new Guid(RandomBytes(random)),
-            var t when t == typeof(bool) => j % 2 == 1,
-            _ => type.FromNumber is { } from ? from(j + 1) : throw new InvalidOperationException($"no placeholder for {typeof(T)}"),
-        };
-        for (var j = 0; j < count; j++) result.Add((T)Make(j));
-        return result;
-    }
-
-    private static byte[] RandomBytes(Random random)
-    {
-        var bytes = new byte[16];
-        random.NextBytes(bytes);
-        return bytes;
-    }
-
-    private static double Quantile(double[] bounds, double q)
-    {
-        if (bounds.Length == 1) return bounds[0];
-        var position = q * (bounds.Length - 1);
-        var bucket = Math.Min(bounds.Length - 2, (int)position);
-        var fraction = position - bucket;
-        return bounds[bucket] + fraction * (bounds[bucket + 1] - bounds[bucket]);
-    }
-
-    private void Place(T[] values, bool[] nulls, double? correlation, Random random)
-    {
-        // Fisher-Yates on both arrays with the same draws (the rows an index shuffle would give, without copying the
-        // column three times: at 10M rows those copies were most of the generator's peak memory).
-        for (var i = values.Length - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (values[i], values[j]) = (values[j], values[i]);
-            (nulls[i], nulls[j]) = (nulls[j], nulls[i]);
+            // Random-looking and distinct by construction: the first half is a bijection of j.
+            var (first, second) = ((ulong)random.NextInt64(), (ulong)random.NextInt64());
+            return j => (T)(object)PlaceholderGuid((ulong)j, first, second);
         }
-        if (correlation is not { } c || Math.Abs(c) < OrderedCorrelation) return;
-        // Physical order follows value order: sort the non-null values into the non-null slots.
-        if (!nulls.Contains(true))
-        {
-            Array.Sort(values, type.Order);
-            if (c < 0) Array.Reverse(values);
-            return;
-        }
-        var positions = Enumerable.Range(0, values.Length).Where(i => !nulls[i]).ToArray();
-        var sorted = positions.Select(i => values[i]).ToArray();
-        Array.Sort(sorted, type.Order);
-        if (c < 0) Array.Reverse(sorted);
-        for (var k = 0; k < positions.Length; k++) values[positions[k]] = sorted[k];
+        if (typeof(T) == typeof(bool)) return j => (T)(object)(j % 2 == 1);
+        if (type.FromNumber is { } from) return j => from(j + 1);
+        throw new InvalidOperationException($"no placeholder for {typeof(T)}");
+    }
+
+    private static Guid PlaceholderGuid(ulong j, ulong first, ulong second)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, SeededPermutation.Scramble(j ^ first));
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], SeededPermutation.Scramble(j + second));
+        return new Guid(bytes);
     }
 }

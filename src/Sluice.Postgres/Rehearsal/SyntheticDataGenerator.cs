@@ -43,8 +43,9 @@ public static class SyntheticDataGenerator
         }
         var prepare = started.Elapsed;
 
-        // Levels are generated in order (children pick their keys from their parents' rows in memory); each table's
-        // COPY starts as soon as its rows exist, beside the generation of the next level.
+        // Levels are generated in order (children pick their parents' rows); generating a table builds its columns as
+        // functions of the row index and its foreign keys' parent rows, and the values are computed as its COPY
+        // streams them, so a table's COPY starts at once, beside the generation of the next level.
         var generated = new Dictionary<string, GeneratedTable>(StringComparer.Ordinal);
         var kept = ReferencedColumns(target.Tables, order.Deferred);
         var copies = new List<Task<(SyntheticTableLoad Load, CopyWindow Window)>>();
@@ -63,7 +64,8 @@ public static class SyntheticDataGenerator
             }, cancellationToken)));
             foreach (var (table, plan, data, generate) in results)
             {
-                // Only the columns a later table picks from stay in memory; the rest go once the table is copied.
+                // Only the columns a later table picks from stay referenced (their parent-row arrays, for a foreign key
+                // picked again); the rest go once the table is copied.
                 generated[table.QualifiedName] = data.Keep(kept.GetValueOrDefault(table.QualifiedName) ?? []);
                 copies.Add(LoadAsync(connectionString, table, plan, data, generate, structure, connections, started, cancellationToken));
             }

@@ -3,7 +3,8 @@ using Sluice.Rehearsal.Synthetic;
 
 namespace Sluice.Postgres.Rehearsal;
 
-/// <summary>Generates one table's columns in memory: its own columns first, then foreign keys picked from parents.</summary>
+/// <summary>Generates one table's columns: its own columns first (functions of the row index, nothing held per row),
+/// then foreign keys picked from parents (an array of parent rows each, four bytes a row).</summary>
 internal static class TableGenerator
 {
     /// <param name="deferred">Foreign keys (table, key name) left NULL now and set after every table is loaded.</param>
@@ -50,9 +51,13 @@ internal static class TableGenerator
         if (parentRows == 0) nullCount = rows; // no parent to point at: only a nullable key can stay empty, and COPY says so otherwise
         var shape = plan.Source?.ForeignKeys.FirstOrDefault(f => f.Name == fk.Name || f.Columns.SequenceEqual(fk.Columns))?.ChildrenPerParent ?? [];
         var allocation = ChildAllocation.Allocate(shape, parentRows, rows - nullCount, random);
-        var result = new int[rows];
-        Array.Fill(result, -1, 0, nullCount);
-        allocation.CopyTo(result, nullCount);
+        // Without NULLs the allocation is the result: no second array of the child's size.
+        var result = nullCount == 0 ? allocation : new int[rows];
+        if (nullCount > 0)
+        {
+            Array.Fill(result, -1, 0, nullCount);
+            allocation.CopyTo(result, nullCount);
+        }
         ChildAllocation.Shuffle(result, random);
         return result;
     }

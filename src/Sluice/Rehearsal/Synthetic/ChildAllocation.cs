@@ -23,9 +23,9 @@ public static class ChildAllocation
     }
 
     // Scale the shape to the number of parents: each bucket gets its share of parents, the last bucket what remains.
-    private static long[] PerParentCounts(IReadOnlyList<Profiles.ChildCount> shape, int parents, int children)
+    private static int[] PerParentCounts(IReadOnlyList<Profiles.ChildCount> shape, int parents, int children)
     {
-        var counts = new long[parents];
+        var counts = new int[parents];
         var profiled = shape.Sum(s => s.Parents);
         if (profiled == 0)
         {
@@ -38,16 +38,16 @@ public static class ChildAllocation
         {
             cumulative += bucket.Parents;
             var until = (int)Math.Round(cumulative / profiled * parents);
-            for (; next < until && next < parents; next++) counts[next] = bucket.Children;
+            for (; next < until && next < parents; next++) counts[next] = (int)Math.Min(bucket.Children, children);
         }
-        for (; next < parents; next++) counts[next] = shape[^1].Children;
+        for (; next < parents; next++) counts[next] = (int)Math.Min(shape[^1].Children, children);
         return counts;
     }
 
     // Rounding and scale leave the total a little off: take from or add to parents in (shuffled) turn.
-    private static void Fit(long[] perParent, int children)
+    private static void Fit(int[] perParent, int children)
     {
-        var total = perParent.Sum();
+        var total = perParent.Sum(c => (long)c);
         for (var i = 0; total > children; i = (i + 1) % perParent.Length)
             if (perParent[i] > 0) { perParent[i]--; total--; }
         var withChildren = perParent.Any(c => c > 0);
