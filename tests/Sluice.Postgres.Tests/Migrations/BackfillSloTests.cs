@@ -44,8 +44,9 @@ public sealed class BackfillSloTests(PostgresFixture postgres, StatementStatsPos
         Assert.Contains($"rolled back automatically: {PlanId}", error.Message);
         Assert.True(writes > 0, "the writers wrote while the backfill ran");
         var events = await release.Migrations.Providers.Journal.ReadEventsAsync(PlanId, ct);
-        // Throttled first (two breaches shrink the batch), stopped on the third.
-        Assert.Equal(2, events.Count(e => e.Kind == JournalEventKind.BackfillThrottled && e.Message.StartsWith("slo: ", StringComparison.Ordinal)));
+        // Throttled first, stopped on the third breach, or on the second when the batch size reached its minimum by
+        // then (the batch sizer takes it there at once when a writer happened to wait on a batch's commit: its rule 6).
+        Assert.InRange(events.Count(e => e.Kind == JournalEventKind.BackfillThrottled && e.Message.StartsWith("slo: ", StringComparison.Ordinal)), 1, 2);
         Assert.Contains(events, e => e.Kind == JournalEventKind.PhaseFailed && e.Phase == "backfill_split_name" && e.Message.Contains("slo", StringComparison.Ordinal));
         Assert.Equal(JournalStatus.Reverted, (await release.Migrations.Providers.Journal.FindPlanAsync(PlanId, ct))!.Status);
         Assert.False(await TestSql.ScalarAsync<bool>(database.ConnectionString,
@@ -72,7 +73,7 @@ public sealed class BackfillSloTests(PostgresFixture postgres, StatementStatsPos
         // meets a locked row and waits up to 300 ms, where the writers alone take well under a millisecond; pausing
         // between batches as long as a batch halves that, still several times the 1 in 100 a p99 allows.
         using var plans = PlanCopy.SampleUpToBackfill(400, ("max_partial_state: 2d\n", "max_partial_state: 2d\nslo:\n  writer_p99_increase: 1.2x\n"));
-        SleepInEveryBatch(plans, 0.3);
+        SleepInEveryBatch(plans, 0.3, holdingRowLocks: true);
         await using var release = new PostgresReleaseDatabase(database.ConnectionString);
 
         using var stop = new CancellationTokenSource();
@@ -144,16 +145,20 @@ public sealed class BackfillSloTests(PostgresFixture postgres, StatementStatsPos
 
         // The batch ran marked, and the watch leaves it out: what it reads are the writers' inserts alone.
         Assert.Equal(1, await TestSql.ScalarAsync<long>(database.ConnectionString,
-            "SELECT count(*) FROM pg_stat_statements WHERE query LIKE '%WITH /* sluice backfill */ pause%' AND calls > 0", ct));
+            """
+            SELECT count(*) FROM pg_stat_statements WHERE query LIKE '%WITH /* sluice backfill */ pause%' AND calls > 0
+              AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, ct));
         await using var source = NpgsqlDataSource.Create(database.ConnectionString);
         var reading = await new PostgresWriterLatency(source).ReadAsync("customers", ct);
         Assert.Null(reading.Unobservable);
-        var inserts = await TestSql.ScalarAsync<string>(database.ConnectionString, """
-            SELECT string_agg(userid::text || '/' || queryid::text, ',' ORDER BY 1) FROM pg_stat_statements
-            WHERE toplevel AND query LIKE 'INSERT INTO customers (full_name, email) VALUES%'
-              AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        async Task<string> KeyOf(string like) => await TestSql.ScalarAsync<string>(database.ConnectionString, $"""
+            SELECT userid::text || '/' || queryid::text FROM pg_stat_statements
+            WHERE toplevel AND query LIKE '{like}' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             """, ct);
-        Assert.Equal(inserts, string.Join(',', reading.Statements.Keys.Order(StringComparer.Ordinal)));
+        Assert.Contains(await KeyOf("INSERT INTO customers (full_name, email) VALUES%"), reading.Statements.Keys);
+        Assert.DoesNotContain(await KeyOf("%WITH /* sluice backfill */ pause%"), reading.Statements.Keys);
+        Assert.DoesNotContain(await KeyOf("SELECT min(\"id\"), max(\"id\"), count(*) FROM (SELECT \"id\" FROM \"customers\" WHERE%"), reading.Statements.Keys);
     }
 
     [Theory]
@@ -193,13 +198,18 @@ public sealed class BackfillSloTests(PostgresFixture postgres, StatementStatsPos
         }
     }
 
-    /// <summary>Makes every batch of the sample's backfill sleep <paramref name="seconds"/> while it holds its row locks.</summary>
-    private static void SleepInEveryBatch(PlanCopy plans, double seconds)
+    /// <summary>Makes every batch of the sample's backfill sleep <paramref name="seconds"/> in its transaction: before its
+    /// UPDATE (a long transaction that holds few row locks for long), or with <paramref name="holdingRowLocks"/> after
+    /// it, holding the locks of every row it updated until it commits.</summary>
+    private static void SleepInEveryBatch(PlanCopy plans, double seconds, bool holdingRowLocks = false)
     {
         var batchFile = Path.Combine(plans.SampleFolder, "02_backfill.batch.sql");
-        File.WriteAllText(batchFile, File.ReadAllText(batchFile)
-            .Replace("UPDATE customers\n", $"WITH pause AS MATERIALIZED (SELECT pg_sleep({seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}))\nUPDATE customers\n", StringComparison.Ordinal)
-            .Replace("WHERE id > @lower", "FROM pause WHERE id > @lower", StringComparison.Ordinal));
+        var pause = $"pg_sleep({seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+        var sql = File.ReadAllText(batchFile);
+        File.WriteAllText(batchFile, holdingRowLocks
+            ? sql.TrimEnd() + $"\nSELECT {pause};\n"
+            : sql.Replace("UPDATE customers\n", $"WITH pause AS MATERIALIZED (SELECT {pause})\nUPDATE customers\n", StringComparison.Ordinal)
+                .Replace("WHERE id > @lower", "FROM pause WHERE id > @lower", StringComparison.Ordinal));
     }
 
     private static double ClientP99(IEnumerable<(long At, double Ms)> latencies, Func<(long At, double Ms), bool> which)
