@@ -57,7 +57,7 @@ public sealed class MigrationProgressToHost(IBuildHost host) : IProgress<Migrati
             case MigrationStep.Backfill when value.Backfill is { } b:
                 host.Report(new ProgressReport($"backfill {value.PlanId}/{value.Phase}", b.RowsDone, b.RowsTotal, "rows", b.RowsPerSecond, b.Eta));
                 break;
-            case MigrationStep.Retry or MigrationStep.Throttled or MigrationStep.BudgetExhausted:
+            case MigrationStep.Retry or MigrationStep.Throttled or MigrationStep.BudgetExhausted or MigrationStep.SloNotEnforced:
                 host.Warning(value.ToString());
                 break;
             default:

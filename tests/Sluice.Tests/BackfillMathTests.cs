@@ -95,6 +95,14 @@ public sealed class BackfillMathTests
         Assert.Equal(300, fast.Next(200, TimeSpan.Zero));
         Assert.Equal(300, fast.Next(300, TimeSpan.FromMilliseconds(1)));
         Assert.Equal(100, fast.ShrinkTo(10));
+
+        // An SLO throttle's ceiling holds for the rest of the phase: fast batches no longer grow the size past it.
+        var capped = new BatchSizer(Target, initial: 1000, min: 100, max: 50_000);
+        Assert.Equal(500, capped.CapAt(500));
+        Assert.Equal(500, capped.Next(500, TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(7, capped.LastRule);
+        Assert.Equal(100, capped.CapAt(10));   // the plan's minimum wins over the ceiling
+        Assert.True(capped.AtMinimum);
     }
 
     [Fact]

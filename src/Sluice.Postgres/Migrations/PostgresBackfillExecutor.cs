@@ -3,6 +3,7 @@ using Npgsql;
 using Sluice.Migrations.Backfill;
 using Sluice.Migrations.Journal;
 using Sluice.Migrations.Plans;
+using Sluice.Migrations.Running;
 using Sluice.Postgres.Databases;
 
 namespace Sluice.Postgres.Migrations;
@@ -10,6 +11,34 @@ namespace Sluice.Postgres.Migrations;
 /// <summary>Keyset batches over the key, each committed with its checkpoint; see <see cref="IBackfillExecutor"/>.</summary>
 public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBackfillExecutor
 {
+    /// <summary>The comment the batch's statement carries on the server, right after its first keyword
+    /// (<see cref="Marked"/>): <c>pg_stat_statements</c> keeps the comments inside a statement's text, so the writers'
+    /// latency (<see cref="PostgresWriterLatency"/>) can leave the backfill's own write out, and an operator sees in
+    /// <c>pg_stat_activity</c> which session is the backfill.</summary>
+    internal const string StatementMark = "/* sluice backfill */";
+
+    /// <summary>
+    /// The batch's SQL with <see cref="StatementMark"/> after its first keyword (<c>UPDATE /* sluice backfill */
+    /// customers ...</c>). Not before it: PostgreSQL 18 starts a statement's text at its first token, leaving out the
+    /// comments in front (14 to 17 keep them). On the same line, so an error's position still falls on the script's line.
+    /// </summary>
+    internal static string Marked(string sql)
+    {
+        var i = 0;
+        while (i < sql.Length)
+        {
+            if (char.IsWhiteSpace(sql[i])) i++;
+            else if (string.CompareOrdinal(sql, i, "--", 0, 2) == 0) i = NextLine(sql, i);
+            else if (string.CompareOrdinal(sql, i, "/*", 0, 2) == 0) i = sql.IndexOf("*/", i + 2, StringComparison.Ordinal) is var end and >= 0 ? end + 2 : sql.Length;
+            else break;
+        }
+        var word = i;
+        while (word < sql.Length && (char.IsLetter(sql[word]) || sql[word] == '_')) word++;
+        return $"{sql[..word]} {StatementMark}{sql[word..]}";
+    }
+
+    private static int NextLine(string sql, int from) => sql.IndexOf('\n', from) is var end and >= 0 ? end + 1 : sql.Length;
+
     public async Task<BackfillCheckpoint?> ReadCheckpointAsync(string planId, string phase, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
@@ -66,16 +95,19 @@ public sealed class PostgresBackfillExecutor(NpgsqlDataSource dataSource) : IBac
         long rows = 0;
         if (upper is not null)
         {
+            var sql = Marked(spec.Batch.Sql);
             try
             {
-                await using var batch = new NpgsqlCommand(spec.Batch.Sql, connection, transaction);
+                await using var batch = new NpgsqlCommand(sql, connection, transaction);
                 batch.Parameters.AddWithValue("lower", lower!.Value);
                 batch.Parameters.AddWithValue("upper", upper.Value);
                 rows = Math.Max(0, await batch.ExecuteNonQueryAsync(cancellationToken));
             }
             catch (PostgresException e)
             {
-                throw PhaseErrors.Translate(e, plan, phase, spec.Batch);
+                // The server's position counts the mark: the statement as sent maps it back to the file's line.
+                throw PhaseErrors.Translate(e, plan, phase, spec.Batch,
+                    new SqlStatement(sql, 0, 1, SqlStatements.Parse(spec.Batch.Sql).FirstOrDefault()?.Line ?? 1, sql));
             }
         }
 

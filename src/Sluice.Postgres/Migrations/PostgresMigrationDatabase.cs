@@ -10,7 +10,7 @@ namespace Sluice.Postgres.Migrations;
 
 /// <summary>
 /// The PostgreSQL providers of a migration run for one target database (journal, lease, phases, backfills, pressure,
-/// schema and data baselines), sharing one connection pool. Dispose it to close the pool.
+/// schema and data baselines, the writers' latency), sharing one connection pool. Dispose it to close the pool.
 /// </summary>
 public sealed class PostgresMigrationDatabase : IAsyncDisposable
 {
@@ -41,7 +41,7 @@ public sealed class PostgresMigrationDatabase : IAsyncDisposable
             new SluiceTelemetry(_instruments, Traced(connectionString)),
             new Sluice.Migrations.Invariants.InvariantChecks(new PostgresInvariantStore(_dataSource)),
             new PostgresHookJournal(_dataSource, Redactor))
-        { PhaseDurations = new PostgresPhaseDurations(_dataSource) };
+        { PhaseDurations = new PostgresPhaseDurations(_dataSource), WriterLatency = new PostgresWriterLatency(_dataSource) };
     }
 
     /// <summary>Where leases hold their advisory locks: the database every PostgreSQL server has.</summary>

@@ -20,7 +20,8 @@ namespace Sluice.Migrations.Backfill;
 /// writer feels is its slowest 1 %, and a batch of 17,000 of 1M rows (1.7 %) put every one of those behind a batch.
 /// Time does not show this (a batch can be quick and still cover the rows writers want), and a table writers only
 /// append to never trips it.</item>
-/// <item>Within the plan's minimum and maximum (the plan's bounds win over 2–6).</item>
+/// <item>Within the plan's minimum and maximum (the plan's bounds win over 2–6), and under a ceiling an SLO throttle set
+/// (<see cref="CapAt"/>; the plan's minimum wins over that).</item>
 /// </list>
 /// </summary>
 public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, int? maxRowsByBytes = null, long? tableRows = null,
@@ -32,6 +33,7 @@ public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, i
     public const double DefaultMaxLockedShare = 0.003;
 
     private bool _writersWaited;
+    private int? _ceiling;
 
     /// <summary>How many recent batches the percentile looks at.</summary>
     public const int Window = 10;
@@ -66,7 +68,7 @@ public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, i
         _writersWaited |= writerWait is not null;
         if (maxRowsByBytes is { } byBytes && next > byBytes) (next, LastRule) = (byBytes, 5);
         if (_writersWaited && tableRows is { } table && next > table * maxLockedShare) (next, LastRule) = (table * maxLockedShare, 6);
-        Current = Bound(next, min, max, maxRowsByBytes);
+        Current = Bound(Math.Min(next, _ceiling ?? int.MaxValue), min, max, maxRowsByBytes);
         if (Current != (int)Math.Round(Math.Min(next, int.MaxValue))) LastRule = 7;
         return Current;
     }
@@ -76,6 +78,14 @@ public sealed class BatchSizer(TimeSpan target, int initial, int min, int max, i
     {
         Current = Bound(Math.Min(size, Current), min, max, maxRowsByBytes);
         return Current;
+    }
+
+    /// <summary>Caps the size for the rest of the phase (the writers' p99 throttle: without a ceiling rule 4 would grow
+    /// it back within a few fast batches), within the bounds.</summary>
+    public int CapAt(int size)
+    {
+        _ceiling = Math.Min(size, _ceiling ?? int.MaxValue);
+        return ShrinkTo(size);
     }
 
     /// <summary>True when the size cannot shrink any further.</summary>

@@ -67,6 +67,9 @@ public enum JournalEventKind
     /// <summary>A barrier stopped the run on purpose before the phase it names (none: before the plan's end), e.g.
     /// <c>Promote --until-canary</c> before the canary; a later run continues from there (<see cref="PlanPause"/>).</summary>
     PausedAtBarrier,
+    /// <summary>A bound of the plan's <c>slo:</c> was not enforced on a phase (<c>writer_p99_increase</c> without
+    /// <c>pg_stat_statements</c>, or too few writes to judge); the message says why and what would let it.</summary>
+    SloNotEnforced,
 }
 
 /// <summary>One line of the journal's event log: every attempt, retry, failure and lease change.</summary>

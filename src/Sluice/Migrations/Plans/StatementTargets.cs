@@ -20,6 +20,8 @@ public enum TargetAction
     AlterColumnType,
     /// <summary>Anything else naming the table: another ALTER TABLE action, an index, a trigger.</summary>
     Other,
+    /// <summary>A MERGE INTO the table (it inserts, updates or deletes, as its WHEN clauses say).</summary>
+    Merge,
 }
 
 /// <summary>One table (and column) a statement acts on. <see cref="Table"/> is normalised: unquoted names in lower
@@ -35,9 +37,10 @@ public sealed record ScriptStatement(PlanScript Script, int Line, string Text, I
 
 /// <summary>
 /// Reads which tables and columns a script's statements act on: ALTER TABLE (ADD, DROP, ALTER COLUMN ... TYPE and
-/// the rest), CREATE/DROP TABLE, TRUNCATE, DELETE, INSERT, UPDATE ... SET, and CREATE INDEX / CREATE or DROP TRIGGER
-/// ... ON. The one place that extracts statement targets: the lint's data-loss rule and the rollback's data baseline
-/// (which tables a plan touches) both read them here. Comments and dollar-quoted bodies (functions, DO blocks) are
+/// the rest), CREATE/DROP TABLE, TRUNCATE, DELETE, INSERT, UPDATE ... SET, MERGE INTO, and CREATE INDEX / CREATE or
+/// DROP TRIGGER ... ON. The one place that extracts statement targets: the lint's data-loss rule, the rollback's data
+/// baseline (which tables a plan touches) and the backfill's watch of the writers' latency (which of the server's
+/// statements write the table, <see cref="WritesTo"/>) all read them here. Comments and dollar-quoted bodies (functions, DO blocks) are
 /// left out: their statements run conditionally or later, not when the script runs.
 /// </summary>
 public static partial class StatementTargets
@@ -51,6 +54,29 @@ public static partial class StatementTargets
     public static IReadOnlyList<string> TablesOf(MigrationPlan plan) =>
         [.. plan.Phases.SelectMany(p => p.Scripts()).SelectMany(Read).SelectMany(s => s.Targets).Select(t => t.Table)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    /// <summary>What one statement acts on (an empty list when it names no table).</summary>
+    public static IReadOnlyList<StatementTarget> Of(string statement) => Targets(Code(statement));
+
+    /// <summary>
+    /// True when <paramref name="statement"/> inserts into, updates, deletes from or merges into <paramref name="table"/>
+    /// (as a plan writes it). The same table when the names are equal once normalised (<see cref="Name"/>), or when one
+    /// of them is unqualified and the other's last part is the same: which schema an unqualified name means depends on
+    /// the session's search_path, which the text does not say.
+    /// </summary>
+    public static bool WritesTo(string statement, string table)
+    {
+        var wanted = Name(table);
+        return Of(statement).Any(t => t.Action is TargetAction.Insert or TargetAction.Update or TargetAction.Delete or TargetAction.Merge
+                                      && SameTable(t.Table, wanted));
+    }
+
+    private static bool SameTable(string a, string b)
+    {
+        if (a == b) return true;
+        var (qualifiedA, qualifiedB) = (TopLevel(a, '.').Count() > 1, TopLevel(b, '.').Count() > 1);
+        return qualifiedA != qualifiedB && TopLevel(a, '.').Last() == TopLevel(b, '.').Last();
+    }
 
     private static string Code(string statement) => Whitespace().Replace(Ignored().Replace(statement, " "), " ").Trim();
 
@@ -66,6 +92,7 @@ public static partial class StatementTargets
         if (Truncate().Match(sql) is { Success: true } truncate) return Each(truncate.Groups["tables"].Value, TargetAction.Truncate);
         if (Delete().Match(sql) is { Success: true } delete) return [new(TargetAction.Delete, Name(delete.Groups["table"].Value))];
         if (Insert().Match(sql) is { Success: true } insert) return [new(TargetAction.Insert, Name(insert.Groups["table"].Value))];
+        if (Merge().Match(sql) is { Success: true } merge) return [new(TargetAction.Merge, Name(merge.Groups["table"].Value))];
         if (Update().Match(sql) is { Success: true } update)
         {
             var table = Name(update.Groups["table"].Value);
@@ -166,6 +193,9 @@ public static partial class StatementTargets
 
     [GeneratedRegex(@"^(?:WITH\s.+?\s)?INSERT\s+INTO\s+(?<table>" + Qualified + ")", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Insert();
+
+    [GeneratedRegex(@"^(?:WITH\s.+?\s)?MERGE\s+INTO\s+(?:ONLY\s+)?(?<table>" + Qualified + ")", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Merge();
 
     [GeneratedRegex(@"^(?:WITH\s.+?\s)?UPDATE\s+(?:ONLY\s+)?(?<table>" + Qualified + @")(?:\s+(?:AS\s+)?(?!SET\b)" + Ident + @")?\s+SET\s+(?<set>.+?)(?:\s+(?:FROM|WHERE|RETURNING)\s.*)?$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex Update();

@@ -22,6 +22,9 @@ public enum MigrationStep
     Hook,
     /// <summary>A barrier stopped the run on purpose (<c>Promote --until-canary</c>).</summary>
     Paused,
+    /// <summary>A bound of the plan's <c>slo:</c> cannot be enforced in this run (the message says why and what would
+    /// let it); said once per run and reason.</summary>
+    SloNotEnforced,
 }
 
 /// <summary>One report from the runner; <see cref="Backfill"/> is set for backfill batches and throttling.</summary>

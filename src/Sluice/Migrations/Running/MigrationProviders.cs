@@ -25,4 +25,11 @@ public sealed record MigrationProviders(
 {
     /// <summary>Where each applied phase's duration goes beside its rehearsal's prediction; null records none.</summary>
     public IPhaseDurations? PhaseDurations { get; init; }
+
+    /// <summary>Where a backfill reads the writers' latency for the plan's <c>writer_p99_increase</c>; null: the bound
+    /// is not enforced (the run says so).</summary>
+    public IWriterLatencySource? WriterLatency { get; init; }
+
+    /// <summary>How long the writers' baseline is watched and how large a judged window must be.</summary>
+    public WriterLatencyOptions WriterLatencyOptions { get; init; } = WriterLatencyOptions.Default;
 }

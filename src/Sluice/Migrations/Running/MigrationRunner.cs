@@ -616,6 +616,9 @@ public sealed class MigrationRunner
         var sizer = new BatchSizer(spec.TargetBatchTime, spec.InitialBatchSize, spec.MinBatchSize, spec.MaxBatchSize, rowsByBytes,
             tableRows: rowsAtStart + rowsLeft, spec.MaxLockedShare);
         var slo = new BackfillSloGuard(plan.Slo);
+        var writers = rowsLeft > 0 ? await WatchWritersAsync(plan, phase, run, cancellationToken) : null;
+        var judged = new WritersJudged();
+        var pace = spec.PauseBetweenBatches;
         var started = _time.GetTimestamp();
         var rowsDone = rowsAtStart;
         var batches = checkpoint?.Batches ?? 0;
@@ -670,15 +673,27 @@ public sealed class MigrationRunner
                 if (batch.Finished)
                 {
                     await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
-                        $"backfill done: {rowsDone} rows in {batches} batches", by), MigrationStep.Backfill, cancellationToken, report: "backfill done", Progress(null));
+                        $"backfill done: {rowsDone} rows in {batches} batches{judged.Summary(writers, plan.Slo, _providers.WriterLatencyOptions.MinimumWrites)}", by), MigrationStep.Backfill, cancellationToken,
+                        report: "backfill done", Progress(null));
                     return true;
                 }
                 var report = Progress(null) with { LastBatchTime = batch.Duration };
                 var atMinimum = sizer.AtMinimum;
                 sizer.Next(batch.Keys, batch.Duration, batch.LongestWriterWait);
-                await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, cancellationToken);
+                pace = await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, pace, cancellationToken);
+                if (writers is not null && await writers.NextAsync(cancellationToken) is { } window)
+                {
+                    judged.Add(window);
+                    pace = await HoldToSloAsync(plan, phase, run, slo.JudgeWriters(window, spec.Table, sizer.Current, sizer.AtMinimum, batch.Duration), sizer, pace,
+                        cancellationToken);
+                }
+                if (writers?.Lost is { } lost)
+                {
+                    await SayNotEnforcedAsync(plan, phase, run, $"the writers' latency could no longer be read: {lost}", cancellationToken);
+                    writers = null;
+                }
                 run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name, report.ToString(), report));
-                if (spec.PauseBetweenBatches > TimeSpan.Zero) await Task.Delay(spec.PauseBetweenBatches, _time, cancellationToken);
+                if (pace > TimeSpan.Zero) await Task.Delay(pace, _time, cancellationToken);
             }
         }
         catch (Exception e)
@@ -696,16 +711,21 @@ public sealed class MigrationRunner
     /// <summary>Batches per batch-group span: a trace shows a backfill's progress without a span per batch.</summary>
     private const int BatchesPerSpan = 10;
 
-    /// <summary>Applies the SLO guard's verdict on a batch: a throttle shrinks the next batch and is journaled; a stop
-    /// fails the phase (SLU251), which Promote then rolls back.</summary>
-    private async Task HoldToSloAsync(MigrationPlan plan, BackfillPhase phase, RunState run, SloVerdict verdict, BatchSizer sizer,
+    /// <summary>Applies the SLO guard's verdict on a batch or a window of the writers' latency: a throttle shrinks (or
+    /// caps) the next batches and may pace them, and is journaled; a stop fails the phase (SLU251), which Promote then
+    /// rolls back.</summary>
+    /// <returns>The pause to keep between batches from now on.</returns>
+    private async Task<TimeSpan> HoldToSloAsync(MigrationPlan plan, BackfillPhase phase, RunState run, SloVerdict verdict, BatchSizer sizer, TimeSpan pace,
         CancellationToken cancellationToken)
     {
         switch (verdict.Action)
         {
             case SloAction.Throttle:
-                sizer.ShrinkTo(verdict.ShrinkTo!.Value);
-                await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, $"slo: {verdict.Evidence} to {sizer.Current} rows", run.By),
+                if (verdict.ShrinkTo is { } shrink) sizer.ShrinkTo(shrink);
+                if (verdict.CapAt is { } cap) sizer.CapAt(cap);
+                if (verdict.Pace is { } paced) pace = paced > pace ? paced : pace;
+                var how = verdict.Pace is null ? "" : $", pausing {pace.TotalMilliseconds:F0} ms between batches";
+                await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillThrottled, plan.Id, phase.Name, $"slo: {verdict.Evidence} to {sizer.Current} rows{how}", run.By),
                     MigrationStep.Throttled, cancellationToken);
                 break;
             case SloAction.Stop:
@@ -713,6 +733,55 @@ public sealed class MigrationRunner
                 await FailAsync(plan, phase, 1, message, run, cancellationToken);
                 throw new SluiceException(ErrorKind.Failure, ErrorCodes.SloBreached, message, verdict.Remedy!, plan.PlanFile, plan.Slo?.Line);
         }
+        return pace;
+    }
+
+    /// <summary>For a plan stating <c>writer_p99_increase</c>: the watch of the writers' latency on the backfill's
+    /// table, its baseline taken before the first batch; null, said once in the run's output and journal with the
+    /// reason and the remedy, when the bound cannot be enforced (no source, no <c>pg_stat_statements</c>, too few writes).</summary>
+    private async Task<WriterLatencyWatch?> WatchWritersAsync(MigrationPlan plan, BackfillPhase phase, RunState run, CancellationToken cancellationToken)
+    {
+        if (plan.Slo?.WriterP99Increase is not { } factor) return null;
+        if (_providers.WriterLatency is not { } source)
+        {
+            await SayNotEnforcedAsync(plan, phase, run, "this run's database provider cannot read the writers' latency (use Sluice.Postgres' providers)", cancellationToken);
+            return null;
+        }
+        var options = _providers.WriterLatencyOptions;
+        run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name,
+            $"slo: watching the writes on {phase.Backfill.Table} for {Durations.Format(options.BaselineWindow)} before the first batch, for the writers' p99 baseline"));
+        var (watch, notEnforced, remedy) = await WriterLatencyWatch.StartAsync(source, phase.Backfill.Table, options, _time, cancellationToken);
+        if (watch is null)
+        {
+            await SayNotEnforcedAsync(plan, phase, run, $"{notEnforced}; {remedy}", cancellationToken);
+            return null;
+        }
+        run.Report(new MigrationProgress(MigrationStep.Backfill, plan.Id, phase.Name,
+            $"slo: the writers' p99 on {phase.Backfill.Table} before the backfill: an estimated {watch.BaselineP99:0.0##} ms over {watch.Baseline} "
+            + $"(mean {watch.Baseline.MeanMilliseconds:0.0##} ms); the backfill may raise it {factor:0.##}x"));
+        return watch;
+    }
+
+    /// <summary>Says, once per run and reason, that <c>writer_p99_increase</c> is not enforced: a warning in the output and
+    /// a journal event, never silence.</summary>
+    private async Task SayNotEnforcedAsync(MigrationPlan plan, BackfillPhase phase, RunState run, string why, CancellationToken cancellationToken)
+    {
+        var message = $"slo: writer_p99_increase is not enforced: {why}";
+        if (run.FirstTime(message))
+            await run.RecordAsync(new JournalEvent(JournalEventKind.SloNotEnforced, plan.Id, phase.Name, message, run.By), MigrationStep.SloNotEnforced, cancellationToken);
+    }
+
+    /// <summary>The windows of the writers' latency judged during one backfill, for its "done" line.</summary>
+    private sealed class WritersJudged
+    {
+        private int _windows;
+        private double _highest;
+
+        public void Add(WriterLatencyWindow window) => (_windows, _highest) = (_windows + 1, Math.Max(_highest, window.Ratio));
+
+        public string Summary(WriterLatencyWatch? watch, PlanSlo? slo, int minimumWrites) => watch is null ? ""
+            : _windows == 0 ? $"; writers' p99 not judged: no window had {minimumWrites} writes"
+            : $"; writers' p99 judged in {_windows} window(s), at most {_highest:0.0#}x the baseline's (slo {slo!.WriterP99Increase:0.##}x)";
     }
 
     /// <returns>Why the backfill must pause, and the <see cref="MetricLabels.Reasons"/> label of it; nulls when it need not.</returns>
@@ -743,6 +812,11 @@ public sealed class MigrationRunner
         public string? PausedBecause { get; set; }
 
         public void Report(MigrationProgress report) => progress?.Report(report);
+
+        private readonly HashSet<string> _said = new(StringComparer.Ordinal);
+
+        /// <summary>True the first time a notice is given in this run, false after.</summary>
+        public bool FirstTime(string notice) => _said.Add(notice);
 
         /// <summary>Journals <paramref name="entry"/>, then reports the same progress (its message, unless the report
         /// says it shorter in <paramref name="report"/>).</summary>
