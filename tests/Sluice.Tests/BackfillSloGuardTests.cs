@@ -71,35 +71,35 @@ public sealed class BackfillSloGuardTests
     [Fact]
     public void Rule5_a_plan_without_writer_p99_increase_is_within_whatever_the_writers_felt()
     {
-        Assert.Equal(SloAction.Within, new BackfillSloGuard(null).JudgeWriters(Writers(1, 500), "customers", 1000, true, Batch300).Action);
-        Assert.Equal(SloAction.Within, new BackfillSloGuard(new PlanSlo(TimeSpan.FromSeconds(1), null, null, 1)).JudgeWriters(Writers(1, 500), "customers", 1000, true, Batch300).Action);
+        Assert.Equal(SloAction.Within, new BackfillSloGuard(null).JudgeWriters(Writers(1, 500), "customers", 1000, true, Batch300, TimeSpan.Zero).Action);
+        Assert.Equal(SloAction.Within, new BackfillSloGuard(new PlanSlo(TimeSpan.FromSeconds(1), null, null, 1)).JudgeWriters(Writers(1, 500), "customers", 1000, true, Batch300, TimeSpan.Zero).Action);
     }
 
     [Fact]
     public void Rule6_a_window_within_the_factor_or_a_negligible_rise_is_within_and_resets_the_writers_count()
     {
         var guard = new BackfillSloGuard(Slo);   // writer_p99_increase 2x
-        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(2.0, 3.9), "customers", 1000, false, Batch300).Action);
+        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(2.0, 3.9), "customers", 1000, false, Batch300, TimeSpan.Zero).Action);
         // 9x, but 0.8 ms more on the server is not a rise a writer feels over the network.
-        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(0.1, 0.9), "customers", 1000, false, Batch300).Action);
-        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(0.1, 1.2), "customers", 1000, false, Batch300).Action);
-        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300).Action);
-        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(2.0, 4.0), "customers", 250, false, Batch300).Action);
-        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300).Action);   // the count started again
+        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(0.1, 0.9), "customers", 1000, false, Batch300, TimeSpan.Zero).Action);
+        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(0.1, 1.2), "customers", 1000, false, Batch300, TimeSpan.Zero).Action);
+        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300, TimeSpan.Zero).Action);
+        Assert.Equal(SloAction.Within, guard.JudgeWriters(Writers(2.0, 4.0), "customers", 250, false, Batch300, TimeSpan.Zero).Action);
+        Assert.Equal(SloAction.Throttle, guard.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300, TimeSpan.Zero).Action);   // the count started again
 
         // The batch rules count their own breaches: a batch within its bounds leaves the writers' count alone.
         var both = new BackfillSloGuard(Slo);
-        both.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300);
-        both.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300);
+        both.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300, TimeSpan.Zero);
+        both.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300, TimeSpan.Zero);
         Assert.Equal(SloAction.Within, both.Judge(Batch(100), 250, false).Action);
-        Assert.Equal(SloAction.Stop, both.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300).Action);
+        Assert.Equal(SloAction.Stop, both.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300, TimeSpan.Zero).Action);
     }
 
     [Fact]
     public void Rule7_a_breach_caps_the_batch_at_half_and_paces_the_backfill_doubling_the_pause()
     {
         var guard = new BackfillSloGuard(Slo);
-        var first = guard.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300);
+        var first = guard.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300, TimeSpan.Zero);
         Assert.Equal((SloAction.Throttle, 500, Batch300), (first.Action, first.CapAt, first.Pace));   // as long as the last batch
         Assert.Null(first.ShrinkTo);
         Assert.Contains("the writers' p99 on customers rose to an estimated 50.0 ms over 300 writes in 1.0 s, from 2.0 ms over 500 writes in 5.0 s before the backfill (25.0x", first.Evidence);
@@ -107,28 +107,32 @@ public sealed class BackfillSloGuardTests
         Assert.Contains(WriterP99Estimate.Method, first.Evidence);
         Assert.EndsWith(": throttled", first.Evidence);
 
-        var second = guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, TimeSpan.FromMilliseconds(10));
+        var second = guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, TimeSpan.FromMilliseconds(10), first.Pace!.Value);
         Assert.Equal((500 / 2, TimeSpan.FromMilliseconds(600)), (second.CapAt, second.Pace));   // twice the pause so far
 
         // At the smallest size, not yet paced: pacing is the throttle left (at least the minimum pace).
-        var atMinimum = new BackfillSloGuard(Slo).JudgeWriters(Writers(2.0, 50), "customers", 100, true, TimeSpan.FromMilliseconds(5));
+        var atMinimum = new BackfillSloGuard(Slo).JudgeWriters(Writers(2.0, 50), "customers", 100, true, TimeSpan.FromMilliseconds(5), TimeSpan.Zero);
         Assert.Equal((SloAction.Throttle, (int?)null, BackfillSloGuard.MinimumPace), (atMinimum.Action, atMinimum.CapAt, atMinimum.Pace));
+
+        // The plan's own pause_between_batches is longer than any batch: the throttle doubles that, or it would change nothing.
+        var planPaced = new BackfillSloGuard(Slo).JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300, TimeSpan.FromSeconds(2));
+        Assert.Equal(TimeSpan.FromSeconds(4), planPaced.Pace);
     }
 
     [Fact]
     public void Rule8_a_breach_at_the_smallest_size_already_paced_or_the_third_in_a_row_stops()
     {
         var paced = new BackfillSloGuard(Slo);
-        paced.JudgeWriters(Writers(2.0, 50), "customers", 100, true, Batch300);
-        var stop = paced.JudgeWriters(Writers(2.0, 50), "customers", 100, true, Batch300);
+        paced.JudgeWriters(Writers(2.0, 50), "customers", 100, true, Batch300, TimeSpan.Zero);
+        var stop = paced.JudgeWriters(Writers(2.0, 50), "customers", 100, true, Batch300, TimeSpan.Zero);
         Assert.Equal(SloAction.Stop, stop.Action);
         Assert.Contains("even at the smallest batch size with pauses between batches", stop.Evidence);
         Assert.Contains("writer_p99_increase", stop.Remedy);
 
         var guard = new BackfillSloGuard(Slo);
-        guard.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300);
-        guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300);
-        var third = guard.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300);
+        guard.JudgeWriters(Writers(2.0, 50), "customers", 1000, false, Batch300, TimeSpan.Zero);
+        guard.JudgeWriters(Writers(2.0, 50), "customers", 500, false, Batch300, TimeSpan.Zero);
+        var third = guard.JudgeWriters(Writers(2.0, 50), "customers", 250, false, Batch300, TimeSpan.Zero);
         Assert.Equal(SloAction.Stop, third.Action);
         Assert.Contains("3 windows in a row despite throttling", third.Evidence);
     }

@@ -19,36 +19,37 @@ namespace Sluice.Postgres.Migrations;
 /// </summary>
 internal sealed class PostgresWriterLatency(NpgsqlDataSource dataSource) : IWriterLatencySource
 {
-    private const string Hidden = "<insufficient privilege>";
+    private const string HiddenText = "<insufficient privilege>";
 
     /// <summary>Whether each statement (the server's key: role and query id) writes each table asked about.</summary>
     private readonly ConcurrentDictionary<(string Table, string Key), bool> _writes = new();
 
     public async Task<WriterLatencyReading> ReadAsync(string table, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        string? schema;
-        await using (var find = new NpgsqlCommand(
-                         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'", connection))
-            schema = (string?)await find.ExecuteScalarAsync(cancellationToken);
-        if (schema is null)
-            return WriterLatencyReading.Unobserved($"pg_stat_statements is not installed in database {connection.Database}",
-                "CREATE EXTENSION pg_stat_statements in it, with pg_stat_statements in the server's shared_preload_libraries (a restart)");
-        var function = Sql.Qualified(schema, "pg_stat_statements");
         try
         {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            string? schema;
+            await using (var find = new NpgsqlCommand(
+                             "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'", connection))
+                schema = (string?)await find.ExecuteScalarAsync(cancellationToken);
+            if (schema is null)
+                return WriterLatencyReading.Unobserved($"pg_stat_statements is not installed in database {connection.Database}",
+                    "CREATE EXTENSION pg_stat_statements in it, with pg_stat_statements in the server's shared_preload_libraries (a restart)");
+            var function = Sql.Qualified(schema, "pg_stat_statements");
             await using (var track = new NpgsqlCommand("SELECT current_setting('pg_stat_statements.track', true)", connection))
                 if (await track.ExecuteScalarAsync(cancellationToken) is "none")
                     return WriterLatencyReading.Unobserved("pg_stat_statements.track is none: the server records no statement",
                         "set pg_stat_statements.track to top (the default) and reload the server's configuration");
-            var figures = await FiguresAsync(connection, function, cancellationToken);
+            var (figures, hidden) = await FiguresAsync(connection, function, cancellationToken);
+            // Another role's statements come without their query id and text to a role without pg_read_all_stats: which
+            // of them write the table cannot be told, so the writers cannot be judged (and would look like too few).
+            if (hidden > 0) return Hidden(await RoleAsync(connection, cancellationToken));
             var unknown = figures.Keys.Where(key => !_writes.ContainsKey((table, key))).ToArray();
             if (unknown.Length > 0)
                 foreach (var (key, text) in await TextsAsync(connection, function, unknown, cancellationToken))
                 {
-                    if (text == Hidden)
-                        return WriterLatencyReading.Unobserved($"pg_stat_statements shows role {await RoleAsync(connection, cancellationToken)} no text of other roles' statements",
-                            "grant it pg_read_all_stats, so it can tell which statements write the table");
+                    if (text == HiddenText) return Hidden(await RoleAsync(connection, cancellationToken));
                     _writes[(table, key)] = !text.Contains(PostgresBackfillExecutor.StatementMark, StringComparison.Ordinal)
                                             && StatementTargets.WritesTo(text, table);
                 }
@@ -66,21 +67,36 @@ internal sealed class PostgresWriterLatency(NpgsqlDataSource dataSource) : IWrit
                 _ => "check the extension: SELECT * FROM pg_stat_statements LIMIT 1",
             });
         }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // A monitoring read that failed (a lost connection, a full pool) must not fail the phase it watches.
+            return WriterLatencyReading.Unobserved($"pg_stat_statements could not be read: {e.Message}",
+                "check the connection to the database and the pool's size (the watch takes one connection beside the backfill's)");
+        }
     }
 
-    // Top-level statements of this database, without their texts.
-    private static async Task<Dictionary<string, StatementTimes>> FiguresAsync(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
+    private static WriterLatencyReading Hidden(string role) =>
+        WriterLatencyReading.Unobserved($"pg_stat_statements shows role {role} neither the text nor the query id of other roles' statements",
+            "grant it pg_read_all_stats, so it can tell which statements write the table");
+
+    // Top-level statements of this database, without their texts; and how many of them are hidden from this role.
+    private static async Task<(Dictionary<string, StatementTimes> Figures, int Hidden)> FiguresAsync(NpgsqlConnection connection, string function,
+        CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
             SELECT userid::text || '/' || queryid::text, calls, total_exec_time, stddev_exec_time
             FROM {function}(false)
-            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel AND queryid IS NOT NULL
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel
             """, connection);
         var result = new Dictionary<string, StatementTimes>(StringComparer.Ordinal);
+        var hidden = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            result[reader.GetString(0)] = StatementTimes.FromMeanAndDeviation(reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3));
-        return result;
+        {
+            if (reader.IsDBNull(0)) hidden++;
+            else result[reader.GetString(0)] = StatementTimes.FromMeanAndDeviation(reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3));
+        }
+        return (result, hidden);
     }
 
     private static async Task<List<(string Key, string Text)>> TextsAsync(NpgsqlConnection connection, string function, string[] keys,

@@ -9,7 +9,9 @@ namespace Sluice.Postgres.Rehearsal;
 /// The application's writers on a backfill's table, timed from the client's side: on a connection of their own, each
 /// write updates one row picked at random over the key's range (the next key at or above a random point) and sets
 /// its key to itself, so it takes the row lock a real write takes and fires the table's triggers (the dual write a
-/// plan adds is part of what writers feel), yet changes no value a state comparison reads. The rehearsal's own
+/// plan adds is part of what writers feel), yet changes no value a state comparison reads, as long as the table's
+/// triggers only compute the row's own columns from others (a trigger that stamps <c>now()</c> or writes an audit row
+/// makes the state depend on when the probe wrote). The rehearsal's own
 /// workload could not stand in: it writes a few dozen seeded keys, which its triggers keep up to date, so a batch
 /// skips them and never makes them wait. At most <see cref="PerSecond"/> writes a second, for at most
 /// <see cref="Longest"/>, whatever the table's size; the same writes for <see cref="BaselineTime"/> just before the
@@ -48,15 +50,25 @@ internal sealed class WriterLatencyProbe : IAsyncDisposable
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = Name, Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         var probe = new WriterLatencyProbe(connection, cancellationToken);
-        var (table, key) = (Sql.Qualified(backfill.TableName), Sql.Qualified(backfill.KeyName));
-        await using (var range = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {table}", connection))
-        await using (var reader = await range.ExecuteReaderAsync(cancellationToken))
-            if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0))
+        try
+        {
+            var (table, key) = (Sql.Qualified(backfill.TableName), Sql.Qualified(backfill.KeyName));
+            (long Low, long High)? keys = null;
+            // The reader is closed before the writes start on the same session.
+            await using (var range = new NpgsqlCommand($"SELECT min({key})::bigint, max({key})::bigint FROM {table}", connection))
+            await using (var reader = await range.ExecuteReaderAsync(cancellationToken))
+                if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0)) keys = (reader.GetInt64(0), reader.GetInt64(1));
+            if (keys is (var low, var high))
             {
-                var (low, high) = (reader.GetInt64(0), reader.GetInt64(1));
                 var write = $"UPDATE {table} SET {key} = {key} WHERE {key} = (SELECT {key} FROM {table} WHERE {key} >= $1 ORDER BY {key} LIMIT 1)";
                 probe._writing = Task.Run(() => probe.WriteAsync(write, low, high, new Random(seed), probe._stop.Token), CancellationToken.None);
             }
+        }
+        catch
+        {
+            await probe.DisposeAsync(); // its session and token source, when the range could not be read
+            throw;
+        }
         return probe;
     }
 
@@ -80,9 +92,10 @@ internal sealed class WriterLatencyProbe : IAsyncDisposable
             ((NpgsqlParameter<long>)command.Parameters[0]).TypedValue = random.NextInt64(low, high == long.MaxValue ? high : high + 1);
             var started = Stopwatch.GetTimestamp();
             try { await command.ExecuteNonQueryAsync(cancellationToken); }
-            catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.QueryCanceled)
+            catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.QueryCanceled || !cancellationToken.IsCancellationRequested)
             {
-                // A phase's constraint or trigger refused the write: it made its round trip all the same.
+                // A phase's constraint or trigger refused the write, or a statement_timeout cut it (the same SQLSTATE as
+                // a cancel, which only the probe's own stop is): it made its round trip, and its wait counts.
             }
             _latencies.Add(Stopwatch.GetElapsedTime(started));
             // The clock is read once per pause: two readings could make the delay negative.

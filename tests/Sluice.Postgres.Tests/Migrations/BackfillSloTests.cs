@@ -161,6 +161,41 @@ public sealed class BackfillSloTests(PostgresFixture postgres, StatementStatsPos
         Assert.DoesNotContain(await KeyOf("SELECT min(\"id\"), max(\"id\"), count(*) FROM (SELECT \"id\" FROM \"customers\" WHERE%"), reading.Statements.Keys);
     }
 
+    [Fact]
+    public async Task A_role_that_cannot_see_other_roles_statements_is_told_to_get_pg_read_all_stats_not_that_writers_are_few()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await ShopDatabase.CreateAsync(stats, ct);
+        await TestSql.ExecuteAsync(database.ConnectionString, "CREATE EXTENSION pg_stat_statements", ct);
+        // The application writes as its own role (here the admin); the watch runs as a role without pg_read_all_stats,
+        // to which the server hides other roles' query ids and texts.
+        await TestSql.ExecuteAsync(database.ConnectionString, "UPDATE customers SET full_name = full_name WHERE id = 1", ct);
+        var role = $"sluice_watch_{Guid.NewGuid():N}"[..40];
+        await TestSql.ExecuteAsync(stats.AdminConnectionString, $"CREATE ROLE {role} LOGIN PASSWORD 'pw'", ct);
+        try
+        {
+            var watcher = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = "pw", Pooling = false }.ConnectionString;
+            await using (var source = NpgsqlDataSource.Create(watcher))
+            {
+                var hidden = await new PostgresWriterLatency(source).ReadAsync("customers", ct);
+                Assert.Contains($"shows role {role} neither the text nor the query id of other roles' statements", hidden.Unobservable);
+                Assert.Contains("pg_read_all_stats", hidden.Remedy);
+            }
+
+            await TestSql.ExecuteAsync(stats.AdminConnectionString, $"GRANT pg_read_all_stats TO {role}", ct);
+            await using (var source = NpgsqlDataSource.Create(watcher))
+            {
+                var seen = await new PostgresWriterLatency(source).ReadAsync("customers", ct);
+                Assert.Null(seen.Unobservable);
+                Assert.NotEmpty(seen.Statements);   // the admin's UPDATE of customers
+            }
+        }
+        finally
+        {
+            await TestSql.ExecuteAsync(stats.AdminConnectionString, $"DROP ROLE IF EXISTS {role}", ct);
+        }
+    }
+
     [Theory]
     [InlineData("UPDATE customers SET a = 1", "UPDATE /* sluice backfill */ customers SET a = 1")]
     [InlineData("-- one batch\n-- idempotent\nWITH pause AS (SELECT 1)\nUPDATE t", "-- one batch\n-- idempotent\nWITH /* sluice backfill */ pause AS (SELECT 1)\nUPDATE t")]

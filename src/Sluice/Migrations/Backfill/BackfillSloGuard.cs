@@ -45,8 +45,8 @@ public sealed record SloVerdict(SloAction Action, int? ShrinkTo, string? Evidenc
 /// within, and the count of writer breaches in a row starts again.</item>
 /// <item>A breach, fewer than <see cref="BreachesBeforeStop"/> in a row, while the batch can still shrink or the
 /// backfill is not paced yet: throttle. The batch size is capped at half the current one (unless already the
-/// smallest), and the backfill pauses between batches for the longest of twice its pause so far, the last batch's
-/// time and <see cref="MinimumPace"/> (a pause as long as a batch keeps the table free of its locks half the time).</item>
+/// smallest), and the backfill pauses between batches for the longest of twice the pause it keeps now (the plan's
+/// <c>pause_between_batches</c> or an earlier throttle's), the last batch's time and <see cref="MinimumPace"/> (a pause as long as a batch keeps the table free of its locks half the time).</item>
 /// <item>A breach at the smallest batch size with the backfill already paced, or the <see cref="BreachesBeforeStop"/>th
 /// in a row: stop.</item>
 /// </list>
@@ -87,8 +87,9 @@ public sealed class BackfillSloGuard(PlanSlo? slo)
     }
 
     /// <summary>Judges one window of the writers' latency (rules 5–8) on the <paramref name="table"/> the backfill walks;
-    /// <paramref name="size"/> is the batch size now, <paramref name="lastBatch"/> the last batch's time.</summary>
-    public SloVerdict JudgeWriters(WriterLatencyWindow window, string table, int size, bool atMinimum, TimeSpan lastBatch)
+    /// <paramref name="size"/> is the batch size now, <paramref name="lastBatch"/> the last batch's time and
+    /// <paramref name="pause"/> the pause the run keeps between batches now.</summary>
+    public SloVerdict JudgeWriters(WriterLatencyWindow window, string table, int size, bool atMinimum, TimeSpan lastBatch, TimeSpan pause)
     {
         if (slo?.WriterP99Increase is not { } factor) return SloVerdict.Within;
         if (window.P99 <= factor * window.BaselineP99 || window.P99 - window.BaselineP99 < NegligibleRise.TotalMilliseconds)
@@ -100,7 +101,8 @@ public sealed class BackfillSloGuard(PlanSlo? slo)
         var evidence = $"{window.Describe(table)}, above the slo's writer_p99_increase of {factor:0.##}x ({WriterP99Estimate.Method})";
         if (_writerBreachesInARow < BreachesBeforeStop && (!atMinimum || _pace is null))
         {
-            var doubled = (_pace ?? TimeSpan.Zero) * 2;
+            // From the pause the run keeps (the plan's may be longer than any this guard set): doubling less would change nothing.
+            var doubled = new[] { pause, _pace ?? TimeSpan.Zero }.Max() * 2;
             _pace = new[] { doubled, lastBatch, MinimumPace }.Max();
             return new SloVerdict(SloAction.Throttle, null, $"{evidence}: throttled", null) { CapAt = atMinimum ? null : Math.Max(1, size / 2), Pace = _pace };
         }

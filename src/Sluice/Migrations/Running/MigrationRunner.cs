@@ -684,7 +684,7 @@ public sealed class MigrationRunner
                 if (writers is not null && await writers.NextAsync(cancellationToken) is { } window)
                 {
                     judged.Add(window);
-                    pace = await HoldToSloAsync(plan, phase, run, slo.JudgeWriters(window, spec.Table, sizer.Current, sizer.AtMinimum, batch.Duration), sizer, pace,
+                    pace = await HoldToSloAsync(plan, phase, run, slo.JudgeWriters(window, spec.Table, sizer.Current, sizer.AtMinimum, batch.Duration, pace), sizer, pace,
                         cancellationToken);
                 }
                 if (writers?.Lost is { } lost)
