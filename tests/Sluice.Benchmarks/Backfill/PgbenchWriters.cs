@@ -20,6 +20,8 @@ internal sealed class PgbenchWriters : IAsyncDisposable
 
     public static PgbenchWriters Start(string pgbench, string connectionString, int rows, int clients, int totalPerSecond)
     {
+        if (!File.Exists(pgbench))
+            throw new InvalidOperationException($"pgbench was not found at {pgbench}: it ships with the server's binaries (Debian: apt-get install -y postgresql-15); or run only the closed loop with SLUICE_BENCH_WRITE_RATES=closed");
         var folder = Directory.CreateTempSubdirectory("sluice-pgbench-").FullName;
         var script = Path.Combine(folder, "write.sql");
         File.WriteAllText(script, $"\\set id random(1, {rows})\nUPDATE customers SET full_name = 'Writer ' || :id || ' Name' || (:id % 97) WHERE id = :id;\n");
