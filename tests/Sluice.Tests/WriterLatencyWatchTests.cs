@@ -73,6 +73,8 @@ public sealed class WriterLatencyWatchTests
         Assert.Equal(122, window.Window.Calls);
         Assert.Equal(3, window.EstimateRule);
         Assert.True(window.Ratio > 100, $"{window.Ratio}");
+        Assert.Equal((1, window.Ratio), (watch.Judged, watch.HighestRatio));
+        Assert.Contains("judged in 1 window(s)", watch.Summary(2));
 
         Assert.Null(await watch.NextAsync(Ct));
         Assert.Contains("reset by an operator", watch.Lost);

@@ -59,6 +59,17 @@ public sealed class WriterLatencyWatch
     /// <summary>The baseline's estimated p99, in milliseconds.</summary>
     public double BaselineP99 { get; }
 
+    /// <summary>The windows judged so far.</summary>
+    public int Judged { get; private set; }
+
+    /// <summary>The highest ratio of a judged window's p99 to the baseline's.</summary>
+    public double HighestRatio { get; private set; }
+
+    /// <summary>For the backfill's closing journal event: how many windows were judged and the worst of them.</summary>
+    public string Summary(double bound) => Judged == 0
+        ? $"writers' p99 not judged: no window had {_options.MinimumWrites} writes"
+        : $"writers' p99 judged in {Judged} window(s), at most {HighestRatio:0.0#}x the baseline's (slo {bound:0.##}x)";
+
     /// <summary>Why the watch stopped during the backfill (the server stopped showing the statistics); null while it watches.</summary>
     public string? Lost { get; private set; }
 
@@ -106,6 +117,8 @@ public sealed class WriterLatencyWatch
         if (window.Calls < _options.MinimumWrites) return null;
         (_from, _fromAt) = (now, _readAt);
         var (p99, rule) = WriterP99Estimate.Window(Baseline, window);
-        return new WriterLatencyWindow(Baseline, BaselineP99, window, p99, rule);
+        var judged = new WriterLatencyWindow(Baseline, BaselineP99, window, p99, rule);
+        (Judged, HighestRatio) = (Judged + 1, Math.Max(HighestRatio, judged.Ratio));
+        return judged;
     }
 }

@@ -617,7 +617,6 @@ public sealed class MigrationRunner
             tableRows: rowsAtStart + rowsLeft, spec.MaxLockedShare);
         var slo = new BackfillSloGuard(plan.Slo);
         var writers = rowsLeft > 0 ? await WatchWritersAsync(plan, phase, run, cancellationToken) : null;
-        var judged = new WritersJudged();
         var pace = spec.PauseBetweenBatches;
         var started = _time.GetTimestamp();
         var rowsDone = rowsAtStart;
@@ -673,7 +672,7 @@ public sealed class MigrationRunner
                 if (batch.Finished)
                 {
                     await run.RecordAsync(new JournalEvent(JournalEventKind.BackfillDone, plan.Id, phase.Name,
-                        $"backfill done: {rowsDone} rows in {batches} batches{judged.Summary(writers, plan.Slo, _providers.WriterLatencyOptions.MinimumWrites)}", by), MigrationStep.Backfill, cancellationToken,
+                        $"backfill done: {rowsDone} rows in {batches} batches{(writers is null ? "" : $"; {writers.Summary(plan.Slo!.WriterP99Increase!.Value)}")}", by), MigrationStep.Backfill, cancellationToken,
                         report: "backfill done", Progress(null));
                     return true;
                 }
@@ -683,7 +682,6 @@ public sealed class MigrationRunner
                 pace = await HoldToSloAsync(plan, phase, run, slo.Judge(batch, size, atMinimum), sizer, pace, cancellationToken);
                 if (writers is not null && await writers.NextAsync(cancellationToken) is { } window)
                 {
-                    judged.Add(window);
                     pace = await HoldToSloAsync(plan, phase, run, slo.JudgeWriters(window, spec.Table, sizer.Current, sizer.AtMinimum, batch.Duration, pace), sizer, pace,
                         cancellationToken);
                 }
@@ -769,19 +767,6 @@ public sealed class MigrationRunner
         var message = $"slo: writer_p99_increase is not enforced: {why}";
         if (run.FirstTime(message))
             await run.RecordAsync(new JournalEvent(JournalEventKind.SloNotEnforced, plan.Id, phase.Name, message, run.By), MigrationStep.SloNotEnforced, cancellationToken);
-    }
-
-    /// <summary>The windows of the writers' latency judged during one backfill, for its "done" line.</summary>
-    private sealed class WritersJudged
-    {
-        private int _windows;
-        private double _highest;
-
-        public void Add(WriterLatencyWindow window) => (_windows, _highest) = (_windows + 1, Math.Max(_highest, window.Ratio));
-
-        public string Summary(WriterLatencyWatch? watch, PlanSlo? slo, int minimumWrites) => watch is null ? ""
-            : _windows == 0 ? $"; writers' p99 not judged: no window had {minimumWrites} writes"
-            : $"; writers' p99 judged in {_windows} window(s), at most {_highest:0.0#}x the baseline's (slo {slo!.WriterP99Increase:0.##}x)";
     }
 
     /// <returns>Why the backfill must pause, and the <see cref="MetricLabels.Reasons"/> label of it; nulls when it need not.</returns>
