@@ -13,8 +13,11 @@ namespace Repository.Tests;
 /// A real Promote's telemetry leaving the process: its metrics pushed to a real Pushgateway at the end of the run and
 /// scraped from it by a real Prometheus that also evaluates the generated alert rules; its spans sent by the
 /// OpenTelemetry OTLP exporter to a (fake) OTLP/HTTP receiver, in the CI pipeline's trace given by TRACEPARENT. The
-/// build runs in-process against a database of the shared cluster.
+/// build runs in-process against a database of the shared cluster. Alone, not beside the other classes: a tracer
+/// provider listens to every Npgsql span in the process, and another test's database work, in traces of its own,
+/// would reach the receiver beside this run's.
 /// </summary>
+[Collection(TelemetryExportCollection.Name)]
 public sealed class TelemetryExportTests(PostgresFixture postgres) : IDisposable
 {
     private readonly ThrowawayRoot _root = new("sluice-telemetry-test-", withPipelines: true);
@@ -134,4 +137,10 @@ public sealed class TelemetryExportTests(PostgresFixture postgres) : IDisposable
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"Prometheus never returned {query}");
         }
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryExportCollection
+{
+    public const string Name = "telemetry export, alone in the process";
 }

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace Sluice.Benchmarks.Backfill;
 
-/// <summary>Diagnostic (SLUICE_BENCH_WAITS=1): what the writers' server backends are waiting on, sampled from
+/// <summary>Diagnostic (SLUICE_BENCH_WAITS=1, pgbench loads only: it picks their sessions by application name): what the writers' server backends are waiting on, sampled from
 /// <c>pg_stat_activity</c> every millisecond or so while a run's work goes on.</summary>
 internal sealed class WaitEventSampler : IAsyncDisposable
 {
@@ -27,6 +27,7 @@ internal sealed class WaitEventSampler : IAsyncDisposable
                 while (await reader.ReadAsync(CancellationToken.None))
                     tally[reader.GetString(0)] = tally.GetValueOrDefault(reader.GetString(0)) + 1;
             tally["samples"] = tally.GetValueOrDefault("samples") + 1;
+            await Task.Delay(1, CancellationToken.None);
         }
         return tally;
     }

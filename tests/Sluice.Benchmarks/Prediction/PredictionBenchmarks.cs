@@ -98,13 +98,20 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
             await using (var pool = NpgsqlDataSource.Create(production))
                 await PostgresRehearsalEvidence.RecordAsync(pool, report, RehearsalReportFiles.ToJson(report), cancellationToken);
 
-            // Two Promotes of the same database and evidence: one alone, and one beside the workload the rehearsal
-            // plays beside every phase (PhaseObserver: a read and a touching write every 5 ms, a pg_locks sample every
-            // 5 ms), which stands in for production's own traffic and which the prediction therefore carries.
+            // Two Promotes of copies of the same database and evidence: one alone, and one beside the workload the
+            // rehearsal plays beside every phase (PhaseObserver: a read and a touching write every 5 ms, a pg_locks
+            // sample every 5 ms), which stands in for production's own traffic and which the prediction therefore
+            // carries. (Beside its script phases the rehearsal writes the seeded workload's real values; this one
+            // writes values that change nothing: the same rate, not the same writes.)
+            // Both are copies, each Promoted after a checkpoint, so neither finds the other's dirty pages to write or
+            // the load's pages in shared buffers; the one beside the workload goes first, the one alone second.
             NpgsqlConnection.ClearAllPools(); // the rehearsal's and the evidence's pooled sessions would block the copy
-            await Execute(cluster.ConnectionString(), "CREATE DATABASE production_beside TEMPLATE production STRATEGY FILE_COPY", cancellationToken);
-            var (alone, promote) = await PromoteAsync(production, folder, beside: false, cancellationToken);
+            foreach (var copy in new[] { "production_beside", "production_alone" })
+                await Execute(cluster.ConnectionString(), $"CREATE DATABASE {copy} TEMPLATE production STRATEGY FILE_COPY", cancellationToken);
+            await Execute(cluster.ConnectionString(), "CHECKPOINT", cancellationToken);
             var (besideWorkload, promoteBeside) = await PromoteAsync(cluster.ConnectionString("production_beside"), folder, beside: true, cancellationToken);
+            await Execute(cluster.ConnectionString(), "CHECKPOINT", cancellationToken);
+            var (alone, promote) = await PromoteAsync(cluster.ConnectionString("production_alone"), folder, beside: false, cancellationToken);
 
             output.WriteLine($"rehearsal of {report.SyntheticRows:N0} synthetic rows (scale {report.Scale:0.###}) in {rehearsal.TotalSeconds:F1} s; Promote on {rows:N0} rows in {promote.TotalSeconds:F1} s alone, {promoteBeside.TotalSeconds:F1} s beside the rehearsal's workload");
             output.WriteLine();
