@@ -121,7 +121,8 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
             {
                 var b = besideWorkload.Durations.Single(d => d.Phase == phase.Phase && d.PlanHash == report.Plans[0].Hash);
                 var a = alone.Durations.Single(d => d.Phase == phase.Phase && d.PlanHash == report.Plans[0].Hash);
-                output.WriteLine($"| {phase.Phase} | {phase.Duration.TotalMilliseconds:F0} ms | {b.Predicted!.Value.TotalMilliseconds:F0} ms | {b.Actual!.Value.TotalMilliseconds:F0} ms | {-(b.Error ?? 0) * 100:+0;-0;0} % | {a.Actual!.Value.TotalMilliseconds:F0} ms | {-(a.Error ?? 0) * 100:+0;-0;0} % |");
+                static string Actual(PhaseDuration d) => $"{d.Actual!.Value.TotalMilliseconds:F0} ms | {-(d.Error ?? 0) * 100:+0;-0;0} %";
+                output.WriteLine($"| {phase.Phase} | {phase.Duration.TotalMilliseconds:F0} ms | {b.Predicted!.Value.TotalMilliseconds:F0} ms | {Actual(b)} | {Actual(a)} |");
             }
             output.WriteLine();
             foreach (var phase in report.Phases) output.WriteLine($"{phase.Phase}: {string.Join("; ", phase.PredictionBasis)}");
