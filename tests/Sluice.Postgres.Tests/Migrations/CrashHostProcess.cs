@@ -36,16 +36,38 @@ internal static class CrashHostProcess
         var output = new System.Text.StringBuilder();
         var seen = 0;
         var killed = false;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // SIGKILL: no finally blocks, no lease release, connections cut mid-statement.
+        var paused = kill?.PauseAtRow is null ? null : KillWhenPausedAsync(stop.Token);
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
             output.AppendLine(line);
-            if (kill is null || !kill.Matches(line) || ++seen != kill.Occurrence) continue;
+            if (kill is null || paused is not null || !kill.Matches(line) || ++seen != kill.Occurrence) continue;
             if (kill.Delay > TimeSpan.Zero) await Task.Delay(kill.Delay, cancellationToken);
-            process.Kill(); // SIGKILL: no finally blocks, no lease release, connections cut mid-statement
+            process.Kill();
             killed = true;
             break;
         }
         await process.WaitForExitAsync(cancellationToken);
+        if (paused is not null)
+        {
+            await stop.CancelAsync();
+            killed = await paused;
+        }
         return (process.ExitCode, output + await stderr, killed);
+
+        async Task<bool> KillWhenPausedAsync(CancellationToken token)
+        {
+            try
+            {
+                await CrashDatabase.WaitForPauseAsync(connectionString, token);
+                process.Kill();
+                return true;
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return false; // the host ended before its batch reached the pause
+            }
+        }
     }
 }

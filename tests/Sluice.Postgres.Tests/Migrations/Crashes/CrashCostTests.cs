@@ -29,7 +29,7 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         using var plans = PlanCopy.Sample(("initial_batch_size: 1000", $"initial_batch_size: {BatchSize}"),
             ("min_batch_size: 100", $"min_batch_size: {BatchSize}"), ("max_batch_size: 20000", $"max_batch_size: {BatchSize}"));
         var plan = ServicePlans.Load(plans.Pipelines, null).Plans.Single();
-        var points = KillPoints.Of(plan, batchesToPickFrom: 8);
+        var points = KillPoints.Of(plan, batchesToPickFrom: 8, BatchSize);
         await using var template = await CrashDatabase.CreateTemplateAsync(postgres, ExtraCustomers, ct);
 
         DatabaseFingerprint before, after;
@@ -92,10 +92,11 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         // The concurrent index build and drop were caught half way, and the re-runs cleared what they left.
         Assert.Contains(kills, k => k.LeftInvalidIndex && k.At.Kind == "expand (non-transactional)");
         Assert.Contains(kills, k => k.LeftInvalidIndex && k.At.Kind == "rollback of expand (non-transactional)");
-        // At most one batch thrown away per kill, and some kill did land inside a batch. The contract's down is one
-        // transaction over the whole table (it fills full_name back): a kill inside it redoes that transaction.
+        // At most one batch thrown away per kill, and every kill inside a batch threw some of its rows away. The
+        // contract's down is one transaction over the whole table (it fills full_name back): a kill inside it redoes that
+        // transaction.
         Assert.All(kills.Where(k => k.At.Kind != "rollback of contract"), k => Assert.True(k.RowsRedone <= BatchSize, $"{k.At} threw away {k.RowsRedone} rows"));
-        Assert.Contains(kills, k => k.At.Kind == "backfill inside a batch" && k.RowsRedone > 0);
+        Assert.All(kills.Where(k => k.At.Kind == "backfill inside a batch"), k => Assert.InRange(k.RowsRedone, 1, BatchSize));
         Assert.All(kills, k => Assert.True(k.RowsRedone <= rows, $"{k.At} threw away {k.RowsRedone} rows"));
     }
 
@@ -130,12 +131,14 @@ public sealed class CrashCostTests(PostgresFixture postgres)
         for (var busy = 0; busy < 20; busy++)
         {
             var start = await CrashDatabase.ReadCountersAsync(copy.ConnectionString, ct);
+            if (kill.PauseAtRow is { } row) await CrashDatabase.PauseAtWriteAsync(copy.ConnectionString, start.Writes + row, ct);
             (int ExitCode, string Output, bool Killed) run;
             await using (var holder = kill.HoldSnapshot ? await SnapshotHolder.HoldAsync(copy.ConnectionString, ct) : null)
             {
                 run = await CrashHostProcess.RunAsync(copy.ConnectionString, pipelines, kill, "1s", rollback, ct);
                 await CrashDatabase.CutRunnerSessionsAsync(postgres.AdminConnectionString, copy.Name, ct);
             }
+            if (kill.PauseAtRow is not null) await CrashDatabase.PauseAtWriteAsync(copy.ConnectionString, null, ct);
             if (run.ExitCode == 3 && !run.Killed)
             {
                 await Task.Delay(200, ct);

@@ -14,9 +14,18 @@ namespace Sluice.Postgres.Tests.Migrations.Crashes;
 /// </summary>
 internal static class CrashDatabase
 {
+    // The trigger also stops the batch that makes the armed write (crash_pause.at_write) for good: a kill meant for the
+    // inside of a batch then lands in an open batch however loaded the machine is (a timed kill lands between two short
+    // batches as often as not).
     private const string RowWriteCounter = """
         CREATE SEQUENCE crash_row_writes;
-        CREATE FUNCTION crash_count_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('crash_row_writes'); RETURN NULL; END $$;
+        CREATE TABLE crash_pause (at_write bigint);
+        INSERT INTO crash_pause VALUES (NULL);
+        CREATE FUNCTION crash_count_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF nextval('crash_row_writes') = (SELECT at_write FROM crash_pause) THEN PERFORM pg_sleep(600); END IF;
+            RETURN NULL;
+        END $$;
         CREATE TRIGGER crash_count_writes AFTER UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION crash_count_write();
         """;
 
@@ -49,6 +58,24 @@ internal static class CrashDatabase
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new WriteCounters(reader.GetInt64(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt32(3), reader.GetInt64(4));
+    }
+
+    /// <summary>Arms the pause at the <paramref name="write"/>-th row write counted (null disarms it).</summary>
+    public static Task PauseAtWriteAsync(string connectionString, long? write, CancellationToken cancellationToken) =>
+        TestSql.ExecuteAsync(connectionString, write is { } n ? $"UPDATE crash_pause SET at_write = {n}" : "UPDATE crash_pause SET at_write = NULL", cancellationToken);
+
+    /// <summary>Waits until a runner's session sleeps in the armed pause: its batch is open, its rows written, nothing committed.</summary>
+    public static async Task WaitForPauseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await TestSql.ScalarAsync<long>(connectionString, """
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name LIKE 'sluice%' AND wait_event = 'PgSleep'
+                    """, cancellationToken) > 0) return;
+            if (attempt > 12_000) throw new TimeoutException("no runner session reached the armed pause in 60 s");
+            await Task.Delay(5, cancellationToken);
+        }
     }
 
     /// <summary>The schema fingerprint (the one rollbacks are verified with) and every row of the shop's tables, key

@@ -9,7 +9,10 @@ namespace Sluice.Postgres.Tests.Migrations.Crashes;
 /// <param name="HoldSnapshot">Hold a transaction with a snapshot and a lock on the table while the host runs, so a
 /// concurrent index build or drop waits half done (its index INVALID) when the kill lands.</param>
 /// <param name="Halt">Where the host stops to wait for the kill, so a fast host cannot run past it.</param>
-internal sealed record KillPoint(string Kind, string Hook, int Occurrence, TimeSpan Delay, bool HoldSnapshot = false, KillHalt Halt = KillHalt.AtPoint)
+/// <param name="PauseAtRow">Instead of a hook line: the row-write trigger pauses the batch that writes the run's row
+/// number so-many, and the kill lands while that batch waits open (<see cref="CrashDatabase.PauseAtWriteAsync"/>).</param>
+internal sealed record KillPoint(string Kind, string Hook, int Occurrence, TimeSpan Delay, bool HoldSnapshot = false, KillHalt Halt = KillHalt.AtPoint,
+    int? PauseAtRow = null)
 {
     public bool Matches(string line) => line.StartsWith(Hook, StringComparison.Ordinal);
 
@@ -25,7 +28,7 @@ internal enum KillHalt
     /// <summary>At the next line it prints after the hook: a kill meant a moment into the step lands inside it or at its end, never later.</summary>
     AtNextPoint,
 
-    /// <summary>Not at all: inside a backfill the batches after the hook take far longer than the kill's delay, and halting at
-    /// the next batch report would always land the kill between two batches.</summary>
+    /// <summary>Not at all: inside a backfill the batches after the hook take far longer than the kill's delay (or the batch
+    /// is paused by the database), and halting at the next batch report would always land the kill between two batches.</summary>
     Never,
 }

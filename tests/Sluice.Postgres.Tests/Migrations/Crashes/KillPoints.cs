@@ -6,14 +6,15 @@ namespace Sluice.Postgres.Tests.Migrations.Crashes;
 /// <summary>
 /// The named points of a plan where a crash test can kill the runner, in the order a run reaches them, grouped by the
 /// kind of step they interrupt: every statement of every up and down, each phase's start, end and verify, backfill
-/// batches (right after a commit, and a few milliseconds into the next batch), each phase's revert, the rollback's
+/// batches (right after a commit, and half way through the next batch), each phase's revert, the rollback's
 /// verification.
 /// </summary>
 internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyList<KillGroup> Rollback)
 {
     /// <param name="batchesToPickFrom">The batch reports a backfill kill may follow (1..this): small enough that two kills
     /// in one backfill are both reached.</param>
-    public static KillPoints Of(MigrationPlan plan, int batchesToPickFrom)
+    /// <param name="batchSize">The backfill's fixed batch size: a kill inside a batch pauses it half way through.</param>
+    public static KillPoints Of(MigrationPlan plan, int batchesToPickFrom, int batchSize)
     {
         var forward = new List<KillGroup>();
         var rollback = new List<KillGroup>();
@@ -25,7 +26,7 @@ internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyLis
                 case BackfillPhase:
                     var batches = Enumerable.Range(1, batchesToPickFrom).ToList();
                     forward.Add(new KillGroup("backfill between batches", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: false))]));
-                    forward.Add(new KillGroup("backfill inside a batch", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: true, InsideBatch: true))]));
+                    forward.Add(new KillGroup("backfill inside a batch", [.. batches.Select(n => new KillSeat($"Backfill {at}", n, Mid: true, PauseAtRow: n * batchSize + batchSize / 2))]));
                     rollback.Add(new KillGroup("rollback of backfill", [new KillSeat($"PhaseReverted {at}", 1, Mid: false)]));
                     break;
                 case ScriptPhase script:
@@ -56,13 +57,15 @@ internal sealed record KillPoints(IReadOnlyList<KillGroup> Forward, IReadOnlyLis
 internal sealed record KillGroup(string Kind, IReadOnlyList<KillSeat> Seats)
 {
     /// <summary>The seat for the <paramref name="round"/>-th use of this group, through a seeded shuffle (so every seat is used
-    /// once before any twice), with a seeded delay when the kill is meant to land inside the step.</summary>
+    /// once before any twice), with a seeded delay when the kill is meant to land inside the step (a backfill batch is
+    /// paused instead: its own short span leaves no delay that surely lands in it).</summary>
     public KillPoint Pick(int round, Random random, IReadOnlyList<int> order)
     {
         var seat = Seats[order[round % Seats.Count]];
         // Concurrent index work waits on the held snapshot: 100 ms in, it is surely waiting, its index INVALID.
+        if (seat.PauseAtRow is { } row) return new KillPoint(Kind, seat.Hook, seat.Occurrence, TimeSpan.Zero, Halt: KillHalt.Never, PauseAtRow: row);
         var delay = seat.Concurrent ? TimeSpan.FromMilliseconds(100) : seat.Mid ? TimeSpan.FromMilliseconds(random.Next(1, 9)) : TimeSpan.Zero;
-        var halt = seat.InsideBatch ? KillHalt.Never : delay > TimeSpan.Zero ? KillHalt.AtNextPoint : KillHalt.AtPoint;
+        var halt = delay > TimeSpan.Zero ? KillHalt.AtNextPoint : KillHalt.AtPoint;
         return new KillPoint(Kind, seat.Hook, seat.Occurrence, delay, HoldSnapshot: seat.Concurrent, halt);
     }
 
@@ -76,5 +79,6 @@ internal sealed record KillGroup(string Kind, IReadOnlyList<KillSeat> Seats)
 
 /// <param name="Mid">The kill is meant to land inside the step that follows the hook (a seeded delay), not right at it.</param>
 /// <param name="Concurrent">The statement builds or drops an index concurrently.</param>
-/// <param name="InsideBatch">The kill is meant to land inside a backfill batch.</param>
-internal sealed record KillSeat(string Hook, int Occurrence, bool Mid, bool Concurrent = false, bool InsideBatch = false);
+/// <param name="PauseAtRow">The kill is meant to land inside a backfill batch: the one that writes this run's row
+/// number so-many (half way through the batch after the hook's) is paused there, and killed while it waits.</param>
+internal sealed record KillSeat(string Hook, int Occurrence, bool Mid, bool Concurrent = false, int? PauseAtRow = null);
