@@ -37,14 +37,13 @@ internal static class CrashHostProcess
         var seen = 0;
         var killed = false;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // SIGKILL: no finally blocks, no lease release, connections cut mid-statement.
         var paused = kill?.PauseAtRow is null ? null : KillWhenPausedAsync(stop.Token);
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
             output.AppendLine(line);
             if (kill is null || paused is not null || !kill.Matches(line) || ++seen != kill.Occurrence) continue;
             if (kill.Delay > TimeSpan.Zero) await Task.Delay(kill.Delay, cancellationToken);
-            process.Kill();
+            process.Kill(); // SIGKILL: no finally blocks, no lease release, connections cut mid-statement
             killed = true;
             break;
         }

@@ -62,8 +62,8 @@ internal sealed record KillGroup(string Kind, IReadOnlyList<KillSeat> Seats)
     public KillPoint Pick(int round, Random random, IReadOnlyList<int> order)
     {
         var seat = Seats[order[round % Seats.Count]];
-        // Concurrent index work waits on the held snapshot: 100 ms in, it is surely waiting, its index INVALID.
         if (seat.PauseAtRow is { } row) return new KillPoint(Kind, seat.Hook, seat.Occurrence, TimeSpan.Zero, Halt: KillHalt.Never, PauseAtRow: row);
+        // Concurrent index work waits on the held snapshot: 100 ms in, it is surely waiting, its index INVALID.
         var delay = seat.Concurrent ? TimeSpan.FromMilliseconds(100) : seat.Mid ? TimeSpan.FromMilliseconds(random.Next(1, 9)) : TimeSpan.Zero;
         var halt = delay > TimeSpan.Zero ? KillHalt.AtNextPoint : KillHalt.AtPoint;
         return new KillPoint(Kind, seat.Hook, seat.Occurrence, delay, HoldSnapshot: seat.Concurrent, halt);
