@@ -90,6 +90,10 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         }
         baselines.Add(beside[^1]);
         var idle = baselines.OrderBy(b => b.P99).ElementAt(1);
+        // The first variant (the default) once more, in slices with pauses between them (PairedWindows).
+        var paired = new PairedWindows();
+        var pairedWriters = await MeasureAsync(cluster, load, "bench_paired", rows, (connection, ct) =>
+            paired.RunAsync(connection, variants[0].Pipelines, new RunTimeline(), ct), cancellationToken);
 
         output.WriteLine();
         output.WriteLine("| what | time | rows/s | longest lock hold | writes | writer p50 | writer p99 | writer max |");
@@ -115,6 +119,8 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         output.WriteLine();
         PrintAttribution(output, idle, runs.Select(r => (r.Name, r.Writers, r.Timeline)).ToList());
         output.WriteLine();
+        PrintPaired(output, variants[0].Name, paired, pairedWriters.Samples);
+        output.WriteLine();
         output.WriteLine($"writer p99 during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
         output.WriteLine($"machine CPU busy with the writers alone: {idle.CpuBusy:P0}; during the default variant: {runs.FirstOrDefault().Writers?.CpuBusy:P0}");
         // At a fixed rate both send the same writes, so only the closed loop's count says what the trigger costs.
@@ -138,7 +144,8 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
 
     private sealed record Measurement(TimeSpan Elapsed, int Writes, TimeSpan P50, TimeSpan P99, TimeSpan Max, IReadOnlyList<WriteSample> Samples, long Checkpoints, double CpuBusy);
 
-    internal sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed);
+    /// <param name="Completed">False when a time budget ended the run first (checkpointed; the next run resumes).</param>
+    internal sealed record BackfillStats(long Batches, TimeSpan LongestBatch, int FirstSize, int LastSize, int LargestSize, TimeSpan Elapsed, bool Completed = true);
 
     private static void Row(TextWriter output, string what, Measurement m, double? rate, TimeSpan? lockHold) =>
         output.WriteLine($"| {what} | {m.Elapsed.TotalSeconds:F1} s | {(rate is { } r ? $"{r:N0}" : "-")} | {(lockHold is { } l ? $"{l.TotalMilliseconds:N0} ms" : "-")} | {m.Writes:N0} | {Ms(m.P50)} | {Ms(m.P99)} | {Ms(m.Max)} |");
@@ -159,6 +166,23 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
             string Share(int n) => $"{n:N0} ({100.0 * n / writers.Writes:F2} %)";
             output.WriteLine($"| {name} | {Share(slow.Sum())} | {string.Join(" | ", slow.Select(Share))} | {100 * keyInBatch:F2} % | {writers.Checkpoints} |");
         }
+    }
+
+    /// <summary>The paired reading: the writers' p99 during the slices' batches over their p99 in the pauses between
+    /// them, pooled and pair by pair.</summary>
+    private static void PrintPaired(TextWriter output, string variant, PairedWindows paired, IReadOnlyList<WriteSample> samples)
+    {
+        var (idle, backfill, ratios) = paired.Split(samples);
+        var (slice, settle) = (PairedWindows.Slice.TotalSeconds, PairedWindows.Settle.TotalMilliseconds);
+        output.WriteLine();
+        output.WriteLine($"Paired reading ({variant}, the backfill in {slice:F0} s slices by the runner's time budget, each after a {slice:F0} s pause whose first {settle:F0} ms are left out):");
+        output.WriteLine();
+        output.WriteLine("| pairs | writes in the pauses | their p99 | writes during the batches | their p99 | pooled ratio (goal <= 2x) | pair ratios min / median / max | pairs within 2x |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var sorted = ratios.Order().ToList();
+        var spread = sorted.Count == 0 ? "-" : $"{sorted[0]:F2}x / {sorted[sorted.Count / 2]:F2}x / {sorted[^1]:F2}x";
+        var pooled = Percentile(idle, 0.99) > TimeSpan.Zero ? $"{Percentile(backfill, 0.99) / Percentile(idle, 0.99):F2}x" : "-";
+        output.WriteLine($"| {paired.Pairs.Count} | {idle.Count:N0} | {Ms(Percentile(idle, 0.99))} | {backfill.Count:N0} | {Ms(Percentile(backfill, 0.99))} | {pooled} | {spread} | {ratios.Count(r => r <= 2)} of {ratios.Count} |");
     }
 
     private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F1} ms";
@@ -217,7 +241,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     private static TimeSpan DuringBatchesP99(Measurement writers, RunTimeline timeline) =>
         Percentile(writers.Samples.Where(w => w.Start >= timeline.BackfillStart && w.Start <= timeline.BackfillEnd).Select(w => w.Duration).Order().ToList(), 0.99);
 
-    private static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    internal static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     /// <summary>Checkpoints the server has made so far (timed and requested): one during a run flushes every dirty page.</summary>
     private static Task<long> CheckpointsAsync(string connectionString, CancellationToken cancellationToken) =>
@@ -258,7 +282,8 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
     private static Task SingleUpdateAsync(string connectionString, CancellationToken cancellationToken) =>
         ExecuteAsync(connectionString, "UPDATE customers SET first_name = shop_first_name(full_name), last_name = shop_last_name(full_name)", cancellationToken);
 
-    internal static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken, RunTimeline? timeline = null)
+    internal static async Task<BackfillStats> BatchedAsync(string connectionString, string pipelines, CancellationToken cancellationToken, RunTimeline? timeline = null,
+        TimeSpan? timeBudget = null)
     {
         // The template already holds the expand phase, which re-runs as a no-op; the backfill is timed on its own.
         await using var target = new PostgresMigrationDatabase(connectionString);
@@ -289,10 +314,11 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
             last = b.BatchSize;
             largest = Math.Max(largest, b.BatchSize);
         });
-        var result = await target.Service().MigrateAsync(new MigrationRequest(pipelines, null, "bench", By: new RunnerIdentity("bench", Environment.MachineName, null)),
-            progress, cancellationToken);
-        if (result.Outcome != MigrationOutcome.Completed) throw new InvalidOperationException(result.Summary);
-        return new BackfillStats(batches, longest, first, last, largest, backfillTime);
+        var result = await target.Service().MigrateAsync(new MigrationRequest(pipelines, null, "bench", TimeBudget: timeBudget,
+            By: new RunnerIdentity("bench", Environment.MachineName, null)), progress, cancellationToken);
+        var stopped = timeBudget is not null && result.Outcome == MigrationOutcome.Incomplete;
+        if (result.Outcome != MigrationOutcome.Completed && !stopped) throw new InvalidOperationException(result.Summary);
+        return new BackfillStats(batches, longest, first, last, largest, backfillTime, Completed: !stopped);
     }
 
     /// <summary>Reports synchronously, so the figures are complete when the run returns.</summary>
