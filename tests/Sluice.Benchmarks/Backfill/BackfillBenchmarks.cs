@@ -239,7 +239,7 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
 
     /// <summary>The p99 of the writes due (started) while the backfill's batches ran, however late they ended.</summary>
     private static TimeSpan DuringBatchesP99(Measurement writers, RunTimeline timeline) =>
-        Percentile(writers.Samples.Where(w => w.Start >= timeline.BackfillStart && w.Start <= timeline.BackfillEnd).Select(w => w.Duration).Order().ToList(), 0.99);
+        Percentile(new Window(timeline.BackfillStart, timeline.BackfillEnd).DurationsDue(writers.Samples), 0.99);
 
     internal static TimeSpan Percentile(List<TimeSpan> sorted, double p) => sorted.Count == 0 ? TimeSpan.Zero : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 

@@ -42,8 +42,8 @@ internal sealed class PairedWindows
         var ratios = new List<double>();
         foreach (var (pause, slice) in Pairs)
         {
-            var i = DueIn(writes, pause);
-            var b = DueIn(writes, slice);
+            var i = pause.DurationsDue(writes);
+            var b = slice.DurationsDue(writes);
             idle.AddRange(i);
             backfill.AddRange(b);
             if (i.Count > 0 && b.Count > 0) ratios.Add(BackfillBenchmarks.Percentile(b, 0.99) / BackfillBenchmarks.Percentile(i, 0.99));
@@ -53,11 +53,16 @@ internal sealed class PairedWindows
         return (idle, backfill, ratios);
     }
 
-    private static List<TimeSpan> DueIn(IReadOnlyList<WriteSample> writes, Window window) =>
-        [.. writes.Where(w => w.Start >= window.Start && w.Start <= window.End).Select(w => w.Duration).Order()];
-
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }
 
 /// <summary>A span of <see cref="Stopwatch"/> timestamps.</summary>
-internal readonly record struct Window(long Start, long End);
+internal readonly record struct Window(long Start, long End)
+{
+    /// <summary>How long the writes due (started) in this span took, however late they ended, sorted.</summary>
+    public List<TimeSpan> DurationsDue(IReadOnlyList<WriteSample> writes)
+    {
+        var (start, end) = (Start, End);
+        return [.. writes.Where(w => w.Start >= start && w.Start <= end).Select(w => w.Duration).Order()];
+    }
+}

@@ -98,17 +98,17 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
             // ±20 % between back-to-back runs of the same code (both sides of the comparison), so one round's error is
             // mostly that spread. The summary takes each phase's median error over the rounds.
             var errors = new Dictionary<string, List<(double Beside, double Alone)>>(StringComparer.Ordinal);
-            for (var round = 1; round <= Rounds; round++)
+            var rounds = Rounds;
+            for (var round = 1; round <= rounds; round++)
             {
                 output.WriteLine();
-                output.WriteLine($"### round {round} of {Rounds}");
+                output.WriteLine($"### round {round} of {rounds}");
                 foreach (var (phase, beside, alone) in await RoundAsync(output, cluster, production, service, folder, profile, rows, Scale, cancellationToken))
                     (errors.TryGetValue(phase, out var list) ? list : errors[phase] = []).Add((beside, alone));
             }
             output.WriteLine();
             output.WriteLine($"| phase | error per round, beside the workload | median (goal ±25 %) | error per round, alone | median |");
             output.WriteLine("|---|---:|---:|---:|---:|");
-            static string Percent(double e) => $"{e * 100:+0;-0;0} %";
             static double Median(IEnumerable<double> values)
             {
                 var sorted = values.Order().ToList();
@@ -164,7 +164,7 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
         {
             var b = besideWorkload.Durations.Single(d => d.Phase == phase.Phase && d.PlanHash == report.Plans[0].Hash);
             var a = alone.Durations.Single(d => d.Phase == phase.Phase && d.PlanHash == report.Plans[0].Hash);
-            static string Actual(PhaseDuration d) => $"{d.Actual!.Value.TotalMilliseconds:F0} ms | {-(d.Error ?? 0) * 100:+0;-0;0} %";
+            static string Actual(PhaseDuration d) => $"{d.Actual!.Value.TotalMilliseconds:F0} ms | {Percent(-(d.Error ?? 0))}";
             output.WriteLine($"| {phase.Phase} | {phase.Duration.TotalMilliseconds:F0} ms | {b.Predicted!.Value.TotalMilliseconds:F0} ms | {Actual(b)} | {Actual(a)} |");
             errors.Add((phase.Phase, -(b.Error ?? 0), -(a.Error ?? 0)));
         }
@@ -172,6 +172,9 @@ public sealed class PredictionBenchmarks : IBenchmarkSuite
         foreach (var phase in report.Phases) output.WriteLine($"{phase.Phase}: {string.Join("; ", phase.PredictionBasis)}");
         return errors;
     }
+
+    /// <summary>An error (predicted over actual, minus one) as a signed percentage.</summary>
+    private static string Percent(double error) => $"{error * 100:+0;-0;0} %";
 
     private static async Task<(MigrationStatusReport Status, TimeSpan Elapsed)> PromoteAsync(string connectionString, string folder, bool beside,
         CancellationToken cancellationToken)
