@@ -110,6 +110,8 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         var paired = new PairedWindows();
         var pairedWriters = await MeasureAsync(cluster, load, "bench_paired", rows, (connection, ct) =>
             paired.RunAsync(connection, variants[0].Pipelines, new RunTimeline(), ct), cancellationToken);
+        var dualWrite = new DualWritePairs();
+        var dualWriters = await MeasureAsync(cluster, load, "bench_dual_write", rows, dualWrite.RunAsync, cancellationToken);
 
         output.WriteLine();
         output.WriteLine("| what | time | rows/s | longest lock hold | writes | writer p50 | writer p99 | writer max |");
@@ -135,13 +137,17 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         output.WriteLine();
         PrintAttribution(output, idle, runs.Select(r => (r.Name, r.Writers, r.Timeline)).ToList());
         output.WriteLine();
-        PrintPaired(output, variants[0].Name, paired, pairedWriters.Samples);
+        var (slice, settle) = (PairedWindows.Slice.TotalSeconds, PairedWindows.Settle.TotalMilliseconds);
+        PrintPairs(output, $"Paired reading ({variants[0].Name}, the backfill in {slice:F0} s slices by the runner's time budget, each after a {slice:F0} s pause whose first {settle:F0} ms are left out):",
+            ("in the pauses", "during the batches"), paired.Pairs.Count, paired.Split(pairedWriters.Samples));
+        PrintPairs(output, $"Dual-write cost, paired (no backfill; the sync trigger off for {slice:F0} s, then on for {slice:F0} s, {DualWritePairs.Count} times, the first {settle:F0} ms after each switch left out):",
+            ("with the trigger off", "with it on"), dualWrite.Pairs.Count, dualWrite.Split(dualWriters.Samples));
         output.WriteLine();
         output.WriteLine($"writer p99 during the single UPDATE / no backfill: {single.P99 / idle.P99:F0}x");
         output.WriteLine($"machine CPU busy with the writers alone: {idle.CpuBusy:P0}; during the default variant: {runs.FirstOrDefault().Writers?.CpuBusy:P0}");
         // At a fixed rate both send the same writes, so only the closed loop's count says what the trigger costs.
         var writesRatio = load.TotalPerSecond is null ? $"writes without the sync trigger / with it: {(double)noTrigger.Writes / idle.Writes:F2}x in {BaselineWindow.TotalSeconds:F0} s; " : "";
-        output.WriteLine($"dual-write cost (goal <= 2x): {writesRatio}writer p99 with / without: {idle.P99 / noTrigger.P99:F2}x");
+        output.WriteLine($"dual-write cost (goal <= 2x), two separate windows: {writesRatio}writer p99 with / without: {idle.P99 / noTrigger.P99:F2}x (the paired reading above is the figure)");
     }
 
     /// <summary>The tools weighed against each other, as plan settings over the sample's backfill block; the first is
@@ -188,21 +194,20 @@ public sealed class BackfillBenchmarks : IBenchmarkSuite
         }
     }
 
-    /// <summary>The paired reading: the writers' p99 during the slices' batches over their p99 in the pauses between
-    /// them, pooled and pair by pair.</summary>
-    private static void PrintPaired(TextWriter output, string variant, PairedWindows paired, IReadOnlyList<WriteSample> samples)
+    /// <summary>A paired reading (<see cref="WindowPairs"/>): the writers' p99 in the pairs' second spans over that in
+    /// their first, pooled and pair by pair.</summary>
+    private static void PrintPairs(TextWriter output, string heading, (string Baseline, string Treatment) spans, int pairs, WindowPairs.Reading reading)
     {
-        var (idle, backfill, ratios) = paired.Split(samples);
-        var (slice, settle) = (PairedWindows.Slice.TotalSeconds, PairedWindows.Settle.TotalMilliseconds);
+        var (baseline, treatment, ratios) = (reading.Baseline, reading.Treatment, reading.PairRatios);
         output.WriteLine();
-        output.WriteLine($"Paired reading ({variant}, the backfill in {slice:F0} s slices by the runner's time budget, each after a {slice:F0} s pause whose first {settle:F0} ms are left out):");
+        output.WriteLine(heading);
         output.WriteLine();
-        output.WriteLine("| pairs | writes in the pauses | their p99 | writes during the batches | their p99 | pooled ratio (goal <= 2x) | pair ratios min / median / max | pairs within 2x |");
+        output.WriteLine($"| pairs | writes {spans.Baseline} | their p99 | writes {spans.Treatment} | their p99 | pooled ratio (goal <= 2x) | pair ratios min / median / max | pairs within 2x |");
         output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         var sorted = ratios.Order().ToList();
         var spread = sorted.Count == 0 ? "-" : $"{sorted[0]:F2}x / {sorted[sorted.Count / 2]:F2}x / {sorted[^1]:F2}x";
-        var pooled = Percentile(idle, 0.99) > TimeSpan.Zero ? $"{Percentile(backfill, 0.99) / Percentile(idle, 0.99):F2}x" : "-";
-        output.WriteLine($"| {paired.Pairs.Count} | {idle.Count:N0} | {Ms(Percentile(idle, 0.99))} | {backfill.Count:N0} | {Ms(Percentile(backfill, 0.99))} | {pooled} | {spread} | {ratios.Count(r => r <= 2)} of {ratios.Count} |");
+        var pooled = Percentile(baseline, 0.99) > TimeSpan.Zero ? $"{Percentile(treatment, 0.99) / Percentile(baseline, 0.99):F2}x" : "-";
+        output.WriteLine($"| {pairs} | {baseline.Count:N0} | {Ms(Percentile(baseline, 0.99))} | {treatment.Count:N0} | {Ms(Percentile(treatment, 0.99))} | {pooled} | {spread} | {ratios.Count(r => r <= 2)} of {ratios.Count} |");
     }
 
     private static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:F1} ms";

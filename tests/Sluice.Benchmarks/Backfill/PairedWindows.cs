@@ -36,33 +36,7 @@ internal sealed class PairedWindows
     }
 
     /// <summary>The writes due in the pauses and those due during the slices' batches, pooled, and each pair's p99 ratio.</summary>
-    public (List<TimeSpan> Idle, List<TimeSpan> Backfill, List<double> PairRatios) Split(IReadOnlyList<WriteSample> writes)
-    {
-        List<TimeSpan> idle = [], backfill = [];
-        var ratios = new List<double>();
-        foreach (var (pause, slice) in Pairs)
-        {
-            var i = pause.DurationsDue(writes);
-            var b = slice.DurationsDue(writes);
-            idle.AddRange(i);
-            backfill.AddRange(b);
-            if (i.Count > 0 && b.Count > 0) ratios.Add(BackfillBenchmarks.Percentile(b, 0.99) / BackfillBenchmarks.Percentile(i, 0.99));
-        }
-        idle.Sort();
-        backfill.Sort();
-        return (idle, backfill, ratios);
-    }
+    public WindowPairs.Reading Split(IReadOnlyList<WriteSample> writes) => WindowPairs.Split(Pairs, writes);
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-}
-
-/// <summary>A span of <see cref="Stopwatch"/> timestamps.</summary>
-internal readonly record struct Window(long Start, long End)
-{
-    /// <summary>How long the writes due (started) in this span took, however late they ended, sorted.</summary>
-    public List<TimeSpan> DurationsDue(IReadOnlyList<WriteSample> writes)
-    {
-        var (start, end) = (Start, End);
-        return [.. writes.Where(w => w.Start >= start && w.Start <= end).Select(w => w.Duration).Order()];
-    }
+    internal static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }
