@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Sluice.Benchmarks.Backfill;
@@ -25,25 +24,17 @@ internal sealed class DualWritePairs
         for (var i = 0; i < Count; i++)
         {
             await SwitchAsync(connection, "DISABLE", cancellationToken);
-            var without = await SpanAsync(cancellationToken);
+            var without = await PairedWindows.SettledSliceAsync(cancellationToken);
             await SwitchAsync(connection, "ENABLE", cancellationToken);
-            Pairs.Add((without, await SpanAsync(cancellationToken)));
+            Pairs.Add((without, await PairedWindows.SettledSliceAsync(cancellationToken)));
         }
     }
 
-    public WindowPairs.Reading Split(IReadOnlyList<WriteSample> writes) =>
-        WindowPairs.Split(Pairs.Select(p => (p.Without, p.With)), writes);
+    public WindowPairs.Reading Split(IReadOnlyList<WriteSample> writes) => WindowPairs.Split(Pairs, writes);
 
     private static async Task SwitchAsync(NpgsqlConnection connection, string how, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"ALTER TABLE customers {how} TRIGGER customers_sync_name", connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<Window> SpanAsync(CancellationToken cancellationToken)
-    {
-        var start = Stopwatch.GetTimestamp();
-        await Task.Delay(PairedWindows.Slice, cancellationToken);
-        return new Window(start + PairedWindows.Ticks(PairedWindows.Settle), Stopwatch.GetTimestamp());
     }
 }

@@ -26,9 +26,7 @@ internal sealed class PairedWindows
     {
         for (var completed = false; !completed;)
         {
-            var pause = Stopwatch.GetTimestamp();
-            await Task.Delay(Slice, cancellationToken);
-            var idle = new Window(pause + Ticks(Settle), Stopwatch.GetTimestamp());
+            var idle = await SettledSliceAsync(cancellationToken);
             var before = timeline.Batches.Count;
             completed = (await BackfillBenchmarks.BatchedAsync(connectionString, pipelines, cancellationToken, timeline, timeBudget: Slice)).Completed;
             if (timeline.Batches.Count > before) Pairs.Add((idle, new Window(timeline.Batches[before].Start, timeline.Batches[^1].Commit)));
@@ -38,5 +36,11 @@ internal sealed class PairedWindows
     /// <summary>The writes due in the pauses and those due during the slices' batches, pooled, and each pair's p99 ratio.</summary>
     public WindowPairs.Reading Split(IReadOnlyList<WriteSample> writes) => WindowPairs.Split(Pairs, writes);
 
-    internal static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+    /// <summary>Waits one <see cref="Slice"/> and returns its span without the first <see cref="Settle"/>.</summary>
+    internal static async Task<Window> SettledSliceAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        await Task.Delay(Slice, cancellationToken);
+        return new Window(start + (long)(Settle.TotalSeconds * Stopwatch.Frequency), Stopwatch.GetTimestamp());
+    }
 }

@@ -24,8 +24,6 @@ public sealed class SyncTriggerRulesTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string SampleFolder => Path.Combine(RepositoryFiles.Pipelines, "shop", "migrations", "0001_split_customer_name");
-
     [Theory]
     [InlineData("S1", "INSERT INTO customers (id, full_name, email) VALUES (9001, 'Ada van Lovelace', 'ada@example.com')", 9001, "Ada van Lovelace", "Ada", "van Lovelace")]
     [InlineData("S2", "INSERT INTO customers (id, first_name, last_name, email) VALUES (9002, 'Grace', 'Hopper', 'grace@example.com')", 9002, "Grace Hopper", "Grace", "Hopper")]
@@ -63,7 +61,7 @@ public sealed class SyncTriggerRulesTests(PostgresFixture postgres)
         const string FullNames = "SELECT md5(string_agg(id || ':' || full_name, E'\\n' ORDER BY id)) FROM customers";
         var before = await TestSql.ScalarAsync<string>(database.ConnectionString, FullNames, Ct);
         var rows = await TestSql.ScalarAsync<long>(database.ConnectionString, "SELECT count(*) FROM customers", Ct);
-        var batch = (await File.ReadAllTextAsync(Path.Combine(SampleFolder, "02_backfill.batch.sql"), Ct))
+        var batch = (await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.SamplePlan, "02_backfill.batch.sql"), Ct))
             .Replace("@lower", "0").Replace("@upper", long.MaxValue.ToString());
 
         var calls = await CountedCallsAsync(database, batch, Ct);
@@ -89,7 +87,7 @@ public sealed class SyncTriggerRulesTests(PostgresFixture postgres)
 
     /// <summary>The sample's expand phase on the shop's base schema: the columns added empty, the trigger on.</summary>
     private static async Task ExpandAsync(EphemeralDatabase database, CancellationToken cancellationToken) =>
-        await TestSql.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(SampleFolder, "01_add_split_columns.up.sql"), cancellationToken), cancellationToken);
+        await TestSql.ExecuteAsync(database.ConnectionString, await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.SamplePlan, "01_add_split_columns.up.sql"), cancellationToken), cancellationToken);
 
     /// <summary>Runs <paramref name="sql"/> in a transaction of its own and returns how often the sync function ran in it.</summary>
     private static async Task<long> CountedCallsAsync(EphemeralDatabase database, string sql, CancellationToken cancellationToken)
